@@ -1,0 +1,199 @@
+/* cli.c: the subcommand table and what every subcommand shares. */
+#include "config.h"
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "cli/cli.h"
+
+struct cli_command {
+	const char	*name;
+	int		(*fn)(struct cli_ctx *, int, char **);
+	const char	*help;
+};
+
+static const struct cli_command cli_commands[] = {
+	{ "fetch", cli_fetch, N_("download new mail from POP3 accounts") },
+	{ "send", cli_send, N_("send queued mail now") },
+	{ "compose", cli_compose, N_("queue a message from standard input") },
+	{ "search", cli_search, N_("search the store") },
+	{ "import", cli_import, N_("import a Maildir or mbox") },
+	{ "reindex", cli_reindex, N_("rebuild the index from the Maildir") },
+	{ "queue", cli_queue, N_("list or change the outbox queue") },
+	{ NULL, NULL, NULL },
+};
+
+gboolean
+cli_is_command(const char *name)
+{
+	const struct cli_command *c;
+
+	for (c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, name) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+void
+cli_print_commands(void)
+{
+	const struct cli_command *c;
+
+	fprintf(stderr, _("Commands:\n"));
+	for (c = cli_commands; c->name != NULL; c++)
+		fprintf(stderr, "  %-10s %s\n", c->name, _(c->help));
+}
+
+int
+cli_run(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const struct cli_command *c;
+
+	for (c = cli_commands; c->name != NULL; c++)
+		if (strcmp(c->name, argv[0]) == 0)
+			return c->fn(ctx, argc, argv);
+	return CLI_EXIT_USAGE;
+}
+
+struct config *
+cli_config(struct cli_ctx *ctx)
+{
+	GError *err = NULL;
+
+	if (ctx->config != NULL)
+		return ctx->config;
+	if (config_load(ctx->config_path, &ctx->config, &err) != CONFIG_OK) {
+		fprintf(stderr, "satchel: %s\n", err->message);
+		g_error_free(err);
+		return NULL;
+	}
+	if (ctx->borrowed)
+		ctx->config->borrowed = TRUE;
+	return ctx->config;
+}
+
+struct store *
+cli_store(struct cli_ctx *ctx, int *exit_code)
+{
+	struct config		*c;
+	enum store_status	 st;
+
+	*exit_code = CLI_EXIT_OK;
+	if (ctx->store != NULL)
+		return ctx->store;
+	if ((c = cli_config(ctx)) == NULL) {
+		*exit_code = CLI_EXIT_CONFIG;
+		return NULL;
+	}
+	st = store_open(c->store, STORE_OPEN_CREATE, &ctx->store);
+	if (st != STORE_OK) {
+		fprintf(stderr, _("satchel: cannot open the store %s: %s\n"),
+		    c->store, ctx->store != NULL ? store_errmsg(ctx->store) :
+		    store_strerror(st));
+		store_close(ctx->store);
+		ctx->store = NULL;
+		switch (st) {
+		case STORE_ERR_PERM:
+			*exit_code = CLI_EXIT_NOPERM;
+			break;
+		case STORE_ERR_BUSY:
+			*exit_code = CLI_EXIT_TEMPFAIL;
+			break;
+		case STORE_ERR_NOSPC:
+		case STORE_ERR_IO:
+			*exit_code = CLI_EXIT_IOERR;
+			break;
+		default:
+			*exit_code = CLI_EXIT_CANTCREAT;
+			break;
+		}
+		return NULL;
+	}
+	return ctx->store;
+}
+
+void
+cli_ctx_release(struct cli_ctx *ctx)
+{
+	store_close(ctx->store);
+	ctx->store = NULL;
+	config_free(ctx->config);
+	ctx->config = NULL;
+	if (ctx->borrowed_dir != NULL) {
+		file_remove_tree(ctx->borrowed_dir);
+		g_clear_pointer(&ctx->borrowed_dir, g_free);
+	}
+}
+
+char *
+cli_prompt_secret(const char *prompt)
+{
+	struct termios	 old, noecho;
+	GString		*s;
+	int		 fd, c;
+	char		 ch;
+	ssize_t		 n;
+
+	if ((fd = open("/dev/tty", O_RDWR | O_CLOEXEC)) < 0)
+		return NULL;
+	if (tcgetattr(fd, &old) != 0) {
+		close(fd);
+		return NULL;
+	}
+	noecho = old;
+	noecho.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+	noecho.c_lflag |= ICANON;
+	(void)file_write_all(fd, prompt, strlen(prompt));
+	tcsetattr(fd, TCSAFLUSH, &noecho);
+	s = g_string_new(NULL);
+	for (;;) {
+		n = read(fd, &ch, 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		c = (unsigned char)ch;
+		if (c == '\n' || c == '\r')
+			break;
+		g_string_append_c(s, ch);
+	}
+	tcsetattr(fd, TCSAFLUSH, &old);
+	(void)file_write_all(fd, "\n", 1);
+	close(fd);
+	if (n <= 0 && s->len == 0) {
+		g_string_free(s, TRUE);
+		return NULL;
+	}
+	{
+		char *ret = g_strdup(s->str);
+
+		explicit_bzero(s->str, s->len);
+		g_string_free(s, TRUE);
+		return ret;
+	}
+}
+
+gboolean
+cli_isatty(void)
+{
+	return isatty(STDOUT_FILENO);
+}
+
+void
+cli_puts_safe(const char *text)
+{
+	char *safe = sanitize_text(text, -1, 0);
+
+	fputs(safe, stdout);
+	fputc('\n', stdout);
+	g_free(safe);
+}

@@ -1,0 +1,77 @@
+/*
+ * cli.h: subcommands for scripts and cron. Depends on every layer below
+ * (util, config, mime, store, pop3, smtp); never on ui.
+ */
+#ifndef SATCHEL_CLI_H
+#define SATCHEL_CLI_H
+
+#include <glib.h>
+
+struct config;
+struct store;
+
+/* Exit statuses (sysexits.h values), documented in satchel(1). */
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1,		/* the command ran and failed, e.g. no match */
+	CLI_EXIT_USAGE = 64,		/* bad command line */
+	CLI_EXIT_DATAERR = 65,		/* bad input data (query syntax, message) */
+	CLI_EXIT_NOINPUT = 66,		/* an input file does not exist */
+	CLI_EXIT_UNAVAILABLE = 69,	/* server refused for good (5xx, auth) */
+	CLI_EXIT_SOFTWARE = 70,		/* internal error */
+	CLI_EXIT_CANTCREAT = 73,	/* cannot create the store */
+	CLI_EXIT_IOERR = 74,		/* disk error, disk full */
+	CLI_EXIT_TEMPFAIL = 75,		/* try again later (network, 4xx, locked) */
+	CLI_EXIT_NOPERM = 77,		/* permission refused */
+	CLI_EXIT_CONFIG = 78,		/* configuration error */
+};
+
+/* What main parsed before the subcommand, shared by every subcommand. */
+struct cli_ctx {
+	const char	*config_path;	/* -c FILE, or NULL */
+	gboolean	 borrowed;	/* --borrowed */
+	const char	*pop3_oneoff;	/* --pop3 USER@HOST (borrowed, no config) */
+	struct config	*config;	/* loaded on demand by cli_config() */
+	struct store	*store;		/* opened on demand by cli_store() */
+	char		*borrowed_dir;	/* private store directory in borrowed mode */
+};
+
+/* Run the subcommand argv[0] (argv[0] is its name). Returns an exit status. */
+int	cli_run(struct cli_ctx *, int argc, char **argv);
+/* TRUE if name is a subcommand. */
+gboolean cli_is_command(const char *name);
+/* Print the list of subcommands with one line of help each. */
+void	cli_print_commands(void);
+
+/*
+ * Load the configuration once. On error prints the message to stderr and
+ * returns NULL; the caller returns CLI_EXIT_CONFIG.
+ */
+struct config	*cli_config(struct cli_ctx *);
+/*
+ * Open (creating) the store once. On error prints the message and returns
+ * NULL; *exit_code is set to the status to return.
+ */
+struct store	*cli_store(struct cli_ctx *, int *exit_code);
+/* Release what the context holds (store, config, borrowed directory). */
+void	cli_ctx_release(struct cli_ctx *);
+/*
+ * Ask for a secret on the controlling terminal with echo off. Returns NULL
+ * if there is no terminal. Free with config_secret_free().
+ */
+char	*cli_prompt_secret(const char *prompt);
+/* TRUE when stdout is a terminal (progress bars are drawn). */
+gboolean cli_isatty(void);
+/* Print untrusted text safely on stdout (sanitised) followed by a newline. */
+void	cli_puts_safe(const char *);
+
+/* The subcommands, one file each: cli-NAME.c. */
+int	cli_fetch(struct cli_ctx *, int, char **);
+int	cli_send(struct cli_ctx *, int, char **);
+int	cli_compose(struct cli_ctx *, int, char **);
+int	cli_search(struct cli_ctx *, int, char **);
+int	cli_import(struct cli_ctx *, int, char **);
+int	cli_reindex(struct cli_ctx *, int, char **);
+int	cli_queue(struct cli_ctx *, int, char **);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * config.h: the user's configuration (one GKeyFile) and accounts.
+ * Depends on util. Never prompts: a password that no command supplies is
+ * reported as CONFIG_ERR_NO_SECRET and the front end asks the user.
+ */
+#ifndef SATCHEL_CONFIG_H
+#define SATCHEL_CONFIG_H
+
+#include <glib.h>
+
+enum config_status {
+	CONFIG_OK = 0,
+	CONFIG_ERR_NOTFOUND,	/* no config file (not an error for every command) */
+	CONFIG_ERR_PARSE,	/* file is not valid key-file syntax */
+	CONFIG_ERR_VALUE,	/* a key has a bad value or is unknown */
+	CONFIG_ERR_PERM,	/* file holds a secret and is readable by others */
+	CONFIG_ERR_COMMAND,	/* a password/token command failed */
+	CONFIG_ERR_NO_SECRET,	/* no command configured: caller must prompt */
+};
+
+enum tls_mode {
+	TLS_IMPLICIT,
+	TLS_STARTTLS,
+	TLS_NONE,
+};
+
+enum config_service {
+	CONFIG_SERVICE_POP3,
+	CONFIG_SERVICE_SMTP,
+};
+
+struct account {
+	char		*name;		/* the NAME of [account NAME] */
+	char		*address;	/* as written: "Jane Doe <jane@example.org>" */
+	char		*from_name;	/* parsed display name, may be NULL */
+	char		*from_addr;	/* parsed addr-spec */
+	char		*folder;	/* fetched mail goes here (default INBOX) */
+
+	char		*pop3_host;	/* NULL: this account does not fetch */
+	unsigned	 pop3_port;	/* resolved default from pop3_tls */
+	enum tls_mode	 pop3_tls;
+	char		*pop3_user;
+	char		*pop3_auth;	/* auto | user | apop | SASL mechanism */
+	char		*pop3_fingerprint; /* pinned SHA-256 of the leaf, hex */
+
+	char		*smtp_host;	/* NULL: this account does not send */
+	unsigned	 smtp_port;
+	enum tls_mode	 smtp_tls;
+	char		*smtp_user;
+	char		*smtp_auth;	/* auto | SASL mechanism */
+	char		*smtp_fingerprint;
+
+	char		*password;	/* literal password from a private file */
+	char		*pop3_password_command;	/* shell-like words, run without a shell */
+	char		*smtp_password_command;
+	char		*oauth2_token_command;
+	char		*ca_file;
+
+	gboolean	 keep;		/* leave mail on the server (default TRUE) */
+	int		 delete_after_days; /* 0 = never */
+	gboolean	 delete_on_server_when_deleted;
+	guint64		 max_size;	/* 0 = no limit; larger messages come headers-only */
+	unsigned	 timeout;	/* seconds per network wait (default 60) */
+	gboolean	 allow_plaintext;
+	gboolean	 borrowed;
+	char		*signature_file;
+	char		*signature;	/* loaded text of signature_file, or NULL */
+};
+
+struct config {
+	char		*path;		/* the file read, or NULL */
+	char		*store;		/* expanded store directory */
+	char		*editor;	/* expanded editor command */
+	gboolean	 borrowed;	/* [general] borrowed or any account's */
+	unsigned	 send_interval;	/* seconds between UI send retries */
+	unsigned	 fetch_interval; /* seconds between UI fetches, 0 = manual */
+	GPtrArray	*accounts;	/* of struct account *, in file order */
+	GHashTable	*keys;		/* [keys]: key name -> operation name */
+	GKeyFile	*kf;		/* the parsed file, for modules' own groups */
+};
+
+/*
+ * Load path (NULL: $XDG_CONFIG_HOME/satchel/config). A missing default file
+ * gives an empty config and CONFIG_OK; a missing explicit file gives
+ * CONFIG_ERR_NOTFOUND. On error *err names the file, group and key.
+ */
+enum config_status config_load(const char *path, struct config **out,
+		    GError **err);
+/* An empty config with defaults (store under XDG data). */
+struct config	*config_new_default(void);
+void		 config_free(struct config *);
+/* The account called name, or the first one when name is NULL. */
+struct account	*config_account(struct config *, const char *name);
+/* Fill an account's derived fields (ports, from_name/addr) after edits. */
+void		 config_account_finish(struct account *);
+struct account	*config_account_new(const char *name);
+void		 config_account_free(struct account *);
+
+/*
+ * Run the account's password command for service (pop3_/smtp_password_command,
+ * else password_command) without a shell; the first line of its stdout is the
+ * secret (caller frees with config_secret_free). No command:
+ * CONFIG_ERR_NO_SECRET. The secret is never logged.
+ */
+enum config_status config_password(const struct account *,
+		    enum config_service, char **secret, GError **err);
+/* Same for oauth2_token_command. */
+enum config_status config_oauth2_token(const struct account *, char **token,
+		    GError **err);
+/* Overwrite and free a secret. NULL is fine. */
+void		 config_secret_free(char *);
+
+const char	*config_tls_name(enum tls_mode);
+
+/* One row per key: generated help and the man page agree with this table. */
+enum config_type {
+	CONFIG_TYPE_STRING,
+	CONFIG_TYPE_BOOL,
+	CONFIG_TYPE_UINT,
+	CONFIG_TYPE_TLS,
+	CONFIG_TYPE_COMMAND,
+	CONFIG_TYPE_PATH,
+};
+struct config_option {
+	const char	*group;		/* "general" or "account" */
+	const char	*name;
+	enum config_type type;
+	const char	*def;		/* default as text, NULL: none */
+	guint64		 min, max;	/* for UINT */
+	const char	*help;
+};
+extern const struct config_option config_options[];
+
+#endif

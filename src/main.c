@@ -1,0 +1,97 @@
+/*
+ * main.c: parse the global options, then run a subcommand or the reader.
+ * Nothing else lives here.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "mime/mime.h"
+#include "cli/cli.h"
+#include "ui/ui.h"
+
+int
+main(int argc, char **argv)
+{
+	struct cli_ctx	 ctx;
+	GOptionContext	*oc;
+	GError		*err = NULL;
+	gboolean	 version = FALSE;
+	char		*config_path = NULL, *pop3 = NULL;
+	GString		*summary;
+	int		 rc;
+	GOptionEntry	 entries[] = {
+		{ "config", 'c', 0, G_OPTION_ARG_FILENAME, &config_path,
+		  N_("Read the configuration from FILE"), N_("FILE") },
+		{ "borrowed", 0, 0, G_OPTION_ARG_NONE, &ctx.borrowed,
+		  N_("Borrowed-machine mode: keep mode, private store wiped on exit"),
+		  NULL },
+		{ "pop3", 0, 0, G_OPTION_ARG_STRING, &pop3,
+		  N_("With --borrowed: fetch from USER@HOST without a config file"),
+		  N_("USER@HOST") },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version,
+		  N_("Print the version and exit"), NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	memset(&ctx, 0, sizeof ctx);
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	bind_textdomain_codeset(PACKAGE, "UTF-8");
+	textdomain(PACKAGE);
+	/* A peer that closes a socket must not kill us (libetpan writes). */
+	signal(SIGPIPE, SIG_IGN);
+	mime_init();
+
+	oc = g_option_context_new(_("[COMMAND [ARGS...]]"));
+	g_option_context_set_translation_domain(oc, PACKAGE);
+	g_option_context_add_main_entries(oc, entries, PACKAGE);
+	/* Options after the subcommand's name belong to the subcommand. */
+	g_option_context_set_strict_posix(oc, TRUE);
+	summary = g_string_new(_("An offline terminal mail reader. Without a "
+	    "command, opens the reader."));
+	g_string_append(summary, "\n\n");
+	g_string_append(summary, _("Commands (each takes --help):"));
+	g_string_append(summary, "\n  fetch, send, compose, search, import, "
+	    "reindex, queue");
+	g_option_context_set_summary(oc, summary->str);
+	g_string_free(summary, TRUE);
+	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+		fprintf(stderr, "satchel: %s\n", err->message);
+		fprintf(stderr, _("Try 'satchel --help'.\n"));
+		g_error_free(err);
+		g_option_context_free(oc);
+		mime_shutdown();
+		return CLI_EXIT_USAGE;
+	}
+	g_option_context_free(oc);
+	if (version) {
+		printf("satchel %s\n", PACKAGE_VERSION);
+		g_free(config_path);
+		mime_shutdown();
+		return CLI_EXIT_OK;
+	}
+	ctx.config_path = config_path;
+	ctx.pop3_oneoff = pop3;
+	if (argc > 1) {
+		if (!cli_is_command(argv[1])) {
+			fprintf(stderr, _("satchel: unknown command '%s'\n"),
+			    argv[1]);
+			cli_print_commands();
+			rc = CLI_EXIT_USAGE;
+		} else
+			rc = cli_run(&ctx, argc - 1, argv + 1);
+	} else
+		rc = ui_main(&ctx);
+	cli_ctx_release(&ctx);
+	g_free(config_path);
+	g_free(pop3);
+	mime_shutdown();
+	return rc;
+}

@@ -1,0 +1,1 @@
+## compose: building messages, replies and forwards.

@@ -1,0 +1,76 @@
+/*
+ * mime.h: parsing messages with GMime. Depends on util. The only header that
+ * includes <gmime/gmime.h>; other modules get GMime types through it.
+ *
+ * Every string returned here is valid UTF-8 (decoded RFC 2047/2231, charset
+ * converted, invalid bytes replaced) but NOT sanitised for the terminal.
+ */
+#ifndef SATCHEL_MIME_H
+#define SATCHEL_MIME_H
+
+#include <stdint.h>
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMessage, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeObject, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeStream, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeParser, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimePart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeMultipart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeTextPart, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(GMimeDataWrapper, g_object_unref)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(InternetAddressList, g_object_unref)
+
+/* Once per process, from main. */
+void	mime_init(void);
+void	mime_shutdown(void);
+
+/*
+ * Parser options for real-world mail (loose RFC 2047, fallback charsets
+ * utf-8 and windows-1252, addresses without domain). Shared, do not free.
+ */
+GMimeParserOptions *mime_parser_options(void);
+
+/*
+ * Parse the message in the file at path (seekable stream, persist on: a big
+ * message costs little memory; the fd stays open while the message lives).
+ * A leading mbox "From " line is skipped. Returns NULL only when nothing
+ * could be parsed; errno or a log line says why.
+ */
+GMimeMessage *mime_message_from_file(const char *path);
+GMimeMessage *mime_message_from_data(const void *data, size_t len);
+
+/* Bytes of text converted to valid UTF-8 (charset may be NULL or bogus). */
+char	*mime_to_utf8(const char *text, gssize len, const char *charset);
+
+/* What the index needs of a message. */
+struct mime_summary {
+	char		*message_id;	/* without <>, NULL if none */
+	char		*in_reply_to;	/* first msg-id of In-Reply-To, without <> */
+	char		*references;	/* space separated msg-ids without <> */
+	int64_t		 date;		/* 0 if missing or unparsable */
+	char		*from;		/* display: name, else address */
+	char		*from_addr;
+	char		*to;		/* decoded address lists as text */
+	char		*cc;
+	char		*subject;
+	char		*body_text;	/* text for search (plain, else HTML as text), capped */
+	char		*snippet;	/* first ~200 characters of body, one line */
+	char		*attachment_names; /* space separated */
+	gboolean	 has_attachment;
+	char		*list_id;
+	/* Delivery status notification (RFC 3464), when the message is one. */
+	gboolean	 is_dsn;
+	char		*dsn_original_message_id; /* without <> */
+	char		*dsn_envid;
+	char		*dsn_action;	/* failed, delayed, delivered ... */
+	char		*dsn_status;	/* e.g. 5.1.1 */
+	char		*dsn_diagnostic;
+	char		*dsn_recipient;
+};
+void	mime_summary_free(struct mime_summary *);
+/* NULL message: summary of nothing (all NULL/0). Never fails. */
+struct mime_summary *mime_summarize(GMimeMessage *);
+
+#endif

@@ -1,0 +1,1 @@
+## render: message -> safe terminal lines (owned by the render work).

@@ -1,0 +1,2 @@
+#include "config.h"
+#include "pop3/pop3.h"

@@ -1,0 +1,1 @@
+## queue: the outbox queue table (owned by the outbox work).

@@ -1,0 +1,175 @@
+/* test-config.c: loading, validation, defaults, secrets. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <string.h>
+
+#include "util/util.h"
+#include "config/config.h"
+
+static char *tmpdir;
+
+static int
+setup(void **state)
+{
+	tmpdir = g_dir_make_tmp("satchel-config-XXXXXX", NULL);
+	return tmpdir == NULL;
+}
+
+static int
+teardown(void **state)
+{
+	file_remove_tree(tmpdir);
+	g_free(tmpdir);
+	return 0;
+}
+
+static char *
+write_conf(const char *text, mode_t mode)
+{
+	char *p = g_build_filename(tmpdir, "config", NULL);
+
+	unlink(p);
+	assert_int_equal(file_write_atomic(p, text, strlen(text), mode), 0);
+	chmod(p, mode);
+	return p;
+}
+
+static void
+test_missing(void **state)
+{
+	struct config	*c = NULL;
+	GError		*err = NULL;
+	char		*p = g_build_filename(tmpdir, "nope", NULL);
+
+	assert_int_equal(config_load(p, &c, &err), CONFIG_ERR_NOTFOUND);
+	assert_null(c);
+	assert_non_null(strstr(err->message, "nope"));
+	g_error_free(err);
+	g_free(p);
+}
+
+static void
+test_full(void **state)
+{
+	struct config	*c = NULL;
+	struct account	*a;
+	GError		*err = NULL;
+	char		*p;
+
+	p = write_conf("[general]\nstore = ~/mail/satchel\neditor = vim\n"
+	    "[account home]\naddress = Jane Doe <jane@example.org>\n"
+	    "pop3_host = pop.example.org\npop3_user = jane\n"
+	    "smtp_host = smtp.example.org\nsmtp_tls = implicit\n"
+	    "password_command = pass show mail/home\nkeep = false\n"
+	    "[account work]\naddress = w@example.com\npop3_host = p\n"
+	    "pop3_user = u\npop3_tls = starttls\n"
+	    "[keys]\nj = next\n", 0644);
+	g_setenv("HOME", "/home/jane", TRUE);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_string_equal(c->store, "/home/jane/mail/satchel");
+	assert_string_equal(c->editor, "vim");
+	assert_int_equal(c->accounts->len, 2);
+	a = config_account(c, "home");
+	assert_non_null(a);
+	assert_string_equal(a->from_name, "Jane Doe");
+	assert_string_equal(a->from_addr, "jane@example.org");
+	assert_int_equal(a->pop3_port, 995);
+	assert_int_equal(a->smtp_port, 465);
+	assert_int_equal(a->pop3_tls, TLS_IMPLICIT);
+	assert_false(a->keep);
+	assert_string_equal(a->smtp_password_command, "pass show mail/home");
+	a = config_account(c, "work");
+	assert_int_equal(a->pop3_port, 110);
+	assert_int_equal(a->smtp_port, 587);
+	assert_true(a->keep);
+	assert_null(a->from_name);
+	assert_string_equal(a->from_addr, "w@example.com");
+	assert_null(config_account(c, "nope"));
+	assert_ptr_equal(config_account(c, NULL), c->accounts->pdata[0]);
+	assert_string_equal(g_hash_table_lookup(c->keys, "j"), "next");
+	config_free(c);
+	g_free(p);
+}
+
+static void
+test_errors(void **state)
+{
+	static const struct { const char *text, *want; int status; } t[] = {
+		{ "[general\n", "config", CONFIG_ERR_PARSE },
+		{ "[bogus]\nx=1\n", "[bogus]", CONFIG_ERR_VALUE },
+		{ "[account a]\nfrobnicate = 1\n", "[account a] frobnicate", CONFIG_ERR_VALUE },
+		{ "[account a]\nkeep = maybe\n", "[account a] keep", CONFIG_ERR_VALUE },
+		{ "[account a]\npop3_port = 70000\n", "pop3_port", CONFIG_ERR_VALUE },
+		{ "[account a]\npop3_port = -1\n", "pop3_port", CONFIG_ERR_VALUE },
+		{ "[account a]\npop3_tls = ssl\n", "pop3_tls", CONFIG_ERR_VALUE },
+		{ "[account a]\npop3_host = h\n", "pop3_user", CONFIG_ERR_VALUE },
+		{ "[account a]\npassword_command = 'unbalanced\n", "password_command", CONFIG_ERR_VALUE },
+		{ "[account a]\npassword = secret\n", "chmod 600", CONFIG_ERR_PERM },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		struct config *c = NULL;
+		GError *err = NULL;
+		char *p = write_conf(t[i].text, 0644);
+
+		assert_int_equal(config_load(p, &c, &err), t[i].status);
+		assert_null(c);
+		assert_non_null(err);
+		if (strstr(err->message, t[i].want) == NULL)
+			fail_msg("%s: '%s' lacks '%s'", t[i].text,
+			    err->message, t[i].want);
+		g_error_free(err);
+		g_free(p);
+	}
+}
+
+static void
+test_secret(void **state)
+{
+	struct config	*c = NULL;
+	GError		*err = NULL;
+	char		*p, *secret = NULL;
+
+	p = write_conf("[account a]\npassword_command = printf 's3cret\\nsecond'\n"
+	    "[account b]\npassword_command = false\n"
+	    "[account c]\npassword = lit\n"
+	    "[account d]\naddress = d@x\n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_int_equal(config_password(config_account(c, "a"),
+	    CONFIG_SERVICE_POP3, &secret, &err), CONFIG_OK);
+	assert_string_equal(secret, "s3cret");
+	config_secret_free(secret);
+	assert_int_equal(config_password(config_account(c, "b"),
+	    CONFIG_SERVICE_SMTP, &secret, &err), CONFIG_ERR_COMMAND);
+	assert_null(secret);
+	g_clear_error(&err);
+	assert_int_equal(config_password(config_account(c, "c"),
+	    CONFIG_SERVICE_SMTP, &secret, &err), CONFIG_OK);
+	assert_string_equal(secret, "lit");
+	config_secret_free(secret);
+	assert_int_equal(config_password(config_account(c, "d"),
+	    CONFIG_SERVICE_SMTP, &secret, &err), CONFIG_ERR_NO_SECRET);
+	config_free(c);
+	g_free(p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_missing),
+		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_secret),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}
