@@ -1,0 +1,400 @@
+# tests/lib.sh: TAP helpers and real-server harness for the functional tests.
+#
+# POSIX sh (runs under dash and bash). A test script looks like:
+#
+#	. "$top_srcdir/tests/lib.sh"
+#	t_init
+#	t_need_cmd dovecot dovecot-pop3d	# before t_plan: skips cleanly
+#	t_plan 3
+#	t_dovecot_start
+#	t_ok "fetch works" "$SATCHEL" -c "$HOME/conf" fetch
+#	t_is "one message" "$(t_dovecot_count)" 0
+#	t_like "version" "$("$SATCHEL" --version)" '^satchel [0-9]'
+#	t_done
+#
+# make check exports SATCHEL, top_srcdir, top_builddir, SATCHEL_CORPUS and
+# LC_ALL. Run one test by hand from the build directory with
+#	top_srcdir=.. sh ../tests/func/t0000-basic.sh
+# Set SATCHEL_TEST_KEEP=1 to keep the test's private directory, and
+# SATCHEL_TEST_REQUIRE=1 (CI does) to turn a missing server into a failure
+# instead of a skip.
+#
+# Results:   t_ok DESC CMD...      pass if CMD exits 0
+#            t_fails DESC CMD...   pass if CMD exits non-zero
+#            t_is DESC ACTUAL EXPECTED
+#            t_like DESC ACTUAL ERE, t_unlike DESC ACTUAL ERE
+#            t_skip DESC REASON
+# Plan:      t_plan N, t_skip_all REASON, t_done (plans at the end if no plan)
+# Needs:     t_need_cmd CMD PACKAGE, t_need_corpus
+# Files:     t_write_config FILE <<EOF (mode 0600)
+# POP3:      t_dovecot_start, t_dovecot_seed FILE..., t_dovecot_count,
+#            t_dovecot_stop
+# SMTP:      t_smtp_start, t_smtp_count, t_smtp_stop
+# Terminal:  t_tmux_start NAME COLS ROWS CMD..., t_tmux_keys NAME KEY...,
+#            t_tmux_screen NAME, t_tmux_wait NAME ERE [SECONDS],
+#            t_tmux_dead NAME, t_tmux_stop NAME
+# Server functions export variables, so call them directly, never in $(...).
+
+T_N=0
+T_FAILED=0
+T_PLAN=
+T_TMP=
+T_DOVECOT_DIR=
+T_SMTP_DIR=
+T_TMUX_SOCK=
+T_NAME=$(basename "$0" .sh)
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${top_builddir:=$(pwd)}"
+: "${SATCHEL:=$top_builddir/satchel}"
+: "${SATCHEL_CORPUS:=$top_srcdir/../shared/corpus}"
+export top_srcdir top_builddir SATCHEL SATCHEL_CORPUS
+T_SERVERS=$top_srcdir/tests/servers
+# Debian's interpreter sees the python3-* packages (aiosmtpd); another
+# python3 earlier on PATH may not.
+if test -x /usr/bin/python3; then
+	T_PYTHON=/usr/bin/python3
+else
+	T_PYTHON=python3
+fi
+PYTHON=$T_PYTHON
+export PYTHON
+case ":$PATH:" in *:/usr/sbin:*) ;; *) PATH=$PATH:/usr/sbin:/sbin ;; esac
+export PATH
+
+# --- TAP -------------------------------------------------------------------
+
+t_plan() {
+	T_PLAN=$1
+	echo "1..$1"
+}
+
+t_diag() {
+	# Print each line of the arguments (or of stdin) as a TAP comment.
+	if test $# -gt 0; then
+		printf '%s\n' "$*"
+	else
+		cat
+	fi | sed 's/^/# /'
+}
+
+t_pass_() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1"
+}
+
+t_fail_() {
+	T_N=$((T_N + 1))
+	T_FAILED=$((T_FAILED + 1))
+	echo "not ok $T_N - $1"
+}
+
+t_skip() {
+	T_N=$((T_N + 1))
+	echo "ok $T_N - $1 # SKIP $2"
+}
+
+t_skip_all() {
+	if test -z "$T_PLAN"; then
+		echo "1..0 # SKIP $1"
+	else
+		# A plan is out already: skip what is left of it.
+		while test "$T_N" -lt "$T_PLAN"; do
+			t_skip "skipped" "$1"
+		done
+	fi
+	T_SKIPPED_ALL=1
+	exit 0
+}
+
+t_out_file_() {
+	if test -n "$T_TMP"; then
+		echo "$T_TMP/.t_out"
+	else
+		echo "${TMPDIR:-/tmp}/satchel-t_out.$$"
+	fi
+}
+
+t_ok() {
+	t_desc_=$1
+	shift
+	t_out_=$(t_out_file_)
+	if "$@" >"$t_out_" 2>&1; then
+		t_pass_ "$t_desc_"
+	else
+		t_rc_=$?
+		t_fail_ "$t_desc_"
+		t_diag "command failed with status $t_rc_: $*"
+		tail -n 40 "$t_out_" | t_diag
+	fi
+	rm -f "$t_out_"
+	return 0
+}
+
+t_fails() {
+	t_desc_=$1
+	shift
+	t_out_=$(t_out_file_)
+	if "$@" >"$t_out_" 2>&1; then
+		t_fail_ "$t_desc_"
+		t_diag "command succeeded but should have failed: $*"
+		tail -n 40 "$t_out_" | t_diag
+	else
+		t_pass_ "$t_desc_"
+	fi
+	rm -f "$t_out_"
+	return 0
+}
+
+t_is() {
+	if test "x$2" = "x$3"; then
+		t_pass_ "$1"
+	else
+		t_fail_ "$1"
+		t_diag "expected: $3"
+		t_diag "     got: $2"
+	fi
+	return 0
+}
+
+t_like() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		t_pass_ "$1"
+	else
+		t_fail_ "$1"
+		t_diag "expected a match for: $3"
+		printf '%s\n' "$2" | head -n 40 | sed 's/^/#      got: /'
+	fi
+	return 0
+}
+
+t_unlike() {
+	if printf '%s\n' "$2" | grep -Eq -- "$3"; then
+		t_fail_ "$1"
+		t_diag "expected no match for: $3"
+		printf '%s\n' "$2" | head -n 40 | sed 's/^/#      got: /'
+	else
+		t_pass_ "$1"
+	fi
+	return 0
+}
+
+t_done() {
+	if test -z "$T_PLAN"; then
+		echo "1..$T_N"
+	elif test "$T_N" != "$T_PLAN"; then
+		t_diag "planned $T_PLAN tests but ran $T_N"
+		T_FAILED=$((T_FAILED + 1))
+	fi
+	if test "$T_FAILED" -gt 0; then
+		t_diag "$T_FAILED of $T_N failed"
+		exit 1
+	fi
+	exit 0
+}
+
+# --- environment ---------------------------------------------------------
+
+t_cleanup_() {
+	t_rc_=$?
+	trap - EXIT INT TERM HUP
+	if test -n "$T_TMUX_SOCK" && test -S "$T_TMUX_SOCK"; then
+		tmux -S "$T_TMUX_SOCK" kill-server >/dev/null 2>&1 || true
+	fi
+	if test -n "$T_SMTP_DIR"; then
+		sh "$T_SERVERS/smtp.sh" stop "$T_SMTP_DIR" >/dev/null 2>&1 || true
+	fi
+	if test -n "$T_DOVECOT_DIR"; then
+		sh "$T_SERVERS/dovecot.sh" stop "$T_DOVECOT_DIR" >/dev/null 2>&1 || true
+	fi
+	if test -n "$T_TMP" && test -d "$T_TMP"; then
+		if test "${SATCHEL_TEST_KEEP:-0}" = 1; then
+			echo "# kept $T_TMP" >&2
+		else
+			chmod -R u+rwx "$T_TMP" 2>/dev/null || true
+			rm -rf "$T_TMP"
+		fi
+	fi
+	exit "$t_rc_"
+}
+
+t_init() {
+	T_TMP=$(mktemp -d "${TMPDIR:-/tmp}/satchel-$T_NAME.XXXXXX") || {
+		echo "Bail out! cannot create a temporary directory"
+		exit 1
+	}
+	trap t_cleanup_ EXIT
+	trap 'exit 129' HUP
+	trap 'exit 130' INT
+	trap 'exit 143' TERM
+	HOME=$T_TMP/home
+	XDG_CONFIG_HOME=$HOME/.config
+	XDG_DATA_HOME=$HOME/.local/share
+	XDG_CACHE_HOME=$HOME/.cache
+	XDG_STATE_HOME=$HOME/.local/state
+	XDG_RUNTIME_DIR=$T_TMP/run
+	TMPDIR=$T_TMP/tmp
+	mkdir -p "$HOME" "$XDG_RUNTIME_DIR" "$TMPDIR"
+	chmod 700 "$XDG_RUNTIME_DIR"
+	export HOME XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME \
+	    XDG_RUNTIME_DIR TMPDIR
+	unset XDG_CONFIG_DIRS XDG_DATA_DIRS VISUAL EDITOR SATCHEL_DEBUG \
+	    MAIL MAILDIR NO_COLOR 2>/dev/null || true
+	TERM=${TERM:-dumb}
+	export TERM
+}
+
+t_need_cmd() {
+	case $1 in
+	aiosmtpd)
+		"$T_PYTHON" -c 'import aiosmtpd' >/dev/null 2>&1 && return 0 ;;
+	dovecot)
+		command -v dovecot >/dev/null 2>&1 &&
+		    { test -x /usr/lib/dovecot/pop3 ||
+		      test -x /usr/libexec/dovecot/pop3; } && return 0 ;;
+	*)
+		command -v "$1" >/dev/null 2>&1 && return 0 ;;
+	esac
+	if test "${SATCHEL_TEST_REQUIRE:-0}" = 1; then
+		test -n "$T_PLAN" || echo "1..$((T_N + 1))"
+		t_fail_ "$1 is required here: install $2"
+		exit 1
+	fi
+	t_skip_all "$1 not found: install the Debian package $2"
+}
+
+t_need_corpus() {
+	test -n "${SATCHEL_CORPUS:-}" && test -d "$SATCHEL_CORPUS" ||
+	    t_skip_all "no mail corpus (set SATCHEL_CORPUS)"
+}
+
+t_write_config() {
+	(umask 077 && cat >"$1")
+	chmod 600 "$1"
+}
+
+# --- servers ---------------------------------------------------------------
+
+t_ca_() {
+	CA_DIR=$T_TMP/ca
+	export CA_DIR
+	test -s "$CA_DIR/server.pem" && return 0
+	sh "$T_SERVERS/ca.sh" "$CA_DIR" || {
+		echo "Bail out! cannot make test certificates"
+		exit 1
+	}
+}
+
+t_dovecot_start() {
+	t_need_cmd dovecot dovecot-pop3d
+	t_need_cmd "$T_PYTHON" python3
+	t_ca_
+	T_DOVECOT_DIR=$T_TMP/dovecot
+	sh "$T_SERVERS/dovecot.sh" start "$T_DOVECOT_DIR" >&2 || {
+		echo "Bail out! dovecot did not start"
+		exit 1
+	}
+	. "$T_DOVECOT_DIR/env"
+	export POP3_HOST POP3_PORT POP3S_PORT POP3_USER POP3_PASS CA_FILE \
+	    OTHER_CA_FILE SERVER_MAILDIR
+}
+
+t_dovecot_seed() {
+	sh "$T_SERVERS/dovecot.sh" seed "$T_DOVECOT_DIR" "$@"
+}
+
+t_dovecot_count() {
+	sh "$T_SERVERS/dovecot.sh" count "$T_DOVECOT_DIR"
+}
+
+t_dovecot_stop() {
+	test -n "$T_DOVECOT_DIR" || return 0
+	sh "$T_SERVERS/dovecot.sh" stop "$T_DOVECOT_DIR"
+}
+
+t_smtp_start() {
+	t_need_cmd aiosmtpd python3-aiosmtpd
+	t_ca_
+	T_SMTP_DIR=$T_TMP/smtp
+	sh "$T_SERVERS/smtp.sh" start "$T_SMTP_DIR" >&2 || {
+		echo "Bail out! the SMTP server did not start"
+		exit 1
+	}
+	. "$T_SMTP_DIR/env"
+	export SMTP_HOST SMTP_PORT SMTPS_PORT SMTP_USER SMTP_PASS CA_FILE \
+	    OTHER_CA_FILE SMTP_SPOOL SMTP_CONTROL
+}
+
+t_smtp_count() {
+	find "$SMTP_SPOOL" -name '[0-9]*.eml' | wc -l | tr -d ' '
+}
+
+t_smtp_stop() {
+	test -n "$T_SMTP_DIR" || return 0
+	sh "$T_SERVERS/smtp.sh" stop "$T_SMTP_DIR"
+}
+
+# --- terminal (tmux) -------------------------------------------------------
+
+t_tmux_() {
+	tmux -S "$T_TMUX_SOCK" "$@"
+}
+
+# t_tmux_start NAME COLS ROWS CMD...: run CMD in a detached terminal of the
+# given size. The pane stays after CMD exits (see t_tmux_dead).
+t_tmux_start() {
+	t_need_cmd tmux tmux
+	T_TMUX_SOCK=$T_TMP/tmux.sock
+	t_name_=$1 t_cols_=$2 t_rows_=$3
+	shift 3
+	if ! test -S "$T_TMUX_SOCK"; then
+		t_tmux_ -f /dev/null new-session -d -s satchel-idle -x 80 -y 24 \
+		    'sleep 100000' || return 1
+		t_tmux_ set-option -g remain-on-exit on
+		t_tmux_ set-option -g default-terminal screen-256color
+		t_tmux_ set-option -g status off
+		t_tmux_ set-option -g history-limit 0
+	fi
+	t_tmux_ new-session -d -s "$t_name_" -x "$t_cols_" -y "$t_rows_" \
+	    -e "HOME=$HOME" -e "TMPDIR=$TMPDIR" -- "$@"
+}
+
+t_tmux_keys() {
+	t_name_=$1
+	shift
+	t_tmux_ send-keys -t "$t_name_" "$@"
+}
+
+t_tmux_screen() {
+	t_tmux_ capture-pane -p -t "$1"
+}
+
+# t_tmux_wait NAME ERE [SECONDS]: poll the screen until it matches (default
+# 10 s). On a timeout prints the screen and returns 1.
+t_tmux_wait() {
+	t_i_=0
+	t_max_=$(( ${3:-10} * 10 ))
+	while test $t_i_ -lt $t_max_; do
+		t_tmux_screen "$1" 2>/dev/null | grep -Eq -- "$2" && return 0
+		sleep 0.1
+		t_i_=$((t_i_ + 1))
+	done
+	echo "screen of $1 never matched: $2"
+	t_tmux_screen "$1" 2>&1
+	return 1
+}
+
+# t_tmux_dead NAME: true when the program in NAME has exited; prints its
+# exit status.
+t_tmux_dead() {
+	t_st_=$(t_tmux_ display-message -p -t "$1" '#{pane_dead} #{pane_dead_status}') ||
+	    return 1
+	case $t_st_ in
+	"1 "*) echo "${t_st_#1 }"; return 0 ;;
+	esac
+	return 1
+}
+
+t_tmux_stop() {
+	t_tmux_ kill-session -t "$1" 2>/dev/null || true
+}

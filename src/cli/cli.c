@@ -71,13 +71,27 @@ cli_config(struct cli_ctx *ctx)
 
 	if (ctx->config != NULL)
 		return ctx->config;
-	if (config_load(ctx->config_path, &ctx->config, &err) != CONFIG_OK) {
+	if (ctx->pop3_oneoff != NULL) {
+		if (!ctx->borrowed) {
+			fprintf(stderr, _("satchel: --pop3 goes with "
+			    "--borrowed\n"));
+			return NULL;
+		}
+		if ((ctx->config = cli_borrowed_oneoff(ctx)) == NULL)
+			return NULL;
+	} else if (config_load(ctx->config_path, &ctx->config, &err) !=
+	    CONFIG_OK) {
 		fprintf(stderr, "satchel: %s\n", err->message);
 		g_error_free(err);
 		return NULL;
 	}
-	if (ctx->borrowed)
-		ctx->config->borrowed = TRUE;
+	if (ctx->borrowed || ctx->config->borrowed) {
+		if (cli_borrowed_begin(ctx, ctx->config) != 0) {
+			config_free(ctx->config);
+			ctx->config = NULL;
+			return NULL;
+		}
+	}
 	return ctx->config;
 }
 
@@ -128,10 +142,28 @@ cli_ctx_release(struct cli_ctx *ctx)
 	ctx->store = NULL;
 	config_free(ctx->config);
 	ctx->config = NULL;
-	if (ctx->borrowed_dir != NULL) {
-		file_remove_tree(ctx->borrowed_dir);
-		g_clear_pointer(&ctx->borrowed_dir, g_free);
+	cli_borrowed_end(ctx);
+}
+
+char *
+cli_prompt_line(const char *prompt)
+{
+	char	buf[1024];
+	FILE	*tty;
+	char	*nl;
+
+	if ((tty = fopen("/dev/tty", "r+e")) == NULL)
+		return NULL;
+	fputs(prompt, tty);
+	fflush(tty);
+	if (fgets(buf, sizeof buf, tty) == NULL) {
+		fclose(tty);
+		return NULL;
 	}
+	fclose(tty);
+	if ((nl = strpbrk(buf, "\r\n")) != NULL)
+		*nl = '\0';
+	return g_strdup(buf);
 }
 
 char *

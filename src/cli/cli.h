@@ -34,6 +34,7 @@ struct cli_ctx {
 	struct config	*config;	/* loaded on demand by cli_config() */
 	struct store	*store;		/* opened on demand by cli_store() */
 	char		*borrowed_dir;	/* private store directory in borrowed mode */
+	int		 borrowed_fd;	/* pipe to the janitor that wipes it */
 };
 
 /* Run the subcommand argv[0] (argv[0] is its name). Returns an exit status. */
@@ -60,6 +61,18 @@ void	cli_ctx_release(struct cli_ctx *);
  * if there is no terminal. Free with config_secret_free().
  */
 char	*cli_prompt_secret(const char *prompt);
+/* Ask for one line on the terminal (echo on). NULL without a terminal. */
+char	*cli_prompt_line(const char *prompt);
+/*
+ * Borrowed-machine mode (cli-borrowed.c): put the store of c in a private
+ * RAM-backed directory that is wiped when satchel ends, however it ends,
+ * and force keep mode on every account. Returns 0, or -1 after printing.
+ */
+int	 cli_borrowed_begin(struct cli_ctx *, struct config *);
+/* Wipe the private directory now (normal exit). */
+void	 cli_borrowed_end(struct cli_ctx *);
+/* The config for `--borrowed --pop3 USER@HOST` (no file). NULL on error. */
+struct config *cli_borrowed_oneoff(struct cli_ctx *);
 /* TRUE when stdout is a terminal (progress bars are drawn). */
 gboolean cli_isatty(void);
 /* Print untrusted text safely on stdout (sanitised) followed by a newline. */

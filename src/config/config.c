@@ -583,6 +583,9 @@ config_password(const struct account *a, enum config_service svc,
 	    a->pop3_password_command : a->smtp_password_command;
 
 	*secret = NULL;
+	/* Borrowed machines: passwords are only ever typed (invariant 8). */
+	if (a->borrowed)
+		return CONFIG_ERR_NO_SECRET;
 	if (cmd == NULL) {
 		if (a->password != NULL) {
 			*secret = g_strdup(a->password);

@@ -99,8 +99,9 @@ void		 config_account_free(struct account *);
 /*
  * Run the account's password command for service (pop3_/smtp_password_command,
  * else password_command) without a shell; the first line of its stdout is the
- * secret (caller frees with config_secret_free). No command:
- * CONFIG_ERR_NO_SECRET. The secret is never logged.
+ * secret (caller frees with config_secret_free). No command, or a borrowed
+ * account (passwords are only typed there): CONFIG_ERR_NO_SECRET, and the
+ * caller prompts. The secret is never logged.
  */
 enum config_status config_password(const struct account *,
 		    enum config_service, char **secret, GError **err);

@@ -1,8 +1,47 @@
 /* mime.c: GMime set-up and message parsing for the index. */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
 #include "util/util.h"
 #include "mime/mime.h"
+
+/* Limits that keep hostile messages (deep nesting, huge part counts) cheap. */
+#define MIME_MAX_DEPTH		32
+#define MIME_MAX_PARTS		1000
+#define MIME_MAX_BODY		(64 * 1024)	/* bytes of text kept for search */
+#define MIME_MAX_SNIPPET	200		/* characters */
+#define MIME_MAX_REFS		64
+
+struct mime_walk {
+	struct mime_summary	*sum;
+	GMimeObject		*plain;
+	GMimeObject		*html;
+	GMimeObject		*dsn_status;
+	GMimeObject		*dsn_headers;
+	GString			*names;
+	guint			 parts;
+};
+
+static void	 mime_warning(gint64, GMimeParserWarning, const gchar *,
+		    gpointer);
+static GMimeMessage *mime_parse_stream(GMimeStream *);
+static char	*mime_part_bytes(GMimeObject *, gsize *);
+static char	*mime_part_text(GMimeObject *);
+static char	*mime_html_to_text(const char *);
+static void	 mime_walk_object(struct mime_walk *, GMimeObject *, int);
+static void	 mime_fill_addresses(struct mime_summary *, GMimeMessage *);
+static void	 mime_fill_refs(struct mime_summary *, GMimeMessage *);
+static void	 mime_fill_dsn(struct mime_summary *, struct mime_walk *);
+static char	*mime_header_field(const char *, const char *);
+static char	*mime_strip_type(const char *);
+static char	*mime_make_snippet(const char *);
+static char	*mime_clean_msgid(const char *);
+
+static GMimeParserOptions *mime_opts;
 
 void
 mime_init(void)
@@ -13,5 +52,665 @@ mime_init(void)
 void
 mime_shutdown(void)
 {
+	if (mime_opts != NULL) {
+		g_mime_parser_options_free(mime_opts);
+		mime_opts = NULL;
+	}
 	g_mime_shutdown();
+}
+
+static void
+mime_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item,
+    gpointer data)
+{
+	(void)data;
+	log_debug("mime: parser warning %d at offset %" G_GINT64_FORMAT ": %s",
+	    (int)errcode, offset, item != NULL ? item : "");
+}
+
+GMimeParserOptions *
+mime_parser_options(void)
+{
+	static const char	*fallback[] = { "utf-8", "windows-1252", NULL };
+	static GMutex		 lock;
+
+	g_mutex_lock(&lock);
+	if (mime_opts == NULL) {
+		mime_opts = g_mime_parser_options_new();
+		g_mime_parser_options_set_rfc2047_compliance_mode(mime_opts,
+		    GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_address_compliance_mode(mime_opts,
+		    GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_parameter_compliance_mode(mime_opts,
+		    GMIME_RFC_COMPLIANCE_LOOSE);
+		g_mime_parser_options_set_allow_addresses_without_domain(
+		    mime_opts, TRUE);
+		g_mime_parser_options_set_fallback_charsets(mime_opts,
+		    fallback);
+		g_mime_parser_options_set_warning_callback(mime_opts,
+		    mime_warning, NULL);
+	}
+	g_mutex_unlock(&lock);
+	return mime_opts;
+}
+
+static GMimeMessage *
+mime_parse_stream(GMimeStream *st)
+{
+	g_autoptr(GMimeParser)	 p = NULL;
+	char			 head[5];
+	gint64			 start;
+
+	/* Skip a leading mbox "From " envelope line. */
+	start = g_mime_stream_tell(st);
+	if (g_mime_stream_read(st, head, 5) == 5 && memcmp(head, "From ", 5)
+	    == 0) {
+		char	 c;
+
+		while (g_mime_stream_read(st, &c, 1) == 1 && c != '\n')
+			;
+	} else
+		g_mime_stream_seek(st, start, GMIME_STREAM_SEEK_SET);
+	p = g_mime_parser_new_with_stream(st);
+	g_mime_parser_set_format(p, GMIME_FORMAT_MESSAGE);
+	return g_mime_parser_construct_message(p, mime_parser_options());
+}
+
+GMimeMessage *
+mime_message_from_file(const char *path)
+{
+	g_autoptr(GMimeStream)	 st = NULL;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_debug("mime: %s: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	st = g_mime_stream_fs_new(fd);
+	return mime_parse_stream(st);
+}
+
+GMimeMessage *
+mime_message_from_data(const void *data, size_t len)
+{
+	g_autoptr(GMimeStream)	 st = NULL;
+
+	st = g_mime_stream_mem_new_with_buffer(data != NULL ? data : "",
+	    data != NULL ? len : 0);
+	return mime_parse_stream(st);
+}
+
+char *
+mime_to_utf8(const char *text, gssize len, const char *charset)
+{
+	const char	*name;
+	char		*out = NULL, *valid;
+	gsize		 n;
+
+	if (text == NULL)
+		return g_strdup("");
+	if (len < 0)
+		len = (gssize)strlen(text);
+	/* An embedded NUL ends the text; nothing after it is shown anyway. */
+	n = strnlen(text, (size_t)len);
+	if (charset != NULL && *charset != '\0' &&
+	    g_ascii_strcasecmp(charset, "utf-8") != 0 &&
+	    g_ascii_strcasecmp(charset, "us-ascii") != 0) {
+		name = g_mime_charset_iconv_name(charset);
+		out = g_convert(text, (gssize)n, "UTF-8", name, NULL, NULL,
+		    NULL);
+	}
+	if (out == NULL) {
+		if (g_utf8_validate(text, (gssize)n, NULL))
+			return g_strndup(text, n);
+		out = g_convert(text, (gssize)n, "UTF-8", "WINDOWS-1252",
+		    NULL, NULL, NULL);
+	}
+	if (out == NULL)
+		return g_utf8_make_valid(text, (gssize)n);
+	if (g_utf8_validate(out, -1, NULL))
+		return out;
+	valid = g_utf8_make_valid(out, -1);
+	g_free(out);
+	return valid;
+}
+
+void
+mime_summary_free(struct mime_summary *s)
+{
+	if (s == NULL)
+		return;
+	g_free(s->message_id);
+	g_free(s->in_reply_to);
+	g_free(s->references);
+	g_free(s->from);
+	g_free(s->from_addr);
+	g_free(s->to);
+	g_free(s->cc);
+	g_free(s->subject);
+	g_free(s->body_text);
+	g_free(s->snippet);
+	g_free(s->attachment_names);
+	g_free(s->list_id);
+	g_free(s->dsn_original_message_id);
+	g_free(s->dsn_envid);
+	g_free(s->dsn_action);
+	g_free(s->dsn_status);
+	g_free(s->dsn_diagnostic);
+	g_free(s->dsn_recipient);
+	g_free(s);
+}
+
+/* Decoded (transfer encoding removed) bytes of a leaf part, capped. */
+static char *
+mime_part_bytes(GMimeObject *obj, gsize *lenp)
+{
+	g_autoptr(GMimeStream)	 mem = NULL;
+	GMimeDataWrapper	*dw;
+	GByteArray		*ba;
+	char			*out;
+	gsize			 n;
+
+	*lenp = 0;
+	if (!GMIME_IS_PART(obj))
+		return NULL;
+	if ((dw = g_mime_part_get_content(GMIME_PART(obj))) == NULL)
+		return NULL;
+	mem = g_mime_stream_mem_new();
+	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0)
+		return NULL;
+	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
+	n = MIN(ba->len, 4 * MIME_MAX_BODY);
+	out = g_malloc(n + 1);
+	memcpy(out, ba->data, n);
+	out[n] = '\0';
+	*lenp = n;
+	return out;
+}
+
+/* Text of a text/ part in UTF-8. */
+static char *
+mime_part_text(GMimeObject *obj)
+{
+	g_autofree char	*raw = NULL;
+	const char	*cs;
+	gsize		 n;
+
+	if ((raw = mime_part_bytes(obj, &n)) == NULL)
+		return NULL;
+	cs = g_mime_object_get_content_type_parameter(obj, "charset");
+	return mime_to_utf8(raw, (gssize)n, cs);
+}
+
+/* Crude HTML to text for search: drop tags, scripts and styles. */
+static char *
+mime_html_to_text(const char *html)
+{
+	static const struct {
+		const char	*name;
+		const char	*text;
+	} ents[] = {
+		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
+		{ "quot;", "\"" }, { "nbsp;", " " }, { "apos;", "'" },
+	};
+	GString		*s = g_string_sized_new(strlen(html) / 2);
+	const char	*p = html, *end;
+	size_t		 i;
+
+	while (*p != '\0') {
+		if (*p == '<') {
+			if (g_ascii_strncasecmp(p, "<script", 7) == 0 ||
+			    g_ascii_strncasecmp(p, "<style", 6) == 0) {
+				const char *close = p[2] == 'c' || p[2] == 'C' ?
+				    "</script" : "</style";
+				const char *q = p;
+
+				end = NULL;
+				while ((q = strchr(q + 1, '<')) != NULL)
+					if (g_ascii_strncasecmp(q, close,
+					    strlen(close)) == 0) {
+						end = q;
+						break;
+					}
+				if (end == NULL)
+					break;
+				p = end;
+			}
+			if ((end = strchr(p, '>')) == NULL)
+				break;
+			g_string_append_c(s, ' ');
+			p = end + 1;
+			continue;
+		}
+		if (*p == '&') {
+			for (i = 0; i < G_N_ELEMENTS(ents); i++)
+				if (g_ascii_strncasecmp(p + 1, ents[i].name,
+				    strlen(ents[i].name)) == 0)
+					break;
+			if (i < G_N_ELEMENTS(ents)) {
+				g_string_append(s, ents[i].text);
+				p += 1 + strlen(ents[i].name);
+				continue;
+			}
+		}
+		g_string_append_c(s, *p);
+		p++;
+	}
+	return g_string_free(s, FALSE);
+}
+
+static void
+mime_walk_object(struct mime_walk *w, GMimeObject *obj, int depth)
+{
+	GMimeContentType	*ct;
+	const char		*fname;
+	int			 i, n;
+
+	if (obj == NULL || depth > MIME_MAX_DEPTH ||
+	    ++w->parts > MIME_MAX_PARTS)
+		return;
+	ct = g_mime_object_get_content_type(obj);
+	if (GMIME_IS_MULTIPART(obj)) {
+		n = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
+		for (i = 0; i < n && w->parts <= MIME_MAX_PARTS; i++)
+			mime_walk_object(w, g_mime_multipart_get_part(
+			    GMIME_MULTIPART(obj), i), depth + 1);
+		return;
+	}
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(obj));
+
+		if (ct != NULL && g_mime_content_type_is_type(ct, "message",
+		    "delivery-status"))
+			w->dsn_status = obj;
+		else if (w->dsn_headers == NULL && inner != NULL)
+			w->dsn_headers = obj;
+		/* An attached message counts as an attachment. */
+		w->sum->has_attachment = TRUE;
+		if (inner != NULL &&
+		    g_mime_message_get_subject(inner) != NULL) {
+			if (w->names->len > 0)
+				g_string_append_c(w->names, ' ');
+			g_string_append(w->names,
+			    g_mime_message_get_subject(inner));
+		}
+		return;
+	}
+	if (!GMIME_IS_PART(obj) || ct == NULL)
+		return;
+	if (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+	    g_mime_content_type_is_type(ct, "message",
+	    "global-delivery-status")) {
+		w->dsn_status = obj;
+		return;
+	}
+	if (g_mime_content_type_is_type(ct, "text", "rfc822-headers") ||
+	    g_mime_content_type_is_type(ct, "message", "rfc822-headers")) {
+		if (w->dsn_headers == NULL)
+			w->dsn_headers = obj;
+		return;
+	}
+	fname = g_mime_part_get_filename(GMIME_PART(obj));
+	if (g_mime_content_type_is_type(ct, "application",
+	    "pgp-signature") || g_mime_content_type_is_type(ct,
+	    "application", "pkcs7-signature") ||
+	    g_mime_content_type_is_type(ct, "application",
+	    "x-pkcs7-signature"))
+		return;
+	if (g_mime_part_is_attachment(GMIME_PART(obj)) || (fname != NULL &&
+	    !g_mime_content_type_is_type(ct, "text", "*"))) {
+		w->sum->has_attachment = TRUE;
+		if (fname != NULL) {
+			if (w->names->len > 0)
+				g_string_append_c(w->names, ' ');
+			g_string_append(w->names, fname);
+		}
+		return;
+	}
+	if (w->plain == NULL && g_mime_content_type_is_type(ct, "text",
+	    "plain"))
+		w->plain = obj;
+	else if (w->html == NULL && g_mime_content_type_is_type(ct, "text",
+	    "html"))
+		w->html = obj;
+}
+
+static void
+mime_fill_addresses(struct mime_summary *s, GMimeMessage *m)
+{
+	InternetAddressList	*l;
+	InternetAddress		*a;
+	const char		*name, *addr = NULL;
+
+	l = g_mime_message_get_from(m);
+	if (l != NULL && internet_address_list_length(l) > 0) {
+		a = internet_address_list_get_address(l, 0);
+		if (INTERNET_ADDRESS_IS_GROUP(a)) {
+			InternetAddressList *g = internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(a));
+
+			if (g != NULL && internet_address_list_length(g) > 0)
+				a = internet_address_list_get_address(g, 0);
+		}
+		if (INTERNET_ADDRESS_IS_MAILBOX(a))
+			addr = internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(a));
+		name = internet_address_get_name(a);
+		if (addr != NULL)
+			s->from_addr = mime_to_utf8(addr, -1, NULL);
+		if (name != NULL && *name != '\0')
+			s->from = mime_to_utf8(name, -1, NULL);
+		else if (addr != NULL)
+			s->from = mime_to_utf8(addr, -1, NULL);
+	}
+	l = g_mime_message_get_to(m);
+	if (l != NULL && internet_address_list_length(l) > 0) {
+		g_autofree char *t = internet_address_list_to_string(l, NULL,
+		    FALSE);
+
+		s->to = mime_to_utf8(t, -1, NULL);
+	}
+	l = g_mime_message_get_cc(m);
+	if (l != NULL && internet_address_list_length(l) > 0) {
+		g_autofree char *t = internet_address_list_to_string(l, NULL,
+		    FALSE);
+
+		s->cc = mime_to_utf8(t, -1, NULL);
+	}
+}
+
+static void
+mime_fill_refs(struct mime_summary *s, GMimeMessage *m)
+{
+	GMimeObject	*obj = GMIME_OBJECT(m);
+	GMimeReferences	*refs;
+	const char	*h;
+	GString		*all;
+	int		 i, n, first;
+
+	if ((h = g_mime_object_get_header(obj, "In-Reply-To")) != NULL &&
+	    (refs = g_mime_references_parse(mime_parser_options(), h)) !=
+	    NULL) {
+		if (g_mime_references_length(refs) > 0)
+			s->in_reply_to = mime_clean_msgid(
+			    g_mime_references_get_message_id(refs, 0));
+		g_mime_references_free(refs);
+	}
+	if ((h = g_mime_object_get_header(obj, "References")) != NULL &&
+	    (refs = g_mime_references_parse(mime_parser_options(), h)) !=
+	    NULL) {
+		n = g_mime_references_length(refs);
+		/* Keep the first (the root) and the last ones. */
+		all = g_string_new(NULL);
+		first = n > MIME_MAX_REFS ? n - MIME_MAX_REFS + 1 : 1;
+		for (i = 0; i < n; i++) {
+			g_autofree char *id = NULL;
+
+			if (i > 0 && i < first)
+				continue;
+			id = mime_clean_msgid(g_mime_references_get_message_id(
+			    refs, i));
+			if (id == NULL)
+				continue;
+			if (all->len > 0)
+				g_string_append_c(all, ' ');
+			g_string_append(all, id);
+		}
+		g_mime_references_free(refs);
+		if (all->len > 0)
+			s->references = g_string_free(all, FALSE);
+		else
+			g_string_free(all, TRUE);
+	}
+}
+
+/* Message-IDs for the index: valid UTF-8, no spaces, no <>, not empty. */
+static char *
+mime_clean_msgid(const char *id)
+{
+	char	*s, *p, *q;
+
+	if (id == NULL)
+		return NULL;
+	s = mime_to_utf8(id, -1, NULL);
+	for (p = q = s; *p != '\0'; p++)
+		if (!g_ascii_isspace(*p) && *p != '<' && *p != '>')
+			*q++ = *p;
+	*q = '\0';
+	if (*s == '\0' || strlen(s) > 998) {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * Value of field name in an RFC 822 style block of text (unfolded,
+ * trimmed), or NULL.
+ */
+static char *
+mime_header_field(const char *text, const char *name)
+{
+	size_t		 nlen = strlen(name);
+	const char	*p = text, *e;
+	GString		*v;
+
+	while (p != NULL && *p != '\0') {
+		if (g_ascii_strncasecmp(p, name, nlen) == 0 && p[nlen] == ':') {
+			v = g_string_new(NULL);
+			p += nlen + 1;
+			for (;;) {
+				e = strchr(p, '\n');
+				g_string_append_len(v, p, e != NULL ? e - p :
+				    (gssize)strlen(p));
+				if (e == NULL || (e[1] != ' ' && e[1] != '\t'))
+					break;
+				p = e + 1;
+			}
+			g_strdelimit(v->str, "\r\n\t", ' ');
+			g_strstrip(v->str);
+			return g_string_free(v, FALSE);
+		}
+		if ((p = strchr(p, '\n')) != NULL)
+			p++;
+	}
+	return NULL;
+}
+
+/* "rfc822; user@example.org" -> "user@example.org". */
+static char *
+mime_strip_type(const char *v)
+{
+	const char	*semi;
+	char		*s;
+
+	if (v == NULL)
+		return NULL;
+	semi = strchr(v, ';');
+	s = mime_to_utf8(semi != NULL ? semi + 1 : v, -1, NULL);
+	g_strstrip(s);
+	if (*s == '\0') {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+mime_fill_dsn(struct mime_summary *s, struct mime_walk *w)
+{
+	g_autofree char	*raw = NULL, *blk = NULL;
+	const char	*rcpt;
+	gsize		 n;
+
+	if (w->dsn_status == NULL)
+		return;
+	s->is_dsn = TRUE;
+	if (GMIME_IS_PART(w->dsn_status))
+		raw = mime_part_bytes(w->dsn_status, &n);
+	else if (GMIME_IS_MESSAGE_PART(w->dsn_status)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(w->dsn_status));
+
+		if (inner != NULL)
+			raw = g_mime_object_to_string(GMIME_OBJECT(inner),
+			    NULL);
+	}
+	if (raw == NULL)
+		return;
+	blk = mime_to_utf8(raw, -1, NULL);
+	g_free(raw);
+	raw = NULL;
+	/* Normalise line ends so blank lines separate the field blocks. */
+	{
+		char *p, *q;
+
+		for (p = q = blk; *p != '\0'; p++)
+			if (*p != '\r')
+				*q++ = *p;
+		*q = '\0';
+	}
+	s->dsn_envid = mime_header_field(blk, "Original-Envelope-Id");
+	/* Per-recipient fields come after the first blank line. */
+	rcpt = strstr(blk, "\n\n");
+	rcpt = rcpt != NULL ? rcpt + 2 : blk;
+	{
+		g_autofree char *fr = mime_header_field(rcpt,
+		    "Final-Recipient");
+		g_autofree char *orc = mime_header_field(rcpt,
+		    "Original-Recipient");
+		g_autofree char *diag = mime_header_field(rcpt,
+		    "Diagnostic-Code");
+
+		s->dsn_recipient = mime_strip_type(fr != NULL ? fr : orc);
+		s->dsn_diagnostic = mime_strip_type(diag);
+	}
+	s->dsn_action = mime_header_field(rcpt, "Action");
+	s->dsn_status = mime_header_field(rcpt, "Status");
+	if (s->dsn_action != NULL) {
+		char *low = g_ascii_strdown(s->dsn_action, -1);
+
+		g_free(s->dsn_action);
+		s->dsn_action = low;
+	}
+	if (s->dsn_status != NULL) {
+		/* "5.1.1 (bad mailbox)" -> "5.1.1" */
+		char *sp = strpbrk(s->dsn_status, " \t(");
+
+		if (sp != NULL)
+			*sp = '\0';
+	}
+	if (w->dsn_headers != NULL && GMIME_IS_MESSAGE_PART(w->dsn_headers)) {
+		GMimeMessage *inner = g_mime_message_part_get_message(
+		    GMIME_MESSAGE_PART(w->dsn_headers));
+
+		if (inner != NULL)
+			s->dsn_original_message_id = mime_clean_msgid(
+			    g_mime_message_get_message_id(inner));
+	} else if (w->dsn_headers != NULL) {
+		g_autofree char *hdrs = mime_part_bytes(w->dsn_headers, &n);
+		g_autofree char *mid = NULL;
+
+		if (hdrs != NULL && (mid = mime_header_field(hdrs,
+		    "Message-ID")) != NULL) {
+			char *lt = strchr(mid, '<'), *gt;
+
+			if (lt != NULL && (gt = strchr(lt, '>')) != NULL)
+				*gt = '\0';
+			s->dsn_original_message_id = mime_clean_msgid(
+			    lt != NULL ? lt + 1 : mid);
+		}
+	}
+}
+
+/* First characters of the body on one line, quoted lines skipped. */
+static char *
+mime_make_snippet(const char *body)
+{
+	GString		*s = g_string_new(NULL);
+	const char	*p = body, *eol;
+	glong		 chars = 0;
+	gboolean	 space = FALSE;
+
+	while (*p != '\0' && chars < MIME_MAX_SNIPPET) {
+		eol = strchr(p, '\n');
+		if (*p == '>') {
+			if (eol == NULL)
+				break;
+			p = eol + 1;
+			continue;
+		}
+		for (; *p != '\0' && *p != '\n' && chars < MIME_MAX_SNIPPET;
+		    p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+
+			if (g_unichar_isspace(c) || c < 0x20) {
+				space = s->len > 0;
+				continue;
+			}
+			if (space) {
+				g_string_append_c(s, ' ');
+				chars++;
+				space = FALSE;
+			}
+			g_string_append_unichar(s, c);
+			chars++;
+		}
+		if (*p == '\n') {
+			space = s->len > 0;
+			p++;
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+struct mime_summary *
+mime_summarize(GMimeMessage *m)
+{
+	struct mime_summary	*s = g_new0(struct mime_summary, 1);
+	struct mime_walk	 w;
+	GDateTime		*dt;
+	const char		*v;
+	char			*body = NULL;
+
+	if (m == NULL)
+		return s;
+	s->message_id = mime_clean_msgid(g_mime_message_get_message_id(m));
+	if ((v = g_mime_message_get_subject(m)) != NULL)
+		s->subject = mime_to_utf8(v, -1, NULL);
+	if ((dt = g_mime_message_get_date(m)) != NULL)
+		s->date = g_date_time_to_unix(dt);
+	mime_fill_addresses(s, m);
+	mime_fill_refs(s, m);
+	if ((v = g_mime_object_get_header(GMIME_OBJECT(m), "List-Id")) !=
+	    NULL)
+		s->list_id = mime_to_utf8(v, -1, NULL);
+
+	memset(&w, 0, sizeof(w));
+	w.sum = s;
+	w.names = g_string_new(NULL);
+	mime_walk_object(&w, g_mime_message_get_mime_part(m), 0);
+	if (w.plain != NULL)
+		body = mime_part_text(w.plain);
+	else if (w.html != NULL) {
+		g_autofree char *html = mime_part_text(w.html);
+
+		if (html != NULL)
+			body = mime_html_to_text(html);
+	}
+	if (body != NULL && strlen(body) > MIME_MAX_BODY) {
+		/* Cut at a character boundary. */
+		char *end = g_utf8_find_prev_char(body, body + MIME_MAX_BODY);
+
+		if (end != NULL)
+			*end = '\0';
+	}
+	s->body_text = body != NULL ? body : g_strdup("");
+	s->snippet = mime_make_snippet(s->body_text);
+	if (w.names->len > 0)
+		s->attachment_names = mime_to_utf8(w.names->str, -1, NULL);
+	g_string_free(w.names, TRUE);
+	mime_fill_dsn(s, &w);
+	return s;
 }

@@ -1,0 +1,192 @@
+/*
+ * cli-borrowed.c: borrowed-machine mode (DESIGN invariant 8). The store
+ * lives in a private directory in RAM when the machine has one, and a
+ * janitor process removes it when satchel ends, however it ends: it waits
+ * on a pipe whose only writer is satchel, so even kill -9 is covered.
+ */
+#include "config.h"
+
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "cli/cli.h"
+
+static char	*cli_borrowed_base(gboolean *in_ram);
+static void	 cli_borrowed_janitor(const char *, int);
+
+/* A RAM-backed directory we own: the runtime dir, else /dev/shm. */
+static char *
+cli_borrowed_base(gboolean *in_ram)
+{
+	const char	*rt = g_getenv("XDG_RUNTIME_DIR");
+	struct stat	 sb;
+
+	*in_ram = TRUE;
+	if (rt != NULL && *rt == '/' && stat(rt, &sb) == 0 &&
+	    S_ISDIR(sb.st_mode) && sb.st_uid == geteuid() &&
+	    (sb.st_mode & 077) == 0)
+		return g_strdup(rt);
+	if (stat("/dev/shm", &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    access("/dev/shm", W_OK) == 0)
+		return g_strdup("/dev/shm");
+	*in_ram = FALSE;
+	return g_strdup(g_get_tmp_dir());
+}
+
+/* The janitor: wait until satchel is gone, then remove its directory. */
+static void
+cli_borrowed_janitor(const char *dir, int rfd)
+{
+	char	c;
+	ssize_t	n;
+	int	fd;
+
+	/* Survive the hang-up and signals that end the session. */
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	/* Let go of the terminal and every other descriptor. */
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
+		if (fd != rfd)
+			close(fd);
+	if (chdir("/") != 0)
+		_exit(1);
+	setsid();
+	do {
+		n = read(rfd, &c, 1);
+	} while (n < 0 && errno == EINTR);
+	file_remove_tree(dir);
+	_exit(0);
+}
+
+int
+cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
+{
+	g_autofree char	*base = NULL;
+	char		*dir;
+	gboolean	 in_ram;
+	int		 p[2];
+	pid_t		 pid;
+	guint		 i;
+
+	if (ctx->borrowed_dir != NULL)
+		goto set;
+	base = cli_borrowed_base(&in_ram);
+	dir = g_build_filename(base, "satchel-borrowed-XXXXXX", NULL);
+	if (g_mkdtemp_full(dir, 0700) == NULL) {
+		fprintf(stderr, _("satchel: cannot create a private "
+		    "directory in %s: %s\n"), base, g_strerror(errno));
+		g_free(dir);
+		return -1;
+	}
+	if (!in_ram)
+		fprintf(stderr, _("satchel: warning: no RAM-backed directory "
+		    "is available; the borrowed store is on disk in %s and "
+		    "is removed on exit\n"), dir);
+	ctx->borrowed_dir = dir;
+	if (pipe2(p, O_CLOEXEC) != 0) {
+		fprintf(stderr, "satchel: pipe: %s\n", g_strerror(errno));
+		return -1;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "satchel: fork: %s\n", g_strerror(errno));
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		cli_borrowed_janitor(dir, p[0]);
+	}
+	/* Our end stays open, unseen by children (close-on-exec). */
+	close(p[0]);
+	ctx->borrowed_fd = p[1];
+set:
+	g_free(c->store);
+	c->store = g_build_filename(ctx->borrowed_dir, "store", NULL);
+	c->borrowed = TRUE;
+	for (i = 0; i < c->accounts->len; i++) {
+		struct account *a = c->accounts->pdata[i];
+
+		a->borrowed = TRUE;
+		a->keep = TRUE;
+		a->delete_after_days = 0;
+		a->delete_on_server_when_deleted = FALSE;
+	}
+	/* Children (the editor) keep their temporary files with ours. */
+	g_setenv("TMPDIR", ctx->borrowed_dir, TRUE);
+	return 0;
+}
+
+void
+cli_borrowed_end(struct cli_ctx *ctx)
+{
+	if (ctx->borrowed_dir == NULL)
+		return;
+	file_remove_tree(ctx->borrowed_dir);
+	g_clear_pointer(&ctx->borrowed_dir, g_free);
+	if (ctx->borrowed_fd > 0) {
+		close(ctx->borrowed_fd);
+		ctx->borrowed_fd = 0;
+	}
+}
+
+struct config *
+cli_borrowed_oneoff(struct cli_ctx *ctx)
+{
+	struct config	*c;
+	struct account	*a;
+	const char	*at;
+	char		*smtp;
+
+	at = strrchr(ctx->pop3_oneoff, '@');
+	if (at == NULL || at == ctx->pop3_oneoff || at[1] == '\0') {
+		fprintf(stderr, _("satchel: --pop3 needs USER@HOST\n"));
+		return NULL;
+	}
+	c = config_new_default();
+	a = config_account_new("borrowed");
+	a->pop3_user = g_strndup(ctx->pop3_oneoff, at - ctx->pop3_oneoff);
+	a->pop3_host = g_strdup(at + 1);
+	a->borrowed = TRUE;
+	if (strchr(a->pop3_user, '@') != NULL)
+		a->address = g_strdup(a->pop3_user);
+	else
+		a->address = g_strdup_printf("%s@%s", a->pop3_user,
+		    a->pop3_host);
+	/* Sending is optional: ask for a server only on a terminal. */
+	if (isatty(STDIN_FILENO) &&
+	    (smtp = cli_prompt_line(_("SMTP server for replies (empty: none): "))) != NULL) {
+		if (*smtp != '\0')
+			a->smtp_host = g_strdup(smtp);
+		a->smtp_user = g_strdup(a->pop3_user);
+		g_free(smtp);
+	}
+	config_account_finish(a);
+	g_ptr_array_add(c->accounts, a);
+	return c;
+}

@@ -1,0 +1,1 @@
+## fuzz: libFuzzer harnesses (--enable-fuzzing) and hostile-input tests.
