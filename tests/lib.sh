@@ -26,7 +26,9 @@
 #            t_skip DESC REASON
 # Plan:      t_plan N, t_skip_all REASON, t_done (plans at the end if no plan)
 # Needs:     t_need_cmd CMD PACKAGE, t_need_corpus
-# Files:     t_write_config FILE <<EOF (mode 0600)
+# Cleanup:   t_at_exit CMD (never trap EXIT yourself)
+# Files:     t_write_config FILE <<EOF (mode 0600),
+#            t_satchel_config FILE [KEY=VALUE...] (an account for the servers)
 # POP3:      t_dovecot_start, t_dovecot_seed FILE..., t_dovecot_count,
 #            t_dovecot_stop
 # SMTP:      t_smtp_start, t_smtp_count, t_smtp_stop
@@ -188,6 +190,7 @@ t_done() {
 	fi
 	if test "$T_FAILED" -gt 0; then
 		t_diag "$T_FAILED of $T_N failed"
+		T_RC=1
 		exit 1
 	fi
 	exit 0
@@ -195,9 +198,21 @@ t_done() {
 
 # --- environment ---------------------------------------------------------
 
+# t_at_exit CMD: run the shell command CMD when the test ends, before the
+# servers stop (never set your own EXIT trap: it would replace this one).
+t_at_exit() {
+	T_AT_EXIT="${T_AT_EXIT:-}$1
+"
+}
+
 t_cleanup_() {
 	t_rc_=$?
+	# t_done's verdict wins over the status of whatever ran in the trap.
+	test -n "${T_RC:-}" && t_rc_=$T_RC
 	trap - EXIT INT TERM HUP
+	if test -n "${T_AT_EXIT:-}"; then
+		eval "$T_AT_EXIT" >/dev/null 2>&1 || true
+	fi
 	if test -n "$T_TMUX_SOCK" && test -S "$T_TMUX_SOCK"; then
 		tmux -S "$T_TMUX_SOCK" kill-server >/dev/null 2>&1 || true
 	fi
@@ -271,6 +286,54 @@ t_need_corpus() {
 t_write_config() {
 	(umask 077 && cat >"$1")
 	chmod 600 "$1"
+}
+
+# t_satchel_config FILE [KEY=VALUE...]: write a 0600 config for the servers
+# started so far: [general] store = $T_TMP/store and one [account test]
+# that fetches from dovecot over implicit TLS (when t_dovecot_start ran)
+# and sends through the SMTP server with STARTTLS (when t_smtp_start ran),
+# trusting $CA_FILE. Each KEY=VALUE replaces or adds a key of the account;
+# KEY= alone removes it. General keys go in as general.KEY=VALUE.
+t_satchel_config() {
+	t_cf_=$1
+	shift
+	{
+		echo "[general]"
+		echo "store=$T_TMP/store"
+		echo "[account test]"
+		echo "address=Test User <alice@example.test>"
+		if test -n "${POP3_PORT:-}"; then
+			echo "pop3_host=$POP3_HOST"
+			echo "pop3_port=$POP3S_PORT"
+			echo "pop3_tls=implicit"
+			echo "pop3_user=$POP3_USER"
+			echo "pop3_password_command=echo $POP3_PASS"
+		fi
+		if test -n "${SMTP_PORT:-}"; then
+			echo "smtp_host=$SMTP_HOST"
+			echo "smtp_port=$SMTP_PORT"
+			echo "smtp_tls=starttls"
+			echo "smtp_user=$SMTP_USER"
+			echo "smtp_password_command=echo $SMTP_PASS"
+		fi
+		test -n "${CA_FILE:-}" && echo "ca_file=$CA_FILE"
+		echo "timeout=10"
+	} >"$T_TMP/.t_conf"
+	for t_kv_ in "$@"; do
+		t_k_=${t_kv_%%=*}
+		t_grp_=account
+		case $t_k_ in general.*) t_grp_=general; t_k_=${t_k_#general.} ;; esac
+		awk -v g="$t_grp_" -v k="$t_k_" -v v="${t_kv_#*=}" -v set="$t_kv_" '
+			/^\[/ { if (in_g && !done && v != "") { print k "=" v; done = 1 }
+				in_g = (g == "general" ? $0 == "[general]" : $0 ~ /^\[account /) }
+			in_g && index($0, k "=") == 1 { if (!done && v != "") print k "=" v; done = 1; next }
+			{ print }
+			END { if (in_g && !done && v != "") print k "=" v }
+		' "$T_TMP/.t_conf" >"$T_TMP/.t_conf.new"
+		mv "$T_TMP/.t_conf.new" "$T_TMP/.t_conf"
+	done
+	sed 's/=/ = /' "$T_TMP/.t_conf" | t_write_config "$t_cf_"
+	rm -f "$T_TMP/.t_conf"
 }
 
 # --- servers ---------------------------------------------------------------

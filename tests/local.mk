@@ -1,2 +1,11 @@
-## Shared test support: the TAP shell library and the real-server harness.
-check_SCRIPTS += tests/lib.sh
+## Shared test support: the TAP shell library (tests/lib.sh), the real-server
+## harness (tests/servers: CA, dovecot POP3, aiosmtpd SMTP, demo) and the
+## basic functional tests. Modules register their own tNNNN scripts in their
+## local.mk with TESTS += and EXTRA_DIST +=.
+FOUNDATION_TESTS = \
+	tests/func/t0000-basic.sh \
+	tests/func/t0001-servers.sh \
+	tests/func/t0002-docs.sh
+TESTS += $(FOUNDATION_TESTS)
+EXTRA_DIST += $(FOUNDATION_TESTS) \
+	tools/install-deps.sh tools/check.sh tools/demo.sh

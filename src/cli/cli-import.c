@@ -1,14 +1,110 @@
-/* cli-import.c: satchel import. */
+/* cli-import.c: satchel import PATH [--folder NAME]. */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "util/util.h"
+#include "store/store.h"
 #include "cli/cli.h"
+
+struct cli_import_tty {
+	gint64		 last;
+};
+
+static void	 cli_import_progress(const struct store_progress *, void *);
+
+static void
+cli_import_progress(const struct store_progress *p, void *data)
+{
+	struct cli_import_tty	*t = data;
+	gint64			 now = g_get_monotonic_time();
+
+	if (now - t->last < 100000 && p->done != p->total)
+		return;
+	t->last = now;
+	fprintf(stderr, _("\rimporting: %" G_GUINT64_FORMAT "/%"
+	    G_GUINT64_FORMAT " messages read, %" G_GUINT64_FORMAT " new "),
+	    p->done, p->total, p->imported);
+	fflush(stderr);
+}
 
 int
 cli_import(struct cli_ctx *ctx, int argc, char **argv)
 {
-	fprintf(stderr, "satchel import: not built yet\n");
-	return CLI_EXIT_SOFTWARE;
+	g_autoptr(GOptionContext) oc = NULL;
+	g_autoptr(GError)	 err = NULL;
+	g_autofree char		*folder = NULL;
+	struct cli_import_tty	 tty = { 0 };
+	struct store_progress	 pr;
+	enum store_status	 s;
+	struct store		*st;
+	gboolean		 quiet = FALSE, progress;
+	int			 code, i, rc = CLI_EXIT_OK;
+	GOptionEntry		 opts[] = {
+		{ "folder", 'f', 0, G_OPTION_ARG_STRING, &folder,
+		    N_("Import into folder NAME (default INBOX)"), N_("NAME") },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		    N_("Print no progress and no summary"), NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	oc = g_option_context_new(_("PATH... - import a Maildir or an mbox"));
+	g_option_context_add_main_entries(oc, opts, PACKAGE);
+	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+		fprintf(stderr, "satchel import: %s\n", err->message);
+		return CLI_EXIT_USAGE;
+	}
+	if (argc < 2) {
+		fprintf(stderr, _("satchel import: which Maildir or mbox? "
+		    "(satchel import PATH [--folder NAME])\n"));
+		return CLI_EXIT_USAGE;
+	}
+	if ((st = cli_store(ctx, &code)) == NULL)
+		return code;
+	progress = !quiet && isatty(STDERR_FILENO);
+	for (i = 1; i < argc; i++) {
+		if (access(argv[i], R_OK) != 0) {
+			fprintf(stderr, _("satchel import: %s: %s\n"), argv[i],
+			    g_strerror(errno));
+			rc = CLI_EXIT_NOINPUT;
+			continue;
+		}
+		s = store_import(st, argv[i], folder, progress ?
+		    cli_import_progress : NULL, &tty, &pr);
+		if (progress)
+			fputc('\n', stderr);
+		if (!quiet)
+			printf(_("%s: imported %" G_GUINT64_FORMAT
+			    ", duplicates %" G_GUINT64_FORMAT
+			    ", unreadable %" G_GUINT64_FORMAT "\n"), argv[i],
+			    pr.imported, pr.duplicates, pr.unreadable);
+		if (s != STORE_OK) {
+			fprintf(stderr, _("satchel import: %s\n"),
+			    store_errmsg(st));
+			switch (s) {
+			case STORE_ERR_NOSPC:
+			case STORE_ERR_IO:
+				rc = CLI_EXIT_IOERR;
+				break;
+			case STORE_ERR_NOTFOUND:
+			case STORE_ERR_INVALID:
+				rc = CLI_EXIT_NOINPUT;
+				break;
+			case STORE_ERR_BUSY:
+				rc = CLI_EXIT_TEMPFAIL;
+				break;
+			case STORE_ERR_PERM:
+				rc = CLI_EXIT_NOPERM;
+				break;
+			default:
+				rc = CLI_EXIT_SOFTWARE;
+				break;
+			}
+			break;
+		}
+	}
+	fflush(stdout);
+	return rc;
 }

@@ -1,14 +1,191 @@
-/* cli-queue.c: satchel queue. */
+/*
+ * cli-queue.c: satchel queue [--all] [list | retry | hold | release |
+ * delete | resend | mark-sent ID...]
+ */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "smtp/outbox.h"
 #include "cli/cli.h"
+
+struct cli_queue_action {
+	const char	*name;
+	enum outbox_status (*fn)(struct store *, int64_t, GError **);
+	const char	*done;
+};
+
+static const struct cli_queue_action cli_queue_actions[] = {
+	{ "retry", outbox_retry, N_("will be sent with the next send") },
+	{ "hold", outbox_hold, N_("held") },
+	{ "release", outbox_release, N_("released") },
+	{ "delete", outbox_delete, N_("deleted") },
+	{ "resend", outbox_resend, N_("will be sent again") },
+	{ "mark-sent", outbox_mark_sent, N_("marked as sent") },
+	{ NULL, NULL, NULL },
+};
+
+static void	 cli_queue_print(const struct outbox_entry *);
+static char	*cli_queue_time(int64_t);
+static void	 cli_queue_detail(const char *, const char *);
+
+static char *
+cli_queue_time(int64_t t)
+{
+	g_autoptr(GDateTime) dt = NULL;
+
+	if (t <= 0)
+		return g_strdup("-");
+	dt = g_date_time_new_from_unix_local(t);
+	return dt != NULL ? g_date_time_format(dt, "%Y-%m-%d %H:%M") :
+	    g_strdup("?");
+}
+
+/* Indented lines of server words, each sanitised. */
+static void
+cli_queue_detail(const char *label, const char *text)
+{
+	g_auto(GStrv)	 lines = NULL;
+	guint		 i;
+
+	if (text == NULL || *text == '\0')
+		return;
+	lines = g_strsplit(text, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		g_autofree char *l = g_strdup_printf("    %s: %s", label,
+		    lines[i]);
+
+		cli_puts_safe(l);
+	}
+}
+
+static void
+cli_queue_print(const struct outbox_entry *e)
+{
+	g_autofree char	*next = NULL, *rcpts = NULL, *line = NULL;
+	g_autofree char	*state = NULL, *sent = NULL;
+
+	if (e->maybe_sent)
+		state = g_strdup(_("sending: maybe sent"));
+	else if (e->state == OUTBOX_SENT && e->bounce != NULL)
+		state = g_strdup(_("sent, bounced"));
+	else if (e->state == OUTBOX_SENT && e->refused != NULL)
+		state = g_strdup(_("sent, some refused"));
+	else
+		state = g_strdup(outbox_state_name(e->state));
+	next = e->state == OUTBOX_QUEUED ? (e->next_try <= 0 ?
+	    g_strdup(_("now")) : cli_queue_time(e->next_try)) :
+	    g_strdup("-");
+	g_ptr_array_add(e->recipients, NULL);
+	rcpts = g_strjoinv(", ", (char **)e->recipients->pdata);
+	g_ptr_array_set_size(e->recipients, e->recipients->len - 1);
+	line = g_strdup_printf("%" G_GINT64_FORMAT "\t%s\t%s %u\t%s %s\t%s\t%s",
+	    e->id, state, _("attempts"), e->attempts, _("next"), next,
+	    rcpts, e->subject != NULL ? e->subject : "");
+	cli_puts_safe(line);
+	if (e->state == OUTBOX_SENT) {
+		sent = cli_queue_time(e->sent_at);
+		cli_queue_detail(_("sent"), sent);
+	}
+	cli_queue_detail(_("last error"), e->last_error);
+	cli_queue_detail(_("refused"), e->refused);
+	cli_queue_detail(_("bounced"), e->bounce);
+	if (e->maybe_sent) {
+		g_autofree char *hint = g_strdup_printf(_("the server may "
+		    "have it: 'satchel queue resend %" G_GINT64_FORMAT "' or "
+		    "'satchel queue mark-sent %" G_GINT64_FORMAT "'"), e->id,
+		    e->id);
+
+		cli_queue_detail(_("decide"), hint);
+	}
+}
 
 int
 cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 {
-	fprintf(stderr, "satchel queue: not built yet\n");
-	return CLI_EXIT_SOFTWARE;
+	const struct cli_queue_action	*a;
+	g_autoptr(GPtrArray)		 entries = NULL;
+	struct config			*config;
+	struct store			*st;
+	GOptionContext			*oc;
+	GError				*err = NULL;
+	gboolean			 all = FALSE;
+	int				 rc = CLI_EXIT_OK, i;
+	guint				 j;
+	GOptionEntry			 options[] = {
+		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
+		  N_("Also list messages already sent"), NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	oc = g_option_context_new(_("[list | retry | hold | release | delete "
+	    "| resend | mark-sent ID...]"));
+	g_option_context_set_translation_domain(oc, PACKAGE);
+	g_option_context_add_main_entries(oc, options, PACKAGE);
+	g_option_context_set_summary(oc, _("List the outbox (state, attempts, "
+	    "next try, last error) or change entries. resend and mark-sent "
+	    "resolve an entry that may have been sent when a sender stopped "
+	    "mid-way."));
+	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+		fprintf(stderr, "satchel queue: %s\n", err->message);
+		g_error_free(err);
+		g_option_context_free(oc);
+		return CLI_EXIT_USAGE;
+	}
+	g_option_context_free(oc);
+	if ((config = cli_config(ctx)) == NULL)
+		return CLI_EXIT_CONFIG;
+	if ((st = cli_store(ctx, &rc)) == NULL)
+		return rc;
+
+	if (argc < 2 || strcmp(argv[1], "list") == 0) {
+		(void)outbox_recover(st, config, NULL, NULL);
+		if (outbox_list(st, all ? OUTBOX_LIST_SENT : 0, &entries,
+		    &err) != OUTBOX_OK) {
+			fprintf(stderr, "satchel queue: %s\n", err->message);
+			g_error_free(err);
+			return CLI_EXIT_IOERR;
+		}
+		for (j = 0; j < entries->len; j++)
+			cli_queue_print(g_ptr_array_index(entries, j));
+		return CLI_EXIT_OK;
+	}
+	for (a = cli_queue_actions; a->name != NULL; a++)
+		if (strcmp(a->name, argv[1]) == 0)
+			break;
+	if (a->name == NULL || argc < 3) {
+		fprintf(stderr, a->name == NULL ?
+		    _("satchel queue: unknown action '%s'\n") :
+		    _("satchel queue: %s needs a queue id\n"), argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	for (i = 2; i < argc; i++) {
+		char		*end = NULL;
+		gint64		 id = g_ascii_strtoll(argv[i], &end, 10);
+		enum outbox_status os;
+
+		if (end == argv[i] || *end != '\0' || id <= 0) {
+			fprintf(stderr, _("satchel queue: bad queue id '%s'\n"),
+			    argv[i]);
+			rc = CLI_EXIT_USAGE;
+			continue;
+		}
+		os = a->fn(st, id, &err);
+		if (os != OUTBOX_OK) {
+			fprintf(stderr, "satchel queue: %s\n", err->message);
+			g_clear_error(&err);
+			if (rc == CLI_EXIT_OK)
+				rc = os == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
+				    os == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR :
+				    CLI_EXIT_FAILURE;
+			continue;
+		}
+		printf("%" G_GINT64_FORMAT ": %s\n", id, _(a->done));
+	}
+	return rc;
 }

@@ -1,14 +1,115 @@
-/* cli-reindex.c: satchel reindex. */
+/* cli-reindex.c: satchel reindex [--full]. */
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
 #include "cli/cli.h"
+
+static void	 cli_reindex_progress(const struct store_progress *, void *);
+static int	 cli_reindex_exit(enum store_status);
+
+static void
+cli_reindex_progress(const struct store_progress *p, void *data)
+{
+	gint64	*last = data;
+	gint64	 now = g_get_monotonic_time();
+
+	if (now - *last < 100000)
+		return;
+	*last = now;
+	fprintf(stderr, _("\rreindexing: %" G_GUINT64_FORMAT "/%"
+	    G_GUINT64_FORMAT " files "), p->done, p->total);
+	fflush(stderr);
+}
+
+static int
+cli_reindex_exit(enum store_status s)
+{
+	switch (s) {
+	case STORE_OK:
+		return CLI_EXIT_OK;
+	case STORE_ERR_NOSPC:
+	case STORE_ERR_IO:
+		return CLI_EXIT_IOERR;
+	case STORE_ERR_BUSY:
+		return CLI_EXIT_TEMPFAIL;
+	case STORE_ERR_PERM:
+		return CLI_EXIT_NOPERM;
+	default:
+		return CLI_EXIT_SOFTWARE;
+	}
+}
 
 int
 cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 {
-	fprintf(stderr, "satchel reindex: not built yet\n");
-	return CLI_EXIT_SOFTWARE;
+	g_autoptr(GOptionContext) oc = NULL;
+	g_autoptr(GError)	 err = NULL;
+	struct store_progress	 pr = { 0 };
+	struct config		*c;
+	enum store_status	 s;
+	gboolean		 full = FALSE, quiet = FALSE, progress;
+	gint64			 last = 0;
+	unsigned		 flags;
+	int			 attempt;
+	GOptionEntry		 opts[] = {
+		{ "full", 0, 0, G_OPTION_ARG_NONE, &full,
+		    N_("Check the index and read every message again"), NULL },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
+		    N_("Print nothing unless something fails"), NULL },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	oc = g_option_context_new(_("- rebuild the index from the Maildir"));
+	g_option_context_add_main_entries(oc, opts, PACKAGE);
+	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+		fprintf(stderr, "satchel reindex: %s\n", err->message);
+		return CLI_EXIT_USAGE;
+	}
+	if (argc > 1) {
+		fprintf(stderr, _("satchel reindex: unexpected argument "
+		    "\"%s\"\n"), argv[1]);
+		return CLI_EXIT_USAGE;
+	}
+	if ((c = cli_config(ctx)) == NULL)
+		return CLI_EXIT_CONFIG;
+	progress = !quiet && isatty(STDERR_FILENO);
+	/*
+	 * A damaged index is moved aside and rebuilt: the Maildir is the
+	 * truth. A second attempt starts from an empty index.
+	 */
+	flags = STORE_OPEN_CREATE | STORE_OPEN_REBUILD | STORE_OPEN_NOSCAN;
+	for (attempt = 0; attempt < 2; attempt++) {
+		store_close(ctx->store);
+		ctx->store = NULL;
+		s = store_open(c->store, flags, &ctx->store);
+		if (s == STORE_OK && full)
+			s = store_check(ctx->store);
+		if (s == STORE_OK)
+			s = store_reindex(ctx->store, full, progress ?
+			    cli_reindex_progress : NULL, &last, &pr);
+		if (progress)
+			fputc('\n', stderr);
+		if (s != STORE_ERR_CORRUPT)
+			break;
+		if (!quiet)
+			fprintf(stderr, _("satchel reindex: the index is "
+			    "damaged; rebuilding it from the Maildir\n"));
+		flags |= STORE_OPEN_RESET;
+		full = TRUE;
+	}
+	if (s != STORE_OK) {
+		fprintf(stderr, _("satchel reindex: %s\n"), ctx->store != NULL ?
+		    store_errmsg(ctx->store) : store_strerror(s));
+		return cli_reindex_exit(s);
+	}
+	if (!quiet)
+		printf(_("reindex: %" G_GUINT64_FORMAT " files, %"
+		    G_GUINT64_FORMAT " indexed, %" G_GUINT64_FORMAT
+		    " unreadable\n"), pr.total, pr.imported, pr.unreadable);
+	return CLI_EXIT_OK;
 }

@@ -1,14 +1,202 @@
-/* cli-search.c: satchel search. */
+/* cli-search.c: satchel search [--format=text|json] [--count] QUERY. */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "util/util.h"
+#include "store/store.h"
 #include "cli/cli.h"
+
+#define CLI_SEARCH_PAGE	500
+
+static void	 cli_search_json_str(GString *, const char *, const char *,
+		    gboolean);
+static void	 cli_search_print(const struct store_msg *, gboolean);
+
+/* Append "key":"value" with the value sanitised, then escaped for JSON. */
+static void
+cli_search_json_str(GString *out, const char *key, const char *v,
+    gboolean comma)
+{
+	g_autofree char	*safe = NULL;
+	const char	*p;
+
+	if (comma)
+		g_string_append_c(out, ',');
+	g_string_append_printf(out, "\"%s\":", key);
+	if (v == NULL) {
+		g_string_append(out, "null");
+		return;
+	}
+	safe = sanitize_text(v, -1, 0);
+	g_string_append_c(out, '"');
+	for (p = safe; *p != '\0'; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\')
+			g_string_append_printf(out, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			g_string_append_printf(out, "\\u%04x", c);
+		else
+			g_string_append_c(out, (char)c);
+	}
+	g_string_append_c(out, '"');
+}
+
+static void
+cli_search_print(const struct store_msg *m, gboolean json)
+{
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} fl[] = {
+		{ STORE_FLAG_SEEN, "seen" }, { STORE_FLAG_REPLIED, "replied" },
+		{ STORE_FLAG_FLAGGED, "flagged" },
+		{ STORE_FLAG_TRASHED, "trashed" },
+		{ STORE_FLAG_DRAFT, "draft" }, { STORE_FLAG_PASSED, "passed" },
+		{ STORE_FLAG_PARTIAL, "partial" },
+		{ STORE_FLAG_BOUNCED, "bounced" },
+	};
+	g_autoptr(GDateTime)	 dt = g_date_time_new_from_unix_local(m->date);
+	g_autofree char		*date = NULL;
+	GString			*s = g_string_new(NULL);
+	size_t			 i;
+	gboolean		 first = TRUE;
+
+	date = dt != NULL ? g_date_time_format(dt, json ? "%FT%T%:z" :
+	    "%Y-%m-%d %H:%M") : g_strdup("?");
+	if (!json) {
+		g_autofree char *line = g_strdup_printf("%" G_GINT64_FORMAT
+		    "  %s  %s%s  %-24s  %s", m->id, date,
+		    (m->flags & STORE_FLAG_SEEN) == 0 ? "N" : " ",
+		    (m->flags & STORE_FLAG_FLAGGED) != 0 ? "F" : " ",
+		    m->from != NULL ? m->from : "",
+		    m->subject != NULL ? m->subject : "");
+
+		cli_puts_safe(line);
+		g_string_free(s, TRUE);
+		return;
+	}
+	g_string_append_printf(s, "{\"id\":%" G_GINT64_FORMAT
+	    ",\"thread\":%" G_GINT64_FORMAT, m->id, m->thread_id);
+	cli_search_json_str(s, "folder", m->folder, TRUE);
+	cli_search_json_str(s, "date", date, TRUE);
+	g_string_append_printf(s, ",\"timestamp\":%" G_GINT64_FORMAT, m->date);
+	cli_search_json_str(s, "from", m->from, TRUE);
+	cli_search_json_str(s, "from_addr", m->from_addr, TRUE);
+	cli_search_json_str(s, "to", m->to, TRUE);
+	cli_search_json_str(s, "cc", m->cc, TRUE);
+	cli_search_json_str(s, "subject", m->subject, TRUE);
+	cli_search_json_str(s, "message_id", m->message_id, TRUE);
+	cli_search_json_str(s, "account", m->account, TRUE);
+	g_string_append(s, ",\"flags\":[");
+	for (i = 0; i < G_N_ELEMENTS(fl); i++)
+		if ((m->flags & fl[i].bit) != 0) {
+			g_string_append_printf(s, "%s\"%s\"", first ? "" :
+			    ",", fl[i].name);
+			first = FALSE;
+		}
+	g_string_append_c(s, ']');
+	g_string_append_printf(s, ",\"size\":%" G_GINT64_FORMAT
+	    ",\"has_attachment\":%s", m->size, m->has_attachment ? "true" :
+	    "false");
+	cli_search_json_str(s, "snippet", m->snippet, TRUE);
+	cli_search_json_str(s, "path", m->path, TRUE);
+	g_string_append(s, "}\n");
+	fputs(s->str, stdout);
+	g_string_free(s, TRUE);
+}
 
 int
 cli_search(struct cli_ctx *ctx, int argc, char **argv)
 {
-	fprintf(stderr, "satchel search: not built yet\n");
-	return CLI_EXIT_SOFTWARE;
+	g_autoptr(GOptionContext) oc = NULL;
+	g_autoptr(GError)	 err = NULL;
+	g_autofree char		*format = NULL, *folder = NULL, *query = NULL;
+	struct store_query	*q = NULL;
+	struct store		*st;
+	enum store_status	 s;
+	GPtrArray		*page;
+	gboolean		 count = FALSE, json = FALSE;
+	guint64			 n = 0, offset = 0;
+	gint			 limit = 0;
+	int			 code;
+	GOptionEntry		 opts[] = {
+		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
+		    N_("Output format: text (default) or json"), N_("FORMAT") },
+		{ "count", 'c', 0, G_OPTION_ARG_NONE, &count,
+		    N_("Print only the number of matching messages"), NULL },
+		{ "folder", 'f', 0, G_OPTION_ARG_STRING, &folder,
+		    N_("Search only folder NAME"), N_("NAME") },
+		{ "limit", 'n', 0, G_OPTION_ARG_INT, &limit,
+		    N_("Print at most N messages (newest first)"), N_("N") },
+		{ NULL, 0, 0, 0, NULL, NULL, NULL },
+	};
+
+	oc = g_option_context_new(_("QUERY - search the local store"));
+	g_option_context_add_main_entries(oc, opts, PACKAGE);
+	g_option_context_set_description(oc, _("Query syntax: words, "
+	    "\"phrases\", from:, to:, subject:, date:2024-01..2024-03, "
+	    "date:7d.., is:unread, is:flagged, has:attachment, folder:, "
+	    "account:, AND, OR, NOT, parentheses."));
+	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
+		fprintf(stderr, "satchel search: %s\n", err->message);
+		return CLI_EXIT_USAGE;
+	}
+	if (format != NULL && strcmp(format, "json") == 0)
+		json = TRUE;
+	else if (format != NULL && strcmp(format, "text") != 0) {
+		fprintf(stderr, _("satchel search: unknown format \"%s\" (text "
+		    "or json)\n"), format);
+		return CLI_EXIT_USAGE;
+	}
+	if (limit < 0) {
+		fprintf(stderr, _("satchel search: --limit must be positive\n"));
+		return CLI_EXIT_USAGE;
+	}
+	query = argc > 1 ? g_strjoinv(" ", argv + 1) : g_strdup("");
+	if ((st = cli_store(ctx, &code)) == NULL)
+		return code;
+	s = store_query_new(st, query, folder, &q, &err);
+	if (s == STORE_ERR_QUERY) {
+		fprintf(stderr, _("satchel search: %s\n"), err != NULL ?
+		    err->message : store_errmsg(st));
+		return CLI_EXIT_DATAERR;
+	}
+	if (s != STORE_OK)
+		goto fail;
+	if (count) {
+		if ((s = store_query_count(q, &n)) != STORE_OK)
+			goto fail;
+		printf("%" G_GUINT64_FORMAT "\n", n);
+		store_query_free(q);
+		return CLI_EXIT_OK;
+	}
+	for (;;) {
+		guint want = CLI_SEARCH_PAGE, i;
+
+		if (limit > 0 && offset + want > (guint64)limit)
+			want = (guint)((guint64)limit - offset);
+		if (want == 0)
+			break;
+		if ((s = store_query_page(q, STORE_SORT_DATE_DESC, offset, want,
+		    &page)) != STORE_OK)
+			goto fail;
+		for (i = 0; i < page->len; i++)
+			cli_search_print(page->pdata[i], json);
+		offset += page->len;
+		n += page->len;
+		i = page->len;
+		g_ptr_array_unref(page);
+		if (i < want)
+			break;
+	}
+	store_query_free(q);
+	fflush(stdout);
+	return n > 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+fail:
+	fprintf(stderr, _("satchel search: %s\n"), store_errmsg(st));
+	store_query_free(q);
+	return s == STORE_ERR_BUSY ? CLI_EXIT_TEMPFAIL : CLI_EXIT_SOFTWARE;
 }

@@ -14,16 +14,19 @@
  *
  * Template header syntax (case-insensitive names, continuation lines start
  * with a space or tab):
- *   From: Name <addr>       ignored by compose_build's identity unless the
- *                           address belongs to the caller's identity list
+ *   From: Name <addr>       kept in fields->from for the caller (e.g. to
+ *                           pick the account); compose_build uses its
+ *                           identity argument, never this text
  *   To: / Cc: / Bcc:        RFC 5322 address lists, comma separated
+ *   Reply-To:               an address list
  *   Subject: text           UTF-8, encoded with RFC 2047 when needed
  *   In-Reply-To: <id>       kept from compose_template_reply()
  *   References: <id> ...
  *   Attach: PATH            one file per line (~ expanded), added to the
  *                           attachments passed to compose_parse()
- * Lines before the first empty line that are not "Name: value" are an
- * error (COMPOSE_ERR_PARSE), so a forgotten blank line is caught.
+ * Lines before the first empty line that are not "Name: value", and header
+ * names not listed above, are an error (COMPOSE_ERR_PARSE), so a typo or a
+ * forgotten blank line is caught instead of silently dropped.
  */
 #ifndef SATCHEL_COMPOSE_H
 #define SATCHEL_COMPOSE_H
@@ -70,6 +73,8 @@ void		 compose_attachment_free(struct compose_attachment *);
  * without <> (references space separated).
  */
 struct compose_fields {
+	char		*from;		/* as edited; informative only */
+	char		*reply_to;
 	char		*to;
 	char		*cc;
 	char		*bcc;
@@ -87,7 +92,8 @@ void		 compose_fields_clear(struct compose_fields *);
  * Subject (RFC 2047 when not ASCII), Date (now, local zone), Message-ID
  * (generated on the identity's domain), In-Reply-To and References,
  * MIME-Version, a text/plain; charset=UTF-8 body (7bit when it is plain
- * short-lined ASCII, else quoted-printable), attachments with RFC 2231
+ * ASCII with lines under 998 bytes, else quoted-printable, which every
+ * server carries without 8BITMIME), attachments with RFC 2231
  * names and guessed or given content types (base64; message/rfc822 as is).
  * Errors: COMPOSE_ERR_NO_RECIPIENT, COMPOSE_ERR_ADDRESS (names the
  * address), COMPOSE_ERR_ATTACHMENT (names the file). Returns a new

@@ -79,6 +79,7 @@ struct render_text {
 	size_t			 nlines;
 	size_t			 width;	/* the width actually used (clamped) */
 	unsigned		 flags;	/* enum render_text_flags */
+	char			**urls;	/* as render_url_list() returns, owned by the struct */
 };
 
 enum render_flags {
@@ -119,12 +120,14 @@ void			 render_text_free(struct render_text *);
 size_t	*render_search(const struct render_text *text, const char *needle, size_t *count);
 
 /*
- * Every URL in msg: http, https, ftp and mailto links found in text parts
- * and href attributes in HTML parts, in order of first appearance,
- * deduplicated, sanitised and cut at 2048 bytes. The UI numbers them from
- * 1. Returns a NULL-terminated array (g_strfreev); empty, never NULL.
+ * Every URL in msg: http, https, ftp and mailto links found in the text
+ * parts shown and href attributes of the HTML parts shown, in order of
+ * first appearance, deduplicated, sanitised and cut at 2048 bytes. URL
+ * number N (from 1) is element N - 1, and an HTML link marked [N] by
+ * render_message() with the same opts (may be NULL) is that URL. Returns a
+ * NULL-terminated array (g_strfreev); empty, never NULL.
  */
-char	**render_url_list(GMimeMessage *msg);
+char	**render_url_list(GMimeMessage *msg, const struct render_options *opts);
 
 /*
  * The HTML converter on its own, for indexing and tests: html (len bytes, or

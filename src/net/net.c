@@ -284,7 +284,7 @@ out:
 	if (txt.data != NULL)
 		gnutls_free(txt.data);
 	if (tl != NULL)
-		gnutls_x509_trust_list_deinit(tl, 0);
+		gnutls_x509_trust_list_deinit(tl, 1);	/* and the CAs added */
 	for (i = 0; crts != NULL && i < n; i++)
 		if (crts[i] != NULL)
 			gnutls_x509_crt_deinit(crts[i]);

@@ -2,5 +2,20 @@
 noinst_LIBRARIES += src/store/libstore.a
 STORE_QUEUE_SOURCES =
 include src/store/queue.mk
-src_store_libstore_a_SOURCES = src/store/store.h src/store/store.c \
+src_store_libstore_a_SOURCES = src/store/store.h src/store/store-private.h \
+	src/store/store.c src/store/store-name.c src/store/store-item.c \
+	src/store/store-delivery.c src/store/store-msg.c \
+	src/store/store-uidl.c src/store/store-query.c \
+	src/store/store-thread.c src/store/store-reader.c \
+	src/store/store-reindex.c src/store/store-import.c \
 	$(STORE_QUEUE_SOURCES)
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-store
+TESTS += tests/unit/test-store
+tests_unit_test_store_SOURCES = tests/unit/test-store.c
+tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_store_LDADD = src/store/libstore.a src/mime/libmime.a \
+	src/util/libutil.a $(CMOCKA_LIBS) $(SQLITE_LIBS) $(GMIME_LIBS) \
+	$(GLIB_LIBS) $(LTLIBINTL) -lpthread
+endif

@@ -1,7 +1,896 @@
-/* store.c: placeholder until the store lands. */
+/*
+ * store.c: opening the store, the schema and its migrations, folders,
+ * transactions (batches) and locks.
+ */
 #include "config.h"
-#include "store/store.h"
-const char *store_strerror(enum store_status s) { return "store not built"; }
-const char *store_errmsg(struct store *st) { return "store not built"; }
-enum store_status store_open(const char *d, unsigned f, struct store **o) { *o = NULL; return STORE_ERR_IO; }
-void store_close(struct store *st) { }
+
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "store/store-private.h"
+
+/* tmp/ files older than this were left by a crash and are removed. */
+#define STORE_TMP_MAX_AGE	(36 * 3600)
+
+static const char *const store_std_folders[] = {
+	STORE_INBOX, STORE_SENT, STORE_DRAFTS, STORE_OUTBOX, NULL
+};
+
+/*
+ * The schema, one entry per version: migrations[i] takes user_version i to
+ * i + 1. Never edit an entry that shipped; append a new one.
+ */
+static const char *const store_migrations[] = {
+	"CREATE TABLE folders("
+	"  id INTEGER PRIMARY KEY,"
+	"  name TEXT NOT NULL UNIQUE,"
+	"  new_mtime INTEGER NOT NULL DEFAULT -1,"
+	"  cur_mtime INTEGER NOT NULL DEFAULT -1);"
+	"CREATE TABLE messages("
+	"  id INTEGER PRIMARY KEY,"
+	"  folder_id INTEGER NOT NULL,"
+	"  subdir INTEGER NOT NULL,"
+	"  base TEXT NOT NULL,"
+	"  name TEXT NOT NULL,"
+	"  account TEXT,"
+	"  uidl TEXT,"
+	"  message_id TEXT,"
+	"  in_reply_to TEXT,"
+	"  refs TEXT,"
+	"  date INTEGER NOT NULL,"
+	"  delivered INTEGER NOT NULL,"
+	"  from_name TEXT,"
+	"  from_addr TEXT,"
+	"  to_addr TEXT,"
+	"  cc_addr TEXT,"
+	"  subject TEXT,"
+	"  subject_base TEXT,"
+	"  size INTEGER NOT NULL,"
+	"  flags INTEGER NOT NULL DEFAULT 0,"
+	"  has_attachment INTEGER NOT NULL DEFAULT 0,"
+	"  snippet TEXT,"
+	"  hash INTEGER NOT NULL,"
+	"  thread_id INTEGER NOT NULL,"
+	"  list_id TEXT,"
+	"  bounce_reason TEXT,"
+	"  dsn_original_message_id TEXT,"
+	"  dsn_envid TEXT,"
+	"  dsn_action TEXT,"
+	"  dsn_status TEXT,"
+	"  dsn_diagnostic TEXT,"
+	"  dsn_recipient TEXT,"
+	"  UNIQUE(folder_id, base));"
+	"CREATE INDEX messages_date ON messages(date);"
+	"CREATE INDEX messages_folder_date ON messages(folder_id, date);"
+	"CREATE INDEX messages_msgid ON messages(message_id);"
+	"CREATE INDEX messages_thread ON messages(thread_id, date);"
+	"CREATE INDEX messages_hash ON messages(hash);"
+	"CREATE INDEX messages_uidl ON messages(account, uidl)"
+	"  WHERE uidl IS NOT NULL;"
+	"CREATE INDEX messages_subject_base ON messages(subject_base, date);"
+	"CREATE INDEX messages_dsn ON messages(dsn_original_message_id)"
+	"  WHERE dsn_original_message_id IS NOT NULL;"
+	"CREATE TABLE thread_ids("
+	"  message_id TEXT PRIMARY KEY,"
+	"  thread_id INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX thread_ids_thread ON thread_ids(thread_id);"
+	"CREATE TABLE thread_summary("
+	"  folder_id INTEGER NOT NULL,"
+	"  thread_id INTEGER NOT NULL,"
+	"  last_date INTEGER NOT NULL,"
+	"  count INTEGER NOT NULL,"
+	"  unread INTEGER NOT NULL,"
+	"  flags INTEGER NOT NULL,"
+	"  newest_msg_id INTEGER NOT NULL,"
+	"  PRIMARY KEY(folder_id, thread_id)) WITHOUT ROWID;"
+	"CREATE INDEX thread_summary_date ON thread_summary(folder_id,"
+	"  last_date);"
+	"CREATE INDEX thread_summary_thread ON thread_summary(thread_id);"
+	"CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients,"
+	"  body, attachments, tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TABLE import_state("
+	"  path TEXT PRIMARY KEY,"
+	"  mtime INTEGER NOT NULL,"
+	"  size INTEGER NOT NULL) WITHOUT ROWID;",
+};
+
+static enum store_status store_open_db(struct store *, gboolean);
+static enum store_status store_migrate(struct store *);
+static enum store_status store_mkdir_maildir(struct store *, const char *);
+static void	 store_sweep_tmp(struct store *, const char *);
+static void	 store_stmt_finalize(gpointer);
+static void	 store_lock_close(gpointer);
+static int64_t	 store_dir_mtime(const char *);
+static void	 store_record_mtimes(struct store *);
+static void	 store_sync_touched(struct store *);
+static gboolean	 store_is_corrupt(int);
+static void	 store_move_aside(struct store *);
+
+const char *
+store_strerror(enum store_status s)
+{
+	switch (s) {
+	case STORE_OK:
+		return _("success");
+	case STORE_ERR_IO:
+		return _("input/output error");
+	case STORE_ERR_NOSPC:
+		return _("no space left on the device");
+	case STORE_ERR_DB:
+		return _("index database error");
+	case STORE_ERR_CORRUPT:
+		return _("the index is damaged; run \"satchel reindex\"");
+	case STORE_ERR_BUSY:
+		return _("the store is busy (another satchel is working on it)");
+	case STORE_ERR_NOTFOUND:
+		return _("not found");
+	case STORE_ERR_QUERY:
+		return _("search syntax error");
+	case STORE_ERR_PERM:
+		return _("permission denied");
+	case STORE_ERR_INVALID:
+		return _("invalid argument");
+	}
+	return _("unknown error");
+}
+
+const char *
+store_errmsg(struct store *st)
+{
+	if (st == NULL || st->errmsg == NULL)
+		return _("no error");
+	return st->errmsg;
+}
+
+enum store_status
+store_set_error(struct store *st, enum store_status s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (st == NULL || s == STORE_OK)
+		return s;
+	g_free(st->errmsg);
+	va_start(ap, fmt);
+	st->errmsg = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	log_debug("store: %s", st->errmsg);
+	return s;
+}
+
+enum store_status
+store_errno_status(int e)
+{
+	switch (e) {
+	case ENOSPC:
+	case EDQUOT:
+		return STORE_ERR_NOSPC;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		return STORE_ERR_PERM;
+	case ENOENT:
+		return STORE_ERR_NOTFOUND;
+	default:
+		return STORE_ERR_IO;
+	}
+}
+
+static gboolean
+store_is_corrupt(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_CORRUPT || rc == SQLITE_NOTADB;
+}
+
+enum store_status
+store_sql_error(struct store *st, int rc, const char *what)
+{
+	enum store_status	 s;
+	int			 prim = rc & 0xff;
+
+	if (prim == SQLITE_FULL)
+		s = STORE_ERR_NOSPC;
+	else if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		s = STORE_ERR_BUSY;
+	else if (store_is_corrupt(rc))
+		s = STORE_ERR_CORRUPT;
+	else if (prim == SQLITE_READONLY || prim == SQLITE_PERM ||
+	    prim == SQLITE_CANTOPEN)
+		s = STORE_ERR_PERM;
+	else if (prim == SQLITE_IOERR)
+		s = STORE_ERR_IO;
+	else
+		s = STORE_ERR_DB;
+	return store_set_error(st, s, _("%s/%s: %s: %s"), st->dir,
+	    STORE_INDEX, what, st->db != NULL ? sqlite3_errmsg(st->db) :
+	    sqlite3_errstr(rc));
+}
+
+sqlite3 *
+store_db(struct store *st)
+{
+	return st->db;
+}
+
+const char *
+store_dir(struct store *st)
+{
+	return st->dir;
+}
+
+char *
+store_folder_path(struct store *st, const char *folder)
+{
+	return g_build_filename(st->dir, folder, NULL);
+}
+
+/*
+ * A prepared statement for sql, cached by the address of the (static)
+ * string, reset and unbound. NULL on error (store_errmsg says why).
+ */
+sqlite3_stmt *
+store_stmt(struct store *st, const char *sql)
+{
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	stmt = g_hash_table_lookup(st->stmts, sql);
+	if (stmt != NULL) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+		return stmt;
+	}
+	rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+	    &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		store_sql_error(st, rc, "prepare");
+		return NULL;
+	}
+	g_hash_table_insert(st->stmts, (gpointer)sql, stmt);
+	return stmt;
+}
+
+static void
+store_stmt_finalize(gpointer p)
+{
+	sqlite3_finalize(p);
+}
+
+enum store_status
+store_exec(struct store *st, const char *sql)
+{
+	int	 rc;
+
+	rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, sql);
+	return STORE_OK;
+}
+
+static void
+store_lock_close(gpointer p)
+{
+	close(GPOINTER_TO_INT(p));
+}
+
+static void
+store_move_aside(struct store *st)
+{
+	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
+	g_autofree char	*aside = NULL, *wal = NULL, *shm = NULL;
+
+	aside = g_strdup_printf("%s.damaged-%ld", path, (long)time(NULL));
+	wal = g_strconcat(path, "-wal", NULL);
+	shm = g_strconcat(path, "-shm", NULL);
+	if (rename(path, aside) != 0)
+		unlink(path);
+	unlink(wal);
+	unlink(shm);
+	log_warn(_("the damaged index was moved to %s"), aside);
+}
+
+static enum store_status
+store_open_db(struct store *st, gboolean readonly)
+{
+	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
+	enum store_status s;
+	int		 rc, fd, oflags;
+
+	if (!readonly) {
+		/* Create it ourselves so the mode is 0600 (and -wal too). */
+		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return store_set_error(st, store_errno_status(errno),
+			    "%s: %s", path, g_strerror(errno));
+		close(fd);
+		oflags = SQLITE_OPEN_READWRITE;
+	} else
+		oflags = SQLITE_OPEN_READONLY;
+	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "open");
+	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_extended_result_codes(st->db, 1);
+	if (!readonly && (s = store_exec(st, "PRAGMA journal_mode=WAL")) !=
+	    STORE_OK)
+		return s;
+	if ((s = store_exec(st, "PRAGMA synchronous=NORMAL;"
+	    "PRAGMA secure_delete=OFF;PRAGMA cache_size=-16384;"
+	    "PRAGMA foreign_keys=ON;PRAGMA temp_store=FILE")) != STORE_OK)
+		return s;
+	if (readonly)
+		return store_exec(st, "SELECT count(*) FROM folders");
+	return store_migrate(st);
+}
+
+static enum store_status
+store_migrate(struct store *st)
+{
+	sqlite3_stmt		*stmt = NULL;
+	enum store_status	 s;
+	int			 rc, version;
+	size_t			 i;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "schema version");
+	rc = sqlite3_step(stmt);
+	version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : -1;
+	sqlite3_finalize(stmt);
+	if (version < 0)
+		return store_sql_error(st, rc, "schema version");
+	if ((size_t)version > G_N_ELEMENTS(store_migrations))
+		return store_set_error(st, STORE_ERR_DB,
+		    _("%s/%s: made by a newer satchel (schema %d)"), st->dir,
+		    STORE_INDEX, version);
+	if ((size_t)version == G_N_ELEMENTS(store_migrations))
+		return store_exec(st, "SELECT count(*) FROM folders");
+	if ((s = store_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
+		return s;
+	for (i = (size_t)version; i < G_N_ELEMENTS(store_migrations); i++) {
+		g_autofree char *sql = NULL;
+
+		if ((s = store_exec(st, store_migrations[i])) != STORE_OK)
+			goto fail;
+		sql = g_strdup_printf("PRAGMA user_version=%zu", i + 1);
+		if ((s = store_exec(st, sql)) != STORE_OK)
+			goto fail;
+	}
+	if ((s = store_exec(st, "COMMIT")) != STORE_OK)
+		goto fail;
+	return STORE_OK;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return s;
+}
+
+enum store_status
+store_open(const char *dir, unsigned flags, struct store **out)
+{
+	struct store		*st;
+	struct stat		 sb;
+	enum store_status	 s;
+	char			 host[256];
+	char			*p;
+	gboolean		 readonly = (flags & STORE_OPEN_READONLY) != 0;
+	int			 i;
+
+	*out = st = g_new0(struct store, 1);
+	st->dir = g_strdup(dir);
+	st->open_flags = flags;
+	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal,
+	    NULL, store_stmt_finalize);
+	st->folder_ids = g_hash_table_new_full(g_str_hash, g_str_equal,
+	    g_free, NULL);
+	st->touched = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+	    g_free, NULL);
+	st->dirty_threads = g_hash_table_new_full(g_int64_hash,
+	    g_int64_equal, g_free, NULL);
+	st->tx_files = g_ptr_array_new_with_free_func(g_free);
+	st->locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    store_lock_close);
+	if (gethostname(host, sizeof(host)) != 0)
+		g_strlcpy(host, "localhost", sizeof(host));
+	host[sizeof(host) - 1] = '\0';
+	host[32] = '\0';
+	for (p = host; *p != '\0'; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+			*p = '_';
+	st->host = g_strdup(host);
+
+	if (stat(dir, &sb) != 0) {
+		if (errno != ENOENT || (flags & STORE_OPEN_CREATE) == 0 ||
+		    readonly)
+			return store_set_error(st, store_errno_status(errno),
+			    "%s: %s", dir, g_strerror(errno));
+		if (file_mkdir_p(dir, 0700) != 0)
+			return store_set_error(st, store_errno_status(errno),
+			    "%s: %s", dir, g_strerror(errno));
+	} else if (!S_ISDIR(sb.st_mode))
+		return store_set_error(st, STORE_ERR_INVALID,
+		    _("%s: not a directory"), dir);
+	if (file_check_owner(dir) != 0)
+		return store_set_error(st, STORE_ERR_PERM,
+		    _("%s: owned by another user; refusing to use it"), dir);
+
+	if ((flags & STORE_OPEN_RESET) != 0 && !readonly)
+		store_move_aside(st);
+	s = store_open_db(st, readonly);
+	if (s == STORE_ERR_CORRUPT && (flags & STORE_OPEN_REBUILD) != 0) {
+		sqlite3_close(st->db);
+		st->db = NULL;
+		g_hash_table_remove_all(st->stmts);
+		store_move_aside(st);
+		s = store_open_db(st, readonly);
+	}
+	if (s != STORE_OK)
+		return s;
+	if (readonly)
+		return STORE_OK;
+	for (i = 0; store_std_folders[i] != NULL; i++) {
+		int64_t id;
+
+		if ((s = store_folder_id(st, store_std_folders[i], TRUE, &id))
+		    != STORE_OK)
+			return s;
+	}
+	if ((flags & STORE_OPEN_NOSCAN) != 0)
+		return STORE_OK;
+	/*
+	 * Bring the index up to date with the Maildir: files renamed in by a
+	 * process killed before it committed, flag changes by other readers.
+	 * Only directories whose mtime changed are read.
+	 */
+	return store_reindex(st, FALSE, NULL, NULL, NULL);
+}
+
+enum store_status
+store_check(struct store *st)
+{
+	sqlite3_stmt	*stmt = NULL;
+	gboolean	 ok = FALSE;
+	int		 rc;
+
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA quick_check", -1, &stmt,
+	    NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "check");
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		ok = g_strcmp0((const char *)sqlite3_column_text(stmt, 0),
+		    "ok") == 0;
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && !store_is_corrupt(rc))
+		return store_sql_error(st, rc, "check");
+	if (!ok)
+		return store_set_error(st, STORE_ERR_CORRUPT,
+		    _("%s/%s is damaged"), st->dir, STORE_INDEX);
+	return STORE_OK;
+}
+
+void
+store_close(struct store *st)
+{
+	if (st == NULL)
+		return;
+	if (st->tx_depth > 0)
+		store_tx_rollback(st);
+	g_hash_table_destroy(st->stmts);
+	if (st->db != NULL)
+		sqlite3_close(st->db);
+	g_hash_table_destroy(st->folder_ids);
+	g_hash_table_destroy(st->touched);
+	g_hash_table_destroy(st->dirty_threads);
+	g_ptr_array_unref(st->tx_files);
+	g_hash_table_destroy(st->locks);
+	g_free(st->host);
+	g_free(st->errmsg);
+	g_free(st->dir);
+	g_free(st);
+}
+
+/* Unique Maildir name: time.MusecPpidQn.host */
+char *
+store_unique_name(struct store *st)
+{
+	gint64	 now = g_get_real_time();
+
+	return g_strdup_printf("%" G_GINT64_FORMAT ".M%" G_GINT64_FORMAT
+	    "P%ldQ%u.%s", now / G_USEC_PER_SEC, now % G_USEC_PER_SEC,
+	    (long)getpid(), ++st->counter, st->host);
+}
+
+gboolean
+store_folder_name_valid(const char *name)
+{
+	const char	*p;
+
+	if (name == NULL || *name == '\0' || *name == '.' ||
+	    strlen(name) > 200 || !g_utf8_validate(name, -1, NULL))
+		return FALSE;
+	for (p = name; *p != '\0'; p++)
+		if (*p == '/' || (unsigned char)*p < 0x20 || *p == 0x7f)
+			return FALSE;
+	return TRUE;
+}
+
+static enum store_status
+store_mkdir_maildir(struct store *st, const char *name)
+{
+	static const char *const subs[] = { "tmp", "new", "cur" };
+	g_autofree char	*top = store_folder_path(st, name);
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(subs); i++) {
+		g_autofree char *d = g_build_filename(top, subs[i], NULL);
+
+		if (file_mkdir_p(d, 0700) != 0)
+			return store_set_error(st, store_errno_status(errno),
+			    "%s: %s", d, g_strerror(errno));
+	}
+	store_sweep_tmp(st, top);
+	return STORE_OK;
+}
+
+static void
+store_sweep_tmp(struct store *st, const char *top)
+{
+	g_autofree char	*tmp = g_build_filename(top, "tmp", NULL);
+	struct dirent	*de;
+	struct stat	 sb;
+	time_t		 now = time(NULL);
+	DIR		*d;
+	int		 fd;
+
+	(void)st;
+	if ((d = opendir(tmp)) == NULL)
+		return;
+	fd = dirfd(d);
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(sb.st_mode) && now - sb.st_mtime > STORE_TMP_MAX_AGE)
+			unlinkat(fd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+enum store_status
+store_folder_id(struct store *st, const char *name, gboolean create,
+    int64_t *id)
+{
+	static const char sel[] = "SELECT id FROM folders WHERE name = ?";
+	static const char ins[] = "INSERT INTO folders(name) VALUES (?)";
+	sqlite3_stmt		*stmt;
+	gpointer		 v;
+	enum store_status	 s;
+	int			 rc;
+
+	if (g_hash_table_lookup_extended(st->folder_ids, name, NULL, &v)) {
+		*id = (int64_t)GPOINTER_TO_SIZE(v);
+		return STORE_OK;
+	}
+	if (!store_folder_name_valid(name))
+		return store_set_error(st, STORE_ERR_INVALID,
+		    _("invalid folder name \"%s\""), name);
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+		g_hash_table_insert(st->folder_ids, g_strdup(name),
+		    GSIZE_TO_POINTER((gsize)*id));
+		return STORE_OK;
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "folder");
+	if (!create)
+		return store_set_error(st, STORE_ERR_NOTFOUND,
+		    _("no folder \"%s\""), name);
+	if ((s = store_mkdir_maildir(st, name)) != STORE_OK)
+		return s;
+	if ((stmt = store_stmt(st, ins)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "create folder");
+	*id = sqlite3_last_insert_rowid(st->db);
+	g_hash_table_insert(st->folder_ids, g_strdup(name),
+	    GSIZE_TO_POINTER((gsize)*id));
+	return STORE_OK;
+}
+
+char *
+store_folder_name(struct store *st, int64_t id)
+{
+	static const char sql[] = "SELECT name FROM folders WHERE id = ?";
+	sqlite3_stmt	*stmt;
+	char		*name = NULL;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return NULL;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		name = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+	sqlite3_reset(stmt);
+	return name;
+}
+
+enum store_status
+store_folder_create(struct store *st, const char *name)
+{
+	int64_t	 id;
+
+	return store_folder_id(st, name, TRUE, &id);
+}
+
+void
+store_folder_free(struct store_folder *f)
+{
+	if (f == NULL)
+		return;
+	g_free(f->name);
+	g_free(f);
+}
+
+enum store_status
+store_folders(struct store *st, GPtrArray **out)
+{
+	static const char sql[] =
+	    "SELECT f.name, (SELECT count(*) FROM messages m"
+	    "   WHERE m.folder_id = f.id),"
+	    "  (SELECT count(*) FROM messages m WHERE m.folder_id = f.id"
+	    "   AND (m.flags & 1) = 0)"
+	    " FROM folders f ORDER BY CASE f.name WHEN 'INBOX' THEN 0"
+	    "  WHEN 'Sent' THEN 1 WHEN 'Drafts' THEN 2 WHEN 'Outbox' THEN 3"
+	    "  ELSE 4 END, f.name";
+	sqlite3_stmt	*stmt;
+	GPtrArray	*a;
+	int		 rc;
+
+	*out = NULL;
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_folder_free);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		struct store_folder *f = g_new0(struct store_folder, 1);
+
+		f->name = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+		f->total = (guint64)sqlite3_column_int64(stmt, 1);
+		f->unread = (guint64)sqlite3_column_int64(stmt, 2);
+		g_ptr_array_add(a, f);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(a);
+		return store_sql_error(st, rc, "folders");
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+void
+store_folder_touch(struct store *st, int64_t id)
+{
+	int64_t	*key;
+
+	/* g_hash_table_add() would swap in a new key: free nothing it holds. */
+	if (g_hash_table_contains(st->touched, &id))
+		return;
+	key = g_new(int64_t, 1);
+	*key = id;
+	g_hash_table_add(st->touched, key);
+}
+
+static int64_t
+store_dir_mtime(const char *path)
+{
+	struct stat	 sb;
+
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+}
+
+/* fsync the new/ and cur/ directories of every folder the tx touched. */
+static void
+store_sync_touched(struct store *st)
+{
+	GHashTableIter	 it;
+	gpointer	 k;
+
+	g_hash_table_iter_init(&it, st->touched);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		g_autofree char *name = store_folder_name(st, *(int64_t *)k);
+		g_autofree char *top = NULL, *n = NULL, *c = NULL;
+
+		if (name == NULL)
+			continue;
+		top = store_folder_path(st, name);
+		n = g_build_filename(top, "new", NULL);
+		c = g_build_filename(top, "cur", NULL);
+		file_fsync_dir(n);
+		file_fsync_dir(c);
+	}
+}
+
+/*
+ * Record the directory mtimes of touched folders so that the next open
+ * does not read them again. Runs inside the transaction that indexed our
+ * own changes: anything renamed in by a process that died before its
+ * commit leaves a different mtime behind.
+ */
+static void
+store_record_mtimes(struct store *st)
+{
+	static const char sql[] =
+	    "UPDATE folders SET new_mtime = ?, cur_mtime = ? WHERE id = ?";
+	GHashTableIter	 it;
+	gpointer	 k;
+	sqlite3_stmt	*stmt;
+
+	g_hash_table_iter_init(&it, st->touched);
+	while (g_hash_table_iter_next(&it, &k, NULL)) {
+		g_autofree char *name = store_folder_name(st, *(int64_t *)k);
+		g_autofree char *top = NULL, *n = NULL, *c = NULL;
+
+		if (name == NULL || (stmt = store_stmt(st, sql)) == NULL)
+			continue;
+		top = store_folder_path(st, name);
+		n = g_build_filename(top, "new", NULL);
+		c = g_build_filename(top, "cur", NULL);
+		sqlite3_bind_int64(stmt, 1, store_dir_mtime(n));
+		sqlite3_bind_int64(stmt, 2, store_dir_mtime(c));
+		sqlite3_bind_int64(stmt, 3, *(int64_t *)k);
+		sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+	}
+}
+
+enum store_status
+store_tx_begin(struct store *st)
+{
+	enum store_status	 s;
+
+	if (st->tx_depth++ > 0)
+		return STORE_OK;
+	st->tx_failed = FALSE;
+	st->next_thread = 0;
+	if ((s = store_exec(st, "BEGIN IMMEDIATE")) != STORE_OK) {
+		st->tx_depth = 0;
+		return s;
+	}
+	return STORE_OK;
+}
+
+enum store_status
+store_tx_commit(struct store *st)
+{
+	GHashTableIter		 it;
+	gpointer		 k;
+	enum store_status	 s;
+
+	if (st->tx_depth == 0)
+		return STORE_OK;
+	if (--st->tx_depth > 0)
+		return STORE_OK;
+	if (st->tx_failed) {
+		st->tx_depth = 1;
+		store_tx_rollback(st);
+		return STORE_ERR_DB;
+	}
+	store_sync_touched(st);
+	g_hash_table_iter_init(&it, st->dirty_threads);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		store_item_thread_refresh(st, *(int64_t *)k);
+	g_hash_table_remove_all(st->dirty_threads);
+	if (st->tx_failed) {
+		st->tx_depth = 1;
+		store_tx_rollback(st);
+		return STORE_ERR_DB;
+	}
+	/* Reindex records the mtimes it read before its scan itself. */
+	if (!st->bulk)
+		store_record_mtimes(st);
+	if ((s = store_exec(st, "COMMIT")) != STORE_OK) {
+		st->tx_depth = 1;
+		store_tx_rollback(st);
+		return s;
+	}
+	g_hash_table_remove_all(st->touched);
+	g_ptr_array_set_size(st->tx_files, 0);
+	return STORE_OK;
+}
+
+void
+store_tx_rollback(struct store *st)
+{
+	guint	 i;
+
+	if (st->tx_depth == 0)
+		return;
+	st->tx_depth = 0;
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	/* The batch's files must not stay: nothing recorded them. */
+	for (i = 0; i < st->tx_files->len; i++)
+		unlink(g_ptr_array_index(st->tx_files, i));
+	g_ptr_array_set_size(st->tx_files, 0);
+	g_hash_table_remove_all(st->touched);
+	g_hash_table_remove_all(st->dirty_threads);
+	g_hash_table_remove_all(st->folder_ids);
+}
+
+enum store_status
+store_begin(struct store *st)
+{
+	return store_tx_begin(st);
+}
+
+enum store_status
+store_commit(struct store *st)
+{
+	return store_tx_commit(st);
+}
+
+void
+store_rollback(struct store *st)
+{
+	store_tx_rollback(st);
+}
+
+enum store_status
+store_lock(struct store *st, const char *name)
+{
+	g_autofree char	*file = NULL, *path = NULL;
+	int		 fd;
+
+	if (name == NULL || !store_folder_name_valid(name))
+		return store_set_error(st, STORE_ERR_INVALID,
+		    _("invalid lock name"));
+	if (g_hash_table_contains(st->locks, name))
+		return STORE_OK;
+	file = g_strconcat(".lock-", name, NULL);
+	path = g_build_filename(st->dir, file, NULL);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return store_set_error(st, store_errno_status(errno),
+		    "%s: %s", path, g_strerror(errno));
+	if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+
+		close(fd);
+		if (e == EWOULDBLOCK)
+			return store_set_error(st, STORE_ERR_BUSY,
+			    _("%s is locked by another process"), path);
+		return store_set_error(st, STORE_ERR_IO, "%s: %s", path,
+		    g_strerror(e));
+	}
+	g_hash_table_insert(st->locks, g_strdup(name), GINT_TO_POINTER(fd));
+	return STORE_OK;
+}
+
+void
+store_unlock(struct store *st, const char *name)
+{
+	if (st != NULL && name != NULL)
+		g_hash_table_remove(st->locks, name);
+}

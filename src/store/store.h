@@ -40,6 +40,9 @@ const char	*store_errmsg(struct store *);
 enum store_open_flags {
 	STORE_OPEN_CREATE = 1 << 0,	/* create the directory (0700) if missing */
 	STORE_OPEN_READONLY = 1 << 1,
+	STORE_OPEN_REBUILD = 1 << 2,	/* a damaged index is moved aside, started anew */
+	STORE_OPEN_NOSCAN = 1 << 3,	/* skip the quick Maildir check at open */
+	STORE_OPEN_RESET = 1 << 4,	/* move the index aside, start anew (reindex) */
 };
 /*
  * Open the store at dir. Creates INBOX, Sent, Drafts and Outbox folders,
@@ -50,6 +53,8 @@ enum store_open_flags {
 enum store_status store_open(const char *dir, unsigned flags,
 		    struct store **out);
 void		 store_close(struct store *);	/* NULL is fine */
+/* Full consistency check of the index (slow): STORE_ERR_CORRUPT if damaged. */
+enum store_status store_check(struct store *);
 const char	*store_dir(struct store *);
 
 #define STORE_INBOX	"INBOX"
@@ -187,6 +192,8 @@ enum store_sort {
 	STORE_SORT_SUBJECT,
 	STORE_SORT_SIZE,
 };
+/* Domain of the GError a syntax error sets. */
+GQuark		 store_query_error_quark(void);
 enum store_status store_query_new(struct store *, const char *query,
 		    const char *folder, struct store_query **out, GError **err);
 enum store_status store_query_count(struct store_query *, guint64 *count);

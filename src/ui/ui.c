@@ -1,15 +1,476 @@
-/* ui.c: the reader's main loop. */
+/*
+ * ui.c: the reader's main loop. Sets up the terminal, keeps the stack of
+ * views, reads keys and background events, and draws the bars.
+ *
+ * Screen layout: row 0 the title bar of the top view, the view's rows,
+ * then the status bar (network, queue, new mail) and the message line.
+ * Nothing proportional to the store's size happens at start-up: open the
+ * store, count the folder, draw one page.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "smtp/outbox.h"
 #include "cli/cli.h"
 #include "ui/ui.h"
+#include "ui/ui-private.h"
+
+static void	ui_loop(struct ui *);
+static void	ui_key(struct ui *, int key);
+static void	ui_draw_status(struct ui *);
+static void	ui_draw_title(struct ui *);
+static void	ui_draw_message(struct ui *);
+static void	ui_recalc_all(struct ui *);
+static void	ui_purge(struct ui *);
+static void	ui_format_bytes(GString *, guint64);
+
+struct ui_view *
+ui_view_new(const struct ui_view_ops *ops, void *data)
+{
+	struct ui_view	*v;
+
+	v = g_new0(struct ui_view, 1);
+	v->ops = ops;
+	v->data = data;
+	return v;
+}
+
+void
+ui_view_free(struct ui_view *v)
+{
+	if (v == NULL)
+		return;
+	if (v->ops->free != NULL)
+		v->ops->free(v);
+	g_free(v);
+}
+
+struct ui_view *
+ui_top(struct ui *ui)
+{
+	return g_ptr_array_index(ui->views, ui->views->len - 1);
+}
+
+struct ui_view *
+ui_view_below(struct ui *ui, struct ui_view *v)
+{
+	guint	i;
+
+	for (i = ui->views->len; i > 1; i--)
+		if (g_ptr_array_index(ui->views, i - 1) == v)
+			return g_ptr_array_index(ui->views, i - 2);
+	return NULL;
+}
+
+void
+ui_push(struct ui *ui, struct ui_view *v)
+{
+	int	y0, rows;
+
+	if (v == NULL)
+		return;
+	g_ptr_array_add(ui->views, v);
+	ui_body_size(&y0, &rows);
+	ui_list_resize(&v->list, y0, rows);
+	if (v->ops->recalc != NULL)
+		v->ops->recalc(ui, v);
+	ui->dirty = TRUE;
+}
+
+void
+ui_pop(struct ui *ui)
+{
+	struct ui_view	*v, *top;
+
+	if (ui->views->len <= 1)
+		return;
+	v = g_ptr_array_steal_index(ui->views, ui->views->len - 1);
+	ui_view_free(v);
+	/* What the popped view changed (flags, seen) shows below. */
+	top = ui_top(ui);
+	if (top->ops->recalc != NULL)
+		top->ops->recalc(ui, top);
+	ui->dirty = TRUE;
+}
+
+void
+ui_body_size(int *y0, int *rows)
+{
+	*y0 = 1;
+	*rows = LINES - 3;
+	if (*rows < 1)
+		*rows = 1;
+}
+
+int64_t
+ui_current_msg(struct ui *ui)
+{
+	struct ui_view	*top = ui_top(ui);
+
+	if (top->ops->current_msg == NULL)
+		return -1;
+	return top->ops->current_msg(ui, top);
+}
+
+static void
+ui_set_message(struct ui *ui, gboolean error, const char *fmt, va_list ap)
+{
+	char	*text;
+
+	text = g_strdup_vprintf(fmt, ap);
+	g_free(ui->message);
+	/* Messages may quote mail or server text. */
+	ui->message = sanitize_text(text, -1, 0);
+	ui->message_error = error;
+	g_free(text);
+	ui->dirty = TRUE;
+}
+
+void
+ui_message(struct ui *ui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ui_set_message(ui, FALSE, fmt, ap);
+	va_end(ap);
+}
+
+void
+ui_error(struct ui *ui, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	ui_set_message(ui, TRUE, fmt, ap);
+	va_end(ap);
+	if (ui->screen != NULL)
+		beep();
+}
+
+void
+ui_redraw(struct ui *ui)
+{
+	ui->dirty = TRUE;
+}
+
+static void
+ui_recalc_all(struct ui *ui)
+{
+	struct ui_view	*v;
+	int		 y0, rows;
+	guint		 i;
+
+	ui_body_size(&y0, &rows);
+	for (i = 0; i < ui->views->len; i++) {
+		v = g_ptr_array_index(ui->views, i);
+		ui_list_resize(&v->list, y0, rows);
+		/* Only the top view is recomputed now; others when shown. */
+		if (i == ui->views->len - 1 && v->ops->recalc != NULL)
+			v->ops->recalc(ui, v);
+	}
+	ui->recalc = FALSE;
+	ui->dirty = TRUE;
+}
+
+static void
+ui_format_bytes(GString *s, guint64 n)
+{
+	char	*t = g_format_size(n);
+
+	g_string_append(s, t);
+	g_free(t);
+}
+
+static void
+ui_draw_title(struct ui *ui)
+{
+	struct ui_view	*top = ui_top(ui);
+	GString		*s;
+	char		*safe;
+
+	s = g_string_new(NULL);
+	if (top->ops->title != NULL)
+		top->ops->title(ui, top, s);
+	g_string_append(s, "  ");
+	{
+		char *k = ui_keys_for(ui->keys, top->ops->ctx, UI_OP_HELP);
+		if (*k != '\0') {
+			/* "?:Help" keeps the way to the key list visible. */
+			char *first = g_strndup(k, strcspn(k, ","));
+			g_string_append_printf(s, "%s:%s", first, _("Help"));
+			g_free(first);
+		}
+		g_free(k);
+	}
+	safe = sanitize_text(s->str, -1, 0);
+	ui_term_bar(0, safe, ui->attrs[UI_A_BAR]);
+	g_free(safe);
+	g_string_free(s, TRUE);
+}
+
+static void
+ui_draw_status(struct ui *ui)
+{
+	GString	*s;
+	char	*safe;
+
+	if (LINES < 3)
+		return;
+	s = g_string_new("-");
+	if (!ui->online_known)
+		g_string_append(s, _("[offline?]"));
+	else
+		g_string_append(s, ui->online ? _("[online]") : _("[offline]"));
+	if (ui->fetching) {
+		g_string_append_c(s, ' ');
+		g_string_append_printf(s, _("Fetching %" G_GUINT64_FORMAT "/%"
+		    G_GUINT64_FORMAT), ui->fetch_msgs, ui->fetch_msgs_total);
+		g_string_append(s, " (");
+		ui_format_bytes(s, ui->fetch_bytes);
+		g_string_append(s, ")");
+	}
+	if (ui->sending) {
+		g_string_append_c(s, ' ');
+		g_string_append(s, _("Sending"));
+	}
+	if (ui->new_mail > 0) {
+		g_string_append_c(s, ' ');
+		g_string_append_printf(s, _("New:%" G_GUINT64_FORMAT),
+		    ui->new_mail);
+	}
+	g_string_append_c(s, ' ');
+	g_string_append_printf(s, _("Queue:%" G_GUINT64_FORMAT),
+	    ui->queue_count);
+	if (ui->send_error != NULL) {
+		g_string_append_c(s, ' ');
+		g_string_append_printf(s, _("Send error: %s"), ui->send_error);
+	}
+	g_string_append(s, " -");
+	safe = sanitize_text(s->str, -1, 0);
+	ui_term_bar(LINES - 2, safe, ui->attrs[UI_A_BAR]);
+	g_free(safe);
+	g_string_free(s, TRUE);
+}
+
+static void
+ui_draw_message(struct ui *ui)
+{
+	move(LINES - 1, 0);
+	clrtoeol();
+	if (ui->message != NULL)
+		ui_term_text_safe(LINES - 1, 0, ui->message, COLS,
+		    ui->message_error ? ui->attrs[UI_A_ERROR] : A_NORMAL);
+}
+
+void
+ui_repaint_now(struct ui *ui)
+{
+	struct ui_view	*top = ui_top(ui);
+
+	if (ui->recalc)
+		ui_recalc_all(ui);
+	if (LINES >= 4) {
+		ui_draw_title(ui);
+		if (top->ops->repaint != NULL)
+			top->ops->repaint(ui, top);
+		else
+			ui_list_repaint(ui, &top->list);
+		ui_draw_status(ui);
+	} else
+		erase();
+	ui_draw_message(ui);
+	refresh();
+	ui->dirty = FALSE;
+}
+
+void
+ui_refresh_counts(struct ui *ui)
+{
+	GError	*err = NULL;
+	guint	 pending = 0, attention = 0;
+
+	if (outbox_counts(ui->store, &pending, &attention, &err) == OUTBOX_OK)
+		ui->queue_count = pending;
+	g_clear_error(&err);
+	ui->dirty = TRUE;
+}
+
+void
+ui_poll_events(struct ui *ui)
+{
+	struct ui_event	*ev;
+	char		 buf[64];
+
+	/* The pipe only wakes us; the queue holds the events. */
+	while (read(ui->wake[0], buf, sizeof buf) > 0)
+		;
+	while ((ev = g_async_queue_try_pop(ui->events)) != NULL) {
+		ui_jobs_handle(ui, ev);
+		ui_event_free(ev);
+	}
+	ui_jobs_timers(ui);
+}
+
+static void
+ui_key(struct ui *ui, int key)
+{
+	struct ui_view	*top = ui_top(ui);
+	enum ui_op	 op;
+
+	if (key == UI_KEY_FN + KEY_RESIZE) {
+		ui->recalc = TRUE;
+		ui->dirty = TRUE;
+		return;
+	}
+	if (ui->message != NULL) {
+		g_clear_pointer(&ui->message, g_free);
+		ui->dirty = TRUE;
+	}
+	op = ui_keys_lookup(ui->keys, top->ops->ctx, key);
+	if (op == UI_OP_NOOP) {
+		char *name = ui_keys_name(key);
+		char *help = ui_keys_for(ui->keys, top->ops->ctx, UI_OP_HELP);
+		ui_error(ui, _("Key %s is not bound. Press %s for help."),
+		    name, *help != '\0' ? help : "?");
+		g_free(name);
+		g_free(help);
+		return;
+	}
+	ui_ops_run(ui, op);
+	ui->dirty = TRUE;
+}
+
+static void
+ui_loop(struct ui *ui)
+{
+	struct pollfd	 pfd[2];
+	int		 key, timeout;
+
+	while (!ui->quit) {
+		ui_poll_events(ui);
+		if (ui->recalc || ui->dirty)
+			ui_repaint_now(ui);
+		timeout = ui_jobs_next_timeout(ui);
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ui->wake[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+			break;
+		/* Also after EINTR: a resize arrives as KEY_RESIZE. */
+		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
+		    !(pfd[0].revents & POLLIN)) {
+			/* The terminal went away. */
+			ui->quit = TRUE;
+			break;
+		}
+		while (!ui->quit && (key = ui_term_key(0)) != -1) {
+			ui_key(ui, key);
+			if (ui->recalc)
+				ui_repaint_now(ui);
+		}
+	}
+}
+
+/* Purge the messages marked deleted this session, if the user agrees. */
+static void
+ui_purge(struct ui *ui)
+{
+	struct store_msg	*m;
+	guint			 i, n = 0;
+	int64_t			 id;
+
+	for (i = 0; i < ui->purge->len; i++) {
+		id = *(int64_t *)g_ptr_array_index(ui->purge, i);
+		if (store_msg_get(ui->store, id, &m) != STORE_OK)
+			continue;
+		if (m->flags & STORE_FLAG_TRASHED)
+			n++;
+		store_msg_free(m);
+	}
+	if (n == 0)
+		goto out;
+	if (!ui_prompt_yesno(ui, n == 1 ? _("Purge 1 deleted message?") :
+	    _("Purge the deleted messages?"), TRUE))
+		goto out;
+	for (i = 0; i < ui->purge->len; i++) {
+		id = *(int64_t *)g_ptr_array_index(ui->purge, i);
+		if (store_msg_get(ui->store, id, &m) != STORE_OK)
+			continue;
+		if (m->flags & STORE_FLAG_TRASHED)
+			store_msg_delete(ui->store, id);
+		store_msg_free(m);
+	}
+out:
+	g_ptr_array_set_size(ui->purge, 0);
+}
 
 int
 ui_main(struct cli_ctx *ctx)
 {
-	fprintf(stderr, "satchel: the reader is not built yet\n");
-	return CLI_EXIT_SOFTWARE;
+	struct ui	 ui;
+	GString		*warnings = NULL;
+	int		 rc = CLI_EXIT_OK;
+	guint		 i;
+
+	memset(&ui, 0, sizeof ui);
+	ui.wake[0] = ui.wake[1] = -1;
+	ui.ctx = ctx;
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "%s\n", _("satchel: the reader needs a terminal; "
+		    "see 'satchel --help' for commands."));
+		return CLI_EXIT_USAGE;
+	}
+	if ((ui.config = cli_config(ctx)) == NULL)
+		return CLI_EXIT_CONFIG;
+	if ((ui.store = cli_store(ctx, &rc)) == NULL)
+		return rc;
+	warnings = g_string_new(NULL);
+	ui.keys = ui_keys_new(ui.config->keys, warnings);
+	ui.utf8 = g_get_charset(NULL);
+	ui.views = g_ptr_array_new();
+	ui.purge = g_ptr_array_new_with_free_func(g_free);
+	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    (GDestroyNotify)config_secret_free);
+	if ((ui.screen = ui_term_start(warnings)) == NULL) {
+		fprintf(stderr, _("satchel: cannot use the terminal (TERM=%s)\n"),
+		    g_getenv("TERM") != NULL ? g_getenv("TERM") : "");
+		rc = CLI_EXIT_SOFTWARE;
+		goto out;
+	}
+	ui_term_colors(&ui);
+	ui_jobs_init(&ui);
+	ui_push(&ui, ui_index_new(&ui, STORE_INBOX));
+	ui_refresh_counts(&ui);
+	if (warnings->len > 0)
+		ui_error(&ui, "%s", warnings->str);
+	ui_repaint_now(&ui);
+	ui_compose_stuck(&ui);
+	ui_loop(&ui);
+	ui_purge(&ui);
+out:
+	ui_jobs_shutdown(&ui);
+	for (i = ui.views->len; i > 0; i--)
+		ui_view_free(g_ptr_array_index(ui.views, i - 1));
+	g_ptr_array_free(ui.views, TRUE);
+	ui_term_stop(&ui);
+	if (ui.purge != NULL)
+		g_ptr_array_free(ui.purge, TRUE);
+	g_hash_table_destroy(ui.secrets);
+	ui_keys_free(ui.keys);
+	g_free(ui.message);
+	g_free(ui.send_error);
+	g_free(ui.search);
+	g_string_free(warnings, TRUE);
+	return rc;
 }

@@ -1,1 +1,50 @@
 ## fuzz: libFuzzer harnesses (--enable-fuzzing) and hostile-input tests.
+##
+## Each harness source builds two ways. With --enable-fuzzing it links
+## libFuzzer and tools/fuzz-run.sh runs it. Otherwise it links
+## tests/fuzz/fuzz-main.c, which runs files given on the command line once,
+## and t7000 replays every input under tests/fuzz/regress/NAME/ through
+## tests/fuzz/fuzz-NAME, so `make check` keeps past crashes fixed.
+if FUZZING
+FUZZ_MAIN_SRC =
+FUZZ_LINK = $(AM_LDFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer
+else
+FUZZ_MAIN_SRC = tests/fuzz/fuzz-main.c
+FUZZ_LINK = $(AM_LDFLAGS)
+endif
+
+check_PROGRAMS += tests/fuzz/fuzz-sanitize tests/fuzz/fuzz-config \
+	tests/fuzz/fuzz-mime tests/fuzz/fuzz-pop3 tests/fuzz/fuzz-query
+
+tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz-sanitize.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_sanitize_LDADD = src/util/libutil.a $(GLIB_LIBS) $(LTLIBINTL)
+
+tests_fuzz_fuzz_config_SOURCES = tests/fuzz/fuzz-config.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_config_LDADD = src/config/libconfig.a src/util/libutil.a \
+	$(GLIB_LIBS) $(LTLIBINTL)
+
+tests_fuzz_fuzz_mime_SOURCES = tests/fuzz/fuzz-mime.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_mime_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_mime_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
+
+tests_fuzz_fuzz_pop3_SOURCES = tests/fuzz/fuzz-pop3.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_pop3_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_pop3_LDADD = src/pop3/libpop3.a src/net/libnet.a \
+	src/config/libconfig.a src/util/libutil.a $(ETPAN_LIBS) \
+	$(GNUTLS_LIBS) $(GLIB_LIBS) $(LTLIBINTL) -lpthread
+
+tests_fuzz_fuzz_query_SOURCES = tests/fuzz/fuzz-query.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_query_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_query_LDADD = src/store/libstore.a src/mime/libmime.a \
+	src/util/libutil.a $(SQLITE_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) \
+	$(LTLIBINTL) -lpthread -lm
+
+TESTS += tests/func/t7000-hard-fuzz-regress.sh
+EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
+	tests/fuzz/config.dict tests/fuzz/mime.dict tests/fuzz/pop3.dict \
+	tests/fuzz/query.dict \
+	tests/func/t7000-hard-fuzz-regress.sh \
+	tools/fuzz-run.sh

@@ -32,11 +32,14 @@ import signal
 import ssl
 import sys
 import threading
+import warnings
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 LOCK = threading.Lock()
+# aiosmtpd warns about its own deprecated attributes on every login.
+warnings.simplefilter("ignore")
 
 
 class Control:
@@ -191,7 +194,7 @@ def main():
         f.write("%d\n" % os.getpid())
     with open(os.path.join(args.dir, "ready"), "w") as f:
         f.write("%d %d\n" % (args.port, args.tls_port))
-    while not stop.wait(1):
+    while not stop.wait(0.1):
         pass
     implicit.stop()
     starttls.stop()

@@ -20,6 +20,18 @@ usage() {
 	exit 64
 }
 
+# alive PID: the process exists and is not a zombie waiting for a slow init
+# to reap it.
+alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	if test -r "/proc/$1/stat"; then
+		case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in
+		Z*|X*) return 1 ;;
+		esac
+	fi
+	return 0
+}
+
 stop() {
 	pidfile=$dir/smtp.pid
 	test -f "$pidfile" || return 0
@@ -27,11 +39,11 @@ stop() {
 	test -n "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
 	i=0
-	while kill -0 "$pid" 2>/dev/null && test $i -lt 100; do
-		sleep 0.1
+	while alive "$pid" && test $i -lt 200; do
+		sleep 0.05
 		i=$((i + 1))
 	done
-	if kill -0 "$pid" 2>/dev/null; then
+	if alive "$pid"; then
 		kill -KILL "$pid" 2>/dev/null || true
 		sleep 0.2
 	fi

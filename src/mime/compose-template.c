@@ -1,0 +1,493 @@
+/*
+ * compose-template.c: editable text for new messages, replies, forwards and
+ * resumed drafts.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "mime/compose.h"
+
+struct compose_text_find {
+	GMimeObject	*plain;
+	GMimeObject	*html;
+};
+
+static void	 compose_template_headers(GString *,
+		    const struct compose_identity *, const char *, const char *,
+		    const char *, const char *);
+static void	 compose_template_signature(GString *, const char *);
+static char	*compose_template_body_text(GMimeMessage *);
+static void	 compose_template_find(GMimeObject *, GMimeObject *, gpointer);
+static char	*compose_template_html_to_text(const char *);
+static char	*compose_template_addresses(InternetAddressList *);
+static char	*compose_template_filter(InternetAddressList *,
+		    const char *const *, GHashTable *);
+static char	*compose_template_author(GMimeMessage *);
+static char	*compose_template_date(GMimeMessage *);
+static void	 compose_template_quote(GString *, const char *);
+static void	 compose_resume_part(GMimeObject *, GMimeObject *, gpointer);
+
+static void
+compose_template_headers(GString *s, const struct compose_identity *id,
+    const char *to, const char *cc, const char *bcc, const char *subject)
+{
+	if (id != NULL && id->addr != NULL) {
+		if (id->name != NULL && *id->name != '\0')
+			g_string_append_printf(s, "From: %s <%s>\n", id->name,
+			    id->addr);
+		else
+			g_string_append_printf(s, "From: %s\n", id->addr);
+	}
+	g_string_append_printf(s, "To: %s\n", to != NULL ? to : "");
+	g_string_append_printf(s, "Cc: %s\n", cc != NULL ? cc : "");
+	g_string_append_printf(s, "Bcc: %s\n", bcc != NULL ? bcc : "");
+	g_string_append_printf(s, "Subject: %s\n", subject != NULL ?
+	    subject : "");
+}
+
+static void
+compose_template_signature(GString *s, const char *sig)
+{
+	size_t len;
+
+	if (sig == NULL || *sig == '\0')
+		return;
+	if (s->len > 0 && s->str[s->len - 1] != '\n')
+		g_string_append_c(s, '\n');
+	g_string_append(s, "\n-- \n");
+	/* The file may carry its own separator. */
+	if (g_str_has_prefix(sig, "-- \n"))
+		sig += 4;
+	g_string_append(s, sig);
+	len = strlen(sig);
+	if (len > 0 && sig[len - 1] != '\n')
+		g_string_append_c(s, '\n');
+}
+
+char *
+compose_template_new(const struct compose_identity *id, const char *to,
+    const char *subject, const char *signature)
+{
+	GString *s = g_string_new(NULL);
+
+	compose_template_headers(s, id, to, NULL, NULL, subject);
+	g_string_append(s, "\n\n");
+	compose_template_signature(s, signature);
+	return g_string_free(s, FALSE);
+}
+
+static void
+compose_template_find(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct compose_text_find	*f = data;
+	GMimeContentType		*ct;
+
+	(void)parent;
+	if (!GMIME_IS_TEXT_PART(part))
+		return;
+	if (g_mime_part_is_attachment(GMIME_PART(part)))
+		return;
+	ct = g_mime_object_get_content_type(part);
+	if (f->plain == NULL && g_mime_content_type_is_type(ct, "text",
+	    "plain"))
+		f->plain = part;
+	else if (f->html == NULL && g_mime_content_type_is_type(ct, "text",
+	    "html"))
+		f->html = part;
+}
+
+/* Crude HTML to text for quoting: tags dropped, entities for the basics. */
+static char *
+compose_template_html_to_text(const char *html)
+{
+	GString		*s = g_string_new(NULL);
+	const char	*p;
+	gboolean	 tag = FALSE;
+
+	for (p = html; *p != '\0'; p++) {
+		if (tag) {
+			if (*p == '>')
+				tag = FALSE;
+			continue;
+		}
+		if (*p == '<') {
+			if (g_ascii_strncasecmp(p, "<br", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "<p", 2) == 0 ||
+			    g_ascii_strncasecmp(p, "</p", 3) == 0 ||
+			    g_ascii_strncasecmp(p, "<div", 4) == 0)
+				g_string_append_c(s, '\n');
+			tag = TRUE;
+			continue;
+		}
+		if (*p == '&') {
+			static const struct {
+				const char *ent, *text;
+			} ents[] = {
+				{ "&amp;", "&" }, { "&lt;", "<" },
+				{ "&gt;", ">" }, { "&quot;", "\"" },
+				{ "&nbsp;", " " }, { "&#39;", "'" },
+			};
+			size_t i;
+
+			for (i = 0; i < G_N_ELEMENTS(ents); i++)
+				if (g_str_has_prefix(p, ents[i].ent))
+					break;
+			if (i < G_N_ELEMENTS(ents)) {
+				g_string_append(s, ents[i].text);
+				p += strlen(ents[i].ent) - 1;
+				continue;
+			}
+		}
+		if (*p != '\r')
+			g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* The message's main text as valid UTF-8 with LF line ends (g_free). */
+static char *
+compose_template_body_text(GMimeMessage *m)
+{
+	struct compose_text_find	 f = { NULL, NULL };
+	g_autofree char			*raw = NULL, *valid = NULL;
+	GString				*s;
+	const char			*p;
+
+	g_mime_message_foreach(m, compose_template_find, &f);
+	if (f.plain == NULL && f.html == NULL) {
+		GMimeObject *body = g_mime_message_get_mime_part(m);
+
+		if (body != NULL && GMIME_IS_TEXT_PART(body))
+			f.plain = body;
+	}
+	if (f.plain != NULL)
+		raw = g_mime_text_part_get_text(GMIME_TEXT_PART(f.plain));
+	else if (f.html != NULL) {
+		g_autofree char *html = g_mime_text_part_get_text(
+		    GMIME_TEXT_PART(f.html));
+
+		raw = html != NULL ? compose_template_html_to_text(html) : NULL;
+	}
+	valid = g_utf8_make_valid(raw != NULL ? raw : "", -1);
+	s = g_string_new(NULL);
+	for (p = valid; *p != '\0'; p++)
+		if (!(*p == '\r' && p[1] == '\n'))
+			g_string_append_c(s, *p);
+	return g_string_free(s, FALSE);
+}
+
+/* Quote text line by line, dropping its signature and trailing blank lines. */
+static void
+compose_template_quote(GString *s, const char *text)
+{
+	g_auto(GStrv)	 lines = g_strsplit(text, "\n", -1);
+	guint		 i, n;
+
+	n = g_strv_length(lines);
+	for (i = 0; i < n; i++)
+		if (strcmp(lines[i], "-- ") == 0) {
+			n = i;
+			break;
+		}
+	while (n > 0 && lines[n - 1][strspn(lines[n - 1], " \t")] == '\0')
+		n--;
+	for (i = 0; i < n; i++) {
+		if (lines[i][0] == '\0')
+			g_string_append(s, ">\n");
+		else if (lines[i][0] == '>')
+			g_string_append_printf(s, ">%s\n", lines[i]);
+		else
+			g_string_append_printf(s, "> %s\n", lines[i]);
+	}
+}
+
+static char *
+compose_template_addresses(InternetAddressList *l)
+{
+	if (l == NULL || internet_address_list_length(l) == 0)
+		return g_strdup("");
+	return internet_address_list_to_string(l, NULL, FALSE);
+}
+
+/*
+ * The mailboxes of l that are not ours and not seen yet, as text; seen
+ * collects casefolded addresses across calls.
+ */
+static char *
+compose_template_filter(InternetAddressList *l, const char *const *own,
+    GHashTable *seen)
+{
+	g_autoptr(InternetAddressList) keep = internet_address_list_new();
+	InternetAddress	*ia;
+	const char	*addr;
+	const char	*const *o;
+	char		*key;
+	int		 i;
+
+	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
+		ia = internet_address_list_get_address(l, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) {
+			internet_address_list_add(keep, ia);
+			continue;
+		}
+		addr = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (addr == NULL || *addr == '\0')
+			continue;
+		for (o = own; o != NULL && *o != NULL; o++)
+			if (g_ascii_strcasecmp(*o, addr) == 0)
+				break;
+		if (o != NULL && *o != NULL)
+			continue;
+		key = g_utf8_casefold(addr, -1);
+		if (g_hash_table_contains(seen, key)) {
+			g_free(key);
+			continue;
+		}
+		g_hash_table_add(seen, key);
+		internet_address_list_add(keep, ia);
+	}
+	return compose_template_addresses(keep);
+}
+
+static char *
+compose_template_author(GMimeMessage *m)
+{
+	InternetAddressList	*from = g_mime_message_get_from(m);
+	InternetAddress		*ia;
+	const char		*name;
+
+	if (from == NULL || internet_address_list_length(from) == 0)
+		return g_strdup(_("someone"));
+	ia = internet_address_list_get_address(from, 0);
+	name = internet_address_get_name(ia);
+	if (name != NULL && *name != '\0')
+		return g_strdup(name);
+	if (INTERNET_ADDRESS_IS_MAILBOX(ia))
+		return g_strdup(internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia)));
+	return g_strdup(_("someone"));
+}
+
+static char *
+compose_template_date(GMimeMessage *m)
+{
+	GDateTime *d = g_mime_message_get_date(m);
+
+	if (d == NULL)
+		return g_strdup(_("an unknown date"));
+	return g_date_time_format(d, "%a, %d %b %Y at %H:%M");
+}
+
+char *
+compose_template_reply(const struct compose_identity *id, GMimeMessage *orig,
+    unsigned flags, const char *const *own_addrs, const char *signature)
+{
+	g_autoptr(GHashTable)	 seen = NULL;
+	g_autofree char		*to = NULL, *cc = NULL;
+	g_autofree char		*subject = NULL, *author = NULL, *date = NULL;
+	g_autofree char		*text = NULL;
+	InternetAddressList	*primary;
+	const char		*msgid, *refs, *irt;
+	GString			*s;
+
+	seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	primary = g_mime_message_get_reply_to(orig);
+	if (primary == NULL || internet_address_list_length(primary) == 0)
+		primary = g_mime_message_get_from(orig);
+	to = compose_template_filter(primary, own_addrs, seen);
+	if (*to == '\0') {
+		/* Replying to our own message: write to its recipients. */
+		g_free(to);
+		to = compose_template_filter(g_mime_message_get_to(orig),
+		    own_addrs, seen);
+	}
+	if (flags & COMPOSE_REPLY_ALL) {
+		g_autofree char *c1 = compose_template_filter(
+		    g_mime_message_get_to(orig), own_addrs, seen);
+		g_autofree char *c2 = compose_template_filter(
+		    g_mime_message_get_cc(orig), own_addrs, seen);
+
+		if (*c1 != '\0' && *c2 != '\0')
+			cc = g_strconcat(c1, ", ", c2, NULL);
+		else
+			cc = g_strconcat(c1, c2, NULL);
+	}
+	subject = compose_subject_reply(g_mime_message_get_subject(orig));
+
+	s = g_string_new(NULL);
+	compose_template_headers(s, id, to, cc, NULL, subject);
+	msgid = g_mime_message_get_message_id(orig);
+	if (msgid != NULL && *msgid != '\0') {
+		g_string_append_printf(s, "In-Reply-To: <%s>\n", msgid);
+		g_string_append(s, "References:");
+		refs = g_mime_object_get_header(GMIME_OBJECT(orig),
+		    "References");
+		irt = g_mime_object_get_header(GMIME_OBJECT(orig),
+		    "In-Reply-To");
+		if (refs != NULL || irt != NULL) {
+			GMimeReferences *r = g_mime_references_parse(NULL,
+			    refs != NULL ? refs : irt);
+			int i;
+
+			for (i = 0; r != NULL &&
+			    i < g_mime_references_length(r); i++)
+				g_string_append_printf(s, " <%s>",
+				    g_mime_references_get_message_id(r, i));
+			if (r != NULL)
+				g_mime_references_free(r);
+		}
+		g_string_append_printf(s, " <%s>\n", msgid);
+	}
+	author = compose_template_author(orig);
+	date = compose_template_date(orig);
+	text = compose_template_body_text(orig);
+	g_string_append(s, "\n");
+	g_string_append_printf(s, _("On %s, %s wrote:"), date, author);
+	g_string_append_c(s, '\n');
+	compose_template_quote(s, text);
+	g_string_append(s, "\n");
+	compose_template_signature(s, signature);
+	return g_string_free(s, FALSE);
+}
+
+char *
+compose_template_forward(const struct compose_identity *id,
+    GMimeMessage *orig, enum compose_forward_mode mode, const char *signature)
+{
+	g_autofree char	*subject = NULL, *from = NULL, *to = NULL;
+	g_autofree char	*date = NULL, *text = NULL;
+	GString		*s;
+	const char	*osubj;
+
+	subject = compose_subject_forward(g_mime_message_get_subject(orig));
+	s = g_string_new(NULL);
+	compose_template_headers(s, id, NULL, NULL, NULL, subject);
+	g_string_append(s, "\n\n");
+	if (mode == COMPOSE_FORWARD_INLINE) {
+		from = compose_template_addresses(g_mime_message_get_from(orig));
+		to = compose_template_addresses(g_mime_message_get_to(orig));
+		date = compose_template_date(orig);
+		osubj = g_mime_message_get_subject(orig);
+		text = compose_template_body_text(orig);
+		g_string_append(s, _("---------- Forwarded message ----------"));
+		g_string_append_c(s, '\n');
+		g_string_append_printf(s, "From: %s\n", from);
+		g_string_append_printf(s, "Date: %s\n", date);
+		g_string_append_printf(s, "Subject: %s\n", osubj != NULL ?
+		    osubj : "");
+		g_string_append_printf(s, "To: %s\n\n", to);
+		g_string_append(s, text);
+		if (s->len > 0 && s->str[s->len - 1] != '\n')
+			g_string_append_c(s, '\n');
+	}
+	compose_template_signature(s, signature);
+	return g_string_free(s, FALSE);
+}
+
+struct compose_resume {
+	const char	*dir;
+	GMimeObject	*body;		/* the text part kept as the body */
+	GString		*attach;	/* Attach: lines */
+	GError		*err;
+	guint		 n;
+};
+
+static void
+compose_resume_part(GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	struct compose_resume	*r = data;
+	g_autofree char		*name = NULL, *path = NULL;
+	g_autoptr(GMimeStream)	 out = NULL;
+	GMimeDataWrapper	*dw;
+	const char		*fn;
+	int			 fd;
+
+	(void)parent;
+	if (r->err != NULL || part == r->body || !GMIME_IS_PART(part))
+		return;
+	fn = g_mime_part_get_filename(GMIME_PART(part));
+	name = sanitize_filename(fn != NULL ? fn : "attachment");
+	r->n++;
+	path = g_strdup_printf("%s/%u-%s", r->dir, r->n, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		g_set_error(&r->err, COMPOSE_ERROR, COMPOSE_ERR_IO,
+		    _("cannot write %s: %s"), path, g_strerror(errno));
+		return;
+	}
+	out = g_mime_stream_fs_new(fd);
+	dw = g_mime_part_get_content(GMIME_PART(part));
+	if (dw != NULL && g_mime_data_wrapper_write_to_stream(dw, out) < 0) {
+		g_set_error(&r->err, COMPOSE_ERROR, COMPOSE_ERR_IO,
+		    _("cannot write %s"), path);
+		return;
+	}
+	g_mime_stream_flush(out);
+	g_string_append_printf(r->attach, "Attach: %s\n", path);
+}
+
+char *
+compose_template_resume(GMimeMessage *draft, const char *attach_dir,
+    GError **err)
+{
+	struct compose_text_find f = { NULL, NULL };
+	struct compose_resume	 r;
+	g_autofree char		*to = NULL, *cc = NULL, *bcc = NULL;
+	const char		*irt, *refs, *subject;
+	GString			*s;
+	InternetAddressList	*from;
+
+	g_mime_message_foreach(draft, compose_template_find, &f);
+	memset(&r, 0, sizeof r);
+	r.dir = attach_dir;
+	r.body = f.plain;
+	if (r.body == NULL && GMIME_IS_TEXT_PART(
+	    g_mime_message_get_mime_part(draft)))
+		r.body = g_mime_message_get_mime_part(draft);
+	r.attach = g_string_new(NULL);
+	g_mime_message_foreach(draft, compose_resume_part, &r);
+	if (r.err != NULL) {
+		g_propagate_error(err, r.err);
+		g_string_free(r.attach, TRUE);
+		return NULL;
+	}
+	to = compose_template_addresses(g_mime_message_get_to(draft));
+	cc = compose_template_addresses(g_mime_message_get_cc(draft));
+	bcc = compose_template_addresses(g_mime_message_get_bcc(draft));
+	subject = g_mime_message_get_subject(draft);
+	s = g_string_new(NULL);
+	from = g_mime_message_get_from(draft);
+	if (from != NULL && internet_address_list_length(from) > 0) {
+		g_autofree char *f1 = compose_template_addresses(from);
+
+		g_string_append_printf(s, "From: %s\n", f1);
+	}
+	compose_template_headers(s, NULL, to, cc, bcc, subject);
+	irt = g_mime_object_get_header(GMIME_OBJECT(draft), "In-Reply-To");
+	refs = g_mime_object_get_header(GMIME_OBJECT(draft), "References");
+	if (irt != NULL)
+		g_string_append_printf(s, "In-Reply-To: %s\n", irt);
+	if (refs != NULL)
+		g_string_append_printf(s, "References: %s\n", refs);
+	g_string_append(s, r.attach->str);
+	g_string_free(r.attach, TRUE);
+	g_string_append_c(s, '\n');
+	if (r.body != NULL) {
+		g_autofree char *raw = g_mime_text_part_get_text(
+		    GMIME_TEXT_PART(r.body));
+		g_autofree char *valid = g_utf8_make_valid(raw != NULL ?
+		    raw : "", -1);
+		const char *p;
+
+		for (p = valid; *p != '\0'; p++)
+			if (!(*p == '\r' && p[1] == '\n'))
+				g_string_append_c(s, *p);
+	}
+	return g_string_free(s, FALSE);
+}

@@ -1,0 +1,656 @@
+/*
+ * render.c: a parsed message as lines for the pager. Walks the MIME tree
+ * (depth and part count capped), picks what to show of each container,
+ * decodes the text parts and hands their logical lines to render-out.c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "mime/render-private.h"
+
+#define RENDER_DEFAULT_TIMEOUT	5000
+#define RENDER_HEADER_MAX	10000
+
+struct render_ctx {
+	struct render_out	 out;
+	unsigned		 flags;
+	const char		*mailcap_path;
+	unsigned		 timeout_ms;
+	GHashTable		*numbers;	/* GMimeObject * -> part number */
+	gboolean		 truncated;
+	gboolean		 deep_noted;
+	unsigned		 visited;
+};
+
+static void	 render_header(struct render_ctx *, const char *, const char *,
+		    gssize);
+static void	 render_addresses(struct render_ctx *, const char *,
+		    InternetAddressList *);
+static void	 render_headers(struct render_ctx *, GMimeMessage *);
+static void	 render_walk(struct render_ctx *, GMimeObject *, unsigned);
+static void	 render_multipart(struct render_ctx *, GMimeMultipart *,
+		    unsigned);
+static GMimeObject *render_pick_alternative(struct render_ctx *,
+		    GMimeMultipart *);
+static void	 render_leaf(struct render_ctx *, GMimePart *);
+static void	 render_html(struct render_ctx *, GMimePart *, const char *,
+		    size_t);
+static char	*render_html_external(struct render_ctx *, GMimePart *,
+		    const char *, size_t, size_t *);
+static gboolean	 render_html_emit(const struct render_para *, void *);
+static unsigned	 render_number(struct render_ctx *, gpointer);
+static gboolean	 render_is_text(GMimeContentType *);
+static void	 render_run(struct render_ctx *, GMimeMessage *,
+		    const struct render_options *);
+static void	 render_ctx_release(struct render_ctx *);
+
+const char *
+render_strerror(enum render_status status)
+{
+	switch (status) {
+	case RENDER_OK:
+		return N_("success");
+	case RENDER_ERR_INVALID:
+		return N_("invalid argument");
+	case RENDER_ERR_NO_PART:
+		return N_("no such part");
+	case RENDER_ERR_EXISTS:
+		return N_("file already exists");
+	case RENDER_ERR_IO:
+		return N_("could not write the file");
+	case RENDER_ERR_NO_MAILCAP:
+		return N_("no mailcap entry for this type");
+	case RENDER_ERR_MAILCAP:
+		return N_("mailcap command needs a shell");
+	case RENDER_ERR_SPAWN:
+		return N_("external command failed");
+	}
+	return N_("unknown error");
+}
+
+static unsigned
+render_number(struct render_ctx *ctx, gpointer object)
+{
+	return GPOINTER_TO_UINT(g_hash_table_lookup(ctx->numbers, object));
+}
+
+/* One header line "Name: value" with the value unfolded and sanitised. */
+static void
+render_header(struct render_ctx *ctx, const char *name, const char *value,
+    gssize len)
+{
+	struct render_para	 para;
+	GString			*line;
+	char			*clean_name, *clean_value;
+	const char		*p, *end;
+
+	if (value == NULL)
+		return;
+	if (len < 0)
+		len = (gssize)strlen(value);
+	if (len > RENDER_MAX_LINE_BYTES)
+		len = RENDER_MAX_LINE_BYTES;
+	clean_name = sanitize_text(name, -1, 0);
+	line = g_string_new(clean_name);
+	g_string_append(line, ": ");
+	/* Unfold: every run of white space becomes one space. */
+	end = value + len;
+	for (p = value; p < end && (*p == ' ' || *p == '\t' || *p == '\r' ||
+	    *p == '\n'); p++)
+		;
+	for (; p < end; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') {
+			if (line->str[line->len - 1] != ' ')
+				g_string_append_c(line, ' ');
+		} else
+			g_string_append_c(line, *p);
+	}
+	clean_value = sanitize_text(line->str, (gssize)line->len, 0);
+	memset(&para, 0, sizeof para);
+	para.text = clean_value;
+	para.len = strlen(clean_value);
+	para.kind = RENDER_LINE_HEADER;
+	para.label = (unsigned)strlen(clean_name) + 1;
+	para.hang = MIN(para.label + 1, 12);
+	render_out_para(&ctx->out, &para);
+	g_free(clean_value);
+	g_string_free(line, TRUE);
+	g_free(clean_name);
+}
+
+static void
+render_addresses(struct render_ctx *ctx, const char *name,
+    InternetAddressList *list)
+{
+	char	*s;
+
+	if (list == NULL || internet_address_list_length(list) == 0)
+		return;
+	s = internet_address_list_to_string(list, NULL, FALSE);
+	if (s != NULL && *s != '\0')
+		render_header(ctx, name, s, -1);
+	g_free(s);
+}
+
+static void
+render_headers(struct render_ctx *ctx, GMimeMessage *msg)
+{
+	GMimeHeaderList	*headers;
+	GMimeHeader	*header;
+	GDateTime	*date;
+	const char	*raw;
+	char		*text;
+	int		 i, count;
+
+	if (ctx->flags & RENDER_ALL_HEADERS) {
+		headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
+		count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
+		for (i = 0; i < count && i < RENDER_HEADER_MAX; i++) {
+			header = g_mime_header_list_get_header_at(headers, i);
+			raw = g_mime_header_get_raw_value(header);
+			if (raw == NULL)
+				continue;
+			/* Raw 8-bit bytes: decoded with the fallback charsets. */
+			text = g_mime_utils_decode_8bit(NULL, raw,
+			    MIN(strlen(raw), RENDER_MAX_LINE_BYTES));
+			render_header(ctx, g_mime_header_get_name(header),
+			    text, -1);
+			g_free(text);
+			if (ctx->out.full)
+				break;
+		}
+		if (count > RENDER_HEADER_MAX) {
+			ctx->truncated = TRUE;
+			render_out_notice(&ctx->out,
+			    _("[-- %d more header fields not shown --]"),
+			    count - RENDER_HEADER_MAX);
+		}
+		return;
+	}
+	render_addresses(ctx, "From", g_mime_message_get_from(msg));
+	render_addresses(ctx, "To", g_mime_message_get_to(msg));
+	render_addresses(ctx, "Cc", g_mime_message_get_cc(msg));
+	date = g_mime_message_get_date(msg);
+	if (date != NULL) {
+		text = g_date_time_format(date, "%a, %d %b %Y %H:%M:%S %z");
+		render_header(ctx, "Date", text, -1);
+		g_free(text);
+	} else {
+		raw = g_mime_object_get_header(GMIME_OBJECT(msg), "Date");
+		if (raw != NULL) {
+			text = g_mime_utils_decode_8bit(NULL, raw,
+			    MIN(strlen(raw), RENDER_MAX_LINE_BYTES));
+			render_header(ctx, "Date", text, -1);
+			g_free(text);
+		}
+	}
+	raw = g_mime_message_get_subject(msg);
+	if (raw != NULL)
+		render_header(ctx, "Subject", raw, -1);
+}
+
+static gboolean
+render_is_text(GMimeContentType *ct)
+{
+	if (ct == NULL)
+		return TRUE;	/* RFC 2045: the default is text/plain */
+	if (g_mime_content_type_is_type(ct, "text", "*"))
+		return TRUE;
+	/* Bounce reports read well as text. */
+	return (g_mime_content_type_is_type(ct, "message", "delivery-status") ||
+	    g_mime_content_type_is_type(ct, "message", "disposition-notification") ||
+	    g_mime_content_type_is_type(ct, "message", "feedback-report"));
+}
+
+/* The child of multipart/alternative to show. */
+static GMimeObject *
+render_pick_alternative(struct render_ctx *ctx, GMimeMultipart *mp)
+{
+	GMimeObject	*child, *plain = NULL, *html = NULL, *last = NULL;
+	GMimeContentType *ct;
+	int		 i, count;
+
+	count = g_mime_multipart_get_count(mp);
+	for (i = 0; i < count && i < RENDER_MAX_PARTS; i++) {
+		child = g_mime_multipart_get_part(mp, i);
+		ct = g_mime_object_get_content_type(child);
+		if (GMIME_IS_PART(child) && ct != NULL &&
+		    g_mime_content_type_is_type(ct, "text", "plain")) {
+			if (plain == NULL)
+				plain = child;
+		} else if (GMIME_IS_PART(child) && ct != NULL &&
+		    g_mime_content_type_is_type(ct, "text", "html")) {
+			if (html == NULL)
+				html = child;
+		}
+		if (GMIME_IS_MULTIPART(child) || GMIME_IS_PART(child))
+			last = child;
+	}
+	if ((ctx->flags & RENDER_PREFER_HTML) && html != NULL)
+		return html;
+	/* The rich version is often multipart/related around the HTML. */
+	if ((ctx->flags & RENDER_PREFER_HTML) && last != NULL &&
+	    GMIME_IS_MULTIPART(last))
+		return last;
+	if (plain != NULL) {
+		/* An empty text/plain next to real HTML is a placeholder. */
+		if (html != NULL && GMIME_IS_TEXT_PART(plain)) {
+			GByteArray *b = render_decode_part(GMIME_PART(plain), 64);
+			guint j;
+			gboolean blank = TRUE;
+
+			for (j = 0; j < b->len; j++) {
+				if (!g_ascii_isspace(b->data[j]))
+					blank = FALSE;
+			}
+			g_byte_array_unref(b);
+			if (blank)
+				return html;
+		}
+		return plain;
+	}
+	if (html != NULL)
+		return html;
+	return last;
+}
+
+static void
+render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
+{
+	GMimeContentType	*ct;
+	GMimeObject		*child;
+	const char		*sub;
+	int			 i, count;
+
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
+	sub = ct != NULL ? g_mime_content_type_get_media_subtype(ct) : NULL;
+	count = g_mime_multipart_get_count(mp);
+	if (sub != NULL && g_ascii_strcasecmp(sub, "alternative") == 0) {
+		child = render_pick_alternative(ctx, mp);
+		if (child != NULL)
+			render_walk(ctx, child, depth + 1);
+		return;
+	}
+	if (sub != NULL && (g_ascii_strcasecmp(sub, "related") == 0 ||
+	    g_ascii_strcasecmp(sub, "signed") == 0)) {
+		/* The root (or the signed content); the rest supports it. */
+		if (count > 0)
+			render_walk(ctx, g_mime_multipart_get_part(mp, 0),
+			    depth + 1);
+		return;
+	}
+	if (sub != NULL && g_ascii_strcasecmp(sub, "encrypted") == 0) {
+		render_out_notice(&ctx->out,
+		    _("[-- Encrypted part, not shown --]"));
+		return;
+	}
+	for (i = 0; i < count && !ctx->out.full; i++) {
+		if (ctx->visited >= RENDER_MAX_PARTS) {
+			ctx->truncated = TRUE;
+			render_out_notice(&ctx->out,
+			    _("[-- Too many parts: the rest is not shown --]"));
+			return;
+		}
+		render_walk(ctx, g_mime_multipart_get_part(mp, i), depth + 1);
+	}
+}
+
+static gboolean
+render_html_emit(const struct render_para *para, void *data)
+{
+	struct render_ctx	*ctx = data;
+
+	render_out_scan_urls(&ctx->out, para->text, (gssize)para->len);
+	return render_out_para(&ctx->out, para);
+}
+
+/*
+ * Run the copiousoutput mailcap entry for text/html as a filter. NULL when
+ * there is none or it failed (logged); the caller falls back.
+ */
+static char *
+render_html_external(struct render_ctx *ctx, GMimePart *part,
+    const char *bytes, size_t len, size_t *outlen)
+{
+	struct mailcap_entry	*entry;
+	GError			*error = NULL;
+	char			**argv = NULL, *dir = NULL, *path = NULL;
+	char			*output = NULL;
+	gboolean		 uses_file;
+
+	entry = mailcap_lookup(ctx->mailcap_path, "text/html", TRUE);
+	if (entry == NULL)
+		return NULL;
+	if (strstr(entry->command, "%s") != NULL) {
+		dir = g_dir_make_tmp("satchel-XXXXXX", &error);
+		if (dir == NULL)
+			goto out;
+		path = g_build_filename(dir, "part.html", NULL);
+		if (!g_file_set_contents_full(path, bytes, (gssize)len,
+		    G_FILE_SET_CONTENTS_NONE, 0600, &error))
+			goto out;
+	}
+	argv = mailcap_argv(entry, path, "text/html", GMIME_OBJECT(part),
+	    &uses_file, &error);
+	if (argv == NULL)
+		goto out;
+	output = mailcap_filter(argv, uses_file ? "" : bytes,
+	    uses_file ? 0 : len, ctx->timeout_ms, RENDER_MAX_TEXT_BYTES,
+	    outlen, &error);
+out:
+	if (error != NULL) {
+		log_warn("html converter: %s", error->message);
+		g_error_free(error);
+	}
+	if (path != NULL)
+		unlink(path);
+	if (dir != NULL)
+		rmdir(dir);
+	g_free(path);
+	g_free(dir);
+	g_strfreev(argv);
+	mailcap_entry_free(entry);
+	return output;
+}
+
+static void
+render_html(struct render_ctx *ctx, GMimePart *part, const char *bytes,
+    size_t len)
+{
+	struct render_para	 para;
+	GArray			*used;
+	const char		*charset;
+	char			*text, *ext, *line, *sniff = NULL;
+	size_t			 tlen, elen;
+	guint			 i, n;
+
+	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
+	    "charset");
+	if (ctx->flags & RENDER_HTML_MAILCAP) {
+		ext = render_html_external(ctx, part, bytes, len, &elen);
+		if (ext != NULL) {
+			text = render_decode_text(ext, elen, "utf-8", &tlen);
+			render_plain_add(&ctx->out, text, tlen, FALSE, FALSE);
+			g_free(text);
+			g_free(ext);
+			return;
+		}
+	}
+	if (charset == NULL && bytes != NULL && len > 0) {
+		/* No label on the part: look for <meta charset=...>. */
+		GRegex		*re;
+		GMatchInfo	*mi = NULL;
+
+		re = g_regex_new("<meta[^>]*charset\\s*=\\s*[\"']?"
+		    "([A-Za-z0-9_.:-]{1,40})", G_REGEX_CASELESS | G_REGEX_RAW,
+		    0, NULL);
+		if (re != NULL && g_regex_match_full(re, bytes,
+		    (gssize)MIN(len, 4096), 0, 0, &mi, NULL))
+			sniff = g_match_info_fetch(mi, 1);
+		g_match_info_free(mi);
+		if (re != NULL)
+			g_regex_unref(re);
+		charset = sniff;
+	}
+	text = render_decode_text(bytes, len, charset, &tlen);
+	g_free(sniff);
+	used = render_html_convert(text, tlen, &ctx->out, render_html_emit, ctx);
+	g_free(text);
+	if (used->len > 0 && !ctx->out.full) {
+		render_out_blank(&ctx->out);
+		for (i = 0; i < used->len; i++) {
+			n = g_array_index(used, guint, i);
+			line = g_strdup_printf("[%u] %s", n,
+			    (const char *)g_ptr_array_index(ctx->out.urls,
+			    n - 1));
+			memset(&para, 0, sizeof para);
+			para.text = line;
+			para.len = strlen(line);
+			para.kind = RENDER_LINE_LINK;
+			para.hang = (unsigned)(strchr(line, ' ') - line) + 1;
+			render_out_para(&ctx->out, &para);
+			g_free(line);
+		}
+	}
+	g_array_unref(used);
+}
+
+static void
+render_leaf(struct render_ctx *ctx, GMimePart *part)
+{
+	GMimeContentType	*ct;
+	GByteArray		*bytes;
+	const char		*charset, *format, *delsp, *name;
+	char			*type, *text;
+	size_t			 tlen;
+	unsigned		 n;
+
+	n = render_number(ctx, part);
+	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
+	type = ct != NULL ? g_mime_content_type_get_mime_type(ct) :
+	    g_strdup("text/plain");
+	if (g_mime_part_is_attachment(part) || !render_is_text(ct)) {
+		name = g_mime_part_get_filename(part);
+		if (name != NULL) {
+			char *clean = sanitize_filename(name);
+
+			render_out_notice(&ctx->out,
+			    _("[-- Attachment %u: %s (%s) --]"), n, clean, type);
+			g_free(clean);
+		} else
+			render_out_notice(&ctx->out,
+			    _("[-- Attachment %u: (%s) --]"), n, type);
+		goto out;
+	}
+	render_out_blank(&ctx->out);
+	bytes = render_decode_part(part, RENDER_MAX_TEXT_BYTES + 1);
+	if (bytes->len > RENDER_MAX_TEXT_BYTES) {
+		g_byte_array_set_size(bytes, RENDER_MAX_TEXT_BYTES);
+		ctx->truncated = TRUE;
+	}
+	if (ct != NULL && g_mime_content_type_is_type(ct, "text", "html")) {
+		render_html(ctx, part, (const char *)bytes->data, bytes->len);
+	} else {
+		charset = g_mime_object_get_content_type_parameter(
+		    GMIME_OBJECT(part), "charset");
+		format = g_mime_object_get_content_type_parameter(
+		    GMIME_OBJECT(part), "format");
+		delsp = g_mime_object_get_content_type_parameter(
+		    GMIME_OBJECT(part), "delsp");
+		text = render_decode_text((const char *)bytes->data, bytes->len,
+		    charset, &tlen);
+		render_plain_add(&ctx->out, text, tlen,
+		    format != NULL && g_ascii_strcasecmp(format, "flowed") == 0,
+		    delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0);
+		g_free(text);
+	}
+	if (bytes->len >= RENDER_MAX_TEXT_BYTES)
+		render_out_notice(&ctx->out,
+		    _("[-- Part %u is too long: the rest is not shown --]"), n);
+	g_byte_array_unref(bytes);
+	render_out_trim(&ctx->out);
+out:
+	g_free(type);
+}
+
+static void
+render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
+{
+	GMimeMessage	*inner;
+	unsigned	 saved, n;
+
+	if (obj == NULL || ctx->out.full)
+		return;
+	ctx->visited++;
+	if (depth > RENDER_MAX_DEPTH) {
+		ctx->truncated = TRUE;
+		if (!ctx->deep_noted)
+			render_out_notice(&ctx->out,
+			    _("[-- Nested too deeply: not shown --]"));
+		ctx->deep_noted = TRUE;
+		return;
+	}
+	saved = ctx->out.part;
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		n = render_number(ctx, obj);
+		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		ctx->out.part = n;
+		render_out_blank(&ctx->out);
+		render_out_notice(&ctx->out, _("[-- Attached message %u --]"), n);
+		if (inner != NULL) {
+			render_headers(ctx, inner);
+			render_out_blank(&ctx->out);
+			render_walk(ctx, g_mime_message_get_mime_part(inner),
+			    depth + 1);
+		}
+		render_out_blank(&ctx->out);
+		render_out_notice(&ctx->out,
+		    _("[-- End of attached message %u --]"), n);
+	} else if (GMIME_IS_MULTIPART(obj)) {
+		render_multipart(ctx, GMIME_MULTIPART(obj), depth);
+	} else if (GMIME_IS_PART(obj)) {
+		ctx->out.part = render_number(ctx, obj);
+		render_leaf(ctx, GMIME_PART(obj));
+	}
+	ctx->out.part = saved;
+}
+
+static void
+render_run(struct render_ctx *ctx, GMimeMessage *msg,
+    const struct render_options *opts)
+{
+	GArray		*refs;
+	size_t		 width = 80;
+	guint		 i;
+
+	memset(ctx, 0, sizeof *ctx);
+	if (opts != NULL) {
+		if (opts->width != 0)
+			width = opts->width;
+		ctx->flags = opts->flags;
+		ctx->mailcap_path = opts->mailcap_path;
+		ctx->timeout_ms = opts->timeout_ms;
+	}
+	if (ctx->timeout_ms == 0)
+		ctx->timeout_ms = RENDER_DEFAULT_TIMEOUT;
+	width = CLAMP(width, RENDER_MIN_WIDTH, RENDER_MAX_WIDTH);
+	render_out_init(&ctx->out, width);
+
+	ctx->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
+	refs = render_part_collect(msg, &ctx->truncated);
+	for (i = 0; i < refs->len; i++)
+		g_hash_table_insert(ctx->numbers,
+		    g_array_index(refs, struct render_part_ref, i).object,
+		    GUINT_TO_POINTER(i + 1));
+	g_array_unref(refs);
+
+	if (!(ctx->flags & RENDER_NO_HEADERS)) {
+		render_headers(ctx, msg);
+		render_out_blank(&ctx->out);
+	}
+	render_walk(ctx, g_mime_message_get_mime_part(msg), 0);
+	render_out_trim(&ctx->out);
+	if (ctx->out.full) {
+		ctx->truncated = TRUE;
+		render_out_notice(&ctx->out,
+		    _("[-- Too many lines: the rest is not shown --]"));
+	}
+}
+
+static void
+render_ctx_release(struct render_ctx *ctx)
+{
+	render_out_release(&ctx->out);
+	if (ctx->numbers != NULL)
+		g_hash_table_destroy(ctx->numbers);
+	ctx->numbers = NULL;
+}
+
+struct render_text *
+render_message(GMimeMessage *msg, const struct render_options *opts)
+{
+	struct render_ctx	 ctx;
+	struct render_text	*text;
+
+	if (msg == NULL)
+		return NULL;
+	render_run(&ctx, msg, opts);
+	text = g_new0(struct render_text, 1);
+	text->width = ctx.out.width;
+	text->flags = ctx.truncated ? RENDER_TEXT_TRUNCATED : 0;
+	text->nlines = ctx.out.lines->len;
+	text->lines = (struct render_line *)g_array_free(ctx.out.lines, FALSE);
+	ctx.out.lines = NULL;
+	g_ptr_array_add(ctx.out.urls, NULL);
+	g_hash_table_destroy(ctx.out.url_index);
+	ctx.out.url_index = NULL;
+	text->urls = (char **)g_ptr_array_free(ctx.out.urls, FALSE);
+	ctx.out.urls = NULL;
+	render_ctx_release(&ctx);
+	return text;
+}
+
+void
+render_text_free(struct render_text *text)
+{
+	size_t	i;
+
+	if (text == NULL)
+		return;
+	for (i = 0; i < text->nlines; i++)
+		g_free(text->lines[i].text);
+	g_free(text->lines);
+	g_strfreev(text->urls);
+	g_free(text);
+}
+
+char **
+render_url_list(GMimeMessage *msg, const struct render_options *opts)
+{
+	struct render_text	*text;
+	char			**urls;
+
+	if (msg == NULL)
+		return g_new0(char *, 1);
+	text = render_message(msg, opts);
+	urls = text->urls;
+	text->urls = NULL;
+	render_text_free(text);
+	return urls;
+}
+
+size_t *
+render_search(const struct render_text *text, const char *needle,
+    size_t *count)
+{
+	GArray	*hits;
+	char	*fold, *line;
+	size_t	 i, n;
+
+	if (count != NULL)
+		*count = 0;
+	if (text == NULL || needle == NULL || *needle == '\0' ||
+	    !g_utf8_validate(needle, -1, NULL))
+		return NULL;
+	fold = g_utf8_casefold(needle, -1);
+	hits = g_array_new(FALSE, FALSE, sizeof(size_t));
+	for (i = 0; i < text->nlines; i++) {
+		line = g_utf8_casefold(text->lines[i].text, -1);
+		if (strstr(line, fold) != NULL)
+			g_array_append_val(hits, i);
+		g_free(line);
+	}
+	g_free(fold);
+	n = hits->len;
+	if (count != NULL)
+		*count = n;
+	if (n == 0) {
+		g_array_free(hits, TRUE);
+		return NULL;
+	}
+	return (size_t *)g_array_free(hits, FALSE);
+}

@@ -1,0 +1,774 @@
+/*
+ * pop3-fetch.c: the sync policy for one account. Which messages are new
+ * (UIDL not in the store), download them into the store in durable
+ * batches, and only then, where the account's policy says so, DELE what
+ * is durable and QUIT to commit it.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "pop3/pop3.h"
+#include "pop3/pop3-session.h"
+
+#define BATCH_MSGS	500
+#define BATCH_BYTES	(64u * 1024 * 1024)
+#define DEFAULT_WINDOW	64
+#define PROGRESS_US	(G_USEC_PER_SEC / 20)
+#define STATE_FILE	"pop3-state"
+
+struct fetch {
+	struct store	*store;
+	const struct account *acct;
+	const char	*folder;
+	pop3_progress_fn progress;
+	void		*pdata;
+	struct pop3_progress prog;
+	gint64		 last_progress;
+	struct pop3_fetch_result *res;
+
+	/* The download. */
+	const struct pop3_session_item *items;
+	char		**item_uidl;	/* per item, borrowed; NULL: none */
+	GArray		*item_size;	/* guint64 per item (LIST) */
+	struct store_delivery *d;
+	gboolean	 batch_open;
+	guint		 in_batch;
+	guint64		 batch_bytes;
+	GArray		*pending;	/* item indexes delivered, not committed */
+	GArray		*durable;	/* item indexes committed */
+	GError		*store_err;
+
+	/* fetch_body */
+	int64_t		 replace_id;
+	int64_t		 new_id;
+};
+
+static void		fetch_report(struct fetch *, enum pop3_phase, gboolean);
+static enum pop3_status	fetch_store_error(struct fetch *, struct store *,
+			    enum store_status, const char *);
+static enum pop3_status	fetch_commit(struct fetch *);
+static enum pop3_status	sink_begin(guint, void *);
+static enum pop3_status	sink_write(const void *, size_t, void *);
+static enum pop3_status	sink_end(guint, void *);
+static void		sink_skip(guint, const char *, void *);
+static enum pop3_status	sink_end_replace(guint, void *);
+static char		*state_path(struct store *);
+static void		state_get(struct store *, const char *, gint64 *,
+			    gint64 *);
+static void		state_put(struct store *, const char *, gint64, gint64);
+static enum pop3_status	fetch_connect(struct fetch *,
+			    const struct pop3_credentials *,
+			    const struct pop3_fetch_opts *,
+			    struct pop3_session **, GError **);
+static enum pop3_status	fetch_check(const struct account *,
+			    const struct pop3_credentials *, GError **);
+static gboolean		fetch_wants_delete(const struct account *,
+			    const struct store_uidl *, guint64, gint64);
+
+void
+pop3_fetch_result_init(struct pop3_fetch_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->expire_days = -1;
+}
+
+void
+pop3_fetch_result_clear(struct pop3_fetch_result *r)
+{
+	if (r == NULL)
+		return;
+	g_free(r->server_text);
+	pop3_fetch_result_init(r);
+}
+
+static void
+fetch_report(struct fetch *f, enum pop3_phase phase, gboolean force)
+{
+	gint64 now;
+
+	if (f->progress == NULL)
+		return;
+	now = g_get_monotonic_time();
+	if (!force && phase == f->prog.phase &&
+	    now - f->last_progress < PROGRESS_US)
+		return;
+	f->prog.phase = phase;
+	f->last_progress = now;
+	f->progress(&f->prog, f->pdata);
+}
+
+static enum pop3_status
+fetch_store_error(struct fetch *f, struct store *st, enum store_status ss,
+    const char *what)
+{
+	if (f->store_err == NULL)
+		f->store_err = g_error_new(POP3_ERROR, POP3_ERR_STORE,
+		    _("%s: %s: %s"), what, store_strerror(ss),
+		    store_errmsg(st));
+	return POP3_ERR_STORE;
+}
+
+/* Make the pending deliveries durable and start the next batch. */
+static enum pop3_status
+fetch_commit(struct fetch *f)
+{
+	enum store_status ss;
+
+	if (!f->batch_open)
+		return POP3_OK;
+	f->batch_open = FALSE;
+	f->in_batch = 0;
+	f->batch_bytes = 0;
+	if ((ss = store_commit(f->store)) != STORE_OK) {
+		store_rollback(f->store);
+		g_array_set_size(f->pending, 0);
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot commit fetched mail"));
+	}
+	g_array_append_vals(f->durable, f->pending->data, f->pending->len);
+	g_array_set_size(f->pending, 0);
+	return POP3_OK;
+}
+
+static enum pop3_status
+sink_begin(guint idx, void *data)
+{
+	struct fetch *f = data;
+	enum store_status ss;
+
+	(void)idx;
+	if (f->replace_id == 0 && !f->batch_open) {
+		if ((ss = store_begin(f->store)) != STORE_OK)
+			return fetch_store_error(f, f->store, ss,
+			    _("Cannot start a store batch"));
+		f->batch_open = TRUE;
+	}
+	ss = store_delivery_begin(f->store, f->folder, &f->d);
+	if (ss != STORE_OK) {
+		f->d = NULL;
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot store a message"));
+	}
+	return POP3_OK;
+}
+
+static enum pop3_status
+sink_write(const void *buf, size_t len, void *data)
+{
+	struct fetch *f = data;
+	enum store_status ss;
+
+	if ((ss = store_delivery_write(f->d, buf, len)) != STORE_OK)
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot store a message"));
+	f->prog.bytes_done += len;
+	f->batch_bytes += len;
+	if (f->res != NULL)
+		f->res->bytes += len;
+	fetch_report(f, POP3_PHASE_FETCH, FALSE);
+	return POP3_OK;
+}
+
+static enum pop3_status
+sink_end(guint idx, void *data)
+{
+	struct fetch *f = data;
+	struct store_origin origin;
+	enum store_status ss;
+	unsigned flags;
+
+	origin.account = f->acct->name;
+	origin.uidl = f->item_uidl[idx];
+	flags = f->items[idx].top ? STORE_FLAG_PARTIAL : 0;
+	ss = store_delivery_commit(f->d, &origin, flags, NULL);
+	f->d = NULL;
+	if (ss != STORE_OK)
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot store a message"));
+	g_array_append_val(f->pending, idx);
+	f->in_batch++;
+	f->prog.msgs_done++;
+	f->res->new_msgs++;
+	if (f->items[idx].top)
+		f->res->partial_msgs++;
+	fetch_report(f, POP3_PHASE_FETCH, FALSE);
+	if (f->in_batch >= BATCH_MSGS || f->batch_bytes >= BATCH_BYTES)
+		return fetch_commit(f);
+	return POP3_OK;
+}
+
+static void
+sink_skip(guint idx, const char *text, void *data)
+{
+	struct fetch *f = data;
+	g_autofree char *safe = sanitize_text(text, -1, 0);
+
+	log_warn("%s: message %u not fetched: %s", f->acct->name,
+	    f->items[idx].msgno, safe);
+	if (f->res != NULL) {
+		g_free(f->res->server_text);
+		f->res->server_text = g_strdup(text);
+	}
+}
+
+static enum pop3_status
+sink_end_replace(guint idx, void *data)
+{
+	struct fetch *f = data;
+	enum store_status ss;
+
+	(void)idx;
+	ss = store_delivery_commit_replace(f->d, f->replace_id, &f->new_id);
+	f->d = NULL;
+	if (ss != STORE_OK)
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot store the message body"));
+	return POP3_OK;
+}
+
+static char *
+state_path(struct store *st)
+{
+	return g_build_filename(store_dir(st), STATE_FILE, NULL);
+}
+
+/* Last login time and LOGIN-DELAY seen for an account (0 if unknown). */
+static void
+state_get(struct store *st, const char *account, gint64 *last,
+    gint64 *delay)
+{
+	g_autofree char *path = state_path(st);
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+
+	*last = *delay = 0;
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL))
+		return;
+	*last = g_key_file_get_int64(kf, account, "last_login", NULL);
+	*delay = g_key_file_get_int64(kf, account, "login_delay", NULL);
+}
+
+static void
+state_put(struct store *st, const char *account, gint64 last, gint64 delay)
+{
+	g_autofree char *path = state_path(st), *data = NULL;
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	gsize len;
+
+	(void)g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, NULL);
+	g_key_file_set_int64(kf, account, "last_login", last);
+	g_key_file_set_int64(kf, account, "login_delay", delay);
+	data = g_key_file_to_data(kf, &len, NULL);
+	if (file_write_atomic(path, data, len, 0600) != 0)
+		log_warn("%s: %s", path, g_strerror(errno));
+}
+
+gint64
+pop3_next_allowed(struct store *st, const struct account *acct)
+{
+	gint64 last, delay;
+
+	state_get(st, acct->name, &last, &delay);
+	if (last <= 0 || delay <= 0 || last + delay <= (gint64)time(NULL))
+		return 0;
+	return last + delay;
+}
+
+static enum pop3_status
+fetch_check(const struct account *acct, const struct pop3_credentials *cr,
+    GError **err)
+{
+	const char *user = cr != NULL && cr->user != NULL ? cr->user :
+	    acct->pop3_user;
+
+	if (acct->pop3_host == NULL || user == NULL || *user == '\0') {
+		g_set_error(err, POP3_ERROR, POP3_ERR_CONFIG,
+		    _("Account %s: pop3_host and pop3_user must be set"),
+		    acct->name);
+		return POP3_ERR_CONFIG;
+	}
+	if (pop3_account_secret(acct) == POP3_SECRET_OAUTH2 ?
+	    (cr == NULL || cr->oauth2_token == NULL) :
+	    (cr == NULL || cr->password == NULL)) {
+		g_set_error(err, POP3_ERROR, POP3_ERR_NO_SECRET,
+		    _("Account %s: no %s given"), acct->name,
+		    pop3_account_secret(acct) == POP3_SECRET_OAUTH2 ?
+		    _("OAuth2 token") : _("password"));
+		return POP3_ERR_NO_SECRET;
+	}
+	return POP3_OK;
+}
+
+/* Connect, verify, log in; records the login for LOGIN-DELAY. */
+static enum pop3_status
+fetch_connect(struct fetch *f, const struct pop3_credentials *cr,
+    const struct pop3_fetch_opts *o, struct pop3_session **out,
+    GError **err)
+{
+	const struct account *a = f->acct;
+	struct pop3_session_opts so;
+	struct pop3_session *s = NULL;
+	enum pop3_status st;
+	gint64 last, delay, now = (gint64)time(NULL);
+
+	*out = NULL;
+	state_get(f->store, a->name, &last, &delay);
+	if (delay > 0 && last > 0 && last + delay > now &&
+	    (o == NULL || !o->ignore_login_delay)) {
+		f->res->login_delay = delay;
+		f->res->next_allowed = last + delay;
+		g_set_error(err, POP3_ERROR, POP3_DEFERRED,
+		    _("%s: the server allows one login every %" G_GINT64_FORMAT
+		    " seconds; next fetch possible in %" G_GINT64_FORMAT
+		    " seconds"), a->name, delay, last + delay - now);
+		return POP3_DEFERRED;
+	}
+
+	memset(&so, 0, sizeof so);
+	so.host = a->pop3_host;
+	so.port = a->pop3_port;
+	so.tls = a->pop3_tls;
+	so.ca_file = a->ca_file;
+	so.fingerprint = a->pop3_fingerprint;
+	so.timeout = a->timeout;
+	so.cancel = o != NULL ? o->cancel : NULL;
+	fetch_report(f, POP3_PHASE_CONNECT, TRUE);
+	if ((st = pop3_session_open(&so, &s, err)) != POP3_OK)
+		return st;
+	fetch_report(f, POP3_PHASE_AUTH, TRUE);
+	st = pop3_session_auth(s, a->pop3_auth,
+	    cr->user != NULL ? cr->user : a->pop3_user, cr->password,
+	    cr->oauth2_token, a->allow_plaintext, err);
+	if (st == POP3_ERR_LOGIN_DELAY && delay > 0) {
+		/* The server counts from a login we did not record. */
+		f->res->login_delay = delay;
+		f->res->next_allowed = now + delay;
+		if (err != NULL && *err != NULL)
+			(*err)->code = POP3_DEFERRED;
+		st = POP3_DEFERRED;
+	}
+	if (st != POP3_OK) {
+		if (pop3_session_last_error(s) != NULL)
+			f->res->server_text =
+			    g_strdup(pop3_session_last_error(s));
+		pop3_session_free(s);
+		return st;
+	}
+	f->res->expire_days = pop3_session_expire(s);
+	f->res->login_delay = pop3_session_login_delay(s);
+	if (f->res->login_delay > 0 || delay > 0)
+		state_put(f->store, a->name, now, f->res->login_delay);
+	if (f->res->login_delay > 0)
+		f->res->next_allowed = now + f->res->login_delay;
+	*out = s;
+	return POP3_OK;
+}
+
+/* Does the policy remove this durable message from the server? */
+static gboolean
+fetch_wants_delete(const struct account *a, const struct store_uidl *u,
+    guint64 size, gint64 now)
+{
+	gboolean body_on_server;
+
+	if (u->deleted_locally && (!a->keep ||
+	    a->delete_on_server_when_deleted))
+		return TRUE;
+	/* A headers-only copy needs the server's copy for its body. */
+	body_on_server = a->max_size > 0 && size > a->max_size;
+	if (body_on_server)
+		return FALSE;
+	if (!a->keep)
+		return TRUE;
+	if (a->delete_after_days > 0 && u->stored_at > 0 &&
+	    u->stored_at + (gint64)a->delete_after_days * 86400 <= now)
+		return TRUE;
+	return FALSE;
+}
+
+enum pop3_status
+pop3_fetch_account(struct store *store, const struct account *acct,
+    const struct pop3_credentials *cr, const struct pop3_fetch_opts *o,
+    pop3_progress_fn progress, void *pdata, struct pop3_fetch_result *result,
+    GError **err)
+{
+	struct pop3_fetch_result local;
+	struct pop3_session *s = NULL;
+	struct pop3_session_sink sink;
+	struct fetch f;
+	GPtrArray *uidls = NULL;
+	GArray *sizes = NULL, *items = NULL, *dele = NULL;
+	GHashTable *known = NULL, *seen = NULL;
+	GPtrArray *dele_uidl = NULL, *item_uidl = NULL;
+	GError *uerr = NULL;
+	gboolean *deleted = NULL, locked = FALSE;
+	enum store_status ss;
+	enum pop3_status st;
+	guint count = 0, i, window;
+	guint64 mbox_size;
+	gint64 t0 = g_get_monotonic_time(), now = (gint64)time(NULL);
+
+	if (result == NULL)
+		result = &local;
+	pop3_fetch_result_init(result);
+	memset(&f, 0, sizeof f);
+	f.store = store;
+	f.acct = acct;
+	f.folder = acct->folder != NULL ? acct->folder : STORE_INBOX;
+	f.progress = progress;
+	f.pdata = pdata;
+	f.prog.account = acct->name;
+	f.res = result;
+	f.pending = g_array_new(FALSE, FALSE, sizeof(guint));
+	f.durable = g_array_new(FALSE, FALSE, sizeof(guint));
+
+	if ((st = fetch_check(acct, cr, err)) != POP3_OK)
+		goto out;
+	ss = store_lock(store, "fetch");
+	if (ss != STORE_OK) {
+		st = ss == STORE_ERR_BUSY ? POP3_ERR_LOCKED : POP3_ERR_STORE;
+		g_set_error(err, POP3_ERROR, st, ss == STORE_ERR_BUSY ?
+		    _("Another fetch is already running on this store") :
+		    _("Cannot lock the store: %s"), store_errmsg(store));
+		goto out;
+	}
+	locked = TRUE;
+
+	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
+		goto out;
+	fetch_report(&f, POP3_PHASE_LIST, TRUE);
+	if ((st = pop3_session_stat(s, &count, &mbox_size, err)) != POP3_OK)
+		goto out;
+	result->server_msgs = count;
+	if (count == 0)
+		goto quit;
+
+	st = pop3_session_uidl(s, count, &uidls, &uerr);
+	if (st == POP3_ERR_NO_UIDL && !acct->keep) {
+		g_clear_error(&uerr);	/* delete mode works without UIDL */
+		st = POP3_OK;
+	} else if (st == POP3_ERR_NO_UIDL) {
+		g_clear_error(&uerr);
+		g_set_error(err, POP3_ERROR, st,
+		    _("%s: the server does not support UIDL, so satchel "
+		    "cannot tell which messages it already has; keep mode "
+		    "needs it (set keep = false to fetch and delete)"),
+		    acct->pop3_host);
+		goto out;
+	} else if (st != POP3_OK) {
+		g_propagate_error(err, uerr);
+		goto out;
+	}
+	ss = store_uidl_known(store, acct->name, &known);
+	if (ss != STORE_OK) {
+		st = fetch_store_error(&f, store, ss,
+		    _("Cannot read the known UIDLs"));
+		goto out;
+	}
+
+	/* What is new: first occurrence of each UIDL not yet stored. */
+	items = g_array_new(FALSE, FALSE, sizeof(struct pop3_session_item));
+	seen = g_hash_table_new(g_str_hash, g_str_equal);
+	item_uidl = g_ptr_array_new();
+	for (i = 0; i < count; i++) {
+		char *u = uidls != NULL ? g_ptr_array_index(uidls, i) : NULL;
+		struct pop3_session_item it = { i + 1, FALSE };
+
+		if (uidls != NULL && u == NULL)
+			continue;	/* left out of the listing */
+		if (u != NULL && (g_hash_table_contains(known, u) ||
+		    !g_hash_table_add(seen, u))) {
+			result->skipped++;
+			continue;
+		}
+		g_array_append_val(items, it);
+		g_ptr_array_add(item_uidl, u);
+	}
+
+	/* Sizes: for max_size, progress, and deciding deletions. */
+	if (items->len > 0 || acct->max_size > 0) {
+		if ((st = pop3_session_list(s, count, &sizes, err)) != POP3_OK)
+			goto out;
+		for (i = 0; i < items->len; i++) {
+			struct pop3_session_item *it = &g_array_index(items,
+			    struct pop3_session_item, i);
+			guint64 sz = g_array_index(sizes, guint64,
+			    it->msgno - 1);
+
+			if (acct->max_size > 0 && sz > acct->max_size &&
+			    (pop3_session_caps(s) & POP3_CAP_TOP) &&
+			    g_ptr_array_index(item_uidl, i) != NULL)
+				it->top = TRUE;
+			f.prog.bytes_total += it->top ? 0 : sz;
+		}
+	}
+	f.prog.msgs_total = items->len;
+
+	if (items->len > 0) {
+		f.items = (const struct pop3_session_item *)items->data;
+		f.item_uidl = (char **)item_uidl->pdata;
+		sink.begin = sink_begin;
+		sink.write = sink_write;
+		sink.end = sink_end;
+		sink.skip = sink_skip;
+		sink.data = &f;
+		window = o != NULL && o->window > 0 ? o->window :
+		    DEFAULT_WINDOW;
+		fetch_report(&f, POP3_PHASE_FETCH, TRUE);
+		st = pop3_session_fetch(s, f.items, items->len, window, &sink,
+		    err);
+		if (f.d != NULL) {
+			store_delivery_abort(f.d);
+			f.d = NULL;
+		}
+		/* Whatever arrived whole stays, even after an error. */
+		if (fetch_commit(&f) != POP3_OK && st == POP3_OK)
+			st = POP3_ERR_STORE;
+		if (st == POP3_ERR_STORE && f.store_err != NULL) {
+			g_clear_error(err);
+			g_propagate_error(err, f.store_err);
+			f.store_err = NULL;
+		}
+		if (st != POP3_OK)
+			goto out;
+	}
+
+	/* Deletions: only what is durable in the store. */
+	dele = g_array_new(FALSE, FALSE, sizeof(guint));
+	dele_uidl = g_ptr_array_new();
+	if (uidls == NULL) {
+		for (i = 0; i < f.durable->len; i++) {
+			guint idx = g_array_index(f.durable, guint, i);
+			g_array_append_val(dele, g_array_index(items,
+			    struct pop3_session_item, idx).msgno);
+			g_ptr_array_add(dele_uidl, NULL);
+		}
+	} else if (!acct->keep || acct->delete_after_days > 0 ||
+	    acct->delete_on_server_when_deleted) {
+		g_autoptr(GHashTable) fresh = g_hash_table_new(g_str_hash,
+		    g_str_equal);
+		g_autoptr(GHashTable) once = g_hash_table_new(g_str_hash,
+		    g_str_equal);
+
+		for (i = 0; i < f.durable->len; i++) {
+			guint idx = g_array_index(f.durable, guint, i);
+			g_hash_table_add(fresh, f.item_uidl[idx]);
+		}
+		for (i = 0; i < count; i++) {
+			char *u = g_ptr_array_index(uidls, i);
+			struct store_uidl fake = { u, now, FALSE };
+			const struct store_uidl *k;
+			guint64 sz = sizes != NULL ? g_array_index(sizes,
+			    guint64, i) : 0;
+			guint msgno = i + 1;
+
+			if (u == NULL || !g_hash_table_add(once, u))
+				continue;
+			k = g_hash_table_lookup(known, u);
+			if (k == NULL && g_hash_table_contains(fresh, u))
+				k = &fake;
+			if (k == NULL || !fetch_wants_delete(acct, k, sz, now))
+				continue;
+			g_array_append_val(dele, msgno);
+			g_ptr_array_add(dele_uidl, u);
+		}
+	}
+	if (dele->len > 0) {
+		fetch_report(&f, POP3_PHASE_DELETE, TRUE);
+		deleted = g_new0(gboolean, dele->len);
+		st = pop3_session_dele(s, (guint *)dele->data, dele->len,
+		    DEFAULT_WINDOW * 4, deleted, err);
+		if (st != POP3_OK)
+			goto out;
+	}
+quit:
+	st = pop3_session_quit(s, err);
+	if (st == POP3_OK && dele != NULL) {
+		for (i = 0; i < dele->len; i++) {
+			const char *u = g_ptr_array_index(dele_uidl, i);
+
+			if (!deleted[i])
+				continue;
+			result->deleted++;
+			if (u != NULL && (ss = store_uidl_forget(store,
+			    acct->name, u)) != STORE_OK)
+				log_warn("%s: %s", acct->name,
+				    store_errmsg(store));
+		}
+	}
+	if (st != POP3_OK && pop3_session_last_error(s) != NULL)
+		result->server_text = g_strdup(pop3_session_last_error(s));
+out:
+	if (f.batch_open)
+		store_rollback(store);
+	if (item_uidl != NULL)
+		g_ptr_array_free(item_uidl, TRUE);
+	if (st != POP3_OK && st != POP3_DEFERRED && s != NULL &&
+	    result->server_text == NULL &&
+	    pop3_session_last_error(s) != NULL)
+		result->server_text = g_strdup(pop3_session_last_error(s));
+	pop3_session_free(s);
+	if (locked)
+		store_unlock(store, "fetch");
+	if (f.store_err != NULL) {
+		if (err != NULL && *err == NULL)
+			g_propagate_error(err, f.store_err);
+		else
+			g_error_free(f.store_err);
+	}
+	result->elapsed_us = g_get_monotonic_time() - t0;
+	fetch_report(&f, POP3_PHASE_DONE, TRUE);
+	g_free(deleted);
+	if (dele_uidl != NULL)
+		g_ptr_array_free(dele_uidl, TRUE);
+	if (dele != NULL)
+		g_array_unref(dele);
+	if (seen != NULL)
+		g_hash_table_unref(seen);
+	if (known != NULL)
+		g_hash_table_unref(known);
+	if (items != NULL)
+		g_array_unref(items);
+	if (sizes != NULL)
+		g_array_unref(sizes);
+	if (uidls != NULL)
+		g_ptr_array_unref(uidls);
+	g_array_unref(f.pending);
+	g_array_unref(f.durable);
+	if (result == &local)
+		pop3_fetch_result_clear(&local);
+	return st;
+}
+
+enum pop3_status
+pop3_fetch_body(struct store *store, const struct account *acct,
+    const struct pop3_credentials *cr, int64_t msg_id,
+    const struct pop3_fetch_opts *o, pop3_progress_fn progress, void *pdata,
+    int64_t *new_id, GError **err)
+{
+	struct pop3_fetch_result res;
+	struct store_msg *m = NULL;
+	struct pop3_session *s = NULL;
+	struct pop3_session_sink sink;
+	struct pop3_session_item it = { 0, FALSE };
+	struct fetch f;
+	GPtrArray *uidls = NULL;
+	enum store_status ss;
+	enum pop3_status st;
+	gboolean locked = FALSE, gone = TRUE;
+	char *uidl_one[1];
+	guint count = 0, i;
+	guint64 mbox_size;
+
+	pop3_fetch_result_init(&res);
+	memset(&f, 0, sizeof f);
+	if (new_id != NULL)
+		*new_id = msg_id;
+	if ((ss = store_msg_get(store, msg_id, &m)) != STORE_OK) {
+		g_set_error(err, POP3_ERROR, POP3_ERR_STORE, "%s",
+		    store_errmsg(store));
+		return POP3_ERR_STORE;
+	}
+	if (!(m->flags & STORE_FLAG_PARTIAL)) {
+		store_msg_free(m);
+		return POP3_OK;
+	}
+	if (m->account == NULL || m->uidl == NULL ||
+	    strcmp(m->account, acct->name) != 0) {
+		g_set_error(err, POP3_ERROR, POP3_ERR_CONFIG,
+		    _("The message was not fetched by account %s"), acct->name);
+		store_msg_free(m);
+		return POP3_ERR_CONFIG;
+	}
+	f.store = store;
+	f.acct = acct;
+	f.folder = m->folder;
+	f.progress = progress;
+	f.pdata = pdata;
+	f.prog.account = acct->name;
+	f.prog.msgs_total = 1;
+	f.res = &res;
+	f.replace_id = msg_id;
+	f.new_id = msg_id;
+
+	if ((st = fetch_check(acct, cr, err)) != POP3_OK)
+		goto out;
+	if ((ss = store_lock(store, "fetch")) != STORE_OK) {
+		st = ss == STORE_ERR_BUSY ? POP3_ERR_LOCKED : POP3_ERR_STORE;
+		g_set_error(err, POP3_ERROR, st, "%s", ss == STORE_ERR_BUSY ?
+		    _("Another fetch is already running on this store") :
+		    store_errmsg(store));
+		goto out;
+	}
+	locked = TRUE;
+	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
+		goto out;
+	if ((st = pop3_session_stat(s, &count, &mbox_size, err)) != POP3_OK)
+		goto out;
+	if (count > 0 && (st = pop3_session_uidl(s, count, &uidls, err)) !=
+	    POP3_OK)
+		goto out;
+	for (i = 0; i < count; i++) {
+		const char *u = g_ptr_array_index(uidls, i);
+
+		if (u != NULL && strcmp(u, m->uidl) == 0) {
+			it.msgno = i + 1;
+			gone = FALSE;
+			break;
+		}
+	}
+	if (gone) {
+		st = POP3_ERR_NOTFOUND;
+		g_set_error(err, POP3_ERROR, st,
+		    _("%s: the message is no longer on the server"),
+		    acct->pop3_host);
+		(void)pop3_session_quit(s, NULL);
+		goto out;
+	}
+	uidl_one[0] = m->uidl;
+	f.items = &it;
+	f.item_uidl = uidl_one;
+	sink.begin = sink_begin;
+	sink.write = sink_write;
+	sink.end = sink_end_replace;
+	sink.skip = sink_skip;
+	sink.data = &f;
+	fetch_report(&f, POP3_PHASE_FETCH, TRUE);
+	st = pop3_session_fetch(s, &it, 1, 1, &sink, err);
+	if (f.d != NULL) {
+		store_delivery_abort(f.d);
+		f.d = NULL;
+	}
+	if (st == POP3_ERR_STORE && f.store_err != NULL) {
+		g_clear_error(err);
+		g_propagate_error(err, f.store_err);
+		f.store_err = NULL;
+	}
+	if (st == POP3_OK && f.new_id == msg_id && res.server_text != NULL) {
+		st = POP3_ERR_SERVER;
+		g_set_error(err, POP3_ERROR, st, _("%s: RETR refused: %s"),
+		    acct->pop3_host, res.server_text);
+	}
+	if (st != POP3_OK)
+		goto out;
+	if (new_id != NULL)
+		*new_id = f.new_id;
+	st = pop3_session_quit(s, err);
+out:
+	pop3_session_free(s);
+	if (locked)
+		store_unlock(store, "fetch");
+	if (f.store_err != NULL)
+		g_error_free(f.store_err);
+	if (uidls != NULL)
+		g_ptr_array_unref(uidls);
+	fetch_report(&f, POP3_PHASE_DONE, TRUE);
+	pop3_fetch_result_clear(&res);
+	store_msg_free(m);
+	return st;
+}

@@ -1,0 +1,788 @@
+/*
+ * smtp-session.c: one SMTP submission session over libetpan.
+ *
+ * libetpan connects, does TLS and SASL; the transaction commands (MAIL,
+ * RCPT, DATA, RSET) are written here so that MAIL carries BODY=8BITMIME,
+ * SMTPUTF8, SIZE and ENVID as needed, commands are pipelined when the
+ * server offers PIPELINING, and every reply is read with its exact code.
+ */
+#include "config.h"
+
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "net/net.h"
+#include "smtp/smtp.h"
+
+/* Exported by libetpan 1.9.4 but missing from its headers. */
+int	mailsmtp_send_command(mailsmtp *, char *);
+int	mailsmtp_send_command_private(mailsmtp *, char *);
+int	mailsmtp_read_response(mailsmtp *);
+
+/* RFC 5321 4.5.3.1.3: a path holds at most 256 octets. */
+#define SMTP_ADDR_MAX	254
+
+struct smtp_session {
+	mailsmtp	*s;
+	char		*host;
+	unsigned	 port;
+	gboolean	 encrypted;
+	gboolean	 allow_plaintext;
+	gboolean	 alive;
+	gboolean	 dirty;		/* a transaction ran: RSET first */
+	gboolean	 pipelining;
+	gboolean	 dsn;
+	gboolean	 eightbit;
+	gboolean	 smtputf8;
+	gboolean	 size;
+	GPtrArray	*mechs;		/* AUTH mechanisms offered, upper case */
+};
+
+struct smtp_reply {
+	int		 code;
+	char		*text;
+};
+
+static enum smtp_status smtp_session_ehlo(struct smtp_session *, char **);
+static enum smtp_status smtp_session_verify(struct smtp_session *,
+		    const struct smtp_options *, char **);
+static void	 smtp_session_parse_ehlo(struct smtp_session *, const char *);
+static int	 smtp_session_read(struct smtp_session *, char **);
+static gboolean	 smtp_session_write(struct smtp_session *, const char *,
+		    size_t);
+static gboolean	 smtp_session_flush(struct smtp_session *);
+static char	*smtp_session_reply_text(struct smtp_session *);
+static enum smtp_status smtp_session_code_status(int);
+static gboolean	 smtp_session_addr_ok(const char *, gboolean);
+static gboolean	 smtp_session_has_8bit(const void *, gsize);
+static gboolean	 smtp_session_ascii(const char *);
+static gboolean	 smtp_session_offers(struct smtp_session *, const char *);
+static enum smtp_status smtp_session_oauth2(struct smtp_session *,
+		    const char *, const char *, const char *, char **);
+static enum smtp_status smtp_session_fail(struct smtp_result *,
+		    enum smtp_status, int, const char *);
+
+static enum smtp_status
+smtp_session_code_status(int code)
+{
+	if (code == 0)
+		return SMTP_ERR_NETWORK;
+	if (code >= 200 && code < 400)
+		return SMTP_OK;
+	if (code >= 400 && code < 500)
+		return SMTP_ERR_TEMP;
+	if (code >= 500 && code < 600)
+		return SMTP_ERR_PERM;
+	return SMTP_ERR_PROTOCOL;
+}
+
+static char *
+smtp_session_reply_text(struct smtp_session *ss)
+{
+	char	*t;
+	size_t	 n;
+
+	if (ss->s->response == NULL)
+		return g_strdup("");
+	t = g_strdup(ss->s->response);
+	n = strlen(t);
+	while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
+		t[--n] = '\0';
+	/* Multi-line replies are joined with a space for one-line display. */
+	g_strdelimit(t, "\n", ' ');
+	return t;
+}
+
+/* Read one reply; its code (0: the link failed) and text (g_free). */
+static int
+smtp_session_read(struct smtp_session *ss, char **text)
+{
+	int code;
+
+	if (!ss->alive) {
+		if (text != NULL)
+			*text = g_strdup(_("connection lost"));
+		return 0;
+	}
+	code = mailsmtp_read_response(ss->s);
+	if (code <= 0) {
+		ss->alive = FALSE;
+		code = 0;
+	}
+	if (text != NULL)
+		*text = code == 0 ?
+		    g_strdup(_("connection lost or timed out")) :
+		    smtp_session_reply_text(ss);
+	return code;
+}
+
+static gboolean
+smtp_session_write(struct smtp_session *ss, const char *buf, size_t len)
+{
+	if (!ss->alive)
+		return FALSE;
+	if (mailstream_write(ss->s->stream, buf, len) != (ssize_t)len) {
+		ss->alive = FALSE;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+smtp_session_flush(struct smtp_session *ss)
+{
+	if (!ss->alive)
+		return FALSE;
+	if (mailstream_flush(ss->s->stream) == -1) {
+		ss->alive = FALSE;
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+smtp_session_parse_ehlo(struct smtp_session *ss, const char *reply)
+{
+	g_auto(GStrv)	 lines = NULL;
+	guint		 i, j;
+
+	g_ptr_array_set_size(ss->mechs, 0);
+	ss->smtputf8 = FALSE;
+	ss->pipelining = (ss->s->esmtp & MAILSMTP_ESMTP_PIPELINING) != 0;
+	ss->dsn = (ss->s->esmtp & MAILSMTP_ESMTP_DSN) != 0;
+	ss->eightbit = (ss->s->esmtp & MAILSMTP_ESMTP_8BITMIME) != 0;
+	ss->size = (ss->s->esmtp & MAILSMTP_ESMTP_SIZE) != 0;
+	if (reply == NULL)
+		return;
+	lines = g_strsplit(reply, "\n", -1);
+	for (i = 0; lines[i] != NULL; i++) {
+		char *l = g_strstrip(lines[i]);
+
+		if (g_ascii_strcasecmp(l, "SMTPUTF8") == 0)
+			ss->smtputf8 = TRUE;
+		if (g_ascii_strncasecmp(l, "AUTH ", 5) == 0 ||
+		    g_ascii_strncasecmp(l, "AUTH=", 5) == 0) {
+			g_auto(GStrv) m = g_strsplit_set(l + 5, " \t", -1);
+
+			for (j = 0; m[j] != NULL; j++) {
+				if (*m[j] == '\0' ||
+				    smtp_session_offers(ss, m[j]))
+					continue;
+				g_ptr_array_add(ss->mechs,
+				    g_ascii_strup(m[j], -1));
+			}
+		}
+	}
+}
+
+static gboolean
+smtp_session_offers(struct smtp_session *ss, const char *mech)
+{
+	guint i;
+
+	for (i = 0; i < ss->mechs->len; i++)
+		if (g_ascii_strcasecmp(g_ptr_array_index(ss->mechs, i),
+		    mech) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static enum smtp_status
+smtp_session_ehlo(struct smtp_session *ss, char **err)
+{
+	int r;
+
+	ss->s->response_code = 0;
+	r = mailesmtp_ehlo_with_ip(ss->s, 1);
+	if (r == MAILSMTP_NO_ERROR) {
+		smtp_session_parse_ehlo(ss, ss->s->response);
+		return SMTP_OK;
+	}
+	if (r == MAILSMTP_ERROR_STREAM) {
+		ss->alive = FALSE;
+		*err = g_strdup(_("connection lost after the greeting"));
+		return SMTP_ERR_NETWORK;
+	}
+	/* Not ESMTP: plain HELO, no extensions. */
+	r = mailsmtp_helo_with_ip(ss->s, 1);
+	if (r == MAILSMTP_NO_ERROR) {
+		smtp_session_parse_ehlo(ss, NULL);
+		return SMTP_OK;
+	}
+	if (r == MAILSMTP_ERROR_STREAM)
+		ss->alive = FALSE;
+	*err = g_strdup_printf(_("the server refused HELO: %d %s"),
+	    ss->s->response_code, ss->s->response != NULL ?
+	    ss->s->response : "");
+	return r == MAILSMTP_ERROR_STREAM ? SMTP_ERR_NETWORK :
+	    smtp_session_code_status(ss->s->response_code) == SMTP_ERR_TEMP ?
+	    SMTP_ERR_TEMP : SMTP_ERR_PROTOCOL;
+}
+
+static enum smtp_status
+smtp_session_verify(struct smtp_session *ss, const struct smtp_options *o,
+    char **err)
+{
+	enum net_status ns;
+
+	ns = net_tls_verify(ss->s->stream, o->host, o->ca_file,
+	    o->fingerprint, err);
+	if (ns == NET_OK) {
+		ss->encrypted = TRUE;
+		return SMTP_OK;
+	}
+	return ns == NET_ERR_CERT ? SMTP_ERR_CERT : SMTP_ERR_TLS;
+}
+
+enum smtp_status
+smtp_session_open(const struct smtp_options *o, struct smtp_session **out,
+    char **err)
+{
+	struct smtp_session	*ss;
+	mailstream		*stream;
+	enum net_status		 ns;
+	enum smtp_status	 st;
+	unsigned		 timeout;
+	int			 fd = -1, r, code;
+
+	*out = NULL;
+	*err = NULL;
+	if (o->host == NULL || *o->host == '\0') {
+		*err = g_strdup(_("no SMTP host configured"));
+		return SMTP_ERR_INVALID;
+	}
+	timeout = o->timeout > 0 ? o->timeout : 60;
+	ns = net_connect(o->host, o->port, timeout, &fd, err);
+	if (ns != NET_OK) {
+		switch (ns) {
+		case NET_ERR_RESOLVE:
+			return SMTP_ERR_RESOLVE;
+		case NET_ERR_TIMEOUT:
+			return SMTP_ERR_TIMEOUT;
+		default:
+			return SMTP_ERR_CONNECT;
+		}
+	}
+	if (o->tls == TLS_IMPLICIT)
+		stream = mailstream_ssl_open_with_callback_timeout(fd,
+		    timeout, net_tls_sni_cb, (void *)o->host);
+	else
+		stream = mailstream_socket_open_timeout(fd, timeout);
+	if (stream == NULL) {
+		close(fd);
+		*err = g_strdup_printf(_("%s:%u: TLS handshake failed"),
+		    o->host, o->port);
+		return o->tls == TLS_IMPLICIT ? SMTP_ERR_TLS : SMTP_ERR_NETWORK;
+	}
+
+	ss = g_new0(struct smtp_session, 1);
+	ss->host = g_strdup(o->host);
+	ss->port = o->port;
+	ss->allow_plaintext = o->allow_plaintext;
+	ss->mechs = g_ptr_array_new_with_free_func(g_free);
+	ss->s = mailsmtp_new(0, NULL);
+	mailsmtp_set_timeout(ss->s, timeout);
+	/* mailsmtp_connect reads the greeting; it closes stream on failure. */
+	r = mailsmtp_connect(ss->s, stream);
+	if (r != MAILSMTP_NO_ERROR) {
+		code = ss->s->response_code;
+		if (code == 0) {
+			*err = g_strdup_printf(_("%s:%u: no greeting from the "
+			    "server"), o->host, o->port);
+			st = SMTP_ERR_NETWORK;
+		} else {
+			g_autofree char *t = smtp_session_reply_text(ss);
+
+			*err = g_strdup_printf("%d %s", code, t);
+			st = smtp_session_code_status(code);
+			if (st == SMTP_OK)
+				st = SMTP_ERR_PROTOCOL;
+		}
+		smtp_session_close(ss);
+		return st;
+	}
+	ss->alive = TRUE;
+	if (o->tls == TLS_IMPLICIT &&
+	    (st = smtp_session_verify(ss, o, err)) != SMTP_OK)
+		goto fail;
+	if ((st = smtp_session_ehlo(ss, err)) != SMTP_OK)
+		goto fail;
+	if (o->tls == TLS_STARTTLS) {
+		if (!(ss->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
+			*err = g_strdup_printf(_("%s:%u does not offer "
+			    "STARTTLS; refusing to continue unencrypted"),
+			    o->host, o->port);
+			st = SMTP_ERR_NOSTARTTLS;
+			goto fail;
+		}
+		ss->s->response_code = 0;
+		r = mailsmtp_socket_starttls_with_callback(ss->s,
+		    net_tls_sni_cb, (void *)o->host);
+		if (r != MAILSMTP_NO_ERROR) {
+			code = ss->s->response_code;
+			if (code >= 400 && code < 600) {
+				g_autofree char *t = smtp_session_reply_text(ss);
+
+				*err = g_strdup_printf("STARTTLS: %d %s", code,
+				    t);
+				st = code < 500 ? SMTP_ERR_TEMP :
+				    SMTP_ERR_NOSTARTTLS;
+			} else {
+				*err = g_strdup_printf(_("%s:%u: TLS "
+				    "handshake failed"), o->host, o->port);
+				st = SMTP_ERR_TLS;
+			}
+			ss->alive = FALSE;
+			goto fail;
+		}
+		if ((st = smtp_session_verify(ss, o, err)) != SMTP_OK)
+			goto fail;
+		/* What was learnt before TLS is forgotten (EHLO again). */
+		if ((st = smtp_session_ehlo(ss, err)) != SMTP_OK)
+			goto fail;
+	}
+	*out = ss;
+	return SMTP_OK;
+fail:
+	ss->alive = FALSE;
+	smtp_session_close(ss);
+	return st;
+}
+
+void
+smtp_session_close(struct smtp_session *ss)
+{
+	if (ss == NULL)
+		return;
+	if (ss->s != NULL) {
+		if (ss->alive && ss->s->stream != NULL) {
+			/* QUIT and wait for its reply so the server logs a clean end. */
+			if (mailsmtp_send_command(ss->s, (char *)"QUIT\r\n") == 0)
+				(void)mailsmtp_read_response(ss->s);
+		}
+		if (ss->s->stream != NULL) {
+			mailstream_close(ss->s->stream);
+			ss->s->stream = NULL;
+		}
+		mailsmtp_free(ss->s);
+	}
+	g_ptr_array_unref(ss->mechs);
+	g_free(ss->host);
+	g_free(ss);
+}
+
+gboolean
+smtp_session_offers_auth(struct smtp_session *ss)
+{
+	return ss->mechs->len > 0;
+}
+
+gboolean
+smtp_session_offers_dsn(struct smtp_session *ss)
+{
+	return ss->dsn;
+}
+
+gboolean
+smtp_session_alive(struct smtp_session *ss)
+{
+	return ss != NULL && ss->alive;
+}
+
+/*
+ * XOAUTH2 and OAUTHBEARER: one initial response holding the token. On a
+ * failure the server sends 334 with a JSON error, the client answers with
+ * an empty line (XOAUTH2) or ^A (OAUTHBEARER), then comes the 5xx.
+ */
+static enum smtp_status
+smtp_session_oauth2(struct smtp_session *ss, const char *mech,
+    const char *user, const char *token, char **err)
+{
+	g_autofree char	*raw = NULL, *b64 = NULL, *cmd = NULL, *text = NULL;
+	gboolean	 bearer = g_ascii_strcasecmp(mech, "OAUTHBEARER") == 0;
+	int		 code;
+
+	if (bearer)
+		raw = g_strdup_printf("n,a=%s,\001host=%s\001port=%u\001"
+		    "auth=Bearer %s\001\001", user, ss->host, ss->port, token);
+	else
+		raw = g_strdup_printf("user=%s\001auth=Bearer %s\001\001", user,
+		    token);
+	b64 = g_base64_encode((const guchar *)raw, strlen(raw));
+	cmd = g_strdup_printf("AUTH %s %s\r\n", bearer ? "OAUTHBEARER" :
+	    "XOAUTH2", b64);
+	explicit_bzero(raw, strlen(raw));
+	if (mailsmtp_send_command_private(ss->s, cmd) != 0) {
+		explicit_bzero(cmd, strlen(cmd));
+		ss->alive = FALSE;
+		*err = g_strdup(_("connection lost during AUTH"));
+		return SMTP_ERR_NETWORK;
+	}
+	explicit_bzero(cmd, strlen(cmd));
+	code = smtp_session_read(ss, &text);
+	if (code == 334) {
+		g_free(text);
+		if (mailsmtp_send_command(ss->s, bearer ? (char *)"AQ==\r\n" :
+		    (char *)"\r\n") != 0)
+			ss->alive = FALSE;
+		code = smtp_session_read(ss, &text);
+	}
+	if (code >= 200 && code < 300)
+		return SMTP_OK;
+	*err = g_strdup_printf("%d %s", code, text);
+	if (code == 0)
+		return SMTP_ERR_NETWORK;
+	return code < 500 && code >= 400 ? SMTP_ERR_TEMP : SMTP_ERR_AUTH;
+}
+
+enum smtp_status
+smtp_session_auth(struct smtp_session *ss, const char *mech,
+    const char *user, const char *secret, char **err)
+{
+	static const char *const prefer[] = {
+		"PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5",
+		"DIGEST-MD5", NULL,
+	};
+	const char	*use = NULL;
+	g_autofree char	*text = NULL;
+	guint		 i;
+	int		 r, code;
+
+	*err = NULL;
+	if (!ss->encrypted && !ss->allow_plaintext) {
+		*err = g_strdup_printf(_("%s: the connection is not encrypted; "
+		    "set allow_plaintext to send a password anyway"),
+		    ss->host);
+		return SMTP_ERR_PLAINTEXT;
+	}
+	if (user == NULL || secret == NULL)
+		return SMTP_ERR_INVALID;
+	if (ss->mechs->len == 0) {
+		*err = g_strdup_printf(_("%s does not offer AUTH"), ss->host);
+		return SMTP_ERR_NOAUTH;
+	}
+	if (mech != NULL && *mech != '\0' &&
+	    g_ascii_strcasecmp(mech, "auto") != 0) {
+		if (!smtp_session_offers(ss, mech)) {
+			*err = g_strdup_printf(_("%s does not offer AUTH %s"),
+			    ss->host, mech);
+			return SMTP_ERR_NOAUTH;
+		}
+		use = mech;
+	} else {
+		for (i = 0; prefer[i] != NULL && use == NULL; i++)
+			if (smtp_session_offers(ss, prefer[i]))
+				use = prefer[i];
+		for (i = 0; use == NULL && i < ss->mechs->len; i++)
+			if (!smtp_mech_is_oauth2(g_ptr_array_index(ss->mechs,
+			    i)))
+				use = g_ptr_array_index(ss->mechs, i);
+		if (use == NULL) {
+			*err = g_strdup_printf(_("%s offers only OAuth2; set "
+			    "oauth2_token_command"), ss->host);
+			return SMTP_ERR_NOAUTH;
+		}
+	}
+	if (smtp_mech_is_oauth2(use))
+		return smtp_session_oauth2(ss, use, user, secret, err);
+
+	ss->s->response_code = 0;
+	r = mailesmtp_auth_sasl(ss->s, use, ss->host, NULL, NULL, user, user,
+	    secret, NULL);
+	if (r == MAILSMTP_NO_ERROR)
+		return SMTP_OK;
+	code = ss->s->response_code;
+	if (r == MAILSMTP_ERROR_STREAM || (code == 0 &&
+	    ss->s->stream == NULL)) {
+		ss->alive = FALSE;
+		*err = g_strdup(_("connection lost during AUTH"));
+		return SMTP_ERR_NETWORK;
+	}
+	if (code == 0 || (code >= 200 && code < 400)) {
+		/* Nothing came back: SASL failed here, before sending. */
+		*err = g_strdup_printf(_("the SASL mechanism %s is not "
+		    "available here (libsasl2 modules)"), use);
+		return SMTP_ERR_NOAUTH;
+	}
+	text = smtp_session_reply_text(ss);
+	*err = g_strdup_printf("%d %s", code, text);
+	if (code >= 400 && code < 500)
+		return SMTP_ERR_TEMP;
+	return SMTP_ERR_AUTH;
+}
+
+/* A path we may paste into a command (CR/LF/<> would inject commands). */
+static gboolean
+smtp_session_addr_ok(const char *a, gboolean empty_ok)
+{
+	const unsigned char	*p;
+	size_t			 n;
+
+	if (a == NULL)
+		return FALSE;
+	n = strlen(a);
+	if (n == 0)
+		return empty_ok;
+	if (n > SMTP_ADDR_MAX || strchr(a, '@') == NULL)
+		return FALSE;
+	for (p = (const unsigned char *)a; *p != '\0'; p++)
+		if (*p <= 0x20 || *p == 0x7f || *p == '<' || *p == '>')
+			return FALSE;
+	return g_utf8_validate(a, -1, NULL);
+}
+
+static gboolean
+smtp_session_has_8bit(const void *data, gsize len)
+{
+	const guchar	*p = data;
+	gsize		 i;
+
+	for (i = 0; i < len; i++)
+		if (p[i] & 0x80)
+			return TRUE;
+	return FALSE;
+}
+
+static gboolean
+smtp_session_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s & 0x80)
+			return FALSE;
+	return TRUE;
+}
+
+static enum smtp_status
+smtp_session_fail(struct smtp_result *res, enum smtp_status st, int code,
+    const char *text)
+{
+	res->status = st;
+	res->code = code;
+	g_free(res->text);
+	res->text = g_strdup(text);
+	return st;
+}
+
+enum smtp_status
+smtp_session_reset(struct smtp_session *ss)
+{
+	int code;
+
+	if (!smtp_session_write(ss, "RSET\r\n", 6) || !smtp_session_flush(ss))
+		return SMTP_ERR_NETWORK;
+	code = smtp_session_read(ss, NULL);
+	if (code == 0)
+		return SMTP_ERR_NETWORK;
+	ss->dirty = FALSE;
+	return code / 100 == 2 ? SMTP_OK : smtp_session_code_status(code);
+}
+
+enum smtp_status
+smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
+    const char *envid, const void *data, gsize len, struct smtp_result *res)
+{
+	g_autoptr(GPtrArray)	 cmds = NULL;
+	g_autofree int		*codes = NULL;
+	g_autofree char		*mail_text = NULL;
+	char			**texts = NULL;
+	GString			*cmd;
+	gboolean		 eight, utf8 = FALSE, with_rset;
+	guint			 i, n, first_rcpt, accepted = 0, temp = 0;
+	int			 data_code;
+	enum smtp_status	 st;
+
+	if (res->refused == NULL)
+		smtp_result_init(res);
+	res->status = SMTP_OK;
+	res->data_done = FALSE;
+	if (!ss->alive)
+		return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		    _("connection lost"));
+	if (!smtp_session_addr_ok(from, TRUE))
+		return smtp_session_fail(res, SMTP_ERR_INVALID, 0,
+		    _("the sender address is not usable"));
+	if (rcpts == NULL || rcpts->len == 0)
+		return smtp_session_fail(res, SMTP_ERR_INVALID, 0,
+		    _("no recipient"));
+	for (i = 0; i < rcpts->len; i++) {
+		const char *r = g_ptr_array_index(rcpts, i);
+
+		if (!smtp_session_addr_ok(r, FALSE)) {
+			g_autofree char *t = g_strdup_printf(
+			    _("unusable recipient address \"%s\""), r);
+
+			return smtp_session_fail(res, SMTP_ERR_INVALID, 0, t);
+		}
+		if (!smtp_session_ascii(r))
+			utf8 = TRUE;
+	}
+	if (!smtp_session_ascii(from))
+		utf8 = TRUE;
+	if (utf8 && !ss->smtputf8)
+		return smtp_session_fail(res, SMTP_ERR_PERM, 0,
+		    _("an address is not ASCII and the server does not offer "
+		    "SMTPUTF8"));
+	eight = smtp_session_has_8bit(data, len);
+
+	/* The commands of the transaction, in order. */
+	cmds = g_ptr_array_new_with_free_func(g_free);
+	with_rset = ss->dirty;
+	if (with_rset)
+		g_ptr_array_add(cmds, g_strdup("RSET\r\n"));
+	cmd = g_string_new(NULL);
+	g_string_printf(cmd, "MAIL FROM:<%s>", from);
+	if (ss->size)
+		g_string_append_printf(cmd, " SIZE=%" G_GSIZE_FORMAT, len);
+	if (eight && ss->eightbit)
+		g_string_append(cmd, " BODY=8BITMIME");
+	if (utf8)
+		g_string_append(cmd, " SMTPUTF8");
+	if (ss->dsn && envid != NULL && *envid != '\0') {
+		g_autofree char *x = smtp_xtext(envid);
+
+		g_string_append_printf(cmd, " RET=HDRS ENVID=%s", x);
+	}
+	g_string_append(cmd, "\r\n");
+	g_ptr_array_add(cmds, g_string_free(cmd, FALSE));
+	first_rcpt = cmds->len;
+	for (i = 0; i < rcpts->len; i++)
+		g_ptr_array_add(cmds, g_strdup_printf("RCPT TO:<%s>%s\r\n",
+		    (const char *)g_ptr_array_index(rcpts, i),
+		    ss->dsn ? " NOTIFY=FAILURE,DELAY" : ""));
+	g_ptr_array_add(cmds, g_strdup("DATA\r\n"));
+	n = cmds->len;
+	codes = g_new0(int, n);
+	texts = g_new0(char *, n + 1);
+	ss->dirty = TRUE;
+
+	if (ss->pipelining) {
+		/* RFC 2920: everything up to DATA in one write. */
+		for (i = 0; i < n; i++) {
+			const char *c = g_ptr_array_index(cmds, i);
+
+			if (!smtp_session_write(ss, c, strlen(c)))
+				break;
+		}
+		smtp_session_flush(ss);
+		for (i = 0; i < n; i++)
+			codes[i] = smtp_session_read(ss, &texts[i]);
+	} else {
+		for (i = 0; i < n; i++) {
+			const char *c = g_ptr_array_index(cmds, i);
+
+			if (i == n - 1 && accepted == 0)
+				break;		/* no DATA without a recipient */
+			if (!smtp_session_write(ss, c, strlen(c)) ||
+			    !smtp_session_flush(ss))
+				break;
+			codes[i] = smtp_session_read(ss, &texts[i]);
+			if (codes[i] == 0)
+				break;
+			if (i == first_rcpt - 1 && codes[i] / 100 != 2)
+				break;		/* MAIL refused */
+			if (i >= first_rcpt && i < n - 1 &&
+			    codes[i] / 100 == 2)
+				accepted++;
+		}
+		accepted = 0;
+	}
+
+	/* Decide from the replies, in order. */
+	if (with_rset && codes[0] == 0) {
+		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		    texts[0] != NULL ? texts[0] : _("connection lost"));
+		goto out;
+	}
+	i = first_rcpt - 1;
+	if (codes[i] / 100 != 2) {
+		st = smtp_session_code_status(codes[i]);
+		if (st == SMTP_OK)
+			st = SMTP_ERR_PROTOCOL;
+		mail_text = g_strdup_printf("MAIL FROM: %s", texts[i] != NULL ?
+		    texts[i] : "");
+		st = smtp_session_fail(res, st, codes[i], codes[i] == 0 ?
+		    texts[i] : mail_text);
+		goto drain;
+	}
+	for (i = first_rcpt; i < n - 1; i++) {
+		const char		*addr = g_ptr_array_index(rcpts,
+					    i - first_rcpt);
+		struct smtp_refusal	*ref;
+
+		if (codes[i] == 0) {
+			st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+			    texts[i]);
+			goto out;
+		}
+		if (codes[i] / 100 == 2) {
+			accepted++;
+			continue;
+		}
+		ref = g_new0(struct smtp_refusal, 1);
+		ref->addr = g_strdup(addr);
+		ref->code = codes[i];
+		ref->text = g_strdup(texts[i]);
+		g_ptr_array_add(res->refused, ref);
+		if (codes[i] / 100 == 4)
+			temp++;
+	}
+	if (accepted == 0) {
+		struct smtp_refusal *first = g_ptr_array_index(res->refused, 0);
+		g_autofree char *t = g_strdup_printf(_("every recipient was "
+		    "refused; %s: %d %s"), first->addr, first->code,
+		    first->text);
+
+		st = smtp_session_fail(res, temp > 0 ? SMTP_ERR_TEMP :
+		    SMTP_ERR_PERM, first->code, t);
+		goto drain;
+	}
+	data_code = codes[n - 1];
+	if (data_code != 354) {
+		g_autofree char *t = g_strdup_printf("DATA: %s",
+		    texts[n - 1] != NULL ? texts[n - 1] : "");
+
+		st = smtp_session_code_status(data_code);
+		if (st == SMTP_OK)
+			st = SMTP_ERR_PROTOCOL;
+		st = smtp_session_fail(res, st, data_code, data_code == 0 ?
+		    texts[n - 1] : t);
+		goto out;
+	}
+
+	/* libetpan dot-stuffs and always appends CRLF.CRLF itself. */
+	if (len >= 2 && memcmp((const char *)data + len - 2, "\r\n", 2) == 0)
+		len -= 2;
+	if (mailstream_send_data(ss->s->stream, data, len, 0, NULL) == -1 ||
+	    !smtp_session_flush(ss)) {
+		ss->alive = FALSE;
+		res->data_done = TRUE;
+		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		    _("connection lost while sending the message"));
+		goto out;
+	}
+	res->data_done = TRUE;
+	{
+		g_autofree char *t = NULL;
+		int code = smtp_session_read(ss, &t);
+
+		st = smtp_session_code_status(code);
+		if (st == SMTP_OK && code / 100 != 2)
+			st = SMTP_ERR_PROTOCOL;
+		res->status = st;
+		res->code = code;
+		g_free(res->text);
+		res->text = g_steal_pointer(&t);
+	}
+	goto out;
+
+drain:
+	/* Pipelined DATA that the server took anyway gets an empty message. */
+	if (ss->pipelining && codes[n - 1] == 354) {
+		if (smtp_session_write(ss, ".\r\n", 3) && smtp_session_flush(ss))
+			(void)smtp_session_read(ss, NULL);
+	}
+out:
+	g_strfreev(texts);
+	return st;
+}

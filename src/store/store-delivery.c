@@ -1,0 +1,311 @@
+/*
+ * store-delivery.c: Maildir delivery. A message is written under a unique
+ * name in tmp/, fsynced, renamed into new/ (or cur/ when it already has
+ * flags) and indexed; the directory fsync and the index commit happen at
+ * the end of the transaction (store_commit() for a batch).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "store/store-private.h"
+
+struct store_delivery {
+	struct store	*st;
+	char		*folder;
+	int64_t		 folder_id;
+	char		*unique;
+	char		*tmp_path;
+	int		 fd;
+	guint64		 len;
+};
+
+static enum store_status store_delivery_finish(struct store_delivery *,
+		    const char *, const char *, unsigned, int64_t, int64_t *);
+static gboolean	 store_delivery_uidl_valid(const char *);
+
+static gboolean
+store_delivery_uidl_valid(const char *u)
+{
+	size_t	 n;
+
+	if (u == NULL || (n = strlen(u)) == 0 || n > 70)
+		return FALSE;
+	for (; *u != '\0'; u++)
+		if (*u < 0x21 || *u > 0x7e)
+			return FALSE;
+	return TRUE;
+}
+
+enum store_status
+store_delivery_begin(struct store *st, const char *folder,
+    struct store_delivery **out)
+{
+	struct store_delivery	*d;
+	enum store_status	 s;
+	g_autofree char		*top = NULL;
+	int64_t			 fid;
+
+	*out = NULL;
+	if (folder == NULL)
+		folder = STORE_INBOX;
+	if ((s = store_folder_id(st, folder, FALSE, &fid)) != STORE_OK)
+		return s;
+	d = g_new0(struct store_delivery, 1);
+	d->st = st;
+	d->folder = g_strdup(folder);
+	d->folder_id = fid;
+	d->unique = store_unique_name(st);
+	top = store_folder_path(st, folder);
+	d->tmp_path = g_build_filename(top, "tmp", d->unique, NULL);
+	d->fd = open(d->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600);
+	if (d->fd < 0) {
+		s = store_set_error(st, store_errno_status(errno), "%s: %s",
+		    d->tmp_path, g_strerror(errno));
+		g_clear_pointer(&d->tmp_path, g_free);
+		store_delivery_abort(d);
+		return s;
+	}
+	*out = d;
+	return STORE_OK;
+}
+
+enum store_status
+store_delivery_write(struct store_delivery *d, const void *buf, size_t len)
+{
+	if (d == NULL || d->fd < 0)
+		return STORE_ERR_INVALID;
+	if (file_write_all(d->fd, buf, len) != 0)
+		return store_set_error(d->st, store_errno_status(errno),
+		    "%s: %s", d->tmp_path, g_strerror(errno));
+	d->len += len;
+	return STORE_OK;
+}
+
+void
+store_delivery_abort(struct store_delivery *d)
+{
+	if (d == NULL)
+		return;
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->tmp_path != NULL)
+		unlink(d->tmp_path);
+	g_free(d->tmp_path);
+	g_free(d->unique);
+	g_free(d->folder);
+	g_free(d);
+}
+
+/*
+ * Common end of commit and commit_replace: fsync, rename, index. Frees d
+ * in every case.
+ */
+static enum store_status
+store_delivery_finish(struct store_delivery *d, const char *account,
+    const char *uidl, unsigned flags, int64_t replace_id, int64_t *id_out)
+{
+	struct store		*st = d->st;
+	struct store_item	*it = NULL;
+	enum store_status	 s;
+	g_autofree char		*base = NULL, *name = NULL, *top = NULL;
+	g_autofree char		*dest = NULL;
+	int			 fd = d->fd;
+
+	d->fd = -1;
+	if (fsync(fd) != 0 || close(fd) != 0) {
+		int e = errno;
+
+		close(fd);
+		s = store_set_error(st, store_errno_status(e), "%s: %s",
+		    d->tmp_path, g_strerror(e));
+		store_delivery_abort(d);
+		return s;
+	}
+	base = store_name_build(d->unique, account, uidl,
+	    (flags & STORE_FLAG_PARTIAL) != 0);
+	if (base == NULL) {
+		s = store_set_error(st, STORE_ERR_INVALID,
+		    _("account name too long for a Maildir file name"));
+		store_delivery_abort(d);
+		return s;
+	}
+	name = (flags & STORE_MAILDIR_FLAGS) != 0 ?
+	    store_name_with_flags(base, flags) : g_strdup(base);
+	top = store_folder_path(st, d->folder);
+	dest = g_build_filename(top, (flags & STORE_MAILDIR_FLAGS) != 0 ?
+	    "cur" : "new", name, NULL);
+
+	if ((it = store_item_read(d->tmp_path, NULL, 0)) == NULL) {
+		s = store_set_error(st, store_errno_status(errno), "%s: %s",
+		    d->tmp_path, g_strerror(errno));
+		store_delivery_abort(d);
+		return s;
+	}
+	it->folder = g_strdup(d->folder);
+	it->folder_id = d->folder_id;
+	it->subdir = (flags & STORE_MAILDIR_FLAGS) != 0 ? STORE_SUBDIR_CUR :
+	    STORE_SUBDIR_NEW;
+	it->name = g_strdup(name);
+	it->base = g_strdup(base);
+	it->account = g_strdup(account);
+	it->uidl = g_strdup(uidl);
+	it->flags = flags;
+	it->delivered = (int64_t)time(NULL);
+
+	if ((s = store_tx_begin(st)) != STORE_OK) {
+		store_item_free(it);
+		store_delivery_abort(d);
+		return s;
+	}
+	if ((s = store_exec(st, "SAVEPOINT delivery")) != STORE_OK)
+		goto fail_tx;
+	if (rename(d->tmp_path, dest) != 0) {
+		s = store_set_error(st, store_errno_status(errno), "%s: %s",
+		    dest, g_strerror(errno));
+		goto fail_sp;
+	}
+	g_clear_pointer(&d->tmp_path, g_free);
+	g_ptr_array_add(st->tx_files, g_strdup(dest));
+	store_folder_touch(st, d->folder_id);
+	if ((s = store_item_insert(st, it, replace_id, id_out)) != STORE_OK) {
+		unlink(dest);
+		g_ptr_array_remove_index(st->tx_files, st->tx_files->len - 1);
+		goto fail_sp;
+	}
+	store_exec(st, "RELEASE delivery");
+	store_item_free(it);
+	store_delivery_abort(d);
+	return store_tx_commit(st);
+
+fail_sp:
+	sqlite3_exec(st->db, "ROLLBACK TO delivery; RELEASE delivery", NULL,
+	    NULL, NULL);
+fail_tx:
+	/* Close the transaction if we opened it; a batch stays open. */
+	if (st->tx_depth == 1)
+		store_tx_rollback(st);
+	else
+		st->tx_depth--;
+	store_item_free(it);
+	store_delivery_abort(d);
+	return s;
+}
+
+enum store_status
+store_delivery_commit(struct store_delivery *d,
+    const struct store_origin *origin, unsigned flags, int64_t *id_out)
+{
+	if (d == NULL)
+		return STORE_ERR_INVALID;
+	if (origin != NULL && (origin->account == NULL ||
+	    *origin->account == '\0' ||
+	    !g_utf8_validate(origin->account, -1, NULL) ||
+	    !store_delivery_uidl_valid(origin->uidl))) {
+		enum store_status s = store_set_error(d->st,
+		    STORE_ERR_INVALID, _("invalid account or UIDL"));
+
+		store_delivery_abort(d);
+		return s;
+	}
+	return store_delivery_finish(d, origin != NULL ? origin->account :
+	    NULL, origin != NULL ? origin->uidl : NULL,
+	    flags & ~STORE_FLAG_BOUNCED, 0, id_out);
+}
+
+enum store_status
+store_delivery_commit_replace(struct store_delivery *d, int64_t replace_id,
+    int64_t *id_out)
+{
+	static const char sql[] =
+	    "SELECT m.account, m.uidl, m.flags, m.subdir, m.name, f.name,"
+	    " m.folder_id FROM messages m JOIN folders f ON f.id = m.folder_id"
+	    " WHERE m.id = ?";
+	struct store		*st;
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	g_autofree char		*account = NULL, *uidl = NULL, *old = NULL;
+	g_autofree char		*folder = NULL;
+	unsigned		 flags;
+	int			 subdir;
+
+	if (d == NULL)
+		return STORE_ERR_INVALID;
+	st = d->st;
+	if ((stmt = store_stmt(st, sql)) == NULL) {
+		store_delivery_abort(d);
+		return STORE_ERR_DB;
+	}
+	sqlite3_bind_int64(stmt, 1, replace_id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		sqlite3_reset(stmt);
+		store_delivery_abort(d);
+		return store_set_error(st, STORE_ERR_NOTFOUND,
+		    _("no message %" G_GINT64_FORMAT), replace_id);
+	}
+	account = g_strdup((const char *)sqlite3_column_text(stmt, 0));
+	uidl = g_strdup((const char *)sqlite3_column_text(stmt, 1));
+	flags = (unsigned)sqlite3_column_int(stmt, 2) & ~STORE_FLAG_PARTIAL;
+	subdir = sqlite3_column_int(stmt, 3);
+	folder = g_strdup((const char *)sqlite3_column_text(stmt, 5));
+	{
+		g_autofree char *top = store_folder_path(st, folder);
+
+		old = g_build_filename(top, subdir == STORE_SUBDIR_CUR ?
+		    "cur" : "new", (const char *)sqlite3_column_text(stmt, 4),
+		    NULL);
+	}
+	d->folder_id = sqlite3_column_int64(stmt, 6);
+	sqlite3_reset(stmt);
+	g_free(d->folder);
+	d->folder = g_strdup(folder);
+	/* The new file goes where the old one was: same folder. */
+	{
+		g_autofree char *top = store_folder_path(st, folder);
+		g_autofree char *tmp = g_build_filename(top, "tmp", d->unique,
+		    NULL);
+
+		if (strcmp(tmp, d->tmp_path) != 0) {
+			if (rename(d->tmp_path, tmp) != 0) {
+				s = store_set_error(st,
+				    store_errno_status(errno), "%s: %s", tmp,
+				    g_strerror(errno));
+				store_delivery_abort(d);
+				return s;
+			}
+			g_free(d->tmp_path);
+			d->tmp_path = g_steal_pointer(&tmp);
+		}
+	}
+	if ((s = store_delivery_finish(d, account, uidl, flags, replace_id,
+	    id_out)) != STORE_OK)
+		return s;
+	/* Only now is the full copy durable; the partial one can go. */
+	if (unlink(old) != 0 && errno != ENOENT)
+		log_warn("store: %s: %s", old, g_strerror(errno));
+	return STORE_OK;
+}
+
+enum store_status
+store_deliver(struct store *st, const char *folder, const void *data,
+    size_t len, const struct store_origin *origin, unsigned flags,
+    int64_t *id_out)
+{
+	struct store_delivery	*d;
+	enum store_status	 s;
+
+	if ((s = store_delivery_begin(st, folder, &d)) != STORE_OK)
+		return s;
+	if ((s = store_delivery_write(d, data, len)) != STORE_OK) {
+		store_delivery_abort(d);
+		return s;
+	}
+	return store_delivery_commit(d, origin, flags, id_out);
+}

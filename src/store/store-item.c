@@ -1,0 +1,508 @@
+/*
+ * store-item.c: one message file on its way into the index: read and parse
+ * it (no database, safe in a worker thread), then insert the row, the
+ * full-text entry and its place in a thread.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "store/store-private.h"
+
+/* A reply that lost its references joins a thread this recent. */
+#define STORE_SUBJECT_WINDOW	(30 * 24 * 3600)
+
+static char	*store_item_subject_base(const char *, gboolean *);
+static enum store_status store_item_thread(struct store *,
+		    struct store_item *, const char *, gboolean, int64_t *);
+static enum store_status store_item_thread_lookup(struct store *,
+		    const char *, int64_t *);
+static enum store_status store_item_thread_merge(struct store *, int64_t,
+		    int64_t);
+static void	 store_bind_text(sqlite3_stmt *, int, const char *);
+
+int64_t
+store_item_hash(const void *data, size_t len)
+{
+	GChecksum	*ck = g_checksum_new(G_CHECKSUM_SHA1);
+	guint8		 buf[20];
+	gsize		 n = sizeof(buf);
+	int64_t		 h = 0;
+	int		 i;
+
+	g_checksum_update(ck, data, len);
+	g_checksum_get_digest(ck, buf, &n);
+	g_checksum_free(ck);
+	for (i = 0; i < 8; i++)
+		h = (int64_t)((uint64_t)h << 8 | buf[i]);
+	return h;
+}
+
+struct store_item *
+store_item_read(const char *path, const void *data, size_t len)
+{
+	struct store_item	*it;
+	GMimeMessage		*m;
+	char			*buf = NULL;
+
+	if (data == NULL) {
+		if ((buf = file_read_all(path, &len)) == NULL)
+			return NULL;
+		data = buf;
+	}
+	it = g_new0(struct store_item, 1);
+	it->size = (int64_t)len;
+	it->hash = store_item_hash(data, len);
+	m = mime_message_from_data(data, len);
+	it->sum = mime_summarize(m);
+	if (m != NULL)
+		g_object_unref(m);
+	g_free(buf);
+	return it;
+}
+
+void
+store_item_free(struct store_item *it)
+{
+	if (it == NULL)
+		return;
+	g_free(it->folder);
+	g_free(it->name);
+	g_free(it->base);
+	g_free(it->account);
+	g_free(it->uidl);
+	mime_summary_free(it->sum);
+	g_free(it);
+}
+
+/*
+ * Subject for matching replies: prefixes like "Re:", "Fwd:", "AW:" and
+ * "[list]" removed, case folded. *reply is set when a reply prefix was seen.
+ */
+static char *
+store_item_subject_base(const char *subject, gboolean *reply)
+{
+	static const char *const pfx[] = {
+		"re", "aw", "sv", "antw", "vs", "ref", "fwd", "fw", "wg",
+		"tr", "rv", NULL
+	};
+	const char	*p = subject;
+	gboolean	 again = TRUE;
+	int		 i;
+
+	*reply = FALSE;
+	if (subject == NULL)
+		return g_strdup("");
+	while (again) {
+		again = FALSE;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '[') {
+			const char *e = strchr(p, ']');
+
+			if (e != NULL && e - p < 40) {
+				p = e + 1;
+				again = TRUE;
+				continue;
+			}
+		}
+		for (i = 0; pfx[i] != NULL; i++) {
+			size_t n = strlen(pfx[i]);
+			const char *q = p + n;
+
+			if (g_ascii_strncasecmp(p, pfx[i], n) != 0)
+				continue;
+			if (*q == '[') {	/* Re[2]: */
+				while (g_ascii_isdigit(*++q))
+					;
+				if (*q != ']')
+					continue;
+				q++;
+			}
+			if (*q != ':')
+				continue;
+			p = q + 1;
+			if (i < 6)
+				*reply = TRUE;
+			again = TRUE;
+			break;
+		}
+	}
+	{
+		g_autofree char *t = g_strstrip(g_strdup(p));
+
+		return g_utf8_casefold(t, -1);
+	}
+}
+
+static void
+store_bind_text(sqlite3_stmt *stmt, int i, const char *v)
+{
+	if (v == NULL)
+		sqlite3_bind_null(stmt, i);
+	else
+		sqlite3_bind_text(stmt, i, v, -1, SQLITE_STATIC);
+}
+
+void
+store_item_dirty(struct store *st, int64_t thread_id)
+{
+	int64_t	*k = g_new(int64_t, 1);
+
+	*k = thread_id;
+	if (!g_hash_table_add(st->dirty_threads, k))
+		g_free(k);
+}
+
+static enum store_status
+store_item_thread_lookup(struct store *st, const char *msgid, int64_t *tid)
+{
+	static const char sql[] =
+	    "SELECT thread_id FROM thread_ids WHERE message_id = ?";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*tid = 0;
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_text(stmt, 1, msgid, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*tid = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "thread lookup");
+	return STORE_OK;
+}
+
+static enum store_status
+store_item_thread_merge(struct store *st, int64_t keep, int64_t gone)
+{
+	static const char m[] =
+	    "UPDATE messages SET thread_id = ? WHERE thread_id = ?";
+	static const char t[] =
+	    "UPDATE thread_ids SET thread_id = ? WHERE thread_id = ?";
+	static const char s[] = "DELETE FROM thread_summary WHERE thread_id = ?";
+	const char	*sqls[] = { m, t };
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+		if ((stmt = store_stmt(st, sqls[i])) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, keep);
+		sqlite3_bind_int64(stmt, 2, gone);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "thread merge");
+	}
+	if ((stmt = store_stmt(st, s)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, gone);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "thread merge");
+	store_item_dirty(st, keep);
+	return STORE_OK;
+}
+
+/*
+ * Find (or start) the thread of a message: any thread that already holds
+ * its Message-ID (a reply came first) or one of its references. Threads it
+ * connects are merged. A reply without references falls back to a recent
+ * message with the same base subject.
+ */
+static enum store_status
+store_item_thread(struct store *st, struct store_item *it,
+    const char *subject_base, gboolean reply, int64_t *tid)
+{
+	static const char maxsql[] =
+	    "SELECT max(coalesce((SELECT max(thread_id) FROM messages), 0),"
+	    " coalesce((SELECT max(thread_id) FROM thread_ids), 0)) + 1";
+	static const char subj[] =
+	    "SELECT thread_id FROM messages WHERE subject_base = ?"
+	    " AND date BETWEEN ? AND ? ORDER BY date DESC LIMIT 1";
+	static const char put[] =
+	    "INSERT OR REPLACE INTO thread_ids(message_id, thread_id)"
+	    " VALUES (?, ?)";
+	struct mime_summary	*sum = it->sum;
+	g_autoptr(GPtrArray)	 ids = g_ptr_array_new_with_free_func(g_free);
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	int64_t			 found = 0, t = 0;
+	guint			 i;
+	int			 rc;
+
+	if (sum->references != NULL) {
+		char **v = g_strsplit(sum->references, " ", 0);
+
+		for (i = 0; v[i] != NULL; i++)
+			if (*v[i] != '\0')
+				g_ptr_array_add(ids, v[i]);
+			else
+				g_free(v[i]);
+		g_free(v);
+	}
+	if (sum->in_reply_to != NULL)
+		g_ptr_array_add(ids, g_strdup(sum->in_reply_to));
+	if (sum->message_id != NULL)
+		g_ptr_array_add(ids, g_strdup(sum->message_id));
+	for (i = 0; i < ids->len; i++) {
+		if ((s = store_item_thread_lookup(st, ids->pdata[i], &t)) !=
+		    STORE_OK)
+			return s;
+		if (t == 0 || t == found)
+			continue;
+		if (found == 0)
+			found = t;
+		else if ((s = store_item_thread_merge(st, MIN(found, t),
+		    MAX(found, t))) != STORE_OK)
+			return s;
+		else
+			found = MIN(found, t);
+	}
+	if (found == 0 && reply && sum->references == NULL &&
+	    sum->in_reply_to == NULL && *subject_base != '\0') {
+		if ((stmt = store_stmt(st, subj)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_text(stmt, 1, subject_base, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, sum->date - STORE_SUBJECT_WINDOW);
+		sqlite3_bind_int64(stmt, 3, sum->date);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			found = sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+	}
+	if (found == 0) {
+		if (st->next_thread == 0) {
+			if ((stmt = store_stmt(st, maxsql)) == NULL)
+				return STORE_ERR_DB;
+			rc = sqlite3_step(stmt);
+			if (rc == SQLITE_ROW)
+				st->next_thread = sqlite3_column_int64(stmt, 0);
+			sqlite3_reset(stmt);
+			if (rc != SQLITE_ROW)
+				return store_sql_error(st, rc, "thread id");
+		}
+		found = st->next_thread++;
+	}
+	for (i = 0; i < ids->len; i++) {
+		if ((stmt = store_stmt(st, put)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_text(stmt, 1, ids->pdata[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(stmt, 2, found);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "thread ids");
+	}
+	*tid = found;
+	return STORE_OK;
+}
+
+/*
+ * Index the item (insert a row, or with replace_id > 0 overwrite that
+ * row's file and content, keeping id and flags). Runs inside a
+ * transaction.
+ */
+enum store_status
+store_item_insert(struct store *st, struct store_item *it,
+    int64_t replace_id, int64_t *id_out)
+{
+	static const char ins[] =
+	    "INSERT INTO messages(folder_id, subdir, base, name, account,"
+	    " uidl, message_id, in_reply_to, refs, date, delivered, from_name,"
+	    " from_addr, to_addr, cc_addr, subject, subject_base, size, flags,"
+	    " has_attachment, snippet, hash, thread_id, list_id,"
+	    " dsn_original_message_id, dsn_envid, dsn_action, dsn_status,"
+	    " dsn_diagnostic, dsn_recipient)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+	    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+	    " ?27, ?28, ?29, ?30)";
+	static const char upd[] =
+	    "UPDATE messages SET folder_id = ?1, subdir = ?2, base = ?3,"
+	    " name = ?4, account = coalesce(?5, account),"
+	    " uidl = coalesce(?6, uidl), message_id = ?7, in_reply_to = ?8,"
+	    " refs = ?9, date = ?10, delivered = ?11, from_name = ?12,"
+	    " from_addr = ?13, to_addr = ?14, cc_addr = ?15, subject = ?16,"
+	    " subject_base = ?17, size = ?18, flags = ?19,"
+	    " has_attachment = ?20, snippet = ?21, hash = ?22,"
+	    " thread_id = ?23, list_id = ?24, dsn_original_message_id = ?25,"
+	    " dsn_envid = ?26, dsn_action = ?27, dsn_status = ?28,"
+	    " dsn_diagnostic = ?29, dsn_recipient = ?30 WHERE id = ?31";
+	static const char fts[] =
+	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
+	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
+	struct mime_summary	*sum = it->sum;
+	g_autofree char		*sbase = NULL, *sender = NULL, *rcpt = NULL;
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	gboolean		 reply;
+	int64_t			 tid = 0, id, date;
+	int			 rc;
+
+	sbase = store_item_subject_base(sum->subject, &reply);
+	date = sum->date != 0 ? sum->date : it->delivered;
+	if (sum->date == 0)
+		sum->date = date;
+	if ((s = store_item_thread(st, it, sbase, reply, &tid)) != STORE_OK)
+		return s;
+	if ((stmt = store_stmt(st, replace_id > 0 ? upd : ins)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, it->folder_id);
+	sqlite3_bind_int(stmt, 2, (int)it->subdir);
+	store_bind_text(stmt, 3, it->base);
+	store_bind_text(stmt, 4, it->name);
+	store_bind_text(stmt, 5, it->account);
+	store_bind_text(stmt, 6, it->uidl);
+	store_bind_text(stmt, 7, sum->message_id);
+	store_bind_text(stmt, 8, sum->in_reply_to);
+	store_bind_text(stmt, 9, sum->references);
+	sqlite3_bind_int64(stmt, 10, date);
+	sqlite3_bind_int64(stmt, 11, it->delivered);
+	store_bind_text(stmt, 12, sum->from);
+	store_bind_text(stmt, 13, sum->from_addr);
+	store_bind_text(stmt, 14, sum->to);
+	store_bind_text(stmt, 15, sum->cc);
+	store_bind_text(stmt, 16, sum->subject);
+	store_bind_text(stmt, 17, sbase);
+	sqlite3_bind_int64(stmt, 18, it->size);
+	sqlite3_bind_int(stmt, 19, (int)it->flags);
+	sqlite3_bind_int(stmt, 20, sum->has_attachment ? 1 : 0);
+	store_bind_text(stmt, 21, sum->snippet);
+	sqlite3_bind_int64(stmt, 22, it->hash);
+	sqlite3_bind_int64(stmt, 23, tid);
+	store_bind_text(stmt, 24, sum->list_id);
+	store_bind_text(stmt, 25, sum->dsn_original_message_id);
+	store_bind_text(stmt, 26, sum->dsn_envid);
+	store_bind_text(stmt, 27, sum->dsn_action);
+	store_bind_text(stmt, 28, sum->dsn_status);
+	store_bind_text(stmt, 29, sum->dsn_diagnostic);
+	store_bind_text(stmt, 30, sum->dsn_recipient);
+	if (replace_id > 0)
+		sqlite3_bind_int64(stmt, 31, replace_id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "insert message");
+	id = replace_id > 0 ? replace_id : sqlite3_last_insert_rowid(st->db);
+	if (replace_id > 0) {
+		if ((stmt = store_stmt(st, ftsdel)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, id);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "index text");
+	}
+	sender = g_strjoin(" ", sum->from != NULL ? sum->from : "",
+	    sum->from_addr != NULL ? sum->from_addr : "", NULL);
+	rcpt = g_strjoin(" ", sum->to != NULL ? sum->to : "",
+	    sum->cc != NULL ? sum->cc : "", NULL);
+	if ((stmt = store_stmt(st, fts)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	store_bind_text(stmt, 2, sum->subject);
+	store_bind_text(stmt, 3, sender);
+	store_bind_text(stmt, 4, rcpt);
+	store_bind_text(stmt, 5, sum->body_text);
+	store_bind_text(stmt, 6, sum->attachment_names);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "index text");
+	store_item_dirty(st, tid);
+	store_folder_touch(st, it->folder_id);
+	if (id_out != NULL)
+		*id_out = id;
+	return STORE_OK;
+}
+
+enum store_status
+store_item_delete_row(struct store *st, int64_t id)
+{
+	static const char sel[] =
+	    "SELECT thread_id, folder_id FROM messages WHERE id = ?";
+	static const char del[] = "DELETE FROM messages WHERE id = ?";
+	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
+	const char	*sqls[] = { del, ftsdel };
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		store_item_dirty(st, sqlite3_column_int64(stmt, 0));
+		store_folder_touch(st, sqlite3_column_int64(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+		if ((stmt = store_stmt(st, sqls[i])) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, id);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "delete message");
+	}
+	return STORE_OK;
+}
+
+/* Recompute the per-folder (and all-folders, id 0) rows of a thread. */
+void
+store_item_thread_refresh(struct store *st, int64_t tid)
+{
+	static const char del[] =
+	    "DELETE FROM thread_summary WHERE thread_id = ?1";
+	static const char ins[] =
+	    "INSERT INTO thread_summary(folder_id, thread_id, last_date,"
+	    " count, unread, flags, newest_msg_id)"
+	    " SELECT folder_id, ?1, max(date), count(*),"
+	    "  sum((flags & 1) = 0),"
+	    "  max(flags & 1) | max(flags & 2) | max(flags & 4) |"
+	    "  max(flags & 8) | max(flags & 16) | max(flags & 32) |"
+	    "  max(flags & 256) | max(flags & 512),"
+	    "  (SELECT m2.id FROM messages m2 WHERE m2.thread_id = ?1"
+	    "   AND m2.folder_id = m.folder_id ORDER BY m2.date DESC,"
+	    "   m2.id DESC LIMIT 1)"
+	    " FROM messages m WHERE thread_id = ?1 GROUP BY folder_id";
+	static const char all[] =
+	    "INSERT INTO thread_summary(folder_id, thread_id, last_date,"
+	    " count, unread, flags, newest_msg_id)"
+	    " SELECT 0, ?1, max(last_date), sum(count), sum(unread),"
+	    "  max(flags & 1) | max(flags & 2) | max(flags & 4) |"
+	    "  max(flags & 8) | max(flags & 16) | max(flags & 32) |"
+	    "  max(flags & 256) | max(flags & 512),"
+	    "  (SELECT m2.id FROM messages m2 WHERE m2.thread_id = ?1"
+	    "   ORDER BY m2.date DESC, m2.id DESC LIMIT 1)"
+	    " FROM thread_summary WHERE thread_id = ?1 AND folder_id <> 0"
+	    " HAVING count(*) > 0";
+	const char	*sqls[] = { del, ins, all };
+	sqlite3_stmt	*stmt;
+	size_t		 i;
+	int		 rc;
+
+	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+		if ((stmt = store_stmt(st, sqls[i])) == NULL) {
+			st->tx_failed = TRUE;
+			return;
+		}
+		sqlite3_bind_int64(stmt, 1, tid);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			store_sql_error(st, rc, "thread summary");
+			st->tx_failed = TRUE;
+			return;
+		}
+	}
+}

@@ -1,0 +1,161 @@
+/*
+ * store-private.h: what the store's own files (and the outbox queue, which
+ * keeps its table in the same database) share. Not a public contract.
+ */
+#ifndef SATCHEL_STORE_PRIVATE_H
+#define SATCHEL_STORE_PRIVATE_H
+
+#include <sqlite3.h>
+
+#include "store/store.h"
+
+struct mime_summary;
+
+/* Maildir subdirectories a message file can live in. */
+enum store_subdir {
+	STORE_SUBDIR_NEW = 0,
+	STORE_SUBDIR_CUR = 1,
+};
+
+/* Flags that live in the Maildir info suffix; the others only in the index. */
+#define STORE_MAILDIR_FLAGS (STORE_FLAG_SEEN | STORE_FLAG_REPLIED | \
+	STORE_FLAG_FLAGGED | STORE_FLAG_TRASHED | STORE_FLAG_DRAFT | \
+	STORE_FLAG_PASSED)
+
+/* Name of the file that records POP3 messages deleted locally. */
+#define STORE_TOMBSTONES	"uidl-deleted"
+#define STORE_INDEX		"index.sqlite"
+
+struct store {
+	char		*dir;
+	sqlite3		*db;
+	unsigned	 open_flags;
+	char		*errmsg;
+	char		*host;		/* for unique file names */
+	guint		 counter;
+
+	int		 tx_depth;	/* nested store_tx_begin() */
+	gboolean	 tx_failed;
+	GHashTable	*stmts;		/* sql text pointer -> sqlite3_stmt */
+	GHashTable	*folder_ids;	/* name -> id (GINT_TO_POINTER) */
+	GHashTable	*touched;	/* folder id set: record dir mtimes */
+	GHashTable	*dirty_threads;	/* thread id set: refresh summary */
+	GPtrArray	*tx_files;	/* files delivered in the open tx */
+	int64_t		 next_thread;	/* 0: load from the database */
+	GHashTable	*locks;		/* lock name -> fd */
+	gboolean	 bulk;		/* import/reindex: defer thread work */
+};
+
+/* A message file read and parsed, ready to be indexed (no database use). */
+struct store_item {
+	char			*folder;
+	int64_t			 folder_id;
+	enum store_subdir	 subdir;
+	char			*name;		/* file name in new/ or cur/ */
+	char			*base;		/* name without the info suffix */
+	char			*account;
+	char			*uidl;
+	unsigned		 flags;
+	int64_t			 size;
+	int64_t			 delivered;
+	int64_t			 hash;
+	struct mime_summary	*sum;
+};
+
+/* For the outbox: the index database handle (owned by the store). */
+sqlite3		*store_db(struct store *);
+/* Absolute path of folder's Maildir (g_free). */
+char		*store_folder_path(struct store *, const char *folder);
+
+/* store.c */
+enum store_status store_set_error(struct store *, enum store_status,
+		    const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+enum store_status store_sql_error(struct store *, int rc, const char *what);
+enum store_status store_errno_status(int);
+sqlite3_stmt	*store_stmt(struct store *, const char *sql);
+enum store_status store_exec(struct store *, const char *sql);
+enum store_status store_tx_begin(struct store *);
+enum store_status store_tx_commit(struct store *);
+void		 store_tx_rollback(struct store *);
+/* Folder id, creating the folder (directory and row) if create. */
+enum store_status store_folder_id(struct store *, const char *name,
+		    gboolean create, int64_t *id);
+char		*store_folder_name(struct store *, int64_t id);
+void		 store_folder_touch(struct store *, int64_t id);
+char		*store_unique_name(struct store *);
+gboolean	 store_folder_name_valid(const char *);
+
+/* store-name.c: Maildir file names. */
+/* Base name: unique part plus the encoded origin; NULL if too long. */
+char		*store_name_build(const char *unique, const char *account,
+		    const char *uidl, gboolean partial);
+void		 store_name_parse(const char *name, char **base,
+		    char **account, char **uidl, unsigned *flags);
+char		*store_name_with_flags(const char *name, unsigned flags);
+
+/* store-item.c: reading, parsing and indexing one message file. */
+struct store_item *store_item_read(const char *path, const void *data,
+		    size_t len);
+void		 store_item_free(struct store_item *);
+enum store_status store_item_insert(struct store *, struct store_item *,
+		    int64_t replace_id, int64_t *id_out);
+enum store_status store_item_delete_row(struct store *, int64_t id);
+int64_t		 store_item_hash(const void *, size_t);
+void		 store_item_thread_refresh(struct store *, int64_t thread_id);
+/* Mark a thread's summary for refresh at commit. */
+void		 store_item_dirty(struct store *, int64_t thread_id);
+
+/*
+ * store-reader.c: read and parse message files in worker threads, handed
+ * back in order with a bounded look-ahead (memory stays flat).
+ */
+struct store_reader;
+struct store_reader_job {
+	char		*path;
+	int64_t		 offset;	/* slice of the file (mbox) */
+	int64_t		 len;		/* -1: the whole file */
+	gboolean	 keep_data;	/* hand the raw bytes back too */
+	gpointer	 user;
+};
+struct store_reader_result {
+	struct store_reader_job	*job;
+	struct store_item	*item;	/* NULL: unreadable (errnum) */
+	GBytes			*data;	/* with keep_data */
+	int			 errnum;
+};
+/* jobs: GPtrArray of struct store_reader_job (taken over). */
+struct store_reader *store_reader_new(GPtrArray *jobs);
+/* Next result in job order, NULL at the end. Free with _result_free. */
+struct store_reader_result *store_reader_next(struct store_reader *);
+void		 store_reader_result_free(struct store_reader_result *);
+void		 store_reader_free(struct store_reader *);
+
+/* store-reindex.c */
+enum store_status store_reindex_folder(struct store *, const char *folder,
+		    gboolean full, gboolean force, store_progress_fn, void *,
+		    struct store_progress *);
+
+/* store-uidl.c: durably record a locally deleted POP3 message. */
+enum store_status store_uidl_tombstone(struct store *, const char *account,
+		    const char *uidl);
+
+/* store-query.c: a query as an SQL condition on "messages m". */
+struct store_query {
+	struct store	*st;
+	GString		*where;
+	GPtrArray	*params;	/* struct store_query_param */
+};
+struct store_query_param {
+	gboolean	 is_int;
+	int64_t		 i;
+	char		*s;
+};
+/* Bind the query's parameters to stmt starting at index first; next index. */
+int		 store_query_bind(struct store_query *, sqlite3_stmt *,
+		    int first);
+
+/* store-msg.c */
+struct store_msg *store_msg_from_row(struct store *, sqlite3_stmt *);
+extern const char store_msg_columns[];
+
+#endif

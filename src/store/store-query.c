@@ -1,0 +1,960 @@
+/*
+ * store-query.c: the search language of satchel(1), parsed into a tree and
+ * turned into one SQL condition with bound parameters; words and phrases go
+ * to the FTS5 table (several of them under one AND share one MATCH).
+ *
+ *	query	:= or
+ *	or	:= and { "OR" and }
+ *	and	:= unary { ["AND"] unary }
+ *	unary	:= ("NOT" | "-") unary | "(" or ")" | term
+ *	term	:= word | "phrase" | field ":" (word | "phrase")
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "util/util.h"
+#include "store/store-private.h"
+
+#define STORE_QUERY_MAX_DEPTH	64
+
+enum store_qnode_type {
+	QN_TRUE,
+	QN_FALSE,
+	QN_FTS,		/* text: FTS5 expression in s */
+	QN_SQL,		/* condition in s, parameters in params */
+	QN_AND,
+	QN_OR,
+	QN_NOT,
+};
+
+struct store_qnode {
+	enum store_qnode_type	 type;
+	char			*s;
+	GPtrArray		*params;	/* struct store_query_param */
+	GPtrArray		*kids;
+};
+
+enum store_qtok_type {
+	QT_END,
+	QT_LPAREN,
+	QT_RPAREN,
+	QT_AND,
+	QT_OR,
+	QT_NOT,
+	QT_WORD,
+	QT_PHRASE,
+	QT_FIELD,	/* s = field name, v = value, quoted = value was "..." */
+};
+
+struct store_qtok {
+	enum store_qtok_type	 type;
+	char			*s;
+	char			*v;
+	gboolean		 quoted;
+};
+
+struct store_qparser {
+	GPtrArray	*toks;
+	guint		 pos;
+	int		 depth;
+	GError		**err;
+	struct store	*st;
+};
+
+G_DEFINE_QUARK(store-query-error-quark, store_query_error)
+
+static void	 store_query_param_free(gpointer);
+static struct store_qnode *store_query_node(enum store_qnode_type);
+static void	 store_query_node_free(struct store_qnode *);
+static void	 store_query_tok_free(gpointer);
+static gboolean	 store_query_lex(const char *, GPtrArray *, GError **);
+static struct store_qnode *store_query_or(struct store_qparser *);
+static struct store_qnode *store_query_and(struct store_qparser *);
+static struct store_qnode *store_query_unary(struct store_qparser *);
+static struct store_qnode *store_query_term(struct store_qparser *,
+		    struct store_qtok *);
+static char	*store_query_fts_quote(const char *, gboolean);
+static struct store_qnode *store_query_sql(const char *, const char *,
+		    int64_t, gboolean);
+static gboolean	 store_query_date(const char *, gboolean, int64_t *,
+		    GError **);
+static struct store_qnode *store_query_date_range(const char *, GError **);
+static char	*store_query_fts_expr(struct store_qnode *);
+static void	 store_query_emit(struct store_qnode *, GString *,
+		    GPtrArray *);
+static void	 store_query_take_params(GPtrArray *, GPtrArray *);
+
+static void
+store_query_param_free(gpointer p)
+{
+	struct store_query_param *qp = p;
+
+	g_free(qp->s);
+	g_free(qp);
+}
+
+static struct store_qnode *
+store_query_node(enum store_qnode_type type)
+{
+	struct store_qnode *n = g_new0(struct store_qnode, 1);
+
+	n->type = type;
+	n->params = g_ptr_array_new_with_free_func(store_query_param_free);
+	n->kids = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_query_node_free);
+	return n;
+}
+
+static void
+store_query_node_free(struct store_qnode *n)
+{
+	if (n == NULL)
+		return;
+	g_free(n->s);
+	g_ptr_array_unref(n->params);
+	g_ptr_array_unref(n->kids);
+	g_free(n);
+}
+
+static void
+store_query_tok_free(gpointer p)
+{
+	struct store_qtok *t = p;
+
+	g_free(t->s);
+	g_free(t->v);
+	g_free(t);
+}
+
+/* Read a "..." string starting at *pp (at the quote); NULL if unterminated. */
+static char *
+store_query_quoted(const char **pp)
+{
+	const char	*p = *pp + 1, *e;
+
+	if ((e = strchr(p, '"')) == NULL)
+		return NULL;
+	*pp = e + 1;
+	return g_strndup(p, (gsize)(e - p));
+}
+
+static gboolean
+store_query_lex(const char *q, GPtrArray *toks, GError **err)
+{
+	const char	*p = q, *start;
+	struct store_qtok *t;
+
+	for (;;) {
+		while (g_ascii_isspace(*p))
+			p++;
+		t = g_new0(struct store_qtok, 1);
+		g_ptr_array_add(toks, t);
+		if (*p == '\0') {
+			t->type = QT_END;
+			return TRUE;
+		}
+		if (*p == '(' || *p == ')') {
+			t->type = *p == '(' ? QT_LPAREN : QT_RPAREN;
+			p++;
+			continue;
+		}
+		if (*p == '"') {
+			if ((t->s = store_query_quoted(&p)) == NULL)
+				goto unterminated;
+			t->type = QT_PHRASE;
+			continue;
+		}
+		if (*p == '-' && p[1] != '\0' && !g_ascii_isspace(p[1])) {
+			t->type = QT_NOT;
+			p++;
+			continue;
+		}
+		start = p;
+		while (*p != '\0' && !g_ascii_isspace(*p) && *p != '(' &&
+		    *p != ')' && *p != '"' && *p != ':')
+			p++;
+		if (*p == ':' && p > start) {
+			t->type = QT_FIELD;
+			t->s = g_ascii_strdown(start, p - start);
+			p++;
+			if (*p == '"') {
+				if ((t->v = store_query_quoted(&p)) == NULL)
+					goto unterminated;
+				t->quoted = TRUE;
+			} else {
+				const char *vs = p;
+
+				while (*p != '\0' && !g_ascii_isspace(*p) &&
+				    *p != '(' && *p != ')')
+					p++;
+				t->v = g_strndup(vs, (gsize)(p - vs));
+			}
+			continue;
+		}
+		while (*p != '\0' && !g_ascii_isspace(*p) && *p != '(' &&
+		    *p != ')' && *p != '"')
+			p++;
+		t->s = g_strndup(start, (gsize)(p - start));
+		if (strcmp(t->s, "AND") == 0)
+			t->type = QT_AND;
+		else if (strcmp(t->s, "OR") == 0)
+			t->type = QT_OR;
+		else if (strcmp(t->s, "NOT") == 0)
+			t->type = QT_NOT;
+		else
+			t->type = QT_WORD;
+	}
+unterminated:
+	g_set_error(err, store_query_error_quark(), 1,
+	    _("unterminated quote in the search"));
+	return FALSE;
+}
+
+static struct store_qtok *
+store_query_peek(struct store_qparser *qp)
+{
+	return qp->toks->pdata[qp->pos];
+}
+
+static struct store_qtok *
+store_query_next(struct store_qparser *qp)
+{
+	struct store_qtok *t = qp->toks->pdata[qp->pos];
+
+	if (t->type != QT_END)
+		qp->pos++;
+	return t;
+}
+
+static struct store_qnode *
+store_query_or(struct store_qparser *qp)
+{
+	struct store_qnode	*left, *right, *n;
+
+	if ((left = store_query_and(qp)) == NULL)
+		return NULL;
+	while (store_query_peek(qp)->type == QT_OR) {
+		store_query_next(qp);
+		if ((right = store_query_and(qp)) == NULL) {
+			store_query_node_free(left);
+			return NULL;
+		}
+		if (left->type == QN_OR)
+			n = left;
+		else {
+			n = store_query_node(QN_OR);
+			g_ptr_array_add(n->kids, left);
+		}
+		g_ptr_array_add(n->kids, right);
+		left = n;
+	}
+	return left;
+}
+
+static struct store_qnode *
+store_query_and(struct store_qparser *qp)
+{
+	struct store_qnode	*n = NULL, *k;
+	struct store_qtok	*t;
+
+	for (;;) {
+		t = store_query_peek(qp);
+		if (t->type == QT_END || t->type == QT_RPAREN ||
+		    t->type == QT_OR)
+			break;
+		if (t->type == QT_AND) {
+			store_query_next(qp);
+			t = store_query_peek(qp);
+			if (n == NULL || t->type == QT_END ||
+			    t->type == QT_RPAREN || t->type == QT_OR ||
+			    t->type == QT_AND) {
+				g_set_error(qp->err, store_query_error_quark(),
+				    1, _("AND needs a search term on both "
+				    "sides"));
+				store_query_node_free(n);
+				return NULL;
+			}
+			continue;
+		}
+		if ((k = store_query_unary(qp)) == NULL) {
+			store_query_node_free(n);
+			return NULL;
+		}
+		if (n == NULL)
+			n = k;
+		else {
+			if (n->type != QN_AND) {
+				struct store_qnode *a = store_query_node(QN_AND);
+
+				g_ptr_array_add(a->kids, n);
+				n = a;
+			}
+			g_ptr_array_add(n->kids, k);
+		}
+	}
+	if (n == NULL) {
+		t = store_query_peek(qp);
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    t->type == QT_OR ? _("OR needs a search term on both "
+		    "sides") : t->type == QT_RPAREN ?
+		    _("unexpected \")\" in the search") :
+		    _("empty search expression"));
+	}
+	return n;
+}
+
+static struct store_qnode *
+store_query_unary(struct store_qparser *qp)
+{
+	struct store_qtok	*t = store_query_next(qp);
+	struct store_qnode	*n, *k;
+
+	if (++qp->depth > STORE_QUERY_MAX_DEPTH) {
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("the search is nested too deeply"));
+		return NULL;
+	}
+	switch (t->type) {
+	case QT_NOT:
+		if (store_query_peek(qp)->type == QT_END) {
+			g_set_error(qp->err, store_query_error_quark(), 1,
+			    _("NOT needs a search term after it"));
+			return NULL;
+		}
+		if ((k = store_query_unary(qp)) == NULL)
+			return NULL;
+		n = store_query_node(QN_NOT);
+		g_ptr_array_add(n->kids, k);
+		break;
+	case QT_LPAREN:
+		if ((n = store_query_or(qp)) == NULL)
+			return NULL;
+		if (store_query_next(qp)->type != QT_RPAREN) {
+			g_set_error(qp->err, store_query_error_quark(), 1,
+			    _("missing \")\" in the search"));
+			store_query_node_free(n);
+			return NULL;
+		}
+		break;
+	default:
+		n = store_query_term(qp, t);
+		break;
+	}
+	qp->depth--;
+	return n;
+}
+
+/*
+ * A word or phrase as an FTS5 string: double quotes doubled, a trailing
+ * '*' on a word kept as a prefix query. NULL if it holds no letter or digit
+ * (the tokenizer would see nothing).
+ */
+static char *
+store_query_fts_quote(const char *text, gboolean allow_prefix)
+{
+	GString		*s;
+	const char	*p;
+	gboolean	 prefix = FALSE, any = FALSE;
+	size_t		 len = strlen(text);
+
+	if (!g_utf8_validate(text, -1, NULL))
+		return NULL;
+	if (allow_prefix && len > 1 && text[len - 1] == '*') {
+		prefix = TRUE;
+		len--;
+	}
+	for (p = text; p < text + len; p = g_utf8_next_char(p))
+		if (g_unichar_isalnum(g_utf8_get_char(p)))
+			any = TRUE;
+	if (!any)
+		return NULL;
+	s = g_string_new("\"");
+	for (p = text; p < text + len; p++) {
+		if (*p == '"')
+			g_string_append_c(s, '"');
+		g_string_append_c(s, *p);
+	}
+	g_string_append_c(s, '"');
+	if (prefix)
+		g_string_append_c(s, '*');
+	return g_string_free(s, FALSE);
+}
+
+static struct store_qnode *
+store_query_sql(const char *sql, const char *text, int64_t i,
+    gboolean is_int)
+{
+	struct store_qnode		*n = store_query_node(QN_SQL);
+	struct store_query_param	*p;
+
+	n->s = g_strdup(sql);
+	if (text != NULL || is_int) {
+		p = g_new0(struct store_query_param, 1);
+		p->is_int = is_int;
+		p->i = i;
+		p->s = g_strdup(text);
+		g_ptr_array_add(n->params, p);
+	}
+	return n;
+}
+
+static struct store_qnode *
+store_query_term(struct store_qparser *qp, struct store_qtok *t)
+{
+	static const struct {
+		const char	*name;
+		const char	*column;
+	} textfields[] = {
+		{ "from", "sender" }, { "to", "recipients" },
+		{ "cc", "recipients" }, { "subject", "subject" },
+		{ "body", "body" }, { "attachment", "attachments" },
+		{ "file", "attachments" },
+	};
+	static const struct {
+		const char	*name;
+		const char	*sql;
+	} isvals[] = {
+		{ "unread", "(m.flags & 1) = 0" },
+		{ "read", "(m.flags & 1) <> 0" },
+		{ "seen", "(m.flags & 1) <> 0" },
+		{ "replied", "(m.flags & 2) <> 0" },
+		{ "flagged", "(m.flags & 4) <> 0" },
+		{ "starred", "(m.flags & 4) <> 0" },
+		{ "trashed", "(m.flags & 8) <> 0" },
+		{ "deleted", "(m.flags & 8) <> 0" },
+		{ "draft", "(m.flags & 16) <> 0" },
+		{ "forwarded", "(m.flags & 32) <> 0" },
+		{ "passed", "(m.flags & 32) <> 0" },
+		{ "partial", "(m.flags & 256) <> 0" },
+		{ "bounced", "(m.flags & 512) <> 0" },
+	};
+	struct store_qnode	*n;
+	char			*fts;
+	size_t			 i;
+
+	switch (t->type) {
+	case QT_WORD:
+	case QT_PHRASE:
+		if ((fts = store_query_fts_quote(t->s, t->type == QT_WORD)) ==
+		    NULL)
+			return store_query_node(QN_TRUE);
+		n = store_query_node(QN_FTS);
+		n->s = fts;
+		return n;
+	case QT_FIELD:
+		break;
+	case QT_RPAREN:
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("unexpected \")\" in the search"));
+		return NULL;
+	default:
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("a search term is missing"));
+		return NULL;
+	}
+	if (*t->v == '\0' && !t->quoted) {
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("\"%s:\" needs a value"), t->s);
+		return NULL;
+	}
+	for (i = 0; i < G_N_ELEMENTS(textfields); i++) {
+		if (strcmp(t->s, textfields[i].name) != 0)
+			continue;
+		if ((fts = store_query_fts_quote(t->v, !t->quoted)) == NULL)
+			return store_query_node(QN_TRUE);
+		n = store_query_node(QN_FTS);
+		n->s = g_strdup_printf("%s : %s", textfields[i].column, fts);
+		g_free(fts);
+		return n;
+	}
+	if (strcmp(t->s, "is") == 0 || strcmp(t->s, "tag") == 0) {
+		g_autofree char *v = g_ascii_strdown(t->v, -1);
+
+		for (i = 0; i < G_N_ELEMENTS(isvals); i++)
+			if (strcmp(v, isvals[i].name) == 0)
+				return store_query_sql(isvals[i].sql, NULL, 0,
+				    FALSE);
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("unknown value in \"is:%s\" (try unread, read, flagged, "
+		    "replied, trashed, draft, bounced)"), t->v);
+		return NULL;
+	}
+	if (strcmp(t->s, "has") == 0) {
+		if (g_ascii_strncasecmp(t->v, "attachment", 10) == 0)
+			return store_query_sql("m.has_attachment = 1", NULL,
+			    0, FALSE);
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("unknown value in \"has:%s\" (try has:attachment)"),
+		    t->v);
+		return NULL;
+	}
+	if (strcmp(t->s, "folder") == 0 || strcmp(t->s, "in") == 0)
+		return store_query_sql("m.folder_id = (SELECT id FROM folders"
+		    " WHERE name = ?)", t->v, 0, FALSE);
+	if (strcmp(t->s, "account") == 0)
+		return store_query_sql("m.account = ?", t->v, 0, FALSE);
+	if (strcmp(t->s, "id") == 0 || strcmp(t->s, "mid") == 0) {
+		g_autofree char *v = g_strdup(t->v[0] == '<' ? t->v + 1 :
+		    t->v);
+
+		if (*v != '\0' && v[strlen(v) - 1] == '>')
+			v[strlen(v) - 1] = '\0';
+		return store_query_sql("m.message_id = ?", v, 0, FALSE);
+	}
+	if (strcmp(t->s, "thread") == 0) {
+		char *end;
+		gint64 v = g_ascii_strtoll(t->v, &end, 10);
+
+		if (*end != '\0') {
+			g_set_error(qp->err, store_query_error_quark(), 1,
+			    _("\"thread:\" needs a number"));
+			return NULL;
+		}
+		return store_query_sql("m.thread_id = ?", NULL, v, TRUE);
+	}
+	if (strcmp(t->s, "date") == 0)
+		return store_query_date_range(t->v, qp->err);
+	/* Not a field we know ("http://..."): search the text as it is. */
+	{
+		g_autofree char *all = g_strconcat(t->s, ":", t->v, NULL);
+
+		if ((fts = store_query_fts_quote(all, FALSE)) == NULL)
+			return store_query_node(QN_TRUE);
+		n = store_query_node(QN_FTS);
+		n->s = fts;
+		return n;
+	}
+}
+
+/*
+ * One end of a date range as Unix time: YYYY, YYYY-MM, YYYY-MM-DD (local
+ * time; the start of the period, or with end the start of the next one),
+ * Nd/Nw/Nm/Ny ago, today, yesterday, now.
+ */
+static gboolean
+store_query_date(const char *v, gboolean end, int64_t *out, GError **err)
+{
+	g_autoptr(GDateTime)	 now = g_date_time_new_now_local();
+	g_autoptr(GDateTime)	 dt = NULL, day = NULL;
+	int			 y = 0, mo = 1, d = 1, n;
+	char			 unit, extra;
+
+	if (g_ascii_strcasecmp(v, "now") == 0) {
+		*out = g_date_time_to_unix(now);
+		return TRUE;
+	}
+	day = g_date_time_new_local(g_date_time_get_year(now),
+	    g_date_time_get_month(now), g_date_time_get_day_of_month(now),
+	    0, 0, 0);
+	if (g_ascii_strcasecmp(v, "today") == 0) {
+		dt = end ? g_date_time_add_days(day, 1) : g_date_time_ref(day);
+		*out = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	if (g_ascii_strcasecmp(v, "yesterday") == 0) {
+		dt = g_date_time_add_days(day, end ? 0 : -1);
+		*out = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	if (sscanf(v, "%d%c%c", &n, &unit, &extra) == 2 && n >= 0 &&
+	    n < 100000 && strchr("hdwmy", unit) != NULL) {
+		switch (unit) {
+		case 'h':
+			dt = g_date_time_add_hours(now, -n);
+			break;
+		case 'd':
+			dt = g_date_time_add_days(now, -n);
+			break;
+		case 'w':
+			dt = g_date_time_add_weeks(now, -n);
+			break;
+		case 'm':
+			dt = g_date_time_add_months(now, -n);
+			break;
+		default:
+			dt = g_date_time_add_years(now, -n);
+			break;
+		}
+		if (dt == NULL)
+			goto bad;
+		*out = g_date_time_to_unix(dt);
+		return TRUE;
+	}
+	n = sscanf(v, "%4d-%2d-%2d%c", &y, &mo, &d, &extra);
+	if (n < 1 || n > 3 || y < 1970 || y > 9999 || mo < 1 || mo > 12 ||
+	    d < 1 || d > 31 || strlen(v) > 10)
+		goto bad;
+	if ((dt = g_date_time_new_local(y, mo, d, 0, 0, 0)) == NULL)
+		goto bad;
+	if (end) {
+		GDateTime *next = n == 1 ? g_date_time_add_years(dt, 1) :
+		    n == 2 ? g_date_time_add_months(dt, 1) :
+		    g_date_time_add_days(dt, 1);
+
+		g_date_time_unref(dt);
+		dt = next;
+	}
+	*out = g_date_time_to_unix(dt);
+	return TRUE;
+bad:
+	g_set_error(err, store_query_error_quark(), 1,
+	    _("bad date \"%s\" (use YYYY, YYYY-MM, YYYY-MM-DD, today, "
+	    "yesterday or a number of days like 7d)"), v);
+	return FALSE;
+}
+
+static struct store_qnode *
+store_query_date_range(const char *v, GError **err)
+{
+	struct store_qnode		*n;
+	struct store_query_param	*p;
+	const char			*dots = strstr(v, "..");
+	g_autofree char			*a = NULL, *b = NULL;
+	int64_t				 from = 0, to = 0;
+	gboolean			 has_from, has_to;
+
+	if (dots != NULL) {
+		a = g_strndup(v, (gsize)(dots - v));
+		b = g_strdup(dots + 2);
+	} else {
+		a = g_strdup(v);
+		b = g_strdup(v);
+	}
+	has_from = *a != '\0';
+	has_to = *b != '\0';
+	if (!has_from && !has_to) {
+		g_set_error(err, store_query_error_quark(), 1,
+		    _("\"date:\" needs a date or a range like "
+		    "2024-01..2024-03"));
+		return NULL;
+	}
+	if (has_from && !store_query_date(a, FALSE, &from, err))
+		return NULL;
+	/* A relative end ("..7d") means "older than", not "up to the end". */
+	if (has_to && !store_query_date(b, TRUE, &to, err))
+		return NULL;
+	n = store_query_node(QN_SQL);
+	if (has_from && has_to)
+		n->s = g_strdup("(m.date >= ? AND m.date < ?)");
+	else if (has_from)
+		n->s = g_strdup("m.date >= ?");
+	else
+		n->s = g_strdup("m.date < ?");
+	if (has_from) {
+		p = g_new0(struct store_query_param, 1);
+		p->is_int = TRUE;
+		p->i = from;
+		g_ptr_array_add(n->params, p);
+	}
+	if (has_to) {
+		p = g_new0(struct store_query_param, 1);
+		p->is_int = TRUE;
+		p->i = to;
+		g_ptr_array_add(n->params, p);
+	}
+	return n;
+}
+
+/* The node as one FTS5 expression, or NULL if it needs SQL. */
+static char *
+store_query_fts_expr(struct store_qnode *n)
+{
+	GString	*s;
+	guint	 i;
+
+	if (n->type == QN_FTS)
+		return g_strdup(n->s);
+	if (n->type != QN_AND && n->type != QN_OR)
+		return NULL;
+	s = g_string_new("(");
+	for (i = 0; i < n->kids->len; i++) {
+		char *k = store_query_fts_expr(n->kids->pdata[i]);
+
+		if (k == NULL) {
+			g_string_free(s, TRUE);
+			return NULL;
+		}
+		if (i > 0)
+			g_string_append(s, n->type == QN_AND ? " AND " :
+			    " OR ");
+		g_string_append(s, k);
+		g_free(k);
+	}
+	g_string_append_c(s, ')');
+	return g_string_free(s, FALSE);
+}
+
+static void
+store_query_take_params(GPtrArray *to, GPtrArray *from)
+{
+	guint	 i;
+
+	for (i = 0; i < from->len; i++) {
+		struct store_query_param *p = from->pdata[i], *c;
+
+		c = g_new0(struct store_query_param, 1);
+		c->is_int = p->is_int;
+		c->i = p->i;
+		c->s = g_strdup(p->s);
+		g_ptr_array_add(to, c);
+	}
+}
+
+static void
+store_query_fts_param(GPtrArray *params, char *expr)
+{
+	struct store_query_param *p = g_new0(struct store_query_param, 1);
+
+	p->s = expr;
+	g_ptr_array_add(params, p);
+}
+
+static void
+store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
+{
+	char	*fts;
+	guint	 i;
+
+	switch (n->type) {
+	case QN_TRUE:
+		g_string_append(out, "1");
+		return;
+	case QN_FALSE:
+		g_string_append(out, "0");
+		return;
+	case QN_SQL:
+		g_string_append_printf(out, "(%s)", n->s);
+		store_query_take_params(params, n->params);
+		return;
+	case QN_NOT:
+		g_string_append(out, "NOT ");
+		store_query_emit(n->kids->pdata[0], out, params);
+		return;
+	default:
+		break;
+	}
+	if ((fts = store_query_fts_expr(n)) != NULL) {
+		g_string_append(out, "m.id IN (SELECT rowid FROM msg_fts"
+		    " WHERE msg_fts MATCH ?)");
+		store_query_fts_param(params, fts);
+		return;
+	}
+	if (n->type == QN_AND) {
+		GString	*ftsand = g_string_new(NULL);
+		gboolean first = TRUE;
+
+		/* The text terms of an AND share one MATCH. */
+		g_string_append_c(out, '(');
+		for (i = 0; i < n->kids->len; i++) {
+			if ((fts = store_query_fts_expr(n->kids->pdata[i])) ==
+			    NULL)
+				continue;
+			if (ftsand->len > 0)
+				g_string_append(ftsand, " AND ");
+			g_string_append(ftsand, fts);
+			g_free(fts);
+		}
+		if (ftsand->len > 0) {
+			g_string_append(out, "m.id IN (SELECT rowid FROM "
+			    "msg_fts WHERE msg_fts MATCH ?)");
+			store_query_fts_param(params, g_strdup(ftsand->str));
+			first = FALSE;
+		}
+		g_string_free(ftsand, TRUE);
+		for (i = 0; i < n->kids->len; i++) {
+			struct store_qnode *k = n->kids->pdata[i];
+
+			if ((fts = store_query_fts_expr(k)) != NULL) {
+				g_free(fts);
+				continue;
+			}
+			if (!first)
+				g_string_append(out, " AND ");
+			store_query_emit(k, out, params);
+			first = FALSE;
+		}
+		g_string_append_c(out, ')');
+		return;
+	}
+	g_string_append_c(out, '(');
+	for (i = 0; i < n->kids->len; i++) {
+		if (i > 0)
+			g_string_append(out, n->type == QN_AND ? " AND " :
+			    " OR ");
+		store_query_emit(n->kids->pdata[i], out, params);
+	}
+	g_string_append_c(out, ')');
+}
+
+int
+store_query_bind(struct store_query *q, sqlite3_stmt *stmt, int first)
+{
+	guint	 i;
+
+	for (i = 0; i < q->params->len; i++) {
+		struct store_query_param *p = q->params->pdata[i];
+
+		if (p->is_int)
+			sqlite3_bind_int64(stmt, first++, p->i);
+		else
+			sqlite3_bind_text(stmt, first++, p->s, -1,
+			    SQLITE_STATIC);
+	}
+	return first;
+}
+
+enum store_status
+store_query_new(struct store *st, const char *query, const char *folder,
+    struct store_query **out, GError **err)
+{
+	struct store_query	*q;
+	struct store_qparser	 qp;
+	struct store_qnode	*root = NULL;
+	GPtrArray		*toks;
+
+	*out = NULL;
+	q = g_new0(struct store_query, 1);
+	q->st = st;
+	q->where = g_string_new(NULL);
+	q->params = g_ptr_array_new_with_free_func(store_query_param_free);
+	if (query != NULL && !g_utf8_validate(query, -1, NULL)) {
+		g_set_error(err, store_query_error_quark(), 1,
+		    _("the search is not valid UTF-8"));
+		store_query_free(q);
+		return store_set_error(st, STORE_ERR_QUERY, "%s",
+		    _("the search is not valid UTF-8"));
+	}
+	toks = g_ptr_array_new_with_free_func(store_query_tok_free);
+	memset(&qp, 0, sizeof(qp));
+	qp.toks = toks;
+	qp.st = st;
+	qp.err = err;
+	if (query != NULL && store_query_lex(query, toks, err)) {
+		if (((struct store_qtok *)toks->pdata[0])->type != QT_END) {
+			root = store_query_or(&qp);
+			if (root != NULL &&
+			    store_query_peek(&qp)->type != QT_END) {
+				g_set_error(err, store_query_error_quark(), 1,
+				    _("unexpected \")\" in the search"));
+				store_query_node_free(root);
+				root = NULL;
+			}
+			if (root == NULL) {
+				g_ptr_array_unref(toks);
+				store_query_free(q);
+				return store_set_error(st, STORE_ERR_QUERY,
+				    "%s", err != NULL && *err != NULL ?
+				    (*err)->message : _("search syntax error"));
+			}
+		}
+	} else if (query != NULL) {
+		g_ptr_array_unref(toks);
+		store_query_free(q);
+		return store_set_error(st, STORE_ERR_QUERY, "%s",
+		    err != NULL && *err != NULL ? (*err)->message :
+		    _("search syntax error"));
+	}
+	g_ptr_array_unref(toks);
+	if (root != NULL)
+		store_query_emit(root, q->where, q->params);
+	else
+		g_string_append(q->where, "1");
+	store_query_node_free(root);
+	if (folder != NULL) {
+		struct store_query_param *p = g_new0(struct store_query_param,
+		    1);
+
+		g_string_append(q->where, " AND m.folder_id = (SELECT id FROM"
+		    " folders WHERE name = ?)");
+		p->s = g_strdup(folder);
+		g_ptr_array_add(q->params, p);
+	}
+	*out = q;
+	return STORE_OK;
+}
+
+void
+store_query_free(struct store_query *q)
+{
+	if (q == NULL)
+		return;
+	g_string_free(q->where, TRUE);
+	g_ptr_array_unref(q->params);
+	g_free(q);
+}
+
+enum store_status
+store_query_count(struct store_query *q, guint64 *count)
+{
+	g_autofree char	*sql = NULL;
+	sqlite3_stmt	*stmt = NULL;
+	enum store_status s = STORE_OK;
+	int		 rc;
+
+	*count = 0;
+	sql = g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
+	    q->where->str);
+	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(q->st, rc, "search");
+	store_query_bind(q, stmt, 1);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*count = (guint64)sqlite3_column_int64(stmt, 0);
+	else
+		s = store_sql_error(q->st, rc, "search");
+	sqlite3_finalize(stmt);
+	return s;
+}
+
+enum store_status
+store_query_page(struct store_query *q, enum store_sort sort,
+    guint64 offset, guint limit, GPtrArray **msgs)
+{
+	const char	*order;
+	g_autofree char	*sql = NULL;
+	sqlite3_stmt	*stmt = NULL;
+	GPtrArray	*a;
+	int		 rc, i;
+
+	*msgs = NULL;
+	switch (sort) {
+	case STORE_SORT_DATE_ASC:
+		order = "m.date ASC, m.id ASC";
+		break;
+	case STORE_SORT_FROM:
+		order = "m.from_name COLLATE NOCASE, m.date DESC";
+		break;
+	case STORE_SORT_SUBJECT:
+		order = "m.subject_base, m.date DESC";
+		break;
+	case STORE_SORT_SIZE:
+		order = "m.size DESC, m.date DESC";
+		break;
+	default:
+		order = "m.date DESC, m.id DESC";
+		break;
+	}
+	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
+	    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ? OFFSET ?",
+	    store_msg_columns, q->where->str, order);
+	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(q->st, rc, "search");
+	i = store_query_bind(q, stmt, 1);
+	sqlite3_bind_int64(stmt, i, limit);
+	sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)offset);
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_msg_free);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_ptr_array_add(a, store_msg_from_row(q->st, stmt));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(a);
+		return store_sql_error(q->st, rc, "search");
+	}
+	*msgs = a;
+	return STORE_OK;
+}

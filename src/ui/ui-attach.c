@@ -1,0 +1,303 @@
+/*
+ * ui-attach.c: a message's parts and attachments. Enter opens one with its
+ * mailcap viewer (an argv, never a shell; curses is left and restored
+ * around it), s saves one to a file the user names: the name is
+ * sanitised so it cannot leave the directory, and an existing file is
+ * replaced only when the user says so.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "mime/render.h"
+#include "store/store.h"
+#include "ui/ui-private.h"
+
+struct ui_attach {
+	int64_t		 id;
+	GMimeMessage	*mime;
+	struct render_part_list *parts;
+};
+
+static void	 ui_attach_free(struct ui_view *);
+static void	 ui_attach_recalc(struct ui *, struct ui_view *);
+static void	 ui_attach_title(struct ui *, struct ui_view *, GString *);
+static int64_t	 ui_attach_current(struct ui *, struct ui_view *);
+static gboolean	 ui_attach_op(struct ui *, struct ui_view *, enum ui_op);
+static void	 ui_attach_draw(struct ui *, void *, int, guint64, gboolean);
+static void	 ui_attach_save(struct ui *, struct ui_attach *,
+		    const struct render_part *);
+static void	 ui_attach_open(struct ui *, struct ui_attach *,
+		    const struct render_part *);
+static char	*ui_attach_default_dir(void);
+
+static const struct ui_view_ops ui_attach_ops = {
+	.name = "attachments",
+	.ctx = UI_CTX_ATTACH,
+	.recalc = ui_attach_recalc,
+	.title = ui_attach_title,
+	.current_msg = ui_attach_current,
+	.op = ui_attach_op,
+	.free = ui_attach_free,
+};
+
+/* Where saves go unless the user types another place. */
+static char *
+ui_attach_default_dir(void)
+{
+	const char	*d;
+
+	d = g_get_user_special_dir(G_USER_DIRECTORY_DOWNLOAD);
+	if (d != NULL && g_file_test(d, G_FILE_TEST_IS_DIR))
+		return g_strdup(d);
+	return g_strdup(g_get_home_dir());
+}
+
+struct ui_view *
+ui_attach_new(struct ui *ui, int64_t id)
+{
+	struct ui_attach	*av;
+	struct ui_view		*v;
+	struct store_msg	*m = NULL;
+
+	if (store_msg_get(ui->store, id, &m) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return NULL;
+	}
+	av = g_new0(struct ui_attach, 1);
+	av->id = id;
+	av->mime = mime_message_from_file(m->path);
+	if (av->mime == NULL) {
+		ui_error(ui, _("Cannot read the message file %s."), m->path);
+		store_msg_free(m);
+		g_free(av);
+		return NULL;
+	}
+	store_msg_free(m);
+	av->parts = render_part_list(av->mime);
+	v = ui_view_new(&ui_attach_ops, av);
+	ui_list_init(&v->list, ui_attach_draw, v, FALSE);
+	ui_list_set_count(&v->list, av->parts != NULL ? av->parts->nparts : 0);
+	return v;
+}
+
+static void
+ui_attach_free(struct ui_view *v)
+{
+	struct ui_attach	*av = v->data;
+
+	render_part_list_free(av->parts);
+	if (av->mime != NULL)
+		g_object_unref(av->mime);
+	g_free(av);
+}
+
+static void
+ui_attach_recalc(struct ui *ui, struct ui_view *v)
+{
+	struct ui_attach	*av = v->data;
+
+	(void)ui;
+	ui_list_set_count(&v->list, av->parts != NULL ? av->parts->nparts : 0);
+}
+
+static void
+ui_attach_title(struct ui *ui, struct ui_view *v, GString *s)
+{
+	struct ui_attach	*av = v->data;
+	char			*save, *open;
+
+	save = ui_keys_for(ui->keys, UI_CTX_ATTACH, UI_OP_SAVE_ATTACHMENT);
+	open = ui_keys_for(ui->keys, UI_CTX_ATTACH, UI_OP_SELECT);
+	g_string_append_printf(s, _("satchel: attachments (%zu)  %s:save  "
+	    "%s:open"), av->parts != NULL ? av->parts->nparts : (size_t)0,
+	    save, open);
+	g_free(save);
+	g_free(open);
+}
+
+static int64_t
+ui_attach_current(struct ui *ui, struct ui_view *v)
+{
+	(void)ui;
+	return ((struct ui_attach *)v->data)->id;
+}
+
+static void
+ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
+{
+	struct ui_view		*v = data;
+	struct ui_attach	*av = v->data;
+	const struct render_part *p = &av->parts->parts[row];
+	GString			*s;
+	char			*size;
+
+	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
+	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	s = g_string_new(NULL);
+	g_string_append_printf(s, "%3u ", p->number);
+	g_string_append_printf(s, "%*s", (int)MIN(p->depth, 8) * 2, "");
+	g_string_append_printf(s, "[%s", p->content_type != NULL ?
+	    p->content_type : "?");
+	size = g_format_size(p->size);
+	g_string_append_printf(s, ", %s] ", size);
+	g_free(size);
+	if (p->filename != NULL)
+		g_string_append(s, p->filename);
+	if (p->is_attachment)
+		g_string_append(s, _(" (attachment)"));
+	ui_term_text(y, 2, s->str, COLS - 2, A_NORMAL);
+	g_string_free(s, TRUE);
+}
+
+static void
+ui_attach_save(struct ui *ui, struct ui_attach *av,
+    const struct render_part *p)
+{
+	enum render_status	 rs;
+	GError			*err = NULL;
+	char			*dir = NULL, *def = NULL, *answer = NULL;
+	char			*path = NULL, *name = NULL, *saved = NULL;
+	char			*q;
+
+	dir = ui_attach_default_dir();
+	def = g_build_filename(dir, p->filename != NULL ? p->filename :
+	    "attachment", NULL);
+	answer = ui_prompt_line(ui, _("Save to: "), def);
+	if (answer == NULL || *g_strstrip(answer) == '\0')
+		goto out;
+	path = path_expand(answer);
+	g_free(dir);
+	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		/* A directory: keep the part's own (sanitised) name. */
+		dir = g_strdup(path);
+		name = NULL;
+	} else {
+		dir = g_path_get_dirname(path);
+		name = g_path_get_basename(path);
+	}
+	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
+		ui_error(ui, _("No such directory: %s"), dir);
+		goto out;
+	}
+	rs = render_part_save(av->mime, p->number, dir, name, 0, &saved, &err);
+	if (rs == RENDER_ERR_EXISTS) {
+		g_clear_error(&err);
+		q = g_strdup_printf(_("%s exists. Overwrite?"),
+		    name != NULL ? name : p->filename != NULL ? p->filename :
+		    "attachment");
+		if (!ui_prompt_yesno(ui, q, FALSE)) {
+			g_free(q);
+			ui_message(ui, "%s", _("Not saved."));
+			goto out;
+		}
+		g_free(q);
+		rs = render_part_save(av->mime, p->number, dir, name,
+		    RENDER_SAVE_OVERWRITE, &saved, &err);
+	}
+	if (rs != RENDER_OK)
+		ui_error(ui, _("Cannot save: %s"), err != NULL ? err->message :
+		    _(render_strerror(rs)));
+	else
+		ui_message(ui, _("Saved to %s."), saved);
+out:
+	g_clear_error(&err);
+	g_free(saved);
+	g_free(name);
+	g_free(path);
+	g_free(answer);
+	g_free(def);
+	g_free(dir);
+}
+
+static void
+ui_attach_open(struct ui *ui, struct ui_attach *av,
+    const struct render_part *p)
+{
+	struct render_view	*rv = NULL;
+	enum render_status	 rs;
+	GSubprocessLauncher	*l = NULL;
+	GSubprocess		*proc = NULL;
+	GError			*err = NULL;
+	char			*out = NULL;
+
+	rs = render_part_view(av->mime, p->number, NULL, &rv, &err);
+	if (rs != RENDER_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message :
+		    _(render_strerror(rs)));
+		goto out;
+	}
+	if (rv->copious_output) {
+		/* Text output: show it as lines (sanitised there). */
+		l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+		    G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+		if (rv->stdin_path != NULL)
+			g_subprocess_launcher_set_stdin_file_path(l,
+			    rv->stdin_path);
+		proc = g_subprocess_launcher_spawnv(l,
+		    (const char * const *)rv->argv, &err);
+		if (proc == NULL || !g_subprocess_communicate_utf8(proc, NULL,
+		    NULL, &out, NULL, &err)) {
+			ui_error(ui, "%s", err != NULL ? err->message : "");
+			goto out;
+		}
+		{
+			g_auto(GStrv) lines = g_strsplit(out != NULL ? out : "",
+			    "\n", 100000);
+			GPtrArray *items = g_ptr_array_new_with_free_func(g_free);
+			guint i;
+			for (i = 0; lines[i] != NULL; i++)
+				g_ptr_array_add(items, g_strdup(lines[i]));
+			ui_push(ui, ui_lines_new(ui, rv->argv[0], items,
+			    UI_CTX_HELP));
+			g_ptr_array_unref(items);
+		}
+		goto out;
+	}
+	/* A viewer owns the terminal while it runs. */
+	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	if (rv->stdin_path != NULL)
+		g_subprocess_launcher_set_stdin_file_path(l, rv->stdin_path);
+	ui_term_suspend(ui);
+	proc = g_subprocess_launcher_spawnv(l, (const char * const *)rv->argv,
+	    &err);
+	if (proc != NULL)
+		g_subprocess_wait(proc, NULL, &err);
+	ui_term_resume(ui);
+	if (err != NULL)
+		ui_error(ui, "%s", err->message);
+	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&
+	    g_subprocess_get_exit_status(proc) != 0)
+		ui_error(ui, _("The viewer exited with status %d."),
+		    g_subprocess_get_exit_status(proc));
+out:
+	g_clear_error(&err);
+	g_free(out);
+	if (proc != NULL)
+		g_object_unref(proc);
+	if (l != NULL)
+		g_object_unref(l);
+	render_view_free(rv);
+}
+
+static gboolean
+ui_attach_op(struct ui *ui, struct ui_view *v, enum ui_op op)
+{
+	struct ui_attach	*av = v->data;
+	const struct render_part *p;
+
+	if (ui_list_move(&v->list, op))
+		return TRUE;
+	if (op != UI_OP_SELECT && op != UI_OP_SAVE_ATTACHMENT)
+		return FALSE;
+	if (v->list.count == 0)
+		return TRUE;
+	p = &av->parts->parts[v->list.cursor];
+	if (op == UI_OP_SELECT)
+		ui_attach_open(ui, av, p);
+	else
+		ui_attach_save(ui, av, p);
+	return TRUE;
+}

@@ -1,0 +1,499 @@
+/*
+ * ui-compose.c: writing mail. A template (new, reply, reply to all,
+ * forward, or a resumed draft) goes to $VISUAL/$EDITOR as a file with its
+ * headers; then a confirmation screen offers send (queue at once), edit
+ * again, attach a file, save as a draft, or cancel. The editor runs
+ * without a shell: config->editor split into words, the file appended.
+ *
+ * Also here: messages a crash left in state "sending" are shown at
+ * start-up for the user to decide (send again, or count as sent).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "mime/mime.h"
+#include "mime/compose.h"
+#include "store/store.h"
+#include "smtp/outbox.h"
+#include "ui/ui-private.h"
+
+struct ui_compose {
+	struct account	*account;	/* borrowed from the config */
+	char		*dir;		/* private temporary directory */
+	char		*path;		/* the file the editor edits */
+	GPtrArray	*attachments;	/* struct compose_attachment * */
+	struct compose_fields fields;
+	gboolean	 parsed;
+	char		*error;		/* why the text does not parse */
+	int64_t		 orig_id;	/* replied to or forwarded, -1 */
+	enum ui_op	 kind;
+	int64_t		 draft_id;	/* resumed draft, -1 */
+	GPtrArray	*rows;		/* char *: what the screen lists */
+};
+
+static void	 ui_compose_free(struct ui_view *);
+static void	 ui_compose_recalc(struct ui *, struct ui_view *);
+static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
+static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
+static void	 ui_compose_draw(struct ui *, void *, int, guint64, gboolean);
+static gboolean	 ui_compose_edit(struct ui *, struct ui_compose *);
+static void	 ui_compose_parse(struct ui_compose *);
+static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
+static void	 ui_compose_done(struct ui *, struct ui_compose *);
+static void	 ui_compose_release(struct ui_compose *);
+
+static const struct ui_view_ops ui_compose_ops = {
+	.name = "compose",
+	.ctx = UI_CTX_COMPOSE,
+	.recalc = ui_compose_recalc,
+	.title = ui_compose_title,
+	.op = ui_compose_op,
+	.free = ui_compose_free,
+};
+
+static void
+ui_compose_release(struct ui_compose *c)
+{
+	if (c->path != NULL)
+		unlink(c->path);
+	if (c->dir != NULL)
+		file_remove_tree(c->dir);
+	g_free(c->path);
+	g_free(c->dir);
+	if (c->attachments != NULL)
+		g_ptr_array_unref(c->attachments);
+	if (c->parsed)
+		compose_fields_clear(&c->fields);
+	if (c->rows != NULL)
+		g_ptr_array_unref(c->rows);
+	g_free(c->error);
+	g_free(c);
+}
+
+static void
+ui_compose_free(struct ui_view *v)
+{
+	ui_compose_release(v->data);
+}
+
+/* Run the editor on the file, curses left and restored around it. */
+static gboolean
+ui_compose_edit(struct ui *ui, struct ui_compose *c)
+{
+	GError		*err = NULL;
+	char		**argv = NULL;
+	GPtrArray	*args;
+	const char	*editor;
+	int		 status = 0, i;
+	gboolean	 ok;
+
+	/* The config resolved $VISUAL, $EDITOR and its own editor key. */
+	editor = ui->config->editor;
+	if (editor == NULL || *editor == '\0')
+		editor = "vi";
+	if (!g_shell_parse_argv(editor, NULL, &argv, &err)) {
+		ui_error(ui, _("Cannot use the editor '%s': %s"), editor,
+		    err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	args = g_ptr_array_new();
+	for (i = 0; argv[i] != NULL; i++)
+		g_ptr_array_add(args, argv[i]);
+	g_ptr_array_add(args, c->path);
+	g_ptr_array_add(args, NULL);
+	ui_term_suspend(ui);
+	ok = g_spawn_sync(NULL, (char **)args->pdata, NULL,
+	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
+	    NULL, NULL, &status, &err);
+	ui_term_resume(ui);
+	g_ptr_array_free(args, TRUE);
+	g_strfreev(argv);
+	if (!ok) {
+		ui_error(ui, _("Cannot run the editor: %s"), err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	if (!g_spawn_check_wait_status(status, NULL)) {
+		ui_error(ui, "%s", _("The editor failed; the message is kept."));
+		return TRUE;
+	}
+	return TRUE;
+}
+
+static void
+ui_compose_parse(struct ui_compose *c)
+{
+	GError	*err = NULL;
+	char	*text = NULL;
+	size_t	 len;
+
+	if (c->parsed)
+		compose_fields_clear(&c->fields);
+	c->parsed = FALSE;
+	g_clear_pointer(&c->error, g_free);
+	if ((text = file_read_all(c->path, &len)) == NULL) {
+		c->error = g_strdup(g_strerror(errno));
+		return;
+	}
+	if (compose_parse(text, c->attachments, &c->fields, &err))
+		c->parsed = TRUE;
+	else {
+		c->error = g_strdup(err->message);
+		g_error_free(err);
+	}
+	g_free(text);
+}
+
+static GMimeMessage *
+ui_compose_build(struct ui *ui, struct ui_compose *c)
+{
+	struct compose_identity	 id;
+	GMimeMessage		*msg;
+	GError			*err = NULL;
+
+	ui_compose_parse(c);
+	if (!c->parsed) {
+		ui_error(ui, "%s", c->error);
+		return NULL;
+	}
+	id.name = c->account->from_name;
+	id.addr = c->account->from_addr;
+	if ((msg = compose_build(&id, &c->fields, &err)) == NULL) {
+		ui_error(ui, "%s", err->message);
+		g_error_free(err);
+	}
+	return msg;
+}
+
+/* Queued or saved: mark the original replied or forwarded. */
+static void
+ui_compose_done(struct ui *ui, struct ui_compose *c)
+{
+	if (c->orig_id >= 0 && (c->kind == UI_OP_REPLY ||
+	    c->kind == UI_OP_GROUP_REPLY))
+		store_msg_set_flags(ui->store, c->orig_id, STORE_FLAG_REPLIED,
+		    0);
+	else if (c->orig_id >= 0 && c->kind == UI_OP_FORWARD)
+		store_msg_set_flags(ui->store, c->orig_id, STORE_FLAG_PASSED,
+		    0);
+	ui_refresh_counts(ui);
+}
+
+void
+ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
+{
+	struct ui_compose	*c;
+	struct compose_identity	 id;
+	struct store_msg	*m = NULL;
+	GMimeMessage		*orig = NULL;
+	GPtrArray		*own;
+	GError			*err = NULL;
+	struct ui_view		*v;
+	char			*text = NULL, *before = NULL, *after = NULL;
+	const char		*sig;
+	guint			 i;
+	size_t			 len;
+
+	if (ui->config->accounts == NULL || ui->config->accounts->len == 0) {
+		ui_error(ui, "%s", _("No account is configured: add an "
+		    "[account NAME] with an address to send mail."));
+		return;
+	}
+	c = g_new0(struct ui_compose, 1);
+	c->account = config_account(ui->config, NULL);
+	c->kind = kind;
+	c->orig_id = orig_id;
+	c->draft_id = -1;
+	c->attachments = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)compose_attachment_free);
+	c->rows = g_ptr_array_new_with_free_func(g_free);
+	id.name = c->account->from_name;
+	id.addr = c->account->from_addr;
+	sig = c->account->signature;
+	if ((c->dir = g_dir_make_tmp("satchel-compose-XXXXXX", &err)) ==
+	    NULL) {
+		ui_error(ui, "%s", err->message);
+		g_error_free(err);
+		goto fail;
+	}
+	c->path = g_build_filename(c->dir, "message.txt", NULL);
+	if (orig_id >= 0) {
+		if (store_msg_get(ui->store, orig_id, &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto fail;
+		}
+		if ((orig = mime_message_from_file(m->path)) == NULL) {
+			ui_error(ui, _("Cannot read the message file %s."),
+			    m->path);
+			goto fail;
+		}
+	}
+	/* In Drafts, mail resumes the draft under the cursor. */
+	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
+	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
+	    (orig_id = ui_current_msg(ui)) >= 0 &&
+	    ui_prompt_yesno(ui, _("Resume this draft?"), TRUE)) {
+		if (store_msg_get(ui->store, orig_id, &m) == STORE_OK &&
+		    (orig = mime_message_from_file(m->path)) != NULL) {
+			text = compose_template_resume(orig, c->dir, &err);
+			if (text == NULL) {
+				ui_error(ui, "%s", err->message);
+				g_error_free(err);
+				goto fail;
+			}
+			c->draft_id = orig_id;
+		}
+	}
+	if (text != NULL)
+		;
+	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY) {
+		own = g_ptr_array_new();
+		for (i = 0; i < ui->config->accounts->len; i++) {
+			struct account *a = g_ptr_array_index(
+			    ui->config->accounts, i);
+			if (a->from_addr != NULL)
+				g_ptr_array_add(own, a->from_addr);
+		}
+		g_ptr_array_add(own, NULL);
+		text = compose_template_reply(&id, orig,
+		    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
+		    (const char *const *)own->pdata, sig);
+		g_ptr_array_free(own, TRUE);
+	} else if (kind == UI_OP_FORWARD)
+		text = compose_template_forward(&id, orig,
+		    COMPOSE_FORWARD_INLINE, sig);
+	else
+		text = compose_template_new(&id, NULL, NULL, sig);
+	if (file_write_atomic(c->path, text, strlen(text), 0600) != 0) {
+		ui_error(ui, _("Cannot write %s: %s"), c->path,
+		    g_strerror(errno));
+		goto fail;
+	}
+	if (!ui_compose_edit(ui, c))
+		goto fail;
+	after = file_read_all(c->path, &len);
+	before = text;
+	text = NULL;
+	/* An untouched new message or reply is abandoned, as mutt does. */
+	if (after == NULL || (c->draft_id < 0 && strcmp(after, before) == 0)) {
+		ui_message(ui, "%s", _("Message not changed: cancelled."));
+		goto fail;
+	}
+	ui_compose_parse(c);
+	v = ui_view_new(&ui_compose_ops, c);
+	ui_list_init(&v->list, ui_compose_draw, v, FALSE);
+	ui_push(ui, v);
+	c = NULL;
+fail:
+	g_free(text);
+	g_free(before);
+	g_free(after);
+	store_msg_free(m);
+	if (orig != NULL)
+		g_object_unref(orig);
+	if (c != NULL)
+		ui_compose_release(c);
+}
+
+static void
+ui_compose_recalc(struct ui *ui, struct ui_view *v)
+{
+	struct ui_compose		*c = v->data;
+	struct compose_attachment	*a;
+	guint				 i;
+
+	(void)ui;
+	g_ptr_array_set_size(c->rows, 0);
+	if (!c->parsed) {
+		g_ptr_array_add(c->rows, g_strdup_printf(_("Error: %s"),
+		    c->error != NULL ? c->error : "?"));
+		g_ptr_array_add(c->rows, g_strdup(_("Edit the message again "
+		    "to fix it, or cancel.")));
+	} else {
+		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s %s%s%s",
+		    _("From:"), c->account->from_name != NULL ?
+		    c->account->from_name : "", "<", c->account->from_addr,
+		    ">"));
+		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("To:"),
+		    c->fields.to != NULL ? c->fields.to : ""));
+		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("Cc:"),
+		    c->fields.cc != NULL ? c->fields.cc : ""));
+		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("Bcc:"),
+		    c->fields.bcc != NULL ? c->fields.bcc : ""));
+		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s",
+		    _("Subject:"), c->fields.subject != NULL ?
+		    c->fields.subject : ""));
+		for (i = 0; c->fields.attachments != NULL &&
+		    i < c->fields.attachments->len; i++) {
+			a = g_ptr_array_index(c->fields.attachments, i);
+			g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s",
+			    _("Attach:"), a->path));
+		}
+	}
+	ui_list_set_count(&v->list, c->rows->len);
+}
+
+static void
+ui_compose_title(struct ui *ui, struct ui_view *v, GString *s)
+{
+	static const enum ui_op ops[] = {
+		UI_OP_SEND, UI_OP_EDIT, UI_OP_ATTACH_FILE, UI_OP_POSTPONE,
+		UI_OP_QUIT,
+	};
+	static const char *names[] = {
+		N_("send"), N_("edit"), N_("attach"), N_("draft"),
+		N_("cancel"),
+	};
+	size_t	i;
+	char	*k;
+
+	(void)v;
+	g_string_append(s, _("satchel: compose "));
+	for (i = 0; i < G_N_ELEMENTS(ops); i++) {
+		k = ui_keys_for(ui->keys, UI_CTX_COMPOSE, ops[i]);
+		if (*k != '\0')
+			g_string_append_printf(s, " %.*s:%s",
+			    (int)strcspn(k, ","), k, _(names[i]));
+		g_free(k);
+	}
+}
+
+static void
+ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
+    gboolean current)
+{
+	struct ui_view		*v = data;
+	struct ui_compose	*c = v->data;
+
+	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
+	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2,
+	    !c->parsed && row == 0 ? ui->attrs[UI_A_ERROR] : A_NORMAL);
+}
+
+static gboolean
+ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
+{
+	struct ui_compose	*c = v->data;
+	GMimeMessage		*msg;
+	GError			*err = NULL;
+	enum outbox_status	 os;
+	char			*path, *file;
+
+	if (ui_list_move(&v->list, op))
+		return TRUE;
+	switch (op) {
+	case UI_OP_QUIT:
+		if (!ui_prompt_yesno(ui, _("Discard this message?"), FALSE))
+			return TRUE;
+		ui_message(ui, "%s", _("Message discarded."));
+		return FALSE;	/* the table pops the view */
+	case UI_OP_SELECT:
+	case UI_OP_EDIT:
+		ui_compose_edit(ui, c);
+		ui_compose_parse(c);
+		ui_compose_recalc(ui, v);
+		return TRUE;
+	case UI_OP_ATTACH_FILE:
+		path = ui_prompt_line(ui, _("Attach file: "), NULL);
+		if (path == NULL || *g_strstrip(path) == '\0') {
+			g_free(path);
+			return TRUE;
+		}
+		file = path_expand(path);
+		g_free(path);
+		if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
+			ui_error(ui, _("Not a file: %s"), file);
+		else {
+			g_ptr_array_add(c->attachments,
+			    compose_attachment_new(file, NULL, NULL));
+			ui_compose_parse(c);
+			ui_compose_recalc(ui, v);
+		}
+		g_free(file);
+		return TRUE;
+	case UI_OP_SEND:
+		if ((msg = ui_compose_build(ui, c)) == NULL) {
+			ui_compose_recalc(ui, v);
+			return TRUE;
+		}
+		os = outbox_queue(ui->store, c->account, msg,
+		    c->draft_id > 0 ? c->draft_id : 0, NULL, &err);
+		g_object_unref(msg);
+		if (os != OUTBOX_OK) {
+			ui_error(ui, _("Not queued: %s"), err != NULL ?
+			    err->message : outbox_strerror(os));
+			g_clear_error(&err);
+			return TRUE;
+		}
+		ui_compose_done(ui, c);
+		ui_pop(ui);
+		ui_message(ui, "%s", _("Queued for sending."));
+		ui_jobs_send(ui);
+		return TRUE;
+	case UI_OP_POSTPONE:
+		if ((msg = ui_compose_build(ui, c)) == NULL) {
+			ui_compose_recalc(ui, v);
+			return TRUE;
+		}
+		os = outbox_draft_save(ui->store, msg,
+		    c->draft_id > 0 ? c->draft_id : 0, NULL, &err);
+		g_object_unref(msg);
+		if (os != OUTBOX_OK) {
+			ui_error(ui, _("Not saved: %s"), err != NULL ?
+			    err->message : outbox_strerror(os));
+			g_clear_error(&err);
+			return TRUE;
+		}
+		ui_pop(ui);
+		ui_message(ui, "%s", _("Saved in Drafts."));
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* Messages a crash left "sending": the user decides, once per start. */
+void
+ui_compose_stuck(struct ui *ui)
+{
+	struct outbox_entry	*e;
+	GPtrArray		*list = NULL;
+	GError			*err = NULL;
+	char			*q, *to;
+	guint			 i;
+	int			 c;
+
+	if (outbox_list(ui->store, 0, &list, &err) != OUTBOX_OK) {
+		g_clear_error(&err);
+		return;
+	}
+	for (i = 0; i < list->len; i++) {
+		e = g_ptr_array_index(list, i);
+		if (!e->maybe_sent)
+			continue;
+		to = e->recipients != NULL && e->recipients->len > 0 ?
+		    g_ptr_array_index(e->recipients, 0) : "";
+		q = g_strdup_printf(_("\"%s\" to %s may have been sent before "
+		    "a crash. (r)esend, (m)ark sent, (l)eave for later?"),
+		    e->subject != NULL ? e->subject : "", to);
+		c = ui_prompt_choice(ui, q, "rml");
+		g_free(q);
+		if (c == 'r')
+			outbox_resend(ui->store, e->id, &err);
+		else if (c == 'm')
+			outbox_mark_sent(ui->store, e->id, &err);
+		if (err != NULL) {
+			ui_error(ui, "%s", err->message);
+			g_clear_error(&err);
+		}
+	}
+	g_ptr_array_unref(list);
+	ui_refresh_counts(ui);
+}

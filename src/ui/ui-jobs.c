@@ -1,0 +1,608 @@
+/*
+ * ui-jobs.c: fetching and sending in the background.
+ *
+ * Each job is a GThread with its own store handle (handles are
+ * single-thread). It never draws: it posts struct ui_event to a
+ * GAsyncQueue and writes a byte to a pipe that wakes the main loop. A
+ * password that no command supplies is asked for by the main thread (a
+ * NEED_SECRET event carries a reply queue the job waits on); it is kept
+ * in memory for the session only, never written or logged.
+ *
+ * Timers: queued mail is retried every send_interval seconds and after
+ * every successful fetch; with fetch_interval set, mail is fetched that
+ * often.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "store/store.h"
+#include "pop3/pop3.h"
+#include "smtp/outbox.h"
+#include "ui/ui-private.h"
+
+struct ui_job {
+	struct ui	*ui;		/* only ui->events and ui->wake are used */
+	char		*store_dir;
+	struct config	*config;	/* read only while the job runs */
+	struct pop3_cancel *cancel;
+	gboolean	 due_only;
+	gint64		 last_progress;
+};
+
+static gpointer	 ui_jobs_fetch_thread(gpointer);
+static gpointer	 ui_jobs_send_thread(gpointer);
+static void	 ui_jobs_progress(const struct pop3_progress *, void *);
+static char	*ui_jobs_ask_secret(struct ui_job *, const struct account *,
+		    int service, const char *what);
+static char	*ui_jobs_smtp_secret(const struct account *,
+		    enum outbox_secret_kind, void *);
+static void	 ui_jobs_notify(const struct outbox_event *, void *);
+static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
+static void	 ui_jobs_join(struct ui *, GThread **);
+static struct ui_job *ui_jobs_job(struct ui *);
+static void	 ui_jobs_job_free(struct ui_job *);
+
+void
+ui_event_free(struct ui_event *ev)
+{
+	if (ev == NULL)
+		return;
+	if (ev->reply != NULL)
+		g_async_queue_unref(ev->reply);
+	g_free(ev->text);
+	g_free(ev);
+}
+
+/* Any thread: queue an event and wake the main loop. */
+void
+ui_jobs_post(struct ui *ui, struct ui_event *ev)
+{
+	char	c = 1;
+
+	g_async_queue_push(ui->events, ev);
+	if (write(ui->wake[1], &c, 1) < 0 && errno != EAGAIN)
+		return;
+}
+
+/* Library log lines (any thread) go to the message line, not stderr. */
+void
+ui_jobs_log_sink(enum log_level level, const char *msg, void *data)
+{
+	struct ui		*ui = data;
+	struct ui_event		*ev;
+
+	ev = g_new0(struct ui_event, 1);
+	ev->type = UI_EV_LOG;
+	ev->level = (int)level;
+	ev->text = g_strdup(msg);
+	ui_jobs_post(ui, ev);
+}
+
+void
+ui_jobs_init(struct ui *ui)
+{
+	gint64	now = g_get_monotonic_time();
+	int	i;
+
+	ui->events = g_async_queue_new_full((GDestroyNotify)ui_event_free);
+	if (pipe(ui->wake) != 0) {
+		ui->wake[0] = ui->wake[1] = -1;
+	} else {
+		for (i = 0; i < 2; i++) {
+			fcntl(ui->wake[i], F_SETFL, fcntl(ui->wake[i],
+			    F_GETFL) | O_NONBLOCK);
+			fcntl(ui->wake[i], F_SETFD, FD_CLOEXEC);
+		}
+	}
+	log_set_sink(ui_jobs_log_sink, ui);
+	/* Something queued from before: try it soon, then on the timer. */
+	if (ui->config->send_interval > 0)
+		ui->next_send = now + 2 * G_USEC_PER_SEC;
+	if (ui->config->fetch_interval > 0)
+		ui->next_fetch = now + G_USEC_PER_SEC;
+}
+
+static void
+ui_jobs_join(struct ui *ui, GThread **t)
+{
+	(void)ui;
+	/* The job posted its last event; it only frees itself now. */
+	if (*t != NULL)
+		g_thread_join(*t);
+	*t = NULL;
+}
+
+void
+ui_jobs_shutdown(struct ui *ui)
+{
+	struct ui_event	*ev;
+
+	if (ui->events == NULL)
+		return;
+	if (ui->fetch_cancel != NULL)
+		pop3_cancel_trigger(ui->fetch_cancel);
+	if (ui->send_thread != NULL && ui->screen != NULL) {
+		ui_message(ui, "%s", _("Finishing the message being sent..."));
+		ui_repaint_now(ui);
+	}
+	while (ui->fetch_thread != NULL || ui->send_thread != NULL) {
+		ev = g_async_queue_timeout_pop(ui->events, 100000);
+		if (ev == NULL)
+			continue;
+		if (ev->type == UI_EV_NEED_SECRET)
+			g_async_queue_push(ev->reply, g_strdup(""));
+		if (ev->type == UI_EV_FETCH_DONE) {
+			g_thread_join(ui->fetch_thread);
+			ui->fetch_thread = NULL;
+		}
+		if (ev->type == UI_EV_SEND_DONE) {
+			g_thread_join(ui->send_thread);
+			ui->send_thread = NULL;
+		}
+		ui_event_free(ev);
+	}
+	log_set_sink(NULL, NULL);
+	pop3_cancel_free(ui->fetch_cancel);
+	ui->fetch_cancel = NULL;
+	g_async_queue_unref(ui->events);
+	ui->events = NULL;
+	if (ui->wake[0] >= 0) {
+		close(ui->wake[0]);
+		close(ui->wake[1]);
+	}
+}
+
+static struct ui_job *
+ui_jobs_job(struct ui *ui)
+{
+	struct ui_job	*job;
+
+	job = g_new0(struct ui_job, 1);
+	job->ui = ui;
+	job->store_dir = g_strdup(store_dir(ui->store));
+	job->config = ui->config;
+	return job;
+}
+
+static void
+ui_jobs_job_free(struct ui_job *job)
+{
+	g_free(job->store_dir);
+	g_free(job);
+}
+
+/* In the job's thread: ask the main thread for a secret and wait. */
+static char *
+ui_jobs_ask_secret(struct ui_job *job, const struct account *a, int service,
+    const char *what)
+{
+	struct ui_event	*ev;
+	GAsyncQueue	*reply;
+	char		*s;
+
+	reply = g_async_queue_new();
+	ev = g_new0(struct ui_event, 1);
+	ev->type = UI_EV_NEED_SECRET;
+	ev->text = g_strdup_printf("%s:%s:%s", service ==
+	    CONFIG_SERVICE_SMTP ? "smtp" : "pop3", what, a->name);
+	ev->service = service;
+	ev->reply = g_async_queue_ref(reply);
+	ui_jobs_post(job->ui, ev);
+	s = g_async_queue_pop(reply);
+	g_async_queue_unref(reply);
+	if (s != NULL && *s == '\0') {
+		g_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void
+ui_jobs_progress(const struct pop3_progress *p, void *data)
+{
+	struct ui_job	*job = data;
+	struct ui_event	*ev;
+	gint64		 now = g_get_monotonic_time();
+
+	/* At most a few updates a second: no progress chatter on the wire. */
+	if (now - job->last_progress < 500000 &&
+	    p->phase != POP3_PHASE_DONE && p->msgs_done != p->msgs_total)
+		return;
+	job->last_progress = now;
+	ev = g_new0(struct ui_event, 1);
+	ev->type = UI_EV_FETCH_PROGRESS;
+	ev->a = p->msgs_done;
+	ev->b = p->msgs_total;
+	ev->c = p->bytes_done;
+	ev->d = p->bytes_total;
+	ui_jobs_post(job->ui, ev);
+}
+
+static gpointer
+ui_jobs_fetch_thread(gpointer data)
+{
+	struct ui_job		*job = data;
+	struct store		*st = NULL;
+	struct account		*a;
+	struct pop3_credentials	 cred;
+	struct pop3_fetch_opts	 opts;
+	struct pop3_fetch_result res;
+	struct ui_event		*done;
+	GError			*err = NULL;
+	enum config_status	 cs;
+	enum pop3_status	 ps;
+	char			*secret = NULL;
+	guint			 i;
+
+	done = g_new0(struct ui_event, 1);
+	done->type = UI_EV_FETCH_DONE;
+	done->ok = TRUE;
+	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
+		done->ok = FALSE;
+		done->text = g_strdup(st != NULL ? store_errmsg(st) :
+		    _("cannot open the store"));
+		goto out;
+	}
+	for (i = 0; i < job->config->accounts->len; i++) {
+		a = g_ptr_array_index(job->config->accounts, i);
+		if (a->pop3_host == NULL)
+			continue;
+		if (pop3_cancel_is_set(job->cancel))
+			break;
+		memset(&cred, 0, sizeof cred);
+		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
+			cs = config_oauth2_token(a, &secret, &err);
+		else
+			cs = config_password(a, CONFIG_SERVICE_POP3, &secret,
+			    &err);
+		if (cs == CONFIG_ERR_NO_SECRET) {
+			g_clear_error(&err);
+			secret = ui_jobs_ask_secret(job, a, CONFIG_SERVICE_POP3,
+			    pop3_account_secret(a) == POP3_SECRET_OAUTH2 ?
+			    "token" : "password");
+			if (secret == NULL)
+				continue;
+		} else if (cs != CONFIG_OK) {
+			done->ok = FALSE;
+			g_free(done->text);
+			done->text = g_strdup_printf("%s: %s", a->name,
+			    err != NULL ? err->message : "?");
+			g_clear_error(&err);
+			continue;
+		}
+		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
+			cred.oauth2_token = secret;
+		else
+			cred.password = secret;
+		memset(&opts, 0, sizeof opts);
+		opts.cancel = job->cancel;
+		pop3_fetch_result_init(&res);
+		ps = pop3_fetch_account(st, a, &cred, &opts, ui_jobs_progress,
+		    job, &res, &err);
+		config_secret_free(secret);
+		secret = NULL;
+		done->a += res.new_msgs;
+		if (ps != POP3_OK && ps != POP3_DEFERRED) {
+			done->ok = FALSE;
+			if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
+				done->network_error = TRUE;
+			g_free(done->text);
+			done->text = g_strdup_printf("%s: %s", a->name,
+			    err != NULL ? err->message : pop3_strerror(ps));
+			/* A refused password is not asked for again silently. */
+			if (ps == POP3_ERR_AUTH)
+				done->service = 1;
+		}
+		g_clear_error(&err);
+		pop3_fetch_result_clear(&res);
+	}
+	if (done->a > 0)
+		outbox_match_bounces(st, NULL, NULL);
+out:
+	store_close(st);
+	ui_jobs_post(job->ui, done);
+	ui_jobs_job_free(job);
+	return NULL;
+}
+
+static char *
+ui_jobs_smtp_secret(const struct account *a, enum outbox_secret_kind kind,
+    void *data)
+{
+	struct ui_job		*job = data;
+	GError			*err = NULL;
+	enum config_status	 cs;
+	char			*secret = NULL;
+
+	if (kind == OUTBOX_SECRET_OAUTH2_TOKEN)
+		cs = config_oauth2_token(a, &secret, &err);
+	else
+		cs = config_password(a, CONFIG_SERVICE_SMTP, &secret, &err);
+	g_clear_error(&err);
+	if (cs == CONFIG_OK)
+		return secret;
+	if (cs != CONFIG_ERR_NO_SECRET)
+		return NULL;
+	return ui_jobs_ask_secret(job, a, CONFIG_SERVICE_SMTP,
+	    kind == OUTBOX_SECRET_OAUTH2_TOKEN ? "token" : "password");
+}
+
+static void
+ui_jobs_notify(const struct outbox_event *e, void *data)
+{
+	struct ui_job	*job = data;
+	struct ui_event	*ev;
+
+	ev = g_new0(struct ui_event, 1);
+	ev->type = UI_EV_SEND_PROGRESS;
+	switch (e->type) {
+	case OUTBOX_EVENT_CONNECTING:
+		ev->text = g_strdup_printf(_("Connecting to %s..."),
+		    e->host != NULL ? e->host : "?");
+		break;
+	case OUTBOX_EVENT_SENDING:
+		ev->text = g_strdup_printf(_("Sending \"%s\"..."),
+		    e->entry != NULL && e->entry->subject != NULL ?
+		    e->entry->subject : "");
+		break;
+	case OUTBOX_EVENT_SENT:
+		ev->ok = TRUE;
+		ev->text = g_strdup_printf(_("Sent \"%s\"."),
+		    e->entry != NULL && e->entry->subject != NULL ?
+		    e->entry->subject : "");
+		break;
+	case OUTBOX_EVENT_DEFERRED:
+	case OUTBOX_EVENT_FAILED:
+	case OUTBOX_EVENT_ACCOUNT_ERROR:
+		ev->level = LOG_LEVEL_ERROR;
+		ev->text = g_strdup(e->text != NULL ? e->text : "?");
+		break;
+	}
+	ui_jobs_post(job->ui, ev);
+}
+
+static gpointer
+ui_jobs_send_thread(gpointer data)
+{
+	struct ui_job			*job = data;
+	struct store			*st = NULL;
+	struct outbox_flush_result	 res;
+	struct ui_event			*done;
+	GError				*err = NULL;
+	enum outbox_status		 os;
+
+	done = g_new0(struct ui_event, 1);
+	done->type = UI_EV_SEND_DONE;
+	memset(&res, 0, sizeof res);
+	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
+		done->text = g_strdup(st != NULL ? store_errmsg(st) :
+		    _("cannot open the store"));
+		goto out;
+	}
+	os = outbox_flush(st, job->config, job->due_only, ui_jobs_smtp_secret,
+	    job, ui_jobs_notify, job, &res, &err);
+	done->a = res.sent;
+	done->b = res.deferred;
+	done->c = res.failed;
+	done->ok = os == OUTBOX_OK || os == OUTBOX_ERR_BUSY;
+	/* Something got through: we are online even if one message failed. */
+	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP;
+	if (!done->ok && os != OUTBOX_ERR_BUSY)
+		done->text = g_strdup(err != NULL ? err->message :
+		    outbox_strerror(os));
+	g_clear_error(&err);
+out:
+	store_close(st);
+	ui_jobs_post(job->ui, done);
+	ui_jobs_job_free(job);
+	return NULL;
+}
+
+void
+ui_jobs_fetch(struct ui *ui)
+{
+	struct ui_job	*job;
+	guint		 i, n = 0;
+
+	if (ui->fetch_thread != NULL) {
+		ui_message(ui, "%s", _("Already fetching."));
+		return;
+	}
+	for (i = 0; ui->config->accounts != NULL &&
+	    i < ui->config->accounts->len; i++)
+		if (((struct account *)g_ptr_array_index(ui->config->accounts,
+		    i))->pop3_host != NULL)
+			n++;
+	if (n == 0) {
+		ui_message(ui, "%s", _("No account fetches mail (pop3_host)."));
+		return;
+	}
+	job = ui_jobs_job(ui);
+	pop3_cancel_free(ui->fetch_cancel);
+	ui->fetch_cancel = job->cancel = pop3_cancel_new();
+	ui->fetching = TRUE;
+	ui->fetch_msgs = ui->fetch_msgs_total = ui->fetch_bytes = 0;
+	ui->fetch_thread = g_thread_new("fetch", ui_jobs_fetch_thread, job);
+	ui->dirty = TRUE;
+}
+
+static void
+ui_jobs_send_start(struct ui *ui, gboolean due_only)
+{
+	struct ui_job	*job;
+
+	if (ui->send_thread != NULL)
+		return;
+	job = ui_jobs_job(ui);
+	job->due_only = due_only;
+	ui->sending = TRUE;
+	ui->send_thread = g_thread_new("send", ui_jobs_send_thread, job);
+	ui->dirty = TRUE;
+}
+
+/* The user asked (queued a message, or sync): everything, now. */
+void
+ui_jobs_send(struct ui *ui)
+{
+	ui_refresh_counts(ui);
+	if (ui->queue_count == 0 && ui->send_thread == NULL)
+		return;
+	ui_jobs_send_start(ui, FALSE);
+}
+
+static void
+ui_jobs_secret_reply(struct ui *ui, struct ui_event *ev)
+{
+	const char	*cached;
+	char		*prompt, *s, *name;
+
+	/* ev->text is "service:what:account". */
+	cached = g_hash_table_lookup(ui->secrets, ev->text);
+	if (cached != NULL) {
+		g_async_queue_push(ev->reply, g_strdup(cached));
+		return;
+	}
+	name = strchr(strchr(ev->text, ':') + 1, ':') + 1;
+	prompt = g_strdup_printf(ev->service == CONFIG_SERVICE_SMTP ?
+	    _("SMTP password for %s: ") : _("POP3 password for %s: "), name);
+	s = ui_prompt_secret(ui, prompt);
+	g_free(prompt);
+	if (s == NULL || *s == '\0') {
+		config_secret_free(s);
+		g_async_queue_push(ev->reply, g_strdup(""));
+		ui_message(ui, "%s", _("No password given: skipped."));
+		return;
+	}
+	g_async_queue_push(ev->reply, g_strdup(s));
+	g_hash_table_replace(ui->secrets, g_strdup(ev->text), s);
+}
+
+void
+ui_jobs_handle(struct ui *ui, struct ui_event *ev)
+{
+	struct ui_view	*ix = g_ptr_array_index(ui->views, 0);
+	gint64		 now = g_get_monotonic_time();
+
+	switch (ev->type) {
+	case UI_EV_LOG:
+		if (ev->level >= LOG_LEVEL_WARN) {
+			g_free(ui->message);
+			ui->message = g_strdup(ev->text);
+			ui->message_error = ev->level >= LOG_LEVEL_ERROR;
+			ui->dirty = TRUE;
+		}
+		break;
+	case UI_EV_FETCH_PROGRESS:
+		ui->fetch_msgs = ev->a;
+		ui->fetch_msgs_total = ev->b;
+		ui->fetch_bytes = ev->c;
+		ui->dirty = TRUE;
+		break;
+	case UI_EV_FETCH_DONE:
+		ui_jobs_join(ui, &ui->fetch_thread);
+		ui->fetching = FALSE;
+		if (ev->ok || !ev->network_error) {
+			ui->online = ev->ok;
+			ui->online_known = ev->ok;
+		}
+		if (ev->network_error) {
+			ui->online = FALSE;
+			ui->online_known = TRUE;
+		}
+		if (ev->text != NULL)
+			ui_error(ui, _("Fetch: %s"), ev->text);
+		else if (ev->a > 0)
+			ui_message(ui, _("%" G_GUINT64_FORMAT " new "
+			    "message(s)."), ev->a);
+		else
+			ui_message(ui, "%s", _("No new mail."));
+		/* A refused password is asked for again next time. */
+		if (ev->service == 1)
+			g_hash_table_remove_all(ui->secrets);
+		ui->new_mail += ev->a;
+		if (ev->a > 0 && ui_index_is(ix))
+			ui_index_reload(ui, ix);
+		if (ev->ok)
+			ui_jobs_send_start(ui, TRUE);
+		ui->dirty = TRUE;
+		break;
+	case UI_EV_SEND_PROGRESS:
+		if (ev->ok) {
+			ui->online = ui->online_known = TRUE;
+			g_clear_pointer(&ui->send_error, g_free);
+		}
+		if (ev->level >= LOG_LEVEL_ERROR) {
+			g_free(ui->send_error);
+			ui->send_error = sanitize_text(ev->text, -1, 0);
+		}
+		ui_message(ui, "%s", ev->text);
+		break;
+	case UI_EV_SEND_DONE:
+		ui_jobs_join(ui, &ui->send_thread);
+		ui->sending = FALSE;
+		if (ev->a > 0 || ev->ok)
+			ui->online = ui->online_known = ev->ok || ev->a > 0;
+		if (ev->network_error)
+			ui->online = FALSE, ui->online_known = TRUE;
+		if (ev->text != NULL) {
+			g_free(ui->send_error);
+			ui->send_error = sanitize_text(ev->text, -1, 0);
+		} else if (ev->ok)
+			g_clear_pointer(&ui->send_error, g_free);
+		ui_refresh_counts(ui);
+		if (ev->a > 0)
+			ui_message(ui, _("Sent %" G_GUINT64_FORMAT
+			    " message(s)."), ev->a);
+		if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
+		    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
+		    strcmp(ui_index_folder(ix), STORE_SENT) == 0))
+			ui_index_reload(ui, ix);
+		break;
+	case UI_EV_NEED_SECRET:
+		ui_jobs_secret_reply(ui, ev);
+		break;
+	}
+	(void)now;
+}
+
+void
+ui_jobs_timers(struct ui *ui)
+{
+	gint64	now = g_get_monotonic_time();
+
+	if (ui->next_send != 0 && now >= ui->next_send) {
+		ui->next_send = now + (gint64)ui->config->send_interval *
+		    G_USEC_PER_SEC;
+		if (ui->queue_count > 0)
+			ui_jobs_send_start(ui, TRUE);
+	}
+	if (ui->next_fetch != 0 && now >= ui->next_fetch) {
+		ui->next_fetch = now + (gint64)ui->config->fetch_interval *
+		    G_USEC_PER_SEC;
+		if (ui->fetch_thread == NULL)
+			ui_jobs_fetch(ui);
+	}
+}
+
+int
+ui_jobs_next_timeout(struct ui *ui)
+{
+	gint64	now = g_get_monotonic_time(), next = 0, ms;
+
+	if (ui->next_send != 0)
+		next = ui->next_send;
+	if (ui->next_fetch != 0 && (next == 0 || ui->next_fetch < next))
+		next = ui->next_fetch;
+	if (next == 0)
+		return -1;
+	ms = (next - now) / 1000;
+	if (ms < 0)
+		ms = 0;
+	return ms > 600000 ? 600000 : (int)ms;
+}

@@ -1,0 +1,297 @@
+/*
+ * ui-keys.c: key names and keymaps.
+ *
+ * The default bindings are lines of the [keys] language ("KEY = operation",
+ * optionally "CONTEXT:KEY = operation") read by the same parser as the
+ * user's [keys] group, which is applied after them. A binding applies in
+ * every context where the operation exists; later lines win, so the
+ * pager-specific lines below override the generic list bindings there.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/util.h"
+#include "ui/ui-private.h"
+
+struct ui_keys {
+	GHashTable	*map[UI_CTX_COUNT];	/* key -> op (both as pointers) */
+};
+
+static const char *ui_keys_defaults[] = {
+	/* Lists. */
+	"j = next-entry", "Down = next-entry", "k = prev-entry",
+	"Up = prev-entry", "PageDown = next-page", "PageUp = prev-page",
+	"Right = next-page", "Left = prev-page", "Space = next-page",
+	"- = prev-page", "Home = first-entry", "End = last-entry",
+	"= = first-entry", "* = last-entry", "C-d = half-down",
+	"C-u = half-up", "Enter = select-entry", "KP-Enter = select-entry",
+	"q = quit", "x = exit", "? = help", "F1 = help", "C-l = redraw",
+	/* Index and pager. */
+	"Tab = next-unread", "C-n = next-thread", "C-p = prev-thread",
+	"y = folders", "c = folders", "/ = search", "n = search-next",
+	"l = limit", "o = sort", "t = threads", "T = threads", "F = flag",
+	"N = toggle-new", "d = delete", "s = save", "m = mail", "r = reply",
+	"g = group-reply", "f = forward", "$ = sync", "v = attachments",
+	"h = headers", "u = urls", "L = urls",
+	/* Pager: arrows and Enter scroll, j/k change message. */
+	"pager:Down = next-line", "pager:Up = prev-line",
+	"pager:Enter = next-line", "pager:Backspace = prev-line",
+	"pager:Right = next-page", "pager:Left = prev-page",
+	"pager:Space = next-page", "pager:- = prev-page",
+	"pager:Home = first-entry", "pager:End = last-entry",
+	"pager:i = quit",
+	/* Attachment list. */
+	"attach:s = save-attachment", "attach:Enter = select-entry",
+	/* Compose confirmation. */
+	"compose:y = send", "compose:e = edit", "compose:a = attach-file",
+	"compose:P = postpone",
+	NULL,
+};
+
+static const struct {
+	const char	*name;
+	int		 key;
+} ui_keys_names[] = {
+	{ "Enter", '\n' },
+	{ "Return", '\r' },
+	{ "KP-Enter", UI_KEY_FN + KEY_ENTER },
+	{ "Space", ' ' },
+	{ "Tab", '\t' },
+	{ "BackTab", UI_KEY_FN + KEY_BTAB },
+	{ "Esc", 27 },
+	{ "Backspace", UI_KEY_FN + KEY_BACKSPACE },
+	{ "Delete", UI_KEY_FN + KEY_DC },
+	{ "Insert", UI_KEY_FN + KEY_IC },
+	{ "Up", UI_KEY_FN + KEY_UP },
+	{ "Down", UI_KEY_FN + KEY_DOWN },
+	{ "Left", UI_KEY_FN + KEY_LEFT },
+	{ "Right", UI_KEY_FN + KEY_RIGHT },
+	{ "PageUp", UI_KEY_FN + KEY_PPAGE },
+	{ "PgUp", UI_KEY_FN + KEY_PPAGE },
+	{ "PageDown", UI_KEY_FN + KEY_NPAGE },
+	{ "PgDn", UI_KEY_FN + KEY_NPAGE },
+	{ "Home", UI_KEY_FN + KEY_HOME },
+	{ "End", UI_KEY_FN + KEY_END },
+};
+
+static const struct {
+	const char	*name;
+	enum ui_ctx	 ctx;
+} ui_keys_ctxs[] = {
+	{ "index", UI_CTX_INDEX },
+	{ "pager", UI_CTX_PAGER },
+	{ "folders", UI_CTX_FOLDERS },
+	{ "attach", UI_CTX_ATTACH },
+	{ "urls", UI_CTX_URLS },
+	{ "help", UI_CTX_HELP },
+	{ "compose", UI_CTX_COMPOSE },
+};
+
+static gboolean	ui_keys_bind(struct ui_keys *, const char *key,
+		    const char *opname, GString *warnings);
+
+int
+ui_keys_parse(const char *name)
+{
+	size_t		i;
+	gunichar	c;
+
+	if (name == NULL || *name == '\0')
+		return -1;
+	for (i = 0; i < G_N_ELEMENTS(ui_keys_names); i++)
+		if (g_ascii_strcasecmp(name, ui_keys_names[i].name) == 0)
+			return ui_keys_names[i].key;
+	if ((name[0] == 'F' || name[0] == 'f') && g_ascii_isdigit(name[1])) {
+		guint64 n = g_ascii_strtoull(name + 1, NULL, 10);
+		if (n >= 1 && n <= 12 && strlen(name) <= 3)
+			return UI_KEY_FN + KEY_F((int)n);
+	}
+	/* C-x and ^X are control keys. */
+	if (((name[0] == 'C' && name[1] == '-') || name[0] == '^') &&
+	    name[name[0] == '^' ? 1 : 2] != '\0' &&
+	    name[name[0] == '^' ? 2 : 3] == '\0') {
+		char k = g_ascii_tolower(name[name[0] == '^' ? 1 : 2]);
+		if (k >= 'a' && k <= 'z')
+			return k - 'a' + 1;
+		return -1;
+	}
+	if (!g_utf8_validate(name, -1, NULL))
+		return -1;
+	c = g_utf8_get_char(name);
+	if (*g_utf8_next_char(name) != '\0' || c < 0x20 || c == 0x7f)
+		return -1;
+	return (int)c;
+}
+
+char *
+ui_keys_name(int key)
+{
+	size_t	i;
+	char	buf[8];
+
+	if (key == '\r')
+		key = '\n';
+	for (i = 0; i < G_N_ELEMENTS(ui_keys_names); i++)
+		if (ui_keys_names[i].key == key)
+			return g_strdup(ui_keys_names[i].name);
+	if (key >= UI_KEY_FN + KEY_F(1) && key <= UI_KEY_FN + KEY_F(12))
+		return g_strdup_printf("F%d", key - UI_KEY_FN - KEY_F0);
+	if (key >= 1 && key <= 26)
+		return g_strdup_printf("C-%c", 'a' + key - 1);
+	if (key >= UI_KEY_FN)
+		return g_strdup_printf("<%d>", key - UI_KEY_FN);
+	memset(buf, 0, sizeof buf);
+	g_unichar_to_utf8((gunichar)key, buf);
+	return g_strdup(buf);
+}
+
+static gboolean
+ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
+    GString *warnings)
+{
+	const struct ui_op_def	*def;
+	const char		*colon, *keyname = spec;
+	unsigned		 ctxmask = UI_CTX_ALL;
+	int			 key, c;
+	size_t			 i;
+
+	/* "pager:j" names a context; a lone ":" is a key. */
+	colon = strchr(spec, ':');
+	if (colon != NULL && colon != spec && colon[1] != '\0') {
+		ctxmask = 0;
+		for (i = 0; i < G_N_ELEMENTS(ui_keys_ctxs); i++)
+			if (strncmp(spec, ui_keys_ctxs[i].name,
+			    (size_t)(colon - spec)) == 0 &&
+			    ui_keys_ctxs[i].name[colon - spec] == '\0')
+				ctxmask = UI_CTX_BIT(ui_keys_ctxs[i].ctx);
+		if (ctxmask == 0) {
+			g_string_append_printf(warnings,
+			    _("[keys]: unknown context in '%s'. "), spec);
+			return FALSE;
+		}
+		keyname = colon + 1;
+	}
+	if ((key = ui_keys_parse(keyname)) < 0) {
+		g_string_append_printf(warnings, _("[keys]: unknown key '%s'. "),
+		    spec);
+		return FALSE;
+	}
+	if ((def = ui_ops_find(opname)) == NULL) {
+		g_string_append_printf(warnings,
+		    _("[keys]: unknown operation '%s'. "), opname);
+		return FALSE;
+	}
+	for (c = 0; c < UI_CTX_COUNT; c++) {
+		if ((ctxmask & UI_CTX_BIT(c)) == 0)
+			continue;
+		/* Enter arrives as \n or \r depending on the terminal. */
+		for (i = 0; i < (key == '\n' ? 2u : 1u); i++) {
+			gpointer kp = GINT_TO_POINTER(i == 0 ? key : '\r');
+			if (def->op == UI_OP_NOOP)
+				g_hash_table_remove(keys->map[c], kp);
+			else if ((def->ctx & UI_CTX_BIT(c)) != 0)
+				g_hash_table_replace(keys->map[c], kp,
+				    GINT_TO_POINTER(def->op));
+		}
+	}
+	return TRUE;
+}
+
+struct ui_keys *
+ui_keys_new(GHashTable *config_keys, GString *warnings)
+{
+	struct ui_keys	*keys;
+	GHashTableIter	 it;
+	gpointer	 k, v;
+	GPtrArray	*names;
+	guint		 i;
+	int		 c;
+	char		*key, *op;
+
+	keys = g_new0(struct ui_keys, 1);
+	for (c = 0; c < UI_CTX_COUNT; c++)
+		keys->map[c] = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (i = 0; ui_keys_defaults[i] != NULL; i++) {
+		g_auto(GStrv) kv = g_strsplit(ui_keys_defaults[i], " = ", 2);
+		ui_keys_bind(keys, kv[0], kv[1], warnings);
+	}
+	if (config_keys == NULL)
+		return keys;
+	/* Sorted, so that warnings come in a stable order. */
+	names = g_ptr_array_new();
+	g_hash_table_iter_init(&it, config_keys);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		g_ptr_array_add(names, k);
+	g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
+	for (i = 0; i < names->len; i++) {
+		key = g_strstrip(g_strdup(g_ptr_array_index(names, i)));
+		op = g_strstrip(g_strdup(g_hash_table_lookup(config_keys,
+		    g_ptr_array_index(names, i))));
+		ui_keys_bind(keys, key, op, warnings);
+		g_free(key);
+		g_free(op);
+	}
+	g_ptr_array_free(names, TRUE);
+	return keys;
+}
+
+void
+ui_keys_free(struct ui_keys *keys)
+{
+	int	c;
+
+	if (keys == NULL)
+		return;
+	for (c = 0; c < UI_CTX_COUNT; c++)
+		g_hash_table_unref(keys->map[c]);
+	g_free(keys);
+}
+
+enum ui_op
+ui_keys_lookup(struct ui_keys *keys, enum ui_ctx ctx, int key)
+{
+	return (enum ui_op)GPOINTER_TO_INT(g_hash_table_lookup(keys->map[ctx],
+	    GINT_TO_POINTER(key)));
+}
+
+static gint
+ui_keys_cmp(gconstpointer a, gconstpointer b)
+{
+	int	ka = *(const int *)a, kb = *(const int *)b;
+
+	/* Printable keys first, then named ones. */
+	if ((ka >= UI_KEY_FN) != (kb >= UI_KEY_FN))
+		return ka >= UI_KEY_FN ? 1 : -1;
+	return ka - kb;
+}
+
+char *
+ui_keys_for(struct ui_keys *keys, enum ui_ctx ctx, enum ui_op op)
+{
+	GHashTableIter	 it;
+	gpointer	 k, v;
+	GArray		*found;
+	GString		*out;
+	guint		 i;
+	int		 key;
+
+	found = g_array_new(FALSE, FALSE, sizeof(int));
+	g_hash_table_iter_init(&it, keys->map[ctx]);
+	while (g_hash_table_iter_next(&it, &k, &v)) {
+		key = GPOINTER_TO_INT(k);
+		if ((enum ui_op)GPOINTER_TO_INT(v) == op && key != '\r')
+			g_array_append_val(found, key);
+	}
+	g_array_sort(found, ui_keys_cmp);
+	out = g_string_new(NULL);
+	for (i = 0; i < found->len; i++) {
+		char *name = ui_keys_name(g_array_index(found, int, i));
+		if (out->len > 0)
+			g_string_append(out, ", ");
+		g_string_append(out, name);
+		g_free(name);
+	}
+	g_array_free(found, TRUE);
+	return g_string_free(out, FALSE);
+}

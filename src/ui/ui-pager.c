@@ -1,0 +1,374 @@
+/*
+ * ui-pager.c: one message, as the render layer lays it out for the
+ * screen's width (decoded headers, wrapped text, quotes, HTML as text,
+ * notices for parts). Opening a message marks it seen. Message operations
+ * (flag, delete, move) go to the index below, so both stay in step.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "mime/render.h"
+#include "store/store.h"
+#include "ui/ui-private.h"
+
+struct ui_pager {
+	int64_t		 id;
+	struct store_msg *msg;
+	GMimeMessage	*mime;
+	struct render_text *text;
+	unsigned	 rflags;	/* enum render_flags */
+	size_t		 width;
+	size_t		*hits;
+	size_t		 nhits;
+	gssize		 hit;		/* the line of the current hit, -1 */
+};
+
+static void	 ui_pager_free(struct ui_view *);
+static void	 ui_pager_recalc(struct ui *, struct ui_view *);
+static void	 ui_pager_title(struct ui *, struct ui_view *, GString *);
+static int64_t	 ui_pager_current(struct ui *, struct ui_view *);
+static gboolean	 ui_pager_op(struct ui *, struct ui_view *, enum ui_op);
+static void	 ui_pager_draw(struct ui *, void *, int, guint64, gboolean);
+static void	 ui_pager_load(struct ui *, struct ui_view *, int64_t);
+static void	 ui_pager_render(struct ui *, struct ui_view *);
+static void	 ui_pager_clear(struct ui_pager *);
+static void	 ui_pager_search(struct ui *, struct ui_view *, gboolean);
+
+static const struct ui_view_ops ui_pager_ops = {
+	.name = "pager",
+	.ctx = UI_CTX_PAGER,
+	.recalc = ui_pager_recalc,
+	.title = ui_pager_title,
+	.current_msg = ui_pager_current,
+	.op = ui_pager_op,
+	.free = ui_pager_free,
+};
+
+gboolean
+ui_pager_is(struct ui_view *v)
+{
+	return v != NULL && v->ops == &ui_pager_ops;
+}
+
+static void
+ui_pager_clear(struct ui_pager *pg)
+{
+	store_msg_free(pg->msg);
+	pg->msg = NULL;
+	if (pg->mime != NULL)
+		g_object_unref(pg->mime);
+	pg->mime = NULL;
+	render_text_free(pg->text);
+	pg->text = NULL;
+	g_clear_pointer(&pg->hits, g_free);
+	pg->nhits = 0;
+	pg->hit = -1;
+	pg->width = 0;
+}
+
+static void
+ui_pager_render(struct ui *ui, struct ui_view *v)
+{
+	struct ui_pager		*pg = v->data;
+	struct render_options	 opts;
+
+	(void)ui;
+	render_text_free(pg->text);
+	pg->text = NULL;
+	g_clear_pointer(&pg->hits, g_free);
+	pg->nhits = 0;
+	pg->hit = -1;
+	pg->width = (size_t)(COLS > 1 ? COLS : 1);
+	if (pg->mime == NULL) {
+		ui_list_set_count(&v->list, 0);
+		return;
+	}
+	memset(&opts, 0, sizeof opts);
+	opts.width = pg->width;
+	opts.flags = pg->rflags;
+	pg->text = render_message(pg->mime, &opts);
+	ui_list_set_count(&v->list, pg->text != NULL ? pg->text->nlines : 0);
+}
+
+static void
+ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
+{
+	struct ui_pager	*pg = v->data;
+
+	ui_pager_clear(pg);
+	pg->id = id;
+	v->list.top = 0;
+	if (store_msg_get(ui->store, id, &pg->msg) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		pg->msg = NULL;
+	} else if ((pg->mime = mime_message_from_file(pg->msg->path)) ==
+	    NULL) {
+		ui_error(ui, _("Cannot read the message file %s."),
+		    pg->msg->path);
+	}
+	if (pg->msg != NULL && !(pg->msg->flags & STORE_FLAG_SEEN)) {
+		if (store_msg_set_flags(ui->store, id, STORE_FLAG_SEEN, 0) ==
+		    STORE_OK)
+			pg->msg->flags |= STORE_FLAG_SEEN;
+	}
+	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_PARTIAL))
+		ui_message(ui, "%s", _("Only the headers of this message "
+		    "were fetched (it is larger than max_size)."));
+	ui->new_mail = 0;
+	ui_pager_render(ui, v);
+	ui->dirty = TRUE;
+}
+
+struct ui_view *
+ui_pager_new(struct ui *ui, int64_t id)
+{
+	struct ui_pager	*pg;
+	struct ui_view	*v;
+	int		 y0, rows;
+
+	pg = g_new0(struct ui_pager, 1);
+	pg->hit = -1;
+	v = ui_view_new(&ui_pager_ops, pg);
+	ui_list_init(&v->list, ui_pager_draw, v, TRUE);
+	ui_body_size(&y0, &rows);
+	ui_list_resize(&v->list, y0, rows);
+	ui_pager_load(ui, v, id);
+	return v;
+}
+
+static void
+ui_pager_free(struct ui_view *v)
+{
+	struct ui_pager	*pg = v->data;
+
+	ui_pager_clear(pg);
+	g_free(pg);
+}
+
+static void
+ui_pager_recalc(struct ui *ui, struct ui_view *v)
+{
+	struct ui_pager	*pg = v->data;
+	guint64		 top = v->list.top;
+
+	if (pg->width != (size_t)(COLS > 1 ? COLS : 1)) {
+		/* Keep roughly the same place in the text. */
+		guint64 old = pg->text != NULL ? pg->text->nlines : 1;
+		ui_pager_render(ui, v);
+		if (old > 0 && pg->text != NULL)
+			top = top * pg->text->nlines / old;
+	}
+	ui_list_set_count(&v->list, pg->text != NULL ? pg->text->nlines : 0);
+	ui_list_goto(&v->list, top);
+}
+
+static void
+ui_pager_title(struct ui *ui, struct ui_view *v, GString *s)
+{
+	struct ui_pager	*pg = v->data;
+	guint64		 pct;
+
+	(void)ui;
+	g_string_append(s, "satchel: ");
+	if (pg->msg != NULL && pg->msg->subject != NULL)
+		g_string_append(s, pg->msg->subject);
+	if (v->list.count <= (guint64)v->list.rows)
+		g_string_append(s, _(" (all)"));
+	else {
+		pct = (v->list.top + (guint64)v->list.rows) * 100 /
+		    v->list.count;
+		g_string_append_printf(s, " (%u%%)", (unsigned)MIN(pct, 100));
+	}
+}
+
+static int64_t
+ui_pager_current(struct ui *ui, struct ui_view *v)
+{
+	struct ui_pager	*pg = v->data;
+
+	(void)ui;
+	return pg->msg != NULL ? pg->msg->id : -1;
+}
+
+static void
+ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
+{
+	struct ui_view		*v = data;
+	struct ui_pager		*pg = v->data;
+	const struct render_line *l;
+	attr_t			 attr = A_NORMAL;
+	int			 x = 0;
+
+	(void)current;
+	if (pg->text == NULL || row >= pg->text->nlines)
+		return;
+	l = &pg->text->lines[row];
+	switch (l->kind) {
+	case RENDER_LINE_HEADER:
+		if (l->label > 0 && l->label <= strlen(l->text)) {
+			char *label = g_strndup(l->text, l->label);
+			x = ui_term_text_safe(y, 0, label, COLS,
+			    ui->attrs[UI_A_HEADER]);
+			g_free(label);
+		}
+		ui_term_text_safe(y, x, l->text + l->label, COLS - x,
+		    A_NORMAL);
+		return;
+	case RENDER_LINE_QUOTE:
+		attr = (l->quote % 2) == 1 ? ui->attrs[UI_A_QUOTE1] :
+		    ui->attrs[UI_A_QUOTE2];
+		break;
+	case RENDER_LINE_SIGNATURE:
+		attr = ui->attrs[UI_A_SIGNATURE];
+		break;
+	case RENDER_LINE_HEADING:
+		attr = A_BOLD;
+		break;
+	case RENDER_LINE_NOTICE:
+		attr = ui->attrs[UI_A_TREE] | A_BOLD;
+		break;
+	default:
+		break;
+	}
+	if (pg->hit >= 0 && (guint64)pg->hit == row)
+		attr = ui->attrs[UI_A_MARK];
+	ui_term_text_safe(y, 0, l->text, COLS, attr);
+}
+
+static void
+ui_pager_search(struct ui *ui, struct ui_view *v, gboolean ask)
+{
+	struct ui_pager	*pg = v->data;
+	char		*needle;
+	size_t		 i, from;
+
+	if (ask) {
+		needle = ui_prompt_line(ui, _("Search for: "), NULL);
+		if (needle == NULL)
+			return;
+		if (*needle != '\0') {
+			g_free(ui->search);
+			ui->search = needle;
+		} else
+			g_free(needle);
+		g_clear_pointer(&pg->hits, g_free);
+		pg->nhits = 0;
+		pg->hit = -1;
+	}
+	if (ui->search == NULL) {
+		ui_error(ui, "%s", _("No search yet."));
+		return;
+	}
+	if (pg->hits == NULL && pg->text != NULL)
+		pg->hits = render_search(pg->text, ui->search, &pg->nhits);
+	if (pg->hits == NULL || pg->nhits == 0) {
+		pg->hit = -1;
+		ui_error(ui, _("Not found: %s"), ui->search);
+		return;
+	}
+	/* The next hit after the current one (or from the top of the view). */
+	from = pg->hit >= 0 ? (size_t)pg->hit + 1 : (size_t)v->list.top;
+	for (i = 0; i < pg->nhits; i++)
+		if (pg->hits[i] >= from)
+			break;
+	if (i == pg->nhits) {
+		i = 0;
+		ui_message(ui, "%s", _("Search wrapped to the top."));
+	}
+	pg->hit = (gssize)pg->hits[i];
+	/* Show the hit with a little context above it. */
+	if (pg->hits[i] < v->list.top ||
+	    pg->hits[i] >= v->list.top + (guint64)v->list.rows)
+		ui_list_goto(&v->list, pg->hits[i] > 2 ? pg->hits[i] - 2 : 0);
+}
+
+static gboolean
+ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
+{
+	struct ui_pager	*pg = v->data;
+	struct ui_view	*ix = ui_view_below(ui, v);
+	int64_t		 id = -1;
+
+	switch (op) {
+	case UI_OP_NEXT_LINE:
+	case UI_OP_PREV_LINE:
+	case UI_OP_NEXT_PAGE:
+	case UI_OP_PREV_PAGE:
+	case UI_OP_HALF_DOWN:
+	case UI_OP_HALF_UP:
+	case UI_OP_FIRST_ENTRY:
+	case UI_OP_LAST_ENTRY:
+		return ui_list_move(&v->list, op);
+	case UI_OP_NEXT_ENTRY:
+	case UI_OP_PREV_ENTRY:
+	case UI_OP_NEXT_THREAD:
+	case UI_OP_PREV_THREAD:
+		if (!ui_index_is(ix))
+			return FALSE;
+		id = ui_index_step(ui, ix, op == UI_OP_NEXT_ENTRY ||
+		    op == UI_OP_NEXT_THREAD ? 1 : -1,
+		    op == UI_OP_NEXT_THREAD || op == UI_OP_PREV_THREAD);
+		if (id < 0)
+			ui_error(ui, "%s", op == UI_OP_NEXT_ENTRY ||
+			    op == UI_OP_NEXT_THREAD ? _("This is the last "
+			    "message.") : _("This is the first message."));
+		else
+			ui_pager_load(ui, v, id);
+		return TRUE;
+	case UI_OP_NEXT_UNREAD:
+		if (!ui_index_is(ix) || ix->ops->op == NULL)
+			return FALSE;
+		id = ui_index_current_msg(ui, ix);
+		ix->ops->op(ui, ix, op);
+		if (ui_index_current_msg(ui, ix) != id &&
+		    (id = ui_index_current_msg(ui, ix)) >= 0)
+			ui_pager_load(ui, v, id);
+		return TRUE;
+	case UI_OP_HEADERS:
+		pg->rflags ^= RENDER_ALL_HEADERS;
+		v->list.top = 0;
+		ui_pager_render(ui, v);
+		return TRUE;
+	case UI_OP_SEARCH:
+	case UI_OP_SEARCH_NEXT:
+		ui_pager_search(ui, v, op == UI_OP_SEARCH);
+		return TRUE;
+	case UI_OP_ATTACHMENTS:
+		ui_push(ui, ui_attach_new(ui, pg->id));
+		return TRUE;
+	case UI_OP_URLS:
+		ui_push(ui, ui_urls_new(ui, pg->id));
+		return TRUE;
+	case UI_OP_FLAG:
+	case UI_OP_TOGGLE_NEW:
+	case UI_OP_DELETE:
+	case UI_OP_SAVE:
+		if (!ui_index_is(ix) || ix->ops->op == NULL ||
+		    ui_index_current_msg(ui, ix) != pg->id)
+			return FALSE;
+		ix->ops->op(ui, ix, op);
+		if (op == UI_OP_SAVE) {
+			/* The message left this folder. */
+			ui_pop(ui);
+			return TRUE;
+		}
+		if (op == UI_OP_DELETE) {
+			if ((id = ui_index_step(ui, ix, 1, FALSE)) >= 0)
+				ui_pager_load(ui, v, id);
+			return TRUE;
+		}
+		if (pg->msg != NULL) {
+			struct store_msg *m = NULL;
+			if (store_msg_get(ui->store, pg->id, &m) == STORE_OK) {
+				pg->msg->flags = m->flags;
+				store_msg_free(m);
+			}
+		}
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}

@@ -1,0 +1,340 @@
+/*
+ * ui-private.h: what the reader's files share. Only src/ui/ includes this
+ * header (and ncurses.h).
+ *
+ * The screen is a stack of views. Each view is a vtable (recalc after a
+ * resize or a data change, repaint into the body rows, an operation hook)
+ * over one list widget, so the index, the folder list, the pager, the
+ * attachment and URL lists and the help screen scroll the same way. Keys
+ * map to operations per context (ui-keys.c); operations run through one
+ * table of handler plus prerequisite flags (ui-ops.c).
+ *
+ * Threads: only the main thread draws. Background jobs (ui-jobs.c) report
+ * through a GAsyncQueue and wake the main loop through a pipe.
+ */
+#ifndef SATCHEL_UI_PRIVATE_H
+#define SATCHEL_UI_PRIVATE_H
+
+#include <stdint.h>
+#include <glib.h>
+#include <ncurses.h>
+
+#include "util/util.h"
+
+struct cli_ctx;
+struct config;
+struct store;
+struct ui;
+struct ui_view;
+
+/* Key contexts: each has its own keymap. */
+enum ui_ctx {
+	UI_CTX_INDEX,
+	UI_CTX_PAGER,
+	UI_CTX_FOLDERS,
+	UI_CTX_ATTACH,
+	UI_CTX_URLS,
+	UI_CTX_HELP,
+	UI_CTX_COMPOSE,
+	UI_CTX_COUNT,
+};
+#define UI_CTX_BIT(c)	(1u << (c))
+#define UI_CTX_LISTS	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_FOLDERS) | \
+	UI_CTX_BIT(UI_CTX_ATTACH) | UI_CTX_BIT(UI_CTX_URLS) |		\
+	UI_CTX_BIT(UI_CTX_HELP) | UI_CTX_BIT(UI_CTX_COMPOSE))
+#define UI_CTX_ALL	((1u << UI_CTX_COUNT) - 1)
+#define UI_CTX_MSG	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_PAGER))
+
+/* Operations. Names and help live in the table in ui-ops.c. */
+enum ui_op {
+	UI_OP_NOOP,
+	UI_OP_QUIT,
+	UI_OP_EXIT,
+	UI_OP_HELP,
+	UI_OP_REDRAW,
+	UI_OP_NEXT_ENTRY,
+	UI_OP_PREV_ENTRY,
+	UI_OP_NEXT_PAGE,
+	UI_OP_PREV_PAGE,
+	UI_OP_HALF_DOWN,
+	UI_OP_HALF_UP,
+	UI_OP_FIRST_ENTRY,
+	UI_OP_LAST_ENTRY,
+	UI_OP_NEXT_LINE,
+	UI_OP_PREV_LINE,
+	UI_OP_SELECT,
+	UI_OP_NEXT_UNREAD,
+	UI_OP_NEXT_THREAD,
+	UI_OP_PREV_THREAD,
+	UI_OP_FOLDERS,
+	UI_OP_SEARCH,
+	UI_OP_SEARCH_NEXT,
+	UI_OP_LIMIT,
+	UI_OP_SORT,
+	UI_OP_THREADS,
+	UI_OP_FLAG,
+	UI_OP_TOGGLE_NEW,
+	UI_OP_DELETE,
+	UI_OP_SAVE,
+	UI_OP_MAIL,
+	UI_OP_REPLY,
+	UI_OP_GROUP_REPLY,
+	UI_OP_FORWARD,
+	UI_OP_SYNC,
+	UI_OP_ATTACHMENTS,
+	UI_OP_HEADERS,
+	UI_OP_URLS,
+	UI_OP_SAVE_ATTACHMENT,
+	UI_OP_SEND,
+	UI_OP_EDIT,
+	UI_OP_ATTACH_FILE,
+	UI_OP_POSTPONE,
+	UI_OP_COUNT,
+};
+
+/* Prerequisites the op table checks before a handler runs. */
+enum ui_op_flags {
+	UI_OPF_MSG = 1 << 0,		/* needs a current message */
+	UI_OPF_WRITE = 1 << 1,		/* folder must not be read-only */
+	UI_OPF_ACCOUNT = 1 << 2,	/* needs a configured account */
+	UI_OPF_VIEW = 1 << 3,		/* the top view's op hook handles it */
+};
+
+struct ui_op_def {
+	const char	*name;
+	enum ui_op	 op;
+	unsigned	 flags;		/* enum ui_op_flags */
+	unsigned	 ctx;		/* UI_CTX_BIT mask where it may be bound */
+	void		(*fn)(struct ui *, enum ui_op);
+	const char	*help;
+};
+
+/* ui-ops.c */
+const struct ui_op_def *ui_ops_find(const char *name);
+const struct ui_op_def *ui_ops_get(enum ui_op);
+void		 ui_ops_run(struct ui *, enum ui_op);
+
+/* ui-keys.c: key codes are Unicode scalars, or UI_KEY_FN + a KEY_* code. */
+#define UI_KEY_FN	0x200000
+struct ui_keys;
+struct ui_keys	*ui_keys_new(GHashTable *config_keys, GString *warnings);
+void		 ui_keys_free(struct ui_keys *);
+enum ui_op	 ui_keys_lookup(struct ui_keys *, enum ui_ctx, int key);
+/* Name of a key ("j", "Enter", "C-l"); newly allocated. */
+char		*ui_keys_name(int key);
+/* Key code for a name, or -1. */
+int		 ui_keys_parse(const char *name);
+/* The keys bound to op in ctx, as "j, Down" (newly allocated, "" if none). */
+char		*ui_keys_for(struct ui_keys *, enum ui_ctx, enum ui_op);
+
+/* ui-list.c: one scrolling list; rows are drawn by a callback. */
+typedef void	(*ui_list_draw_fn)(struct ui *, void *data, int y,
+		    guint64 row, gboolean current);
+struct ui_list {
+	guint64		 count;
+	guint64		 cursor;
+	guint64		 top;
+	int		 y0;		/* first screen row */
+	int		 rows;		/* visible rows */
+	gboolean	 nocursor;	/* pager: scrolling moves the view */
+	ui_list_draw_fn	 draw;
+	void		*data;
+};
+void		 ui_list_init(struct ui_list *, ui_list_draw_fn, void *,
+		    gboolean nocursor);
+void		 ui_list_set_count(struct ui_list *, guint64);
+void		 ui_list_resize(struct ui_list *, int y0, int rows);
+/* TRUE if op was a movement op (even when at an edge). */
+gboolean	 ui_list_move(struct ui_list *, enum ui_op);
+void		 ui_list_goto(struct ui_list *, guint64 row);
+void		 ui_list_repaint(struct ui *, struct ui_list *);
+
+/* A view: a vtable over a list. */
+struct ui_view_ops {
+	const char	*name;
+	enum ui_ctx	 ctx;
+	/* Data changed or the screen was resized: recount, refit. */
+	void		(*recalc)(struct ui *, struct ui_view *);
+	/* Draw the body rows (the list's rows) into stdscr. */
+	void		(*repaint)(struct ui *, struct ui_view *);
+	/* Text of the title bar. */
+	void		(*title)(struct ui *, struct ui_view *, GString *);
+	/* Id of the current message, or -1. */
+	int64_t		(*current_msg)(struct ui *, struct ui_view *);
+	/* Run a view operation; FALSE if the view does not do it. */
+	gboolean	(*op)(struct ui *, struct ui_view *, enum ui_op);
+	void		(*free)(struct ui_view *);
+};
+struct ui_view {
+	const struct ui_view_ops *ops;
+	struct ui_list	 list;
+	void		*data;
+	gboolean	 read_only;	/* forbids UI_OPF_WRITE ops */
+};
+
+/* Events from background threads (ui-jobs.c) and the log sink. */
+enum ui_event_type {
+	UI_EV_LOG,
+	UI_EV_FETCH_PROGRESS,
+	UI_EV_FETCH_DONE,
+	UI_EV_SEND_PROGRESS,
+	UI_EV_SEND_DONE,
+	UI_EV_NEED_SECRET,
+};
+struct ui_event {
+	enum ui_event_type type;
+	int		 level;		/* UI_EV_LOG: enum log_level */
+	char		*text;		/* message, account name ... */
+	guint64		 a, b, c, d;	/* counters */
+	gboolean	 ok;
+	gboolean	 network_error;
+	GAsyncQueue	*reply;		/* UI_EV_NEED_SECRET: push a char * (or "") */
+	int		 service;	/* enum config_service */
+};
+void		 ui_event_free(struct ui_event *);
+
+/* Colour pairs / attributes by role. */
+enum ui_attr {
+	UI_A_NORMAL,
+	UI_A_BAR,		/* title and status bars */
+	UI_A_CURSOR,		/* the cursor marker */
+	UI_A_UNREAD,
+	UI_A_FLAGGED,
+	UI_A_DELETED,
+	UI_A_TREE,
+	UI_A_HEADER,		/* header names in the pager */
+	UI_A_QUOTE1,
+	UI_A_QUOTE2,
+	UI_A_SIGNATURE,
+	UI_A_ERROR,
+	UI_A_MARK,		/* search hits */
+	UI_A_COUNT,
+};
+
+/* The reader's state. */
+struct ui {
+	struct cli_ctx	*ctx;
+	struct config	*config;
+	struct store	*store;
+	struct ui_keys	*keys;
+	SCREEN		*screen;
+	attr_t		 attrs[UI_A_COUNT];
+	gboolean	 color;
+	gboolean	 utf8;		/* locale is UTF-8: tree glyphs */
+
+	GPtrArray	*views;		/* stack of struct ui_view *, top last */
+	gboolean	 quit;
+	gboolean	 dirty;		/* repaint before the next key */
+	gboolean	 recalc;	/* recalc every view (resize) */
+
+	char		*message;	/* the message line, sanitised */
+	gboolean	 message_error;
+
+	/* Status line state. */
+	gboolean	 online;
+	gboolean	 online_known;
+	gboolean	 fetching;
+	gboolean	 sending;
+	guint64		 fetch_msgs, fetch_msgs_total, fetch_bytes;
+	guint64		 new_mail;	/* fetched this session, not yet looked at */
+	guint64		 queue_count;
+	char		*send_error;	/* last send error, sanitised */
+	gint64		 next_send;	/* monotonic µs of the next retry, 0: none */
+	gint64		 next_fetch;
+
+	/* Background jobs. */
+	GAsyncQueue	*events;
+	int		 wake[2];	/* pipe: jobs write a byte */
+	GThread		*fetch_thread;
+	GThread		*send_thread;
+	gpointer	 fetch_cancel;	/* struct pop3_cancel * */
+	GHashTable	*secrets;	/* "service:account" -> secret, session only */
+
+	/* Pager search term and the last index search. */
+	char		*search;
+	GPtrArray	*purge;		/* int64 ids marked deleted this session */
+};
+
+/* ui.c */
+void		 ui_push(struct ui *, struct ui_view *);
+void		 ui_pop(struct ui *);
+struct ui_view	*ui_top(struct ui *);
+struct ui_view	*ui_view_below(struct ui *, struct ui_view *);
+struct ui_view	*ui_view_new(const struct ui_view_ops *, void *data);
+void		 ui_view_free(struct ui_view *);
+void		 ui_message(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void		 ui_error(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void		 ui_redraw(struct ui *);
+void		 ui_refresh_counts(struct ui *);
+void		 ui_body_size(int *y0, int *rows);
+void		 ui_repaint_now(struct ui *);
+int64_t		 ui_current_msg(struct ui *);
+/* Drain pending events (also called while a prompt waits). */
+void		 ui_poll_events(struct ui *);
+
+/* ui-term.c */
+SCREEN		*ui_term_start(GString *warnings);
+void		 ui_term_colors(struct ui *);
+void		 ui_term_stop(struct ui *);
+/* Leave curses mode for a child process, and come back. */
+void		 ui_term_suspend(struct ui *);
+void		 ui_term_resume(struct ui *);
+/*
+ * Draw untrusted text at (y, x) in at most cols columns: sanitised, cut on
+ * a character boundary. Returns the columns used.
+ */
+int		 ui_term_text(int y, int x, const char *text, int cols, attr_t);
+/* Same, for text already sanitised. */
+int		 ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t);
+/* Fill a bar line with attr and draw safe text on it. */
+void		 ui_term_bar(int y, const char *safe, attr_t);
+/* Read one key (blocking up to ms, -1 forever); -1 on timeout. */
+int		 ui_term_key(int ms);
+
+/* ui-prompt.c: prompts on the message line. */
+/* Edit a line; NULL if cancelled (Esc, C-g). initial may be NULL. */
+char		*ui_prompt_line(struct ui *, const char *prompt,
+		    const char *initial);
+/* A secret, echo off. NULL if cancelled. Free with config_secret_free. */
+char		*ui_prompt_secret(struct ui *, const char *prompt);
+/* One key out of choices ("yn"); returns the character or 0 if cancelled. */
+int		 ui_prompt_choice(struct ui *, const char *prompt,
+		    const char *choices);
+gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
+
+/* Views. */
+struct ui_view	*ui_index_new(struct ui *, const char *folder);
+void		 ui_index_set_folder(struct ui *, struct ui_view *, const char *);
+const char	*ui_index_folder(struct ui_view *);
+/* Move the index cursor to the next (dir 1) or previous (-1) message or thread. */
+int64_t		 ui_index_step(struct ui *, struct ui_view *, int dir,
+		    gboolean thread);
+void		 ui_index_reload(struct ui *, struct ui_view *);
+int64_t		 ui_index_current_msg(struct ui *, struct ui_view *);
+gboolean	 ui_index_is(struct ui_view *);
+struct ui_view	*ui_folders_new(struct ui *);
+struct ui_view	*ui_help_new(struct ui *, enum ui_ctx);
+struct ui_view	*ui_pager_new(struct ui *, int64_t msg_id);
+gboolean	 ui_pager_is(struct ui_view *);
+struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
+struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
+struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
+		    enum ui_ctx);
+
+/* ui-compose.c */
+void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);
+void		 ui_compose_stuck(struct ui *);
+
+/* ui-jobs.c */
+void		 ui_jobs_init(struct ui *);
+void		 ui_jobs_shutdown(struct ui *);
+void		 ui_jobs_fetch(struct ui *);
+void		 ui_jobs_send(struct ui *);
+void		 ui_jobs_handle(struct ui *, struct ui_event *);
+void		 ui_jobs_timers(struct ui *);
+/* Milliseconds until the next timer, or -1. */
+int		 ui_jobs_next_timeout(struct ui *);
+void		 ui_jobs_log_sink(enum log_level, const char *msg, void *data);
+void		 ui_jobs_post(struct ui *, struct ui_event *);
+
+#endif

@@ -1,0 +1,282 @@
+/*
+ * ui-prompt.c: questions on the message line: a line editor (wide
+ * characters, horizontal scrolling), secrets with echo off, and one-key
+ * choices. Background events keep being handled while a prompt waits.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "config/config.h"
+#include "ui/ui-private.h"
+
+#define UI_PROMPT_HANGUP	(-2)
+
+static int	ui_prompt_key(struct ui *);
+static void	ui_prompt_draw(struct ui *, const char *prompt, GArray *text,
+		    guint cursor, gboolean secret);
+static char	*ui_prompt_edit(struct ui *, const char *prompt,
+		    const char *initial, gboolean secret);
+
+/* The next key; events are handled meanwhile. UI_PROMPT_HANGUP if the terminal is gone. */
+static int
+ui_prompt_key(struct ui *ui)
+{
+	struct pollfd	pfd[2];
+	int		key;
+
+	for (;;) {
+		if ((key = ui_term_key(0)) != -1) {
+			if (key == UI_KEY_FN + KEY_RESIZE) {
+				ui->recalc = TRUE;
+				ui_repaint_now(ui);
+			}
+			return key;
+		}
+		pfd[0].fd = STDIN_FILENO;
+		pfd[0].events = POLLIN;
+		pfd[1].fd = ui->wake[0];
+		pfd[1].events = POLLIN;
+		if (poll(pfd, 2, 500) < 0 && errno != EINTR)
+			return UI_PROMPT_HANGUP;
+		if ((pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		    !(pfd[0].revents & POLLIN))
+			return UI_PROMPT_HANGUP;
+		if (pfd[1].revents & POLLIN) {
+			ui_poll_events(ui);
+			if (ui->dirty) {
+				ui_repaint_now(ui);
+				return UI_KEY_FN + KEY_RESIZE;
+			}
+		}
+	}
+}
+
+static void
+ui_prompt_draw(struct ui *ui, const char *prompt, GArray *text, guint cursor,
+    gboolean secret)
+{
+	GString	*s;
+	int	 pw, avail, w, start_w;
+	guint	 i, start;
+	char	*safe_prompt;
+
+	(void)ui;
+	safe_prompt = sanitize_text(prompt, -1, 0);
+	move(LINES - 1, 0);
+	clrtoeol();
+	pw = ui_term_text_safe(LINES - 1, 0, safe_prompt, COLS - 2, A_BOLD);
+	g_free(safe_prompt);
+	if (secret) {
+		move(LINES - 1, pw);
+		refresh();
+		return;
+	}
+	avail = COLS - pw - 1;
+	if (avail < 1)
+		avail = 1;
+	/* Scroll so that the cursor stays visible. */
+	start = 0;
+	for (;;) {
+		start_w = 0;
+		for (i = start; i < cursor; i++) {
+			w = g_unichar_iswide(g_array_index(text, gunichar, i)) ?
+			    2 : 1;
+			start_w += w;
+		}
+		if (start_w < avail || start >= cursor)
+			break;
+		start++;
+	}
+	s = g_string_new(NULL);
+	for (i = start; i < text->len; i++)
+		g_string_append_unichar(s, g_array_index(text, gunichar, i));
+	ui_term_text(LINES - 1, pw, s->str, avail, A_NORMAL);
+	g_string_free(s, TRUE);
+	/* Show where typing goes: the cursor is visible while editing. */
+	move(LINES - 1, pw + start_w);
+	refresh();
+}
+
+static char *
+ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
+    gboolean secret)
+{
+	GArray		*text;
+	GString		*out;
+	const char	*p;
+	guint		 cursor, i;
+	int		 key;
+	char		*result = NULL;
+
+	text = g_array_new(FALSE, FALSE, sizeof(gunichar));
+	if (initial != NULL && g_utf8_validate(initial, -1, NULL))
+		for (p = initial; *p != '\0'; p = g_utf8_next_char(p)) {
+			gunichar c = g_utf8_get_char(p);
+			g_array_append_val(text, c);
+		}
+	cursor = text->len;
+	g_clear_pointer(&ui->message, g_free);
+	if (!secret) {
+		leaveok(stdscr, FALSE);
+		curs_set(1);
+	}
+	for (;;) {
+		ui_prompt_draw(ui, prompt, text, cursor, secret);
+		key = ui_prompt_key(ui);
+		if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
+			break;
+		if (key == '\n' || key == '\r' || key == UI_KEY_FN + KEY_ENTER) {
+			out = g_string_new(NULL);
+			for (i = 0; i < text->len; i++)
+				g_string_append_unichar(out,
+				    g_array_index(text, gunichar, i));
+			result = g_string_free(out, FALSE);
+			break;
+		}
+		switch (key) {
+		case UI_KEY_FN + KEY_RESIZE:
+			break;
+		case UI_KEY_FN + KEY_BACKSPACE:
+			if (cursor > 0)
+				g_array_remove_index(text, --cursor);
+			else if (text->len == 0)
+				goto out;	/* Backspace on empty: cancel. */
+			break;
+		case UI_KEY_FN + KEY_DC:
+		case 4:
+			if (cursor < text->len)
+				g_array_remove_index(text, cursor);
+			break;
+		case UI_KEY_FN + KEY_LEFT:
+		case 2:
+			if (cursor > 0)
+				cursor--;
+			break;
+		case UI_KEY_FN + KEY_RIGHT:
+		case 6:
+			if (cursor < text->len)
+				cursor++;
+			break;
+		case UI_KEY_FN + KEY_HOME:
+		case 1:
+			cursor = 0;
+			break;
+		case UI_KEY_FN + KEY_END:
+		case 5:
+			cursor = text->len;
+			break;
+		case 21:	/* C-u */
+			g_array_remove_range(text, 0, cursor);
+			cursor = 0;
+			break;
+		case 11:	/* C-k */
+			g_array_set_size(text, cursor);
+			break;
+		case 23:	/* C-w: the word before the cursor */
+			while (cursor > 0 && g_array_index(text, gunichar,
+			    cursor - 1) == ' ')
+				g_array_remove_index(text, --cursor);
+			while (cursor > 0 && g_array_index(text, gunichar,
+			    cursor - 1) != ' ')
+				g_array_remove_index(text, --cursor);
+			break;
+		default:
+			if (key >= UI_KEY_FN || key < 0x20 || key == 0x7f ||
+			    (key >= 0x80 && key < 0xa0) || text->len >= 4096)
+				break;
+			{
+				gunichar c = (gunichar)key;
+				g_array_insert_val(text, cursor, c);
+				cursor++;
+			}
+			break;
+		}
+	}
+out:
+	if (secret) {
+		/* Do not leave the secret in freed memory. */
+		memset(text->data, 0, text->len * sizeof(gunichar));
+	}
+	g_array_free(text, TRUE);
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	move(LINES - 1, 0);
+	clrtoeol();
+	ui->dirty = TRUE;
+	return result;
+}
+
+char *
+ui_prompt_line(struct ui *ui, const char *prompt, const char *initial)
+{
+	return ui_prompt_edit(ui, prompt, initial, FALSE);
+}
+
+char *
+ui_prompt_secret(struct ui *ui, const char *prompt)
+{
+	char	*s, *copy;
+
+	s = ui_prompt_edit(ui, prompt, NULL, TRUE);
+	if (s == NULL)
+		return NULL;
+	/* config_secret_free() wipes what it frees. */
+	copy = g_strdup(s);
+	memset(s, 0, strlen(s));
+	g_free(s);
+	return copy;
+}
+
+int
+ui_prompt_choice(struct ui *ui, const char *prompt, const char *choices)
+{
+	char	*safe;
+	int	 key;
+
+	g_clear_pointer(&ui->message, g_free);
+	for (;;) {
+		safe = sanitize_text(prompt, -1, 0);
+		move(LINES - 1, 0);
+		clrtoeol();
+		ui_term_text_safe(LINES - 1, 0, safe, COLS, A_BOLD);
+		g_free(safe);
+		refresh();
+		key = ui_prompt_key(ui);
+		if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
+			break;
+		if (key == UI_KEY_FN + KEY_RESIZE)
+			continue;
+		if (key == '\r')
+			key = '\n';
+		if (key > 0 && key < 0x80 && strchr(choices, key) != NULL) {
+			move(LINES - 1, 0);
+			clrtoeol();
+			ui->dirty = TRUE;
+			return key;
+		}
+	}
+	move(LINES - 1, 0);
+	clrtoeol();
+	ui->dirty = TRUE;
+	return 0;
+}
+
+gboolean
+ui_prompt_yesno(struct ui *ui, const char *question, gboolean def)
+{
+	char	*p;
+	int	 c;
+
+	p = g_strdup_printf("%s %s ", question, def ? _("([y]/n)") :
+	    _("(y/[n])"));
+	c = ui_prompt_choice(ui, p, "ynYN\n");
+	g_free(p);
+	if (c == '\n')
+		return def;
+	return c == 'y' || c == 'Y';
+}

@@ -1,0 +1,215 @@
+/*
+ * ui-term.c: the terminal. Start-up with a fallback for unknown terminal
+ * types, colours (none with NO_COLOR or on terminals without them), the
+ * text drawing every view uses, keys, and leaving curses for a child.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/util.h"
+#include "ui/ui-private.h"
+
+enum {
+	UI_PAIR_QUOTE1 = 1,
+	UI_PAIR_QUOTE2,
+	UI_PAIR_FLAGGED,
+	UI_PAIR_TREE,
+	UI_PAIR_ERROR,
+	UI_PAIR_SIGNATURE,
+	UI_PAIR_HEADER,
+};
+
+static SCREEN	*ui_term_try(const char *term);
+
+static SCREEN *
+ui_term_try(const char *term)
+{
+	SCREEN	*sp;
+
+	sp = newterm(term, stdout, stdin);
+	if (sp != NULL)
+		set_term(sp);
+	return sp;
+}
+
+SCREEN *
+ui_term_start(GString *warnings)
+{
+	static const char *fallbacks[] = {
+		"xterm-256color", "xterm", "vt100", "ansi", "dumb",
+	};
+	const char	*term = getenv("TERM");
+	SCREEN		*sp;
+	size_t		 i;
+
+	if (term == NULL || *term == '\0')
+		term = "vt100";
+	if ((sp = ui_term_try(term)) == NULL) {
+		/* An unknown TERM (a new terminal's name over ssh): use a known one. */
+		for (i = 0; i < G_N_ELEMENTS(fallbacks); i++) {
+			const char *fb = fallbacks[i];
+			if ((strncmp(term, "screen", 6) == 0 ||
+			    strncmp(term, "tmux", 4) == 0) && i == 0 &&
+			    (sp = ui_term_try("screen")) != NULL) {
+				fb = "screen";
+			} else if ((sp = ui_term_try(fb)) == NULL)
+				continue;
+			g_string_append_printf(warnings,
+			    _("Unknown terminal type '%s'; using '%s'. "), term,
+			    fb);
+			/* Children (the editor, viewers) get the same. */
+			g_setenv("TERM", fb, TRUE);
+			break;
+		}
+		if (sp == NULL)
+			return NULL;
+	}
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	/* No cursor: the marker shows the position; no moves after updates. */
+	curs_set(0);
+	leaveok(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	return sp;
+}
+
+void
+ui_term_colors(struct ui *ui)
+{
+	const char	*nc = getenv("NO_COLOR");
+	int		 i;
+
+	for (i = 0; i < UI_A_COUNT; i++)
+		ui->attrs[i] = A_NORMAL;
+	ui->attrs[UI_A_BAR] = A_REVERSE;
+	ui->attrs[UI_A_CURSOR] = A_REVERSE | A_BOLD;
+	ui->attrs[UI_A_UNREAD] = A_BOLD;
+	ui->attrs[UI_A_FLAGGED] = A_BOLD;
+	ui->attrs[UI_A_DELETED] = A_DIM;
+	ui->attrs[UI_A_HEADER] = A_BOLD;
+	ui->attrs[UI_A_QUOTE1] = A_DIM;
+	ui->attrs[UI_A_QUOTE2] = A_DIM;
+	ui->attrs[UI_A_SIGNATURE] = A_DIM;
+	ui->attrs[UI_A_ERROR] = A_BOLD;
+	ui->attrs[UI_A_MARK] = A_REVERSE;
+	ui->color = FALSE;
+	if ((nc != NULL && *nc != '\0') || !has_colors())
+		return;
+	if (start_color() != OK)
+		return;
+	use_default_colors();
+	ui->color = TRUE;
+	init_pair(UI_PAIR_QUOTE1, COLOR_CYAN, -1);
+	init_pair(UI_PAIR_QUOTE2, COLOR_GREEN, -1);
+	init_pair(UI_PAIR_FLAGGED, COLOR_RED, -1);
+	init_pair(UI_PAIR_TREE, COLOR_BLUE, -1);
+	init_pair(UI_PAIR_ERROR, COLOR_RED, -1);
+	init_pair(UI_PAIR_SIGNATURE, COLOR_BLUE, -1);
+	init_pair(UI_PAIR_HEADER, COLOR_YELLOW, -1);
+	ui->attrs[UI_A_QUOTE1] = COLOR_PAIR(UI_PAIR_QUOTE1);
+	ui->attrs[UI_A_QUOTE2] = COLOR_PAIR(UI_PAIR_QUOTE2);
+	ui->attrs[UI_A_FLAGGED] = COLOR_PAIR(UI_PAIR_FLAGGED) | A_BOLD;
+	ui->attrs[UI_A_TREE] = COLOR_PAIR(UI_PAIR_TREE);
+	ui->attrs[UI_A_ERROR] = COLOR_PAIR(UI_PAIR_ERROR) | A_BOLD;
+	ui->attrs[UI_A_SIGNATURE] = COLOR_PAIR(UI_PAIR_SIGNATURE);
+	ui->attrs[UI_A_HEADER] = COLOR_PAIR(UI_PAIR_HEADER) | A_BOLD;
+}
+
+void
+ui_term_stop(struct ui *ui)
+{
+	if (ui->screen == NULL)
+		return;
+	curs_set(1);
+	endwin();
+	delscreen(ui->screen);
+	ui->screen = NULL;
+}
+
+void
+ui_term_suspend(struct ui *ui)
+{
+	(void)ui;
+	def_prog_mode();
+	endwin();
+	fflush(stdout);
+}
+
+void
+ui_term_resume(struct ui *ui)
+{
+	reset_prog_mode();
+	curs_set(0);
+	clearok(curscr, TRUE);
+	ui->recalc = TRUE;
+	ui_redraw(ui);
+}
+
+int
+ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t attr)
+{
+	char	*cut;
+	int	 w;
+
+	if (cols <= 0 || safe == NULL)
+		return 0;
+	cut = sanitize_truncate(safe, (size_t)cols, FALSE);
+	w = (int)sanitize_width(cut);
+	attrset(attr);
+	mvaddstr(y, x, cut);
+	attrset(A_NORMAL);
+	g_free(cut);
+	return w;
+}
+
+int
+ui_term_text(int y, int x, const char *text, int cols, attr_t attr)
+{
+	char	*safe;
+	int	 w;
+
+	if (cols <= 0 || text == NULL)
+		return 0;
+	safe = sanitize_text(text, -1, 0);
+	w = ui_term_text_safe(y, x, safe, cols, attr);
+	g_free(safe);
+	return w;
+}
+
+void
+ui_term_bar(int y, const char *safe, attr_t attr)
+{
+	int	w;
+
+	attrset(attr);
+	move(y, 0);
+	w = ui_term_text_safe(y, 0, safe, COLS, attr);
+	attrset(attr);
+	/* Fill with the bar's background. */
+	if (w < COLS)
+		mvhline(y, w, ' ' | attr, COLS - w);
+	attrset(A_NORMAL);
+}
+
+int
+ui_term_key(int ms)
+{
+	wint_t	wc;
+	int	rc;
+
+	timeout(ms);
+	rc = get_wch(&wc);
+	if (rc == ERR)
+		return -1;
+	if (rc == KEY_CODE_YES)
+		return UI_KEY_FN + (int)wc;
+	if (wc == 0x7f || wc == 8)
+		return UI_KEY_FN + KEY_BACKSPACE;
+	return (int)wc;
+}

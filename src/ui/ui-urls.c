@@ -1,0 +1,49 @@
+/*
+ * ui-urls.c: the links of a message, numbered like the [N] marks the
+ * pager shows for HTML links, one per line and wrapped rather than cut,
+ * so they can be copied from the terminal over SSH.
+ */
+#include "config.h"
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "mime/render.h"
+#include "store/store.h"
+#include "ui/ui-private.h"
+
+struct ui_view *
+ui_urls_new(struct ui *ui, int64_t id)
+{
+	struct store_msg	*m = NULL;
+	GMimeMessage		*mime;
+	GPtrArray		*items;
+	struct ui_view		*v;
+	char			**urls;
+	guint			 i;
+
+	if (store_msg_get(ui->store, id, &m) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return NULL;
+	}
+	mime = mime_message_from_file(m->path);
+	store_msg_free(m);
+	if (mime == NULL) {
+		ui_error(ui, "%s", _("Cannot read the message file."));
+		return NULL;
+	}
+	urls = render_url_list(mime, NULL);
+	g_object_unref(mime);
+	if (urls[0] == NULL) {
+		g_strfreev(urls);
+		ui_message(ui, "%s", _("This message has no links."));
+		return NULL;
+	}
+	items = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; urls[i] != NULL; i++)
+		g_ptr_array_add(items, g_strdup_printf("[%u] %s", i + 1,
+		    urls[i]));
+	g_strfreev(urls);
+	v = ui_lines_new(ui, _("satchel: links"), items, UI_CTX_URLS);
+	g_ptr_array_unref(items);
+	return v;
+}

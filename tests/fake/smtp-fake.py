@@ -1,0 +1,177 @@
+"""smtp-fake.py: a scripted SMTP server for faults a real server will not
+produce. Plain TCP on 127.0.0.1 only (use smtp_tls = none and
+allow_plaintext in the client config).
+
+  smtp-fake.py --dir DIR [--greeting "421 busy"] [--auth-fail]
+               [--stall-after-data] [--stall-at-greeting] [--pipelining]
+               [--dsn] [--no-auth] [--data-reply "554 5.6.0 no"]
+
+Writes DIR/port when listening and DIR/commands (every command line the
+client sent, AUTH secrets replaced by "AUTH <mech> ***"). Accepted messages
+go to DIR/spool/NNNN.eml and NNNN.env like tests/servers/smtp-server.py.
+Each connection is served in its own thread; SIGTERM stops the server.
+"""
+import argparse
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+LOCK = threading.Lock()
+
+
+def log(args, line):
+    with LOCK:
+        with open(os.path.join(args.dir, "commands"), "a",
+                  encoding="utf-8", errors="replace") as f:
+            f.write(line + "\n")
+
+
+def save(args, mail_from, rcpts, data):
+    spool = os.path.join(args.dir, "spool")
+    with LOCK:
+        os.makedirs(spool, exist_ok=True)
+        n = 1 + sum(1 for x in os.listdir(spool) if x.endswith(".eml"))
+        base = os.path.join(spool, "%04d" % n)
+        env = "MAIL FROM:<%s>\n" % mail_from
+        env += "".join("RCPT TO:<%s>\n" % r for r in rcpts)
+        for suffix, blob in ((".env", env.encode()), (".eml", data)):
+            with open(base + suffix + ".tmp", "wb") as f:
+                f.write(blob)
+            os.replace(base + suffix + ".tmp", base + suffix)
+    return n
+
+
+def serve(args, conn):
+    f = conn.makefile("rb")
+
+    def send(text):
+        conn.sendall(text.encode() + b"\r\n")
+
+    if args.stall_at_greeting:
+        time.sleep(3600)
+        return
+    send(args.greeting)
+    if not args.greeting.startswith("220"):
+        return
+    mail_from, rcpts = None, []
+    while True:
+        raw = f.readline()
+        if not raw:
+            return
+        line = raw.decode("utf-8", "replace").rstrip("\r\n")
+        verb = line.split(" ", 1)[0].upper()
+        if verb == "AUTH":
+            log(args, "AUTH %s ***" % line.split(" ")[1])
+        else:
+            log(args, line)
+        if verb in ("EHLO", "HELO"):
+            ext = ["250-fake.test"]
+            if args.pipelining:
+                ext.append("250-PIPELINING")
+            if args.dsn:
+                ext.append("250-DSN")
+            ext.append("250-8BITMIME")
+            ext.append("250-SIZE 100000000")
+            if not args.no_auth:
+                ext.append("250-AUTH PLAIN LOGIN")
+            ext.append("250 ENHANCEDSTATUSCODES")
+            conn.sendall(("\r\n".join(ext) + "\r\n").encode())
+        elif verb == "AUTH":
+            parts = line.split(" ")
+            if parts[1].upper() == "LOGIN" and len(parts) == 2:
+                send("334 VXNlcm5hbWU6")
+                f.readline()
+                send("334 UGFzc3dvcmQ6")
+                f.readline()
+            elif len(parts) == 2:
+                send("334 ")
+                f.readline()
+            if args.auth_fail:
+                send("535 5.7.8 Authentication credentials invalid")
+            else:
+                send("235 2.7.0 Authentication successful")
+        elif verb == "MAIL":
+            mail_from = line[line.index("<") + 1:line.index(">")]
+            rcpts = []
+            send("250 2.1.0 OK")
+        elif verb == "RCPT":
+            rcpts.append(line[line.index("<") + 1:line.index(">")])
+            send("250 2.1.5 OK")
+        elif verb == "DATA":
+            if not rcpts:
+                send("554 5.5.1 No valid recipients")
+                continue
+            send("354 go ahead")
+            data = b""
+            while True:
+                chunk = f.readline()
+                if not chunk:
+                    return
+                if chunk == b".\r\n":
+                    break
+                if chunk.startswith(b".."):
+                    chunk = chunk[1:]
+                data += chunk
+            if args.stall_after_data:
+                log(args, "STALL")
+                time.sleep(3600)
+                return
+            if args.data_reply:
+                send(args.data_reply)
+                continue
+            n = save(args, mail_from, rcpts, data)
+            send("250 2.0.0 OK queued as %04d" % n)
+        elif verb == "RSET":
+            mail_from, rcpts = None, []
+            send("250 2.0.0 OK")
+        elif verb == "NOOP":
+            send("250 2.0.0 OK")
+        elif verb == "QUIT":
+            send("221 2.0.0 Bye")
+            return
+        else:
+            send("502 5.5.2 Command not recognised")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dir", required=True)
+    ap.add_argument("--greeting", default="220 fake.test ESMTP")
+    ap.add_argument("--auth-fail", action="store_true")
+    ap.add_argument("--stall-after-data", action="store_true")
+    ap.add_argument("--stall-at-greeting", action="store_true")
+    ap.add_argument("--pipelining", action="store_true")
+    ap.add_argument("--dsn", action="store_true")
+    ap.add_argument("--no-auth", action="store_true")
+    ap.add_argument("--data-reply", default=None)
+    args = ap.parse_args()
+
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(16)
+    signal.signal(signal.SIGTERM, lambda *a: os._exit(0))
+    with open(os.path.join(args.dir, "port.tmp"), "w") as f:
+        f.write("%d\n" % srv.getsockname()[1])
+    os.replace(os.path.join(args.dir, "port.tmp"),
+               os.path.join(args.dir, "port"))
+
+    def handle(conn):
+        try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            serve(args, conn)
+        except (OSError, ValueError):
+            pass
+        finally:
+            conn.close()
+
+    while True:
+        conn, _ = srv.accept()
+        threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

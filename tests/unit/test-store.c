@@ -1,0 +1,794 @@
+/* test-store.c: delivery, flags, threads, search, UIDLs, reindex, import. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/util.h"
+#include "mime/mime.h"
+#include "store/store.h"
+#include "store/store-private.h"
+
+struct fixture {
+	char		*dir;
+	struct store	*st;
+};
+
+static char *
+msg_text(const char *mid, const char *irt, const char *subject,
+    const char *from, const char *date, const char *body)
+{
+	return g_strdup_printf("From: %s\nTo: Bob <bob@example.org>\n"
+	    "Subject: %s\nDate: %s\n%s%s%s%s%s%s"
+	    "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+	    "%s\n", from, subject, date,
+	    mid != NULL ? "Message-ID: <" : "", mid != NULL ? mid : "",
+	    mid != NULL ? ">\n" : "",
+	    irt != NULL ? "In-Reply-To: <" : "", irt != NULL ? irt : "",
+	    irt != NULL ? ">\n" : "", body);
+}
+
+static int64_t
+deliver(struct store *st, const char *folder, const char *text,
+    const struct store_origin *o, unsigned flags)
+{
+	int64_t	 id = 0;
+
+	assert_int_equal(store_deliver(st, folder, text, strlen(text), o,
+	    flags, &id), STORE_OK);
+	assert_true(id > 0);
+	return id;
+}
+
+static guint64
+count(struct store *st, const char *q)
+{
+	struct store_query	*qq = NULL;
+	guint64			 n = 0;
+	GError			*err = NULL;
+
+	assert_int_equal(store_query_new(st, q, NULL, &qq, &err), STORE_OK);
+	assert_int_equal(store_query_count(qq, &n), STORE_OK);
+	store_query_free(qq);
+	return n;
+}
+
+static int
+setup(void **state)
+{
+	struct fixture	*f = g_new0(struct fixture, 1);
+	g_autofree char	*tmp = g_dir_make_tmp("test-store-XXXXXX", NULL);
+
+	assert_non_null(tmp);
+	f->dir = g_build_filename(tmp, "store", NULL);
+	assert_int_equal(store_open(f->dir, STORE_OPEN_CREATE, &f->st),
+	    STORE_OK);
+	*state = f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fixture	*f = *state;
+	g_autofree char	*parent = g_path_get_dirname(f->dir);
+
+	store_close(f->st);
+	file_remove_tree(parent);
+	g_free(f->dir);
+	g_free(f);
+	return 0;
+}
+
+static void
+test_open_degenerate(void **state)
+{
+	struct store	*st = NULL;
+	g_autofree char	*tmp = g_dir_make_tmp("test-store-XXXXXX", NULL);
+	g_autofree char	*missing = g_build_filename(tmp, "nope", NULL);
+	g_autofree char	*file = g_build_filename(tmp, "file", NULL);
+	struct stat	 sb;
+	GPtrArray	*folders = NULL;
+
+	/* Missing without CREATE. */
+	assert_int_equal(store_open(missing, 0, &st), STORE_ERR_NOTFOUND);
+	assert_non_null(store_errmsg(st));
+	store_close(st);
+	store_close(NULL);
+	/* A file, not a directory. */
+	assert_int_equal(g_file_set_contents(file, "x", 1, NULL), TRUE);
+	assert_int_equal(store_open(file, STORE_OPEN_CREATE, &st),
+	    STORE_ERR_INVALID);
+	store_close(st);
+	/* Created 0700, index 0600, standard folders. */
+	assert_int_equal(store_open(missing, STORE_OPEN_CREATE, &st),
+	    STORE_OK);
+	assert_int_equal(stat(missing, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0700);
+	{
+		g_autofree char *idx = g_build_filename(missing, STORE_INDEX,
+		    NULL);
+
+		assert_int_equal(stat(idx, &sb), 0);
+		assert_int_equal(sb.st_mode & 0777, 0600);
+	}
+	assert_int_equal(store_folders(st, &folders), STORE_OK);
+	assert_true(folders->len >= 4);
+	assert_string_equal(((struct store_folder *)folders->pdata[0])->name,
+	    "INBOX");
+	assert_string_equal(((struct store_folder *)folders->pdata[3])->name,
+	    "Outbox");
+	g_ptr_array_unref(folders);
+	assert_int_equal(store_folder_create(st, "../evil"),
+	    STORE_ERR_INVALID);
+	assert_int_equal(store_folder_create(st, ".hidden"),
+	    STORE_ERR_INVALID);
+	assert_int_equal(store_folder_create(st, "Archive"), STORE_OK);
+	store_close(st);
+	/* Read-only open works on an existing store. */
+	assert_int_equal(store_open(missing, STORE_OPEN_READONLY, &st),
+	    STORE_OK);
+	store_close(st);
+	file_remove_tree(tmp);
+}
+
+static void
+test_deliver_and_get(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_origin	 o = { "work", "UID:1/x" };
+	struct store_msg	*m = NULL;
+	g_autofree char		*text = NULL, *data = NULL;
+	struct stat		 sb;
+	int64_t			 id;
+	size_t			 len;
+
+	text = g_strdup("From: =?ISO-8859-1?Q?Caf=E9?= <cafe@example.org>\r\n"
+	    "To: a@example.org, =?utf-8?q?J=C3=BCrgen?= <j@example.org>\r\n"
+	    "Subject: =?ISO-8859-1?Q?cr=E8me_br=FBl=E9e?=\r\n"
+	    "Date: Tue, 02 Jan 2024 10:00:00 +0000\r\n"
+	    "Message-ID: <one@example.org>\r\n"
+	    "Content-Type: text/plain; charset=iso-8859-1\r\n"
+	    "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+	    "Voil=E0 the body.\r\n");
+	id = deliver(f->st, STORE_INBOX, text, &o, 0);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_string_equal(m->folder, "INBOX");
+	assert_string_equal(m->account, "work");
+	assert_string_equal(m->uidl, "UID:1/x");
+	assert_string_equal(m->message_id, "one@example.org");
+	assert_string_equal(m->from, "Café");
+	assert_string_equal(m->from_addr, "cafe@example.org");
+	assert_string_equal(m->subject, "crème brûlée");
+	assert_non_null(strstr(m->to, "Jürgen"));
+	assert_int_equal(m->date, 1704189600);
+	assert_int_equal(m->flags, 0);
+	assert_string_equal(m->snippet, "Voilà the body.");
+	assert_int_equal(stat(m->path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_non_null(strstr(m->path, "/INBOX/new/"));
+	data = file_read_all(m->path, &len);
+	assert_int_equal(len, strlen(text));
+	assert_memory_equal(data, text, len);
+	store_msg_free(m);
+	assert_int_equal(store_msg_by_message_id(f->st, "<one@example.org>",
+	    &m), STORE_OK);
+	assert_int_equal(m->id, id);
+	store_msg_free(m);
+	assert_int_equal(store_msg_get(f->st, 99999, &m), STORE_ERR_NOTFOUND);
+	assert_null(m);
+
+	/* Bad origins are refused. */
+	{
+		struct store_origin bad = { "work", "has space" };
+
+		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &bad, 0,
+		    NULL), STORE_ERR_INVALID);
+		bad.uidl = "";
+		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &bad, 0,
+		    NULL), STORE_ERR_INVALID);
+	}
+	assert_int_equal(store_deliver(f->st, "NoSuchFolder", "x", 1, NULL, 0,
+	    NULL), STORE_ERR_NOTFOUND);
+	/* A broken message is still stored. */
+	id = deliver(f->st, NULL, "\x01\x02garbage without headers", NULL, 0);
+	assert_true(id > 0);
+}
+
+static void
+test_flags(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_msg	*m = NULL;
+	g_autofree char		*text = msg_text("f@x", NULL, "flags",
+	    "a@x", "Mon, 01 Jan 2024 00:00:00 +0000", "body");
+	int64_t			 id;
+
+	id = deliver(f->st, NULL, text, NULL, 0);
+	assert_int_equal(store_msg_set_flags(f->st, id, STORE_FLAG_SEEN |
+	    STORE_FLAG_FLAGGED, 0), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_int_equal(m->flags, STORE_FLAG_SEEN | STORE_FLAG_FLAGGED);
+	assert_non_null(strstr(m->path, "/cur/"));
+	assert_true(g_str_has_suffix(m->path, ":2,FS"));
+	assert_int_equal(access(m->path, F_OK), 0);
+	store_msg_free(m);
+	assert_int_equal(store_msg_set_flags(f->st, id, STORE_FLAG_REPLIED,
+	    STORE_FLAG_FLAGGED), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_true(g_str_has_suffix(m->path, ":2,RS"));
+	assert_int_equal(count(f->st, "is:unread"), 0);
+	assert_int_equal(count(f->st, "is:replied"), 1);
+
+	/* Another Maildir reader renames the file: we follow. */
+	{
+		g_autofree char *other = NULL;
+
+		other = g_strdup(m->path);
+		*strrchr(other, ',') = '\0';
+		{
+			g_autofree char *renamed = g_strconcat(other, ",ST",
+			    NULL);
+			struct store_msg *m2 = NULL;
+
+			assert_int_equal(rename(m->path, renamed), 0);
+			assert_int_equal(store_msg_get(f->st, id, &m2),
+			    STORE_OK);
+			assert_string_equal(m2->path, renamed);
+			store_msg_free(m2);
+		}
+	}
+	store_msg_free(m);
+	/* Move and delete. */
+	assert_int_equal(store_msg_move(f->st, id, STORE_SENT), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_string_equal(m->folder, "Sent");
+	assert_int_equal(access(m->path, F_OK), 0);
+	store_msg_free(m);
+	assert_int_equal(store_msg_delete(f->st, id), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_ERR_NOTFOUND);
+}
+
+static void
+test_threads(void **state)
+{
+	struct fixture		*f = *state;
+	GPtrArray		*th = NULL, *msgs = NULL;
+	GError			*err = NULL;
+	g_autofree char		*a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	g_autofree char		*e = NULL;
+	struct store_thread	*t;
+	guint64			 n;
+
+	/* The reply arrives before its parent. */
+	b = msg_text("b@x", "a@x", "Re: plan", "Bea <b@x>",
+	    "Tue, 02 Jan 2024 10:00:00 +0000", "reply");
+	a = msg_text("a@x", NULL, "plan", "Ann <a@x>",
+	    "Mon, 01 Jan 2024 10:00:00 +0000", "root");
+	c = msg_text("c@x", "b@x", "Re: plan", "Ann <a@x>",
+	    "Wed, 03 Jan 2024 10:00:00 +0000", "reply 2");
+	/* Lost its references: joins by subject. */
+	d = msg_text("d@x", NULL, "RE: Plan", "Dan <d@x>",
+	    "Thu, 04 Jan 2024 10:00:00 +0000", "late");
+	e = msg_text("e@x", NULL, "other", "Eve <e@x>",
+	    "Fri, 05 Jan 2024 10:00:00 +0000", "alone");
+	deliver(f->st, NULL, b, NULL, 0);
+	deliver(f->st, NULL, a, NULL, 0);
+	deliver(f->st, NULL, c, NULL, STORE_FLAG_SEEN);
+	deliver(f->st, STORE_SENT, d, NULL, STORE_FLAG_SEEN);
+	deliver(f->st, NULL, e, NULL, 0);
+
+	assert_int_equal(store_threads_count(f->st, NULL, NULL, &n, &err),
+	    STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_threads_count(f->st, STORE_INBOX, NULL, &n,
+	    &err), STORE_OK);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_threads_page(f->st, NULL, NULL, 0, 10, &th,
+	    &err), STORE_OK);
+	assert_int_equal(th->len, 2);
+	t = th->pdata[0];
+	assert_string_equal(t->subject, "other");
+	t = th->pdata[1];
+	assert_int_equal(t->count, 4);
+	assert_int_equal(t->unread, 2);
+	assert_string_equal(t->subject, "plan");
+	assert_string_equal(t->authors, "Ann, Bea, Dan");
+	assert_int_equal(store_thread_messages(f->st, t->id, &msgs),
+	    STORE_OK);
+	assert_int_equal(msgs->len, 4);
+	assert_string_equal(((struct store_msg *)msgs->pdata[0])->message_id,
+	    "a@x");
+	assert_int_equal(((struct store_msg *)msgs->pdata[0])->depth, 0);
+	assert_string_equal(((struct store_msg *)msgs->pdata[1])->message_id,
+	    "b@x");
+	assert_int_equal(((struct store_msg *)msgs->pdata[1])->depth, 1);
+	assert_int_equal(((struct store_msg *)msgs->pdata[2])->depth, 2);
+	g_ptr_array_unref(msgs);
+	g_ptr_array_unref(th);
+	/* Inbox view: the thread's Inbox part only (3 of 4). */
+	assert_int_equal(store_threads_page(f->st, STORE_INBOX, NULL, 1, 10,
+	    &th, &err), STORE_OK);
+	assert_int_equal(th->len, 1);
+	assert_int_equal(((struct store_thread *)th->pdata[0])->count, 3);
+	g_ptr_array_unref(th);
+	/* With a query. */
+	assert_int_equal(store_threads_page(f->st, NULL, "from:dan", 0, 10,
+	    &th, &err), STORE_OK);
+	assert_int_equal(th->len, 1);
+	assert_int_equal(((struct store_thread *)th->pdata[0])->count, 4);
+	g_ptr_array_unref(th);
+	assert_int_equal(store_threads_page(f->st, NULL, "from:(", 0, 10,
+	    &th, &err), STORE_ERR_QUERY);
+	assert_non_null(err);
+	g_clear_error(&err);
+}
+
+static void
+test_search(void **state)
+{
+	static const struct {
+		const char	*q;
+		guint64		 n;
+	} t[] = {
+		{ "", 4 },
+		{ "banana", 2 },
+		{ "BANANA", 2 },
+		{ "cafe", 1 },			/* diacritics folded */
+		{ "\"ripe banana\"", 1 },
+		{ "\"banana ripe\"", 0 },
+		{ "from:alice", 2 },
+		{ "from:alice@example.org", 2 },
+		{ "to:carol", 1 },
+		{ "subject:report", 1 },
+		{ "subject:banana", 0 },
+		{ "banana AND from:bob", 1 },
+		{ "banana OR report", 3 },
+		{ "NOT banana", 2 },
+		{ "-banana", 2 },
+		{ "banana -from:bob", 1 },
+		{ "(banana OR report) AND is:unread", 3 },
+		{ "(banana OR report) AND NOT is:flagged", 2 },
+		{ "is:flagged", 1 },
+		{ "is:read", 1 },
+		{ "has:attachment", 1 },
+		{ "attachment:invoice", 1 },
+		{ "invoice.pdf", 1 },
+		{ "date:2023", 1 },
+		{ "date:2024-01..2024-02", 2 },
+		{ "date:2024-03-05", 1 },
+		{ "date:..2024-01", 2 },
+		{ "date:2024-02..", 2 },
+		{ "date:7d..", 0 },
+		{ "folder:Sent", 1 },
+		{ "folder:INBOX banana", 2 },
+		{ "folder:Sent banana", 0 },
+		{ "account:home", 1 },
+		{ "id:m2@x", 1 },
+		{ "bana*", 2 },
+		{ "http://example.org/x", 0 },
+		{ "\"\"", 4 },
+		{ "'; DROP TABLE messages; --", 0 },
+	};
+	static const char *const bad[] = {
+		"(banana", "banana)", "\"unterminated", "from:", "is:purple",
+		"date:2024-13", "date:yesterdayish", "AND banana", "banana OR",
+		"NOT", "has:wings", "banana AND AND x", "()",
+	};
+	struct fixture		*f = *state;
+	struct store_origin	 o = { "home", "u1" };
+	struct store_query	*q = NULL;
+	GPtrArray		*page = NULL;
+	GError			*err = NULL;
+	g_autofree char		*m1 = NULL, *m2 = NULL, *m3 = NULL;
+	const char		*m4;
+	size_t			 i;
+	int64_t			 id;
+
+	m1 = msg_text("m1@x", NULL, "fruit", "Alice <alice@example.org>",
+	    "Mon, 15 Jan 2024 10:00:00 +0000", "a ripe banana and a café");
+	m2 = msg_text("m2@x", NULL, "more fruit", "Bob <bob@example.org>",
+	    "Thu, 15 Feb 2024 10:00:00 +0000", "banana split");
+	m3 = msg_text("m3@x", NULL, "Quarterly report",
+	    "Alice <alice@example.org>", "Tue, 05 Mar 2024 10:00:00 +0000",
+	    "numbers");
+	m4 = "From: Dave <dave@example.org>\nTo: Carol <carol@example.org>\n"
+	    "Subject: invoice\nDate: Fri, 01 Dec 2023 10:00:00 +0000\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=XX\n\n--XX\n"
+	    "Content-Type: text/plain\n\nsee attached\n--XX\n"
+	    "Content-Type: application/pdf\n"
+	    "Content-Disposition: attachment; filename=\"invoice.pdf\"\n"
+	    "Content-Transfer-Encoding: base64\n\nJVBERi0=\n--XX--\n";
+	deliver(f->st, NULL, m1, NULL, 0);
+	id = deliver(f->st, NULL, m2, &o, STORE_FLAG_FLAGGED);
+	(void)id;
+	deliver(f->st, NULL, m3, NULL, 0);
+	deliver(f->st, STORE_SENT, m4, NULL, STORE_FLAG_SEEN);
+
+	assert_int_equal(store_query_new(f->st, NULL, NULL, &q, &err),
+	    STORE_OK);
+	store_query_free(q);
+	store_query_free(NULL);
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		guint64 n = count(f->st, t[i].q);
+
+		if (n != t[i].n)
+			fail_msg("query '%s': %" G_GUINT64_FORMAT " matches, "
+			    "expected %" G_GUINT64_FORMAT, t[i].q, n, t[i].n);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		q = NULL;
+		if (store_query_new(f->st, bad[i], NULL, &q, &err) !=
+		    STORE_ERR_QUERY)
+			fail_msg("query '%s' should be a syntax error", bad[i]);
+		assert_null(q);
+		assert_non_null(err);
+		assert_null(strstr(err->message, "SQL"));
+		assert_null(strstr(err->message, "fts5"));
+		g_clear_error(&err);
+	}
+	/* Pages come newest first. */
+	assert_int_equal(store_query_new(f->st, "", STORE_INBOX, &q, &err),
+	    STORE_OK);
+	assert_int_equal(store_query_page(q, STORE_SORT_DATE_DESC, 0, 2,
+	    &page), STORE_OK);
+	assert_int_equal(page->len, 2);
+	assert_string_equal(((struct store_msg *)page->pdata[0])->subject,
+	    "Quarterly report");
+	g_ptr_array_unref(page);
+	assert_int_equal(store_query_page(q, STORE_SORT_DATE_DESC, 2, 2,
+	    &page), STORE_OK);
+	assert_int_equal(page->len, 1);
+	g_ptr_array_unref(page);
+	store_query_free(q);
+}
+
+static void
+test_uidl(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_origin	 o1 = { "acct one", "a,b:c/d%e" };
+	struct store_origin	 o2 = { "acct one", "plain-2" };
+	g_autofree char		*long_uidl = g_strnfill(70, '~');
+	struct store_origin	 o3 = { "acct one", long_uidl };
+	GHashTable		*h = NULL;
+	struct store_uidl	*u;
+	int64_t			 id1, id3;
+
+	id1 = deliver(f->st, NULL, "Subject: one\n\nx\n", &o1, 0);
+	deliver(f->st, NULL, "Subject: two\n\nx\n", &o2, 0);
+	id3 = deliver(f->st, NULL, "Subject: three\n\nx\n", &o3, 0);
+	assert_int_equal(store_uidl_known(f->st, "acct one", &h), STORE_OK);
+	assert_int_equal(g_hash_table_size(h), 3);
+	assert_non_null(g_hash_table_lookup(h, "a,b:c/d%e"));
+	assert_non_null(g_hash_table_lookup(h, long_uidl));
+	g_hash_table_destroy(h);
+	assert_int_equal(store_uidl_known(f->st, "other", &h), STORE_OK);
+	assert_int_equal(g_hash_table_size(h), 0);
+	g_hash_table_destroy(h);
+	/* Deleted locally: still known, as deleted. */
+	assert_int_equal(store_msg_delete(f->st, id1), STORE_OK);
+	assert_int_equal(store_uidl_known(f->st, "acct one", &h), STORE_OK);
+	assert_int_equal(g_hash_table_size(h), 3);
+	u = g_hash_table_lookup(h, "a,b:c/d%e");
+	assert_non_null(u);
+	assert_true(u->deleted_locally);
+	g_hash_table_destroy(h);
+	(void)id3;
+
+	/* The index goes away: everything comes back from the Maildir. */
+	{
+		g_autofree char *idx = g_build_filename(f->dir, STORE_INDEX,
+		    NULL);
+		g_autofree char *wal = g_strconcat(idx, "-wal", NULL);
+		g_autofree char *shm = g_strconcat(idx, "-shm", NULL);
+
+		store_close(f->st);
+		assert_int_equal(unlink(idx), 0);
+		unlink(wal);
+		unlink(shm);
+		assert_int_equal(store_open(f->dir, STORE_OPEN_CREATE, &f->st),
+		    STORE_OK);
+	}
+	assert_int_equal(store_uidl_known(f->st, "acct one", &h), STORE_OK);
+	assert_int_equal(g_hash_table_size(h), 3);
+	u = g_hash_table_lookup(h, "a,b:c/d%e");
+	assert_non_null(u);
+	assert_true(u->deleted_locally);
+	u = g_hash_table_lookup(h, long_uidl);
+	assert_non_null(u);
+	assert_false(u->deleted_locally);
+	g_hash_table_destroy(h);
+	assert_int_equal(store_uidl_forget(f->st, "acct one", "a,b:c/d%e"),
+	    STORE_OK);
+	assert_int_equal(store_uidl_known(f->st, "acct one", &h), STORE_OK);
+	assert_int_equal(g_hash_table_size(h), 2);
+	g_hash_table_destroy(h);
+}
+
+static void
+test_batch(void **state)
+{
+	struct fixture	*f = *state;
+	int64_t		 id;
+	int		 i;
+
+	/* Rolled back: nothing stays, not even the files. */
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 3; i++)
+		deliver(f->st, NULL, "Subject: batch\n\nx\n", NULL, 0);
+	store_rollback(f->st);
+	assert_int_equal(count(f->st, "subject:batch"), 0);
+	{
+		g_autofree char *newd = g_build_filename(f->dir, "INBOX",
+		    "new", NULL);
+		GDir *d = g_dir_open(newd, 0, NULL);
+
+		assert_non_null(d);
+		assert_null(g_dir_read_name(d));
+		g_dir_close(d);
+	}
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 3; i++)
+		id = deliver(f->st, NULL, "Subject: batch\n\nx\n", NULL, 0);
+	assert_int_equal(store_commit(f->st), STORE_OK);
+	assert_true(id > 0);
+	assert_int_equal(count(f->st, "subject:batch"), 3);
+}
+
+static void
+test_reindex_external(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_progress	 pr;
+	g_autofree char		*path = NULL;
+	int64_t			 id;
+	struct store_msg	*m = NULL;
+
+	id = deliver(f->st, NULL, "Subject: kept\n\nx\n", NULL, 0);
+	/* Another program drops a file into cur/ with flags. */
+	path = g_build_filename(f->dir, "INBOX", "cur",
+	    "1700000000.M1P1.other:2,FS", NULL);
+	assert_true(g_file_set_contents(path,
+	    "Subject: dropped in\nMessage-ID: <drop@x>\n\nhello\n", -1, NULL));
+	assert_int_equal(store_reindex(f->st, FALSE, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.imported, 1);
+	assert_int_equal(store_msg_by_message_id(f->st, "drop@x", &m),
+	    STORE_OK);
+	assert_int_equal(m->flags, STORE_FLAG_SEEN | STORE_FLAG_FLAGGED);
+	assert_int_equal(m->date, 1700000000);
+	store_msg_free(m);
+	/* Nothing changed: nothing read. */
+	assert_int_equal(store_reindex(f->st, FALSE, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.total, 0);
+	/* Full: everything read again, ids kept. */
+	assert_int_equal(store_reindex(f->st, TRUE, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.imported, 2);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	store_msg_free(m);
+	assert_int_equal(count(f->st, ""), 2);
+	/* A file removed behind our back disappears from the index. */
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(store_reindex(f->st, FALSE, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(count(f->st, ""), 1);
+	assert_int_equal(store_check(f->st), STORE_OK);
+}
+
+static void
+test_import(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_progress	 pr;
+	g_autofree char		*parent = g_path_get_dirname(f->dir);
+	g_autofree char		*md = g_build_filename(parent, "src", NULL);
+	g_autofree char		*mbox = g_build_filename(parent, "x.mbox",
+	    NULL);
+	int			 i;
+
+	for (i = 0; i < 2; i++) {
+		g_autofree char *d = g_build_filename(md, i ? "cur" : "new",
+		    NULL);
+
+		assert_int_equal(file_mkdir_p(d, 0700), 0);
+	}
+	for (i = 0; i < 10; i++) {
+		g_autofree char *p = g_strdup_printf("%s/%s/%d.x%s", md,
+		    i % 2 ? "cur" : "new", i, i % 2 ? ":2,S" : "");
+		g_autofree char *t = g_strdup_printf("Subject: imp %d\n"
+		    "Message-ID: <imp%d@x>\n\nbody %d\n", i, i, i);
+
+		assert_true(g_file_set_contents(p, t, -1, NULL));
+	}
+	/* An exact copy and an empty file. */
+	{
+		g_autofree char *p = g_build_filename(md, "new", "dup", NULL);
+		g_autofree char *e = g_build_filename(md, "new", "empty", NULL);
+
+		assert_true(g_file_set_contents(p,
+		    "Subject: imp 0\nMessage-ID: <imp0@x>\n\nbody 0\n", -1,
+		    NULL));
+		assert_true(g_file_set_contents(e, "", 0, NULL));
+	}
+	assert_int_equal(store_import(f->st, md, NULL, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.imported, 10);
+	assert_int_equal(pr.duplicates, 1);
+	assert_int_equal(pr.unreadable, 1);
+	assert_int_equal(count(f->st, "is:read"), 5);
+	/* Again: nothing changed, nothing read. */
+	assert_int_equal(store_import(f->st, md, NULL, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.done, 0);
+	/* Touched: read again, all duplicates. */
+	{
+		g_autofree char *p = g_build_filename(md, "new", "extra", NULL);
+
+		assert_true(g_file_set_contents(p,
+		    "Subject: extra\n\nnew one\n", -1, NULL));
+	}
+	assert_int_equal(store_import(f->st, md, "Archive", NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.imported, 1);
+	assert_int_equal(count(f->st, "folder:Archive"), 1);
+
+	/* mbox, with a From_ line inside a body that is not a separator. */
+	assert_true(g_file_set_contents(mbox,
+	    "From a@x Mon Jan  1 00:00:00 2024\nSubject: mb1\n\nline\n"
+	    "From here on it is body\n\n"
+	    "From b@x Mon Jan  1 00:00:00 2024\nSubject: mb2\n\nline\n\n"
+	    "From c@x Mon Jan  1 00:00:00 2024\nSubject: mb3\n\nend\n", -1,
+	    NULL));
+	assert_int_equal(store_import(f->st, mbox, NULL, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(pr.imported, 3);
+	assert_int_equal(count(f->st, "subject:mb1 \"here on it is body\""),
+	    1);
+	assert_int_equal(store_import(f->st, "/nonexistent/x", NULL, NULL,
+	    NULL, &pr), STORE_ERR_NOTFOUND);
+	assert_int_equal(store_import(f->st, parent, NULL, NULL, NULL, &pr),
+	    STORE_ERR_INVALID);
+}
+
+static void
+test_dsn(void **state)
+{
+	struct fixture		*f = *state;
+	sqlite3_stmt		*stmt;
+	const char		*dsn =
+	    "From: MAILER-DAEMON@x\nTo: me@x\nSubject: Undelivered\n"
+	    "Message-ID: <bounce@x>\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status;"
+	    " boundary=B\n\n--B\nContent-Type: text/plain\n\nfailed\n--B\n"
+	    "Content-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.org\n"
+	    "Original-Envelope-Id: ENV123\n\n"
+	    "Final-Recipient: rfc822; nobody@example.org\nAction: failed\n"
+	    "Status: 5.1.1\nDiagnostic-Code: smtp; 550 5.1.1 no such user\n"
+	    "\n--B\nContent-Type: text/rfc822-headers\n\n"
+	    "From: me@x\nMessage-ID: <orig@x>\nSubject: hi\n\n--B--\n";
+	int64_t			 id;
+
+	id = deliver(f->st, NULL, dsn, NULL, 0);
+	stmt = NULL;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	    "SELECT dsn_original_message_id, dsn_envid, dsn_status,"
+	    " dsn_diagnostic, dsn_recipient, dsn_action FROM messages"
+	    " WHERE id = ?", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_int64(stmt, 1, id);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(stmt, 0), "orig@x");
+	assert_string_equal(sqlite3_column_text(stmt, 1), "ENV123");
+	assert_string_equal(sqlite3_column_text(stmt, 2), "5.1.1");
+	assert_string_equal(sqlite3_column_text(stmt, 3),
+	    "550 5.1.1 no such user");
+	assert_string_equal(sqlite3_column_text(stmt, 4),
+	    "nobody@example.org");
+	assert_string_equal(sqlite3_column_text(stmt, 5), "failed");
+	sqlite3_finalize(stmt);
+	assert_int_equal(store_msg_set_bounce(f->st, id, "550 no such user"),
+	    STORE_OK);
+	assert_int_equal(count(f->st, "is:bounced"), 1);
+	assert_int_equal(store_msg_set_bounce(f->st, 4242, "x"),
+	    STORE_ERR_NOTFOUND);
+}
+
+static void
+test_lock(void **state)
+{
+	struct fixture	*f = *state;
+	struct store	*other = NULL;
+
+	assert_int_equal(store_lock(f->st, "fetch"), STORE_OK);
+	assert_int_equal(store_lock(f->st, "fetch"), STORE_OK);
+	assert_int_equal(store_open(f->dir, 0, &other), STORE_OK);
+	assert_int_equal(store_lock(other, "fetch"), STORE_ERR_BUSY);
+	store_unlock(f->st, "fetch");
+	assert_int_equal(store_lock(other, "fetch"), STORE_OK);
+	assert_int_equal(store_lock(other, "../x"), STORE_ERR_INVALID);
+	store_close(other);
+}
+
+static void
+test_names(void **state)
+{
+	static const struct {
+		const char	*account;
+		const char	*uidl;
+	} t[] = {
+		{ "work", "1" },
+		{ "work", "AAA/BBB:CCC,DDD" },
+		{ "ünï cødé", "%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%%"
+		    "%%%%%%%%%%%%%%%%%%%%%%" },
+		{ "a", "~!@#$^&*()_+{}|\"<>?`-=[];'.." },
+	};
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_autofree char *base = store_name_build("123.M4P5Q6.host",
+		    t[i].account, t[i].uidl, i == 1);
+		g_autofree char *name = NULL;
+		g_autofree char *b = NULL, *a = NULL, *u = NULL;
+		unsigned flags;
+
+		assert_non_null(base);
+		name = store_name_with_flags(base, STORE_FLAG_SEEN |
+		    STORE_FLAG_REPLIED);
+		assert_null(strchr(base, '/'));
+		assert_null(strchr(base, ':'));
+		assert_true(strlen(name) < 255);
+		store_name_parse(name, &b, &a, &u, &flags);
+		assert_string_equal(b, base);
+		assert_string_equal(a, t[i].account);
+		assert_string_equal(u, t[i].uidl);
+		assert_int_equal(flags, STORE_FLAG_SEEN | STORE_FLAG_REPLIED |
+		    (i == 1 ? STORE_FLAG_PARTIAL : 0));
+	}
+	/* Dovecot-style fields and keywords survive a flag change. */
+	{
+		g_autofree char *n = store_name_with_flags(
+		    "1.M2.host,S=123:2,Sab", STORE_FLAG_FLAGGED);
+
+		assert_string_equal(n, "1.M2.host,S=123:2,Fab");
+	}
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_open_degenerate),
+		cmocka_unit_test(test_names),
+		cmocka_unit_test_setup_teardown(test_deliver_and_get, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_uidl, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reindex_external, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dsn, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+	};
+	int	 rc;
+
+	mime_init();
+	rc = cmocka_run_group_tests_name("store", tests, NULL, NULL);
+	mime_shutdown();
+	return rc;
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# check.sh: from a fresh clone, install the dependencies, build satchel and
+# run the whole test suite.
+#
+#   sh tools/check.sh [EXTRA CONFIGURE ARGUMENTS...]
+#
+# Environment: BUILD_DIR (default: build), JOBS (default: number of CPUs),
+# SATCHEL_SKIP_DEPS=1 to skip tools/install-deps.sh, SATCHEL_SKIP_BOOTSTRAP=1
+# to skip autoreconf when configure is already there.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-build}
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+cd "$top"
+if test "${SATCHEL_SKIP_DEPS:-0}" != 1; then
+	sh tools/install-deps.sh
+fi
+if test "${SATCHEL_SKIP_BOOTSTRAP:-0}" != 1 || ! test -x configure; then
+	autoreconf -fi
+fi
+mkdir -p "$build"
+cd "$build"
+"$top/configure" -q "$@"
+make -j"$jobs"
+make -j"$jobs" check
