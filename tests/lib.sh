@@ -44,6 +44,8 @@ T_TMP=
 T_DOVECOT_DIR=
 T_SMTP_DIR=
 T_TMUX_SOCK=
+T_AT_EXIT=
+T_RC=
 T_NAME=$(basename "$0" .sh)
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"

@@ -5,7 +5,8 @@
 FOUNDATION_TESTS = \
 	tests/func/t0000-basic.sh \
 	tests/func/t0001-servers.sh \
-	tests/func/t0002-docs.sh
+	tests/func/t0002-docs.sh \
+	tests/func/t0003-registered.sh
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) \
 	tools/install-deps.sh tools/check.sh tools/demo.sh

@@ -90,8 +90,9 @@ else
 	trap 'exit 130' INT TERM HUP
 fi
 
-# seed_mail DIR MAXBYTES: copy the real mail (one message per file) that is
-# at most MAXBYTES long into DIR.
+# seed_mail DIR MAXBYTES [PREFIX]: copy the real mail (one message per
+# file) that is at most MAXBYTES long into DIR. With PREFIX (render), each
+# seed gets an option byte first, cycling through widths and flags.
 seed_mail() {
 	test -d "$SATCHEL_CORPUS" || return 0
 	find "$SATCHEL_CORPUS" -type f \( -name '*.eml' -o -name '*.mbox' \) \
@@ -99,7 +100,16 @@ seed_mail() {
 		i=0
 		while IFS= read -r f; do
 			i=$((i + 1))
-			cp "$f" "$1/corpus-$i" 2>/dev/null
+			if test -n "${3:-}"; then
+				# Options 0x00-0x3f (render a message), and
+				# 0x80 (save parts) for one seed in 16.
+				o=$((i % 64))
+				test $((i % 16)) = 0 && o=$((o + 128))
+				{ printf "\\$(printf %03o "$o")"; cat "$f"; } \
+				    >"$1/corpus-$i" 2>/dev/null
+			else
+				cp "$f" "$1/corpus-$i" 2>/dev/null
+			fi
 		done
 	}
 }
@@ -116,9 +126,12 @@ for n in $names; do
 		done
 	done
 	case $n in
-	mime|render|store)
+	mime)
 		max_len=${FUZZ_MAX_LEN:-262144}
 		seed_mail "$corpus" "$max_len" ;;
+	render)
+		max_len=${FUZZ_MAX_LEN:-262144}
+		seed_mail "$corpus" $((max_len - 1)) prefix ;;
 	*)
 		max_len=${FUZZ_MAX_LEN:-16384} ;;
 	esac
@@ -126,7 +139,7 @@ for n in $names; do
 	    -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -max_len="$max_len" \
 	    -print_final_stats=1 -artifact_prefix="$artifacts/$n-"
 	dict=$srcdir/tests/fuzz/$n.dict
-	case $n in render|store) dict=$srcdir/tests/fuzz/mime.dict ;; esac
+	case $n in render) dict=$srcdir/tests/fuzz/mime.dict ;; esac
 	test -f "$dict" && set -- "$@" -dict="$dict"
 	log=$artifacts/$n.log
 	echo "fuzz-run: fuzz-$n for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"

@@ -145,6 +145,8 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "list") == 0) {
 		(void)outbox_recover(st, config, NULL, NULL);
+		/* DSNs fetched since the last look mark their messages. */
+		(void)outbox_match_bounces(st, NULL, NULL);
 		if (outbox_list(st, all ? OUTBOX_LIST_SENT : 0, &entries,
 		    &err) != OUTBOX_OK) {
 			fprintf(stderr, "satchel queue: %s\n", err->message);

@@ -155,6 +155,8 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	if ((st = cli_store(ctx, &rc)) == NULL)
 		return rc;
 	s.verbose = verbose;
+	/* DSNs fetched since the last look mark their messages. */
+	(void)outbox_match_bounces(st, NULL, NULL);
 	os = outbox_flush(st, config, due, cli_send_secret, NULL,
 	    cli_send_notify, &s, &res, &err);
 	/* Entries found mid-send after a crash wait for the user. */

@@ -222,7 +222,8 @@ mime_part_bytes(GMimeObject *obj, gsize *lenp)
 	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
 	n = MIN(ba->len, 4 * MIME_MAX_BODY);
 	out = g_malloc(n + 1);
-	memcpy(out, ba->data, n);
+	if (n > 0)
+		memcpy(out, ba->data, n);
 	out[n] = '\0';
 	*lenp = n;
 	return out;

@@ -219,8 +219,9 @@ render_out_para(struct render_out *out, const struct render_para *para)
 		g_string_append_len(piece, p, cut - p);
 		while (piece->len > 0 && piece->str[piece->len - 1] == ' ')
 			g_string_truncate(piece, piece->len - 1);
+		/* A name wider than the line: the label is the whole piece. */
 		render_out_push(out, g_strdup(piece->str), para,
-		    first ? para->label : 0);
+		    first ? MIN(para->label, (unsigned)piece->len) : 0);
 		p = cut;
 		first = FALSE;
 	}

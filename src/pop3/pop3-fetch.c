@@ -18,7 +18,7 @@
 
 #define BATCH_MSGS	500
 #define BATCH_BYTES	(64u * 1024 * 1024)
-#define DEFAULT_WINDOW	64
+#define DEFAULT_WINDOW	256
 #define PROGRESS_US	(G_USEC_PER_SEC / 20)
 #define STATE_FILE	"pop3-state"
 
@@ -442,13 +442,11 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
 		goto out;
 	fetch_report(&f, POP3_PHASE_LIST, TRUE);
-	if ((st = pop3_session_stat(s, &count, &mbox_size, err)) != POP3_OK)
-		goto out;
+	st = pop3_session_listing(s, &count, &mbox_size, &uidls, &sizes,
+	    &uerr);
 	result->server_msgs = count;
-	if (count == 0)
+	if (st == POP3_OK && count == 0)
 		goto quit;
-
-	st = pop3_session_uidl(s, count, &uidls, &uerr);
 	if (st == POP3_ERR_NO_UIDL && !acct->keep) {
 		g_clear_error(&uerr);	/* delete mode works without UIDL */
 		st = POP3_OK;
@@ -491,9 +489,7 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 	}
 
 	/* Sizes: for max_size, progress, and deciding deletions. */
-	if (items->len > 0 || acct->max_size > 0) {
-		if ((st = pop3_session_list(s, count, &sizes, err)) != POP3_OK)
-			goto out;
+	{
 		for (i = 0; i < items->len; i++) {
 			struct pop3_session_item *it = &g_array_index(items,
 			    struct pop3_session_item, i);

@@ -79,6 +79,12 @@ static enum pop3_status	sess_refused(struct pop3_session *, enum pop3_status,
 static enum pop3_status	sess_sasl(struct pop3_session *, const char *,
 			    const char *, const char *, const char *, GError **);
 static gboolean		sess_has_mech(struct pop3_session *, const char *);
+static enum pop3_status	stat_read(struct pop3_session *, guint *, guint64 *,
+			    GError **);
+static enum pop3_status	uidl_read(struct pop3_session *, guint, GPtrArray **,
+			    GError **);
+static enum pop3_status	list_read(struct pop3_session *, guint, GArray **,
+			    GError **);
 static gboolean		parse_uint(const char **, guint64, guint64 *);
 static gpointer		watchdog_run(gpointer);
 static GThread		*watchdog_start(struct watchdog *, int, unsigned);
@@ -914,12 +920,20 @@ pop3_session_stat(struct pop3_session *s, guint *count, guint64 *size,
     GError **err)
 {
 	enum pop3_status st;
+
+	if ((st = sess_send(s, "STAT", TRUE, err)) != POP3_OK)
+		return st;
+	return stat_read(s, count, size, err);
+}
+
+static enum pop3_status
+stat_read(struct pop3_session *s, guint *count, guint64 *size, GError **err)
+{
+	enum pop3_status st;
 	const char *p;
 	char *text;
 	guint64 n, sz;
 
-	if ((st = sess_send(s, "STAT", TRUE, err)) != POP3_OK)
-		return st;
 	st = sess_status(s, &text, err);
 	if (st == POP3_ERR_SERVER)
 		return sess_refused(s, POP3_ERR_SERVER, "STAT", err);
@@ -944,6 +958,18 @@ enum pop3_status
 pop3_session_uidl(struct pop3_session *s, guint count, GPtrArray **uidls,
     GError **err)
 {
+	enum pop3_status st;
+
+	*uidls = NULL;
+	if ((st = sess_send(s, "UIDL", TRUE, err)) != POP3_OK)
+		return st;
+	return uidl_read(s, count, uidls, err);
+}
+
+static enum pop3_status
+uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
+    GError **err)
+{
 	GPtrArray *a;
 	enum pop3_status st;
 	const char *p;
@@ -952,8 +978,6 @@ pop3_session_uidl(struct pop3_session *s, guint count, GPtrArray **uidls,
 	char *line;
 
 	*uidls = NULL;
-	if ((st = sess_send(s, "UIDL", TRUE, err)) != POP3_OK)
-		return st;
 	st = sess_status(s, NULL, err);
 	if (st == POP3_ERR_SERVER)
 		return sess_refused(s, POP3_ERR_NO_UIDL, "UIDL", err);
@@ -1001,6 +1025,17 @@ pop3_session_list(struct pop3_session *s, guint count, GArray **sizes,
     GError **err)
 {
 	enum pop3_status st;
+
+	*sizes = NULL;
+	if ((st = sess_send(s, "LIST", TRUE, err)) != POP3_OK)
+		return st;
+	return list_read(s, count, sizes, err);
+}
+
+static enum pop3_status
+list_read(struct pop3_session *s, guint count, GArray **sizes, GError **err)
+{
+	enum pop3_status st;
 	GArray *a;
 	GHashTable *seen = NULL;
 	const char *p;
@@ -1009,8 +1044,6 @@ pop3_session_list(struct pop3_session *s, guint count, GArray **sizes,
 	char *line;
 
 	*sizes = NULL;
-	if ((st = sess_send(s, "LIST", TRUE, err)) != POP3_OK)
-		return st;
 	st = sess_status(s, NULL, err);
 	if (st == POP3_ERR_SERVER)
 		return sess_refused(s, POP3_ERR_SERVER, "LIST", err);
@@ -1212,4 +1245,57 @@ pop3_session_quit(struct pop3_session *s, GError **err)
 	if (st == POP3_ERR_SERVER)
 		return sess_refused(s, POP3_ERR_SERVER, "QUIT", err);
 	return st;
+}
+
+enum pop3_status
+pop3_session_listing(struct pop3_session *s, guint *count, guint64 *size,
+    GPtrArray **uidls, GArray **sizes, GError **err)
+{
+	enum pop3_status st, ust;
+	GError *uerr = NULL;
+
+	*uidls = NULL;
+	*sizes = NULL;
+	if (!(s->caps & POP3_CAP_PIPELINING)) {
+		if ((st = pop3_session_stat(s, count, size, err)) != POP3_OK)
+			return st;
+		if (*count == 0)
+			return POP3_OK;
+		ust = pop3_session_uidl(s, *count, uidls, &uerr);
+		if (ust != POP3_OK && ust != POP3_ERR_NO_UIDL) {
+			g_propagate_error(err, uerr);
+			return ust;
+		}
+		if ((st = pop3_session_list(s, *count, sizes, err)) != POP3_OK) {
+			g_clear_error(&uerr);
+			return st;
+		}
+	} else {
+		/* One round trip for all three. */
+		if ((st = sess_send(s, "STAT", FALSE, err)) != POP3_OK ||
+		    (st = sess_send(s, "UIDL", FALSE, err)) != POP3_OK ||
+		    (st = sess_send(s, "LIST", TRUE, err)) != POP3_OK)
+			return st;
+		if ((st = stat_read(s, count, size, err)) != POP3_OK) {
+			s->dead = TRUE;	/* two replies are still pending */
+			return st;
+		}
+		ust = uidl_read(s, *count, uidls, &uerr);
+		if (ust != POP3_OK && ust != POP3_ERR_NO_UIDL) {
+			g_propagate_error(err, uerr);
+			return ust;
+		}
+		if ((st = list_read(s, *count, sizes, err)) != POP3_OK) {
+			g_clear_error(&uerr);
+			if (*uidls != NULL)
+				g_ptr_array_unref(*uidls);
+			*uidls = NULL;
+			return st;
+		}
+	}
+	if (ust == POP3_ERR_NO_UIDL) {
+		g_propagate_error(err, uerr);
+		return POP3_ERR_NO_UIDL;
+	}
+	return POP3_OK;
 }

@@ -91,6 +91,15 @@ enum pop3_status pop3_session_list(struct pop3_session *, guint count,
 		    GArray **sizes, GError **);
 
 /*
+ * STAT, UIDL and LIST, in one round trip when the server offers
+ * PIPELINING. With an empty mailbox *uidls and *sizes stay NULL.
+ * POP3_ERR_NO_UIDL (with *sizes set and *uidls NULL) if the server
+ * refuses UIDL; the session stays usable then.
+ */
+enum pop3_status pop3_session_listing(struct pop3_session *, guint *count,
+		    guint64 *size, GPtrArray **uidls, GArray **sizes, GError **);
+
+/*
  * Download messages, pipelined with a window of up to window commands
  * when the server offers PIPELINING. For each item: RETR msgno, or
  * TOP msgno 0 when top is set. The content is dot-unstuffed, with LF line

@@ -124,7 +124,7 @@ typedef void	(*pop3_progress_fn)(const struct pop3_progress *, void *data);
 
 struct pop3_fetch_opts {
 	struct pop3_cancel *cancel;	/* NULL: not cancellable */
-	unsigned	 window;	/* RETR commands in flight with PIPELINING (0: default 64) */
+	unsigned	 window;	/* RETR commands in flight with PIPELINING (0: default 256) */
 	gboolean	 ignore_login_delay; /* try even if LOGIN-DELAY has not passed */
 };
 

@@ -20,6 +20,8 @@
 #define OUTBOX_DSN_WATERMARK	"dsn_watermark"
 /* Reconnects per account in one flush after the link dropped. */
 #define OUTBOX_RECONNECTS	1
+/* Sent messages filed in Sent together (one directory fsync). */
+#define OUTBOX_FILE_BATCH	64
 
 struct outbox_flush_ctx {
 	struct store		*st;
@@ -32,6 +34,7 @@ struct outbox_flush_ctx {
 	gboolean		 any_perm;
 	gboolean		 any_temp;
 	gboolean		 any_cred;
+	GArray			*to_file;	/* msg ids to move to Sent */
 };
 
 static enum outbox_status outbox_store_error(struct store *,
@@ -56,6 +59,7 @@ static void	 outbox_fail(struct outbox_flush_ctx *, struct queue_row *,
 static char	*outbox_refused_text(GPtrArray *, gboolean);
 static void	 outbox_requeue_refused(struct outbox_flush_ctx *,
 		    const struct queue_row *, GPtrArray *, const void *, gsize);
+static void	 outbox_file_sent(struct store *, GArray *);
 static enum outbox_status outbox_change(struct store *, int64_t,
 		    const char *const *, const char *, gboolean, GError **);
 
@@ -633,6 +637,31 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
  * The sender.
  */
 
+/* Move sent messages from the Outbox to Sent in one store batch. */
+static void
+outbox_file_sent(struct store *st, GArray *ids)
+{
+	guint i;
+
+	if (ids->len == 0)
+		return;
+	if (store_begin(st) != STORE_OK) {
+		log_error("outbox: cannot file sent messages: %s",
+		    store_errmsg(st));
+		return;
+	}
+	for (i = 0; i < ids->len; i++)
+		if (store_msg_move(st, g_array_index(ids, int64_t, i),
+		    STORE_SENT) != STORE_OK)
+			log_warn("outbox: message %" G_GINT64_FORMAT " was sent "
+			    "but did not move to Sent: %s",
+			    g_array_index(ids, int64_t, i), store_errmsg(st));
+	if (store_commit(st) != STORE_OK)
+		log_error("outbox: cannot file sent messages: %s",
+		    store_errmsg(st));
+	g_array_set_size(ids, 0);
+}
+
 static void
 outbox_notify(struct outbox_flush_ctx *c, enum outbox_event_type type,
     const char *account, const char *host, const struct queue_row *row,
@@ -916,11 +945,16 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 			log_error("outbox: %" G_GINT64_FORMAT " was sent but "
 			    "the queue could not record it: %s", row->id,
 			    store_errmsg(c->st));
-		else if ((s = store_msg_move(c->st, row->msg_id,
-		    STORE_SENT)) != STORE_OK)
-			log_error("outbox: %" G_GINT64_FORMAT " was sent but "
-			    "did not move to Sent: %s", row->id,
-			    store_errmsg(c->st));
+		else {
+			/*
+			 * The row says sent (committed); the file follows to
+			 * Sent in a batch. A crash before that leaves it in
+			 * the Outbox, and the next flush files it.
+			 */
+			g_array_append_val(c->to_file, row->msg_id);
+			if (c->to_file->len >= OUTBOX_FILE_BATCH)
+				outbox_file_sent(c->st, c->to_file);
+		}
 		c->res.sent++;
 		if (res.refused->len > 0) {
 			c->res.partial++;
@@ -1064,8 +1098,18 @@ outbox_flush(struct store *st, struct config *config, gboolean due_only,
 		}
 		return outbox_store_error(st, s, err);
 	}
+	c.to_file = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	if ((ret = outbox_recover(st, config, NULL, err)) != OUTBOX_OK)
 		goto out;
+	/* Sent before a crash but not filed yet. */
+	{
+		GArray *ids = NULL;
+
+		if (queue_sent_in(st, STORE_OUTBOX, &ids) == STORE_OK) {
+			outbox_file_sent(st, ids);
+			g_array_unref(ids);
+		}
+	}
 	if ((s = queue_list(st, due_only ? QUEUE_LIST_DUE : QUEUE_LIST_QUEUED,
 	    (int64_t)time(NULL), &rows)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
@@ -1106,6 +1150,10 @@ outbox_flush(struct store *st, struct config *config, gboolean due_only,
 	} else
 		ret = OUTBOX_OK;
 out:
+	if (c.to_file != NULL) {
+		outbox_file_sent(st, c.to_file);
+		g_array_unref(c.to_file);
+	}
 	store_unlock(st, OUTBOX_LOCK);
 	if (result != NULL)
 		*result = c.res;

@@ -357,7 +357,7 @@ smtp_session_close(struct smtp_session *ss)
 		return;
 	if (ss->s != NULL) {
 		if (ss->alive && ss->s->stream != NULL) {
-			/* QUIT and wait for its reply so the server logs a clean end. */
+			/* QUIT, and read the reply: a clean end. */
 			if (mailsmtp_send_command(ss->s, (char *)"QUIT\r\n") == 0)
 				(void)mailsmtp_read_response(ss->s);
 		}
@@ -584,7 +584,6 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 {
 	g_autoptr(GPtrArray)	 cmds = NULL;
 	g_autofree int		*codes = NULL;
-	g_autofree char		*mail_text = NULL;
 	char			**texts = NULL;
 	GString			*cmd;
 	gboolean		 eight, utf8 = FALSE, with_rset;
@@ -699,10 +698,7 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 		st = smtp_session_code_status(codes[i]);
 		if (st == SMTP_OK)
 			st = SMTP_ERR_PROTOCOL;
-		mail_text = g_strdup_printf("MAIL FROM: %s", texts[i] != NULL ?
-		    texts[i] : "");
-		st = smtp_session_fail(res, st, codes[i], codes[i] == 0 ?
-		    texts[i] : mail_text);
+		st = smtp_session_fail(res, st, codes[i], texts[i]);
 		goto drain;
 	}
 	for (i = first_rcpt; i < n - 1; i++) {
@@ -739,14 +735,10 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 	}
 	data_code = codes[n - 1];
 	if (data_code != 354) {
-		g_autofree char *t = g_strdup_printf("DATA: %s",
-		    texts[n - 1] != NULL ? texts[n - 1] : "");
-
 		st = smtp_session_code_status(data_code);
 		if (st == SMTP_OK)
 			st = SMTP_ERR_PROTOCOL;
-		st = smtp_session_fail(res, st, data_code, data_code == 0 ?
-		    texts[n - 1] : t);
+		st = smtp_session_fail(res, st, data_code, texts[n - 1]);
 		goto out;
 	}
 

@@ -19,3 +19,9 @@ tests_unit_test_store_LDADD = src/store/libstore.a src/mime/libmime.a \
 	src/util/libutil.a $(CMOCKA_LIBS) $(SQLITE_LIBS) $(GMIME_LIBS) \
 	$(GLIB_LIBS) $(LTLIBINTL) -lpthread
 endif
+
+STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
+	tests/func/t1010-store-crash.sh tests/func/t1020-store-enospc.sh \
+	tests/func/t1030-store-reindex.sh
+TESTS += $(STORE_FUNC_TESTS)
+EXTRA_DIST += $(STORE_FUNC_TESTS)

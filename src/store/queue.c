@@ -49,6 +49,8 @@ static enum store_status queue_step_done(struct store *, sqlite3_stmt *,
 		    const char *);
 static enum store_status queue_get_where(struct store *, const char *,
 		    int64_t, struct queue_row **);
+static enum store_status queue_ids(struct store *, const char *,
+		    const char *, GArray **);
 
 void
 queue_row_free(struct queue_row *r)
@@ -543,13 +545,9 @@ queue_meta_set(struct store *st, const char *key, int64_t value)
 	return queue_step_done(st, stmt, "queue meta");
 }
 
-enum store_status
-queue_orphans(struct store *st, const char *folder, GArray **out)
+static enum store_status
+queue_ids(struct store *st, const char *sql, const char *folder, GArray **out)
 {
-	static const char sql[] = "SELECT m.id FROM messages m"
-	    " JOIN folders f ON f.id = m.folder_id WHERE f.name = ?"
-	    " AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.msg_id = m.id)"
-	    " ORDER BY m.id";
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 	int64_t			 id;
@@ -569,7 +567,26 @@ queue_orphans(struct store *st, const char *folder, GArray **out)
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		g_clear_pointer(out, g_array_unref);
-		return store_sql_error(st, rc, "queue orphans");
+		return store_sql_error(st, rc, "queue ids");
 	}
 	return STORE_OK;
+}
+
+enum store_status
+queue_orphans(struct store *st, const char *folder, GArray **out)
+{
+	return queue_ids(st, "SELECT m.id FROM messages m"
+	    " JOIN folders f ON f.id = m.folder_id WHERE f.name = ?"
+	    " AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.msg_id = m.id)"
+	    " ORDER BY m.id", folder, out);
+}
+
+enum store_status
+queue_sent_in(struct store *st, const char *folder, GArray **out)
+{
+	return queue_ids(st, "SELECT m.id FROM queue q"
+	    " JOIN messages m ON m.id = q.msg_id"
+	    " JOIN folders f ON f.id = m.folder_id"
+	    " WHERE q.state = 'sent' AND f.name = ? ORDER BY m.id", folder,
+	    out);
 }

@@ -107,6 +107,10 @@ enum store_status queue_meta_get(struct store *, const char *key,
 enum store_status queue_meta_set(struct store *, const char *key,
 		    int64_t value);
 
+/* Messages of sent rows still filed in folder: *out GArray of int64_t. */
+enum store_status queue_sent_in(struct store *, const char *folder,
+		    GArray **out);
+
 /* Messages in folder that no queue row points to: *out GArray of int64_t. */
 enum store_status queue_orphans(struct store *, const char *folder,
 		    GArray **out);

@@ -151,11 +151,13 @@ store_bind_text(sqlite3_stmt *stmt, int i, const char *v)
 void
 store_item_dirty(struct store *st, int64_t thread_id)
 {
-	int64_t	*k = g_new(int64_t, 1);
+	int64_t	*k;
 
+	if (g_hash_table_contains(st->dirty_threads, &thread_id))
+		return;
+	k = g_new(int64_t, 1);
 	*k = thread_id;
-	if (!g_hash_table_add(st->dirty_threads, k))
-		g_free(k);
+	g_hash_table_add(st->dirty_threads, k);
 }
 
 static enum store_status

@@ -19,6 +19,7 @@
 #include "store/store-private.h"
 
 #define STORE_QUERY_MAX_DEPTH	64
+#define STORE_QUERY_FEW		3000
 
 enum store_qnode_type {
 	QN_TRUE,
@@ -86,6 +87,7 @@ static char	*store_query_fts_expr(struct store_qnode *);
 static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
+static gboolean	 store_query_few(struct store_query *);
 
 static void
 store_query_param_free(gpointer p)
@@ -910,6 +912,29 @@ store_query_count(struct store_query *q, guint64 *count)
 	return s;
 }
 
+/*
+ * TRUE when the query matches few messages (cheap to find: at most
+ * STORE_QUERY_FEW rows are read). Then sorting the matches beats walking
+ * the date index until a page is full.
+ */
+static gboolean
+store_query_few(struct store_query *q)
+{
+	g_autofree char	*sql = NULL;
+	sqlite3_stmt	*stmt = NULL;
+	gboolean	 few = FALSE;
+
+	sql = g_strdup_printf("SELECT count(*) FROM (SELECT m.id FROM"
+	    " messages m WHERE %s LIMIT %d)", q->where->str, STORE_QUERY_FEW);
+	if (sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return FALSE;
+	store_query_bind(q, stmt, 1);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		few = sqlite3_column_int(stmt, 0) < STORE_QUERY_FEW;
+	sqlite3_finalize(stmt);
+	return few;
+}
+
 enum store_status
 store_query_page(struct store_query *q, enum store_sort sort,
     guint64 offset, guint limit, GPtrArray **msgs)
@@ -935,7 +960,14 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		order = "m.size DESC, m.date DESC";
 		break;
 	default:
-		order = "m.date DESC, m.id DESC";
+		/*
+		 * With a text term, let SQLite start from the FTS matches
+		 * and sort them ("+" keeps it off the date index, which it
+		 * would walk end to end for a rare word).
+		 */
+		order = strstr(q->where->str, "msg_fts") != NULL &&
+		    store_query_few(q) ? "+m.date DESC, m.id DESC" :
+		    "m.date DESC, m.id DESC";
 		break;
 	}
 	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"

@@ -23,6 +23,54 @@ enum {
 };
 
 static SCREEN	*ui_term_try(const char *term);
+static gboolean	 ui_term_known(const char *term);
+
+/*
+ * Whether a terminfo entry exists for term, looked up where ncurses looks.
+ * Asking newterm() about an unknown name leaks its pre-screen, so the
+ * usual case (a name from a newer terminal) is decided here first.
+ */
+static gboolean
+ui_term_known(const char *term)
+{
+	GPtrArray	*dirs;
+	const char	*e;
+	char		 hex[3];
+	gboolean	 found = FALSE;
+	guint		 i;
+
+	if (strchr(term, '/') != NULL || *term == '.')
+		return FALSE;
+	dirs = g_ptr_array_new_with_free_func(g_free);
+	if ((e = g_getenv("TERMINFO")) != NULL && *e != '\0')
+		g_ptr_array_add(dirs, g_strdup(e));
+	g_ptr_array_add(dirs, g_build_filename(g_get_home_dir(), ".terminfo",
+	    NULL));
+	if ((e = g_getenv("TERMINFO_DIRS")) != NULL) {
+		g_auto(GStrv) parts = g_strsplit(e, ":", -1);
+		for (i = 0; parts[i] != NULL; i++)
+			g_ptr_array_add(dirs, g_strdup(*parts[i] != '\0' ?
+			    parts[i] : "/usr/share/terminfo"));
+	}
+	g_ptr_array_add(dirs, g_strdup("/etc/terminfo"));
+	g_ptr_array_add(dirs, g_strdup("/lib/terminfo"));
+	g_ptr_array_add(dirs, g_strdup("/usr/share/terminfo"));
+	g_ptr_array_add(dirs, g_strdup("/usr/lib/terminfo"));
+	g_snprintf(hex, sizeof hex, "%02x", (unsigned char)term[0]);
+	for (i = 0; i < dirs->len && !found; i++) {
+		char first[2] = { term[0], '\0' };
+		char *a = g_build_filename(g_ptr_array_index(dirs, i), first,
+		    term, NULL);
+		char *b = g_build_filename(g_ptr_array_index(dirs, i), hex,
+		    term, NULL);
+		found = g_file_test(a, G_FILE_TEST_EXISTS) ||
+		    g_file_test(b, G_FILE_TEST_EXISTS);
+		g_free(a);
+		g_free(b);
+	}
+	g_ptr_array_unref(dirs);
+	return found;
+}
 
 static SCREEN *
 ui_term_try(const char *term)
@@ -42,12 +90,12 @@ ui_term_start(GString *warnings)
 		"xterm-256color", "xterm", "vt100", "ansi", "dumb",
 	};
 	const char	*term = getenv("TERM");
-	SCREEN		*sp;
+	SCREEN		*sp = NULL;
 	size_t		 i;
 
 	if (term == NULL || *term == '\0')
 		term = "vt100";
-	if ((sp = ui_term_try(term)) == NULL) {
+	if (!ui_term_known(term) || (sp = ui_term_try(term)) == NULL) {
 		/* An unknown TERM (a new terminal's name over ssh): use a known one. */
 		for (i = 0; i < G_N_ELEMENTS(fallbacks); i++) {
 			const char *fb = fallbacks[i];

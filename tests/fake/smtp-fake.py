@@ -5,6 +5,8 @@ allow_plaintext in the client config).
   smtp-fake.py --dir DIR [--greeting "421 busy"] [--auth-fail]
                [--stall-after-data] [--stall-at-greeting] [--pipelining]
                [--dsn] [--no-auth] [--data-reply "554 5.6.0 no"]
+               [--token TOKEN]   (the OAuth2 bearer token XOAUTH2 and
+                                  OAUTHBEARER accept; default good-token)
 
 Writes DIR/port when listening and DIR/commands (every command line the
 client sent, AUTH secrets replaced by "AUTH <mech> ***"). Accepted messages
@@ -12,6 +14,7 @@ go to DIR/spool/NNNN.eml and NNNN.env like tests/servers/smtp-server.py.
 Each connection is served in its own thread; SIGTERM stops the server.
 """
 import argparse
+import base64
 import os
 import signal
 import socket
@@ -76,11 +79,23 @@ def serve(args, conn):
             ext.append("250-8BITMIME")
             ext.append("250-SIZE 100000000")
             if not args.no_auth:
-                ext.append("250-AUTH PLAIN LOGIN")
+                ext.append("250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER")
             ext.append("250 ENHANCEDSTATUSCODES")
             conn.sendall(("\r\n".join(ext) + "\r\n").encode())
         elif verb == "AUTH":
             parts = line.split(" ")
+            mech = parts[1].upper()
+            if mech in ("XOAUTH2", "OAUTHBEARER") and len(parts) == 3:
+                raw = base64.b64decode(parts[2]).decode("utf-8", "replace")
+                log(args, "OAUTH %s user=%s" % (mech, "alice" if
+                    "alice@example.test" in raw else "?"))
+                if ("auth=Bearer " + args.token + "\x01") in raw:
+                    send("235 2.7.0 Accepted")
+                else:
+                    send("334 eyJzdGF0dXMiOiI0MDEifQ==")
+                    f.readline()
+                    send("535 5.7.8 Username and Password not accepted")
+                continue
             if parts[1].upper() == "LOGIN" and len(parts) == 2:
                 send("334 VXNlcm5hbWU6")
                 f.readline()
@@ -147,6 +162,7 @@ def main():
     ap.add_argument("--dsn", action="store_true")
     ap.add_argument("--no-auth", action="store_true")
     ap.add_argument("--data-reply", default=None)
+    ap.add_argument("--token", default="good-token")
     args = ap.parse_args()
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

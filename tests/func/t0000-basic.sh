@@ -5,7 +5,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 t_init
 test -x "$SATCHEL" || t_skip_all "satchel is not built ($SATCHEL)"
-t_plan 20
+t_plan 27
 
 # run CMD...: sets rc, out (stdout) and err (stderr).
 run() {
@@ -36,6 +36,11 @@ t_like "--version prints name and version" "$out" '^satchel [0-9]+\.[0-9]+\.[0-9
 run "$SATCHEL" --help
 t_is "--help exits 0" "$rc" 0
 t_like "--help lists the commands" "$out" 'fetch.*send.*search'
+
+for cmd in fetch send compose search import reindex queue; do
+	run "$SATCHEL" "$cmd" --help
+	check_is "$cmd --help exits 0" "$rc" 0
+done
 
 run "$SATCHEL" frobnicate
 t_is "an unknown command exits 64" "$rc" 64

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t0002-docs: the manual pages stay true to the code. Every key of the
 # option table is in satchel.conf(5); every subcommand and every long option
-# declared in the sources is in satchel(1); both pages format cleanly.
+# declared in the sources is in satchel(1), every reader operation in one
+# of the two; both pages format cleanly.
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 t_init
 man1=$top_srcdir/doc/satchel.1
@@ -30,6 +31,16 @@ cat "$top_srcdir"/src/main.c "$top_srcdir"/src/cli/cli-*.c 2>/dev/null |
     sed -n 's/^[[:space:]]*{ "\([a-z0-9-]*\)",.*G_OPTION_ARG_.*/\1/p' |
     sort -u >"$T_TMP/options"
 
+# Reader operations: rows of the operation table like  { "quit", UI_OP_QUIT,
+ops=$top_srcdir/src/ui/ui-ops.c
+if test -r "$ops"; then
+	sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", UI_OP_.*/\1/p' "$ops" |
+	    sort -u >"$T_TMP/ops"
+else
+	: >"$T_TMP/ops"
+fi
+cat "$T_TMP/man1.txt" "$T_TMP/man5.txt" >"$T_TMP/both.txt"
+
 missing() {
 	# missing LIST PAGE: print the entries of LIST not found as words.
 	while read -r w; do
@@ -37,7 +48,7 @@ missing() {
 	done <"$1"
 }
 
-t_plan 7
+t_plan 8
 t_ok "the config table has keys" test -s "$T_TMP/keys"
 t_is "every config key is in satchel.conf.5" \
     "$(missing "$T_TMP/keys" "$T_TMP/man5.txt" | tr '\n' ' ')" ""
@@ -47,6 +58,8 @@ t_is "every subcommand is in satchel.1" \
 sed 's/^/--/' "$T_TMP/options" >"$T_TMP/long-options"
 t_is "every long option is in satchel.1" \
     "$(missing "$T_TMP/long-options" "$T_TMP/man1.txt" | tr '\n' ' ')" ""
+t_is "every reader operation is in the manual pages" \
+    "$(missing "$T_TMP/ops" "$T_TMP/both.txt" | tr '\n' ' ')" ""
 
 if command -v groff >/dev/null 2>&1; then
 	for m in "$man1" "$man5"; do

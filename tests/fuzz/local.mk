@@ -14,7 +14,8 @@ FUZZ_LINK = $(AM_LDFLAGS)
 endif
 
 check_PROGRAMS += tests/fuzz/fuzz-sanitize tests/fuzz/fuzz-config \
-	tests/fuzz/fuzz-mime tests/fuzz/fuzz-pop3 tests/fuzz/fuzz-query
+	tests/fuzz/fuzz-mime tests/fuzz/fuzz-pop3 tests/fuzz/fuzz-query \
+	tests/fuzz/fuzz-render
 
 tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz-sanitize.c $(FUZZ_MAIN_SRC)
 tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZ_LINK)
@@ -42,9 +43,21 @@ tests_fuzz_fuzz_query_LDADD = src/store/libstore.a src/mime/libmime.a \
 	src/util/libutil.a $(SQLITE_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) \
 	$(LTLIBINTL) -lpthread -lm
 
-TESTS += tests/func/t7000-hard-fuzz-regress.sh
+tests_fuzz_fuzz_render_SOURCES = tests/fuzz/fuzz-render.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_render_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_render_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
+
+TESTS += tests/func/t7000-hard-fuzz-regress.sh \
+	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
+	tests/func/t7120-hard-ui-hostile.sh \
+	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
+	tests/func/t7300-hard-perms.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/fuzz/config.dict tests/fuzz/mime.dict tests/fuzz/pop3.dict \
 	tests/fuzz/query.dict \
 	tests/func/t7000-hard-fuzz-regress.sh \
-	tools/fuzz-run.sh
+	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
+	tests/func/t7120-hard-ui-hostile.sh \
+	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
+	tests/func/t7300-hard-perms.sh tools/fuzz-run.sh

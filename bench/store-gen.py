@@ -1,0 +1,120 @@
+#!/usr/bin/env python3
+"""store-gen.py DIR N [SEED]: write a realistic Maildir of N messages.
+
+Threads (replies with References/In-Reply-To), multipart/alternative with
+HTML, attachments (base64), ISO-8859-1 quoted-printable and UTF-8 base64
+bodies, RFC 2047 subjects and names, Zipf-distributed words. About 8 KB a
+message on average, like a real mailbox.
+"""
+import base64
+import os
+import quopri
+import random
+import sys
+import time
+from email.utils import formatdate
+
+
+def main():
+    top, n = sys.argv[1], int(sys.argv[2])
+    rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 42)
+    for sub in ("cur", "new", "tmp"):
+        os.makedirs(os.path.join(top, sub), exist_ok=True)
+    syll = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "zu", "pe",
+            "dra", "ström", "qua", "fen", "gar", "hol", "jin", "bel"]
+    vocab = sorted({"".join(rnd.choice(syll) for _ in range(rnd.randint(2, 4)))
+                    for _ in range(30000)})
+    weights = [1.0 / (i + 1) for i in range(len(vocab))]
+    cum = []
+    acc = 0.0
+    for w in weights:
+        acc += w
+        cum.append(acc)
+    people = [("User %d %s" % (i, rnd.choice(["Müller", "Smith", "Łukasz",
+                                               "García", "Dupont"])),
+               "user%d@example%d.org" % (i, i % 20)) for i in range(800)]
+
+    def words(k):
+        return " ".join(rnd.choices(vocab, cum_weights=cum, k=k))
+
+    def enc_name(name):
+        try:
+            name.encode("ascii")
+            return '"%s"' % name
+        except UnicodeEncodeError:
+            return "=?utf-8?b?%s?=" % base64.b64encode(
+                name.encode()).decode()
+
+    ids = []
+    subjects = {}
+    t0 = 1577836800
+    for i in range(n):
+        date = t0 + i * 600 + rnd.randint(0, 500)
+        frm = rnd.choice(people)
+        to = rnd.choice(people)
+        mid = "<%d.%d@bench.example>" % (i, rnd.randint(0, 1 << 30))
+        hdr = []
+        if ids and rnd.random() < 0.35:
+            parent = rnd.choice(ids[-2000:])
+            subj = "Re: " + subjects[parent][0]
+            refs = subjects[parent][1] + [parent]
+            hdr.append("In-Reply-To: %s" % parent)
+            hdr.append("References: %s" % " ".join(refs[-10:]))
+        else:
+            subj = words(rnd.randint(3, 8))
+            refs = []
+        ids.append(mid)
+        subjects[mid] = (subj.replace("Re: ", "", 1) if subj.startswith("Re: ")
+                         else subj, refs)
+        kind = rnd.random()
+        if rnd.random() < 0.1:
+            subj_h = "=?iso-8859-1?q?%s?=" % quopri.encodestring(
+                subj.encode("latin-1", "replace"), header=True).decode()
+        else:
+            subj_h = subj
+        hdr = ["From: %s <%s>" % (enc_name(frm[0]), frm[1]),
+               "To: %s <%s>" % (enc_name(to[0]), to[1]),
+               "Subject: %s" % subj_h,
+               "Date: %s" % formatdate(date),
+               "Message-ID: %s" % mid] + hdr + ["MIME-Version: 1.0"]
+        body = "\n".join(words(rnd.randint(8, 16))
+                         for _ in range(rnd.randint(5, 60))) + "\n"
+        if kind < 0.55:
+            hdr.append("Content-Type: text/plain; charset=utf-8")
+            hdr.append("Content-Transfer-Encoding: 8bit")
+            text = "\n".join(hdr) + "\n\n" + body
+        elif kind < 0.65:
+            hdr.append("Content-Type: text/plain; charset=iso-8859-1")
+            hdr.append("Content-Transfer-Encoding: quoted-printable")
+            text = "\n".join(hdr) + "\n\n" + quopri.encodestring(
+                body.encode("latin-1", "replace")).decode()
+        elif kind < 0.85:
+            b = "=_alt_%d" % i
+            hdr.append('Content-Type: multipart/alternative; boundary="%s"' % b)
+            html = "<html><body><p>" + body.replace("\n", "</p><p>") + \
+                "</p></body></html>"
+            text = "\n".join(hdr) + "\n\n--%s\nContent-Type: text/plain; " \
+                "charset=utf-8\nContent-Transfer-Encoding: base64\n\n%s\n" \
+                "--%s\nContent-Type: text/html; charset=utf-8\n\n%s\n--%s--\n" % (
+                    b, base64.encodebytes(body.encode()).decode(), b, html, b)
+        else:
+            b = "=_mix_%d" % i
+            hdr.append('Content-Type: multipart/mixed; boundary="%s"' % b)
+            att = base64.encodebytes(rnd.randbytes(rnd.randint(2000, 40000)))
+            text = "\n".join(hdr) + "\n\n--%s\nContent-Type: text/plain; " \
+                "charset=utf-8\n\n%s\n--%s\nContent-Type: application/pdf; " \
+                "name=\"report-%d.pdf\"\nContent-Disposition: attachment; " \
+                "filename=\"report-%d.pdf\"\nContent-Transfer-Encoding: " \
+                "base64\n\n%s--%s--\n" % (b, body, b, i, i, att.decode(), b)
+        seen = rnd.random() < 0.8
+        name = "%d.M%dP%d.bench%s" % (date, i, os.getpid(),
+                                      ":2,S" if seen else "")
+        with open(os.path.join(top, "cur" if seen else "new", name), "w",
+                  encoding="utf-8") as f:
+            f.write(text)
+        os.utime(os.path.join(top, "cur" if seen else "new", name),
+                 (date, date))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+#!/usr/bin/python3
+"""hostile-smtp.py SCENARIO DIR [CERT KEY]: an SMTP server that attacks its
+client (stdlib only; loopback only).
+
+Listens on 127.0.0.1 (a free port, written to DIR/port), serves one
+connection at a time, logs commands to DIR/log, appends the byte count of
+each endless reply to DIR/sent, counts messages whose DATA it received in
+DIR/messages, and exits after 90 s or when DIR/stop exists. Endless replies
+stop after 30 s or $HOSTILE_MAX_BYTES (default 2 GiB).
+
+Scenarios:
+  endless-greeting  the greeting line never ends (no newline, ever)
+  endless-ehlo      the EHLO reply is "250-" lines forever
+  endless-rcpt      the RCPT reply is "250-" lines forever
+  endless-data      after the end of DATA, "250-" lines forever (never a
+                    final line: the message must not count as sent)
+  bad-code          the reply to MAIL is "2500 ok" then "ok" (no code)
+  esc-reply         the reply to MAIL is a 554 whose text holds escape
+                    sequences, C1 bytes and a bidi override
+  starttls-inject   STARTTLS answers "220" plus an injected "250" line in
+                    the same packet, then does TLS (needs CERT and KEY)
+  starttls-inject-late  "220", 0.3 s later an injected line, then TLS
+  starttls-ok       a well-behaved STARTTLS (the control for the two above)
+"""
+import os
+import socket
+import ssl
+import sys
+import time
+
+ENDLESS_SECONDS = 30
+ENDLESS_BYTES = int(os.environ.get("HOSTILE_MAX_BYTES", 2 << 30))
+
+
+class Session:
+    def __init__(self, conn, sc, d, tls):
+        self.c = conn
+        self.f = conn.makefile("rb")
+        self.sc = sc
+        self.d = d
+        self.tls = tls
+        self.secure = False
+        self.log = open(os.path.join(d, "log"), "a")
+
+    def send(self, data):
+        self.c.sendall(data)
+
+    def endless(self, first, chunk):
+        sent = 0
+        deadline = time.monotonic() + ENDLESS_SECONDS
+        try:
+            self.send(first)
+            sent += len(first)
+            i = 0
+            while time.monotonic() < deadline and sent < ENDLESS_BYTES:
+                data = chunk(i)
+                self.send(data)
+                sent += len(data)
+                i += 1
+        except OSError:
+            pass
+        with open(os.path.join(self.d, "sent"), "a") as f:
+            f.write("%d\n" % sent)
+
+    def ehlo(self):
+        if self.sc == "endless-ehlo":
+            self.endless(b"250-hostile\r\n",
+                         lambda i: b"250-X-EXTENSION-%d\r\n" % i)
+            return False
+        ext = [b"hostile", b"8BITMIME", b"AUTH PLAIN LOGIN", b"SIZE 100000000"]
+        if self.sc.startswith("starttls") and not self.secure:
+            ext.append(b"STARTTLS")
+        lines = [b"250-" + e for e in ext[:-1]] + [b"250 " + ext[-1]]
+        self.send(b"\r\n".join(lines) + b"\r\n")
+        return True
+
+    def starttls(self):
+        if self.sc == "starttls-inject":
+            self.send(b"220 go ahead\r\n250 injected before TLS\r\n")
+        elif self.sc == "starttls-ok":
+            self.send(b"220 go ahead\r\n")
+        else:
+            self.send(b"220 go ahead\r\n")
+            time.sleep(0.3)
+            self.send(b"250 injected before TLS\r\n")
+        self.f.close()
+        try:
+            self.c = self.tls.wrap_socket(self.c, server_side=True)
+        except (ssl.SSLError, OSError) as e:
+            self.log.write("TLS failed: %s\n" % e)
+            self.log.flush()
+            return False
+        self.secure = True
+        self.f = self.c.makefile("rb")
+        return True
+
+    def data(self):
+        self.send(b"354 go on\r\n")
+        while True:
+            line = self.f.readline(1 << 20)
+            if not line:
+                return False
+            if line in (b".\r\n", b".\n"):
+                break
+        with open(os.path.join(self.d, "messages"), "a") as f:
+            f.write("1\n")
+        if self.sc == "endless-data":
+            self.endless(b"250-queued, almost\r\n",
+                         lambda i: b"250-still thinking %d\r\n" % i)
+            return False
+        self.send(b"250 2.0.0 queued\r\n")
+        return True
+
+    def run(self):
+        sc = self.sc
+        if sc == "endless-greeting":
+            self.endless(b"220 ", lambda i: b"A" * 65536)
+            return
+        self.send(b"220 hostile ESMTP\r\n")
+        while True:
+            line = self.f.readline(4096)
+            if not line:
+                return
+            self.log.write(line.decode("latin-1"))
+            self.log.flush()
+            cmd = line.strip().split(b" ")[0].upper()
+            if cmd in (b"EHLO", b"HELO"):
+                if not self.ehlo():
+                    return
+            elif cmd == b"STARTTLS":
+                if not sc.startswith("starttls") or not self.starttls():
+                    return
+            elif cmd == b"AUTH":
+                self.send(b"235 2.7.0 ok\r\n")
+            elif cmd == b"MAIL":
+                if sc == "bad-code":
+                    self.send(b"2500 ok\r\nok\r\n")
+                elif sc == "esc-reply":
+                    self.send(b"554 5.7.1 \x1b]0;PWNED-TITLE\x07 \x1b[2J"
+                              b"\x1bP1$qm\x1b\\ \xc2\x9b31m \x9b32m "
+                              b"\xe2\x80\xaeevil\r\n")
+                else:
+                    self.send(b"250 2.1.0 ok\r\n")
+            elif cmd == b"RCPT":
+                if sc == "endless-rcpt":
+                    self.endless(b"250-ok\r\n",
+                                 lambda i: b"250-recipient line %d\r\n" % i)
+                    return
+                self.send(b"250 2.1.5 ok\r\n")
+            elif cmd == b"DATA":
+                if not self.data():
+                    return
+            elif cmd == b"RSET" or cmd == b"NOOP":
+                self.send(b"250 ok\r\n")
+            elif cmd == b"QUIT":
+                self.send(b"221 bye\r\n")
+                return
+            else:
+                self.send(b"502 unknown\r\n")
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.stderr.write(__doc__)
+        return 2
+    sc, d = argv[0], argv[1]
+    tls = None
+    if len(argv) >= 4:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(argv[2], argv[3])
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind(("127.0.0.1", 0))
+    s.listen(4)
+    s.settimeout(0.5)
+    with open(os.path.join(d, "port.tmp"), "w") as f:
+        f.write("%d\n" % s.getsockname()[1])
+    os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if os.path.exists(os.path.join(d, "stop")):
+            break
+        try:
+            conn, _ = s.accept()
+        except socket.timeout:
+            continue
+        conn.settimeout(40)
+        try:
+            Session(conn, sc, d, tls).run()
+        except (OSError, ValueError, IndexError):
+            pass
+        finally:
+            try:
+                conn.close()
+            except OSError:
+                pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
