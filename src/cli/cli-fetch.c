@@ -11,6 +11,7 @@
 #include "store/store.h"
 #include "net/net.h"
 #include "pop3/pop3.h"
+#include "smtp/outbox.h"
 #include "cli/cli.h"
 
 struct fetch_ui {
@@ -355,5 +356,20 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		rc = fetch_worse(rc, fetch_one(ctx, store, todo->pdata[j],
 		    quiet));
 	g_ptr_array_free(todo, TRUE);
+	/* Bounces that just arrived are matched to the mail we sent. */
+	{
+		GError	*berr = NULL;
+		guint	 matched = 0;
+
+		if (outbox_match_bounces(store, &matched, &berr) != OUTBOX_OK) {
+			fprintf(stderr, _("satchel: matching bounces: %s\n"),
+			    berr != NULL ? berr->message : "?");
+			g_clear_error(&berr);
+		} else if (matched > 0 && !quiet)
+			printf(ngettext("%u sent message bounced: see "
+			    "'satchel queue --all'\n", "%u sent messages "
+			    "bounced: see 'satchel queue --all'\n", matched),
+			    matched);
+	}
 	return rc;
 }

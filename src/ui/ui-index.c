@@ -57,6 +57,7 @@ static void	 ui_index_collapse(struct ui_view *);
 static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64);
 static void	 ui_index_tree(struct ui *, struct ui_index *);
 static char	*ui_index_date(struct ui_index *, int64_t);
+static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_index_move(struct ui *, struct ui_view *);
@@ -409,6 +410,23 @@ ui_index_date(struct ui_index *ix, int64_t date)
 	return s != NULL ? s : g_strdup("?");
 }
 
+/* Append untrusted text sanitised, cut or padded to exactly cols columns. */
+static void
+ui_index_pad(GString *s, const char *text, int cols)
+{
+	char	*safe, *cut;
+	size_t	 w;
+
+	safe = sanitize_text(text != NULL ? text : "", -1, 0);
+	cut = sanitize_truncate(safe, (size_t)cols, FALSE);
+	w = sanitize_width(cut);
+	g_string_append(s, cut);
+	for (; w < (size_t)cols; w++)
+		g_string_append_c(s, ' ');
+	g_free(cut);
+	g_free(safe);
+}
+
 static void
 ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 {
@@ -422,6 +440,7 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	const char		*from;
 	unsigned		 f;
 	attr_t			 attr = A_NORMAL;
+	GString			*row_text;
 	int			 x, w;
 	int64_t			 when;
 
@@ -454,19 +473,25 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 
 	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
 	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
-	x = 1;
-	x += ui_term_text_safe(y, x, flags, 4, attr);
-	x++;
+	/*
+	 * The columns go out as one run of one attribute: padding is
+	 * drawn, not skipped, so the terminal gets one attribute change a
+	 * row instead of one per column.
+	 */
 	when = m != NULL ? m->date : t->last_date;
 	date = ui_index_date(ix, when);
-	ui_term_text(y, x, date, ix->w_date, attr);
-	g_free(date);
-	x += ix->w_date + 1;
 	from = m != NULL ? m->from : t->authors;
 	if (from == NULL || *from == '\0')
 		from = m != NULL && m->from_addr != NULL ? m->from_addr : "";
-	ui_term_text(y, x, from, ix->w_from, attr);
-	x += ix->w_from + 1;
+	row_text = g_string_new(flags);
+	g_string_append_c(row_text, ' ');
+	ui_index_pad(row_text, date, ix->w_date);
+	g_string_append_c(row_text, ' ');
+	ui_index_pad(row_text, from, ix->w_from);
+	g_string_append_c(row_text, ' ');
+	g_free(date);
+	x = 1 + ui_term_text_safe(y, 1, row_text->str, COLS - 1, attr);
+	g_string_free(row_text, TRUE);
 	if (x >= COLS)
 		return;
 	if (tree != NULL && *tree != '\0') {

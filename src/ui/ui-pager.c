@@ -165,6 +165,11 @@ ui_pager_recalc(struct ui *ui, struct ui_view *v)
 	ui_list_goto(&v->list, top);
 }
 
+/*
+ * The title shares its start with the index's ("satchel: FOLDER"), so
+ * opening and leaving a message rewrites few cells of the bar; the
+ * subject is in the headers below.
+ */
 static void
 ui_pager_title(struct ui *ui, struct ui_view *v, GString *s)
 {
@@ -172,9 +177,8 @@ ui_pager_title(struct ui *ui, struct ui_view *v, GString *s)
 	guint64		 pct;
 
 	(void)ui;
-	g_string_append(s, "satchel: ");
-	if (pg->msg != NULL && pg->msg->subject != NULL)
-		g_string_append(s, pg->msg->subject);
+	g_string_append_printf(s, "satchel: %s", pg->msg != NULL ?
+	    pg->msg->folder : "");
 	if (v->list.count <= (guint64)v->list.rows)
 		g_string_append(s, _(" (all)"));
 	else {
