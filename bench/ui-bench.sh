@@ -82,8 +82,7 @@ if test "$BIG" -gt 0; then
 	echo "growing a copy of the store to $BIG rows..." >&2
 	rm -rf "$dir/store-big"
 	cp -a "$dir/store" "$dir/store-big"
-	db=$(find "$dir/store-big" -maxdepth 2 -name '*.db' -o -maxdepth 2 \
-	    -name '*.sqlite' | head -1)
+	db=$(ls "$dir"/store-big/*.sqlite | head -1)
 	have=$(sqlite3 "$db" 'SELECT count(*) FROM messages')
 	copies=$(( (BIG + have - 1) / have - 1 ))
 	cols="folder_id, subdir, base, name, account, uidl, message_id,

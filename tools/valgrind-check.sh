@@ -146,7 +146,6 @@ ca_file = $work/ca/ca.pem
 
 [account tls]
 address = Val Grind <val@example.test>
-folder = TLS
 pop3_host = 127.0.0.1
 pop3_port = $pop3_stls
 pop3_tls = starttls
