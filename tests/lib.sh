@@ -211,7 +211,7 @@ t_cleanup_() {
 	t_rc_=$?
 	# t_done's verdict wins over the status of whatever ran in the trap.
 	test -n "${T_RC:-}" && t_rc_=$T_RC
-	trap - EXIT INT TERM HUP
+	trap - EXIT INT TERM HUP PIPE
 	if test -n "${T_AT_EXIT:-}"; then
 		eval "$T_AT_EXIT" >/dev/null 2>&1 || true
 	fi
@@ -244,6 +244,11 @@ t_init() {
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
+	trap 'exit 141' PIPE
+	# Servers started from here stop by themselves if this shell is
+	# killed without a chance to clean up (SIGKILL, a timeout).
+	SATCHEL_TEST_OWNER=$$
+	export SATCHEL_TEST_OWNER
 	HOME=$T_TMP/home
 	XDG_CONFIG_HOME=$HOME/.config
 	XDG_DATA_HOME=$HOME/.local/share
@@ -413,8 +418,13 @@ t_tmux_start() {
 	t_name_=$1 t_cols_=$2 t_rows_=$3
 	shift 3
 	if ! test -S "$T_TMUX_SOCK"; then
+		# The idle session keeps the server up while sessions come and
+		# go, and kills it if this test dies without cleaning up.
 		t_tmux_ -f /dev/null new-session -d -s satchel-idle -x 80 -y 24 \
-		    'sleep 100000' || return 1
+		    "while kill -0 $$ 2>/dev/null &&
+		        ! grep -q '^[^)]*) [ZX]' /proc/$$/stat 2>/dev/null; do
+		        sleep 1; done; tmux -S '$T_TMUX_SOCK' kill-server" ||
+		    return 1
 		t_tmux_ set-option -g remain-on-exit on
 		t_tmux_ set-option -g default-terminal screen-256color
 		t_tmux_ set-option -g status off

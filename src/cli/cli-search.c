@@ -67,11 +67,16 @@ cli_search_print(const struct store_msg *m, gboolean json)
 	date = dt != NULL ? g_date_time_format(dt, json ? "%FT%T%:z" :
 	    "%Y-%m-%d %H:%M") : g_strdup("?");
 	if (!json) {
+		/* Pad the sender by columns, not bytes: names are UTF-8. */
+		g_autofree char *from_s = sanitize_text(m->from != NULL ?
+		    m->from : "", -1, 0);
+		g_autofree char *from_t = sanitize_truncate(from_s, 24, TRUE);
+		size_t fw = sanitize_width(from_t);
 		g_autofree char *line = g_strdup_printf("%" G_GINT64_FORMAT
-		    "  %s  %s%s  %-24s  %s", m->id, date,
+		    "  %s  %s%s  %s%*s  %s", m->id, date,
 		    (m->flags & STORE_FLAG_SEEN) == 0 ? "N" : " ",
 		    (m->flags & STORE_FLAG_FLAGGED) != 0 ? "F" : " ",
-		    m->from != NULL ? m->from : "",
+		    from_t, (int)(fw < 24 ? 24 - fw : 0), "",
 		    m->subject != NULL ? m->subject : "");
 
 		cli_puts_safe(line);

@@ -13,6 +13,7 @@
 #define MIME_MAX_DEPTH		32
 #define MIME_MAX_PARTS		1000
 #define MIME_MAX_BODY		(64 * 1024)	/* bytes of text kept for search */
+#define MIME_MAX_RAW		(4 * MIME_MAX_BODY) /* decoded bytes read */
 #define MIME_MAX_SNIPPET	200		/* characters */
 #define MIME_MAX_REFS		64
 
@@ -131,6 +132,14 @@ mime_message_from_file(const char *path)
 }
 
 GMimeMessage *
+mime_message_from_stream(GMimeStream *st)
+{
+	if (st == NULL)
+		return NULL;
+	return mime_parse_stream(st);
+}
+
+GMimeMessage *
 mime_message_from_data(const void *data, size_t len)
 {
 	g_autoptr(GMimeStream)	 st = NULL;
@@ -201,29 +210,48 @@ mime_summary_free(struct mime_summary *s)
 	g_free(s);
 }
 
-/* Decoded (transfer encoding removed) bytes of a leaf part, capped. */
+/*
+ * Decoded (transfer encoding removed) bytes of a leaf part, capped: only
+ * the first MIME_MAX_RAW decoded bytes are ever produced, so a huge part
+ * costs no more memory than a small one.
+ */
 static char *
 mime_part_bytes(GMimeObject *obj, gsize *lenp)
 {
-	g_autoptr(GMimeStream)	 mem = NULL;
+	g_autoptr(GMimeStream)	 fs = NULL;
 	GMimeDataWrapper	*dw;
-	GByteArray		*ba;
+	GMimeStream		*src;
+	GMimeContentEncoding	 enc;
 	char			*out;
-	gsize			 n;
+	gsize			 n = 0;
+	gssize			 r;
 
 	*lenp = 0;
 	if (!GMIME_IS_PART(obj))
 		return NULL;
-	if ((dw = g_mime_part_get_content(GMIME_PART(obj))) == NULL)
+	if ((dw = g_mime_part_get_content(GMIME_PART(obj))) == NULL ||
+	    (src = g_mime_data_wrapper_get_stream(dw)) == NULL)
 		return NULL;
-	mem = g_mime_stream_mem_new();
-	if (g_mime_data_wrapper_write_to_stream(dw, mem) < 0)
+	enc = g_mime_data_wrapper_get_encoding(dw);
+	if (g_mime_stream_reset(src) != 0)
 		return NULL;
-	ba = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	n = MIN(ba->len, 4 * MIME_MAX_BODY);
-	out = g_malloc(n + 1);
-	if (n > 0)
-		memcpy(out, ba->data, n);
+	fs = g_mime_stream_filter_new(src);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+		GMimeFilter *f = g_mime_filter_basic_new(enc, FALSE);
+
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(fs), f);
+		g_object_unref(f);
+	}
+	out = g_malloc(MIME_MAX_RAW + 1);
+	while (n < MIME_MAX_RAW) {
+		r = g_mime_stream_read(fs, out + n, MIME_MAX_RAW - n);
+		if (r <= 0)
+			break;
+		n += (gsize)r;
+	}
+	g_mime_stream_reset(src);
 	out[n] = '\0';
 	*lenp = n;
 	return out;

@@ -40,6 +40,8 @@ GMimeParserOptions *mime_parser_options(void);
  */
 GMimeMessage *mime_message_from_file(const char *path);
 GMimeMessage *mime_message_from_data(const void *data, size_t len);
+/* Parse from st (seekable for a cheap big message; the caller keeps its ref). */
+GMimeMessage *mime_message_from_stream(GMimeStream *st);
 
 /* Bytes of text converted to valid UTF-8 (charset may be NULL or bogus). */
 char	*mime_to_utf8(const char *text, gssize len, const char *charset);

@@ -2,7 +2,8 @@
  * store-delivery.c: Maildir delivery. A message is written under a unique
  * name in tmp/, fsynced, renamed into new/ (or cur/ when it already has
  * flags) and indexed; the directory fsync and the index commit happen at
- * the end of the transaction (store_commit() for a batch).
+ * the end of the transaction. Inside a batch the file sync and the rename
+ * wait for store_commit(), which does them for the whole batch at once.
  */
 #include "config.h"
 
@@ -27,7 +28,8 @@ struct store_delivery {
 };
 
 static enum store_status store_delivery_finish(struct store_delivery *,
-		    const char *, const char *, unsigned, int64_t, int64_t *);
+		    const char *, const char *, unsigned, int64_t, gboolean,
+		    int64_t *);
 static gboolean	 store_delivery_uidl_valid(const char *);
 
 static gboolean
@@ -105,25 +107,36 @@ store_delivery_abort(struct store_delivery *d)
 }
 
 /*
- * Common end of commit and commit_replace: fsync, rename, index. Frees d
- * in every case.
+ * Common end of commit and commit_replace: fsync, rename, index. Inside a
+ * batch (and with defer) the file stays in tmp/ unsynced and is queued for
+ * store_commit(), which syncs all of the batch's files at once and renames
+ * them before the index commit. Frees d in every case.
  */
 static enum store_status
 store_delivery_finish(struct store_delivery *d, const char *account,
-    const char *uidl, unsigned flags, int64_t replace_id, int64_t *id_out)
+    const char *uidl, unsigned flags, int64_t replace_id, gboolean defer,
+    int64_t *id_out)
 {
 	struct store		*st = d->st;
 	struct store_item	*it = NULL;
+	struct store_pending	*pe;
 	enum store_status	 s;
 	g_autofree char		*base = NULL, *name = NULL, *top = NULL;
 	g_autofree char		*dest = NULL;
 	int			 fd = d->fd;
 
+	defer = defer && st->tx_depth > 0;
 	d->fd = -1;
-	if (fsync(fd) != 0 || close(fd) != 0) {
+#if defined(SYNC_FILE_RANGE_WRITE) && defined(SATCHEL_KICK)
+	/* Start the write-back now; store_commit() waits for it. */
+	if (defer)
+		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+	if ((!defer && fsync(fd) != 0) || close(fd) != 0) {
 		int e = errno;
 
-		close(fd);
+		if (!defer)
+			close(fd);
 		s = store_set_error(st, store_errno_status(e), "%s: %s",
 		    d->tmp_path, g_strerror(e));
 		store_delivery_abort(d);
@@ -143,7 +156,7 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 	dest = g_build_filename(top, (flags & STORE_MAILDIR_FLAGS) != 0 ?
 	    "cur" : "new", name, NULL);
 
-	if ((it = store_item_read(d->tmp_path, NULL, 0)) == NULL) {
+	if ((it = store_item_read(d->tmp_path, 0, -1)) == NULL) {
 		s = store_set_error(st, store_errno_status(errno), "%s: %s",
 		    d->tmp_path, g_strerror(errno));
 		store_delivery_abort(d);
@@ -167,17 +180,29 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 	}
 	if ((s = store_exec(st, "SAVEPOINT delivery")) != STORE_OK)
 		goto fail_tx;
-	if (rename(d->tmp_path, dest) != 0) {
+	if (defer) {
+		pe = g_new0(struct store_pending, 1);
+		pe->tmp = g_steal_pointer(&d->tmp_path);
+		pe->dest = g_strdup(dest);
+		g_ptr_array_add(st->tx_pending, pe);
+	} else if (rename(d->tmp_path, dest) != 0) {
 		s = store_set_error(st, store_errno_status(errno), "%s: %s",
 		    dest, g_strerror(errno));
 		goto fail_sp;
+	} else {
+		g_clear_pointer(&d->tmp_path, g_free);
+		g_ptr_array_add(st->tx_files, g_strdup(dest));
 	}
-	g_clear_pointer(&d->tmp_path, g_free);
-	g_ptr_array_add(st->tx_files, g_strdup(dest));
 	store_folder_touch(st, d->folder_id);
 	if ((s = store_item_insert(st, it, replace_id, id_out)) != STORE_OK) {
-		unlink(dest);
-		g_ptr_array_remove_index(st->tx_files, st->tx_files->len - 1);
+		if (defer)
+			g_ptr_array_remove_index(st->tx_pending,
+			    st->tx_pending->len - 1);
+		else {
+			unlink(dest);
+			g_ptr_array_remove_index(st->tx_files,
+			    st->tx_files->len - 1);
+		}
 		goto fail_sp;
 	}
 	store_exec(st, "RELEASE delivery");
@@ -217,7 +242,7 @@ store_delivery_commit(struct store_delivery *d,
 	}
 	return store_delivery_finish(d, origin != NULL ? origin->account :
 	    NULL, origin != NULL ? origin->uidl : NULL,
-	    flags & ~STORE_FLAG_BOUNCED, 0, id_out);
+	    flags & ~STORE_FLAG_BOUNCED, 0, TRUE, id_out);
 }
 
 enum store_status
@@ -284,8 +309,9 @@ store_delivery_commit_replace(struct store_delivery *d, int64_t replace_id,
 			d->tmp_path = g_steal_pointer(&tmp);
 		}
 	}
+	/* Not deferred: the old file goes as soon as the new one is durable. */
 	if ((s = store_delivery_finish(d, account, uidl, flags, replace_id,
-	    id_out)) != STORE_OK)
+	    FALSE, id_out)) != STORE_OK)
 		return s;
 	/* Only now is the full copy durable; the partial one can go. */
 	if (unlink(old) != 0 && errno != ENOENT)

@@ -24,6 +24,7 @@
 #include "store/store-private.h"
 
 #define STORE_IMPORT_BATCH	1000
+#define STORE_IMPORT_CHUNK	(256 * 1024)
 
 struct store_import_src {
 	char		*key;		/* import_state path */
@@ -50,6 +51,8 @@ struct store_import {
 };
 
 static void	 store_import_pending_free(gpointer);
+static int	 store_import_copy(const struct store_reader_job *, int64_t,
+		    int);
 static enum store_status store_import_flush(struct store_import *);
 static enum store_status store_import_one(struct store_import *,
 		    struct store_reader_result *, int, unsigned);
@@ -70,6 +73,41 @@ store_import_pending_free(gpointer p)
 	g_free(pe->tmp);
 	g_free(pe->dest);
 	g_free(pe);
+}
+
+/* Copy the job's len bytes to fd in small chunks; -1 with errno on error. */
+static int
+store_import_copy(const struct store_reader_job *j, int64_t len, int fd)
+{
+	g_autofree char	*buf = NULL;
+	int64_t		 done = 0;
+	ssize_t		 n;
+	int		 in, e;
+
+	if ((in = open(j->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return -1;
+	buf = g_malloc(STORE_IMPORT_CHUNK);
+	while (done < len) {
+		n = pread(in, buf, (size_t)MIN(len - done, STORE_IMPORT_CHUNK),
+		    (off_t)(j->offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n == 0 ? EIO : errno;
+			close(in);
+			errno = e;
+			return -1;
+		}
+		if (file_write_all(fd, buf, (size_t)n) != 0) {
+			e = errno;
+			close(in);
+			errno = e;
+			return -1;
+		}
+		done += n;
+	}
+	close(in);
+	return 0;
 }
 
 static gboolean
@@ -152,8 +190,6 @@ store_import_one(struct store_import *im, struct store_reader_result *res,
 	g_autofree char		*unique = NULL, *name = NULL;
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
-	const void		*buf;
-	gsize			 len;
 	int			 fd, rc;
 
 	if ((stmt = store_stmt(st, dup)) == NULL)
@@ -180,9 +216,9 @@ store_import_one(struct store_import *im, struct store_reader_result *res,
 	pe->tmp = g_build_filename(im->top, "tmp", unique, NULL);
 	pe->dest = g_build_filename(im->top, subdir == STORE_SUBDIR_CUR ?
 	    "cur" : "new", name, NULL);
-	buf = g_bytes_get_data(res->data, &len);
 	fd = open(pe->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || file_write_all(fd, buf, len) != 0 || close(fd) != 0) {
+	if (fd < 0 || store_import_copy(res->job, it->size, fd) != 0 ||
+	    close(fd) != 0) {
 		int e = errno;
 
 		if (fd >= 0)
@@ -228,8 +264,8 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 
 		im->pr->done++;
 		im->pr->current = res->job->path;
-		if (res->data != NULL)
-			im->pr->bytes += g_bytes_get_size(res->data);
+		if (res->item != NULL)
+			im->pr->bytes += (guint64)res->item->size;
 		if (res->item == NULL) {
 			im->pr->unreadable++;
 			store_reader_result_free(res);
@@ -316,7 +352,6 @@ store_import_mbox_jobs(const char *path, const char *buf, size_t len,
 				j->path = g_strdup(path);
 				j->offset = start - buf;
 				j->len = p - start;
-				j->keep_data = TRUE;
 				g_ptr_array_add(jobs, j);
 			}
 			start = next;
@@ -338,7 +373,6 @@ store_import_mbox_jobs(const char *path, const char *buf, size_t len,
 			j->path = g_strdup(path);
 			j->offset = start - buf;
 			j->len = end - start;
-			j->keep_data = TRUE;
 			g_ptr_array_add(jobs, j);
 		}
 	}
@@ -441,7 +475,6 @@ store_import(struct store *st, const char *path, const char *folder,
 				j->path = g_build_filename(sub, de->d_name,
 				    NULL);
 				j->len = -1;
-				j->keep_data = TRUE;
 				g_ptr_array_add(jobs, j);
 			}
 			closedir(d);
@@ -488,7 +521,6 @@ store_import(struct store *st, const char *path, const char *folder,
 
 			j->path = g_strdup(real);
 			j->len = -1;
-			j->keep_data = TRUE;
 			g_ptr_array_add(jobs, j);
 		}
 		g_mapped_file_unref(mf);

@@ -5,13 +5,20 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "mime/mime.h"
 #include "store/store-private.h"
+
+/* Bytes hashed per read. */
+#define STORE_ITEM_CHUNK	(64 * 1024)
 
 /* A reply that lost its references joins a thread this recent. */
 #define STORE_SUBJECT_WINDOW	(30 * 24 * 3600)
@@ -42,26 +49,75 @@ store_item_hash(const void *data, size_t len)
 	return h;
 }
 
+/*
+ * Read and parse len bytes at offset of the file at path (len < 0: the
+ * whole file). The file is hashed in small chunks and parsed from a
+ * seekable stream, so memory does not grow with the size of the message.
+ * NULL with errno set if the file cannot be read.
+ */
 struct store_item *
-store_item_read(const char *path, const void *data, size_t len)
+store_item_read(const char *path, int64_t offset, int64_t len)
 {
 	struct store_item	*it;
 	GMimeMessage		*m;
-	char			*buf = NULL;
+	GMimeStream		*fs, *sub;
+	GChecksum		*ck;
+	struct stat		 sb;
+	guint8			 dig[20];
+	gsize			 dn = sizeof(dig);
+	char			*buf;
+	int64_t			 done = 0;
+	ssize_t			 n;
+	int			 fd, e, i;
 
-	if (data == NULL) {
-		if ((buf = file_read_all(path, &len)) == NULL)
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	if (len < 0) {
+		if (fstat(fd, &sb) != 0) {
+			e = errno;
+			close(fd);
+			errno = e;
 			return NULL;
-		data = buf;
+		}
+		len = (int64_t)sb.st_size - offset;
+		if (len < 0)
+			len = 0;
+	}
+	ck = g_checksum_new(G_CHECKSUM_SHA1);
+	buf = g_malloc(STORE_ITEM_CHUNK);
+	while (done < len) {
+		n = pread(fd, buf, (size_t)MIN(len - done, STORE_ITEM_CHUNK),
+		    (off_t)(offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		g_checksum_update(ck, (const guchar *)buf, (gsize)n);
+		done += n;
+	}
+	e = errno;
+	g_free(buf);
+	if (done < len) {
+		g_checksum_free(ck);
+		close(fd);
+		errno = e != 0 ? e : EIO;
+		return NULL;
 	}
 	it = g_new0(struct store_item, 1);
-	it->size = (int64_t)len;
-	it->hash = store_item_hash(data, len);
-	m = mime_message_from_data(data, len);
+	it->size = len;
+	g_checksum_get_digest(ck, dig, &dn);
+	g_checksum_free(ck);
+	for (i = 0; i < 8; i++)
+		it->hash = (int64_t)((uint64_t)it->hash << 8 | dig[i]);
+
+	fs = g_mime_stream_fs_new(fd);		/* owns fd */
+	sub = g_mime_stream_substream(fs, offset, offset + len);
+	m = mime_message_from_stream(sub);
 	it->sum = mime_summarize(m);
 	if (m != NULL)
 		g_object_unref(m);
-	g_free(buf);
+	g_object_unref(sub);
+	g_object_unref(fs);
 	return it;
 }
 

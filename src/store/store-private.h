@@ -41,6 +41,7 @@ struct store {
 	GHashTable	*touched;	/* folder id set: record dir mtimes */
 	GHashTable	*dirty_threads;	/* thread id set: refresh summary */
 	GPtrArray	*tx_files;	/* files delivered in the open tx */
+	GPtrArray	*tx_pending;	/* struct store_pending: still in tmp/ */
 	int64_t		 next_thread;	/* 0: load from the database */
 	GHashTable	*locks;		/* lock name -> fd */
 	gboolean	 bulk;		/* import/reindex: defer thread work */
@@ -61,6 +62,16 @@ struct store_item {
 	int64_t			 hash;
 	struct mime_summary	*sum;
 };
+
+/*
+ * A delivery of a batch waiting in tmp/ (written, not yet synced) for
+ * store_commit() to make it durable and rename it to dest.
+ */
+struct store_pending {
+	char		*tmp;
+	char		*dest;
+};
+void		 store_pending_free(gpointer);
 
 /* For the outbox: the index database handle (owned by the store). */
 sqlite3		*store_db(struct store *);
@@ -94,8 +105,8 @@ void		 store_name_parse(const char *name, char **base,
 char		*store_name_with_flags(const char *name, unsigned flags);
 
 /* store-item.c: reading, parsing and indexing one message file. */
-struct store_item *store_item_read(const char *path, const void *data,
-		    size_t len);
+struct store_item *store_item_read(const char *path, int64_t offset,
+		    int64_t len);
 void		 store_item_free(struct store_item *);
 enum store_status store_item_insert(struct store *, struct store_item *,
 		    int64_t replace_id, int64_t *id_out);
@@ -114,13 +125,11 @@ struct store_reader_job {
 	char		*path;
 	int64_t		 offset;	/* slice of the file (mbox) */
 	int64_t		 len;		/* -1: the whole file */
-	gboolean	 keep_data;	/* hand the raw bytes back too */
 	gpointer	 user;
 };
 struct store_reader_result {
 	struct store_reader_job	*job;
 	struct store_item	*item;	/* NULL: unreadable (errnum) */
-	GBytes			*data;	/* with keep_data */
 	int			 errnum;
 };
 /* jobs: GPtrArray of struct store_reader_job (taken over). */

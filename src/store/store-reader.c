@@ -30,7 +30,6 @@ struct store_reader {
 };
 
 static gpointer	 store_reader_worker(gpointer);
-static GBytes	*store_reader_load(struct store_reader_job *, int *);
 static void	 store_reader_job_free(gpointer);
 
 static void
@@ -42,56 +41,12 @@ store_reader_job_free(gpointer p)
 	g_free(j);
 }
 
-static GBytes *
-store_reader_load(struct store_reader_job *j, int *errnum)
-{
-	char	*buf;
-	size_t	 len;
-	ssize_t	 n;
-	int	 fd;
-
-	*errnum = 0;
-	if (j->len < 0) {
-		if ((buf = file_read_all(j->path, &len)) == NULL) {
-			*errnum = errno;
-			return NULL;
-		}
-		return g_bytes_new_take(buf, len);
-	}
-	if ((fd = open(j->path, O_RDONLY | O_CLOEXEC)) < 0) {
-		*errnum = errno;
-		return NULL;
-	}
-	buf = g_malloc((gsize)j->len + 1);
-	len = 0;
-	while (len < (size_t)j->len) {
-		n = pread(fd, buf + len, (size_t)j->len - len,
-		    (off_t)(j->offset + (int64_t)len));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	if (len < (size_t)j->len)
-		*errnum = errno != 0 ? errno : EIO;
-	close(fd);
-	if (*errnum != 0) {
-		g_free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return g_bytes_new_take(buf, len);
-}
-
 static gpointer
 store_reader_worker(gpointer p)
 {
 	struct store_reader		*r = p;
 	struct store_reader_result	*res;
 	struct store_reader_job		*j;
-	gsize				 len;
-	const void			*data;
 	guint				 i;
 
 	for (;;) {
@@ -109,15 +64,13 @@ store_reader_worker(gpointer p)
 		j = r->jobs->pdata[i];
 		res = g_new0(struct store_reader_result, 1);
 		res->job = j;
-		res->data = store_reader_load(j, &res->errnum);
-		if (res->data != NULL) {
-			data = g_bytes_get_data(res->data, &len);
-			if (len == 0)
-				res->errnum = ENODATA;
-			else
-				res->item = store_item_read(NULL, data, len);
-			if (!j->keep_data || res->item == NULL)
-				g_clear_pointer(&res->data, g_bytes_unref);
+		errno = 0;
+		res->item = store_item_read(j->path, j->offset, j->len);
+		if (res->item == NULL)
+			res->errnum = errno != 0 ? errno : EIO;
+		else if (res->item->size == 0) {
+			g_clear_pointer(&res->item, store_item_free);
+			res->errnum = ENODATA;
 		}
 		g_mutex_lock(&r->lock);
 		r->results[i] = res;
@@ -173,8 +126,6 @@ store_reader_result_free(struct store_reader_result *res)
 	if (res == NULL)
 		return;
 	store_item_free(res->item);
-	if (res->data != NULL)
-		g_bytes_unref(res->data);
 	g_free(res);
 }
 

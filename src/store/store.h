@@ -155,10 +155,12 @@ enum store_status store_deliver(struct store *, const char *folder,
 		    unsigned flags, int64_t *id_out);
 
 /*
- * Batches: deliveries between begin and commit share one transaction and
- * one directory fsync. Nothing in the batch may be treated as durable (no
- * DELE, no "queued" to the user) until store_commit() returns STORE_OK.
- * store_rollback() removes the batch's files.
+ * Batches: deliveries between begin and commit share one transaction, one
+ * file-system sync and one directory fsync; their files stay in tmp/ and
+ * appear in new/ or cur/ at store_commit(). Nothing in the batch may be
+ * treated as durable (no DELE, no "queued" to the user) until
+ * store_commit() returns STORE_OK. store_rollback() removes the batch's
+ * files.
  */
 enum store_status store_begin(struct store *);
 enum store_status store_commit(struct store *);

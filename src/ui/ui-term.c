@@ -137,7 +137,8 @@ ui_term_colors(struct ui *ui)
 		ui->attrs[i] = A_NORMAL;
 	ui->attrs[UI_A_BAR] = A_REVERSE;
 	ui->attrs[UI_A_CURSOR] = A_REVERSE | A_BOLD;
-	ui->attrs[UI_A_UNREAD] = A_BOLD;
+	/* Unread rows are marked N, as in mutt: no attribute run per row. */
+	ui->attrs[UI_A_UNREAD] = A_NORMAL;
 	ui->attrs[UI_A_FLAGGED] = A_BOLD;
 	ui->attrs[UI_A_DELETED] = A_DIM;
 	ui->attrs[UI_A_HEADER] = A_BOLD;

@@ -49,13 +49,19 @@ t_tmux_ pipe-pane -t ui -o "cat >>'$raw'"
 t_ok "the index is drawn" t_tmux_wait ui 'HOSTILE-' 20
 t_tmux_keys ui Enter
 t_ok "the pager opens" t_tmux_wait ui '^(From|Subject|To):' 20
-# title_after OLD: wait (up to 20 s) for a pager title other than OLD.
+nl='
+'
+# title_after OLD: wait (up to 20 s) for the pager to show a message whose
+# first header lines differ from OLD; sets title.
 title_after() {
 	w=0
 	while test $w -lt 200; do
-		title=$(t_tmux_screen ui | head -n 1)
-		case $title in
-		"satchel: HOSTILE"*)
+		t_tmux_screen ui >"$T_TMP/now"
+		# The Subject line names a message whatever the header mode.
+		title=$(grep -m 1 '^Subject:' "$T_TMP/now")
+		test -n "$title" || title=$(sed -n '2,6p' "$T_TMP/now")
+		case $nl$title in
+		*"${nl}From:"*|*"${nl}To:"*|*"${nl}Subject:"*|*"${nl}Date:"*)
 			test "x$title" != "x$1" && return 0 ;;
 		esac
 		sleep 0.1

@@ -46,6 +46,9 @@ XDG_STATE_HOME=$tmp/state
 export XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME XDG_STATE_HOME
 
 echo "demo: starting a POP3 and an SMTP server on 127.0.0.1"
+# The servers stop by themselves if this script is killed outright.
+SATCHEL_TEST_OWNER=$$
+export SATCHEL_TEST_OWNER
 CA_DIR=$tmp/ca
 export CA_DIR
 sh "$here/ca.sh" "$CA_DIR"

@@ -6,6 +6,9 @@
 #   dovecot.sh seed DIR FILE... deliver each FILE into the user's Maildir/new
 #   dovecot.sh count DIR        print how many messages the mailbox holds
 #
+# When SATCHEL_TEST_OWNER holds a process id, a watchdog stops the server
+# once that process is gone, even if it was killed with SIGKILL.
+#
 # DIR/env holds shell assignments: POP3_HOST, POP3_PORT (plain, STLS offered),
 # POP3S_PORT (implicit TLS), POP3_USER, POP3_PASS, CA_FILE, OTHER_CA_FILE,
 # SERVER_MAILDIR. The certificates come from $CA_DIR when it is set (so
@@ -203,6 +206,10 @@ start() {
 			exit 1
 		fi
 	done
+	if test -n "${SATCHEL_TEST_OWNER:-}"; then
+		sh "$0" watch "$dir" "$SATCHEL_TEST_OWNER" \
+		    </dev/null >/dev/null 2>&1 &
+	fi
 	cat >"$dir/env" <<EOF
 POP3_HOST=127.0.0.1
 POP3_PORT=$1
@@ -232,6 +239,19 @@ seed() {
 	done
 }
 
+# watch DIR OWNER: wait until OWNER or the master is gone; stop the master
+# if OWNER went first.
+watch() {
+	master=$(cat "$dir/run/master.pid" 2>/dev/null || true)
+	test -n "$master" || return 0
+	while alive "$1" && alive "$master"; do
+		sleep 1
+	done
+	if alive "$master"; then
+		stop
+	fi
+}
+
 count() {
 	. "$dir/env"
 	find "$SERVER_MAILDIR/new" "$SERVER_MAILDIR/cur" -type f | wc -l
@@ -247,5 +267,6 @@ start) start ;;
 stop) stop ;;
 seed) seed "$@" ;;
 count) count ;;
+watch) watch "$@" ;;
 *) usage ;;
 esac

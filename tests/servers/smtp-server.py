@@ -23,7 +23,8 @@ A line starting with "once " is removed from the file after it fires.
 Empty lines and lines starting with # are ignored.
 
 When both listeners accept connections the server writes DIR/smtp.pid and
-then DIR/ready. SIGTERM or SIGINT stops it.
+then DIR/ready. SIGTERM or SIGINT stops it, and so does the end of the
+process given with --owner-pid.
 """
 import argparse
 import fnmatch
@@ -155,6 +156,20 @@ def make_authenticator(control, user, password):
     return authenticate
 
 
+def alive(pid):
+    """True if pid exists and is not a zombie."""
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
+        return state not in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--dir", required=True)
@@ -165,6 +180,8 @@ def main():
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", required=True)
     ap.add_argument("--size-limit", type=int, default=64 * 1024 * 1024)
+    ap.add_argument("--owner-pid", type=int, default=0,
+                    help="stop when this process is gone")
     args = ap.parse_args()
 
     ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -195,7 +212,8 @@ def main():
     with open(os.path.join(args.dir, "ready"), "w") as f:
         f.write("%d %d\n" % (args.port, args.tls_port))
     while not stop.wait(0.1):
-        pass
+        if args.owner_pid and not alive(args.owner_pid):
+            break
     implicit.stop()
     starttls.stop()
     return 0

@@ -8,7 +8,8 @@
 # SMTPS_PORT (implicit TLS + AUTH), SMTP_USER, SMTP_PASS, CA_FILE,
 # OTHER_CA_FILE, SMTP_SPOOL, SMTP_CONTROL. See smtp-server.py for the spool
 # and control file formats. Certificates come from $CA_DIR when set,
-# otherwise from DIR/ca.
+# otherwise from DIR/ca. When SATCHEL_TEST_OWNER holds a process id, the
+# server stops by itself once that process is gone.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -69,6 +70,7 @@ start() {
 		"$PYTHON" "$here/smtp-server.py" --dir "$dir" --port "$1" \
 		    --tls-port "$2" --cert "$ca/server.pem" --key "$ca/server-key.pem" \
 		    --user "$user" --password "$pass" \
+		    --owner-pid "${SATCHEL_TEST_OWNER:-0}" \
 		    </dev/null >>"$dir/smtp.log" 2>&1 &
 		pid=$!
 		i=0

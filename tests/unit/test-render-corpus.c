@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -169,6 +170,13 @@ main(void)
 		cmocka_unit_test(test_corpus),
 	};
 
+	const char *corpus = g_getenv("SATCHEL_CORPUS");
+
+	/* cmocka's TAP skip reads as a failure to the driver: skip it all here. */
+	if (corpus == NULL || !g_file_test(corpus, G_FILE_TEST_IS_DIR)) {
+		printf("1..0 # SKIP no corpus at $SATCHEL_CORPUS\n");
+		return 0;
+	}
 	setlocale(LC_ALL, "");
 	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 	log_set_level(LOG_LEVEL_ERROR);
