@@ -17,6 +17,18 @@
 #include "util/util.h"
 #include "store/store-private.h"
 
+/* Deliveries parsed ahead at most; more waits for the oldest. */
+#define STORE_PARSE_WINDOW	256
+#define STORE_PARSE_THREADS	2
+
+struct store_parse_job {
+	struct store_item	*item;		/* metadata; sum from the parse */
+	char			*path;		/* the file in tmp/ */
+	struct store_item	*parsed;	/* NULL: unreadable (errnum) */
+	int			 errnum;
+	gboolean		 done;
+};
+
 struct store_delivery {
 	struct store	*st;
 	char		*folder;
@@ -31,6 +43,97 @@ static enum store_status store_delivery_finish(struct store_delivery *,
 		    const char *, const char *, unsigned, int64_t, gboolean,
 		    int64_t *);
 static gboolean	 store_delivery_uidl_valid(const char *);
+static void	 store_parse_worker(gpointer, gpointer);
+static void	 store_parse_job_free(struct store_parse_job *);
+static enum store_status store_parse_insert(struct store *,
+		    struct store_parse_job *);
+
+static void
+store_parse_job_free(struct store_parse_job *j)
+{
+	store_item_free(j->item);
+	store_item_free(j->parsed);
+	g_free(j->path);
+	g_free(j);
+}
+
+static void
+store_parse_worker(gpointer p, gpointer data)
+{
+	struct store_parse_job	*j = p;
+	struct store		*st = data;
+	struct store_item	*it;
+	int			 e;
+
+	errno = 0;
+	it = store_item_read(j->path, 0, -1);
+	e = errno;
+	g_mutex_lock(&st->parse_lock);
+	j->parsed = it;
+	j->errnum = it == NULL ? (e != 0 ? e : EIO) : 0;
+	j->done = TRUE;
+	g_cond_broadcast(&st->parse_cond);
+	g_mutex_unlock(&st->parse_lock);
+}
+
+/* Index one parsed delivery; a failure fails the whole batch. */
+static enum store_status
+store_parse_insert(struct store *st, struct store_parse_job *j)
+{
+	struct store_item	*it = j->item;
+	enum store_status	 s;
+
+	if (j->parsed == NULL) {
+		st->tx_failed = TRUE;
+		return store_set_error(st, store_errno_status(j->errnum),
+		    "%s: %s", j->path, g_strerror(j->errnum));
+	}
+	it->size = j->parsed->size;
+	it->hash = j->parsed->hash;
+	it->sum = g_steal_pointer(&j->parsed->sum);
+	if ((s = store_item_insert(st, it, 0, NULL)) != STORE_OK)
+		st->tx_failed = TRUE;
+	return s;
+}
+
+enum store_status
+store_delivery_drain(struct store *st, gboolean wait)
+{
+	struct store_parse_job	*j;
+	enum store_status	 s = STORE_OK;
+
+	for (;;) {
+		g_mutex_lock(&st->parse_lock);
+		j = g_queue_peek_head(st->parse_queue);
+		if (j != NULL && !j->done && (wait ||
+		    g_queue_get_length(st->parse_queue) > STORE_PARSE_WINDOW))
+			while (!j->done)
+				g_cond_wait(&st->parse_cond, &st->parse_lock);
+		if (j == NULL || !j->done) {
+			g_mutex_unlock(&st->parse_lock);
+			return s;
+		}
+		g_queue_pop_head(st->parse_queue);
+		g_mutex_unlock(&st->parse_lock);
+		if (s == STORE_OK)
+			s = store_parse_insert(st, j);
+		store_parse_job_free(j);
+	}
+}
+
+void
+store_delivery_discard(struct store *st)
+{
+	struct store_parse_job	*j;
+
+	g_mutex_lock(&st->parse_lock);
+	while ((j = g_queue_pop_head(st->parse_queue)) != NULL) {
+		while (!j->done)
+			g_cond_wait(&st->parse_cond, &st->parse_lock);
+		store_parse_job_free(j);
+	}
+	g_mutex_unlock(&st->parse_lock);
+}
 
 static gboolean
 store_delivery_uidl_valid(const char *u)
@@ -127,11 +230,6 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 
 	defer = defer && st->tx_depth > 0;
 	d->fd = -1;
-#if defined(SYNC_FILE_RANGE_WRITE) && defined(SATCHEL_KICK)
-	/* Start the write-back now; store_commit() waits for it. */
-	if (defer)
-		(void)sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-#endif
 	if ((!defer && fsync(fd) != 0) || close(fd) != 0) {
 		int e = errno;
 
@@ -155,6 +253,50 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 	top = store_folder_path(st, d->folder);
 	dest = g_build_filename(top, (flags & STORE_MAILDIR_FLAGS) != 0 ?
 	    "cur" : "new", name, NULL);
+
+	if (defer && id_out == NULL && replace_id == 0) {
+		struct store_parse_job *j;
+
+		/* Parsed by a worker, indexed by a later drain. */
+		if (st->tx_failed) {
+			/* An earlier delivery failed: errmsg says why. */
+			store_delivery_abort(d);
+			return STORE_ERR_DB;
+		}
+		if (st->parse_pool == NULL)
+			st->parse_pool = g_thread_pool_new(store_parse_worker,
+			    st, CLAMP(g_get_num_processors(), 1,
+			    STORE_PARSE_THREADS), FALSE, NULL);
+		j = g_new0(struct store_parse_job, 1);
+		it = j->item = g_new0(struct store_item, 1);
+		it->folder = g_strdup(d->folder);
+		it->folder_id = d->folder_id;
+		it->subdir = (flags & STORE_MAILDIR_FLAGS) != 0 ?
+		    STORE_SUBDIR_CUR : STORE_SUBDIR_NEW;
+		it->name = g_strdup(name);
+		it->base = g_strdup(base);
+		it->account = g_strdup(account);
+		it->uidl = g_strdup(uidl);
+		it->flags = flags;
+		it->delivered = (int64_t)time(NULL);
+		j->path = g_strdup(d->tmp_path);
+		pe = g_new0(struct store_pending, 1);
+		pe->tmp = g_steal_pointer(&d->tmp_path);
+		pe->dest = g_steal_pointer(&dest);
+		g_ptr_array_add(st->tx_pending, pe);
+		store_folder_touch(st, d->folder_id);
+		g_mutex_lock(&st->parse_lock);
+		g_queue_push_tail(st->parse_queue, j);
+		g_mutex_unlock(&st->parse_lock);
+		g_thread_pool_push(st->parse_pool, j, NULL);
+		store_delivery_abort(d);
+		return store_delivery_drain(st, FALSE);
+	}
+	/* Earlier deliveries of the batch first: keep the order. */
+	if ((s = store_delivery_drain(st, TRUE)) != STORE_OK) {
+		store_delivery_abort(d);
+		return s;
+	}
 
 	if ((it = store_item_read(d->tmp_path, 0, -1)) == NULL) {
 		s = store_set_error(st, store_errno_status(errno), "%s: %s",

@@ -42,6 +42,10 @@ struct store {
 	GHashTable	*dirty_threads;	/* thread id set: refresh summary */
 	GPtrArray	*tx_files;	/* files delivered in the open tx */
 	GPtrArray	*tx_pending;	/* struct store_pending: still in tmp/ */
+	GThreadPool	*parse_pool;	/* parses a batch's deliveries */
+	GQueue		*parse_queue;	/* struct store_parse_job, in order */
+	GMutex		 parse_lock;
+	GCond		 parse_cond;
 	int64_t		 next_thread;	/* 0: load from the database */
 	GHashTable	*locks;		/* lock name -> fd */
 	gboolean	 bulk;		/* import/reindex: defer thread work */
@@ -72,6 +76,15 @@ struct store_pending {
 	char		*dest;
 };
 void		 store_pending_free(gpointer);
+
+/*
+ * store-delivery.c: a batch's deliveries are parsed by worker threads and
+ * indexed (in delivery order, on the caller's thread) as results come in;
+ * drain indexes what is ready (all of it with wait), discard drops the
+ * queue (rollback).
+ */
+enum store_status store_delivery_drain(struct store *, gboolean wait);
+void		 store_delivery_discard(struct store *);
 
 /* For the outbox: the index database handle (owned by the store). */
 sqlite3		*store_db(struct store *);

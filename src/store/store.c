@@ -402,6 +402,9 @@ store_open(const char *dir, unsigned flags, struct store **out)
 	    g_int64_equal, g_free, NULL);
 	st->tx_files = g_ptr_array_new_with_free_func(g_free);
 	st->tx_pending = g_ptr_array_new_with_free_func(store_pending_free);
+	st->parse_queue = g_queue_new();
+	g_mutex_init(&st->parse_lock);
+	g_cond_init(&st->parse_cond);
 	st->locks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    store_lock_close);
 	if (gethostname(host, sizeof(host)) != 0)
@@ -490,6 +493,12 @@ store_close(struct store *st)
 		return;
 	if (st->tx_depth > 0)
 		store_tx_rollback(st);
+	store_delivery_discard(st);
+	if (st->parse_pool != NULL)
+		g_thread_pool_free(st->parse_pool, FALSE, TRUE);
+	g_queue_free(st->parse_queue);
+	g_mutex_clear(&st->parse_lock);
+	g_cond_clear(&st->parse_cond);
 	g_hash_table_destroy(st->stmts);
 	if (st->db != NULL)
 		sqlite3_close(st->db);
@@ -800,10 +809,22 @@ store_flush_pending(struct store *st)
 
 	if (st->tx_pending->len == 0)
 		return STORE_OK;
+#ifdef STORE_SYNC_EACH
+	for (i = 0; i < st->tx_pending->len; i++) {
+		struct store_pending *pe = st->tx_pending->pdata[i];
+
+		fd = open(pe->tmp, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || fdatasync(fd) != 0)
+			return STORE_ERR_IO;
+		close(fd);
+	}
+	if (0) {
+#else
 	if ((fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return store_set_error(st, store_errno_status(errno),
 		    "%s: %s", st->dir, g_strerror(errno));
 	if (syncfs(fd) != 0) {
+#endif
 		int e = errno;
 
 		close(fd);
@@ -853,6 +874,11 @@ store_tx_commit(struct store *st)
 		return STORE_OK;
 	if (--st->tx_depth > 0)
 		return STORE_OK;
+	if ((s = store_delivery_drain(st, TRUE)) != STORE_OK) {
+		st->tx_depth = 1;
+		store_tx_rollback(st);
+		return s;
+	}
 	if (st->tx_failed) {
 		st->tx_depth = 1;
 		store_tx_rollback(st);
@@ -894,6 +920,7 @@ store_tx_rollback(struct store *st)
 	if (st->tx_depth == 0)
 		return;
 	st->tx_depth = 0;
+	store_delivery_discard(st);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	/* The batch's files must not stay: nothing recorded them. */
 	for (i = 0; i < st->tx_files->len; i++)

@@ -49,21 +49,31 @@ t_tmux_ pipe-pane -t ui -o "cat >>'$raw'"
 t_ok "the index is drawn" t_tmux_wait ui 'HOSTILE-' 20
 t_tmux_keys ui Enter
 t_ok "the pager opens" t_tmux_wait ui '^(From|Subject|To):' 20
-nl='
-'
-# title_after OLD: wait (up to 20 s) for the pager to show a message whose
-# first header lines differ from OLD; sets title.
+# The first header lines of the pager name the message on screen.
+ident() {
+	t_tmux_screen ui | sed -n '2,6p'
+}
+# title_after OLD: wait (up to 20 s) for the pager to show, at its top, a
+# message other than OLD; sets title.
 title_after() {
 	w=0
 	while test $w -lt 200; do
-		t_tmux_screen ui >"$T_TMP/now"
-		# The Subject line names a message whatever the header mode.
-		title=$(grep -m 1 '^Subject:' "$T_TMP/now")
-		test -n "$title" || title=$(sed -n '2,6p' "$T_TMP/now")
-		case $nl$title in
-		*"${nl}From:"*|*"${nl}To:"*|*"${nl}Subject:"*|*"${nl}Date:"*)
+		title=$(ident)
+		case $title in
+		*From:*|*To:*|*Subject:*|*Date:*)
 			test "x$title" != "x$1" && return 0 ;;
 		esac
+		sleep 0.1
+		w=$((w + 1))
+	done
+	return 1
+}
+# back_to TITLE: wait (up to 20 s) until the pager is back at the top of
+# the same message in the default header mode.
+back_to() {
+	w=0
+	while test $w -lt 200; do
+		test "x$(ident)" = "x$1" && return 0
 		sleep 0.1
 		w=$((w + 1))
 	done
@@ -82,7 +92,7 @@ while test $i -lt 11 && title_after "$title"; do
 	t_tmux_keys ui h v
 	sleep 0.2
 	t_tmux_keys ui q
-	sleep 0.2
+	back_to "$title" || break
 	t_tmux_keys ui j
 	i=$((i + 1))
 done
