@@ -31,7 +31,7 @@ run() {
 	echo "| $label | $tool | ${secs} s | $((kb / 1024)) MiB |"
 }
 
-cat "$work/mail"/cur/* "$work/mail"/new/* >/dev/null
+find "$work/mail" -type f -exec cat {} + >/dev/null
 # satchel: import copies the Maildir into the store (write + sync + index);
 # reindex indexes a store's Maildir in place, as notmuch and mu do.
 run "import (copy + index)" satchel "$SATCHEL" import -q "$work/mail"
@@ -54,7 +54,7 @@ if command -v mu >/dev/null 2>&1; then
 fi
 
 # Words for searches: a rare and a common one from the data itself.
-common=$(head -c 200000 "$(ls -d "$work"/mail/cur/* | head -n 1)" |
+common=$(head -c 200000 "$work/mail/cur/$(ls "$work/mail/cur" | head -n 1)" |
     sed -n '/^$/,$p' | tr ' ' '\n' | grep -E '^[a-z]{4,}$' | head -n 1)
 rare=$(ls "$work"/mail/cur | tail -n 1)
 rare=$(sed -n '/^$/,$p' "$work/mail/cur/$rare" | tr ' ' '\n' |

@@ -23,7 +23,7 @@ main(int argc, char **argv)
 	GOptionContext	*oc;
 	GError		*err = NULL;
 	gboolean	 version = FALSE;
-	char		*config_path = NULL, *pop3 = NULL;
+	char		*config_path = NULL, *pop3 = NULL, *ca_file = NULL;
 	GString		*summary;
 	int		 rc;
 	GOptionEntry	 entries[] = {
@@ -34,7 +34,10 @@ main(int argc, char **argv)
 		  NULL },
 		{ "pop3", 0, 0, G_OPTION_ARG_STRING, &pop3,
 		  N_("With --borrowed: fetch from USER@HOST without a config file"),
-		  N_("USER@HOST") },
+		  N_("USER@HOST[:PORT]") },
+		{ "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+		  N_("With --pop3: trust the certificate authorities in FILE"),
+		  N_("FILE") },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version,
 		  N_("Print the version and exit"), NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
@@ -42,7 +45,8 @@ main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof ctx);
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	const char *localedir = getenv("SATCHEL_LOCALEDIR");
+	bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
 	bind_textdomain_codeset(PACKAGE, "UTF-8");
 	textdomain(PACKAGE);
 	/* A peer that closes a socket must not kill us (libetpan writes). */
@@ -74,11 +78,14 @@ main(int argc, char **argv)
 	if (version) {
 		printf("satchel %s\n", PACKAGE_VERSION);
 		g_free(config_path);
+		g_free(pop3);
+		g_free(ca_file);
 		mime_shutdown();
 		return CLI_EXIT_OK;
 	}
 	ctx.config_path = config_path;
 	ctx.pop3_oneoff = pop3;
+	ctx.ca_file = ca_file;
 	if (argc > 1) {
 		if (!cli_is_command(argv[1])) {
 			fprintf(stderr, _("satchel: unknown command '%s'\n"),
@@ -92,6 +99,7 @@ main(int argc, char **argv)
 	cli_ctx_release(&ctx);
 	g_free(config_path);
 	g_free(pop3);
+	g_free(ca_file);
 	mime_shutdown();
 	return rc;
 }

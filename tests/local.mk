@@ -10,3 +10,5 @@ FOUNDATION_TESTS = \
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) \
 	tools/install-deps.sh tools/check.sh tools/demo.sh
+TESTS += tests/func/t0004-l10n.sh
+EXTRA_DIST += tests/func/t0004-l10n.sh

@@ -25,6 +25,44 @@
 
 static char	*cli_borrowed_base(gboolean *in_ram);
 static void	 cli_borrowed_janitor(const char *, int);
+static gboolean	 cli_borrowed_hostport(const char *, char **, unsigned *);
+
+/* "host", "host:port" or "[v6]:port"; *port 0 when none is given. */
+static gboolean
+cli_borrowed_hostport(const char *s, char **host, unsigned *port)
+{
+	const char	*colon, *end;
+	guint64		 n;
+	char		*e;
+
+	*port = 0;
+	if (*s == '[') {
+		if ((end = strchr(s, ']')) == NULL || end == s + 1)
+			return FALSE;
+		*host = g_strndup(s + 1, end - s - 1);
+		colon = end[1] == ':' ? end + 1 : NULL;
+		if (colon == NULL && end[1] != '\0')
+			goto bad;
+	} else {
+		colon = strchr(s, ':');
+		/* Two colons: a bare IPv6 address, no port. */
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL;
+		*host = colon != NULL ? g_strndup(s, colon - s) : g_strdup(s);
+	}
+	if (**host == '\0')
+		goto bad;
+	if (colon == NULL)
+		return TRUE;
+	n = g_ascii_strtoull(colon + 1, &e, 10);
+	if (colon[1] == '\0' || *e != '\0' || n == 0 || n > 65535)
+		goto bad;
+	*port = (unsigned)n;
+	return TRUE;
+bad:
+	g_clear_pointer(host, g_free);
+	return FALSE;
+}
 
 /* A RAM-backed directory we own: the runtime dir, else /dev/shm. */
 static char *
@@ -42,7 +80,12 @@ cli_borrowed_base(gboolean *in_ram)
 	    access("/dev/shm", W_OK) == 0)
 		return g_strdup("/dev/shm");
 	*in_ram = FALSE;
-	return g_strdup(g_get_tmp_dir());
+	/*
+	 * Not g_get_tmp_dir(): it remembers its first answer, and TMPDIR
+	 * is about to point into the private directory.
+	 */
+	rt = g_getenv("TMPDIR");
+	return g_strdup(rt != NULL && *rt == '/' ? rt : "/tmp");
 }
 
 /* The janitor: wait until satchel is gone, then remove its directory. */
@@ -171,8 +214,24 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 	c = config_new_default();
 	a = config_account_new("borrowed");
 	a->pop3_user = g_strndup(ctx->pop3_oneoff, at - ctx->pop3_oneoff);
-	a->pop3_host = g_strdup(at + 1);
+	if (!cli_borrowed_hostport(at + 1, &a->pop3_host, &a->pop3_port)) {
+		fprintf(stderr, _("satchel: --pop3 needs USER@HOST or "
+		    "USER@HOST:PORT\n"));
+		config_account_free(a);
+		config_free(c);
+		return NULL;
+	}
 	a->borrowed = TRUE;
+	if (ctx->ca_file != NULL) {
+		if (access(ctx->ca_file, R_OK) != 0) {
+			fprintf(stderr, _("satchel: cannot read %s: %s\n"),
+			    ctx->ca_file, g_strerror(errno));
+			config_account_free(a);
+			config_free(c);
+			return NULL;
+		}
+		a->ca_file = g_strdup(ctx->ca_file);
+	}
 	if (strchr(a->pop3_user, '@') != NULL)
 		a->address = g_strdup(a->pop3_user);
 	else
@@ -180,9 +239,12 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 		    a->pop3_host);
 	/* Sending is optional: ask for a server only on a terminal. */
 	if (isatty(STDIN_FILENO) &&
-	    (smtp = cli_prompt_line(_("SMTP server for replies (empty: none): "))) != NULL) {
-		if (*smtp != '\0')
-			a->smtp_host = g_strdup(smtp);
+	    (smtp = cli_prompt_line(_("SMTP server for replies, HOST[:PORT] (empty: none): "))) != NULL) {
+		g_strstrip(smtp);
+		if (*smtp != '\0' && !cli_borrowed_hostport(smtp,
+		    &a->smtp_host, &a->smtp_port))
+			fprintf(stderr, _("satchel: '%s' is not HOST or "
+			    "HOST:PORT; replies stay queued\n"), smtp);
 		a->smtp_user = g_strdup(a->pop3_user);
 		g_free(smtp);
 	}

@@ -71,6 +71,11 @@ cli_config(struct cli_ctx *ctx)
 
 	if (ctx->config != NULL)
 		return ctx->config;
+	if (ctx->ca_file != NULL && ctx->pop3_oneoff == NULL) {
+		fprintf(stderr, _("satchel: --ca-file goes with --pop3 (in a "
+		    "config file, use ca_file)\n"));
+		return NULL;
+	}
 	if (ctx->pop3_oneoff != NULL) {
 		if (!ctx->borrowed) {
 			fprintf(stderr, _("satchel: --pop3 goes with "

@@ -31,6 +31,7 @@ struct cli_ctx {
 	const char	*config_path;	/* -c FILE, or NULL */
 	gboolean	 borrowed;	/* --borrowed */
 	const char	*pop3_oneoff;	/* --pop3 USER@HOST (borrowed, no config) */
+	const char	*ca_file;	/* --ca-file FILE for the one-off account */
 	struct config	*config;	/* loaded on demand by cli_config() */
 	struct store	*store;		/* opened on demand by cli_store() */
 	char		*borrowed_dir;	/* private store directory in borrowed mode */

@@ -25,3 +25,13 @@ STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
 	tests/func/t1030-store-reindex.sh
 TESTS += $(STORE_FUNC_TESTS)
 EXTRA_DIST += $(STORE_FUNC_TESTS)
+
+# The mime summary (mime.c) is the store's: its unit test lives here.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-mime
+TESTS += tests/unit/test-mime
+tests_unit_test_mime_SOURCES = tests/unit/test-mime.c
+tests_unit_test_mime_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mime_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(CMOCKA_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
+endif

@@ -20,6 +20,21 @@
 
 #define STORE_QUERY_MAX_DEPTH	64
 #define STORE_QUERY_FEW		3000
+/*
+ * A text term as an SQL condition: the set of FTS matches (built once,
+ * then looked up), or a probe of the FTS index per message (cheap when
+ * most messages match and only a page of them is read in date order).
+ */
+#define STORE_QUERY_IN \
+	"m.id IN (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?)"
+#define STORE_QUERY_PROBE \
+	"EXISTS (SELECT 1 FROM msg_fts WHERE msg_fts MATCH ? AND" \
+	" rowid = m.id)"
+/*
+ * Cost of one probe against reading one match into the set, measured
+ * (about 30 us against 0.55 us on 20,000 messages).
+ */
+#define STORE_QUERY_PROBE_COST	55
 
 enum store_qnode_type {
 	QN_TRUE,
@@ -88,6 +103,11 @@ static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
 static gboolean	 store_query_few(struct store_query *);
+static const char *store_query_single_fts(struct store_query *);
+static gboolean	 store_query_dense(struct store_query *, const char *,
+		    guint64);
+static int64_t	 store_query_int(struct store_query *, const char *,
+		    const char *);
 
 static void
 store_query_param_free(gpointer p)
@@ -739,8 +759,7 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		break;
 	}
 	if ((fts = store_query_fts_expr(n)) != NULL) {
-		g_string_append(out, "m.id IN (SELECT rowid FROM msg_fts"
-		    " WHERE msg_fts MATCH ?)");
+		g_string_append(out, STORE_QUERY_IN);
 		store_query_fts_param(params, fts);
 		return;
 	}
@@ -760,8 +779,7 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 			g_free(fts);
 		}
 		if (ftsand->len > 0) {
-			g_string_append(out, "m.id IN (SELECT rowid FROM "
-			    "msg_fts WHERE msg_fts MATCH ?)");
+			g_string_append(out, STORE_QUERY_IN);
 			store_query_fts_param(params, g_strdup(ftsand->str));
 			first = FALSE;
 		}
@@ -897,8 +915,13 @@ store_query_count(struct store_query *q, guint64 *count)
 	int		 rc;
 
 	*count = 0;
-	sql = g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
-	    q->where->str);
+	/* One text term alone: count the FTS matches, no join needed. */
+	if (strcmp(q->where->str, STORE_QUERY_IN) == 0)
+		sql = g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
+		    " MATCH ?");
+	else
+		sql = g_strdup_printf("SELECT count(*) FROM messages m"
+		    " WHERE %s", q->where->str);
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
@@ -935,17 +958,86 @@ store_query_few(struct store_query *q)
 	return few;
 }
 
+/* The FTS expression of the query's only text term, or NULL. */
+static const char *
+store_query_single_fts(struct store_query *q)
+{
+	const char	*w = q->where->str, *hit, *p;
+	guint		 idx = 0;
+
+	if ((hit = strstr(w, STORE_QUERY_IN)) == NULL ||
+	    strstr(hit + 1, STORE_QUERY_IN) != NULL)
+		return NULL;
+	for (p = w; p < hit; p++)
+		if (*p == '?')
+			idx++;
+	if (idx >= q->params->len)
+		return NULL;
+	return ((struct store_query_param *)q->params->pdata[idx])->s;
+}
+
+/* One integer from sql with text bound to its parameter (if any). */
+static int64_t
+store_query_int(struct store_query *q, const char *sql, const char *text)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int64_t		 v = 0;
+
+	if (sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return -1;
+	if (text != NULL)
+		sqlite3_bind_text(stmt, 1, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	else
+		v = -1;
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/*
+ * TRUE when the text term fts matches so many messages that walking the
+ * date index and probing the FTS index for each message finds a page
+ * sooner than building the whole match set. Probes needed: about
+ * want * total / matches; so probing wins when matches^2 exceeds
+ * want * total * STORE_QUERY_PROBE_COST. Counting stops at that bound.
+ */
+static gboolean
+store_query_dense(struct store_query *q, const char *fts, guint64 want)
+{
+	g_autofree char	*sql = NULL;
+	guint64		 sq, bound = 1, x;
+	int64_t		 total, n;
+
+	total = store_query_int(q, "SELECT max(id) FROM messages", NULL);
+	if (total <= 0 || want == 0 || want > G_MAXUINT32)
+		return FALSE;
+	sq = want * (guint64)total * STORE_QUERY_PROBE_COST;
+	/* Integer square root (Newton). */
+	for (x = sq; x > 0 && (bound = (x + sq / x) / 2) < x; x = bound)
+		;
+	bound = x;
+	if (bound >= (guint64)total)
+		return FALSE;
+	sql = g_strdup_printf("SELECT count(*) FROM (SELECT rowid FROM msg_fts"
+	    " WHERE msg_fts MATCH ? LIMIT %" G_GUINT64_FORMAT ")", bound + 1);
+	n = store_query_int(q, sql, fts);
+	return n > 0 && (guint64)n > bound;
+}
+
 enum store_status
 store_query_page(struct store_query *q, enum store_sort sort,
     guint64 offset, guint limit, GPtrArray **msgs)
 {
-	const char	*order;
+	const char	*order, *fts;
 	g_autofree char	*sql = NULL;
+	GString		*where;
 	sqlite3_stmt	*stmt = NULL;
 	GPtrArray	*a;
 	int		 rc, i;
 
 	*msgs = NULL;
+	where = g_string_new(q->where->str);
 	switch (sort) {
 	case STORE_SORT_DATE_ASC:
 		order = "m.date ASC, m.id ASC";
@@ -965,14 +1057,24 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		 * and sort them ("+" keeps it off the date index, which it
 		 * would walk end to end for a rare word).
 		 */
-		order = strstr(q->where->str, "msg_fts") != NULL &&
-		    store_query_few(q) ? "+m.date DESC, m.id DESC" :
-		    "m.date DESC, m.id DESC";
+		order = "m.date DESC, m.id DESC";
+		if (strstr(q->where->str, "msg_fts") == NULL)
+			break;
+		if ((fts = store_query_single_fts(q)) != NULL) {
+			/* A term in most messages: probe along the dates. */
+			if (store_query_dense(q, fts, offset + limit))
+				g_string_replace(where, STORE_QUERY_IN,
+				    STORE_QUERY_PROBE, 0);
+			else
+				order = "+m.date DESC, m.id DESC";
+		} else if (store_query_few(q))
+			order = "+m.date DESC, m.id DESC";
 		break;
 	}
 	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
 	    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ? OFFSET ?",
-	    store_msg_columns, q->where->str, order);
+	    store_msg_columns, where->str, order);
+	g_string_free(where, TRUE);
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");

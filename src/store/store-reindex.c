@@ -37,6 +37,8 @@ struct store_reindex_file {
 };
 
 static void	 store_reindex_row_free(gpointer);
+static void	 store_reindex_drop_partials(GPtrArray *, const char *,
+		    const char *);
 static int64_t	 store_reindex_mtime(const char *);
 static enum store_status store_reindex_list(struct store *, const char *,
 		    int, GPtrArray *);
@@ -97,6 +99,62 @@ store_reindex_list(struct store *st, const char *dir, int subdir,
 	}
 	closedir(d);
 	return STORE_OK;
+}
+
+/*
+ * A headers-only (partial) file whose full body is also in the folder
+ * (same account and UIDL) was left by a crash between the two steps of
+ * store_delivery_commit_replace(): the full copy is durable, so the
+ * partial one goes.
+ */
+static void
+store_reindex_drop_partials(GPtrArray *files, const char *newd,
+    const char *curd)
+{
+	g_autoptr(GHashTable)	 full = NULL;
+	guint			 i;
+
+	full = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	for (i = 0; i < files->len; i++) {
+		struct store_reindex_file *f = files->pdata[i];
+		g_autofree char *acct = NULL, *uidl = NULL;
+		unsigned flags;
+
+		store_name_parse(f->name, NULL, &acct, &uidl, &flags);
+		if (acct != NULL && uidl != NULL &&
+		    (flags & STORE_FLAG_PARTIAL) == 0)
+			g_hash_table_add(full, g_strconcat(acct, "\n", uidl,
+			    NULL));
+	}
+	if (g_hash_table_size(full) == 0)
+		return;
+	i = 0;
+	while (i < files->len) {
+		struct store_reindex_file *f = files->pdata[i];
+		g_autofree char *acct = NULL, *uidl = NULL, *key = NULL;
+		unsigned flags;
+
+		store_name_parse(f->name, NULL, &acct, &uidl, &flags);
+		if (acct == NULL || uidl == NULL ||
+		    (flags & STORE_FLAG_PARTIAL) == 0) {
+			i++;
+			continue;
+		}
+		key = g_strconcat(acct, "\n", uidl, NULL);
+		if (!g_hash_table_contains(full, key)) {
+			i++;
+			continue;
+		}
+		{
+			g_autofree char *path = g_build_filename(f->subdir ==
+			    STORE_SUBDIR_CUR ? curd : newd, f->name, NULL);
+
+			if (unlink(path) != 0 && errno != ENOENT)
+				log_warn("store: %s: %s", path,
+				    g_strerror(errno));
+		}
+		g_ptr_array_remove_index(files, i);
+	}
 }
 
 enum store_status
@@ -173,6 +231,7 @@ store_reindex_folder(struct store *st, const char *folder, gboolean full,
 		return s;
 	if (pr != NULL)
 		pr->total += files->len;
+	store_reindex_drop_partials(files, newd, curd);
 
 	/*
 	 * Known files are settled here; the others (and with full all) go to

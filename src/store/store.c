@@ -809,22 +809,10 @@ store_flush_pending(struct store *st)
 
 	if (st->tx_pending->len == 0)
 		return STORE_OK;
-#ifdef STORE_SYNC_EACH
-	for (i = 0; i < st->tx_pending->len; i++) {
-		struct store_pending *pe = st->tx_pending->pdata[i];
-
-		fd = open(pe->tmp, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || fdatasync(fd) != 0)
-			return STORE_ERR_IO;
-		close(fd);
-	}
-	if (0) {
-#else
 	if ((fd = open(st->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return store_set_error(st, store_errno_status(errno),
 		    "%s: %s", st->dir, g_strerror(errno));
 	if (syncfs(fd) != 0) {
-#endif
 		int e = errno;
 
 		close(fd);

@@ -6,11 +6,18 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 	src/ui/ui-index.c src/ui/ui-folders.c src/ui/ui-lines.c \
 	src/ui/ui-help.c src/ui/ui-urls.c src/ui/ui-pager.c \
 	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-prompt.c \
-	src/ui/ui-jobs.c
+	src/ui/ui-jobs.c src/ui/ui-signal.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6002-ui-compose.sh tests/func/t6003-ui-term.sh \
-	tests/func/t6004-ui-keys.sh tests/func/t6005-ui-sync.sh
+	tests/func/t6004-ui-keys.sh tests/func/t6005-ui-sync.sh \
+	tests/func/t6006-ui-partial.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
+
+## Borrowed-machine mode, end to end.
+BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
+	tests/func/t7100-borrowed-oneoff.sh
+TESTS += $(BORROWED_TESTS)
+EXTRA_DIST += $(BORROWED_TESTS)

@@ -10,6 +10,9 @@
  */
 #include "config.h"
 
+#include <sys/types.h>
+#include <sys/wait.h>
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +23,7 @@
 #include "mime/compose.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
+#include "cli/cli.h"
 #include "ui/ui-private.h"
 
 struct ui_compose {
@@ -46,6 +50,7 @@ static void	 ui_compose_parse(struct ui_compose *);
 static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
 static void	 ui_compose_release(struct ui_compose *);
+static char	*ui_compose_mkdir(struct ui *, GError **);
 
 static const struct ui_view_ops ui_compose_ops = {
 	.name = "compose",
@@ -81,6 +86,29 @@ ui_compose_free(struct ui_view *v)
 	ui_compose_release(v->data);
 }
 
+/*
+ * A private directory for the file the editor edits (and its swap and
+ * backup files). In borrowed mode inside the session's directory, so
+ * it goes with the session whatever the temporary directory is.
+ */
+static char *
+ui_compose_mkdir(struct ui *ui, GError **err)
+{
+	char	*dir;
+
+	if (ui->ctx->borrowed_dir == NULL)
+		return g_dir_make_tmp("satchel-compose-XXXXXX", err);
+	dir = g_build_filename(ui->ctx->borrowed_dir, "compose-XXXXXX", NULL);
+	if (g_mkdtemp_full(dir, 0700) == NULL) {
+		g_set_error(err, G_FILE_ERROR, g_file_error_from_errno(errno),
+		    _("Cannot create a directory in %s: %s"),
+		    ui->ctx->borrowed_dir, g_strerror(errno));
+		g_free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 /* Run the editor on the file, curses left and restored around it. */
 static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
@@ -89,6 +117,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	char		**argv = NULL;
 	GPtrArray	*args;
 	const char	*editor;
+	GPid		 pid = 0;
 	int		 status = 0, i;
 	gboolean	 ok;
 
@@ -108,9 +137,19 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	g_ptr_array_add(args, c->path);
 	g_ptr_array_add(args, NULL);
 	ui_term_suspend(ui);
-	ok = g_spawn_sync(NULL, (char **)args->pdata, NULL,
-	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN, NULL, NULL,
-	    NULL, NULL, &status, &err);
+	/*
+	 * Not g_spawn_sync: the signal handler must know the editor's pid
+	 * to end it with the session.
+	 */
+	ok = g_spawn_async(NULL, (char **)args->pdata, NULL,
+	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN |
+	    G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &err);
+	if (ok) {
+		ui_signal_child(pid);
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		ui_signal_child(0);
+	}
 	ui_term_resume(ui);
 	g_ptr_array_free(args, TRUE);
 	g_strfreev(argv);
@@ -119,6 +158,9 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 		g_error_free(err);
 		return FALSE;
 	}
+	/* The session ends: what was being written goes with it. */
+	if (ui_signal_caught() != 0)
+		return FALSE;
 	if (!g_spawn_check_wait_status(status, NULL)) {
 		ui_error(ui, "%s", _("The editor failed; the message is kept."));
 		return TRUE;
@@ -199,12 +241,19 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	const char		*sig;
 	guint			 i;
 	size_t			 len;
+	int			 fwd = 'i';
 
 	if (ui->config->accounts == NULL || ui->config->accounts->len == 0) {
 		ui_error(ui, "%s", _("No account is configured: add an "
 		    "[account NAME] with an address to send mail."));
 		return;
 	}
+	if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
+	    _("Forward inline or as an attachment? (i/a, Enter: inline) "),
+	    "ia\n")) == 0)
+		return;
+	if (fwd == '\n')
+		fwd = 'i';
 	c = g_new0(struct ui_compose, 1);
 	c->account = config_account(ui->config, NULL);
 	c->kind = kind;
@@ -216,8 +265,7 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	id.name = c->account->from_name;
 	id.addr = c->account->from_addr;
 	sig = c->account->signature;
-	if ((c->dir = g_dir_make_tmp("satchel-compose-XXXXXX", &err)) ==
-	    NULL) {
+	if ((c->dir = ui_compose_mkdir(ui, &err)) == NULL) {
 		ui_error(ui, "%s", err->message);
 		g_error_free(err);
 		goto fail;
@@ -265,10 +313,15 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 		    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
 		    (const char *const *)own->pdata, sig);
 		g_ptr_array_free(own, TRUE);
-	} else if (kind == UI_OP_FORWARD)
-		text = compose_template_forward(&id, orig,
-		    COMPOSE_FORWARD_INLINE, sig);
-	else
+	} else if (kind == UI_OP_FORWARD) {
+		text = compose_template_forward(&id, orig, fwd == 'a' ?
+		    COMPOSE_FORWARD_ATTACH : COMPOSE_FORWARD_INLINE, sig);
+		/* The original goes along whole, as message/rfc822. */
+		if (fwd == 'a')
+			g_ptr_array_add(c->attachments, compose_attachment_new(
+			    m->path, "forwarded-message.eml",
+			    "message/rfc822"));
+	} else
 		text = compose_template_new(&id, NULL, NULL, sig);
 	if (file_write_atomic(c->path, text, strlen(text), 0600) != 0) {
 		ui_error(ui, _("Cannot write %s: %s"), c->path,

@@ -744,7 +744,7 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 	}
 	if (op == UI_OP_DELETE)
 		ui_message(ui, "%s", set != 0 ?
-		    _("Marked deleted; purged when you quit.") :
+		    _("Marked deleted; purged when you leave the folder.") :
 		    _("Undeleted."));
 out:
 	g_array_free(ids, TRUE);

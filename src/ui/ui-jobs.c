@@ -33,10 +33,14 @@ struct ui_job {
 	struct pop3_cancel *cancel;
 	gboolean	 due_only;
 	gint64		 last_progress;
+	int64_t		 msg_id;	/* body job: the headers-only message */
 };
 
 static gpointer	 ui_jobs_fetch_thread(gpointer);
 static gpointer	 ui_jobs_send_thread(gpointer);
+static gpointer	 ui_jobs_body_thread(gpointer);
+static char	*ui_jobs_pop3_secret(struct ui_job *, struct account *,
+		    GError **);
 static void	 ui_jobs_progress(const struct pop3_progress *, void *);
 static char	*ui_jobs_ask_secret(struct ui_job *, const struct account *,
 		    int service, const char *what);
@@ -127,11 +131,14 @@ ui_jobs_shutdown(struct ui *ui)
 		return;
 	if (ui->fetch_cancel != NULL)
 		pop3_cancel_trigger(ui->fetch_cancel);
+	if (ui->body_cancel != NULL)
+		pop3_cancel_trigger(ui->body_cancel);
 	if (ui->send_thread != NULL && ui->screen != NULL) {
 		ui_message(ui, "%s", _("Finishing the message being sent..."));
 		ui_repaint_now(ui);
 	}
-	while (ui->fetch_thread != NULL || ui->send_thread != NULL) {
+	while (ui->fetch_thread != NULL || ui->send_thread != NULL ||
+	    ui->body_thread != NULL) {
 		ev = g_async_queue_timeout_pop(ui->events, 100000);
 		if (ev == NULL)
 			continue;
@@ -145,17 +152,63 @@ ui_jobs_shutdown(struct ui *ui)
 			g_thread_join(ui->send_thread);
 			ui->send_thread = NULL;
 		}
+		if (ev->type == UI_EV_BODY_DONE) {
+			g_thread_join(ui->body_thread);
+			ui->body_thread = NULL;
+		}
 		ui_event_free(ev);
 	}
 	log_set_sink(NULL, NULL);
 	pop3_cancel_free(ui->fetch_cancel);
 	ui->fetch_cancel = NULL;
+	pop3_cancel_free(ui->body_cancel);
+	ui->body_cancel = NULL;
 	g_async_queue_unref(ui->events);
 	ui->events = NULL;
 	if (ui->wake[0] >= 0) {
 		close(ui->wake[0]);
 		close(ui->wake[1]);
 	}
+}
+
+gboolean
+ui_jobs_drain(struct ui *ui, gint64 deadline)
+{
+	struct ui_event	*ev;
+	const char	*cached;
+
+	if (ui->events == NULL)
+		return TRUE;
+	while ((ui->fetch_thread != NULL || ui->send_thread != NULL ||
+	    ui->body_thread != NULL) && g_get_monotonic_time() < deadline) {
+		ev = g_async_queue_timeout_pop(ui->events, 100000);
+		if (ev == NULL)
+			continue;
+		switch (ev->type) {
+		case UI_EV_NEED_SECRET:
+			/* Only what the person typed earlier this session. */
+			cached = g_hash_table_lookup(ui->secrets, ev->text);
+			g_async_queue_push(ev->reply, g_strdup(cached != NULL ?
+			    cached : ""));
+			break;
+		case UI_EV_FETCH_DONE:
+			ui_jobs_join(ui, &ui->fetch_thread);
+			ui->fetching = FALSE;
+			break;
+		case UI_EV_SEND_DONE:
+			ui_jobs_join(ui, &ui->send_thread);
+			ui->sending = FALSE;
+			break;
+		case UI_EV_BODY_DONE:
+			ui_jobs_join(ui, &ui->body_thread);
+			break;
+		default:
+			break;
+		}
+		ui_event_free(ev);
+	}
+	return ui->fetch_thread == NULL && ui->send_thread == NULL &&
+	    ui->body_thread == NULL;
 }
 
 static struct ui_job *
@@ -235,7 +288,6 @@ ui_jobs_fetch_thread(gpointer data)
 	struct pop3_fetch_result res;
 	struct ui_event		*done;
 	GError			*err = NULL;
-	enum config_status	 cs;
 	enum pop3_status	 ps;
 	char			*secret = NULL;
 	guint			 i;
@@ -256,24 +308,14 @@ ui_jobs_fetch_thread(gpointer data)
 		if (pop3_cancel_is_set(job->cancel))
 			break;
 		memset(&cred, 0, sizeof cred);
-		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-			cs = config_oauth2_token(a, &secret, &err);
-		else
-			cs = config_password(a, CONFIG_SERVICE_POP3, &secret,
-			    &err);
-		if (cs == CONFIG_ERR_NO_SECRET) {
-			g_clear_error(&err);
-			secret = ui_jobs_ask_secret(job, a, CONFIG_SERVICE_POP3,
-			    pop3_account_secret(a) == POP3_SECRET_OAUTH2 ?
-			    "token" : "password");
-			if (secret == NULL)
-				continue;
-		} else if (cs != CONFIG_OK) {
-			done->ok = FALSE;
-			g_free(done->text);
-			done->text = g_strdup_printf("%s: %s", a->name,
-			    err != NULL ? err->message : "?");
-			g_clear_error(&err);
+		if ((secret = ui_jobs_pop3_secret(job, a, &err)) == NULL) {
+			if (err != NULL) {
+				done->ok = FALSE;
+				g_free(done->text);
+				done->text = g_strdup_printf("%s: %s", a->name,
+				    err->message);
+				g_clear_error(&err);
+			}
 			continue;
 		}
 		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
@@ -309,6 +351,121 @@ out:
 	ui_jobs_post(job->ui, done);
 	ui_jobs_job_free(job);
 	return NULL;
+}
+
+/*
+ * The POP3 secret of a, from its command or typed (the main thread asks).
+ * NULL with *err set when the command failed, NULL alone when skipped.
+ */
+static char *
+ui_jobs_pop3_secret(struct ui_job *job, struct account *a, GError **err)
+{
+	enum config_status	 cs;
+	gboolean		 oauth;
+	char			*secret = NULL;
+
+	oauth = pop3_account_secret(a) == POP3_SECRET_OAUTH2;
+	if (oauth)
+		cs = config_oauth2_token(a, &secret, err);
+	else
+		cs = config_password(a, CONFIG_SERVICE_POP3, &secret, err);
+	if (cs == CONFIG_ERR_NO_SECRET) {
+		g_clear_error(err);
+		return ui_jobs_ask_secret(job, a, CONFIG_SERVICE_POP3,
+		    oauth ? "token" : "password");
+	}
+	if (cs != CONFIG_OK)
+		return NULL;
+	return secret;
+}
+
+static gpointer
+ui_jobs_body_thread(gpointer data)
+{
+	struct ui_job		*job = data;
+	struct store		*st = NULL;
+	struct store_msg	*m = NULL;
+	struct account		*a = NULL;
+	struct pop3_credentials	 cred;
+	struct pop3_fetch_opts	 opts;
+	struct ui_event		*done;
+	GError			*err = NULL;
+	enum pop3_status	 ps;
+	char			*secret = NULL;
+	int64_t			 new_id = -1;
+
+	done = g_new0(struct ui_event, 1);
+	done->type = UI_EV_BODY_DONE;
+	done->b = (guint64)job->msg_id;
+	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
+		done->text = g_strdup(st != NULL ? store_errmsg(st) :
+		    _("cannot open the store"));
+		goto out;
+	}
+	if (store_msg_get(st, job->msg_id, &m) != STORE_OK) {
+		done->text = g_strdup(store_errmsg(st));
+		goto out;
+	}
+	if (m->account != NULL)
+		a = config_account(job->config, m->account);
+	if (a == NULL || a->pop3_host == NULL) {
+		done->text = g_strdup_printf(_("no account '%s' fetches this "
+		    "message"), m->account != NULL ? m->account : "");
+		goto out;
+	}
+	if ((secret = ui_jobs_pop3_secret(job, a, &err)) == NULL) {
+		done->text = g_strdup(err != NULL ? err->message :
+		    _("no password given"));
+		goto out;
+	}
+	memset(&cred, 0, sizeof cred);
+	if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
+		cred.oauth2_token = secret;
+	else
+		cred.password = secret;
+	memset(&opts, 0, sizeof opts);
+	opts.cancel = job->cancel;
+	ps = pop3_fetch_body(st, a, &cred, job->msg_id, &opts,
+	    ui_jobs_progress, job, &new_id, &err);
+	if (ps == POP3_OK) {
+		done->ok = TRUE;
+		done->a = (guint64)new_id;
+	} else {
+		done->network_error = ps == POP3_ERR_NETWORK ||
+		    ps == POP3_ERR_TIMEOUT;
+		done->text = g_strdup(err != NULL ? err->message :
+		    pop3_strerror(ps));
+		if (ps == POP3_ERR_AUTH)
+			done->service = 1;
+	}
+out:
+	g_clear_error(&err);
+	config_secret_free(secret);
+	store_msg_free(m);
+	store_close(st);
+	ui_jobs_post(job->ui, done);
+	ui_jobs_job_free(job);
+	return NULL;
+}
+
+void
+ui_jobs_fetch_body(struct ui *ui, int64_t msg_id)
+{
+	struct ui_job	*job;
+
+	if (ui->body_thread != NULL) {
+		ui_message(ui, "%s", _("Already downloading a message."));
+		return;
+	}
+	job = ui_jobs_job(ui);
+	job->msg_id = msg_id;
+	pop3_cancel_free(ui->body_cancel);
+	ui->body_cancel = job->cancel = pop3_cancel_new();
+	ui->body_msg = msg_id;
+	ui->fetching = TRUE;
+	ui->fetch_msgs = ui->fetch_msgs_total = ui->fetch_bytes = 0;
+	ui->body_thread = g_thread_new("body", ui_jobs_body_thread, job);
+	ui_message(ui, "%s", _("Downloading the whole message..."));
 }
 
 static char *
@@ -566,6 +723,25 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		break;
 	case UI_EV_NEED_SECRET:
 		ui_jobs_secret_reply(ui, ev);
+		break;
+	case UI_EV_BODY_DONE:
+		ui_jobs_join(ui, &ui->body_thread);
+		ui->fetching = ui->fetch_thread != NULL;
+		ui->body_msg = -1;
+		if (ev->service == 1)
+			g_hash_table_remove_all(ui->secrets);
+		if (ev->network_error)
+			ui->online = FALSE, ui->online_known = TRUE;
+		if (!ev->ok) {
+			ui_error(ui, _("Download: %s"), ev->text != NULL ?
+			    ev->text : "?");
+			break;
+		}
+		ui->online = ui->online_known = TRUE;
+		ui_pager_replaced(ui, (int64_t)ev->b, (int64_t)ev->a);
+		if (ui_index_is(ix))
+			ui_index_reload(ui, ix);
+		ui_message(ui, "%s", _("Downloaded the whole message."));
 		break;
 	}
 	(void)now;

@@ -33,7 +33,7 @@ static const char *ui_keys_defaults[] = {
 	"l = limit", "o = sort", "t = threads", "T = threads", "F = flag",
 	"N = toggle-new", "d = delete", "s = save", "m = mail", "r = reply",
 	"g = group-reply", "f = forward", "$ = sync", "v = attachments",
-	"h = headers", "u = urls", "L = urls",
+	"h = headers", "u = urls", "L = urls", "D = fetch-body",
 	/* Pager: arrows and Enter scroll, j/k change message. */
 	"pager:Down = next-line", "pager:Up = prev-line",
 	"pager:Enter = next-line", "pager:Backspace = prev-line",

@@ -20,6 +20,7 @@ static void	ui_ops_folders(struct ui *, enum ui_op);
 static void	ui_ops_compose(struct ui *, enum ui_op);
 static void	ui_ops_sync(struct ui *, enum ui_op);
 static void	ui_ops_msgview(struct ui *, enum ui_op);
+static void	ui_ops_fetch_body(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -97,6 +98,8 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "attach-file", UI_OP_ATTACH_FILE, V, C, NULL, N_("Attach a file") },
 	{ "postpone", UI_OP_POSTPONE, V, C, NULL,
 	  N_("Save the message as a draft") },
+	{ "fetch-body", UI_OP_FETCH_BODY, UI_OPF_MSG, M, ui_ops_fetch_body,
+	  N_("Download the whole of a message fetched headers-only") },
 };
 
 #undef L
@@ -231,4 +234,23 @@ ui_ops_msgview(struct ui *ui, enum ui_op op)
 
 	if (top->ops->op == NULL || !top->ops->op(ui, top, op))
 		ui_error(ui, _("'%s' does nothing here."), ui_ops_get(op)->name);
+}
+
+/* A message fetched headers-only (max_size): get the rest now. */
+static void
+ui_ops_fetch_body(struct ui *ui, enum ui_op op)
+{
+	struct store_msg	*m = NULL;
+	int64_t			 id = ui_current_msg(ui);
+
+	(void)op;
+	if (store_msg_get(ui->store, id, &m) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return;
+	}
+	if (!(m->flags & STORE_FLAG_PARTIAL))
+		ui_message(ui, "%s", _("This message is already complete."));
+	else
+		ui_jobs_fetch_body(ui, id);
+	store_msg_free(m);
 }

@@ -114,9 +114,19 @@ ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 		    STORE_OK)
 			pg->msg->flags |= STORE_FLAG_SEEN;
 	}
-	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_PARTIAL))
-		ui_message(ui, "%s", _("Only the headers of this message "
-		    "were fetched (it is larger than max_size)."));
+	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_PARTIAL) &&
+	    ui->body_msg != id) {
+		char *k = ui_keys_for(ui->keys, UI_CTX_PAGER,
+		    UI_OP_FETCH_BODY);
+		if (*k != '\0')
+			ui_message(ui, _("Headers only (larger than "
+			    "max_size): press %s to download the rest."), k);
+		else
+			ui_message(ui, "%s", _("Only the headers of this "
+			    "message were fetched (it is larger than "
+			    "max_size)."));
+		g_free(k);
+	}
 	ui->new_mail = 0;
 	ui_pager_render(ui, v);
 	ui->dirty = TRUE;
@@ -137,6 +147,23 @@ ui_pager_new(struct ui *ui, int64_t id)
 	ui_list_resize(&v->list, y0, rows);
 	ui_pager_load(ui, v, id);
 	return v;
+}
+
+void
+ui_pager_replaced(struct ui *ui, int64_t old_id, int64_t new_id)
+{
+	struct ui_view	*v;
+	struct ui_pager	*pg;
+	guint		 i;
+
+	for (i = 0; i < ui->views->len; i++) {
+		v = g_ptr_array_index(ui->views, i);
+		if (!ui_pager_is(v))
+			continue;
+		pg = v->data;
+		if (pg->id == old_id && new_id >= 0)
+			ui_pager_load(ui, v, new_id);
+	}
 }
 
 static void

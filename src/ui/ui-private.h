@@ -15,6 +15,8 @@
 #ifndef SATCHEL_UI_PRIVATE_H
 #define SATCHEL_UI_PRIVATE_H
 
+#include <sys/types.h>
+
 #include <stdint.h>
 #include <glib.h>
 #include <ncurses.h>
@@ -89,6 +91,7 @@ enum ui_op {
 	UI_OP_EDIT,
 	UI_OP_ATTACH_FILE,
 	UI_OP_POSTPONE,
+	UI_OP_FETCH_BODY,
 	UI_OP_COUNT,
 };
 
@@ -180,6 +183,7 @@ enum ui_event_type {
 	UI_EV_SEND_PROGRESS,
 	UI_EV_SEND_DONE,
 	UI_EV_NEED_SECRET,
+	UI_EV_BODY_DONE,
 };
 struct ui_event {
 	enum ui_event_type type;
@@ -253,6 +257,13 @@ struct ui {
 	/* Pager search term and the last index search. */
 	char		*search;
 	GPtrArray	*purge;		/* int64 ids marked deleted this session */
+
+	/* Borrowed-machine mode and the end of the session. */
+	gboolean	 borrowed;	/* the store is wiped when we end */
+	int		 signalled;	/* SIGHUP, SIGTERM, SIGINT: ending now */
+	GThread		*body_thread;	/* downloading a headers-only message */
+	int64_t		 body_msg;	/* its id while it runs */
+	gpointer	 body_cancel;	/* struct pop3_cancel * */
 };
 
 /* ui.c */
@@ -269,8 +280,21 @@ void		 ui_refresh_counts(struct ui *);
 void		 ui_body_size(int *y0, int *rows);
 void		 ui_repaint_now(struct ui *);
 int64_t		 ui_current_msg(struct ui *);
+/* Purge what was marked deleted this session, if the user agrees. */
+void		 ui_purge(struct ui *);
 /* Drain pending events (also called while a prompt waits). */
 void		 ui_poll_events(struct ui *);
+
+/* ui-signal.c: flags and the wake pipe only; the main loop does the rest. */
+void		 ui_signal_init(void);
+void		 ui_signal_wake(int fd);
+void		 ui_signal_release(void);
+/* The signal that ends the session, or 0. */
+int		 ui_signal_caught(void);
+/* Treat the session as ended by sig (the terminal went away). */
+void		 ui_signal_note(int sig);
+/* The editor's pid while it runs (0: none): it gets SIGTERM with us. */
+void		 ui_signal_child(pid_t);
 
 /* ui-term.c */
 SCREEN		*ui_term_start(GString *warnings);
@@ -316,6 +340,8 @@ struct ui_view	*ui_folders_new(struct ui *);
 struct ui_view	*ui_help_new(struct ui *, enum ui_ctx);
 struct ui_view	*ui_pager_new(struct ui *, int64_t msg_id);
 gboolean	 ui_pager_is(struct ui_view *);
+/* Message old_id became new_id (its body was downloaded): show that. */
+void		 ui_pager_replaced(struct ui *, int64_t old_id, int64_t new_id);
 struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
@@ -336,5 +362,13 @@ void		 ui_jobs_timers(struct ui *);
 int		 ui_jobs_next_timeout(struct ui *);
 void		 ui_jobs_log_sink(enum log_level, const char *msg, void *data);
 void		 ui_jobs_post(struct ui *, struct ui_event *);
+/*
+ * Wait until deadline (monotonic µs) for the background jobs to end
+ * without drawing or asking (secrets come from the session's cache only).
+ * TRUE when none is left running.
+ */
+gboolean	 ui_jobs_drain(struct ui *, gint64 deadline);
+/* Download the full body of a headers-only message in the background. */
+void		 ui_jobs_fetch_body(struct ui *, int64_t msg_id);
 
 #endif

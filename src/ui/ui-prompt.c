@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -30,6 +31,9 @@ ui_prompt_key(struct ui *ui)
 	int		key;
 
 	for (;;) {
+		/* The session is ending: every question is cancelled. */
+		if (ui_signal_caught() != 0)
+			return UI_PROMPT_HANGUP;
 		if ((key = ui_term_key(0)) != -1) {
 			if (key == UI_KEY_FN + KEY_RESIZE) {
 				ui->recalc = TRUE;
@@ -44,8 +48,10 @@ ui_prompt_key(struct ui *ui)
 		if (poll(pfd, 2, 500) < 0 && errno != EINTR)
 			return UI_PROMPT_HANGUP;
 		if ((pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
-		    !(pfd[0].revents & POLLIN))
+		    !(pfd[0].revents & POLLIN)) {
+			ui_signal_note(SIGHUP);
 			return UI_PROMPT_HANGUP;
+		}
 		if (pfd[1].revents & POLLIN) {
 			ui_poll_events(ui);
 			if (ui->dirty) {

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "pop3/pop3.h"
 #include "smtp/outbox.h"
 #include "cli/cli.h"
 #include "ui/ui.h"
@@ -30,8 +32,15 @@ static void	ui_draw_status(struct ui *);
 static void	ui_draw_title(struct ui *);
 static void	ui_draw_message(struct ui *);
 static void	ui_recalc_all(struct ui *);
-static void	ui_purge(struct ui *);
 static void	ui_format_bytes(GString *, guint64);
+static guint	ui_unsent(struct ui *);
+static gboolean	ui_quit_ok(struct ui *);
+static void	ui_end_signalled(struct ui *);
+
+/* Borrowed mode: how long quitting waits for the queue to go out. */
+#define UI_QUIT_SEND_WAIT	(20 * G_USEC_PER_SEC)
+/* And how long a signal leaves for one attempt. */
+#define UI_SIGNAL_SEND_WAIT	(10 * G_USEC_PER_SEC)
 
 struct ui_view *
 ui_view_new(const struct ui_view_ops *ops, void *data)
@@ -357,6 +366,8 @@ ui_loop(struct ui *ui)
 	int		 key, timeout;
 
 	while (!ui->quit) {
+		if ((ui->signalled = ui_signal_caught()) != 0)
+			break;
 		ui_poll_events(ui);
 		if (ui->recalc || ui->dirty)
 			ui_repaint_now(ui);
@@ -367,23 +378,159 @@ ui_loop(struct ui *ui)
 		pfd[1].events = POLLIN;
 		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
 			break;
+		if ((ui->signalled = ui_signal_caught()) != 0)
+			break;
 		/* Also after EINTR: a resize arrives as KEY_RESIZE. */
 		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
 		    !(pfd[0].revents & POLLIN)) {
-			/* The terminal went away. */
-			ui->quit = TRUE;
+			/* The terminal went away: as if the link dropped. */
+			ui_signal_note(SIGHUP);
+			ui->signalled = SIGHUP;
 			break;
 		}
 		while (!ui->quit && (key = ui_term_key(0)) != -1) {
 			ui_key(ui, key);
 			if (ui->recalc)
 				ui_repaint_now(ui);
+			if (ui_signal_caught() != 0)
+				break;
 		}
+		if (ui->quit && ui_signal_caught() == 0 && !ui_quit_ok(ui))
+			ui->quit = FALSE;
 	}
+	if (ui->signalled == 0)
+		ui->signalled = ui_signal_caught();
+}
+
+/* Messages that would not leave with us: queued, held, failed. */
+static guint
+ui_unsent(struct ui *ui)
+{
+	GError	*err = NULL;
+	guint	 pending = 0, attention = 0;
+
+	if (outbox_counts(ui->store, &pending, &attention, &err) != OUTBOX_OK)
+		pending = attention = 0;
+	g_clear_error(&err);
+	ui->queue_count = pending;
+	return pending + attention;
+}
+
+/*
+ * Borrowed mode: the store goes with us, so mail not yet sent would be
+ * lost. Send it now, showing progress, for a bounded time; what is still
+ * left is counted and the user decides. TRUE to quit.
+ */
+static gboolean
+ui_quit_ok(struct ui *ui)
+{
+	struct pollfd	 pfd;
+	gint64		 deadline;
+	guint		 n;
+	char		*q;
+	gboolean	 quit, started = FALSE;
+
+	if (!ui->borrowed)
+		return TRUE;
+	if (ui_unsent(ui) == 0 && ui->send_thread == NULL)
+		return TRUE;
+	deadline = g_get_monotonic_time() + UI_QUIT_SEND_WAIT;
+	ui_message(ui, "%s", _("Sending the queue before quitting..."));
+	while (ui_signal_caught() == 0 && g_get_monotonic_time() < deadline) {
+		if (ui->send_thread == NULL) {
+			/* One attempt of our own after any that was running. */
+			if (started || ui_unsent(ui) == 0 ||
+			    ui->queue_count == 0)
+				break;
+			ui_jobs_send(ui);
+			started = TRUE;
+			continue;
+		}
+		ui_repaint_now(ui);
+		pfd.fd = ui->wake[0];
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, 200) < 0 && errno != EINTR)
+			break;
+		ui_poll_events(ui);
+	}
+	if (ui_signal_caught() != 0)
+		return TRUE;
+	if ((n = ui_unsent(ui)) == 0 && ui->send_thread == NULL)
+		return TRUE;
+	if (n == 0)
+		n = 1;
+	q = g_strdup_printf(ngettext("%u message is not sent and "
+	    "is lost with this borrowed session. Quit anyway?",
+	    "%u messages are not sent and are lost with this borrowed "
+	    "session. Quit anyway?", n), n);
+	quit = ui_prompt_yesno(ui, q, FALSE);
+	g_free(q);
+	if (!quit)
+		ui_message(ui, "%s", _("Not quitting: the Outbox (c, then "
+		    "Outbox) shows what waits."));
+	return quit || ui_signal_caught() != 0;
+}
+
+/*
+ * SIGHUP, SIGTERM or SIGINT: give the terminal back first, then (borrowed
+ * mode) make one bounded attempt to send what is queued. No question is
+ * asked: the person may be gone.
+ */
+static void
+ui_end_signalled(struct ui *ui)
+{
+	gint64	 deadline;
+	guint	 n;
+	gboolean tell = ui->signalled != SIGHUP, started = FALSE;
+
+	ui_term_stop(ui);
+	if (ui->fetch_cancel != NULL)
+		pop3_cancel_trigger(ui->fetch_cancel);
+	if (ui->body_cancel != NULL)
+		pop3_cancel_trigger(ui->body_cancel);
+	if (!ui->borrowed)
+		return;
+	n = ui_unsent(ui);
+	if ((ui->queue_count > 0 || ui->send_thread != NULL) && tell)
+		fprintf(stderr, ngettext("satchel: sending %u queued "
+		    "message before the borrowed session ends...\n",
+		    "satchel: sending %u queued messages before the borrowed "
+		    "session ends...\n", n), n);
+	/*
+	 * A send already running may have picked its messages before the
+	 * last one was queued: when it ends, one attempt of our own.
+	 */
+	deadline = g_get_monotonic_time() + UI_SIGNAL_SEND_WAIT;
+	for (;;) {
+		if (ui->send_thread == NULL) {
+			if (started || ui_unsent(ui) == 0 ||
+			    ui->queue_count == 0)
+				break;
+			ui_jobs_send(ui);
+			started = TRUE;
+		}
+		if (ui_jobs_drain(ui, deadline))
+			continue;
+		/*
+		 * A job is still talking to a server. The store is about to
+		 * be wiped anyway: leave now (the janitor also wipes).
+		 */
+		if (tell)
+			fprintf(stderr, "%s\n", _("satchel: sending did not "
+			    "finish in time; unsent mail is lost with the "
+			    "session."));
+		cli_borrowed_end(ui->ctx);
+		_exit(128 + ui->signalled);
+	}
+	if ((n = ui_unsent(ui)) > 0 && tell)
+		fprintf(stderr, ngettext("satchel: %u message was not "
+		    "sent and is lost with the borrowed session.\n",
+		    "satchel: %u messages were not sent and are lost with the "
+		    "borrowed session.\n", n), n);
 }
 
 /* Purge the messages marked deleted this session, if the user agrees. */
-static void
+void
 ui_purge(struct ui *ui)
 {
 	struct store_msg	*m;
@@ -442,6 +589,10 @@ ui_main(struct cli_ctx *ctx)
 	ui.purge = g_ptr_array_new_with_free_func(g_free);
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
+	ui.borrowed = ctx->borrowed_dir != NULL;
+	ui.body_msg = -1;
+	/* Before curses, which otherwise takes SIGINT and SIGTERM. */
+	ui_signal_init();
 	if ((ui.screen = ui_term_start(warnings)) == NULL) {
 		fprintf(stderr, _("satchel: cannot use the terminal (TERM=%s)\n"),
 		    g_getenv("TERM") != NULL ? g_getenv("TERM") : "");
@@ -450,6 +601,7 @@ ui_main(struct cli_ctx *ctx)
 	}
 	ui_term_colors(&ui);
 	ui_jobs_init(&ui);
+	ui_signal_wake(ui.wake[1]);
 	ui_push(&ui, ui_index_new(&ui, STORE_INBOX));
 	ui_refresh_counts(&ui);
 	if (warnings->len > 0)
@@ -457,9 +609,14 @@ ui_main(struct cli_ctx *ctx)
 	ui_repaint_now(&ui);
 	ui_compose_stuck(&ui);
 	ui_loop(&ui);
-	ui_purge(&ui);
+	if (ui.signalled != 0) {
+		ui_end_signalled(&ui);
+		rc = 128 + ui.signalled;
+	} else
+		ui_purge(&ui);
 out:
 	ui_jobs_shutdown(&ui);
+	ui_signal_release();
 	for (i = ui.views->len; i > 0; i--)
 		ui_view_free(g_ptr_array_index(ui.views, i - 1));
 	g_ptr_array_free(ui.views, TRUE);

@@ -15,7 +15,7 @@ endif
 
 check_PROGRAMS += tests/fuzz/fuzz-sanitize tests/fuzz/fuzz-config \
 	tests/fuzz/fuzz-mime tests/fuzz/fuzz-pop3 tests/fuzz/fuzz-query \
-	tests/fuzz/fuzz-render
+	tests/fuzz/fuzz-render tests/fuzz/fuzz-smtp
 
 tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz-sanitize.c $(FUZZ_MAIN_SRC)
 tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZ_LINK)
@@ -48,6 +48,13 @@ tests_fuzz_fuzz_render_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_render_LDADD = src/mime/libmime.a src/util/libutil.a \
 	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
 
+tests_fuzz_fuzz_smtp_SOURCES = tests/fuzz/fuzz-smtp.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_smtp_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_smtp_LDADD = src/smtp/libsmtp.a src/net/libnet.a \
+	src/store/libstore.a src/mime/libmime.a src/config/libconfig.a \
+	src/util/libutil.a $(ETPAN_LIBS) $(GNUTLS_LIBS) $(SQLITE_LIBS) \
+	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL) -lpthread -lm
+
 TESTS += tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh \
@@ -55,7 +62,7 @@ TESTS += tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7300-hard-perms.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/fuzz/config.dict tests/fuzz/mime.dict tests/fuzz/pop3.dict \
-	tests/fuzz/query.dict \
+	tests/fuzz/query.dict tests/fuzz/smtp.dict \
 	tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh \

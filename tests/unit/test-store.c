@@ -546,6 +546,137 @@ test_batch(void **state)
 	assert_int_equal(count(f->st, "subject:batch"), 3);
 }
 
+static guint
+count_dir(const char *dir, const char *folder, const char *sub)
+{
+	g_autofree char	*path = g_build_filename(dir, folder, sub, NULL);
+	GDir		*d = g_dir_open(path, 0, NULL);
+	guint		 n = 0;
+
+	assert_non_null(d);
+	while (g_dir_read_name(d) != NULL)
+		n++;
+	g_dir_close(d);
+	return n;
+}
+
+/* Streamed deliveries without id_out: parsed ahead, synced at commit. */
+static void
+deliver_streamed(struct store *st, int i, const char *account)
+{
+	struct store_delivery	*d = NULL;
+	struct store_origin	 o;
+	g_autofree char		*uidl = g_strdup_printf("u%d", i);
+	g_autofree char		*text = g_strdup_printf(
+	    "Subject: streamed %d\nMessage-ID: <s%d@x>\n%s"
+	    "Date: Tue, 14 Nov 2023 22:%02d:%02d +0000\n\n"
+	    "common words here%s\n", i, i, i > 0 ? "References: <s0@x>\n" :
+	    "", i / 60 % 60, i % 60, i % 10 == 0 ? " tenth" : "");
+
+	o.account = account;
+	o.uidl = uidl;
+	assert_int_equal(store_delivery_begin(st, NULL, &d), STORE_OK);
+	assert_int_equal(store_delivery_write(d, text, strlen(text)),
+	    STORE_OK);
+	assert_int_equal(store_delivery_commit(d, &o, 0, NULL), STORE_OK);
+}
+
+static void
+test_batch_deferred(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_query	*q = NULL;
+	GPtrArray		*page = NULL;
+	GHashTable		*known = NULL;
+	int			 i;
+
+	/* Rolled back: tmp/ and new/ end empty. */
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 50; i++)
+		deliver_streamed(f->st, i, "acct");
+	assert_int_equal(count_dir(f->dir, "INBOX", "new"), 0);
+	assert_int_equal(count_dir(f->dir, "INBOX", "tmp"), 50);
+	store_rollback(f->st);
+	assert_int_equal(count_dir(f->dir, "INBOX", "tmp"), 0);
+	assert_int_equal(count_dir(f->dir, "INBOX", "new"), 0);
+	assert_int_equal(count(f->st, "streamed"), 0);
+
+	/* Committed: every file renamed, indexed once, in one thread. */
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < 600; i++)
+		deliver_streamed(f->st, i, "acct");
+	assert_int_equal(count_dir(f->dir, "INBOX", "new"), 0);
+	assert_int_equal(store_commit(f->st), STORE_OK);
+	assert_int_equal(count_dir(f->dir, "INBOX", "tmp"), 0);
+	assert_int_equal(count_dir(f->dir, "INBOX", "new"), 600);
+	assert_int_equal(count(f->st, "streamed"), 600);
+	assert_int_equal(count(f->st, "tenth"), 60);
+	assert_int_equal(count(f->st, "thread:1"), 600);
+	assert_int_equal(store_uidl_known(f->st, "acct", &known), STORE_OK);
+	assert_int_equal(g_hash_table_size(known), 600);
+	g_hash_table_unref(known);
+
+	/* A word in every message: the first page comes newest first. */
+	assert_int_equal(store_query_new(f->st, "common", NULL, &q, NULL),
+	    STORE_OK);
+	assert_int_equal(store_query_page(q, STORE_SORT_DATE_DESC, 0, 5,
+	    &page), STORE_OK);
+	assert_int_equal(page->len, 5);
+	for (i = 0; i < 5; i++) {
+		struct store_msg *m = page->pdata[i];
+		g_autofree char *want = g_strdup_printf("streamed %d",
+		    599 - i);
+
+		assert_string_equal(m->subject, want);
+	}
+	g_ptr_array_unref(page);
+	store_query_free(q);
+	/* A rarer one, sorted from its matches. */
+	assert_int_equal(store_query_new(f->st, "tenth", NULL, &q, NULL),
+	    STORE_OK);
+	assert_int_equal(store_query_page(q, STORE_SORT_DATE_DESC, 0, 2,
+	    &page), STORE_OK);
+	assert_int_equal(page->len, 2);
+	assert_string_equal(((struct store_msg *)page->pdata[0])->subject,
+	    "streamed 590");
+	assert_string_equal(((struct store_msg *)page->pdata[1])->subject,
+	    "streamed 580");
+	g_ptr_array_unref(page);
+	store_query_free(q);
+}
+
+/*
+ * A crash between the two steps of commit_replace leaves the partial file
+ * next to the full one: reindex keeps the full one only.
+ */
+static void
+test_reindex_partial_pair(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_progress	 pr;
+	g_autofree char		*part = NULL, *full = NULL;
+	struct store_msg	*m = NULL;
+
+	part = g_build_filename(f->dir, "INBOX", "new",
+	    "1700000000.M1P1.h,A=acct,U=u1,H", NULL);
+	full = g_build_filename(f->dir, "INBOX", "new",
+	    "1700000001.M2P1.h,A=acct,U=u1", NULL);
+	assert_true(g_file_set_contents(part,
+	    "Subject: pair\nMessage-ID: <pair@x>\n\n", -1, NULL));
+	assert_true(g_file_set_contents(full,
+	    "Subject: pair\nMessage-ID: <pair@x>\n\nthe whole body\n", -1,
+	    NULL));
+	assert_int_equal(store_reindex(f->st, TRUE, NULL, NULL, &pr),
+	    STORE_OK);
+	assert_int_equal(count(f->st, "subject:pair"), 1);
+	assert_false(g_file_test(part, G_FILE_TEST_EXISTS));
+	assert_true(g_file_test(full, G_FILE_TEST_EXISTS));
+	assert_int_equal(store_msg_by_message_id(f->st, "pair@x", &m),
+	    STORE_OK);
+	assert_int_equal(m->flags & STORE_FLAG_PARTIAL, 0);
+	store_msg_free(m);
+}
+
 static void
 test_reindex_external(void **state)
 {
@@ -779,6 +910,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_uidl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch_deferred, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reindex_partial_pair,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reindex_external, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
