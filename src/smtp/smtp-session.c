@@ -22,6 +22,13 @@ int	mailsmtp_read_response(mailsmtp *);
 
 /* RFC 5321 4.5.3.1.3: a path holds at most 256 octets. */
 #define SMTP_ADDR_MAX	254
+/*
+ * Most a server may send between two of our commands. Reply lines are at
+ * most 512 octets (RFC 5321 4.5.3.1.5) and an EHLO list a few dozen lines;
+ * libetpan reads replies without any limit, so a hostile server could make
+ * us read (and keep) without end.
+ */
+#define SMTP_REPLY_MAX	(64 * 1024)
 
 struct smtp_session {
 	mailsmtp	*s;
@@ -37,6 +44,8 @@ struct smtp_session {
 	gboolean	 smtputf8;
 	gboolean	 size;
 	GPtrArray	*mechs;		/* AUTH mechanisms offered, upper case */
+	size_t		 received;	/* bytes read since our last write */
+	gboolean	 overlong;	/* the server passed SMTP_REPLY_MAX */
 };
 
 struct smtp_reply {
@@ -62,6 +71,37 @@ static enum smtp_status smtp_session_oauth2(struct smtp_session *,
 		    const char *, const char *, const char *, char **);
 static enum smtp_status smtp_session_fail(struct smtp_result *,
 		    enum smtp_status, int, const char *);
+
+/*
+ * libetpan's logger sees every byte read and written. Count what the server
+ * sends between our commands and cancel the stream when it is too much: the
+ * pending read then fails and the session ends as a protocol error. Nothing
+ * is logged: the data may hold secrets.
+ */
+static void
+smtp_session_logger(mailsmtp *s, int type, const char *str, size_t size,
+    void *data)
+{
+	struct smtp_session *ss = data;
+
+	(void)str;
+	switch (type) {
+	case MAILSTREAM_LOG_TYPE_DATA_SENT:
+	case MAILSTREAM_LOG_TYPE_DATA_SENT_PRIVATE:
+		ss->received = 0;
+		break;
+	case MAILSTREAM_LOG_TYPE_DATA_RECEIVED:
+		ss->received += size;
+		if (ss->received > SMTP_REPLY_MAX && !ss->overlong) {
+			ss->overlong = TRUE;
+			if (s->stream != NULL)
+				mailstream_cancel(s->stream);
+		}
+		break;
+	default:
+		break;
+	}
+}
 
 static enum smtp_status
 smtp_session_code_status(int code)
@@ -106,12 +146,14 @@ smtp_session_read(struct smtp_session *ss, char **text)
 		return 0;
 	}
 	code = mailsmtp_read_response(ss->s);
-	if (code <= 0) {
+	if (code <= 0 || ss->overlong) {
 		ss->alive = FALSE;
 		code = 0;
 	}
 	if (text != NULL)
-		*text = code == 0 ?
+		*text = ss->overlong ?
+		    g_strdup(_("the server's reply is too long")) :
+		    code == 0 ?
 		    g_strdup(_("connection lost or timed out")) :
 		    smtp_session_reply_text(ss);
 	return code;
@@ -199,6 +241,11 @@ smtp_session_ehlo(struct smtp_session *ss, char **err)
 		smtp_session_parse_ehlo(ss, ss->s->response);
 		return SMTP_OK;
 	}
+	if (ss->overlong) {
+		ss->alive = FALSE;
+		*err = g_strdup(_("the server's reply to EHLO is too long"));
+		return SMTP_ERR_PROTOCOL;
+	}
 	if (r == MAILSMTP_ERROR_STREAM) {
 		ss->alive = FALSE;
 		*err = g_strdup(_("connection lost after the greeting"));
@@ -283,11 +330,16 @@ smtp_session_open(const struct smtp_options *o, struct smtp_session **out,
 	ss->mechs = g_ptr_array_new_with_free_func(g_free);
 	ss->s = mailsmtp_new(0, NULL);
 	mailsmtp_set_timeout(ss->s, timeout);
+	mailsmtp_set_logger(ss->s, smtp_session_logger, ss);
 	/* mailsmtp_connect reads the greeting; it closes stream on failure. */
 	r = mailsmtp_connect(ss->s, stream);
 	if (r != MAILSMTP_NO_ERROR) {
 		code = ss->s->response_code;
-		if (code == 0) {
+		if (ss->overlong) {
+			*err = g_strdup_printf(_("%s:%u: the server's greeting "
+			    "is too long"), o->host, o->port);
+			st = SMTP_ERR_PROTOCOL;
+		} else if (code == 0) {
 			*err = g_strdup_printf(_("%s:%u: no greeting from the "
 			    "server"), o->host, o->port);
 			st = SMTP_ERR_NETWORK;
