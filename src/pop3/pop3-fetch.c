@@ -438,6 +438,12 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 		goto out;
 	}
 	locked = TRUE;
+	/* The account's own folder may not exist yet. */
+	if ((ss = store_folder_create(store, f.folder)) != STORE_OK) {
+		st = fetch_store_error(&f, store, ss,
+		    _("Cannot create the folder for fetched mail"));
+		goto out;
+	}
 
 	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
 		goto out;
