@@ -27,7 +27,8 @@ jobs=${FUZZ_JOBS:-4}
 : "${SATCHEL_CORPUS:=$srcdir/../shared/corpus}"
 
 case $seconds in
-''|*[!0-9]*) echo "fuzz-run: FUZZ_SECONDS must be a number" >&2; exit 2 ;;
+''|*[!0-9]*|0) echo "fuzz-run: FUZZ_SECONDS must be a number above 0" >&2
+	exit 2 ;;
 esac
 
 is_fuzz_build() {
@@ -50,8 +51,12 @@ if ! is_fuzz_build "$builddir"; then
 		exit 2
 	fi
 	echo "fuzz-run: configuring $builddir (CC=clang --enable-fuzzing)"
-	(cd "$builddir" && CC=clang "$srcdir/configure" --enable-fuzzing -q) ||
-	    exit 2
+	(cd "$builddir" && CC=clang "$srcdir/configure" --enable-fuzzing -q \
+	    >configure.out 2>&1) || {
+		tail -n 20 "$builddir/configure.out"
+		echo "fuzz-run: configure failed (see $builddir/config.log)" >&2
+		exit 2
+	}
 fi
 artifacts=${FUZZ_ARTIFACTS:-$builddir/fuzz-artifacts}
 mkdir -p "$artifacts" || exit 2

@@ -36,6 +36,9 @@ struct fetch {
 	const struct pop3_session_item *items;
 	char		**item_uidl;	/* per item, borrowed; NULL: none */
 	GArray		*item_size;	/* guint64 per item (LIST) */
+	GArray		*sizes;		/* LIST by message number - 1, or NULL */
+	guint		 cur;		/* item being downloaded */
+	guint64		 cur_bytes;	/* its bytes so far */
 	struct store_delivery *d;
 	gboolean	 batch_open;
 	guint		 in_batch;
@@ -55,6 +58,7 @@ static enum pop3_status	fetch_store_error(struct fetch *, struct store *,
 static enum pop3_status	fetch_commit(struct fetch *);
 static enum pop3_status	sink_begin(guint, void *);
 static enum pop3_status	sink_write(const void *, size_t, void *);
+static guint64		fetch_size_cap(struct fetch *);
 static enum pop3_status	sink_end(guint, void *);
 static void		sink_skip(guint, const char *, void *);
 static enum pop3_status	sink_end_replace(guint, void *);
@@ -142,7 +146,8 @@ sink_begin(guint idx, void *data)
 	struct fetch *f = data;
 	enum store_status ss;
 
-	(void)idx;
+	f->cur = idx;
+	f->cur_bytes = 0;
 	if (f->replace_id == 0 && !f->batch_open) {
 		if ((ss = store_begin(f->store)) != STORE_OK)
 			return fetch_store_error(f, f->store, ss,
@@ -158,12 +163,43 @@ sink_begin(guint idx, void *data)
 	return POP3_OK;
 }
 
+/*
+ * Most bytes a message may bring: twice what LIST announced plus 16 MiB
+ * (RFC 1939: LIST gives the exact size; CRLF to LF only shrinks it), or
+ * 2 GiB when the size is unknown. A server that goes on (a body that never
+ * ends) is lying, and would otherwise fill the disk.
+ */
+static guint64
+fetch_size_cap(struct fetch *f)
+{
+	guint	 msgno = f->items[f->cur].msgno;
+	guint64	 listed = 0;
+
+	if (f->sizes != NULL && msgno >= 1 && msgno <= f->sizes->len)
+		listed = g_array_index(f->sizes, guint64, msgno - 1);
+	if (listed == 0)
+		return (guint64)2 << 30;
+	if (listed > G_MAXUINT64 / 4)
+		return G_MAXUINT64;
+	return listed * 2 + ((guint64)16 << 20);
+}
+
 static enum pop3_status
 sink_write(const void *buf, size_t len, void *data)
 {
 	struct fetch *f = data;
 	enum store_status ss;
 
+	f->cur_bytes += len;
+	if (f->cur_bytes > fetch_size_cap(f)) {
+		if (f->store_err == NULL)
+			f->store_err = g_error_new(POP3_ERROR,
+			    POP3_ERR_PROTOCOL, _("%s: message %u is much "
+			    "larger than the server announced; stopped after "
+			    "%" G_GUINT64_FORMAT " bytes"), f->acct->pop3_host,
+			    f->items[f->cur].msgno, f->cur_bytes);
+		return POP3_ERR_PROTOCOL;
+	}
 	if ((ss = store_delivery_write(f->d, buf, len)) != STORE_OK)
 		return fetch_store_error(f, f->store, ss,
 		    _("Cannot store a message"));
@@ -522,6 +558,7 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 		window = o != NULL && o->window > 0 ? o->window :
 		    DEFAULT_WINDOW;
 		fetch_report(&f, POP3_PHASE_FETCH, TRUE);
+		f.sizes = sizes;
 		st = pop3_session_fetch(s, f.items, items->len, window, &sink,
 		    err);
 		if (f.d != NULL) {
@@ -531,7 +568,8 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 		/* Whatever arrived whole stays, even after an error. */
 		if (fetch_commit(&f) != POP3_OK && st == POP3_OK)
 			st = POP3_ERR_STORE;
-		if (st == POP3_ERR_STORE && f.store_err != NULL) {
+		if ((st == POP3_ERR_STORE || st == POP3_ERR_PROTOCOL) &&
+		    f.store_err != NULL) {
 			g_clear_error(err);
 			g_propagate_error(err, f.store_err);
 			f.store_err = NULL;

@@ -8,6 +8,9 @@
  */
 #include "config.h"
 
+#include <sys/socket.h>
+
+#include <netdb.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -19,6 +22,7 @@
 int	mailsmtp_send_command(mailsmtp *, char *);
 int	mailsmtp_send_command_private(mailsmtp *, char *);
 int	mailsmtp_read_response(mailsmtp *);
+int	mailesmtp_parse_ehlo(mailsmtp *);
 
 /* RFC 5321 4.5.3.1.3: a path holds at most 256 octets. */
 #define SMTP_ADDR_MAX	254
@@ -53,6 +57,7 @@ struct smtp_reply {
 	char		*text;
 };
 
+static int	 smtp_session_send_ehlo(struct smtp_session *);
 static enum smtp_status smtp_session_ehlo(struct smtp_session *, char **);
 static enum smtp_status smtp_session_verify(struct smtp_session *,
 		    const struct smtp_options *, char **);
@@ -230,13 +235,53 @@ smtp_session_offers(struct smtp_session *ss, const char *mech)
 	return FALSE;
 }
 
+/*
+ * EHLO with our IP literal, as mailesmtp_ehlo_with_ip() sends it, but with
+ * TABs in the reply turned into spaces before libetpan parses it: its
+ * mailesmtp_parse_ehlo() (1.9.4) loops for ever on a TAB after "AUTH ".
+ * Returns a MAILSMTP_* code like mailesmtp_ehlo_with_ip().
+ */
+static int
+smtp_session_send_ehlo(struct smtp_session *ss)
+{
+	struct sockaddr_storage	 sa;
+	socklen_t		 sl = sizeof sa;
+	char			 ip[NI_MAXHOST], cmd[NI_MAXHOST + 16], *p;
+	int			 fd, code;
+
+	fd = mailstream_low_get_fd(mailstream_get_low(ss->s->stream));
+	if (fd < 0 || getsockname(fd, (struct sockaddr *)&sa, &sl) != 0 ||
+	    getnameinfo((struct sockaddr *)&sa, sl, ip, sizeof ip, NULL, 0,
+	    NI_NUMERICHOST) != 0)
+		return MAILSMTP_ERROR_HOSTNAME;
+	g_snprintf(cmd, sizeof cmd, "EHLO [%s]\r\n", ip);
+	if (mailsmtp_send_command(ss->s, cmd) == -1)
+		return MAILSMTP_ERROR_STREAM;
+	code = mailsmtp_read_response(ss->s);
+	switch (code) {
+	case 250:
+		for (p = ss->s->response; p != NULL && *p != '\0'; p++)
+			if (*p == '\t')
+				*p = ' ';
+		return mailesmtp_parse_ehlo(ss->s);
+	case 504:
+		return MAILSMTP_ERROR_NOT_IMPLEMENTED;
+	case 550:
+		return MAILSMTP_ERROR_ACTION_NOT_TAKEN;
+	case 0:
+		return MAILSMTP_ERROR_STREAM;
+	default:
+		return MAILSMTP_ERROR_UNEXPECTED_CODE;
+	}
+}
+
 static enum smtp_status
 smtp_session_ehlo(struct smtp_session *ss, char **err)
 {
 	int r;
 
 	ss->s->response_code = 0;
-	r = mailesmtp_ehlo_with_ip(ss->s, 1);
+	r = smtp_session_send_ehlo(ss);
 	if (r == MAILSMTP_NO_ERROR) {
 		smtp_session_parse_ehlo(ss, ss->s->response);
 		return SMTP_OK;

@@ -22,7 +22,7 @@
 #define STORE_PARSE_THREADS	2
 
 struct store_parse_job {
-	struct store_item	*item;		/* metadata; sum from the parse */
+	struct store_item	*item;		/* metadata; sum from parsed */
 	char			*path;		/* the file in tmp/ */
 	struct store_item	*parsed;	/* NULL: unreadable (errnum) */
 	int			 errnum;

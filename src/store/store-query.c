@@ -1034,6 +1034,7 @@ store_query_page(struct store_query *q, enum store_sort sort,
 	GString		*where;
 	sqlite3_stmt	*stmt = NULL;
 	GPtrArray	*a;
+	gboolean	 sorted = FALSE;
 	int		 rc, i;
 
 	*msgs = NULL;
@@ -1066,14 +1067,25 @@ store_query_page(struct store_query *q, enum store_sort sort,
 				g_string_replace(where, STORE_QUERY_IN,
 				    STORE_QUERY_PROBE, 0);
 			else
-				order = "+m.date DESC, m.id DESC";
+				sorted = TRUE;
 		} else if (store_query_few(q))
-			order = "+m.date DESC, m.id DESC";
+			sorted = TRUE;
 		break;
 	}
-	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
-	    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ? OFFSET ?",
-	    store_msg_columns, where->str, order);
+	if (sorted)
+		/*
+		 * Few matches: sort them by date from the (id, date) index
+		 * and read the rows of one page only.
+		 */
+		sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
+		    " ON f.id = m.folder_id WHERE m.id IN (SELECT m.id FROM"
+		    " messages m INDEXED BY messages_id_date WHERE %s"
+		    " ORDER BY %s LIMIT ? OFFSET ?) ORDER BY %s",
+		    store_msg_columns, where->str, order, order);
+	else
+		sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
+		    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ?"
+		    " OFFSET ?", store_msg_columns, where->str, order);
 	g_string_free(where, TRUE);
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)

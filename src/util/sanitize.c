@@ -144,8 +144,13 @@ sanitize_filename(const char *name)
 			g_string_append_unichar(out, c);
 	}
 	g_free(clean);
-	/* No hidden files, no "." or "..": strip leading dots and spaces. */
-	while (out->len > 0 && (out->str[0] == '.' || out->str[0] == ' '))
+	/*
+	 * No hidden files, no "." or "..", and no name that reads as an
+	 * option to a later command (a file "-rf" turns `rm *` into rm -rf):
+	 * strip leading dots, dashes and spaces.
+	 */
+	while (out->len > 0 && (out->str[0] == '.' || out->str[0] == ' ' ||
+	    out->str[0] == '-'))
 		g_string_erase(out, 0, 1);
 	while (out->len > 0 && out->str[out->len - 1] == ' ')
 		g_string_truncate(out, out->len - 1);

@@ -21,7 +21,9 @@ The mailbox holds two messages (UIDLs h1, h2). Scenarios:
                     same packet, then does TLS (needs CERT and KEY)
   stls-inject-late  STLS answers "+OK", 0.3 s later sends an injected
                     line, then does TLS (needs CERT and KEY)
-  stls-ok           a well-behaved STLS (the control for the two above)
+  stls-early        the STLS reply and an injected line arrive before STLS
+                    is even sent (right after the CAPA list), then TLS
+  stls-ok           a well-behaved STLS (the control for the three above)
   esc-error         PASS answers -ERR with escape sequences and C1 bytes
 """
 import os
@@ -84,14 +86,20 @@ class Session:
         if self.sc.startswith("stls") and not isinstance(self.c,
                                                            ssl.SSLSocket):
             caps.append(b"STLS")
+        early = b""
+        if self.sc == "stls-early" and not isinstance(self.c,
+                                                       ssl.SSLSocket):
+            early = b"+OK begin TLS\r\n+OK injected before TLS\r\n"
         self.send(b"+OK\r\n" + b"".join(c + b"\r\n" for c in caps) +
-                  b".\r\n")
+                  b".\r\n" + early)
 
     def starttls(self):
         if self.sc == "stls-inject":
             self.send(b"+OK begin TLS\r\n+OK injected before TLS\r\n")
         elif self.sc == "stls-ok":
             self.send(b"+OK begin TLS\r\n")
+        elif self.sc == "stls-early":
+            pass
         else:
             self.send(b"+OK begin TLS\r\n")
             time.sleep(0.3)

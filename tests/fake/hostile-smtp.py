@@ -20,7 +20,10 @@ Scenarios:
   starttls-inject   STARTTLS answers "220" plus an injected "250" line in
                     the same packet, then does TLS (needs CERT and KEY)
   starttls-inject-late  "220", 0.3 s later an injected line, then TLS
-  starttls-ok       a well-behaved STARTTLS (the control for the two above)
+  starttls-early    the STARTTLS reply and an injected line arrive right
+                    after the EHLO reply, before STARTTLS is sent
+  starttls-ok       a well-behaved STARTTLS (the control for the three above)
+  auth-tab          the EHLO reply has a TAB between AUTH mechanisms
 """
 import os
 import socket
@@ -68,10 +71,15 @@ class Session:
                          lambda i: b"250-X-EXTENSION-%d\r\n" % i)
             return False
         ext = [b"hostile", b"8BITMIME", b"AUTH PLAIN LOGIN", b"SIZE 100000000"]
+        if self.sc == "auth-tab":
+            ext[2] = b"AUTH PLAIN\tLOGIN"
         if self.sc.startswith("starttls") and not self.secure:
             ext.append(b"STARTTLS")
         lines = [b"250-" + e for e in ext[:-1]] + [b"250 " + ext[-1]]
-        self.send(b"\r\n".join(lines) + b"\r\n")
+        early = b""
+        if self.sc == "starttls-early" and not self.secure:
+            early = b"220 go ahead\r\n250 injected before TLS\r\n"
+        self.send(b"\r\n".join(lines) + b"\r\n" + early)
         return True
 
     def starttls(self):
@@ -79,6 +87,8 @@ class Session:
             self.send(b"220 go ahead\r\n250 injected before TLS\r\n")
         elif self.sc == "starttls-ok":
             self.send(b"220 go ahead\r\n")
+        elif self.sc == "starttls-early":
+            pass
         else:
             self.send(b"220 go ahead\r\n")
             time.sleep(0.3)

@@ -2,8 +2,9 @@
 # t7210: satchel send against a hostile SMTP server
 # (tests/fake/hostile-smtp.py): a greeting line and multi-line replies that
 # never end (after EHLO, RCPT and the end of DATA), a malformed reply code,
-# escape sequences in a reply, and data injected after the STARTTLS reply
-# (the CVE-2020-15953 class). satchel must stop with a clear error, send no
+# escape sequences in a reply, a TAB in the EHLO AUTH list (libetpan's
+# parser loops on it), and data injected after the STARTTLS reply (the
+# CVE-2020-15953 class). satchel must stop with a clear error, send no
 # credentials over a tampered link, print nothing unsafe, and never record
 # as sent a message the server did not accept with a final 2xx.
 . "$top_srcdir/tests/lib.sh"
@@ -23,20 +24,6 @@ SRV_PIDS=
 trap 'for p in $SRV_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup_' EXIT
 sh "$top_srcdir/tests/servers/ca.sh" "$T_TMP/ca" >/dev/null 2>&1 ||
     { echo "Bail out! cannot make test certificates"; exit 1; }
-
-# known DESC WHY CMD...: a check for a known, reported problem. A pass is
-# a plain ok; a failure is "not ok # TODO WHY", which does not fail the run.
-known() {
-	k_desc=$1 k_why=$2
-	shift 2
-	if "$@" >/dev/null 2>&1; then
-		t_ok "$k_desc" true
-	else
-		T_N=$((T_N + 1))
-		echo "not ok $T_N - $k_desc # TODO $k_why"
-	fi
-}
-R4="smtp reads replies without a cap (REQUESTS R4)"
 
 # hostile SCENARIO TLS: fresh HOME, the server, one queued message, one
 # send. Sets D, RC, OUT, SENT, RSS, QUEUE (satchel queue output) and
@@ -69,7 +56,7 @@ ca_file = $T_TMP/ca/ca.pem
 EOC
 	printf 'hello\n' | "$SATCHEL" compose --to bob@example.test \
 	    --subject "hostile $1" >/dev/null 2>&1
-	"$T_PYTHON" "$fake/hostile-maxrss.py" "$D/rss" timeout 120 \
+	"$T_PYTHON" "$fake/hostile-maxrss.py" "$D/rss" timeout "${TMO:-120}" \
 	    "$SATCHEL" send >"$D/out" 2>&1
 	RC=$?
 	touch "$D/stop"
@@ -85,10 +72,12 @@ EOC
 for sc in endless-greeting endless-ehlo endless-rcpt endless-data; do
 	hostile $sc none
 	t_ok "$sc: send fails (status $RC)" test "$RC" -ne 0 -a "$RC" -lt 128
-	known "$sc: satchel stops by itself ($SENT bytes sent)" "$R4" \
+	t_ok "$sc: satchel stops by itself ($SENT bytes sent)" \
 	    test "$SENT" -lt "$HOSTILE_MAX_BYTES"
-	known "$sc: peak RSS $RSS KiB <= $rss_limit" "$R4" \
-	    test "$RSS" -le "$rss_limit"
+	t_ok "$sc: peak RSS $RSS KiB <= $rss_limit" test "$RSS" -le "$rss_limit"
+	t_like "$sc: the error says the reply is too long or was cut" "$OUT" \
+	    'too long|lost|timed out'
+
 	t_like "$sc: the message is still in the queue" "$QUEUE" \
 	    '^1 +(queued|failed|sending)'
 	t_unlike "$sc: it is not recorded as sent" "$QUEUE" '^1 +sent'
@@ -108,10 +97,19 @@ t_ok "esc-reply: queue output holds no escape, C1 or bidi" scan "$D/queue"
 t_like "esc-reply: the server's words are shown, made visible" "$OUT" \
     '554.*PWNED-TITLE'
 
+# libetpan's EHLO parser loops for ever on a TAB after "AUTH "; satchel
+# reads EHLO itself and turns TABs into spaces first.
+TMO=20
+hostile auth-tab none
+TMO=
+t_ok "auth-tab: send ends by itself (status $RC)" test "$RC" -ne 124
+t_is "auth-tab: the message was sent" "$ACCEPTED" 1
+t_unlike "auth-tab: not recorded as sent" "$QUEUE" '^1 +sent'
+
 hostile starttls-ok starttls
 t_is "starttls-ok (control): send over STARTTLS works" "$RC" 0
 t_is "starttls-ok (control): the server got the message" "$ACCEPTED" 1
-for sc in starttls-inject starttls-inject-late; do
+for sc in starttls-inject starttls-inject-late starttls-early; do
 	hostile $sc starttls
 	t_ok "$sc: send fails (status $RC)" test "$RC" -ne 0 -a "$RC" -lt 128
 	t_like "$sc: the error names the cause" "$OUT" 'TLS'

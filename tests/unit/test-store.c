@@ -642,6 +642,12 @@ test_batch_deferred(void **state)
 	assert_string_equal(((struct store_msg *)page->pdata[1])->subject,
 	    "streamed 580");
 	g_ptr_array_unref(page);
+	assert_int_equal(store_query_page(q, STORE_SORT_DATE_DESC, 3, 1,
+	    &page), STORE_OK);
+	assert_int_equal(page->len, 1);
+	assert_string_equal(((struct store_msg *)page->pdata[0])->subject,
+	    "streamed 560");
+	g_ptr_array_unref(page);
 	store_query_free(q);
 }
 
