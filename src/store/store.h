@@ -72,6 +72,11 @@ enum store_flags {
 	STORE_FLAG_PARTIAL = 1 << 8,	/* headers only (POP3 TOP); body on demand */
 	STORE_FLAG_BOUNCED = 1 << 9,	/* a DSN reported this sent message failed */
 };
+/*
+ * PARTIAL lives in the file name; BOUNCED (and bounce_reason) only in the
+ * index: a reindex keeps it for rows it finds, but an index rebuilt from
+ * nothing loses it (not persisted elsewhere yet).
+ */
 
 struct store_folder {
 	char		*name;

@@ -3,12 +3,12 @@
 # plus the generated big ones (a 1 MiB header line, 500-level nesting,
 # 20 000 parts, a 50 MiB attachment) is opened in the pager inside tmux,
 # paged through, shown with all headers and its attachment list, and the
-# index is shown as threads too. The raw
-# bytes satchel writes to the terminal (tmux pipe-pane) must hold no
-# escape sequence that came from the mail (no OSC, DCS, APC, PM, SOS, no C1
-# control, no bidi override: curses itself never sends those), the text
-# must be visible on the screen, nothing may crash or write outside the
-# store, memory stays bounded and q q quits with status 0.
+# index is shown as threads too. The raw bytes satchel writes to the
+# terminal (tmux pipe-pane) must hold no escape sequence that came from the
+# mail (no OSC, DCS, APC, PM, SOS, no C1 control, no bidi override: curses
+# itself never sends those), the text must be visible on the screen,
+# nothing may crash or write outside the store, memory stays bounded and
+# the reader quits with status 0.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
