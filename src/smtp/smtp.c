@@ -57,6 +57,12 @@ smtp_status_is_temporary(enum smtp_status st)
 	case SMTP_ERR_NETWORK:
 	case SMTP_ERR_TLS:
 	case SMTP_ERR_TEMP:
+	/*
+	 * A reply that is not SMTP (garbage, a code like 2500, a reply
+	 * without end) says nothing about the message: retry with backoff
+	 * rather than fail it for good.
+	 */
+	case SMTP_ERR_PROTOCOL:
 		return TRUE;
 	default:
 		return FALSE;

@@ -21,45 +21,61 @@
 
 /* Files indexed per transaction: what a kill -9 can cost to redo. */
 #define STORE_REINDEX_BATCH	1000
+/* Files handed to the reader threads at a time: bounds the memory. */
+#define STORE_REINDEX_CHUNK	4096
+/* Rows renamed per pass over the listing. */
+#define STORE_REINDEX_RENAMES	1000
 
-struct store_reindex_row {
-	int64_t		 id;
-	int		 subdir;
-	char		*name;
-	unsigned	 flags;
-	int64_t		 thread_id;
-	gboolean	 seen;
-};
+/*
+ * The listing of a folder goes into a temporary table, not memory, so that
+ * the memory used does not grow with the number of messages: every file
+ * (base name, file name, subdirectory; account and UIDL of POP3 ones),
+ * first copy wins when a message is in both new/ and cur/.
+ */
+static const char store_reindex_temp[] =
+    "CREATE TEMP TABLE IF NOT EXISTS reindex_seen("
+    "  base TEXT NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL,"
+    "  subdir INTEGER NOT NULL,"
+    "  account TEXT,"
+    "  uidl TEXT,"
+    "  partial INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS temp.reindex_seen_uidl ON"
+    "  reindex_seen(account, uidl) WHERE account IS NOT NULL;"
+    "CREATE TEMP TABLE IF NOT EXISTS reindex_gone("
+    "  id INTEGER PRIMARY KEY);"
+    "DELETE FROM temp.reindex_seen;"
+    "DELETE FROM temp.reindex_gone;";
 
 struct store_reindex_file {
-	char		*name;
 	int		 subdir;
+	int64_t		 row_id;	/* 0: no row yet */
+	unsigned	 row_flags;
 };
 
-static void	 store_reindex_row_free(gpointer);
-static void	 store_reindex_drop_partials(GPtrArray *, const char *,
-		    const char *);
+struct store_reindex {
+	struct store		*st;
+	const char		*folder;
+	const char		*newd;
+	const char		*curd;
+	int64_t			 fid;
+	store_progress_fn	 fn;
+	void			*data;
+	struct store_progress	*pr;
+	guint			 inbatch;
+};
+
 static int64_t	 store_reindex_mtime(const char *);
-static enum store_status store_reindex_list(struct store *, const char *,
-		    int, GPtrArray *);
-
-static void
-store_reindex_row_free(gpointer p)
-{
-	struct store_reindex_row *r = p;
-
-	g_free(r->name);
-	g_free(r);
-}
-
-static void
-store_reindex_file_free(gpointer p)
-{
-	struct store_reindex_file *f = p;
-
-	g_free(f->name);
-	g_free(f);
-}
+static enum store_status store_reindex_list(struct store_reindex *,
+		    const char *, int);
+static enum store_status store_reindex_drop_partials(struct store_reindex *);
+static enum store_status store_reindex_renames(struct store_reindex *,
+		    gboolean *);
+static enum store_status store_reindex_gone(struct store_reindex *);
+static enum store_status store_reindex_index(struct store_reindex *,
+		    GPtrArray *);
+static enum store_status store_reindex_new(struct store_reindex *,
+		    gboolean);
 
 static int64_t
 store_reindex_mtime(const char *path)
@@ -71,12 +87,19 @@ store_reindex_mtime(const char *path)
 	return (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
 }
 
+/* Record the files of one subdirectory in temp.reindex_seen. */
 static enum store_status
-store_reindex_list(struct store *st, const char *dir, int subdir,
-    GPtrArray *files)
+store_reindex_list(struct store_reindex *rx, const char *dir, int subdir)
 {
+	static const char ins[] =
+	    "INSERT OR IGNORE INTO temp.reindex_seen(base, name, subdir,"
+	    " account, uidl, partial) VALUES (?, ?, ?, ?, ?, ?)";
+	struct store	*st = rx->st;
 	struct dirent	*de;
+	sqlite3_stmt	*stmt;
+	enum store_status s = STORE_OK;
 	DIR		*d;
+	int		 rc;
 
 	if ((d = opendir(dir)) == NULL) {
 		if (errno == ENOENT)
@@ -85,76 +108,350 @@ store_reindex_list(struct store *st, const char *dir, int subdir,
 		    dir, g_strerror(errno));
 	}
 	while ((de = readdir(d)) != NULL) {
-		struct store_reindex_file *f;
+		g_autofree char *base = NULL, *acct = NULL, *uidl = NULL;
+		unsigned flags;
 
 		if (de->d_name[0] == '.')
 			continue;
 		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN &&
 		    de->d_type != DT_LNK)
 			continue;
-		f = g_new0(struct store_reindex_file, 1);
-		f->name = g_strdup(de->d_name);
-		f->subdir = subdir;
-		g_ptr_array_add(files, f);
+		if (rx->pr != NULL)
+			rx->pr->total++;
+		store_name_parse(de->d_name, &base, &acct, &uidl, &flags);
+		if ((stmt = store_stmt(st, ins)) == NULL) {
+			s = STORE_ERR_DB;
+			break;
+		}
+		sqlite3_bind_text(stmt, 1, base, -1, SQLITE_STATIC);
+		sqlite3_bind_text(stmt, 2, de->d_name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, subdir);
+		if (acct != NULL && uidl != NULL) {
+			sqlite3_bind_text(stmt, 4, acct, -1, SQLITE_STATIC);
+			sqlite3_bind_text(stmt, 5, uidl, -1, SQLITE_STATIC);
+		} else {
+			sqlite3_bind_null(stmt, 4);
+			sqlite3_bind_null(stmt, 5);
+		}
+		sqlite3_bind_int(stmt, 6, (flags & STORE_FLAG_PARTIAL) != 0);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			s = store_sql_error(st, rc, "reindex");
+			break;
+		}
 	}
 	closedir(d);
-	return STORE_OK;
+	return s;
 }
 
 /*
  * A headers-only (partial) file whose full body is also in the folder
  * (same account and UIDL) was left by a crash between the two steps of
  * store_delivery_commit_replace(): the full copy is durable, so the
- * partial one goes.
+ * partial one goes. Partial files are few: their names fit in memory.
  */
-static void
-store_reindex_drop_partials(GPtrArray *files, const char *newd,
-    const char *curd)
+static enum store_status
+store_reindex_drop_partials(struct store_reindex *rx)
 {
-	g_autoptr(GHashTable)	 full = NULL;
+	static const char sel[] =
+	    "SELECT s.base, s.name, s.subdir FROM temp.reindex_seen s"
+	    " WHERE s.partial = 1 AND s.account IS NOT NULL AND EXISTS"
+	    " (SELECT 1 FROM temp.reindex_seen f WHERE f.account = s.account"
+	    " AND f.uidl = s.uidl AND f.partial = 0)";
+	static const char del[] =
+	    "DELETE FROM temp.reindex_seen WHERE base = ?";
+	struct store		*st = rx->st;
+	g_autoptr(GPtrArray)	 bases = g_ptr_array_new_with_free_func(g_free);
+	g_autoptr(GPtrArray)	 paths = g_ptr_array_new_with_free_func(g_free);
+	sqlite3_stmt		*stmt;
 	guint			 i;
+	int			 rc;
 
-	full = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	for (i = 0; i < files->len; i++) {
-		struct store_reindex_file *f = files->pdata[i];
-		g_autofree char *acct = NULL, *uidl = NULL;
-		unsigned flags;
-
-		store_name_parse(f->name, NULL, &acct, &uidl, &flags);
-		if (acct != NULL && uidl != NULL &&
-		    (flags & STORE_FLAG_PARTIAL) == 0)
-			g_hash_table_add(full, g_strconcat(acct, "\n", uidl,
-			    NULL));
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		return STORE_ERR_DB;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_ptr_array_add(bases, g_strdup((const char *)
+		    sqlite3_column_text(stmt, 0)));
+		g_ptr_array_add(paths, g_build_filename(
+		    sqlite3_column_int(stmt, 2) == STORE_SUBDIR_CUR ?
+		    rx->curd : rx->newd,
+		    (const char *)sqlite3_column_text(stmt, 1), NULL));
 	}
-	if (g_hash_table_size(full) == 0)
-		return;
-	i = 0;
-	while (i < files->len) {
-		struct store_reindex_file *f = files->pdata[i];
-		g_autofree char *acct = NULL, *uidl = NULL, *key = NULL;
-		unsigned flags;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "reindex");
+	for (i = 0; i < bases->len; i++) {
+		if (unlink(paths->pdata[i]) != 0 && errno != ENOENT)
+			log_warn("store: %s: %s", (char *)paths->pdata[i],
+			    g_strerror(errno));
+		if ((stmt = store_stmt(st, del)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_text(stmt, 1, bases->pdata[i], -1, SQLITE_STATIC);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "reindex");
+	}
+	return STORE_OK;
+}
 
-		store_name_parse(f->name, NULL, &acct, &uidl, &flags);
-		if (acct == NULL || uidl == NULL ||
-		    (flags & STORE_FLAG_PARTIAL) == 0) {
-			i++;
+/*
+ * Rows whose file was renamed (flags changed by another reader): up to
+ * STORE_REINDEX_RENAMES per call; *more says whether to call again.
+ */
+static enum store_status
+store_reindex_renames(struct store_reindex *rx, gboolean *more)
+{
+	static const char sel[] =
+	    "SELECT m.id, m.flags, m.thread_id, s.subdir, s.name"
+	    " FROM temp.reindex_seen s JOIN messages m"
+	    " ON m.folder_id = ? AND m.base = s.base"
+	    " WHERE m.subdir != s.subdir OR m.name != s.name LIMIT ?";
+	static const char ren[] =
+	    "UPDATE messages SET subdir = ?, name = ?, flags = ? WHERE id = ?";
+	struct store		*st = rx->st;
+	struct store_reindex_ren {
+		int64_t		 id;
+		int64_t		 thread_id;
+		unsigned	 flags;
+		int		 subdir;
+		char		*name;
+	}			*rn;
+	sqlite3_stmt		*stmt;
+	enum store_status	 s = STORE_OK;
+	guint			 n = 0, i;
+	int			 rc;
+
+	*more = FALSE;
+	rn = g_new0(struct store_reindex_ren, STORE_REINDEX_RENAMES);
+	if ((stmt = store_stmt(st, sel)) == NULL) {
+		g_free(rn);
+		return STORE_ERR_DB;
+	}
+	sqlite3_bind_int64(stmt, 1, rx->fid);
+	sqlite3_bind_int(stmt, 2, STORE_REINDEX_RENAMES);
+	while (n < STORE_REINDEX_RENAMES &&
+	    (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		rn[n].id = sqlite3_column_int64(stmt, 0);
+		rn[n].flags = (unsigned)sqlite3_column_int(stmt, 1);
+		rn[n].thread_id = sqlite3_column_int64(stmt, 2);
+		rn[n].subdir = sqlite3_column_int(stmt, 3);
+		rn[n].name = g_strdup((const char *)sqlite3_column_text(stmt,
+		    4));
+		n++;
+	}
+	sqlite3_reset(stmt);
+	if (n < STORE_REINDEX_RENAMES && rc != SQLITE_DONE)
+		s = store_sql_error(st, rc, "reindex");
+	for (i = 0; i < n && s == STORE_OK; i++) {
+		unsigned flags, nf;
+
+		store_name_parse(rn[i].name, NULL, NULL, NULL, &flags);
+		nf = (rn[i].flags & ~STORE_MAILDIR_FLAGS) |
+		    (flags & STORE_MAILDIR_FLAGS);
+		if ((stmt = store_stmt(st, ren)) == NULL) {
+			s = STORE_ERR_DB;
+			break;
+		}
+		sqlite3_bind_int(stmt, 1, rn[i].subdir);
+		sqlite3_bind_text(stmt, 2, rn[i].name, -1, SQLITE_STATIC);
+		sqlite3_bind_int(stmt, 3, (int)nf);
+		sqlite3_bind_int64(stmt, 4, rn[i].id);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			s = store_sql_error(st, rc, "reindex");
+			break;
+		}
+		if (nf != rn[i].flags)
+			store_item_dirty(st, rn[i].thread_id);
+		store_folder_touch(st, rx->fid);
+	}
+	for (i = 0; i < n; i++)
+		g_free(rn[i].name);
+	g_free(rn);
+	*more = s == STORE_OK && n == STORE_REINDEX_RENAMES;
+	return s;
+}
+
+/* Rows whose file is gone. */
+static enum store_status
+store_reindex_gone(struct store_reindex *rx)
+{
+	static const char fill[] =
+	    "INSERT INTO temp.reindex_gone(id) SELECT m.id FROM messages m"
+	    " WHERE m.folder_id = ? AND NOT EXISTS (SELECT 1 FROM"
+	    " temp.reindex_seen s WHERE s.base = m.base)";
+	static const char next[] =
+	    "SELECT id FROM temp.reindex_gone WHERE id > ? ORDER BY id"
+	    " LIMIT 1";
+	struct store		*st = rx->st;
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	int64_t			 last = 0, id;
+	int			 rc;
+
+	if ((stmt = store_stmt(st, fill)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, rx->fid);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "reindex");
+	for (;;) {
+		if ((stmt = store_stmt(st, next)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, last);
+		rc = sqlite3_step(stmt);
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+		sqlite3_reset(stmt);
+		if (rc == SQLITE_DONE)
+			return STORE_OK;
+		if (rc != SQLITE_ROW)
+			return store_sql_error(st, rc, "reindex");
+		if ((s = store_item_delete_row(st, id)) != STORE_OK)
+			return s;
+		last = id;
+	}
+}
+
+/* Parse and index one chunk of files (jobs) with the reader threads. */
+static enum store_status
+store_reindex_index(struct store_reindex *rx, GPtrArray *jobs)
+{
+	struct store			*st = rx->st;
+	struct store_reader		*rd;
+	struct store_reader_result	*res;
+	struct store_progress		*pr = rx->pr;
+	enum store_status		 s = STORE_OK;
+
+	rd = store_reader_new(jobs);
+	while ((res = store_reader_next(rd)) != NULL) {
+		struct store_reindex_file *f = res->job->user;
+		struct store_item *it = res->item;
+		const char *name;
+		unsigned flags;
+		int64_t id;
+
+		if (pr != NULL) {
+			pr->done++;
+			pr->current = res->job->path;
+		}
+		if (it == NULL) {
+			/* Unreadable or empty: not a message we can index. */
+			if (pr != NULL)
+				pr->unreadable++;
+			store_reader_result_free(res);
 			continue;
 		}
-		key = g_strconcat(acct, "\n", uidl, NULL);
-		if (!g_hash_table_contains(full, key)) {
-			i++;
-			continue;
-		}
+		name = strrchr(res->job->path, '/');
+		name = name != NULL ? name + 1 : res->job->path;
+		it->folder = g_strdup(rx->folder);
+		it->folder_id = rx->fid;
+		it->subdir = f->subdir;
+		it->name = g_strdup(name);
+		store_name_parse(name, &it->base, &it->account, &it->uidl,
+		    &flags);
+		/* A re-parse keeps index-only flags (bounced). */
+		it->flags = flags | (f->row_id > 0 ? (f->row_flags &
+		    ~STORE_MAILDIR_FLAGS & ~STORE_FLAG_PARTIAL) : 0);
 		{
-			g_autofree char *path = g_build_filename(f->subdir ==
-			    STORE_SUBDIR_CUR ? curd : newd, f->name, NULL);
+			char *dot, *end;
+			gint64 t = g_ascii_strtoll(name, &end, 10);
+			struct stat sb;
 
-			if (unlink(path) != 0 && errno != ENOENT)
-				log_warn("store: %s: %s", path,
-				    g_strerror(errno));
+			dot = end;
+			if (dot == name || *dot != '.' || t <= 0) {
+				t = stat(res->job->path, &sb) == 0 ?
+				    sb.st_mtime : time(NULL);
+			}
+			it->delivered = t;
 		}
-		g_ptr_array_remove_index(files, i);
+		s = store_item_insert(st, it, f->row_id, &id);
+		store_reader_result_free(res);
+		if (s != STORE_OK)
+			break;
+		if (pr != NULL)
+			pr->imported++;
+		if (++rx->inbatch >= STORE_REINDEX_BATCH) {
+			rx->inbatch = 0;
+			if ((s = store_tx_commit(st)) != STORE_OK)
+				break;
+			if ((s = store_tx_begin(st)) != STORE_OK)
+				break;
+		}
+		if (rx->fn != NULL && pr != NULL && pr->done % 128 == 0)
+			rx->fn(pr, rx->data);
 	}
+	store_reader_free(rd);
+	return s;
+}
+
+/*
+ * Index the listed files that have no row (with full, all of them), in
+ * chunks of STORE_REINDEX_CHUNK in listing order.
+ */
+static enum store_status
+store_reindex_new(struct store_reindex *rx, gboolean full)
+{
+	static const char sel[] =
+	    "SELECT s.rowid, s.name, s.subdir, m.id, m.flags"
+	    " FROM temp.reindex_seen s LEFT JOIN messages m"
+	    " ON m.folder_id = ? AND m.base = s.base"
+	    " WHERE s.rowid > ? AND (m.id IS NULL OR ?)"
+	    " ORDER BY s.rowid LIMIT ?";
+	struct store		*st = rx->st;
+	sqlite3_stmt		*stmt;
+	enum store_status	 s = STORE_OK;
+	int64_t			 last = 0;
+	guint			 n;
+	int			 rc;
+
+	do {
+		GPtrArray *jobs = g_ptr_array_new();
+		g_autoptr(GPtrArray) files =
+		    g_ptr_array_new_with_free_func(g_free);
+
+		if ((stmt = store_stmt(st, sel)) == NULL) {
+			g_ptr_array_unref(jobs);
+			return STORE_ERR_DB;
+		}
+		sqlite3_bind_int64(stmt, 1, rx->fid);
+		sqlite3_bind_int64(stmt, 2, last);
+		sqlite3_bind_int(stmt, 3, full);
+		sqlite3_bind_int(stmt, 4, STORE_REINDEX_CHUNK);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+			struct store_reindex_file *f;
+			struct store_reader_job *j;
+			int subdir = sqlite3_column_int(stmt, 2);
+
+			last = sqlite3_column_int64(stmt, 0);
+			f = g_new0(struct store_reindex_file, 1);
+			f->subdir = subdir;
+			f->row_id = sqlite3_column_int64(stmt, 3);
+			f->row_flags = (unsigned)sqlite3_column_int(stmt, 4);
+			g_ptr_array_add(files, f);
+			j = g_new0(struct store_reader_job, 1);
+			j->path = g_build_filename(subdir == STORE_SUBDIR_CUR ?
+			    rx->curd : rx->newd,
+			    (const char *)sqlite3_column_text(stmt, 1), NULL);
+			j->len = -1;
+			j->user = f;
+			g_ptr_array_add(jobs, j);
+		}
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			g_ptr_array_unref(jobs);
+			return store_sql_error(st, rc, "reindex");
+		}
+		n = jobs->len;
+		if (n > 0)
+			s = store_reindex_index(rx, jobs);
+		else
+			g_ptr_array_unref(jobs);
+	} while (s == STORE_OK && n == STORE_REINDEX_CHUNK);
+	return s;
 }
 
 enum store_status
@@ -164,25 +461,18 @@ store_reindex_folder(struct store *st, const char *folder, gboolean full,
 {
 	static const char msql[] =
 	    "SELECT new_mtime, cur_mtime FROM folders WHERE id = ?";
-	static const char rows[] =
-	    "SELECT id, base, subdir, name, flags, thread_id FROM messages"
-	    " WHERE folder_id = ?";
-	static const char ren[] =
-	    "UPDATE messages SET subdir = ?, name = ?, flags = ? WHERE id = ?";
 	static const char setm[] =
 	    "UPDATE folders SET new_mtime = ?, cur_mtime = ? WHERE id = ?";
+	static const char known[] =
+	    "SELECT count(*) FROM temp.reindex_seen s JOIN messages m"
+	    " ON m.folder_id = ? AND m.base = s.base";
 	g_autofree char		*top = store_folder_path(st, folder);
 	g_autofree char		*newd = NULL, *curd = NULL;
-	g_autoptr(GHashTable)	 byname = NULL;
-	g_autoptr(GPtrArray)	 files = NULL;
-	GPtrArray		*jobs;
-	struct store_reader	*rd = NULL;
-	struct store_reader_result *res;
+	struct store_reindex	 rx;
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 	int64_t			 fid, nm, cm, old_nm = -2, old_cm = -2;
-	guint			 i, inbatch = 0;
-	gboolean		 in_tx = FALSE;
+	gboolean		 in_tx = FALSE, more;
 	int			 rc;
 
 	if ((s = store_folder_id(st, folder, TRUE, &fid)) != STORE_OK)
@@ -202,185 +492,45 @@ store_reindex_folder(struct store *st, const char *folder, gboolean full,
 	if (!full && !force && nm == old_nm && cm == old_cm)
 		return STORE_OK;
 
-	/* The rows this folder has, by file base name. */
-	byname = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
-	    store_reindex_row_free);
-	if ((stmt = store_stmt(st, rows)) == NULL)
-		return STORE_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, fid);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		struct store_reindex_row *r = g_new0(struct store_reindex_row,
-		    1);
-
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->subdir = sqlite3_column_int(stmt, 2);
-		r->name = g_strdup((const char *)sqlite3_column_text(stmt, 3));
-		r->flags = (unsigned)sqlite3_column_int(stmt, 4);
-		r->thread_id = sqlite3_column_int64(stmt, 5);
-		g_hash_table_replace(byname, g_strdup((const char *)
-		    sqlite3_column_text(stmt, 1)), r);
-	}
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "reindex");
-
-	files = g_ptr_array_new_with_free_func(store_reindex_file_free);
-	if ((s = store_reindex_list(st, newd, STORE_SUBDIR_NEW, files)) !=
-	    STORE_OK || (s = store_reindex_list(st, curd, STORE_SUBDIR_CUR,
-	    files)) != STORE_OK)
+	memset(&rx, 0, sizeof(rx));
+	rx.st = st;
+	rx.folder = folder;
+	rx.newd = newd;
+	rx.curd = curd;
+	rx.fid = fid;
+	rx.fn = fn;
+	rx.data = data;
+	rx.pr = pr;
+	if ((s = store_exec(st, store_reindex_temp)) != STORE_OK)
 		return s;
-	if (pr != NULL)
-		pr->total += files->len;
-	store_reindex_drop_partials(files, newd, curd);
-
-	/*
-	 * Known files are settled here; the others (and with full all) go to
-	 * the reader threads.
-	 */
-	jobs = g_ptr_array_new();
 	st->bulk = TRUE;
 	if ((s = store_tx_begin(st)) != STORE_OK)
 		goto out;
 	in_tx = TRUE;
-	for (i = 0; i < files->len; i++) {
-		struct store_reindex_file *f = files->pdata[i];
-		struct store_reindex_row *r;
-		g_autofree char *base = NULL;
-		unsigned flags;
-
-		store_name_parse(f->name, &base, NULL, NULL, &flags);
-		r = g_hash_table_lookup(byname, base);
-		if (r != NULL && r->seen) {
-			/* The same message in new/ and cur/: keep one row. */
-			continue;
-		}
-		if (r != NULL) {
-			r->seen = TRUE;
-			if (r->subdir != f->subdir || strcmp(r->name, f->name) !=
-			    0) {
-				unsigned nf = (r->flags & ~STORE_MAILDIR_FLAGS) |
-				    (flags & STORE_MAILDIR_FLAGS);
-
-				if ((stmt = store_stmt(st, ren)) == NULL) {
-					s = STORE_ERR_DB;
-					goto out;
-				}
-				sqlite3_bind_int(stmt, 1, f->subdir);
-				sqlite3_bind_text(stmt, 2, f->name, -1,
-				    SQLITE_STATIC);
-				sqlite3_bind_int(stmt, 3, (int)nf);
-				sqlite3_bind_int64(stmt, 4, r->id);
-				rc = sqlite3_step(stmt);
-				sqlite3_reset(stmt);
-				if (rc != SQLITE_DONE) {
-					s = store_sql_error(st, rc, "reindex");
-					goto out;
-				}
-				if (nf != r->flags)
-					store_item_dirty(st, r->thread_id);
-				store_folder_touch(st, fid);
-			}
-			if (!full) {
-				if (pr != NULL)
-					pr->done++;
-				continue;
-			}
-		}
-		{
-			struct store_reader_job *j = g_new0(
-			    struct store_reader_job, 1);
-
-			j->path = g_build_filename(f->subdir ==
-			    STORE_SUBDIR_CUR ? curd : newd, f->name, NULL);
-			j->len = -1;
-			j->user = f;
-			g_ptr_array_add(jobs, j);
-		}
-		if (r == NULL) {
-			/* Placeholder so a second copy is skipped. */
-			r = g_new0(struct store_reindex_row, 1);
-			r->seen = TRUE;
-			r->name = g_strdup(f->name);
-			g_hash_table_replace(byname, g_strdup(base), r);
-		}
-	}
-	/* Rows whose file is gone. */
-	{
-		GHashTableIter it;
-		gpointer v;
-
-		g_hash_table_iter_init(&it, byname);
-		while (g_hash_table_iter_next(&it, NULL, &v)) {
-			struct store_reindex_row *r = v;
-
-			if (!r->seen && r->id > 0 &&
-			    (s = store_item_delete_row(st, r->id)) != STORE_OK)
-				goto out;
-		}
-	}
-
-	rd = store_reader_new(jobs);
-	jobs = NULL;
-	while ((res = store_reader_next(rd)) != NULL) {
-		struct store_reindex_file *f = res->job->user;
-		struct store_item *it = res->item;
-		struct store_reindex_row *r;
-		unsigned flags;
-		int64_t id;
-
-		if (pr != NULL) {
-			pr->done++;
-			pr->current = res->job->path;
-		}
-		if (it == NULL) {
-			/* Unreadable or empty: not a message we can index. */
-			if (pr != NULL)
-				pr->unreadable++;
-			store_reader_result_free(res);
-			continue;
-		}
-		it->folder = g_strdup(folder);
-		it->folder_id = fid;
-		it->subdir = f->subdir;
-		it->name = g_strdup(f->name);
-		store_name_parse(f->name, &it->base, &it->account, &it->uidl,
-		    &flags);
-		r = g_hash_table_lookup(byname, it->base);
-		/* A re-parse keeps index-only flags (bounced). */
-		it->flags = flags | (r != NULL && r->id > 0 ?
-		    (r->flags & ~STORE_MAILDIR_FLAGS & ~STORE_FLAG_PARTIAL) :
-		    0);
-		{
-			char *dot, *end;
-			gint64 t = g_ascii_strtoll(f->name, &end, 10);
-			struct stat sb;
-
-			dot = end;
-			if (dot == f->name || *dot != '.' || t <= 0) {
-				t = stat(res->job->path, &sb) == 0 ?
-				    sb.st_mtime : time(NULL);
-			}
-			it->delivered = t;
-		}
-		s = store_item_insert(st, it, r != NULL ? r->id : 0, &id);
-		store_reader_result_free(res);
-		if (s != STORE_OK)
+	if ((s = store_reindex_list(&rx, newd, STORE_SUBDIR_NEW)) !=
+	    STORE_OK || (s = store_reindex_list(&rx, curd,
+	    STORE_SUBDIR_CUR)) != STORE_OK ||
+	    (s = store_reindex_drop_partials(&rx)) != STORE_OK)
+		goto out;
+	/* Known files are settled here; the others go to the readers. */
+	do {
+		if ((s = store_reindex_renames(&rx, &more)) != STORE_OK)
 			goto out;
-		if (pr != NULL)
-			pr->imported++;
-		if (++inbatch >= STORE_REINDEX_BATCH) {
-			inbatch = 0;
-			if ((s = store_tx_commit(st)) != STORE_OK) {
-				in_tx = FALSE;
-				goto out;
-			}
-			if ((s = store_tx_begin(st)) != STORE_OK) {
-				in_tx = FALSE;
-				goto out;
-			}
+	} while (more);
+	if (!full && pr != NULL) {
+		if ((stmt = store_stmt(st, known)) == NULL) {
+			s = STORE_ERR_DB;
+			goto out;
 		}
-		if (fn != NULL && pr != NULL && pr->done % 128 == 0)
-			fn(pr, data);
+		sqlite3_bind_int64(stmt, 1, fid);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			pr->done += (guint)sqlite3_column_int64(stmt, 0);
+		sqlite3_reset(stmt);
+	}
+	if ((s = store_reindex_gone(&rx)) != STORE_OK ||
+	    (s = store_reindex_new(&rx, full)) != STORE_OK) {
+		in_tx = st->tx_depth > 0;
+		goto out;
 	}
 	/* Everything seen before the scan started is now indexed. */
 	if ((stmt = store_stmt(st, setm)) == NULL) {
@@ -396,14 +546,14 @@ store_reindex_folder(struct store *st, const char *folder, gboolean full,
 		s = store_sql_error(st, rc, "reindex");
 		goto out;
 	}
+	if ((s = store_exec(st, "DELETE FROM temp.reindex_seen;"
+	    "DELETE FROM temp.reindex_gone")) != STORE_OK)
+		goto out;
 	s = store_tx_commit(st);
 	in_tx = FALSE;
 out:
 	if (in_tx)
 		store_tx_rollback(st);
-	store_reader_free(rd);
-	if (jobs != NULL)
-		g_ptr_array_unref(jobs);
 	st->bulk = FALSE;
 	if (fn != NULL && pr != NULL)
 		fn(pr, data);
