@@ -67,7 +67,6 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 	struct config		*config;
 	struct account		*acc;
 	struct store		*st;
-	GOptionContext		*oc;
 	GError			*err = NULL;
 	gboolean		 draft = FALSE;
 	int64_t			 qid = 0;
@@ -92,19 +91,11 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(_("< BODY"));
-	g_option_context_set_translation_domain(oc, PACKAGE);
-	g_option_context_add_main_entries(oc, entries, PACKAGE);
-	g_option_context_set_summary(oc, _("Queue a message read from "
-	    "standard input; prints its queue id. It goes out with the next "
-	    "'satchel send' (or the reader's sender)."));
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel compose: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(oc);
+	if (!cli_parse_options("compose", _("< BODY"), _("Queue a message "
+	    "read from standard input; prints its queue id. It goes out with "
+	    "the next 'satchel send' (or the reader's sender)."), NULL,
+	    entries, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
-	g_option_context_free(oc);
 	if (argc > 1) {
 		fprintf(stderr, _("satchel compose: unexpected argument '%s' "
 		    "(the body is read from standard input)\n"), argv[1]);

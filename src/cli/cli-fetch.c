@@ -284,26 +284,17 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		  N_("Print nothing but errors (for cron)"), NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
-	GOptionContext *oc;
 	GPtrArray *todo;
 	struct config *cfg;
 	struct store *store;
 	struct account *a;
-	GError *err = NULL;
 	unsigned timeout = 0;
 	int rc = CLI_EXIT_OK, code, i;
 	guint j;
 
-	oc = g_option_context_new(_("[ACCOUNT...] - download new mail"));
-	g_option_context_set_translation_domain(oc, PACKAGE);
-	g_option_context_add_main_entries(oc, entries, PACKAGE);
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel fetch: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(oc);
+	if (!cli_parse_options("fetch", _("[ACCOUNT...] - download new mail"),
+	    NULL, NULL, entries, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
-	g_option_context_free(oc);
 	if ((cfg = cli_config(ctx)) == NULL)
 		return CLI_EXIT_CONFIG;
 

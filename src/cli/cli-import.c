@@ -33,7 +33,6 @@ cli_import_progress(const struct store_progress *p, void *data)
 int
 cli_import(struct cli_ctx *ctx, int argc, char **argv)
 {
-	g_autoptr(GOptionContext) oc = NULL;
 	g_autoptr(GError)	 err = NULL;
 	g_autofree char		*folder = NULL;
 	struct cli_import_tty	 tty = { 0 };
@@ -50,12 +49,9 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(_("PATH... - import a Maildir or an mbox"));
-	g_option_context_add_main_entries(oc, opts, PACKAGE);
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel import: %s\n", err->message);
+	if (!cli_parse_options("import", _("PATH... - import a Maildir or an "
+	    "mbox"), NULL, NULL, opts, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
 	if (argc < 2) {
 		fprintf(stderr, _("satchel import: which Maildir or mbox? "
 		    "(satchel import PATH [--folder NAME])\n"));

@@ -112,7 +112,6 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 	g_autoptr(GPtrArray)		 entries = NULL;
 	struct config			*config;
 	struct store			*st;
-	GOptionContext			*oc;
 	GError				*err = NULL;
 	gboolean			 all = FALSE;
 	int				 rc = CLI_EXIT_OK, i;
@@ -123,21 +122,12 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(_("[list | retry | hold | release | delete "
-	    "| resend | mark-sent ID...]"));
-	g_option_context_set_translation_domain(oc, PACKAGE);
-	g_option_context_add_main_entries(oc, options, PACKAGE);
-	g_option_context_set_summary(oc, _("List the outbox (state, attempts, "
-	    "next try, last error) or change entries. resend and mark-sent "
-	    "resolve an entry that may have been sent when a sender stopped "
-	    "mid-way."));
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel queue: %s\n", err->message);
-		g_error_free(err);
-		g_option_context_free(oc);
+	if (!cli_parse_options("queue", _("[list | retry | hold | release | "
+	    "delete | resend | mark-sent ID...]"), _("List the outbox (state, "
+	    "attempts, next try, last error) or change entries. resend and "
+	    "mark-sent resolve an entry that may have been sent when a sender "
+	    "stopped mid-way."), NULL, options, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
-	g_option_context_free(oc);
 	if ((config = cli_config(ctx)) == NULL)
 		return CLI_EXIT_CONFIG;
 	if ((st = cli_store(ctx, &rc)) == NULL)

@@ -47,7 +47,6 @@ cli_reindex_exit(enum store_status s)
 int
 cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 {
-	g_autoptr(GOptionContext) oc = NULL;
 	g_autoptr(GError)	 err = NULL;
 	struct store_progress	 pr = { 0 };
 	struct config		*c;
@@ -64,12 +63,9 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(_("- rebuild the index from the Maildir"));
-	g_option_context_add_main_entries(oc, opts, PACKAGE);
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel reindex: %s\n", err->message);
+	if (!cli_parse_options("reindex", _("- rebuild the index from the "
+	    "Maildir"), NULL, NULL, opts, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
 	if (argc > 1) {
 		fprintf(stderr, _("satchel reindex: unexpected argument "
 		    "\"%s\"\n"), argv[1]);

@@ -116,7 +116,6 @@ cli_search_print(const struct store_msg *m, gboolean json)
 int
 cli_search(struct cli_ctx *ctx, int argc, char **argv)
 {
-	g_autoptr(GOptionContext) oc = NULL;
 	g_autoptr(GError)	 err = NULL;
 	g_autofree char		*format = NULL, *folder = NULL, *query = NULL;
 	struct store_query	*q = NULL;
@@ -139,16 +138,12 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(_("QUERY - search the local store"));
-	g_option_context_add_main_entries(oc, opts, PACKAGE);
-	g_option_context_set_description(oc, _("Query syntax: words, "
-	    "\"phrases\", from:, to:, subject:, date:2024-01..2024-03, "
-	    "date:7d.., is:unread, is:flagged, has:attachment, folder:, "
-	    "account:, AND, OR, NOT, parentheses."));
-	if (!g_option_context_parse(oc, &argc, &argv, &err)) {
-		fprintf(stderr, "satchel search: %s\n", err->message);
+	if (!cli_parse_options("search", _("QUERY - search the local store"),
+	    NULL, _("Query syntax: words, \"phrases\", from:, to:, subject:, "
+	    "date:2024-01..2024-03, date:7d.., is:unread, is:flagged, "
+	    "has:attachment, folder:, account:, AND, OR, NOT, parentheses."),
+	    opts, &argc, &argv))
 		return CLI_EXIT_USAGE;
-	}
 	if (format != NULL && strcmp(format, "json") == 0)
 		json = TRUE;
 	else if (format != NULL && strcmp(format, "text") != 0) {

@@ -121,7 +121,6 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	g_autoptr(GPtrArray)		 entries = NULL;
 	struct config			*config;
 	struct store			*st;
-	GOptionContext			*oc;
 	GError				*err = NULL;
 	gboolean			 due = FALSE, verbose = FALSE;
 	enum outbox_status		 os;
@@ -136,20 +135,15 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },
 	};
 
-	oc = g_option_context_new(NULL);
-	g_option_context_set_translation_domain(oc, PACKAGE);
-	g_option_context_add_main_entries(oc, options, PACKAGE);
-	g_option_context_set_summary(oc, _("Submit queued messages over "
+	if (!cli_parse_options("send", NULL, _("Submit queued messages over "
 	    "SMTP now. Exit status 75: something waits for a retry; 69: "
-	    "something failed for good."));
-	if (!g_option_context_parse(oc, &argc, &argv, &err) || argc > 1) {
-		fprintf(stderr, "satchel send: %s\n", err != NULL ?
-		    err->message : _("unexpected argument"));
-		g_clear_error(&err);
-		g_option_context_free(oc);
+	    "something failed for good."), NULL, options, &argc, &argv))
+		return CLI_EXIT_USAGE;
+	if (argc > 1) {
+		fprintf(stderr, _("satchel send: unexpected argument \"%s\"\n"),
+		    argv[1]);
 		return CLI_EXIT_USAGE;
 	}
-	g_option_context_free(oc);
 	if ((config = cli_config(ctx)) == NULL)
 		return CLI_EXIT_CONFIG;
 	if ((st = cli_store(ctx, &rc)) == NULL)

@@ -64,6 +64,32 @@ cli_run(struct cli_ctx *ctx, int argc, char **argv)
 	return CLI_EXIT_USAGE;
 }
 
+gboolean
+cli_parse_options(const char *name, const char *params, const char *summary,
+    const char *description, const GOptionEntry *entries, int *argc,
+    char ***argv)
+{
+	GOptionContext	*oc;
+	GError		*err = NULL;
+	gboolean	 ok;
+
+	oc = g_option_context_new(params);
+	g_option_context_set_translation_domain(oc, PACKAGE);
+	g_option_context_add_main_entries(oc, entries, PACKAGE);
+	if (summary != NULL)
+		g_option_context_set_summary(oc, summary);
+	if (description != NULL)
+		g_option_context_set_description(oc, description);
+	ok = g_option_context_parse(oc, argc, argv, &err);
+	if (!ok) {
+		fprintf(stderr, "satchel %s: %s\n", name, err->message);
+		fprintf(stderr, _("Try 'satchel %s --help'.\n"), name);
+		g_error_free(err);
+	}
+	g_option_context_free(oc);
+	return ok;
+}
+
 struct config *
 cli_config(struct cli_ctx *ctx)
 {

@@ -62,6 +62,15 @@ void	cli_ctx_release(struct cli_ctx *);
  * if there is no terminal. Free with config_secret_free().
  */
 char	*cli_prompt_secret(const char *prompt);
+/*
+ * Parse a subcommand's options (GOptionContext): params is the usage text
+ * after the command's name, summary and description may be NULL. On error
+ * prints it with the command's name and returns FALSE; the caller returns
+ * CLI_EXIT_USAGE. --help prints and exits as GLib does.
+ */
+gboolean cli_parse_options(const char *name, const char *params,
+	    const char *summary, const char *description,
+	    const GOptionEntry *entries, int *argc, char ***argv);
 /* Ask for one line on the terminal (echo on). NULL without a terminal. */
 char	*cli_prompt_line(const char *prompt);
 /*

@@ -25,6 +25,8 @@
 
 #define STORE_IMPORT_BATCH	1000
 #define STORE_IMPORT_CHUNK	(256 * 1024)
+/* Maildir files handed to the reader threads at a time: bounds memory. */
+#define STORE_IMPORT_FILES	4096
 
 struct store_import_src {
 	char		*key;		/* import_state path */
@@ -48,6 +50,7 @@ struct store_import {
 	void			*data;
 	GPtrArray		*pending;	/* struct store_import_pending */
 	int			 syncfd;
+	gboolean		 counted;	/* pr->total already set */
 };
 
 static void	 store_import_pending_free(gpointer);
@@ -253,7 +256,8 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 	enum store_status		 s = STORE_OK;
 	guint				 inbatch = 0;
 
-	im->pr->total += jobs->len;
+	if (!im->counted)
+		im->pr->total += jobs->len;
 	rd = store_reader_new(jobs);
 	if ((s = store_tx_begin(st)) != STORE_OK) {
 		store_reader_free(rd);
@@ -447,6 +451,7 @@ store_import(struct store *st, const char *path, const char *folder,
 			struct dirent *de;
 			struct stat ssb;
 			GPtrArray *jobs;
+			gboolean last;
 			DIR *d;
 
 			if (stat(sub, &ssb) != 0 || !S_ISDIR(ssb.st_mode))
@@ -465,21 +470,38 @@ store_import(struct store *st, const char *path, const char *folder,
 				    g_strerror(errno));
 				break;
 			}
-			jobs = g_ptr_array_new();
-			while ((de = readdir(d)) != NULL) {
-				struct store_reader_job *j;
+			/* Count first, for the progress total. */
+			while ((de = readdir(d)) != NULL)
+				if (de->d_name[0] != '.')
+					pr.total++;
+			rewinddir(d);
+			im.counted = TRUE;
+			/*
+			 * In chunks, so that memory does not grow with the
+			 * number of files; the source is recorded as done
+			 * with the last one.
+			 */
+			do {
+				jobs = g_ptr_array_new();
+				while (jobs->len < STORE_IMPORT_FILES &&
+				    (de = readdir(d)) != NULL) {
+					struct store_reader_job *j;
 
-				if (de->d_name[0] == '.')
-					continue;
-				j = g_new0(struct store_reader_job, 1);
-				j->path = g_build_filename(sub, de->d_name,
-				    NULL);
-				j->len = -1;
-				g_ptr_array_add(jobs, j);
-			}
+					if (de->d_name[0] == '.')
+						continue;
+					j = g_new0(struct store_reader_job, 1);
+					j->path = g_build_filename(sub,
+					    de->d_name, NULL);
+					j->len = -1;
+					g_ptr_array_add(jobs, j);
+				}
+				last = de == NULL;
+				s = store_import_run(&im, jobs, i == 0 ?
+				    STORE_SUBDIR_NEW : STORE_SUBDIR_CUR,
+				    last ? &src : NULL);
+			} while (s == STORE_OK && !last);
 			closedir(d);
-			s = store_import_run(&im, jobs, i == 0 ?
-			    STORE_SUBDIR_NEW : STORE_SUBDIR_CUR, &src);
+			im.counted = FALSE;
 		}
 		if (!maildir && s == STORE_OK)
 			s = store_set_error(st, STORE_ERR_INVALID,
