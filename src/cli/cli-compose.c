@@ -158,7 +158,11 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 	printf("%" G_GINT64_FORMAT "\n", qid);
 	return CLI_EXIT_OK;
 fail:
-	fprintf(stderr, "satchel compose: %s\n", err->message);
+	{
+		g_autofree char *safe = sanitize_text(err->message, -1, 0);
+
+		fprintf(stderr, "satchel compose: %s\n", safe);
+	}
 	rc = err->code == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR : CLI_EXIT_DATAERR;
 	g_error_free(err);
 	return rc;

@@ -353,8 +353,11 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 		guint	 matched = 0;
 
 		if (outbox_match_bounces(store, &matched, &berr) != OUTBOX_OK) {
+			g_autofree char *safe = sanitize_text(berr != NULL ?
+			    berr->message : "?", -1, 0);
+
 			fprintf(stderr, _("satchel: matching bounces: %s\n"),
-			    berr != NULL ? berr->message : "?");
+			    safe);
 			g_clear_error(&berr);
 		} else if (matched > 0 && !quiet)
 			printf(ngettext("%u sent message bounced: see "

@@ -61,8 +61,10 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		return code;
 	progress = !quiet && isatty(STDERR_FILENO);
 	for (i = 1; i < argc; i++) {
+		g_autofree char *name = sanitize_text(argv[i], -1, 0);
+
 		if (access(argv[i], R_OK) != 0) {
-			fprintf(stderr, _("satchel import: %s: %s\n"), argv[i],
+			fprintf(stderr, _("satchel import: %s: %s\n"), name,
 			    g_strerror(errno));
 			rc = CLI_EXIT_NOINPUT;
 			continue;
@@ -74,11 +76,13 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		if (!quiet)
 			printf(_("%s: imported %" G_GUINT64_FORMAT
 			    ", duplicates %" G_GUINT64_FORMAT
-			    ", unreadable %" G_GUINT64_FORMAT "\n"), argv[i],
+			    ", unreadable %" G_GUINT64_FORMAT "\n"), name,
 			    pr.imported, pr.duplicates, pr.unreadable);
 		if (s != STORE_OK) {
-			fprintf(stderr, _("satchel import: %s\n"),
-			    store_errmsg(st));
+			g_autofree char *safe = sanitize_text(store_errmsg(st),
+			    -1, 0);
+
+			fprintf(stderr, _("satchel import: %s\n"), safe);
 			switch (s) {
 			case STORE_ERR_NOSPC:
 			case STORE_ERR_IO:

@@ -139,7 +139,10 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 		(void)outbox_match_bounces(st, NULL, NULL);
 		if (outbox_list(st, all ? OUTBOX_LIST_SENT : 0, &entries,
 		    &err) != OUTBOX_OK) {
-			fprintf(stderr, "satchel queue: %s\n", err->message);
+			g_autofree char *safe = sanitize_text(err->message,
+			    -1, 0);
+
+			fprintf(stderr, "satchel queue: %s\n", safe);
 			g_error_free(err);
 			return CLI_EXIT_IOERR;
 		}
@@ -169,7 +172,10 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 		}
 		os = a->fn(st, id, &err);
 		if (os != OUTBOX_OK) {
-			fprintf(stderr, "satchel queue: %s\n", err->message);
+			g_autofree char *safe = sanitize_text(err->message,
+			    -1, 0);
+
+			fprintf(stderr, "satchel queue: %s\n", safe);
 			g_clear_error(&err);
 			if (rc == CLI_EXIT_OK)
 				rc = os == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :

@@ -99,8 +99,10 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		full = TRUE;
 	}
 	if (s != STORE_OK) {
-		fprintf(stderr, _("satchel reindex: %s\n"), ctx->store != NULL ?
-		    store_errmsg(ctx->store) : store_strerror(s));
+		g_autofree char *safe = sanitize_text(ctx->store != NULL ?
+		    store_errmsg(ctx->store) : store_strerror(s), -1, 0);
+
+		fprintf(stderr, _("satchel reindex: %s\n"), safe);
 		return cli_reindex_exit(s);
 	}
 	if (!quiet)

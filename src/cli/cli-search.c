@@ -160,8 +160,10 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 		return code;
 	s = store_query_new(st, query, folder, &q, &err);
 	if (s == STORE_ERR_QUERY) {
-		fprintf(stderr, _("satchel search: %s\n"), err != NULL ?
-		    err->message : store_errmsg(st));
+		g_autofree char *safe = sanitize_text(err != NULL ?
+		    err->message : store_errmsg(st), -1, 0);
+
+		fprintf(stderr, _("satchel search: %s\n"), safe);
 		return CLI_EXIT_DATAERR;
 	}
 	if (s != STORE_OK)
@@ -196,7 +198,11 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 	fflush(stdout);
 	return n > 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
 fail:
-	fprintf(stderr, _("satchel search: %s\n"), store_errmsg(st));
+	{
+		g_autofree char *safe = sanitize_text(store_errmsg(st), -1, 0);
+
+		fprintf(stderr, _("satchel search: %s\n"), safe);
+	}
 	store_query_free(q);
 	return s == STORE_ERR_BUSY ? CLI_EXIT_TEMPFAIL : CLI_EXIT_SOFTWARE;
 }

@@ -170,8 +170,11 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (res.sent + res.deferred + res.failed > 0 || verbose)
 		printf(_("sent %u, waiting for a retry %u, failed %u\n"),
 		    res.sent, res.deferred, res.failed);
-	if (os == OUTBOX_ERR_STORE && err != NULL)
-		fprintf(stderr, "satchel send: %s\n", err->message);
+	if (os == OUTBOX_ERR_STORE && err != NULL) {
+		g_autofree char *safe = sanitize_text(err->message, -1, 0);
+
+		fprintf(stderr, "satchel send: %s\n", safe);
+	}
 	g_clear_error(&err);
 	switch (os) {
 	case OUTBOX_OK:

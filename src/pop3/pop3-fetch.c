@@ -74,6 +74,7 @@ static enum pop3_status	fetch_check(const struct account *,
 			    const struct pop3_credentials *, GError **);
 static gboolean		fetch_wants_delete(const struct account *,
 			    const struct store_uidl *, guint64, gint64);
+static GHashTable	*fetch_partial_uidls(struct store *, const char *);
 
 void
 pop3_fetch_result_init(struct pop3_fetch_result *r)
@@ -427,6 +428,44 @@ fetch_wants_delete(const struct account *a, const struct store_uidl *u,
 	return FALSE;
 }
 
+/*
+ * UIDLs of the account's headers-only messages: their bodies exist only on
+ * the server, whatever max_size says now. NULL if the store cannot tell.
+ */
+static GHashTable *
+fetch_partial_uidls(struct store *store, const char *account)
+{
+	struct store_query *q = NULL;
+	GHashTable *h;
+	GPtrArray *msgs;
+	guint64 off = 0;
+	guint i, got;
+
+	if (store_query_new(store, "is:partial", NULL, &q, NULL) != STORE_OK)
+		return NULL;
+	h = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	do {
+		if (store_query_page(q, STORE_SORT_DATE_ASC, off, 500, &msgs) !=
+		    STORE_OK) {
+			g_hash_table_unref(h);
+			store_query_free(q);
+			return NULL;
+		}
+		got = msgs->len;
+		for (i = 0; i < msgs->len; i++) {
+			const struct store_msg *m = g_ptr_array_index(msgs, i);
+
+			if (m->uidl != NULL && m->account != NULL &&
+			    strcmp(m->account, account) == 0)
+				g_hash_table_add(h, g_strdup(m->uidl));
+		}
+		g_ptr_array_unref(msgs);
+		off += got;
+	} while (got == 500);
+	store_query_free(q);
+	return h;
+}
+
 enum pop3_status
 pop3_fetch_account(struct store *store, const struct account *acct,
     const struct pop3_credentials *cr, const struct pop3_fetch_opts *o,
@@ -594,12 +633,18 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 		    g_str_equal);
 		g_autoptr(GHashTable) once = g_hash_table_new(g_str_hash,
 		    g_str_equal);
+		g_autoptr(GHashTable) partial = fetch_partial_uidls(store,
+		    acct->name);
 
+		if (partial == NULL) {
+			log_warn("%s: %s; nothing is deleted on the server "
+			    "this time", acct->name, store_errmsg(store));
+		}
 		for (i = 0; i < f.durable->len; i++) {
 			guint idx = g_array_index(f.durable, guint, i);
 			g_hash_table_add(fresh, f.item_uidl[idx]);
 		}
-		for (i = 0; i < count; i++) {
+		for (i = 0; partial != NULL && i < count; i++) {
 			char *u = g_ptr_array_index(uidls, i);
 			struct store_uidl fake = { u, now, FALSE };
 			const struct store_uidl *k;
@@ -613,6 +658,9 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 			if (k == NULL && g_hash_table_contains(fresh, u))
 				k = &fake;
 			if (k == NULL || !fetch_wants_delete(acct, k, sz, now))
+				continue;
+			/* Headers only here: the body is still needed. */
+			if (g_hash_table_contains(partial, u))
 				continue;
 			g_array_append_val(dele, msgno);
 			g_ptr_array_add(dele_uidl, u);

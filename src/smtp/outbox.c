@@ -57,8 +57,9 @@ static void	 outbox_defer(struct outbox_flush_ctx *, struct queue_row *,
 static void	 outbox_fail(struct outbox_flush_ctx *, struct queue_row *,
 		    const char *, const char *);
 static char	*outbox_refused_text(GPtrArray *, gboolean);
-static void	 outbox_requeue_refused(struct outbox_flush_ctx *,
-		    const struct queue_row *, GPtrArray *, const void *, gsize);
+static enum store_status outbox_requeue_refused(struct outbox_flush_ctx *,
+		    const struct queue_row *, GPtrArray *, const void *, gsize,
+		    gboolean *);
 static void	 outbox_file_sent(struct store *, GArray *);
 static enum outbox_status outbox_change(struct store *, int64_t,
 		    const char *const *, const char *, gboolean, GError **);
@@ -763,11 +764,14 @@ outbox_refused_text(GPtrArray *refused, gboolean only_perm)
 
 /*
  * Recipients refused with 4xx while the others got the message: a new
- * entry (a copy of the file) retries them alone.
+ * entry (a copy of the file) retries them alone. Runs inside the caller's
+ * store batch, so that the copy and the "sent" of the original become
+ * durable together: a crash between them would lose those recipients.
+ * *queued is set when a copy was added.
  */
-static void
+static enum store_status
 outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
-    GPtrArray *refused, const void *data, gsize len)
+    GPtrArray *refused, const void *data, gsize len, gboolean *queued)
 {
 	g_autoptr(GPtrArray)	 rcpts = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char		*why = NULL;
@@ -783,7 +787,7 @@ outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
 			g_ptr_array_add(rcpts, g_strdup(r->addr));
 	}
 	if (rcpts->len == 0)
-		return;
+		return STORE_OK;
 	why = outbox_refused_text(refused, FALSE);
 	copy = *row;
 	copy.recipients = rcpts;
@@ -795,26 +799,14 @@ outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
 	copy.last_error = why;
 	copy.refused = NULL;
 	copy.bounce = NULL;
-	if ((s = store_begin(c->st)) != STORE_OK)
-		goto fail;
 	if ((s = store_deliver(c->st, STORE_OUTBOX, data, len, NULL,
-	    STORE_FLAG_SEEN, &msg_id)) != STORE_OK) {
-		store_rollback(c->st);
-		goto fail;
-	}
+	    STORE_FLAG_SEEN, &msg_id)) != STORE_OK)
+		return s;
 	copy.msg_id = msg_id;
-	if ((s = queue_insert(c->st, &copy, NULL)) != STORE_OK) {
-		store_rollback(c->st);
-		goto fail;
-	}
-	if ((s = store_commit(c->st)) != STORE_OK)
-		goto fail;
-	c->res.deferred++;
-	c->any_temp = TRUE;
-	return;
-fail:
-	log_error("outbox: cannot queue the retry for refused recipients of %"
-	    G_GINT64_FORMAT ": %s", row->id, store_errmsg(c->st));
+	if ((s = queue_insert(c->st, &copy, NULL)) != STORE_OK)
+		return s;
+	*queued = TRUE;
+	return STORE_OK;
 }
 
 static enum smtp_status
@@ -908,6 +900,7 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 	enum store_status	 s;
 	size_t			 len = 0;
 	int64_t			 now = (int64_t)time(NULL);
+	gboolean		 requeued = FALSE;
 
 	(void)acc;
 	smtp_result_init(&res);
@@ -941,11 +934,29 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 		outbox_set_text(&row->last_error, NULL);
 		row->sent_at = (int64_t)time(NULL);
 		row->attempts++;
-		if ((s = queue_update(c->st, row, NULL)) != STORE_OK)
+		/* The retry copy for 4xx recipients and "sent": together. */
+		if ((s = store_begin(c->st)) == STORE_OK &&
+		    (s = outbox_requeue_refused(c, row, res.refused, data,
+		    len, &requeued)) != STORE_OK) {
+			log_error("outbox: cannot queue the retry for refused "
+			    "recipients of %" G_GINT64_FORMAT ": %s", row->id,
+			    store_errmsg(c->st));
+			/* Still record the send; the refusals stay shown. */
+			store_rollback(c->st);
+			requeued = FALSE;
+			s = store_begin(c->st);
+		}
+		if (s == STORE_OK &&
+		    (s = queue_update(c->st, row, NULL)) == STORE_OK)
+			s = store_commit(c->st);
+		else if (s == STORE_OK)
+			store_rollback(c->st);
+		if (s != STORE_OK) {
 			log_error("outbox: %" G_GINT64_FORMAT " was sent but "
 			    "the queue could not record it: %s", row->id,
 			    store_errmsg(c->st));
-		else {
+			requeued = FALSE;
+		} else {
 			/*
 			 * The row says sent (committed); the file follows to
 			 * Sent in a batch. A crash before that leaves it in
@@ -956,9 +967,11 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 				outbox_file_sent(c->st, c->to_file);
 		}
 		c->res.sent++;
-		if (res.refused->len > 0) {
+		if (res.refused->len > 0)
 			c->res.partial++;
-			outbox_requeue_refused(c, row, res.refused, data, len);
+		if (requeued) {
+			c->res.deferred++;
+			c->any_temp = TRUE;
 		}
 		outbox_notify(c, OUTBOX_EVENT_SENT, row->account, NULL, row,
 		    refused, FALSE);

@@ -355,13 +355,35 @@ store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 	    "UPDATE messages SET flags = flags | ?, bounce_reason = ?,"
 	    " thread_id = thread_id WHERE id = ?";
 	static const char tsql[] =
-	    "SELECT thread_id FROM messages WHERE id = ?";
+	    "SELECT thread_id, base FROM messages WHERE id = ?";
+	g_autofree char		*base = NULL;
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
+	int64_t			 tid = 0;
 	int			 rc;
 
 	if ((s = store_tx_begin(st)) != STORE_OK)
 		return s;
+	if ((stmt = store_stmt(st, tsql)) == NULL) {
+		store_tx_rollback(st);
+		return STORE_ERR_DB;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		tid = sqlite3_column_int64(stmt, 0);
+		base = g_strdup((const char *)sqlite3_column_text(stmt, 1));
+	}
+	sqlite3_reset(stmt);
+	if (base == NULL) {
+		store_tx_rollback(st);
+		return store_set_error(st, STORE_ERR_NOTFOUND,
+		    _("no message %" G_GINT64_FORMAT), id);
+	}
+	/* Durable next to the Maildir first: a rebuilt index keeps it. */
+	if ((s = store_bounce_record(st, base, reason)) != STORE_OK) {
+		store_tx_rollback(st);
+		return s;
+	}
 	if ((stmt = store_stmt(st, sql)) == NULL) {
 		store_tx_rollback(st);
 		return STORE_ERR_DB;
@@ -384,11 +406,6 @@ store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
 		    _("no message %" G_GINT64_FORMAT), id);
 	}
-	if ((stmt = store_stmt(st, tsql)) != NULL) {
-		sqlite3_bind_int64(stmt, 1, id);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			store_item_dirty(st, sqlite3_column_int64(stmt, 0));
-		sqlite3_reset(stmt);
-	}
+	store_item_dirty(st, tid);
 	return store_tx_commit(st);
 }

@@ -24,6 +24,8 @@ enum store_subdir {
 
 /* Name of the file that records POP3 messages deleted locally. */
 #define STORE_TOMBSTONES	"uidl-deleted"
+/* Name of the file that records bounced messages (index-only flag). */
+#define STORE_BOUNCES		"bounced"
 #define STORE_INDEX		"index.sqlite"
 
 struct store {
@@ -153,11 +155,20 @@ void		 store_reader_result_free(struct store_reader_result *);
 void		 store_reader_free(struct store_reader *);
 
 /* store-reindex.c */
+enum store_status store_reindex_bounces(struct store *);
 enum store_status store_reindex_folder(struct store *, const char *folder,
 		    gboolean full, gboolean force, store_progress_fn, void *,
 		    struct store_progress *);
 
 /* store-uidl.c: durably record a locally deleted POP3 message. */
+/*
+ * Bounced messages, one line each in STORE_BOUNCES (append-only, fsynced):
+ * base TAB reason TAB unix-time LF, base and reason %-escaped, an empty
+ * reason for none. _read returns (base, reason or NULL) pairs, last wins.
+ */
+enum store_status store_bounce_record(struct store *, const char *base,
+		    const char *reason);
+GPtrArray	*store_bounce_read(struct store *);
 enum store_status store_uidl_tombstone(struct store *, const char *account,
 		    const char *uidl);
 

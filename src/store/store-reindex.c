@@ -560,6 +560,78 @@ out:
 	return s;
 }
 
+/*
+ * Bounced is a flag of the index only; a rebuilt index gets it back from
+ * the STORE_BOUNCES file kept next to the Maildir.
+ */
+enum store_status
+store_reindex_bounces(struct store *st)
+{
+	static const char sel[] =
+	    "SELECT id, flags, thread_id, bounce_reason FROM messages"
+	    " WHERE folder_id IN (SELECT id FROM folders) AND base = ?";
+	static const char upd[] =
+	    "UPDATE messages SET flags = flags | ?, bounce_reason = ?"
+	    " WHERE id = ?";
+	g_autoptr(GPtrArray)	 b = store_bounce_read(st);
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	guint			 i;
+	int			 rc;
+
+	if (b->len == 0)
+		return STORE_OK;
+	if ((s = store_tx_begin(st)) != STORE_OK)
+		return s;
+	for (i = 0; i < b->len; i++) {
+		char **v = b->pdata[i];
+		const char *reason = v[1], *old;
+		int64_t id, tid;
+		unsigned flags;
+
+		if ((stmt = store_stmt(st, sel)) == NULL) {
+			store_tx_rollback(st);
+			return STORE_ERR_DB;
+		}
+		sqlite3_bind_text(stmt, 1, v[0], -1, SQLITE_STATIC);
+		if ((rc = sqlite3_step(stmt)) != SQLITE_ROW) {
+			sqlite3_reset(stmt);
+			if (rc == SQLITE_DONE)
+				continue;	/* the message is gone */
+			store_tx_rollback(st);
+			return store_sql_error(st, rc, "bounces");
+		}
+		id = sqlite3_column_int64(stmt, 0);
+		flags = (unsigned)sqlite3_column_int(stmt, 1);
+		tid = sqlite3_column_int64(stmt, 2);
+		old = (const char *)sqlite3_column_text(stmt, 3);
+		if ((flags & STORE_FLAG_BOUNCED) != 0 &&
+		    g_strcmp0(old, reason) == 0) {
+			sqlite3_reset(stmt);
+			continue;
+		}
+		sqlite3_reset(stmt);
+		if ((stmt = store_stmt(st, upd)) == NULL) {
+			store_tx_rollback(st);
+			return STORE_ERR_DB;
+		}
+		sqlite3_bind_int(stmt, 1, STORE_FLAG_BOUNCED);
+		if (reason != NULL)
+			sqlite3_bind_text(stmt, 2, reason, -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(stmt, 2);
+		sqlite3_bind_int64(stmt, 3, id);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE) {
+			store_tx_rollback(st);
+			return store_sql_error(st, rc, "bounces");
+		}
+		store_item_dirty(st, tid);
+	}
+	return store_tx_commit(st);
+}
+
 enum store_status
 store_reindex(struct store *st, gboolean full, store_progress_fn fn,
     void *data, struct store_progress *result)
@@ -647,6 +719,8 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 	for (i = 0; i < names->len && s == STORE_OK; i++)
 		s = store_reindex_folder(st, names->pdata[i], full, FALSE, fn,
 		    data, &pr);
+	if (s == STORE_OK)
+		s = store_reindex_bounces(st);
 	if (result != NULL)
 		*result = pr;
 	return s;

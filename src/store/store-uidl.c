@@ -20,6 +20,8 @@
 #include "store/store-private.h"
 
 static GPtrArray *store_uidl_read_tombstones(struct store *);
+static enum store_status store_uidl_append(struct store *, const char *,
+		    const char *);
 
 void
 store_uidl_free(struct store_uidl *u)
@@ -30,18 +32,14 @@ store_uidl_free(struct store_uidl *u)
 	g_free(u);
 }
 
-enum store_status
-store_uidl_tombstone(struct store *st, const char *account, const char *uidl)
+/* Append one line to a file next to the Maildir, durably. */
+static enum store_status
+store_uidl_append(struct store *st, const char *file, const char *line)
 {
-	g_autofree char	*path = g_build_filename(st->dir, STORE_TOMBSTONES,
-	    NULL);
-	g_autofree char	*a = g_uri_escape_string(account, NULL, TRUE);
-	g_autofree char	*u = g_uri_escape_string(uidl, NULL, TRUE);
-	g_autofree char	*line = NULL;
+	g_autofree char	*path = g_build_filename(st->dir, file, NULL);
 	gboolean	 created;
 	int		 fd;
 
-	line = g_strdup_printf("%s\t%s\t%lld\n", a, u, (long long)time(NULL));
 	created = access(path, F_OK) != 0;
 	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0)
@@ -58,6 +56,67 @@ store_uidl_tombstone(struct store *st, const char *account, const char *uidl)
 	if (created)
 		file_fsync_dir(path);
 	return STORE_OK;
+}
+
+enum store_status
+store_uidl_tombstone(struct store *st, const char *account, const char *uidl)
+{
+	g_autofree char	*a = g_uri_escape_string(account, NULL, TRUE);
+	g_autofree char	*u = g_uri_escape_string(uidl, NULL, TRUE);
+	g_autofree char	*line = NULL;
+
+	line = g_strdup_printf("%s\t%s\t%lld\n", a, u, (long long)time(NULL));
+	return store_uidl_append(st, STORE_TOMBSTONES, line);
+}
+
+enum store_status
+store_bounce_record(struct store *st, const char *base, const char *reason)
+{
+	g_autofree char	*b = g_uri_escape_string(base, NULL, TRUE);
+	g_autofree char	*r = g_uri_escape_string(reason != NULL ? reason :
+	    "", NULL, TRUE);
+	g_autofree char	*line = NULL;
+
+	line = g_strdup_printf("%s\t%s\t%lld\n", b, r, (long long)time(NULL));
+	return store_uidl_append(st, STORE_BOUNCES, line);
+}
+
+GPtrArray *
+store_bounce_read(struct store *st)
+{
+	g_autofree char	*path = g_build_filename(st->dir, STORE_BOUNCES,
+	    NULL);
+	g_autofree char	*data = NULL;
+	GPtrArray	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)g_strfreev);
+	char		**lines;
+	size_t		 len, i;
+
+	if ((data = file_read_all(path, &len)) == NULL)
+		return out;
+	lines = g_strsplit(data, "\n", 0);
+	for (i = 0; lines[i] != NULL; i++) {
+		char **f = g_strsplit(lines[i], "\t", 3);
+		char **v;
+
+		/* A line cut by a crash has no third field: skip it. */
+		if (g_strv_length(f) != 3 || *f[2] == '\0') {
+			g_strfreev(f);
+			continue;
+		}
+		v = g_new0(char *, 3);
+		v[0] = g_uri_unescape_string(f[0], NULL);
+		v[1] = *f[1] != '\0' ? g_uri_unescape_string(f[1], NULL) :
+		    NULL;
+		g_strfreev(f);
+		if (v[0] == NULL) {
+			g_strfreev(v);
+			continue;
+		}
+		g_ptr_array_add(out, v);
+	}
+	g_strfreev(lines);
+	return out;
 }
 
 /* Tombstones as an array of triples (account, uidl, time string). */

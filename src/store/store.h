@@ -73,9 +73,9 @@ enum store_flags {
 	STORE_FLAG_BOUNCED = 1 << 9,	/* a DSN reported this sent message failed */
 };
 /*
- * PARTIAL lives in the file name; BOUNCED (and bounce_reason) only in the
- * index: a reindex keeps it for rows it finds, but an index rebuilt from
- * nothing loses it (not persisted elsewhere yet).
+ * PARTIAL lives in the file name; BOUNCED (and bounce_reason) in the index
+ * and, so that a rebuilt index keeps them, in the file "bounced" next to
+ * the Maildir folders.
  */
 
 struct store_folder {

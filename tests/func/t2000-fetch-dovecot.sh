@@ -6,7 +6,7 @@
 . "${top_srcdir:-$(dirname "$0")/../..}/tests/lib.sh"
 t_init
 t_need_cmd dovecot dovecot-pop3d
-t_plan 34
+t_plan 36
 t_dovecot_start
 
 STORE=$XDG_DATA_HOME/satchel
@@ -163,4 +163,12 @@ t_is "delete: fetch succeeds" "$(rc)" 0
 t_is "delete: only the headers-only message stays on the server" \
     "$(t_dovecot_count)" 1
 t_is "delete: every message stored once" "$(stored)" 12
+
+# The headers-only copy keeps its server copy even when max_size no
+# longer asks for it: its body exists only on the server.
+conf implicit "$POP3S_PORT" "ca_file = $CA_FILE" "keep = false"
+fetch
+t_is "delete, max_size dropped: fetch succeeds" "$(rc)" 0
+t_is "delete, max_size dropped: the headers-only message stays" \
+    "$(t_dovecot_count)" 1
 t_done

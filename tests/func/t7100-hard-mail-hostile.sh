@@ -15,7 +15,7 @@
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd "$T_PYTHON" python3
-t_plan 26
+t_plan 28
 
 data=$top_srcdir/tests/data
 fake=$top_srcdir/tests/fake
@@ -99,6 +99,16 @@ t_ok "one-message json output is clean" scan "$T_TMP/one.json"
 t_ok "reindex of the hostile store succeeds" "$SATCHEL" reindex
 "$SATCHEL" search '' >"$T_TMP/after.txt" 2>&1
 t_ok "search after reindex is still clean" scan "$T_TMP/after.txt"
+
+# Messages that quote their input (a query, a file name) are sanitised too.
+"$SATCHEL" search "$(printf 'is:\033]0;PWNED-TITLE\007')" \
+    >"$T_TMP/qerr.txt" 2>&1
+t_ok "query error message holds no escape" scan "$T_TMP/qerr.txt"
+printf 'From: a@example.test\nSubject: x\n\nx\n' \
+    >"$T_TMP/$(printf 'bad\033[2Jname')"
+"$SATCHEL" import "$T_TMP/$(printf 'bad\033[2Jname')" \
+    >"$T_TMP/ierr.txt" 2>&1
+t_ok "import messages hold no escape (file name)" scan "$T_TMP/ierr.txt"
 
 # Nothing escaped the store: no dot files appeared in HOME and no
 # command substitution in a file name ran.

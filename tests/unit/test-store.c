@@ -841,6 +841,37 @@ test_dsn(void **state)
 	assert_int_equal(count(f->st, "is:bounced"), 1);
 	assert_int_equal(store_msg_set_bounce(f->st, 4242, "x"),
 	    STORE_ERR_NOTFOUND);
+
+	/* The index goes away: the flag and the reason come back. */
+	{
+		g_autofree char *idx = g_build_filename(f->dir, STORE_INDEX,
+		    NULL);
+		g_autofree char *wal = g_strconcat(idx, "-wal", NULL);
+		g_autofree char *shm = g_strconcat(idx, "-shm", NULL);
+		struct store_progress pr;
+
+		store_close(f->st);
+		assert_int_equal(unlink(idx), 0);
+		unlink(wal);
+		unlink(shm);
+		assert_int_equal(store_open(f->dir, STORE_OPEN_CREATE, &f->st),
+		    STORE_OK);
+		assert_int_equal(store_reindex(f->st, FALSE, NULL, NULL, &pr),
+		    STORE_OK);
+		assert_int_equal(store_reindex(f->st, TRUE, NULL, NULL, &pr),
+		    STORE_OK);
+	}
+	assert_int_equal(count(f->st, "is:bounced"), 1);
+	stmt = NULL;
+	assert_int_equal(sqlite3_prepare_v2(store_db(f->st),
+	    "SELECT bounce_reason, message_id FROM messages"
+	    " WHERE flags & ? != 0", -1, &stmt, NULL), SQLITE_OK);
+	sqlite3_bind_int(stmt, 1, STORE_FLAG_BOUNCED);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	assert_string_equal(sqlite3_column_text(stmt, 0), "550 no such user");
+	assert_string_equal(sqlite3_column_text(stmt, 1), "bounce@x");
+	assert_int_equal(sqlite3_step(stmt), SQLITE_DONE);
+	sqlite3_finalize(stmt);
 }
 
 static void
