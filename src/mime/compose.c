@@ -334,6 +334,21 @@ compose_add_addresses(GMimeMessage *m, GMimeAddressType type,
 
 	if (text == NULL || text[strspn(text, " \t\r\n")] == '\0')
 		return TRUE;
+	/*
+	 * A control character would make the parser cut the address short
+	 * and the message go to someone else: refuse it outright.
+	 */
+	for (addr = text; *addr != '\0'; addr++) {
+		if (((unsigned char)*addr < 0x20 && *addr != '\t' &&
+		    *addr != '\r' && *addr != '\n') || *addr == 0x7f) {
+			g_autofree char *safe = sanitize_text(text, -1, 0);
+
+			g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ADDRESS,
+			    _("the address list \"%s\" holds a control "
+			    "character"), safe);
+			return FALSE;
+		}
+	}
 	parsed = internet_address_list_parse(NULL, text);
 	if (parsed == NULL) {
 		g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ADDRESS,

@@ -212,6 +212,9 @@ mailcap_param(GMimeObject *part, const char *name, size_t len)
 		    *p == '+')
 			g_string_append_c(out, *p);
 	}
+	/* A value must not read as an option to the viewer. */
+	while (out->len > 0 && out->str[0] == '-')
+		g_string_erase(out, 0, 1);
 	return g_string_free(out, FALSE);
 }
 

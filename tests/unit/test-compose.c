@@ -176,6 +176,8 @@ test_build_errors(void **state)
 		{ "To: not an address\n\nbody\n", COMPOSE_ERR_ADDRESS },
 		{ "To: a@b\nCc: x <y@z\r\nRCPT>\n\nbody\n", COMPOSE_ERR_PARSE },
 		{ "To: a@b\nCc: Why <y>\n\nbody\n", COMPOSE_ERR_ADDRESS },
+		{ "To: y@exa\033mple.test\n\nbody\n", COMPOSE_ERR_ADDRESS },
+		{ "To: a@b\nBcc: c@d\001e\n\nbody\n", COMPOSE_ERR_ADDRESS },
 		{ "To: undisclosed-recipients:;\n\nbody\n",
 		  COMPOSE_ERR_NO_RECIPIENT },
 		{ "To: a@b\nAttach: /nonexistent/file\n\nbody\n",
