@@ -1,6 +1,7 @@
 /* cli-fetch.c: satchel fetch [--quiet] [ACCOUNT...]. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -223,14 +224,14 @@ fetch_one(struct cli_ctx *ctx, struct store *store, struct account *a,
 	if (st == POP3_OK || (res.new_msgs > 0 && !quiet)) {
 		bytes = fetch_size(res.bytes);
 		if (!quiet) {
-			printf(_("%s: %" G_GUINT64_FORMAT " new, %"
-			    G_GUINT64_FORMAT " skipped"), name, res.new_msgs,
+			printf(_("%s: %" PRIu64 " new, %"
+			    PRIu64 " skipped"), name, res.new_msgs,
 			    res.skipped);
 			if (res.partial_msgs > 0)
-				printf(_(", %" G_GUINT64_FORMAT " headers only"),
+				printf(_(", %" PRIu64 " headers only"),
 				    res.partial_msgs);
 			if (res.deleted > 0)
-				printf(_(", %" G_GUINT64_FORMAT
+				printf(_(", %" PRIu64
 				    " deleted on the server"), res.deleted);
 			printf(_(", %s in %.1f s\n"), bytes,
 			    res.elapsed_us / 1e6);

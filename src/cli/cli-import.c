@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -24,8 +25,9 @@ cli_import_progress(const struct store_progress *p, void *data)
 	if (now - t->last < 100000 && p->done != p->total)
 		return;
 	t->last = now;
-	fprintf(stderr, _("\rimporting: %" G_GUINT64_FORMAT "/%"
-	    G_GUINT64_FORMAT " messages read, %" G_GUINT64_FORMAT " new "),
+	fputc('\r', stderr);
+	fprintf(stderr, _("importing: %" PRIu64 "/%"
+	    PRIu64 " messages read, %" PRIu64 " new "),
 	    p->done, p->total, p->imported);
 	fflush(stderr);
 }
@@ -74,9 +76,9 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		if (progress)
 			fputc('\n', stderr);
 		if (!quiet)
-			printf(_("%s: imported %" G_GUINT64_FORMAT
-			    ", duplicates %" G_GUINT64_FORMAT
-			    ", unreadable %" G_GUINT64_FORMAT "\n"), name,
+			printf(_("%s: imported %" PRIu64
+			    ", duplicates %" PRIu64
+			    ", unreadable %" PRIu64 "\n"), name,
 			    pr.imported, pr.duplicates, pr.unreadable);
 		if (s != STORE_OK) {
 			g_autofree char *safe = sanitize_text(store_errmsg(st),

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,8 +98,8 @@ cli_queue_print(const struct outbox_entry *e)
 	cli_queue_detail(_("bounced"), e->bounce);
 	if (e->maybe_sent) {
 		g_autofree char *hint = g_strdup_printf(_("the server may "
-		    "have it: 'satchel queue resend %" G_GINT64_FORMAT "' or "
-		    "'satchel queue mark-sent %" G_GINT64_FORMAT "'"), e->id,
+		    "have it: 'satchel queue resend %" PRId64 "' or "
+		    "'satchel queue mark-sent %" PRId64 "'"), e->id,
 		    e->id);
 
 		cli_queue_detail(_("decide"), hint);

@@ -1,6 +1,7 @@
 /* cli-reindex.c: satchel reindex [--full]. */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -21,8 +22,9 @@ cli_reindex_progress(const struct store_progress *p, void *data)
 	if (now - *last < 100000)
 		return;
 	*last = now;
-	fprintf(stderr, _("\rreindexing: %" G_GUINT64_FORMAT "/%"
-	    G_GUINT64_FORMAT " files "), p->done, p->total);
+	fputc('\r', stderr);
+	fprintf(stderr, _("reindexing: %" PRIu64 "/%"
+	    PRIu64 " files "), p->done, p->total);
 	fflush(stderr);
 }
 
@@ -106,8 +108,8 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_reindex_exit(s);
 	}
 	if (!quiet)
-		printf(_("reindex: %" G_GUINT64_FORMAT " files, %"
-		    G_GUINT64_FORMAT " indexed, %" G_GUINT64_FORMAT
+		printf(_("reindex: %" PRIu64 " files, %"
+		    PRIu64 " indexed, %" PRIu64
 		    " unreadable\n"), pr.total, pr.imported, pr.unreadable);
 	return CLI_EXIT_OK;
 }

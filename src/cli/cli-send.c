@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -77,7 +78,7 @@ cli_send_notify(const struct outbox_event *ev, void *data)
 	if (e != NULL) {
 		subj = sanitize_text(e->subject != NULL ? e->subject : "", -1,
 		    0);
-		who = g_strdup_printf(_("queue entry %" G_GINT64_FORMAT " (%s)"),
+		who = g_strdup_printf(_("queue entry %" PRId64 " (%s)"),
 		    e->id, subj);
 	}
 	switch (ev->type) {
@@ -161,9 +162,9 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 			if (!e->maybe_sent)
 				continue;
 			fprintf(stderr, _("satchel send: queue entry %"
-			    G_GINT64_FORMAT " may have been sent already; "
-			    "decide with 'satchel queue resend %" G_GINT64_FORMAT
-			    "' or 'satchel queue mark-sent %" G_GINT64_FORMAT
+			    PRId64 " may have been sent already; "
+			    "decide with 'satchel queue resend %" PRId64
+			    "' or 'satchel queue mark-sent %" PRId64
 			    "'\n"), e->id, e->id, e->id);
 		}
 	}

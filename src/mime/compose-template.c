@@ -281,7 +281,8 @@ compose_template_date(GMimeMessage *m)
 
 	if (d == NULL)
 		return g_strdup(_("an unknown date"));
-	return g_date_time_format(d, "%a, %d %b %Y at %H:%M");
+	/* TRANSLATORS: the date in "On DATE, NAME wrote:" (g_date_time_format). */
+	return g_date_time_format(d, _("%a, %d %b %Y at %H:%M"));
 }
 
 char *

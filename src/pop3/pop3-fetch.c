@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -197,7 +198,7 @@ sink_write(const void *buf, size_t len, void *data)
 			f->store_err = g_error_new(POP3_ERROR,
 			    POP3_ERR_PROTOCOL, _("%s: message %u is much "
 			    "larger than the server announced; stopped after "
-			    "%" G_GUINT64_FORMAT " bytes"), f->acct->pop3_host,
+			    "%" PRIu64 " bytes"), f->acct->pop3_host,
 			    f->items[f->cur].msgno, f->cur_bytes);
 		return POP3_ERR_PROTOCOL;
 	}
@@ -360,8 +361,8 @@ fetch_connect(struct fetch *f, const struct pop3_credentials *cr,
 		f->res->login_delay = delay;
 		f->res->next_allowed = last + delay;
 		g_set_error(err, POP3_ERROR, POP3_DEFERRED,
-		    _("%s: the server allows one login every %" G_GINT64_FORMAT
-		    " seconds; next fetch possible in %" G_GINT64_FORMAT
+		    _("%s: the server allows one login every %" PRId64
+		    " seconds; next fetch possible in %" PRId64
 		    " seconds"), a->name, delay, last + delay - now);
 		return POP3_DEFERRED;
 	}

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -946,7 +947,7 @@ stat_read(struct pop3_session *s, guint *count, guint64 *size, GError **err)
 		    _("%s: invalid STAT reply"), s->host);
 	if (n > POP3_SESSION_MAX_MSGS)
 		return sess_fail(s, POP3_ERR_PROTOCOL, err,
-		    _("%s: the server lists %" G_GUINT64_FORMAT
+		    _("%s: the server lists %" PRIu64
 		    " messages, more than %u"), s->host, n,
 		    POP3_SESSION_MAX_MSGS);
 	*count = (guint)n;
@@ -1001,13 +1002,13 @@ uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
 			p++;
 		if (!pop3_session_uidl_valid(p, strlen(p))) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: invalid UIDL for message %" G_GUINT64_FORMAT),
+			    _("%s: invalid UIDL for message %" PRIu64),
 			    s->host, n);
 			goto fail;
 		}
 		if (g_ptr_array_index(a, n - 1) != NULL) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: UIDL lists message %" G_GUINT64_FORMAT
+			    _("%s: UIDL lists message %" PRIu64
 			    " twice"), s->host, n);
 			goto fail;
 		}
@@ -1074,7 +1075,7 @@ list_read(struct pop3_session *s, guint count, GArray **sizes, GError **err)
 		}
 		if (!g_hash_table_add(seen, GUINT_TO_POINTER((guint)n))) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: LIST lists message %" G_GUINT64_FORMAT
+			    _("%s: LIST lists message %" PRIu64
 			    " twice"), s->host, n);
 			goto fail;
 		}

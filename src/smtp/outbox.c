@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -453,7 +454,7 @@ outbox_change(struct store *st, int64_t id, const char *const *from,
 			break;
 	if (*f == NULL) {
 		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STATE,
-		    _("queue entry %" G_GINT64_FORMAT " is %s"), id,
+		    _("queue entry %" PRId64 " is %s"), id,
 		    row->state);
 		ret = OUTBOX_ERR_STATE;
 		goto out;
@@ -541,7 +542,7 @@ outbox_delete(struct store *st, int64_t id, GError **err)
 	}
 	if (strcmp(row->state, QUEUE_SENT) == 0) {
 		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STATE,
-		    _("queue entry %" G_GINT64_FORMAT " was sent; delete the "
+		    _("queue entry %" PRId64 " was sent; delete the "
 		    "message from Sent instead"), id);
 		ret = OUTBOX_ERR_STATE;
 		goto out;

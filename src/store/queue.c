@@ -3,6 +3,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -135,7 +136,7 @@ queue_init(struct store *st)
 	if (version > QUEUE_SCHEMA_VERSION)
 		return store_set_error(st, STORE_ERR_CORRUPT,
 		    _("the outbox queue was written by a newer satchel "
-		    "(version %" G_GINT64_FORMAT ")"), version);
+		    "(version %" PRId64 ")"), version);
 	/* Version 0 (none yet) to 1; later versions append steps here. */
 	if ((s = store_tx_begin(st)) != STORE_OK)
 		return s;
@@ -252,7 +253,7 @@ queue_get_where(struct store *st, const char *sql, int64_t key,
 		return STORE_OK;
 	if (rc == SQLITE_DONE)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no queue entry %" G_GINT64_FORMAT), key);
+		    _("no queue entry %" PRId64), key);
 	return store_sql_error(st, rc, "queue get");
 }
 
@@ -393,7 +394,7 @@ queue_update(struct store *st, const struct queue_row *r,
 		return s;
 	if (sqlite3_changes(store_db(st)) == 0)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("queue entry %" G_GINT64_FORMAT " changed meanwhile"),
+		    _("queue entry %" PRId64 " changed meanwhile"),
 		    r->id);
 	return STORE_OK;
 }
@@ -414,7 +415,7 @@ queue_delete(struct store *st, int64_t id)
 		return s;
 	if (sqlite3_changes(store_db(st)) == 0)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no queue entry %" G_GINT64_FORMAT), id);
+		    _("no queue entry %" PRId64), id);
 	return STORE_OK;
 }
 

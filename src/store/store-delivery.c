@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -415,7 +416,7 @@ store_delivery_commit_replace(struct store_delivery *d, int64_t replace_id,
 		sqlite3_reset(stmt);
 		store_delivery_abort(d);
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no message %" G_GINT64_FORMAT), replace_id);
+		    _("no message %" PRId64), replace_id);
 	}
 	account = g_strdup((const char *)sqlite3_column_text(stmt, 0));
 	uidl = g_strdup((const char *)sqlite3_column_text(stmt, 1));

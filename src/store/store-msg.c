@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <sys/stat.h>
 
 #include <dirent.h>
@@ -130,7 +131,7 @@ store_msg_locate(struct store *st, int64_t id, struct store_msg **out)
 		sqlite3_reset(stmt);
 		if (rc == SQLITE_DONE)
 			return store_set_error(st, STORE_ERR_NOTFOUND,
-			    _("no message %" G_GINT64_FORMAT), id);
+			    _("no message %" PRId64), id);
 		return store_sql_error(st, rc, "message");
 	}
 	m = store_msg_from_row(st, stmt);
@@ -377,7 +378,7 @@ store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 	if (base == NULL) {
 		store_tx_rollback(st);
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no message %" G_GINT64_FORMAT), id);
+		    _("no message %" PRId64), id);
 	}
 	/* Durable next to the Maildir first: a rebuilt index keeps it. */
 	if ((s = store_bounce_record(st, base, reason)) != STORE_OK) {
@@ -404,7 +405,7 @@ store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 	if (sqlite3_changes(st->db) == 0) {
 		store_tx_rollback(st);
 		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no message %" G_GINT64_FORMAT), id);
+		    _("no message %" PRId64), id);
 	}
 	store_item_dirty(st, tid);
 	return store_tx_commit(st);

@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 
 #include "util/util.h"
@@ -101,11 +102,11 @@ ui_folders_draw(struct ui *ui, void *data, int y, guint64 row,
 	ui_term_text(y, 2, f->name, w - 1, f->unread > 0 ?
 	    ui->attrs[UI_A_UNREAD] : A_NORMAL);
 	if (strcmp(f->name, STORE_OUTBOX) == 0)
-		counts = g_strdup_printf(_("%" G_GUINT64_FORMAT " queued"),
+		counts = g_strdup_printf(_("%" PRIu64 " queued"),
 		    f->total);
 	else
-		counts = g_strdup_printf(_("%" G_GUINT64_FORMAT " unread, %"
-		    G_GUINT64_FORMAT " total"), f->unread, f->total);
+		counts = g_strdup_printf(_("%" PRIu64 " unread, %"
+		    PRIu64 " total"), f->unread, f->total);
 	ui_term_text_safe(y, 2 + w, counts, COLS - 2 - w, A_NORMAL);
 	g_free(counts);
 }

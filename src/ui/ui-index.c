@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <string.h>
 #include <time.h>
 
@@ -572,8 +573,8 @@ ui_index_title(struct ui *ui, struct ui_view *v, GString *s)
 	if (ix->query != NULL)
 		g_string_append_printf(s, " [%s]", ix->query);
 	g_string_append_printf(s, ix->threads ?
-	    _(" (%" G_GUINT64_FORMAT " threads)") :
-	    _(" (%" G_GUINT64_FORMAT " messages)"), ix->total);
+	    _(" (%" PRIu64 " threads)") :
+	    _(" (%" PRIu64 " messages)"), ix->total);
 	if (!ix->threads && ix->sort != STORE_SORT_DATE_DESC &&
 	    (guint)ix->sort < G_N_ELEMENTS(sorts))
 		g_string_append_printf(s, _(" sorted by %s"),

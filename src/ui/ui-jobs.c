@@ -16,6 +16,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -675,7 +676,7 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		if (ev->text != NULL)
 			ui_error(ui, _("Fetch: %s"), ev->text);
 		else if (ev->a > 0)
-			ui_message(ui, _("%" G_GUINT64_FORMAT " new "
+			ui_message(ui, _("%" PRIu64 " new "
 			    "message(s)."), ev->a);
 		else
 			ui_message(ui, "%s", _("No new mail."));
@@ -714,7 +715,7 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 			g_clear_pointer(&ui->send_error, g_free);
 		ui_refresh_counts(ui);
 		if (ev->a > 0)
-			ui_message(ui, _("Sent %" G_GUINT64_FORMAT
+			ui_message(ui, _("Sent %" PRIu64
 			    " message(s)."), ev->a);
 		if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
 		    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -242,8 +243,8 @@ ui_draw_status(struct ui *ui)
 		g_string_append(s, ui->online ? _("[online]") : _("[offline]"));
 	if (ui->fetching) {
 		g_string_append_c(s, ' ');
-		g_string_append_printf(s, _("Fetching %" G_GUINT64_FORMAT "/%"
-		    G_GUINT64_FORMAT), ui->fetch_msgs, ui->fetch_msgs_total);
+		g_string_append_printf(s, _("Fetching %" PRIu64 "/%"
+		    PRIu64), ui->fetch_msgs, ui->fetch_msgs_total);
 		g_string_append(s, " (");
 		ui_format_bytes(s, ui->fetch_bytes);
 		g_string_append(s, ")");
@@ -254,11 +255,11 @@ ui_draw_status(struct ui *ui)
 	}
 	if (ui->new_mail > 0) {
 		g_string_append_c(s, ' ');
-		g_string_append_printf(s, _("New:%" G_GUINT64_FORMAT),
+		g_string_append_printf(s, _("New:%" PRIu64),
 		    ui->new_mail);
 	}
 	g_string_append_c(s, ' ');
-	g_string_append_printf(s, _("Queue:%" G_GUINT64_FORMAT),
+	g_string_append_printf(s, _("Queue:%" PRIu64),
 	    ui->queue_count);
 	if (ui->send_error != NULL) {
 		g_string_append_c(s, ' ');
