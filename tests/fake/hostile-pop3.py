@@ -32,6 +32,9 @@ import ssl
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+import fakeserver  # noqa: E402 (tests/fake/fakeserver.py)
+
 MSGS = [
     b"From: a@example.test\r\nSubject: hostile one\r\n"
     b"Message-ID: <h1@hostile>\r\n\r\nbody one\r\n",
@@ -200,37 +203,9 @@ def main(argv):
         sys.stderr.write(__doc__)
         return 2
     scenario, d = argv[0], argv[1]
-    tls = None
-    if len(argv) >= 4:
-        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        tls.load_cert_chain(argv[2], argv[3])
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
-    s.listen(4)
-    s.settimeout(0.5)
-    with open(os.path.join(d, "port.tmp"), "w") as f:
-        f.write("%d\n" % s.getsockname()[1])
-    os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if os.path.exists(os.path.join(d, "stop")):
-            break
-        try:
-            conn, _ = s.accept()
-        except socket.timeout:
-            continue
-        conn.settimeout(40)
-        try:
-            Session(conn, scenario, d, tls).run()
-        except (OSError, ValueError, IndexError):
-            pass
-        finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
-    return 0
+    tls = fakeserver.tls_context(argv[2], argv[3]) if len(argv) >= 4 else None
+    return fakeserver.serve(
+        d, 90, lambda conn, n: Session(conn, scenario, d, tls).run())
 
 
 if __name__ == "__main__":

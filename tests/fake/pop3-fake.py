@@ -27,6 +27,9 @@ import socket
 import sys
 import time
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+import fakeserver  # noqa: E402 (tests/fake/fakeserver.py)
+
 MSGS = [
     b"From: a@example.test\r\nSubject: one\r\nMessage-ID: <one@fake>\r\n\r\n"
     b"first\r\n.dotted\r\n",
@@ -144,39 +147,14 @@ class Session:
 
 def main(argv):
     scenario, d = argv[0], argv[1]
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    s.bind(("127.0.0.1", 0))
-    s.listen(4)
-    s.settimeout(0.5)
-    with open(os.path.join(d, "port.tmp"), "w") as f:
-        f.write("%d\n" % s.getsockname()[1])
-    os.rename(os.path.join(d, "port.tmp"), os.path.join(d, "port"))
-    deadline = time.monotonic() + 60
-    sessno = 0
     log = open(os.path.join(d, "log"), "a")
-    while time.monotonic() < deadline:
-        if os.path.exists(os.path.join(d, "stop")):
-            break
-        try:
-            conn, _ = s.accept()
-        except socket.timeout:
-            continue
-        sessno += 1
+
+    def handle(conn, sessno):
         with open(os.path.join(d, "connections"), "w") as f:
             f.write("%d\n" % sessno)
-        conn.settimeout(40)
-        try:
-            Session(conn, scenario, sessno, log).run()
-        except (OSError, ValueError, IndexError):
-            pass
-        finally:
-            try:
-                conn.close()
-            except OSError:
-                pass
-    return 0
+        Session(conn, scenario, sessno, log).run()
 
+    return fakeserver.serve(d, 60, handle)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))
