@@ -799,7 +799,8 @@ ui_index_move(struct ui *ui, struct ui_view *v)
 		moved++;
 	}
 	if (moved > 0)
-		ui_message(ui, _("Moved %u message(s) to %s."), moved, name);
+		ui_message(ui, ngettext("Moved %u message to %s.",
+		    "Moved %u messages to %s.", moved), moved, name);
 	ui_index_reload(ui, v);
 out:
 	g_free(name);

@@ -676,8 +676,9 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		if (ev->text != NULL)
 			ui_error(ui, _("Fetch: %s"), ev->text);
 		else if (ev->a > 0)
-			ui_message(ui, _("%" PRIu64 " new "
-			    "message(s)."), ev->a);
+			ui_message(ui, ngettext("%" PRIu64 " new message.",
+			    "%" PRIu64 " new messages.", (unsigned long)ev->a),
+			    ev->a);
 		else
 			ui_message(ui, "%s", _("No new mail."));
 		/* A refused password is asked for again next time. */
@@ -715,8 +716,9 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 			g_clear_pointer(&ui->send_error, g_free);
 		ui_refresh_counts(ui);
 		if (ev->a > 0)
-			ui_message(ui, _("Sent %" PRIu64
-			    " message(s)."), ev->a);
+			ui_message(ui, ngettext("Sent %" PRIu64 " message.",
+			    "Sent %" PRIu64 " messages.", (unsigned long)ev->a),
+			    ev->a);
 		if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
 		    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
 		    strcmp(ui_index_folder(ix), STORE_SENT) == 0))

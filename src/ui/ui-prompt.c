@@ -275,14 +275,31 @@ ui_prompt_choice(struct ui *ui, const char *prompt, const char *choices)
 gboolean
 ui_prompt_yesno(struct ui *ui, const char *question, gboolean def)
 {
-	char	*p;
-	int	 c;
+	/*
+	 * TRANSLATORS: two ASCII letters, the answers for yes and no, in
+	 * the same order as in "([y]/n)". y and n are always understood too.
+	 */
+	const char	*yn = _("yn");
+	char		 yes = 'y', no = 'n', choices[16];
+	char		*p;
+	int		 c;
 
+	if (strlen(yn) == 2 && g_ascii_isalpha(yn[0]) &&
+	    g_ascii_isalpha(yn[1]) && yn[0] != yn[1]) {
+		yes = g_ascii_tolower(yn[0]);
+		no = g_ascii_tolower(yn[1]);
+	}
+	g_snprintf(choices, sizeof choices, "%c%c%c%cynYN\n", yes,
+	    g_ascii_toupper(yes), no, g_ascii_toupper(no));
 	p = g_strdup_printf("%s %s ", question, def ? _("([y]/n)") :
 	    _("(y/[n])"));
-	c = ui_prompt_choice(ui, p, "ynYN\n");
+	c = ui_prompt_choice(ui, p, choices);
 	g_free(p);
 	if (c == '\n')
 		return def;
-	return c == 'y' || c == 'Y';
+	c = g_ascii_tolower(c);
+	/* The translated "no" letter may be y in some language: it wins. */
+	if (c == no)
+		return FALSE;
+	return c == yes || c == 'y';
 }
