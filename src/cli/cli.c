@@ -73,6 +73,12 @@ cli_parse_options(const char *name, const char *params, const char *summary,
 	GError		*err = NULL;
 	gboolean	 ok;
 
+	/* --help and errors name the subcommand: "satchel fetch [OPTION…]". */
+	{
+		g_autofree char *prg = g_strdup_printf("satchel %s", name);
+
+		g_set_prgname(prg);
+	}
 	oc = g_option_context_new(params);
 	g_option_context_set_translation_domain(oc, PACKAGE);
 	g_option_context_add_main_entries(oc, entries, PACKAGE);
