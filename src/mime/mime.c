@@ -8,6 +8,7 @@
 
 #include "util/util.h"
 #include "mime/mime.h"
+#include "mime/render.h"
 
 /* Limits that keep hostile messages (deep nesting, huge part counts) cheap. */
 #define MIME_MAX_DEPTH		32
@@ -32,7 +33,6 @@ static void	 mime_warning(gint64, GMimeParserWarning, const gchar *,
 static GMimeMessage *mime_parse_stream(GMimeStream *);
 static char	*mime_part_bytes(GMimeObject *, gsize *);
 static char	*mime_part_text(GMimeObject *);
-static char	*mime_html_to_text(const char *);
 static void	 mime_walk_object(struct mime_walk *, GMimeObject *, int);
 static void	 mime_fill_addresses(struct mime_summary *, GMimeMessage *);
 static void	 mime_fill_refs(struct mime_summary *, GMimeMessage *);
@@ -269,63 +269,6 @@ mime_part_text(GMimeObject *obj)
 		return NULL;
 	cs = g_mime_object_get_content_type_parameter(obj, "charset");
 	return mime_to_utf8(raw, (gssize)n, cs);
-}
-
-/* Crude HTML to text for search: drop tags, scripts and styles. */
-static char *
-mime_html_to_text(const char *html)
-{
-	static const struct {
-		const char	*name;
-		const char	*text;
-	} ents[] = {
-		{ "amp;", "&" }, { "lt;", "<" }, { "gt;", ">" },
-		{ "quot;", "\"" }, { "nbsp;", " " }, { "apos;", "'" },
-	};
-	GString		*s = g_string_sized_new(strlen(html) / 2);
-	const char	*p = html, *end;
-	size_t		 i;
-
-	while (*p != '\0') {
-		if (*p == '<') {
-			if (g_ascii_strncasecmp(p, "<script", 7) == 0 ||
-			    g_ascii_strncasecmp(p, "<style", 6) == 0) {
-				const char *close = p[2] == 'c' || p[2] == 'C' ?
-				    "</script" : "</style";
-				const char *q = p;
-
-				end = NULL;
-				while ((q = strchr(q + 1, '<')) != NULL)
-					if (g_ascii_strncasecmp(q, close,
-					    strlen(close)) == 0) {
-						end = q;
-						break;
-					}
-				if (end == NULL)
-					break;
-				p = end;
-			}
-			if ((end = strchr(p, '>')) == NULL)
-				break;
-			g_string_append_c(s, ' ');
-			p = end + 1;
-			continue;
-		}
-		if (*p == '&') {
-			for (i = 0; i < G_N_ELEMENTS(ents); i++)
-				if (g_ascii_strncasecmp(p + 1, ents[i].name,
-				    strlen(ents[i].name)) == 0)
-					break;
-			if (i < G_N_ELEMENTS(ents)) {
-				g_string_append(s, ents[i].text);
-				p += 1 + strlen(ents[i].name);
-				continue;
-			}
-		}
-		g_string_append_c(s, *p);
-		p++;
-	}
-	return g_string_free(s, FALSE);
 }
 
 static void
@@ -726,7 +669,7 @@ mime_summarize(GMimeMessage *m)
 		g_autofree char *html = mime_part_text(w.html);
 
 		if (html != NULL)
-			body = mime_html_to_text(html);
+			body = render_html_to_text(html, -1);
 	}
 	if (body != NULL && strlen(body) > MIME_MAX_BODY) {
 		/* Cut at a character boundary. */

@@ -111,6 +111,12 @@ static const struct summary_case cases[] = {
 	  "<body><p>Visible &amp; plain</p></body></html>\n",
 	  NULL, NULL, NULL, "Visible & plain", "secret", NULL, -1, NULL, NULL,
 	  NULL, 0 },
+	{ "html only: named and numeric entities are decoded for search",
+	  "From: a@example.org\nMIME-Version: 1.0\n"
+	  "Content-Type: text/html; charset=us-ascii\n\n"
+	  "<p>Caf&eacute; &#233;t&#xE9; cr&egrave;me&nbsp;br&ucirc;l&eacute;e</p>\n",
+	  NULL, NULL, NULL, "Caf\xc3\xa9 \xc3\xa9t\xc3\xa9 cr\xc3\xa8me",
+	  "&eacute;", NULL, -1, NULL, NULL, NULL, 0 },
 	{ "alternative prefers text/plain",
 	  "From: a@example.org\nMIME-Version: 1.0\n"
 	  "Content-Type: multipart/alternative; boundary=x\n\n--x\n"
