@@ -19,6 +19,7 @@
 #include "util/util.h"
 #include "store/store-private.h"
 
+static GPtrArray *store_uidl_read_file(struct store *, const char *);
 static GPtrArray *store_uidl_read_tombstones(struct store *);
 static enum store_status store_uidl_append(struct store *, const char *,
 		    const char *);
@@ -81,11 +82,17 @@ store_bounce_record(struct store *st, const char *base, const char *reason)
 	return store_uidl_append(st, STORE_BOUNCES, line);
 }
 
-GPtrArray *
-store_bounce_read(struct store *st)
+/*
+ * Read one of the append-only side files (tombstones, bounces): lines of
+ * three tab-separated fields, the first two URI-escaped. Returns triples
+ * (field 1, field 2 or NULL when empty, field 3) as NULL-terminated
+ * string vectors. A line cut short by a crash has no third field and is
+ * skipped, as is one whose first field does not unescape.
+ */
+static GPtrArray *
+store_uidl_read_file(struct store *st, const char *name)
 {
-	g_autofree char	*path = g_build_filename(st->dir, STORE_BOUNCES,
-	    NULL);
+	g_autofree char	*path = g_build_filename(st->dir, name, NULL);
 	g_autofree char	*data = NULL;
 	GPtrArray	*out = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)g_strfreev);
@@ -99,15 +106,15 @@ store_bounce_read(struct store *st)
 		char **f = g_strsplit(lines[i], "\t", 3);
 		char **v;
 
-		/* A line cut by a crash has no third field: skip it. */
 		if (g_strv_length(f) != 3 || *f[2] == '\0') {
 			g_strfreev(f);
 			continue;
 		}
-		v = g_new0(char *, 3);
+		v = g_new0(char *, 4);
 		v[0] = g_uri_unescape_string(f[0], NULL);
 		v[1] = *f[1] != '\0' ? g_uri_unescape_string(f[1], NULL) :
 		    NULL;
+		v[2] = g_strdup(f[2]);
 		g_strfreev(f);
 		if (v[0] == NULL) {
 			g_strfreev(v);
@@ -119,42 +126,28 @@ store_bounce_read(struct store *st)
 	return out;
 }
 
+GPtrArray *
+store_bounce_read(struct store *st)
+{
+	return store_uidl_read_file(st, STORE_BOUNCES);
+}
+
 /* Tombstones as an array of triples (account, uidl, time string). */
 static GPtrArray *
 store_uidl_read_tombstones(struct store *st)
 {
-	g_autofree char	*path = g_build_filename(st->dir, STORE_TOMBSTONES,
-	    NULL);
-	g_autofree char	*data = NULL;
-	GPtrArray	*out = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)g_strfreev);
-	char		**lines;
-	size_t		 len, i;
+	GPtrArray	*out = store_uidl_read_file(st, STORE_TOMBSTONES);
+	guint		 i = 0;
 
-	if ((data = file_read_all(path, &len)) == NULL)
-		return out;
-	lines = g_strsplit(data, "\n", 0);
-	for (i = 0; lines[i] != NULL; i++) {
-		char **f = g_strsplit(lines[i], "\t", 3);
-		char **v;
+	/* A tombstone needs its UIDL. */
+	while (i < out->len) {
+		char **v = g_ptr_array_index(out, i);
 
-		/* A line cut by a crash has no third field: skip it. */
-		if (g_strv_length(f) != 3 || *f[2] == '\0') {
-			g_strfreev(f);
-			continue;
-		}
-		v = g_new0(char *, 4);
-		v[0] = g_uri_unescape_string(f[0], NULL);
-		v[1] = g_uri_unescape_string(f[1], NULL);
-		v[2] = g_strdup(f[2]);
-		g_strfreev(f);
-		if (v[0] == NULL || v[1] == NULL) {
-			g_strfreev(v);
-			continue;
-		}
-		g_ptr_array_add(out, v);
+		if (v[1] == NULL)
+			g_ptr_array_remove_index(out, i);
+		else
+			i++;
 	}
-	g_strfreev(lines);
 	return out;
 }
 
