@@ -50,3 +50,43 @@ def serve(d, lifetime, handle):
                 pass
     s.close()
     return 0
+
+
+ENDLESS_SECONDS = 30
+ENDLESS_BYTES = int(os.environ.get("HOSTILE_MAX_BYTES", 2 << 30))
+
+
+class HostileSession:
+    """What the hostile servers' sessions share: the connection, the
+    scenario, the test's directory, and a bounded endless reply."""
+
+    def __init__(self, conn, scenario, d, tls):
+        self.c = conn
+        self.f = conn.makefile("rb")
+        self.sc = scenario
+        self.d = d
+        self.tls = tls
+        self.log = open(os.path.join(d, "log"), "a")
+
+    def send(self, data):
+        self.c.sendall(data)
+
+    def endless(self, first, chunk):
+        """Send first, then chunk(i) for ever, bounded in time and bytes;
+        record in d/sent how much went out. Returns False (session over)."""
+        sent = 0
+        deadline = time.monotonic() + ENDLESS_SECONDS
+        try:
+            self.send(first)
+            sent += len(first)
+            i = 0
+            while time.monotonic() < deadline and sent < ENDLESS_BYTES:
+                data = chunk(i)
+                self.send(data)
+                sent += len(data)
+                i += 1
+        except OSError:
+            pass
+        with open(os.path.join(self.d, "sent"), "a") as f:
+            f.write("%d\n" % sent)
+        return False

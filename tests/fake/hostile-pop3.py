@@ -42,8 +42,6 @@ MSGS = [
     b"Message-ID: <h2@hostile>\r\n\r\nbody two\r\n",
 ]
 UIDLS = [b"h1", b"h2"]
-ENDLESS_SECONDS = 30
-ENDLESS_BYTES = int(os.environ.get("HOSTILE_MAX_BYTES", 2 << 30))
 
 
 def stuffed(m):
@@ -53,37 +51,7 @@ def stuffed(m):
     return b"\r\n".join(out) + b"\r\n.\r\n"
 
 
-class Session:
-    def __init__(self, conn, scenario, d, tls):
-        self.c = conn
-        self.f = conn.makefile("rb")
-        self.sc = scenario
-        self.d = d
-        self.tls = tls
-        self.log = open(os.path.join(d, "log"), "a")
-
-    def send(self, data):
-        self.c.sendall(data)
-
-    def endless(self, first, chunk):
-        """Send first, then chunk() forever (bounded), record the count."""
-        sent = 0
-        deadline = time.monotonic() + ENDLESS_SECONDS
-        try:
-            self.send(first)
-            sent += len(first)
-            i = 0
-            while time.monotonic() < deadline and sent < ENDLESS_BYTES:
-                data = chunk(i)
-                self.send(data)
-                sent += len(data)
-                i += 1
-        except OSError:
-            pass
-        with open(os.path.join(self.d, "sent"), "a") as f:
-            f.write("%d\n" % sent)
-        return False
-
+class Session(fakeserver.HostileSession):
     def capa(self):
         caps = [b"USER", b"UIDL", b"TOP", b"RESP-CODES"]
         if self.sc.startswith("stls") and not isinstance(self.c,

@@ -34,39 +34,11 @@ import time
 sys.dont_write_bytecode = True  # keep the source tree clean
 import fakeserver  # noqa: E402 (tests/fake/fakeserver.py)
 
-ENDLESS_SECONDS = 30
-ENDLESS_BYTES = int(os.environ.get("HOSTILE_MAX_BYTES", 2 << 30))
 
-
-class Session:
+class Session(fakeserver.HostileSession):
     def __init__(self, conn, sc, d, tls):
-        self.c = conn
-        self.f = conn.makefile("rb")
-        self.sc = sc
-        self.d = d
-        self.tls = tls
+        super().__init__(conn, sc, d, tls)
         self.secure = False
-        self.log = open(os.path.join(d, "log"), "a")
-
-    def send(self, data):
-        self.c.sendall(data)
-
-    def endless(self, first, chunk):
-        sent = 0
-        deadline = time.monotonic() + ENDLESS_SECONDS
-        try:
-            self.send(first)
-            sent += len(first)
-            i = 0
-            while time.monotonic() < deadline and sent < ENDLESS_BYTES:
-                data = chunk(i)
-                self.send(data)
-                sent += len(data)
-                i += 1
-        except OSError:
-            pass
-        with open(os.path.join(self.d, "sent"), "a") as f:
-            f.write("%d\n" % sent)
 
     def ehlo(self):
         if self.sc == "endless-ehlo":
