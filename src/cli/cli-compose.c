@@ -122,9 +122,17 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 	f.cc = cli_compose_join(cc);
 	f.bcc = cli_compose_join(bcc);
 	f.subject = g_strdup(subject);
-	for (i = 0; attach != NULL && attach[i] != NULL; i++)
+	for (i = 0; attach != NULL && attach[i] != NULL; i++) {
+		if (store_path_is_index(config->store, attach[i])) {
+			fprintf(stderr, _("satchel compose: %s: this is the "
+			    "store's own index; it cannot be attached\n"),
+			    attach[i]);
+			compose_fields_clear(&f);
+			return CLI_EXIT_NOINPUT;
+		}
 		g_ptr_array_add(f.attachments, compose_attachment_new(
 		    attach[i], NULL, NULL));
+	}
 	if ((f.body = cli_compose_read_stdin(&err)) == NULL) {
 		fprintf(stderr, "satchel compose: %s\n", err->message);
 		g_error_free(err);

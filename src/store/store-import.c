@@ -422,6 +422,9 @@ store_import(struct store *st, const char *path, const char *folder,
 	if (stat(path, &sb) != 0)
 		return store_set_error(st, store_errno_status(errno),
 		    "%s: %s", path, g_strerror(errno));
+	if (store_path_is_index(st->dir, path))
+		return store_set_error(st, STORE_ERR_INVALID,
+		    _("%s: this is the store's own index, not mail"), path);
 	if ((real = realpath(path, NULL)) == NULL)
 		real = g_strdup(path);
 	im.st = st;

@@ -235,6 +235,27 @@ store_dir(struct store *st)
 	return st->dir;
 }
 
+gboolean
+store_path_is_index(const char *dir, const char *path)
+{
+	static const char *const sfx[] = { "", "-wal", "-shm" };
+	g_autofree char	*index = NULL;
+	struct stat	 sb, isb;
+	size_t		 i;
+
+	if (dir == NULL || path == NULL || stat(path, &sb) != 0)
+		return FALSE;
+	index = g_build_filename(dir, STORE_INDEX, NULL);
+	for (i = 0; i < G_N_ELEMENTS(sfx); i++) {
+		g_autofree char *p = g_strconcat(index, sfx[i], NULL);
+
+		if (stat(p, &isb) == 0 && isb.st_dev == sb.st_dev &&
+		    isb.st_ino == sb.st_ino)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 char *
 store_folder_path(struct store *st, const char *folder)
 {
@@ -294,15 +315,26 @@ static void
 store_move_aside(struct store *st)
 {
 	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
-	g_autofree char	*aside = NULL, *wal = NULL, *shm = NULL;
+	g_autofree char	*aside = NULL;
+	static const char *const sfx[] = { "-wal", "-shm" };
+	size_t		 i;
 
+	/*
+	 * The -wal and -shm go along under the new name, never unlinked:
+	 * another process may still have the damaged index open, and its
+	 * connection must keep a consistent (if damaged) view until it sees
+	 * the error, instead of writing into files nobody reads.
+	 */
 	aside = g_strdup_printf("%s.damaged-%ld", path, (long)time(NULL));
-	wal = g_strconcat(path, "-wal", NULL);
-	shm = g_strconcat(path, "-shm", NULL);
 	if (rename(path, aside) != 0)
 		unlink(path);
-	unlink(wal);
-	unlink(shm);
+	for (i = 0; i < G_N_ELEMENTS(sfx); i++) {
+		g_autofree char *from = g_strconcat(path, sfx[i], NULL);
+		g_autofree char *to = g_strconcat(aside, sfx[i], NULL);
+
+		if (rename(from, to) != 0 && errno != ENOENT)
+			unlink(from);
+	}
 	log_warn(_("the damaged index was moved to %s"), aside);
 }
 
@@ -311,22 +343,27 @@ store_open_db(struct store *st, gboolean readonly)
 {
 	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
 	enum store_status s;
-	int		 rc, fd, oflags;
+	int		 rc, oflags;
 
-	if (!readonly) {
-		/* Create it ourselves so the mode is 0600 (and -wal too). */
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0)
-			return store_set_error(st, store_errno_status(errno),
-			    "%s: %s", path, g_strerror(errno));
-		close(fd);
-		oflags = SQLITE_OPEN_READWRITE;
-	} else
-		oflags = SQLITE_OPEN_READONLY;
+	/*
+	 * Only SQLite ever opens the index, its -wal and its -shm. Its locks
+	 * are POSIX locks, owned by the process: close() of any other
+	 * descriptor of the file would drop them all, those of this
+	 * process's other connections included, and another process would
+	 * then checkpoint and remove the WAL under them (SQLite's "How To
+	 * Corrupt An SQLite Database File", 2.2). SQLite creates the file;
+	 * the mode is set through its path before the first write creates
+	 * the -wal and -shm, which take the database file's mode.
+	 */
+	oflags = readonly ? SQLITE_OPEN_READONLY :
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
 	    NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(st, rc, "open");
+	if (!readonly && chmod(path, 0600) != 0)
+		return store_set_error(st, store_errno_status(errno),
+		    "%s: %s", path, g_strerror(errno));
 	sqlite3_busy_timeout(st->db, 10000);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!readonly && (s = store_exec(st, "PRAGMA journal_mode=WAL")) !=
@@ -366,6 +403,17 @@ store_migrate(struct store *st)
 		return store_exec(st, "SELECT count(*) FROM folders");
 	if ((s = store_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
 		return s;
+	/* Another process may have migrated while we waited for the lock. */
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL);
+	version = -1;
+	if (rc == SQLITE_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		version = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (version < 0 || (size_t)version > G_N_ELEMENTS(store_migrations)) {
+		s = store_sql_error(st, rc, "schema version");
+		goto fail;
+	}
 	for (i = (size_t)version; i < G_N_ELEMENTS(store_migrations); i++) {
 		g_autofree char *sql = NULL;
 
@@ -591,7 +639,9 @@ store_folder_id(struct store *st, const char *name, gboolean create,
     int64_t *id)
 {
 	static const char sel[] = "SELECT id FROM folders WHERE name = ?";
-	static const char ins[] = "INSERT INTO folders(name) VALUES (?)";
+	/* Another process may create the same folder at the same time. */
+	static const char ins[] =
+	    "INSERT INTO folders(name) VALUES (?) ON CONFLICT(name) DO NOTHING";
 	sqlite3_stmt		*stmt;
 	gpointer		 v;
 	enum store_status	 s;
@@ -630,7 +680,15 @@ store_folder_id(struct store *st, const char *name, gboolean create,
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(st, rc, "create folder");
-	*id = sqlite3_last_insert_rowid(st->db);
+	if ((stmt = store_stmt(st, sel)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*id = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sql_error(st, rc, "create folder");
 	g_hash_table_insert(st->folder_ids, g_strdup(name),
 	    GSIZE_TO_POINTER((gsize)*id));
 	return STORE_OK;

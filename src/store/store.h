@@ -56,6 +56,13 @@ void		 store_close(struct store *);	/* NULL is fine */
 /* Full consistency check of the index (slow): STORE_ERR_CORRUPT if damaged. */
 enum store_status store_check(struct store *);
 const char	*store_dir(struct store *);
+/*
+ * TRUE when path is the index of the store in dir, or its -wal or -shm
+ * (by device and inode; only stat(), never open()). Nothing outside SQLite
+ * may open these files: closing any descriptor of them drops the process's
+ * SQLite locks. Callers refuse such a path (an attachment, an import).
+ */
+gboolean	 store_path_is_index(const char *dir, const char *path);
 
 #define STORE_INBOX	"INBOX"
 #define STORE_SENT	"Sent"

@@ -196,13 +196,26 @@ static GMimeMessage *
 ui_compose_build(struct ui *ui, struct ui_compose *c)
 {
 	struct compose_identity	 id;
+	struct compose_attachment *a;
 	GMimeMessage		*msg;
 	GError			*err = NULL;
+	guint			 i;
 
 	ui_compose_parse(c);
 	if (!c->parsed) {
 		ui_error(ui, "%s", c->error);
 		return NULL;
+	}
+	for (i = 0; c->fields.attachments != NULL &&
+	    i < c->fields.attachments->len; i++) {
+		a = g_ptr_array_index(c->fields.attachments, i);
+		if (store_path_is_index(store_dir(ui->store), a->path)) {
+			g_autofree char *safe = sanitize_text(a->path, -1, 0);
+
+			ui_error(ui, _("%s: this is the store's own index; it "
+			    "cannot be attached"), safe);
+			return NULL;
+		}
 	}
 	id.name = c->account->from_name;
 	id.addr = c->account->from_addr;
