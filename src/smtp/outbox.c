@@ -580,11 +580,19 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 
 	if (recovered != NULL)
 		*recovered = 0;
-	if ((s = queue_orphans(st, STORE_OUTBOX, &ids)) != STORE_OK)
+	/*
+	 * One transaction: two processes recovering at once must not both
+	 * add an entry for the same message.
+	 */
+	if ((s = queue_init(st)) != STORE_OK || (s = store_begin(st)) !=
+	    STORE_OK)
 		return outbox_store_error(st, s, err);
+	if ((s = queue_orphans(st, STORE_OUTBOX, &ids)) != STORE_OK)
+		goto fail;
 	for (i = 0; i < ids->len; i++) {
 		int64_t			 id = g_array_index(ids, int64_t, i);
-		struct store_msg	*m = NULL;
+		struct store_msg	*m = NULL, *old = NULL;
+		struct queue_row	*known = NULL;
 		g_autoptr(GMimeMessage)	 msg = NULL;
 		g_autoptr(GPtrArray)	 rcpts = NULL;
 		g_autofree char		*envid = NULL;
@@ -598,6 +606,28 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 			store_msg_free(m);
 			continue;
 		}
+		/*
+		 * The message may have an entry already, pointing to the row
+		 * it had before the index was rebuilt: the entry gets the
+		 * message back, and no second entry (sendable once released)
+		 * is made. Its state, "sent" included, stays as it was.
+		 */
+		envid = outbox_envid(g_mime_message_get_message_id(msg));
+		if (g_mime_message_get_message_id(msg) != NULL &&
+		    queue_find_sent(st, envid, g_mime_message_get_message_id(
+		    msg), &known) == STORE_OK) {
+			if (store_msg_get(st, known->msg_id, &old) ==
+			    STORE_ERR_NOTFOUND) {
+				known->msg_id = id;
+				s = queue_update(st, known, NULL);
+			}
+			store_msg_free(old);
+			queue_row_free(known);
+			store_msg_free(m);
+			if (s != STORE_OK)
+				goto fail;
+			continue;
+		}
 		for (j = 0; config != NULL && j < config->accounts->len; j++) {
 			struct account *a = g_ptr_array_index(config->accounts,
 			    j);
@@ -609,7 +639,6 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 		if (acc == NULL)
 			acc = config_account(config, NULL);
 		rcpts = compose_recipients(msg);
-		envid = outbox_envid(g_mime_message_get_message_id(msg));
 		memset(&row, 0, sizeof row);
 		row.msg_id = id;
 		row.account = acc != NULL ? acc->name : (char *)"";
@@ -627,12 +656,22 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 		s = queue_insert(st, &row, NULL);
 		store_msg_free(m);
 		if (s != STORE_OK)
-			return outbox_store_error(st, s, err);
+			goto fail;
 		n++;
 	}
+	if ((s = store_commit(st)) != STORE_OK)
+		return outbox_store_error(st, s, err);
 	if (recovered != NULL)
 		*recovered = n;
 	return OUTBOX_OK;
+fail:
+	{
+		g_autofree char *why = g_strdup(store_errmsg(st));
+
+		store_rollback(st);
+		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STORE, "%s", why);
+		return OUTBOX_ERR_STORE;
+	}
 }
 
 /*

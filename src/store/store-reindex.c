@@ -686,8 +686,16 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 		    sizeof(int64_t));
 		guint j;
 
+		g_autofree char *top = store_folder_path(st, gone->pdata[i]);
+		struct stat sb;
+
 		if ((s = store_tx_begin(st)) != STORE_OK)
 			return s;
+		/* Made by another process since our readdir(): keep it. */
+		if (stat(top, &sb) == 0) {
+			store_tx_rollback(st);
+			continue;
+		}
 		if ((stmt = store_stmt(st, drop)) == NULL) {
 			store_tx_rollback(st);
 			return STORE_ERR_DB;
