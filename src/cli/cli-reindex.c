@@ -8,6 +8,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "smtp/outbox.h"
 #include "cli/cli.h"
 
 static void	 cli_reindex_progress(const struct store_progress *, void *);
@@ -54,6 +55,8 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 	struct config		*c;
 	enum store_status	 s;
 	gboolean		 full = FALSE, quiet = FALSE, progress;
+	gboolean		 reset = FALSE;
+	guint			 held = 0;
 	gint64			 last = 0;
 	unsigned		 flags;
 	int			 attempt;
@@ -85,7 +88,8 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		store_close(ctx->store);
 		ctx->store = NULL;
 		s = store_open(c->store, flags, &ctx->store);
-		if (s == STORE_OK && full)
+		/* A damaged index is found first, not half-way through. */
+		if (s == STORE_OK)
 			s = store_check(ctx->store);
 		if (s == STORE_OK)
 			s = store_reindex(ctx->store, full, progress ?
@@ -99,6 +103,7 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 			    "damaged; rebuilding it from the Maildir\n"));
 		flags |= STORE_OPEN_RESET;
 		full = TRUE;
+		reset = TRUE;
 	}
 	if (s != STORE_OK) {
 		g_autofree char *safe = sanitize_text(ctx->store != NULL ?
@@ -107,6 +112,16 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, _("satchel reindex: %s\n"), safe);
 		return cli_reindex_exit(s);
 	}
+	/*
+	 * The queue went with the damaged index: what is left in the Outbox
+	 * comes back held (never sendable twice), for the user to release.
+	 */
+	if (reset && outbox_recover(ctx->store, c, &held, NULL) == OUTBOX_OK &&
+	    held > 0)
+		fprintf(stderr, ngettext("satchel reindex: %u message in the "
+		    "Outbox is held: see `satchel queue`\n", "satchel reindex: "
+		    "%u messages in the Outbox are held: see `satchel queue`\n",
+		    held), held);
 	if (!quiet)
 		printf(_("reindex: %" PRIu64 " files, %"
 		    PRIu64 " indexed, %" PRIu64

@@ -163,6 +163,9 @@ cli_store(struct cli_ctx *ctx, int *exit_code)
 		case STORE_ERR_IO:
 			*exit_code = CLI_EXIT_IOERR;
 			break;
+		case STORE_ERR_CORRUPT:
+			*exit_code = CLI_EXIT_DATAERR;
+			break;
 		default:
 			*exit_code = CLI_EXIT_CANTCREAT;
 			break;

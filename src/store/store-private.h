@@ -51,6 +51,7 @@ struct store {
 	int64_t		 next_thread;	/* 0: load from the database */
 	GHashTable	*locks;		/* lock name -> fd */
 	gboolean	 bulk;		/* import/reindex: defer thread work */
+	int64_t		 data_version;	/* store_poll(): -1 before the first */
 };
 
 /* A message file read and parsed, ready to be indexed (no database use). */

@@ -23,6 +23,9 @@
 /* A batch with fewer files is synced file by file, not with syncfs(). */
 #define STORE_SYNCFS_MIN	32
 
+/* How long a statement waits for another process's write lock (ms). */
+#define STORE_BUSY_TIMEOUT	10000
+
 /* tmp/ files older than this were left by a crash and are removed. */
 #define STORE_TMP_MAX_AGE	(36 * 3600)
 
@@ -136,7 +139,7 @@ store_strerror(enum store_status s)
 	case STORE_ERR_DB:
 		return _("index database error");
 	case STORE_ERR_CORRUPT:
-		return _("the index is damaged; run \"satchel reindex\"");
+		return _("the index is damaged; run `satchel reindex --full`");
 	case STORE_ERR_BUSY:
 		return _("the store is busy (another satchel is working on it)");
 	case STORE_ERR_NOTFOUND:
@@ -218,6 +221,10 @@ store_sql_error(struct store *st, int rc, const char *what)
 		s = STORE_ERR_IO;
 	else
 		s = STORE_ERR_DB;
+	if (s == STORE_ERR_CORRUPT)
+		return store_set_error(st, s, _("%s/%s: %s: %s; run `satchel "
+		    "reindex --full`"), st->dir, STORE_INDEX, what,
+		    st->db != NULL ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc));
 	return store_set_error(st, s, _("%s/%s: %s: %s"), st->dir,
 	    STORE_INDEX, what, st->db != NULL ? sqlite3_errmsg(st->db) :
 	    sqlite3_errstr(rc));
@@ -364,7 +371,7 @@ store_open_db(struct store *st, gboolean readonly)
 	if (!readonly && chmod(path, 0600) != 0)
 		return store_set_error(st, store_errno_status(errno),
 		    "%s: %s", path, g_strerror(errno));
-	sqlite3_busy_timeout(st->db, 10000);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT);
 	sqlite3_extended_result_codes(st->db, 1);
 	if (!readonly && (s = store_exec(st, "PRAGMA journal_mode=WAL")) !=
 	    STORE_OK)
@@ -468,6 +475,7 @@ store_open(const char *dir, unsigned flags, struct store **out)
 		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
 			*p = '_';
 	st->host = g_strdup(host);
+	st->data_version = -1;
 
 	if (stat(dir, &sb) != 0) {
 		if (errno != ENOENT || (flags & STORE_OPEN_CREATE) == 0 ||
@@ -535,8 +543,62 @@ store_check(struct store *st)
 		return store_sql_error(st, rc, "check");
 	if (!ok)
 		return store_set_error(st, STORE_ERR_CORRUPT,
-		    _("%s/%s is damaged"), st->dir, STORE_INDEX);
+		    _("%s/%s is damaged; run `satchel reindex --full`"),
+		    st->dir, STORE_INDEX);
 	return STORE_OK;
+}
+
+enum store_status
+store_poll(struct store *st, gboolean *changed)
+{
+	static const char dv[] = "PRAGMA data_version";
+	static const char fl[] =
+	    "SELECT name, new_mtime, cur_mtime FROM folders";
+	sqlite3_stmt		*stmt;
+	enum store_status	 s = STORE_OK;
+	gboolean		 stale = FALSE;
+	int64_t			 v;
+	int			 rc;
+
+	*changed = FALSE;
+	if ((stmt = store_stmt(st, dv)) == NULL)
+		return STORE_ERR_DB;
+	rc = sqlite3_step(stmt);
+	v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sql_error(st, rc, "data version");
+	if (st->data_version >= 0 && v != st->data_version)
+		*changed = TRUE;
+	st->data_version = v;
+
+	if ((stmt = store_stmt(st, fl)) == NULL)
+		return STORE_ERR_DB;
+	while (!stale && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_autofree char *top = store_folder_path(st,
+		    (const char *)sqlite3_column_text(stmt, 0));
+		g_autofree char *n = g_build_filename(top, "new", NULL);
+		g_autofree char *c = g_build_filename(top, "cur", NULL);
+
+		stale = store_dir_mtime(n) != sqlite3_column_int64(stmt, 1) ||
+		    store_dir_mtime(c) != sqlite3_column_int64(stmt, 2);
+	}
+	sqlite3_reset(stmt);
+	if (!stale && rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "folders");
+	if (!stale)
+		return STORE_OK;
+	/*
+	 * Read the changed folders again. A process that renamed files in and
+	 * has not committed yet holds the write lock: do not wait for it (the
+	 * caller is a user interface), ask again at the next poll.
+	 */
+	sqlite3_busy_timeout(st->db, 100);
+	s = store_reindex(st, FALSE, NULL, NULL, NULL);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT);
+	if (s == STORE_OK)
+		*changed = TRUE;
+	return s;
 }
 
 void

@@ -53,7 +53,7 @@ enum store_open_flags {
 enum store_status store_open(const char *dir, unsigned flags,
 		    struct store **out);
 void		 store_close(struct store *);	/* NULL is fine */
-/* Full consistency check of the index (slow): STORE_ERR_CORRUPT if damaged. */
+/* PRAGMA quick_check of the index (reads it all): STORE_ERR_CORRUPT if damaged. */
 enum store_status store_check(struct store *);
 const char	*store_dir(struct store *);
 /*
@@ -63,6 +63,17 @@ const char	*store_dir(struct store *);
  * SQLite locks. Callers refuse such a path (an attachment, an import).
  */
 gboolean	 store_path_is_index(const char *dir, const char *path);
+/*
+ * Has the store changed under this handle since the last call? *changed
+ * is TRUE when another connection (another process, another thread's
+ * handle) committed (PRAGMA data_version), or when a Maildir directory
+ * (new/ or cur/) was changed by another program (mutt, notmuch: a flag is
+ * a rename in cur/); those folders are read again, as at store_open(). The
+ * cost is one statement and two stat() per folder: no file is read unless
+ * its directory changed. STORE_ERR_BUSY: another process is writing, ask
+ * again later; STORE_ERR_CORRUPT: the index is damaged.
+ */
+enum store_status store_poll(struct store *, gboolean *changed);
 
 #define STORE_INBOX	"INBOX"
 #define STORE_SENT	"Sent"

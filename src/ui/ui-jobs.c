@@ -27,6 +27,9 @@
 #include "smtp/outbox.h"
 #include "ui/ui-private.h"
 
+/* How often the reader looks for changes by other processes (µs). */
+#define UI_JOBS_POLL	(G_USEC_PER_SEC / 2)
+
 struct ui_job {
 	struct ui	*ui;		/* only ui->events and ui->wake are used */
 	char		*store_dir;
@@ -111,6 +114,7 @@ ui_jobs_init(struct ui *ui)
 		ui->next_send = now + 2 * G_USEC_PER_SEC;
 	if (ui->config->fetch_interval > 0)
 		ui->next_fetch = now + G_USEC_PER_SEC;
+	ui->next_poll = now + UI_JOBS_POLL;
 }
 
 static void
@@ -750,10 +754,48 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 	(void)now;
 }
 
+/*
+ * What other processes did (cron's fetch, compose, `satchel queue`, mutt
+ * renaming files in cur/) shows without a restart: the store says whether
+ * anything changed, cheaply, once per UI_JOBS_POLL.
+ */
+static void
+ui_jobs_poll(struct ui *ui)
+{
+	struct ui_view		*ix = g_ptr_array_index(ui->views, 0);
+	enum store_status	 s;
+	gboolean		 changed = FALSE;
+
+	s = store_poll(ui->store, &changed);
+	if (s == STORE_ERR_CORRUPT && !ui->damaged) {
+		ui->damaged = TRUE;
+		ui_repaint_now(ui);
+		if (ui_prompt_yesno(ui, _("The index is damaged. Quit, rebuild "
+		    "it from the Maildir and start again?"), TRUE)) {
+			ui->rebuild = TRUE;
+			ui->quit = TRUE;
+		} else
+			ui_error(ui, "%s", _("The index is damaged: run "
+			    "`satchel reindex --full`."));
+		return;
+	}
+	if (!changed)
+		return;
+	ui_refresh_counts(ui);
+	if (ui_index_is(ix))
+		ui_index_reload(ui, ix);
+	ui->dirty = TRUE;
+}
+
 void
 ui_jobs_timers(struct ui *ui)
 {
 	gint64	now = g_get_monotonic_time();
+
+	if (ui->next_poll != 0 && now >= ui->next_poll) {
+		ui->next_poll = now + UI_JOBS_POLL;
+		ui_jobs_poll(ui);
+	}
 
 	if (ui->next_send != 0 && now >= ui->next_send) {
 		ui->next_send = now + (gint64)ui->config->send_interval *
@@ -776,6 +818,8 @@ ui_jobs_next_timeout(struct ui *ui)
 
 	if (ui->next_send != 0)
 		next = ui->next_send;
+	if (ui->next_poll != 0 && (next == 0 || ui->next_poll < next))
+		next = ui->next_poll;
 	if (ui->next_fetch != 0 && (next == 0 || ui->next_fetch < next))
 		next = ui->next_fetch;
 	if (next == 0)

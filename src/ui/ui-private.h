@@ -245,6 +245,9 @@ struct ui {
 	char		*send_error;	/* last send error, sanitised */
 	gint64		 next_send;	/* monotonic µs of the next retry, 0: none */
 	gint64		 next_fetch;
+	gint64		 next_poll;	/* look for other processes' changes */
+	gboolean	 damaged;	/* the index is damaged: asked once */
+	gboolean	 rebuild;	/* quit, rebuild the index, start again */
 
 	/* Background jobs. */
 	GAsyncQueue	*events;

@@ -37,6 +37,7 @@ static void	ui_format_bytes(GString *, guint64);
 static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
 static void	ui_end_signalled(struct ui *);
+static gboolean	ui_rebuild_asked(struct cli_ctx *);
 
 /* Borrowed mode: how long quitting waits for the queue to go out. */
 #define UI_QUIT_SEND_WAIT	(20 * G_USEC_PER_SEC)
@@ -563,6 +564,25 @@ out:
 	g_ptr_array_set_size(ui->purge, 0);
 }
 
+/*
+ * The index is damaged (cli_store said why): offer, on the terminal before
+ * curses starts, to rebuild it from the Maildir. TRUE when it was rebuilt.
+ */
+static gboolean
+ui_rebuild_asked(struct cli_ctx *ctx)
+{
+	char	*argv[] = { (char *)"reindex", (char *)"--full", NULL };
+	char	 line[16];
+
+	fprintf(stderr, "%s", _("satchel: rebuild the index from the Maildir "
+	    "now? [Y/n] "));
+	fflush(stderr);
+	if (fgets(line, sizeof line, stdin) == NULL ||
+	    (line[0] != '\n' && line[0] != 'y' && line[0] != 'Y'))
+		return FALSE;
+	return cli_reindex(ctx, 2, argv) == CLI_EXIT_OK;
+}
+
 int
 ui_main(struct cli_ctx *ctx)
 {
@@ -581,7 +601,10 @@ ui_main(struct cli_ctx *ctx)
 	}
 	if ((ui.config = cli_config(ctx)) == NULL)
 		return CLI_EXIT_CONFIG;
-	if ((ui.store = cli_store(ctx, &rc)) == NULL)
+	if ((ui.store = cli_store(ctx, &rc)) == NULL &&
+	    rc == CLI_EXIT_DATAERR && ui_rebuild_asked(ctx))
+		ui.store = cli_store(ctx, &rc);
+	if (ui.store == NULL)
 		return rc;
 	warnings = g_string_new(NULL);
 	ui.keys = ui_keys_new(ui.config->keys, warnings);
@@ -630,5 +653,13 @@ out:
 	g_free(ui.send_error);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
+	if (ui.rebuild && rc == CLI_EXIT_OK) {
+		char	*argv[] = { (char *)"reindex", (char *)"--full", NULL };
+
+		fprintf(stderr, "%s\n", _("satchel: rebuilding the index from "
+		    "the Maildir"));
+		if ((rc = cli_reindex(ctx, 2, argv)) == CLI_EXIT_OK)
+			return ui_main(ctx);
+	}
 	return rc;
 }
