@@ -111,7 +111,13 @@ queue_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(st, rc, what);
-	return STORE_OK;
+	/*
+	 * Every queue change is durable when it returns (or when the batch
+	 * it joined commits), a power cut included: above all "sending",
+	 * written before the message goes out, so that a message the server
+	 * may have is never taken for unsent and sent again.
+	 */
+	return store_sync(st);
 }
 
 enum store_status

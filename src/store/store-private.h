@@ -52,6 +52,7 @@ struct store {
 	GHashTable	*locks;		/* lock name -> fd */
 	gboolean	 bulk;		/* import/reindex: defer thread work */
 	int64_t		 data_version;	/* store_poll(): -1 before the first */
+	gboolean	 tx_sync;	/* store_sync() asked inside the tx */
 };
 
 /* A message file read and parsed, ready to be indexed (no database use). */
@@ -79,6 +80,11 @@ struct store_pending {
 	char		*dest;
 };
 void		 store_pending_free(gpointer);
+/*
+ * Make the last commit durable against a power cut now, or, inside a
+ * transaction, when it commits. Used for the outbox queue's transitions.
+ */
+enum store_status store_sync(struct store *);
 
 /*
  * store-delivery.c: a batch's deliveries are parsed by worker threads and

@@ -981,6 +981,42 @@ store_flush_pending(struct store *st)
 	return STORE_OK;
 }
 
+/*
+ * The connections run with synchronous=NORMAL: in WAL mode a commit then
+ * survives a crash of the process, but the WAL is synced only at
+ * checkpoints, so a power cut can take back the last commits. That is
+ * fine for what the Maildir can rebuild, not for the queue. This syncs
+ * the WAL as synchronous=FULL does at each commit, for the commits that
+ * need it. (The pragma itself cannot change inside a transaction.) The
+ * sync goes through SQLite's own handle of the WAL: no descriptor of the
+ * index files is opened or closed here.
+ */
+static enum store_status
+store_sync_wal(struct store *st)
+{
+	sqlite3_file	*wal = NULL;
+	int		 rc;
+
+	rc = sqlite3_file_control(st->db, "main",
+	    SQLITE_FCNTL_JOURNAL_POINTER, &wal);
+	if (rc != SQLITE_OK || wal == NULL || wal->pMethods == NULL)
+		return STORE_OK;	/* no WAL open: nothing pending */
+	rc = wal->pMethods->xSync(wal, SQLITE_SYNC_FULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "sync");
+	return STORE_OK;
+}
+
+enum store_status
+store_sync(struct store *st)
+{
+	if (st->tx_depth > 0) {
+		st->tx_sync = TRUE;
+		return STORE_OK;
+	}
+	return store_sync_wal(st);
+}
+
 enum store_status
 store_tx_begin(struct store *st)
 {
@@ -989,6 +1025,7 @@ store_tx_begin(struct store *st)
 	if (st->tx_depth++ > 0)
 		return STORE_OK;
 	st->tx_failed = FALSE;
+	st->tx_sync = FALSE;
 	st->next_thread = 0;
 	if ((s = store_exec(st, "BEGIN IMMEDIATE")) != STORE_OK) {
 		st->tx_depth = 0;
@@ -1043,6 +1080,10 @@ store_tx_commit(struct store *st)
 	}
 	g_hash_table_remove_all(st->touched);
 	g_ptr_array_set_size(st->tx_files, 0);
+	if (st->tx_sync) {
+		st->tx_sync = FALSE;
+		return store_sync_wal(st);
+	}
 	return STORE_OK;
 }
 
