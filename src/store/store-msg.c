@@ -258,6 +258,38 @@ store_msg_rename(struct store *st, struct store_msg *m, const char *folder,
 }
 
 enum store_status
+store_msg_trashed(struct store *st, const char *folder, GPtrArray **out)
+{
+	g_autofree char	*sql = NULL;
+	sqlite3_stmt	*stmt = NULL;
+	GPtrArray	*a;
+	int		 rc;
+
+	*out = NULL;
+	/* The condition is the partial index's (schema 3), word for word. */
+	G_STATIC_ASSERT(STORE_FLAG_TRASHED == 8);
+	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
+	    " ON f.id = m.folder_id WHERE (m.flags & 8) != 0%s"
+	    " ORDER BY f.name, m.date, m.id", store_msg_columns,
+	    folder != NULL ? " AND f.name = ?" : "");
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "deleted messages");
+	if (folder != NULL)
+		sqlite3_bind_text(stmt, 1, folder, -1, SQLITE_STATIC);
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_msg_free);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_ptr_array_add(a, store_msg_from_row(st, stmt));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(a);
+		return store_sql_error(st, rc, "deleted messages");
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+enum store_status
 store_msg_set_flags(struct store *st, int64_t id, unsigned set,
     unsigned clear)
 {

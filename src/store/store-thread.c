@@ -192,6 +192,43 @@ fail:
 }
 
 enum store_status
+store_thread_messages_in(struct store *st, int64_t thread_id,
+    const char *folder, const char *query, GPtrArray **out, GError **err)
+{
+	g_autofree char		*sql = NULL;
+	struct store_query	*q = NULL;
+	enum store_status	 s;
+	sqlite3_stmt		*stmt = NULL;
+	GPtrArray		*a;
+	int			 rc;
+
+	*out = NULL;
+	if ((s = store_query_new(st, query, folder, &q, err)) != STORE_OK)
+		return s;
+	sql = g_strdup_printf("SELECT %s FROM messages m JOIN folders f"
+	    " ON f.id = m.folder_id WHERE m.thread_id = ? AND (%s)"
+	    " ORDER BY m.date, m.id", store_msg_columns, q->where->str);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		store_query_free(q);
+		return store_sql_error(st, rc, "thread");
+	}
+	sqlite3_bind_int64(stmt, 1, thread_id);
+	store_query_bind(q, stmt, 2);
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_msg_free);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_ptr_array_add(a, store_msg_from_row(st, stmt));
+	sqlite3_finalize(stmt);
+	store_query_free(q);
+	if (rc != SQLITE_DONE) {
+		g_ptr_array_unref(a);
+		return store_sql_error(st, rc, "thread");
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+enum store_status
 store_threads_count(struct store *st, const char *folder, const char *query,
     guint64 *count, GError **err)
 {

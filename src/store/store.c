@@ -111,6 +111,9 @@ static const char *const store_migrations[] = {
 	"  size INTEGER NOT NULL) WITHOUT ROWID;",
 	/* 2: dates by id, so a search sorts its matches without the rows. */
 	"CREATE INDEX messages_id_date ON messages(id, date);",
+	/* 3: the messages marked deleted, offered for purge in any session. */
+	"CREATE INDEX messages_trashed ON messages(folder_id, date)"
+	"  WHERE (flags & 8) != 0;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);

@@ -135,6 +135,13 @@ enum store_status store_msg_get(struct store *, int64_t id,
 		    struct store_msg **out);
 enum store_status store_msg_by_message_id(struct store *, const char *msgid,
 		    struct store_msg **out);
+/*
+ * Messages marked deleted (Maildir T, by us in any session or by another
+ * Maildir reader) in folder (NULL: every folder), by folder then date.
+ * *out: GPtrArray of store_msg (owned, freed by unref).
+ */
+enum store_status store_msg_trashed(struct store *, const char *folder,
+		    GPtrArray **out);
 /* Set and clear flags; mirrored to the Maildir info suffix (:2,FRS). */
 enum store_status store_msg_set_flags(struct store *, int64_t id,
 		    unsigned set, unsigned clear);
@@ -247,6 +254,14 @@ enum store_status store_threads_count(struct store *, const char *folder,
 /* The thread's messages in tree order (store_msg.depth set). */
 enum store_status store_thread_messages(struct store *, int64_t thread_id,
 		    GPtrArray **msgs);
+/*
+ * The thread's messages that a view of folder (NULL: every folder) limited
+ * by query (NULL or "": none) shows, by date: what an operation on the
+ * collapsed thread acts on. Copies in other folders are left out.
+ */
+enum store_status store_thread_messages_in(struct store *,
+		    int64_t thread_id, const char *folder, const char *query,
+		    GPtrArray **msgs, GError **err);
 
 /* Import and reindex, with progress. */
 struct store_progress {

@@ -130,10 +130,11 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	while (ui->views->len > 1)
 		ui_pop(ui);
 	ui->new_mail = 0;
-	/* Leaving the folder purges what was deleted in it, as quitting does. */
-	if (g_strcmp0(ui_index_folder(ui_top(ui)), name) != 0) {
+	/* Leaving the folder purges what was deleted in it. */
+	if (ui_index_folder(ui_top(ui)) != NULL &&
+	    g_strcmp0(ui_index_folder(ui_top(ui)), name) != 0) {
 		ui_repaint_now(ui);
-		ui_purge(ui);
+		ui_purge(ui, ui_index_folder(ui_top(ui)));
 	}
 	ui_index_set_folder(ui, ui_top(ui), name);
 	g_free(name);

@@ -672,7 +672,10 @@ ui_index_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
 	return m != NULL ? m->id : -1;
 }
 
-/* The ids an operation acts on: the message, or a collapsed thread's. */
+/*
+ * The ids an operation acts on: the message, or a collapsed thread's
+ * messages in this folder and limit (never its copies elsewhere).
+ */
 static void
 ui_index_flag_ids(struct ui *ui, struct ui_view *v, GArray *ids)
 {
@@ -690,8 +693,11 @@ ui_index_flag_ids(struct ui *ui, struct ui_view *v, GArray *ids)
 	}
 	if (t == NULL)
 		return;
-	if (store_thread_messages(ui->store, t->id, &msgs) != STORE_OK)
+	if (store_thread_messages_in(ui->store, t->id, ix->folder, ix->query,
+	    &msgs, NULL) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
 		return;
+	}
 	for (i = 0; i < msgs->len; i++) {
 		m = g_ptr_array_index(msgs, i);
 		g_array_append_val(ids, m->id);
@@ -736,11 +742,6 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 		    STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
 			break;
-		}
-		if (op == UI_OP_DELETE && set != 0) {
-			int64_t *p = g_new(int64_t, 1);
-			*p = id;
-			g_ptr_array_add(ui->purge, p);
 		}
 	}
 	if (op == UI_OP_DELETE)

@@ -259,7 +259,6 @@ struct ui {
 
 	/* Pager search term and the last index search. */
 	char		*search;
-	GPtrArray	*purge;		/* int64 ids marked deleted this session */
 
 	/* Borrowed-machine mode and the end of the session. */
 	gboolean	 borrowed;	/* the store is wiped when we end */
@@ -284,7 +283,7 @@ void		 ui_body_size(int *y0, int *rows);
 void		 ui_repaint_now(struct ui *);
 int64_t		 ui_current_msg(struct ui *);
 /* Purge what was marked deleted this session, if the user agrees. */
-void		 ui_purge(struct ui *);
+void		 ui_purge(struct ui *, const char *folder);
 /* Drain pending events (also called while a prompt waits). */
 void		 ui_poll_events(struct ui *);
 

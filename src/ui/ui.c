@@ -531,37 +531,61 @@ ui_end_signalled(struct ui *ui)
 		    "borrowed session.\n", n), n);
 }
 
-/* Purge the messages marked deleted this session, if the user agrees. */
+/*
+ * Purge the messages marked deleted in folder (NULL: every folder), if the
+ * user agrees: those marked in this session, in an earlier one, or by
+ * another Maildir reader. The question says how many, in which folders.
+ */
 void
-ui_purge(struct ui *ui)
+ui_purge(struct ui *ui, const char *folder)
 {
+	GPtrArray		*msgs = NULL;
+	GString			*q;
 	struct store_msg	*m;
+	const char		*last = NULL;
 	guint			 i, n = 0;
-	int64_t			 id;
 
-	for (i = 0; i < ui->purge->len; i++) {
-		id = *(int64_t *)g_ptr_array_index(ui->purge, i);
-		if (store_msg_get(ui->store, id, &m) != STORE_OK)
-			continue;
-		if (m->flags & STORE_FLAG_TRASHED)
+	if (store_msg_trashed(ui->store, folder, &msgs) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return;
+	}
+	if (msgs->len == 0)
+		goto out;
+	q = g_string_new(NULL);
+	g_string_printf(q, ngettext("Purge %u deleted message (",
+	    "Purge %u deleted messages (", msgs->len), msgs->len);
+	for (i = 0; i <= msgs->len; i++) {
+		m = i < msgs->len ? g_ptr_array_index(msgs, i) : NULL;
+		if (last != NULL && (m == NULL || strcmp(m->folder, last) != 0)) {
+			g_autofree char *safe = sanitize_text(last, -1, 0);
+
+			g_string_append_printf(q, "%s%s: %u", q->str[q->len -
+			    1] == '(' ? "" : ", ", safe, n);
+			n = 0;
+		}
+		if (m != NULL) {
+			last = m->folder;
 			n++;
-		store_msg_free(m);
+		}
 	}
-	if (n == 0)
-		goto out;
-	if (!ui_prompt_yesno(ui, n == 1 ? _("Purge 1 deleted message?") :
-	    _("Purge the deleted messages?"), TRUE))
-		goto out;
-	for (i = 0; i < ui->purge->len; i++) {
-		id = *(int64_t *)g_ptr_array_index(ui->purge, i);
-		if (store_msg_get(ui->store, id, &m) != STORE_OK)
-			continue;
-		if (m->flags & STORE_FLAG_TRASHED)
-			store_msg_delete(ui->store, id);
-		store_msg_free(m);
+	g_string_append(q, ")?");
+	ui_repaint_now(ui);
+	if (ui_prompt_yesno(ui, q->str, TRUE)) {
+		for (i = 0; i < msgs->len; i++) {
+			enum store_status s;
+
+			m = g_ptr_array_index(msgs, i);
+			s = store_msg_delete(ui->store, m->id);
+			/* Gone meanwhile (another process purged it): fine. */
+			if (s != STORE_OK && s != STORE_ERR_NOTFOUND) {
+				ui_error(ui, "%s", store_errmsg(ui->store));
+				break;
+			}
+		}
 	}
+	g_string_free(q, TRUE);
 out:
-	g_ptr_array_set_size(ui->purge, 0);
+	g_ptr_array_unref(msgs);
 }
 
 /*
@@ -610,7 +634,6 @@ ui_main(struct cli_ctx *ctx)
 	ui.keys = ui_keys_new(ui.config->keys, warnings);
 	ui.utf8 = g_get_charset(NULL);
 	ui.views = g_ptr_array_new();
-	ui.purge = g_ptr_array_new_with_free_func(g_free);
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
 	ui.borrowed = ctx->borrowed_dir != NULL;
@@ -637,7 +660,7 @@ ui_main(struct cli_ctx *ctx)
 		ui_end_signalled(&ui);
 		rc = 128 + ui.signalled;
 	} else
-		ui_purge(&ui);
+		ui_purge(&ui, NULL);
 out:
 	ui_jobs_shutdown(&ui);
 	ui_signal_release();
@@ -645,8 +668,6 @@ out:
 		ui_view_free(g_ptr_array_index(ui.views, i - 1));
 	g_ptr_array_free(ui.views, TRUE);
 	ui_term_stop(&ui);
-	if (ui.purge != NULL)
-		g_ptr_array_free(ui.purge, TRUE);
 	g_hash_table_destroy(ui.secrets);
 	ui_keys_free(ui.keys);
 	g_free(ui.message);
