@@ -62,7 +62,7 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 	int			 attempt;
 	GOptionEntry		 opts[] = {
 		{ "full", 0, 0, G_OPTION_ARG_NONE, &full,
-		    N_("Check the index and read every message again"), NULL },
+		    N_("Read every message again, not only changed folders"), NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
 		    N_("Print nothing unless something fails"), NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL },

@@ -595,14 +595,20 @@ out:
 static gboolean
 ui_rebuild_asked(struct cli_ctx *ctx)
 {
-	char	*argv[] = { (char *)"reindex", (char *)"--full", NULL };
-	char	 line[16];
+	char		*argv[] = { (char *)"reindex", (char *)"--full", NULL };
+	const char	*yn = _("yn");	/* as in ui_prompt_yesno() */
+	char		 line[16], c;
 
-	fprintf(stderr, "%s", _("satchel: rebuild the index from the Maildir "
-	    "now? [Y/n] "));
+	fprintf(stderr, "%s %s ", _("satchel: rebuild the index from the "
+	    "Maildir now?"), _("([y]/n)"));
 	fflush(stderr);
-	if (fgets(line, sizeof line, stdin) == NULL ||
-	    (line[0] != '\n' && line[0] != 'y' && line[0] != 'Y'))
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return FALSE;
+	c = g_ascii_tolower(line[0]);
+	if (strlen(yn) == 2 && c == g_ascii_tolower(yn[1]))
+		return FALSE;
+	if (c != '\n' && c != 'y' && (strlen(yn) != 2 ||
+	    c != g_ascii_tolower(yn[0])))
 		return FALSE;
 	return cli_reindex(ctx, 2, argv) == CLI_EXIT_OK;
 }
