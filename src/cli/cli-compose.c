@@ -171,7 +171,8 @@ fail:
 
 		fprintf(stderr, "satchel compose: %s\n", safe);
 	}
-	rc = err->code == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR : CLI_EXIT_DATAERR;
+	rc = err->code == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
+	    err->code == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR : CLI_EXIT_DATAERR;
 	g_error_free(err);
 	return rc;
 }

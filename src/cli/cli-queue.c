@@ -144,8 +144,10 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 			    -1, 0);
 
 			fprintf(stderr, "satchel queue: %s\n", safe);
+			rc = err->code == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
+			    CLI_EXIT_IOERR;
 			g_error_free(err);
-			return CLI_EXIT_IOERR;
+			return rc;
 		}
 		for (j = 0; j < entries->len; j++)
 			cli_queue_print(g_ptr_array_index(entries, j));

@@ -171,7 +171,7 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (res.sent + res.deferred + res.failed > 0 || verbose)
 		printf(_("sent %u, waiting for a retry %u, failed %u\n"),
 		    res.sent, res.deferred, res.failed);
-	if (os == OUTBOX_ERR_STORE && err != NULL) {
+	if ((os == OUTBOX_ERR_STORE || os == OUTBOX_ERR_BUSY) && err != NULL) {
 		g_autofree char *safe = sanitize_text(err->message, -1, 0);
 
 		fprintf(stderr, "satchel send: %s\n", safe);
@@ -183,9 +183,6 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	case OUTBOX_ERR_TEMP:
 	case OUTBOX_ERR_BUSY:
 	case OUTBOX_ERR_CREDENTIALS:
-		if (os == OUTBOX_ERR_BUSY)
-			fprintf(stderr, _("satchel send: another sender is "
-			    "running\n"));
 		return CLI_EXIT_TEMPFAIL;
 	case OUTBOX_ERR_PERM:
 		return CLI_EXIT_UNAVAILABLE;

@@ -155,6 +155,12 @@ outbox_store_error(struct store *st, enum store_status s, GError **err)
 		    store_errmsg(st));
 		return OUTBOX_ERR_NOTFOUND;
 	}
+	/* Another process holds the store: temporary, try again later. */
+	if (s == STORE_ERR_BUSY) {
+		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_BUSY, "%s",
+		    store_errmsg(st));
+		return OUTBOX_ERR_BUSY;
+	}
 	g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STORE, "%s",
 	    store_errmsg(st));
 	return OUTBOX_ERR_STORE;

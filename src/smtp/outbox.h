@@ -53,7 +53,7 @@ enum outbox_status {
 	OUTBOX_ERR_STATE,	/* not allowed in the entry's state */
 	OUTBOX_ERR_ACCOUNT,	/* no such account, or it cannot send */
 	OUTBOX_ERR_INVALID,	/* message unusable (no recipient, bad address) */
-	OUTBOX_ERR_BUSY,	/* another sender is running */
+	OUTBOX_ERR_BUSY,	/* another sender runs, or the store is busy */
 	OUTBOX_ERR_TEMP,	/* flush: something is left for a retry */
 	OUTBOX_ERR_PERM,	/* flush: something failed for good */
 	OUTBOX_ERR_CREDENTIALS,	/* flush: no secret (callback gave none) */
