@@ -1061,6 +1061,9 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 					temp = FALSE;
 				else if (!temp)
 					c->any_perm = TRUE;
+				if (st == SMTP_ERR_AUTH || st == SMTP_ERR_CERT ||
+				    st == SMTP_ERR_PLAINTEXT)
+					c->res.refused_login = TRUE;
 				outbox_notify(c, OUTBOX_EVENT_ACCOUNT_ERROR,
 				    acc->name, acc->smtp_host, NULL, err,
 				    !temp);
