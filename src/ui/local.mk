@@ -21,3 +21,5 @@ BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
 	tests/func/t7100-borrowed-oneoff.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
+TESTS += tests/func/t6010-ui-bounce.sh
+EXTRA_DIST += tests/func/t6010-ui-bounce.sh
