@@ -26,3 +26,5 @@ TESTS += tests/func/t3310-send-bounce-rcpts.sh
 EXTRA_DIST += tests/func/t3310-send-bounce-rcpts.sh \
 	tests/data/dsn/exim-two-rcpts.eml \
 	tests/data/dsn/opensmtpd-no-diagnostic.eml
+TESTS += tests/func/t3020-compose-text-charset.sh
+EXTRA_DIST += tests/func/t3020-compose-text-charset.sh
