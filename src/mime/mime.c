@@ -494,7 +494,11 @@ mime_header_field(const char *text, const char *name)
 				    (gssize)strlen(p));
 				if (e == NULL || (e[1] != ' ' && e[1] != '\t'))
 					break;
+				/* Unfold: the line break and indent are one space. */
 				p = e + 1;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				g_string_append_c(v, ' ');
 			}
 			g_strdelimit(v->str, "\r\n\t", ' ');
 			g_strstrip(v->str);

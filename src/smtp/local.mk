@@ -28,3 +28,5 @@ EXTRA_DIST += tests/func/t3310-send-bounce-rcpts.sh \
 	tests/data/dsn/opensmtpd-no-diagnostic.eml
 TESTS += tests/func/t3020-compose-text-charset.sh
 EXTRA_DIST += tests/func/t3020-compose-text-charset.sh
+TESTS += tests/func/t3320-send-postfix.sh
+EXTRA_DIST += tests/func/t3320-send-postfix.sh
