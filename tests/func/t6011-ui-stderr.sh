@@ -14,6 +14,8 @@ pw=$T_TMP/pw.sh
 cat >"$pw" <<'EOS'
 #!/bin/sh
 printf '\033[2J\033[31mA TLS fatal alert has been received\033[0m\n' >&2
+# Time to see it before the fetch's own error replaces it.
+sleep 3
 echo secret
 EOS
 edit=$T_TMP/edit.sh
