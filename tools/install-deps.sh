@@ -11,7 +11,8 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libglib2.0-dev libetpan-dev libgmime-3.0-dev libsqlite3-dev sqlite3
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
- tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base"
+ tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
+ postfix"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then
@@ -44,6 +45,13 @@ if test -n "$missing"; then
 		trap 'exit 143' TERM
 	fi
 	export DEBIAN_FRONTEND=noninteractive
+	# Postfix only for the tests' private instances (tests/servers/
+	# postfix.sh): no system configuration, no system mail server.
+	case $missing in
+	*postfix*)
+		echo "postfix postfix/main_mailer_type select No configuration" |
+		    $SUDO debconf-set-selections ;;
+	esac
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
 	# shellcheck disable=SC2086
 	$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -q -y \
@@ -60,6 +68,11 @@ if test -n "$missing"; then
 		*dovecot-core*)
 			$SUDO systemctl disable --now dovecot.service \
 			    dovecot.socket >/dev/null 2>&1 || true ;;
+		esac
+		case $missing in
+		*postfix*)
+			$SUDO systemctl disable --now postfix.service \
+			    >/dev/null 2>&1 || true ;;
 		esac
 	fi
 else

@@ -237,6 +237,23 @@ fetch_one(struct cli_ctx *ctx, struct store *store, struct account *a,
 			    res.elapsed_us / 1e6);
 		}
 	}
+	/* Once, when such messages are fetched; later fetches know them. */
+	if (res.unusable_uidls > 0)
+		fprintf(stderr, ngettext("satchel fetch: %s: warning: %" PRIu64
+		    " message has a UIDL that is not usable (spaces, over 70 "
+		    "characters or not ASCII); it was fetched and is known by a "
+		    "digest of that UIDL\n", "satchel fetch: %s: warning: %"
+		    PRIu64 " messages have a UIDL that is not usable (spaces, "
+		    "over 70 characters or not ASCII); they were fetched and "
+		    "are known by a digest of that UIDL\n",
+		    res.unusable_uidls), name, res.unusable_uidls);
+	if (res.duplicate_uidls > 0)
+		fprintf(stderr, ngettext("satchel fetch: %s: warning: %" PRIu64
+		    " message has the same UIDL as another; both were "
+		    "fetched\n", "satchel fetch: %s: warning: %" PRIu64
+		    " messages have the same UIDL as another; all were "
+		    "fetched\n", res.duplicate_uidls), name,
+		    res.duplicate_uidls);
 	if (st == POP3_OK && !quiet && a->keep && res.expire_days >= 0 &&
 	    res.expire_days != G_MAXINT) {
 		if (res.expire_days == 0)

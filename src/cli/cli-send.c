@@ -185,7 +185,9 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	case OUTBOX_ERR_CREDENTIALS:
 		return CLI_EXIT_TEMPFAIL;
 	case OUTBOX_ERR_PERM:
-		return CLI_EXIT_UNAVAILABLE;
+		/* sysexits: a refused login or certificate is EX_NOPERM. */
+		return res.refused_login ? CLI_EXIT_NOPERM :
+		    CLI_EXIT_UNAVAILABLE;
 	case OUTBOX_ERR_STORE:
 		return CLI_EXIT_IOERR;
 	default:

@@ -29,6 +29,7 @@ static gboolean	 compose_add_addresses(GMimeMessage *, GMimeAddressType,
 		    const char *, GError **);
 static char	*compose_strip_ids(const char *);
 static GMimeObject *compose_text_part(const char *);
+static const char *compose_text_charset(int);
 static GMimePart *compose_attachment_part(const struct compose_attachment *,
 		    GError **);
 static char	*compose_subject_prefixed(const char *, const char *,
@@ -453,6 +454,47 @@ compose_text_part(const char *text)
 	return GMIME_OBJECT(part);
 }
 
+/*
+ * "us-ascii" when every byte from fd is ASCII, "utf-8" when they are valid
+ * UTF-8 (no NUL), NULL otherwise or on a read error. Reads to the end.
+ */
+static const char *
+compose_text_charset(int fd)
+{
+	guchar		 buf[65536 + 4];
+	const gchar	*end;
+	size_t		 carry = 0, len, i;
+	ssize_t		 n;
+	gboolean	 ascii = TRUE;
+
+	for (;;) {
+		do
+			n = read(fd, buf + carry, sizeof buf - 4 - carry);
+		while (n < 0 && errno == EINTR);
+		if (n < 0)
+			return NULL;
+		len = carry + (size_t)n;
+		if (n == 0)
+			return carry > 0 ? NULL : ascii ? "us-ascii" : "utf-8";
+		for (i = carry; i < len; i++) {
+			if (buf[i] == '\0')
+				return NULL;
+			if (buf[i] >= 0x80)
+				ascii = FALSE;
+		}
+		if (g_utf8_validate((const gchar *)buf, (gssize)len, &end)) {
+			carry = 0;
+			continue;
+		}
+		/* Only a sequence cut at the end of the buffer may go on. */
+		carry = len - ((const guchar *)end - buf);
+		if (carry >= 4 || g_utf8_get_char_validated(end,
+		    (gssize)carry) != (gunichar)-2)
+			return NULL;
+		memmove(buf, end, carry);
+	}
+}
+
 static GMimePart *
 compose_attachment_part(const struct compose_attachment *a, GError **err)
 {
@@ -508,11 +550,34 @@ compose_attachment_part(const struct compose_attachment *a, GError **err)
 		g_clear_object(&ct);
 	if (ct == NULL)
 		ct = g_mime_content_type_new("application", "octet-stream");
+	/*
+	 * Text without a charset is US-ASCII to the receiver (RFC 2046
+	 * section 4.1.2): say what it is when we can tell.
+	 */
+	if (g_mime_content_type_is_type(ct, "text", "*") &&
+	    g_mime_content_type_get_parameter(ct, "charset") == NULL) {
+		const char *cs = compose_text_charset(fd);
+
+		if (lseek(fd, 0, SEEK_SET) != 0) {
+			g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ATTACHMENT,
+			    _("cannot read the attachment %s: %s"), a->path,
+			    g_strerror(errno));
+			g_object_unref(ct);
+			close(fd);
+			return NULL;
+		}
+		if (cs != NULL)
+			g_mime_content_type_set_parameter(ct, "charset", cs);
+	}
 	fs = g_mime_stream_fs_new(fd);	/* owns fd now */
 	dw = g_mime_data_wrapper_new_with_stream(fs,
 	    GMIME_CONTENT_ENCODING_DEFAULT);
 	part = g_mime_part_new_with_type(g_mime_content_type_get_media_type(ct),
 	    g_mime_content_type_get_media_subtype(ct));
+	if (g_mime_content_type_get_parameter(ct, "charset") != NULL)
+		g_mime_object_set_content_type_parameter(GMIME_OBJECT(part),
+		    "charset", g_mime_content_type_get_parameter(ct,
+		    "charset"));
 	g_mime_part_set_content(part, dw);
 	if (g_mime_content_type_is_type(ct, "message", "rfc822")) {
 		/* RFC 2046 5.2.1: never base64 or quoted-printable. */

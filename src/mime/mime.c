@@ -39,6 +39,8 @@ static void	 mime_fill_refs(struct mime_summary *, GMimeMessage *);
 static void	 mime_fill_dsn(struct mime_summary *, struct mime_walk *);
 static char	*mime_header_field(const char *, const char *);
 static char	*mime_strip_type(const char *);
+static struct mime_dsn_rcpt *mime_dsn_block(const char *, const char *);
+static char	*mime_dsn_human(const char *, const char *);
 static char	*mime_make_snippet(const char *);
 static char	*mime_clean_msgid(const char *);
 
@@ -207,7 +209,21 @@ mime_summary_free(struct mime_summary *s)
 	g_free(s->dsn_status);
 	g_free(s->dsn_diagnostic);
 	g_free(s->dsn_recipient);
+	if (s->dsn_rcpts != NULL)
+		g_ptr_array_unref(s->dsn_rcpts);
 	g_free(s);
+}
+
+void
+mime_dsn_rcpt_free(struct mime_dsn_rcpt *r)
+{
+	if (r == NULL)
+		return;
+	g_free(r->recipient);
+	g_free(r->action);
+	g_free(r->status);
+	g_free(r->diagnostic);
+	g_free(r);
 }
 
 /*
@@ -478,7 +494,11 @@ mime_header_field(const char *text, const char *name)
 				    (gssize)strlen(p));
 				if (e == NULL || (e[1] != ' ' && e[1] != '\t'))
 					break;
+				/* Unfold: the line break and indent are one space. */
 				p = e + 1;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				g_string_append_c(v, ' ');
 			}
 			g_strdelimit(v->str, "\r\n\t", ' ');
 			g_strstrip(v->str);
@@ -509,16 +529,113 @@ mime_strip_type(const char *v)
 	return s;
 }
 
+/*
+ * What the human-readable part of a DSN says about rcpt: the rest of the
+ * line that names it ("rcpt: 550 ..." from OpenSMTPD, "<rcpt>: host ...
+ * said: ..." from Postfix) with its indented continuation lines, or when
+ * the address stands alone on its line (Exim) the indented lines below
+ * it. NULL if the text does not name rcpt.
+ */
+static char *
+mime_dsn_human(const char *text, const char *rcpt)
+{
+	g_autofree char *low = NULL, *needle = NULL;
+	g_auto(GStrv) lines = NULL;
+	GString *out;
+	size_t indent, ind;
+	guint i, j;
+	const char *hit, *rest;
+
+	if (text == NULL || rcpt == NULL || *rcpt == '\0')
+		return NULL;
+	needle = g_ascii_strdown(rcpt, -1);
+	lines = g_strsplit(text, "\n", 2000);
+	for (i = 0; lines[i] != NULL; i++) {
+		g_free(low);
+		low = g_ascii_strdown(lines[i], -1);
+		if ((hit = strstr(low, needle)) == NULL)
+			continue;
+		out = g_string_new(NULL);
+		rest = lines[i] + (hit - low) + strlen(needle);
+		while (*rest == '>' || *rest == ':' || *rest == ' ' ||
+		    *rest == '\t' || *rest == '\r')
+			rest++;
+		g_string_append(out, rest);
+		indent = strspn(lines[i], " \t");
+		for (j = i + 1; lines[j] != NULL && out->len < 1000; j++) {
+			ind = strspn(lines[j], " \t");
+			if (lines[j][ind] == '\0' || lines[j][ind] == '\r' ||
+			    ind <= indent)
+				break;
+			if (out->len > 0)
+				g_string_append_c(out, ' ');
+			g_string_append(out, lines[j] + ind);
+		}
+		g_strdelimit(out->str, "\r\t", ' ');
+		g_strstrip(out->str);
+		if (out->len > 0)
+			return g_string_free(out, FALSE);
+		g_string_free(out, TRUE);
+	}
+	return NULL;
+}
+
+/* One per-recipient block; NULL if it names no recipient and no action. */
+static struct mime_dsn_rcpt *
+mime_dsn_block(const char *blk, const char *human)
+{
+	struct mime_dsn_rcpt *r;
+	g_autofree char *fr = mime_header_field(blk, "Final-Recipient");
+	g_autofree char *orc = mime_header_field(blk, "Original-Recipient");
+	g_autofree char *diag = mime_header_field(blk, "Diagnostic-Code");
+	char *sp;
+
+	r = g_new0(struct mime_dsn_rcpt, 1);
+	r->recipient = mime_strip_type(fr != NULL ? fr : orc);
+	r->action = mime_header_field(blk, "Action");
+	r->status = mime_header_field(blk, "Status");
+	if (r->recipient == NULL && r->action == NULL) {
+		mime_dsn_rcpt_free(r);
+		return NULL;
+	}
+	if (r->recipient != NULL && r->recipient[0] == '<') {
+		/* "rfc822; <user@example.org>" */
+		memmove(r->recipient, r->recipient + 1,
+		    strlen(r->recipient));
+		if ((sp = strchr(r->recipient, '>')) != NULL)
+			*sp = '\0';
+	}
+	if (r->action != NULL) {
+		char *low = g_ascii_strdown(r->action, -1);
+
+		g_free(r->action);
+		r->action = low;
+	}
+	if (r->status != NULL) {
+		/* "5.1.1 (bad mailbox)" -> "5.1.1" */
+		if ((sp = strpbrk(r->status, " \t(")) != NULL)
+			*sp = '\0';
+	}
+	r->diagnostic = mime_strip_type(diag);
+	if (r->diagnostic == NULL)
+		r->diagnostic = mime_dsn_human(human, r->recipient);
+	return r;
+}
+
 static void
 mime_fill_dsn(struct mime_summary *s, struct mime_walk *w)
 {
 	g_autofree char	*raw = NULL, *blk = NULL;
-	const char	*rcpt;
+	const struct mime_dsn_rcpt *pick = NULL;
+	g_auto(GStrv)	 blocks = NULL;
 	gsize		 n;
+	guint		 i;
 
 	if (w->dsn_status == NULL)
 		return;
 	s->is_dsn = TRUE;
+	s->dsn_rcpts = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)mime_dsn_rcpt_free);
 	if (GMIME_IS_PART(w->dsn_status))
 		raw = mime_part_bytes(w->dsn_status, &n);
 	else if (GMIME_IS_MESSAGE_PART(w->dsn_status)) {
@@ -534,44 +651,64 @@ mime_fill_dsn(struct mime_summary *s, struct mime_walk *w)
 	blk = mime_to_utf8(raw, -1, NULL);
 	g_free(raw);
 	raw = NULL;
-	/* Normalise line ends so blank lines separate the field blocks. */
+	/*
+	 * Normalise line ends and blank lines (whitespace only counts as
+	 * blank) so that blank lines separate the field blocks: the first is
+	 * per message, each later one is one recipient (RFC 3464 section 2).
+	 */
 	{
-		char *p, *q;
+		char *p, *q, *bol;
 
-		for (p = q = blk; *p != '\0'; p++)
-			if (*p != '\r')
-				*q++ = *p;
+		for (p = q = bol = blk; *p != '\0'; p++) {
+			if (*p == '\r')
+				continue;
+			*q++ = *p;
+			if (*p == '\n') {
+				char *t = bol;
+
+				while (t < q - 1 && (*t == ' ' || *t == '\t'))
+					t++;
+				if (t == q - 1 && t != bol) {
+					/* A line of blanks: keep the \n only. */
+					bol[0] = '\n';
+					q = bol + 1;
+				}
+				bol = q;
+			}
+		}
 		*q = '\0';
 	}
-	s->dsn_envid = mime_header_field(blk, "Original-Envelope-Id");
-	/* Per-recipient fields come after the first blank line. */
-	rcpt = strstr(blk, "\n\n");
-	rcpt = rcpt != NULL ? rcpt + 2 : blk;
-	{
-		g_autofree char *fr = mime_header_field(rcpt,
-		    "Final-Recipient");
-		g_autofree char *orc = mime_header_field(rcpt,
-		    "Original-Recipient");
-		g_autofree char *diag = mime_header_field(rcpt,
-		    "Diagnostic-Code");
+	blocks = g_strsplit(blk, "\n\n", 1001);
+	s->dsn_envid = mime_header_field(blocks[0], "Original-Envelope-Id");
+	for (i = 1; blocks[0] != NULL && blocks[i] != NULL; i++) {
+		struct mime_dsn_rcpt *r = mime_dsn_block(blocks[i],
+		    s->body_text);
 
-		s->dsn_recipient = mime_strip_type(fr != NULL ? fr : orc);
-		s->dsn_diagnostic = mime_strip_type(diag);
+		if (r != NULL)
+			g_ptr_array_add(s->dsn_rcpts, r);
 	}
-	s->dsn_action = mime_header_field(rcpt, "Action");
-	s->dsn_status = mime_header_field(rcpt, "Status");
-	if (s->dsn_action != NULL) {
-		char *low = g_ascii_strdown(s->dsn_action, -1);
+	if (s->dsn_rcpts->len == 0 && blocks[0] != NULL) {
+		/* No blank line at all: one block holds everything. */
+		struct mime_dsn_rcpt *r = mime_dsn_block(blocks[0],
+		    s->body_text);
 
-		g_free(s->dsn_action);
-		s->dsn_action = low;
+		if (r != NULL)
+			g_ptr_array_add(s->dsn_rcpts, r);
 	}
-	if (s->dsn_status != NULL) {
-		/* "5.1.1 (bad mailbox)" -> "5.1.1" */
-		char *sp = strpbrk(s->dsn_status, " \t(");
+	for (i = 0; i < s->dsn_rcpts->len && pick == NULL; i++) {
+		const struct mime_dsn_rcpt *r = g_ptr_array_index(
+		    s->dsn_rcpts, i);
 
-		if (sp != NULL)
-			*sp = '\0';
+		if (r->action != NULL && strcmp(r->action, "failed") == 0)
+			pick = r;
+	}
+	if (pick == NULL && s->dsn_rcpts->len > 0)
+		pick = g_ptr_array_index(s->dsn_rcpts, 0);
+	if (pick != NULL) {
+		s->dsn_recipient = g_strdup(pick->recipient);
+		s->dsn_action = g_strdup(pick->action);
+		s->dsn_status = g_strdup(pick->status);
+		s->dsn_diagnostic = g_strdup(pick->diagnostic);
 	}
 	if (w->dsn_headers != NULL && GMIME_IS_MESSAGE_PART(w->dsn_headers)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(

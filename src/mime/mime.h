@@ -46,6 +46,20 @@ GMimeMessage *mime_message_from_stream(GMimeStream *st);
 /* Bytes of text converted to valid UTF-8 (charset may be NULL or bogus). */
 char	*mime_to_utf8(const char *text, gssize len, const char *charset);
 
+/* One per-recipient block of a delivery status notification (RFC 3464). */
+struct mime_dsn_rcpt {
+	char		*recipient;	/* Final- (else Original-) Recipient, no type */
+	char		*action;	/* lower case: failed, delayed ... */
+	char		*status;	/* e.g. 5.1.1 */
+	/*
+	 * Diagnostic-Code without its type; without one (OpenSMTPD, Exim's
+	 * routing failures) what the human-readable part says about this
+	 * recipient; NULL if neither.
+	 */
+	char		*diagnostic;
+};
+void	mime_dsn_rcpt_free(struct mime_dsn_rcpt *);
+
 /* What the index needs of a message. */
 struct mime_summary {
 	char		*message_id;	/* without <>, NULL if none */
@@ -70,6 +84,12 @@ struct mime_summary {
 	char		*dsn_status;	/* e.g. 5.1.1 */
 	char		*dsn_diagnostic;
 	char		*dsn_recipient;
+	/*
+	 * Every per-recipient block, each parsed on its own (struct
+	 * mime_dsn_rcpt *), NULL unless is_dsn. The dsn_action ... fields
+	 * above repeat the first failed one (else the first) for the index.
+	 */
+	GPtrArray	*dsn_rcpts;
 };
 void	mime_summary_free(struct mime_summary *);
 /* NULL message: summary of nothing (all NULL/0). Never fails. */

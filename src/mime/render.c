@@ -44,6 +44,7 @@ static char	*render_html_external(struct render_ctx *, GMimePart *,
 static gboolean	 render_html_emit(const struct render_para *, void *);
 static unsigned	 render_number(struct render_ctx *, gpointer);
 static gboolean	 render_is_text(GMimeContentType *);
+static void	 render_bounce(struct render_ctx *, const char *);
 static void	 render_run(struct render_ctx *, GMimeMessage *,
 		    const struct render_options *);
 static void	 render_ctx_release(struct render_ctx *);
@@ -519,11 +520,36 @@ render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
 	ctx->out.part = saved;
 }
 
+/* Bounce reasons: a notice, then one wrapped line per recipient. */
+static void
+render_bounce(struct render_ctx *ctx, const char *bounce)
+{
+	struct render_para	 para;
+	g_auto(GStrv)		 lines = g_strsplit(bounce, "\n", 1000);
+	guint			 i;
+
+	render_out_notice(&ctx->out, "%s",
+	    _("[-- This message bounced; delivery failed for: --]"));
+	for (i = 0; lines[i] != NULL; i++) {
+		if (*lines[i] == '\0')
+			continue;
+		memset(&para, 0, sizeof para);
+		para.text = lines[i];
+		para.len = strlen(lines[i]);
+		para.kind = RENDER_LINE_NOTICE;
+		para.indent = 2;
+		para.hang = 2;
+		render_out_para(&ctx->out, &para);
+	}
+	render_out_blank(&ctx->out);
+}
+
 static void
 render_run(struct render_ctx *ctx, GMimeMessage *msg,
     const struct render_options *opts)
 {
 	GArray		*refs;
+	const char	*bounce = NULL;
 	size_t		 width = 80;
 	guint		 i;
 
@@ -534,6 +560,7 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 		ctx->flags = opts->flags;
 		ctx->mailcap_path = opts->mailcap_path;
 		ctx->timeout_ms = opts->timeout_ms;
+		bounce = opts->bounce;
 	}
 	if (ctx->timeout_ms == 0)
 		ctx->timeout_ms = RENDER_DEFAULT_TIMEOUT;
@@ -552,6 +579,8 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 		render_headers(ctx, msg);
 		render_out_blank(&ctx->out);
 	}
+	if (bounce != NULL && *bounce != '\0')
+		render_bounce(ctx, bounce);
 	render_walk(ctx, g_mime_message_get_mime_part(msg), 0);
 	render_out_trim(&ctx->out);
 	if (ctx->out.full) {

@@ -19,3 +19,8 @@ TESTS += tests/func/t2000-fetch-dovecot.sh tests/func/t2001-fetch-faults.sh \
 EXTRA_DIST += tests/func/t2000-fetch-dovecot.sh \
 	tests/func/t2001-fetch-faults.sh tests/func/t2002-fetch-crash.sh \
 	tests/func/t2003-fetch-folder.sh
+
+TESTS += tests/func/t2010-fetch-interop.sh
+EXTRA_DIST += tests/func/t2010-fetch-interop.sh
+TESTS += tests/func/t2012-fetch-host-once.sh
+EXTRA_DIST += tests/func/t2012-fetch-host-once.sh

@@ -233,6 +233,16 @@ sink_end(guint idx, void *data)
 	f->in_batch++;
 	f->prog.msgs_done++;
 	f->res->new_msgs++;
+	switch (pop3_session_uidl_kind(f->item_uidl[idx])) {
+	case POP3_UIDL_UNUSABLE:
+		f->res->unusable_uidls++;
+		break;
+	case POP3_UIDL_DUPLICATE:
+		f->res->duplicate_uidls++;
+		break;
+	case POP3_UIDL_REAL:
+		break;
+	}
 	if (f->items[idx].top)
 		f->res->partial_msgs++;
 	fetch_report(f, POP3_PHASE_FETCH, FALSE);
@@ -614,6 +624,12 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 			g_propagate_error(err, f.store_err);
 			f.store_err = NULL;
 		}
+		if (result->unusable_uidls > 0 || result->duplicate_uidls > 0)
+			log_warn("%s: %s lists %" PRIu64 " new messages with a "
+			    "UIDL that breaks RFC 1939 and %" PRIu64 " with "
+			    "the same UIDL as another; they are stored under "
+			    "keys of their own", acct->name, acct->pop3_host,
+			    result->unusable_uidls, result->duplicate_uidls);
 		if (st != POP3_OK)
 			goto out;
 	}

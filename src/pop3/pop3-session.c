@@ -46,6 +46,7 @@ struct pop3_session {
 	char		*rbuf;
 	size_t		 rlen;		/* valid bytes in rbuf */
 	size_t		 roff;		/* first unread byte */
+	const char	*line_end;	/* end of the last line (its NUL) */
 };
 
 /* A watchdog that cuts a TLS handshake which takes longer than allowed. */
@@ -84,6 +85,7 @@ static enum pop3_status	stat_read(struct pop3_session *, guint *, guint64 *,
 			    GError **);
 static enum pop3_status	uidl_read(struct pop3_session *, guint, GPtrArray **,
 			    GError **);
+static void		uidl_dedup(GPtrArray *);
 static enum pop3_status	list_read(struct pop3_session *, guint, GArray **,
 			    GError **);
 static gboolean		parse_uint(const char **, guint64, guint64 *);
@@ -180,6 +182,7 @@ sess_line(struct pop3_session *s, char **line, GError **err)
 	if (len > 0 && start[len - 1] == '\r')
 		len--;
 	start[len] = '\0';
+	s->line_end = start + len;
 	s->roff = nl + 1 - s->rbuf;
 	*line = start;
 	return POP3_OK;
@@ -330,6 +333,41 @@ pop3_session_uidl_valid(const char *u, size_t len)
 	return TRUE;
 }
 
+/*
+ * Keys never collide with a real UIDL: those hold no space, every key does.
+ *	"~ HEX"	an unusable UIDL: SHA-256 of its bytes
+ *	"U #K"	the K-th message listed with UIDL (or key) U
+ *	"# HEX"	the same when "U #K" would be longer than 70 characters
+ */
+char *
+pop3_session_uidl_key(const char *raw, size_t len, guint occurrence)
+{
+	g_autofree char *dup = NULL, *hex = NULL;
+
+	if (occurrence <= 1) {
+		hex = g_compute_checksum_for_data(G_CHECKSUM_SHA256,
+		    (const guchar *)raw, len);
+		return g_strdup_printf("~ %s", hex);
+	}
+	dup = g_strdup_printf("%.*s #%u", (int)len, raw, occurrence);
+	if (strlen(dup) <= POP3_SESSION_UIDL_MAX)
+		return g_steal_pointer(&dup);
+	hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, dup, -1);
+	return g_strdup_printf("# %s", hex);
+}
+
+enum pop3_uidl_kind
+pop3_session_uidl_kind(const char *key)
+{
+	const char *sp;
+
+	if (key == NULL || (sp = strrchr(key, ' ')) == NULL)
+		return POP3_UIDL_REAL;
+	if (key[0] == '#' || (sp[1] == '#' && g_ascii_isdigit(sp[2])))
+		return POP3_UIDL_DUPLICATE;
+	return POP3_UIDL_UNUSABLE;
+}
+
 char *
 pop3_session_apop_digest(const char *stamp, const char *password)
 {
@@ -428,10 +466,13 @@ sess_verify(struct pop3_session *s, const struct pop3_session_opts *o,
 
 	ns = net_tls_verify(s->stream, o->host, o->ca_file, o->fingerprint,
 	    &why);
+	/* net's text names the host already. */
+	if (ns != NET_OK && why != NULL)
+		return sess_fail(s, POP3_ERR_CERT, err, "%s", why);
 	if (ns != NET_OK)
 		return sess_fail(s, POP3_ERR_CERT, err,
 		    _("%s: certificate rejected: %s"), s->host,
-		    why != NULL ? why : net_strerror(ns));
+		    net_strerror(ns));
 	s->tls = TRUE;
 	return POP3_OK;
 }
@@ -566,7 +607,11 @@ sess_stls(struct pop3_session *s, const struct pop3_session_opts *o,
 		    err, fired ? _("%s: TLS handshake timed out") :
 		    _("%s: TLS handshake failed"), s->host);
 	}
-	g_clear_pointer(&s->stamp, g_free);
+	/*
+	 * The APOP time stamp stays: there is no second greeting, and the
+	 * server checks APOP against the one it sent (RFC 2595 section 4).
+	 * A stamp forged before TLS can only make the login fail.
+	 */
 	if ((st = sess_verify(s, o, err)) != POP3_OK)
 		return st;
 	return sess_capa(s, err);
@@ -602,9 +647,16 @@ pop3_session_open(const struct pop3_session_opts *o,
 	}
 	ns = net_connect(o->host, o->port, s->timeout, &fd, &why);
 	if (ns != NET_OK) {
-		st = sess_fail(s, ns == NET_ERR_TIMEOUT ? POP3_ERR_TIMEOUT :
-		    POP3_ERR_NETWORK, err, _("%s port %u: %s"), o->host,
-		    o->port, why != NULL ? why : net_strerror(ns));
+		/* net's text names the host and port already. */
+		if (why != NULL)
+			st = sess_fail(s, ns == NET_ERR_TIMEOUT ?
+			    POP3_ERR_TIMEOUT : POP3_ERR_NETWORK, err, "%s",
+			    why);
+		else
+			st = sess_fail(s, ns == NET_ERR_TIMEOUT ?
+			    POP3_ERR_TIMEOUT : POP3_ERR_NETWORK, err,
+			    _("%s port %u: %s"), o->host, o->port,
+			    net_strerror(ns));
 		goto fail;
 	}
 	if (o->tls == TLS_IMPLICIT) {
@@ -887,8 +939,7 @@ pop3_session_auth(struct pop3_session *s, const char *method,
 		if (s->stamp == NULL)
 			return sess_fail(s, POP3_ERR_NO_MECH, err,
 			    _("%s: the server does not offer APOP (no time "
-			    "stamp in its greeting%s)"), s->host,
-			    s->tls ? _(" after TLS") : "");
+			    "stamp in its greeting)"), s->host);
 		digest = pop3_session_apop_digest(s->stamp, password);
 		cmd = g_strdup_printf("APOP %s %s", user, digest);
 		if ((st = sess_send(s, cmd, TRUE, err)) != POP3_OK)
@@ -976,7 +1027,8 @@ uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
 	const char *p;
 	gboolean end;
 	guint64 n;
-	char *line;
+	size_t len;
+	char *line, *key;
 
 	*uidls = NULL;
 	st = sess_status(s, NULL, err);
@@ -1000,25 +1052,58 @@ uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
 		}
 		while (*p == ' ')
 			p++;
-		if (!pop3_session_uidl_valid(p, strlen(p))) {
-			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: invalid UIDL for message %" PRIu64),
-			    s->host, n);
-			goto fail;
-		}
 		if (g_ptr_array_index(a, n - 1) != NULL) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
 			    _("%s: UIDL lists message %" PRIu64
 			    " twice"), s->host, n);
 			goto fail;
 		}
-		g_ptr_array_index(a, n - 1) = g_strdup(p);
+		/*
+		 * A UIDL that breaks RFC 1939 (mailutils and qpopper copy a
+		 * message's own X-UIDL header) is keyed by a digest of its
+		 * bytes: only that message is odd, never the whole mailbox.
+		 */
+		len = s->line_end - p;
+		if (pop3_session_uidl_valid(p, len))
+			key = g_strdup(p);
+		else
+			key = pop3_session_uidl_key(p, len, 1);
+		g_ptr_array_index(a, n - 1) = key;
 	}
+	uidl_dedup(a);
 	*uidls = a;
 	return POP3_OK;
 fail:
 	g_ptr_array_unref(a);
 	return st;
+}
+
+/*
+ * The same UIDL for several messages (popa3d for identical messages, a
+ * forged X-UIDL): the second and later ones, in listing order, get keys
+ * of their own, so that each is fetched once and known afterwards.
+ */
+static void
+uidl_dedup(GPtrArray *a)
+{
+	GHashTable *count;
+	guint i, k;
+	char *u;
+
+	count = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < a->len; i++) {
+		if ((u = g_ptr_array_index(a, i)) == NULL)
+			continue;
+		/* The table keeps the first occurrence as its key. */
+		k = GPOINTER_TO_UINT(g_hash_table_lookup(count, u)) + 1;
+		g_hash_table_insert(count, u, GUINT_TO_POINTER(k));
+		if (k > 1) {
+			g_ptr_array_index(a, i) = pop3_session_uidl_key(u,
+			    strlen(u), k);
+			g_free(u);
+		}
+	}
+	g_hash_table_unref(count);
 }
 
 enum pop3_status

@@ -81,8 +81,11 @@ enum pop3_status pop3_session_stat(struct pop3_session *, guint *count,
 		    guint64 *size, GError **);
 /*
  * UIDL (all): *uidls gets count entries, index i for message i + 1; an
- * entry is NULL if the listing left that message out. Every UIDL is
- * validated. POP3_ERR_NO_UIDL if the server refuses the command.
+ * entry is NULL if the listing left that message out. A UIDL that breaks
+ * RFC 1939, and the second and later messages listed with the same UIDL,
+ * get a key of their own (pop3_session_uidl_key), so every entry is
+ * unique, at most 70 characters and printable ASCII. POP3_ERR_NO_UIDL if
+ * the server refuses the command.
  */
 enum pop3_status pop3_session_uidl(struct pop3_session *, guint count,
 		    GPtrArray **uidls, GError **);
@@ -140,6 +143,22 @@ void		 pop3_cancel_attach(struct pop3_cancel *, void *stream);
 
 /* Helpers shared with the fetch policy and the unit tests. */
 gboolean	 pop3_session_uidl_valid(const char *, size_t len);
+/*
+ * The key a listing entry is stored under when its UIDL cannot be used as
+ * it is: occurrence 1 for a UIDL that breaks RFC 1939 (spaces, over 70
+ * characters, non-ASCII; raw holds its len bytes), occurrence K > 1 for the
+ * K-th message listed with the same UIDL or key raw. A key is at most 70
+ * printable ASCII characters and holds a space, so it never equals a real
+ * UIDL; the same input always gives the same key (g_free).
+ */
+char		*pop3_session_uidl_key(const char *raw, size_t len,
+		    guint occurrence);
+enum pop3_uidl_kind {
+	POP3_UIDL_REAL,		/* the server's UIDL as it is */
+	POP3_UIDL_UNUSABLE,	/* a digest of a UIDL that breaks RFC 1939 */
+	POP3_UIDL_DUPLICATE,	/* a later message with the same UIDL */
+};
+enum pop3_uidl_kind pop3_session_uidl_kind(const char *key);
 /* Map a -ERR text's RFC 2449/3206 response code to a status. */
 enum pop3_status pop3_session_resp_code(const char *text,
 		    enum pop3_status fallback);

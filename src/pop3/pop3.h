@@ -133,6 +133,13 @@ struct pop3_fetch_result {
 	guint64		 new_msgs;	/* stored by this run (full or headers-only) */
 	guint64		 partial_msgs;	/* of which headers-only (max_size, TOP) */
 	guint64		 skipped;	/* already stored (UIDL known) */
+	/*
+	 * Of new_msgs: listed with a UIDL that breaks RFC 1939 (stored under
+	 * a digest of it), and listed with the same UIDL as an earlier
+	 * message (stored under a key of its own). See pop3_session_uidl.
+	 */
+	guint64		 unusable_uidls;
+	guint64		 duplicate_uidls;
 	guint64		 deleted;	/* removed from the server (QUIT confirmed) */
 	guint64		 bytes;		/* message bytes received */
 	gint64		 elapsed_us;

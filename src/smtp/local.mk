@@ -21,3 +21,12 @@ TESTS += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
 EXTRA_DIST += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
 	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh \
 	tests/fake/smtp-fake.py
+
+TESTS += tests/func/t3310-send-bounce-rcpts.sh
+EXTRA_DIST += tests/func/t3310-send-bounce-rcpts.sh \
+	tests/data/dsn/exim-two-rcpts.eml \
+	tests/data/dsn/opensmtpd-no-diagnostic.eml
+TESTS += tests/func/t3020-compose-text-charset.sh
+EXTRA_DIST += tests/func/t3020-compose-text-charset.sh
+TESTS += tests/func/t3320-send-postfix.sh
+EXTRA_DIST += tests/func/t3320-send-postfix.sh

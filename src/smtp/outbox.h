@@ -179,6 +179,8 @@ struct outbox_flush_result {
 	guint		 deferred;	/* left queued for a retry */
 	guint		 failed;	/* failed for good now */
 	guint		 skipped;	/* held, not due, maybe sent, no account */
+	/* A server refused the login, or its certificate did not verify. */
+	gboolean	 refused_login;
 };
 
 /*

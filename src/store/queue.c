@@ -461,6 +461,38 @@ queue_find_sent(struct store *st, const char *envid, const char *message_id,
 }
 
 enum store_status
+queue_find_all(struct store *st, const char *envid, const char *message_id,
+    GPtrArray **out)
+{
+	static const char by_envid[] = "SELECT " QUEUE_COLUMNS
+	    " FROM queue WHERE envid = ? ORDER BY id DESC LIMIT 1000";
+	static const char by_msgid[] = "SELECT " QUEUE_COLUMNS
+	    " FROM queue WHERE message_id = ? ORDER BY id DESC LIMIT 1000";
+	const char		*keys[2] = { envid, message_id };
+	const char		*sqls[2] = { by_envid, by_msgid };
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	int			 i, rc;
+
+	*out = g_ptr_array_new_with_free_func((GDestroyNotify)queue_row_free);
+	if ((s = queue_init(st)) != STORE_OK)
+		return s;
+	for (i = 0; i < 2 && (*out)->len == 0; i++) {
+		if (keys[i] == NULL || *keys[i] == '\0')
+			continue;
+		if ((stmt = store_stmt(st, sqls[i])) == NULL)
+			return STORE_ERR_DB;
+		queue_bind_text(stmt, 1, keys[i]);
+		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+			g_ptr_array_add(*out, queue_row_from_stmt(stmt));
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "queue find");
+	}
+	return STORE_OK;
+}
+
+enum store_status
 queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
     int64_t *last)
 {

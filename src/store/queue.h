@@ -87,6 +87,15 @@ enum store_status queue_delete(struct store *, int64_t id);
 enum store_status queue_find_sent(struct store *, const char *envid,
 		    const char *message_id, struct queue_row **out);
 
+/*
+ * Every row a DSN may be about: those with envid, else those with
+ * message_id (either may be NULL), newest first. *out: GPtrArray of
+ * struct queue_row * (empty when none); a 4xx recipient's retry entry
+ * shares both with the entry that was sent to the others.
+ */
+enum store_status queue_find_all(struct store *, const char *envid,
+		    const char *message_id, GPtrArray **out);
+
 /* DSN messages indexed since the last call (id > watermark). */
 struct queue_dsn {
 	int64_t		 msg_id;

@@ -136,6 +136,10 @@ store_delivery_discard(struct store *st)
 	g_mutex_unlock(&st->parse_lock);
 }
 
+/*
+ * 1-70 printable ASCII characters. A space is allowed: the keys that pop3/
+ * gives UIDLs breaking RFC 1939, and repeated ones, hold one.
+ */
 static gboolean
 store_delivery_uidl_valid(const char *u)
 {
@@ -144,7 +148,7 @@ store_delivery_uidl_valid(const char *u)
 	if (u == NULL || (n = strlen(u)) == 0 || n > 70)
 		return FALSE;
 	for (; *u != '\0'; u++)
-		if (*u < 0x21 || *u > 0x7e)
+		if (*u < 0x20 || *u > 0x7e)
 			return FALSE;
 	return TRUE;
 }

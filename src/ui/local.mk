@@ -22,3 +22,7 @@ BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
 	tests/func/t7100-borrowed-oneoff.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
+TESTS += tests/func/t6010-ui-bounce.sh
+EXTRA_DIST += tests/func/t6010-ui-bounce.sh
+TESTS += tests/func/t6011-ui-stderr.sh
+EXTRA_DIST += tests/func/t6011-ui-stderr.sh

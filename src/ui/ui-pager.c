@@ -89,6 +89,10 @@ ui_pager_render(struct ui *ui, struct ui_view *v)
 	memset(&opts, 0, sizeof opts);
 	opts.width = pg->width;
 	opts.flags = pg->rflags;
+	/* A sent message that bounced says why, per recipient. */
+	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_BOUNCED))
+		opts.bounce = pg->msg->bounce_reason != NULL ?
+		    pg->msg->bounce_reason : _("delivery failed");
 	pg->text = render_message(pg->mime, &opts);
 	ui_list_set_count(&v->list, pg->text != NULL ? pg->text->nlines : 0);
 }

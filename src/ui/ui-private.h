@@ -252,6 +252,13 @@ struct ui {
 	/* Background jobs. */
 	GAsyncQueue	*events;
 	int		 wake[2];	/* pipe: jobs write a byte */
+	/*
+	 * Standard error while curses owns the terminal: fd 2 is the write
+	 * end of this pipe, the loop reads it into the log (ui-term.c).
+	 */
+	int		 err_pipe[2];
+	int		 err_saved;	/* the real fd 2, or -1 */
+	GString		*err_line;	/* a line not yet ended */
 	GThread		*fetch_thread;
 	GThread		*send_thread;
 	gpointer	 fetch_cancel;	/* struct pop3_cancel * */
@@ -305,6 +312,15 @@ void		 ui_term_stop(struct ui *);
 /* Leave curses mode for a child process, and come back. */
 void		 ui_term_suspend(struct ui *);
 void		 ui_term_resume(struct ui *);
+/*
+ * Standard error into the log: start (after curses and the log sink),
+ * read what is waiting (the loop polls err_pipe[0]), stop (after
+ * curses: fd 2 is the terminal's again, the rest printed sanitised).
+ * suspend/resume give a child the real standard error meanwhile.
+ */
+void		 ui_term_stderr_start(struct ui *);
+void		 ui_term_stderr_read(struct ui *);
+void		 ui_term_stderr_stop(struct ui *);
 /*
  * Draw untrusted text at (y, x) in at most cols columns: sanitised, cut on
  * a character boundary. Returns the columns used.

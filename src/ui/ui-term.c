@@ -5,9 +5,12 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "ui/ui-private.h"
@@ -184,15 +187,23 @@ ui_term_stop(struct ui *ui)
 void
 ui_term_suspend(struct ui *ui)
 {
-	(void)ui;
 	def_prog_mode();
 	endwin();
 	fflush(stdout);
+	/* The child (editor, viewer) writes to the terminal itself. */
+	if (ui->err_saved >= 0) {
+		fflush(stderr);
+		(void)dup2(ui->err_saved, STDERR_FILENO);
+	}
 }
 
 void
 ui_term_resume(struct ui *ui)
 {
+	if (ui->err_saved >= 0 && ui->err_pipe[1] >= 0) {
+		fflush(stderr);
+		(void)dup2(ui->err_pipe[1], STDERR_FILENO);
+	}
 	reset_prog_mode();
 	curs_set(0);
 	clearok(curscr, TRUE);
@@ -261,4 +272,103 @@ ui_term_key(int ms)
 	if (wc == 0x7f || wc == 8)
 		return UI_KEY_FN + KEY_BACKSPACE;
 	return (int)wc;
+}
+
+/*
+ * While curses draws, whatever writes to fd 2 (GnuTLS through libetpan, a
+ * password command, GLib's own warnings) would scroll the screen behind
+ * its back: fd 2 becomes a pipe that the loop reads into the log. The
+ * write end is non-blocking: a writer that outpaces us loses text, it
+ * never hangs.
+ */
+void
+ui_term_stderr_start(struct ui *ui)
+{
+	int	p[2], i;
+
+	ui->err_pipe[0] = ui->err_pipe[1] = ui->err_saved = -1;
+	if (pipe(p) != 0)
+		return;
+	for (i = 0; i < 2; i++) {
+		fcntl(p[i], F_SETFL, fcntl(p[i], F_GETFL) | O_NONBLOCK);
+		fcntl(p[i], F_SETFD, FD_CLOEXEC);
+	}
+	fflush(stderr);
+	if ((ui->err_saved = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3)) < 0 ||
+	    dup2(p[1], STDERR_FILENO) < 0) {
+		if (ui->err_saved >= 0)
+			close(ui->err_saved);
+		ui->err_saved = -1;
+		close(p[0]);
+		close(p[1]);
+		return;
+	}
+	ui->err_pipe[0] = p[0];
+	ui->err_pipe[1] = p[1];
+	ui->err_line = g_string_new(NULL);
+}
+
+/* Each whole line to the log (which sanitises); at most 4 KiB a line. */
+static void
+ui_term_stderr_lines(struct ui *ui, gboolean flush, FILE *out)
+{
+	GString	*l = ui->err_line;
+	char	*nl;
+	gsize	 n;
+
+	while ((nl = memchr(l->str, '\n', l->len)) != NULL ||
+	    l->len >= 4096 || (flush && l->len > 0)) {
+		n = nl != NULL ? (gsize)(nl - l->str) : MIN(l->len, 4096);
+		{
+			g_autofree char *line = g_strndup(l->str, n);
+			g_autofree char *safe = NULL;
+
+			g_strchomp(line);
+			if (*line != '\0' && out == NULL)
+				log_warn("%s", line);
+			else if (*line != '\0') {
+				safe = sanitize_text(line, -1, 0);
+				fprintf(out, "%s\n", safe);
+			}
+		}
+		g_string_erase(l, 0, nl != NULL ? n + 1 : n);
+	}
+}
+
+void
+ui_term_stderr_read(struct ui *ui)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	if (ui->err_pipe[0] < 0)
+		return;
+	while ((n = read(ui->err_pipe[0], buf, sizeof buf)) > 0) {
+		g_string_append_len(ui->err_line, buf, n);
+		ui_term_stderr_lines(ui, FALSE, NULL);
+	}
+}
+
+void
+ui_term_stderr_stop(struct ui *ui)
+{
+	char	buf[4096];
+	ssize_t	n;
+
+	if (ui->err_saved < 0)
+		return;
+	fflush(stderr);
+	(void)dup2(ui->err_saved, STDERR_FILENO);
+	close(ui->err_saved);
+	ui->err_saved = -1;
+	close(ui->err_pipe[1]);
+	ui->err_pipe[1] = -1;
+	/* What came after the last read goes to the terminal, made safe. */
+	while ((n = read(ui->err_pipe[0], buf, sizeof buf)) > 0)
+		g_string_append_len(ui->err_line, buf, n);
+	ui_term_stderr_lines(ui, TRUE, stderr);
+	close(ui->err_pipe[0]);
+	ui->err_pipe[0] = -1;
+	g_string_free(ui->err_line, TRUE);
+	ui->err_line = NULL;
 }

@@ -364,7 +364,7 @@ ui_key(struct ui *ui, int key)
 static void
 ui_loop(struct ui *ui)
 {
-	struct pollfd	 pfd[2];
+	struct pollfd	 pfd[3];
 	int		 key, timeout;
 
 	while (!ui->quit) {
@@ -378,8 +378,13 @@ ui_loop(struct ui *ui)
 		pfd[0].events = POLLIN;
 		pfd[1].fd = ui->wake[0];
 		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, timeout) < 0 && errno != EINTR)
+		pfd[2].fd = ui->err_pipe[0];	/* -1: ignored by poll */
+		pfd[2].events = POLLIN;
+		pfd[2].revents = 0;
+		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
 			break;
+		if (pfd[2].revents & POLLIN)
+			ui_term_stderr_read(ui);
 		if ((ui->signalled = ui_signal_caught()) != 0)
 			break;
 		/* Also after EINTR: a resize arrives as KEY_RESIZE. */
@@ -623,6 +628,7 @@ ui_main(struct cli_ctx *ctx)
 
 	memset(&ui, 0, sizeof ui);
 	ui.wake[0] = ui.wake[1] = -1;
+	ui.err_pipe[0] = ui.err_pipe[1] = ui.err_saved = -1;
 	ui.ctx = ctx;
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n", _("satchel: the reader needs a terminal; "
@@ -654,6 +660,7 @@ ui_main(struct cli_ctx *ctx)
 	}
 	ui_term_colors(&ui);
 	ui_jobs_init(&ui);
+	ui_term_stderr_start(&ui);
 	ui_signal_wake(ui.wake[1]);
 	ui_push(&ui, ui_index_new(&ui, STORE_INBOX));
 	ui_refresh_counts(&ui);
@@ -674,6 +681,7 @@ out:
 		ui_view_free(g_ptr_array_index(ui.views, i - 1));
 	g_ptr_array_free(ui.views, TRUE);
 	ui_term_stop(&ui);
+	ui_term_stderr_stop(&ui);
 	g_hash_table_destroy(ui.secrets);
 	ui_keys_free(ui.keys);
 	g_free(ui.message);

@@ -7,6 +7,7 @@ allow_plaintext in the client config).
                [--dsn] [--no-auth] [--data-reply "554 5.6.0 no"]
                [--token TOKEN]   (the OAuth2 bearer token XOAUTH2 and
                                   OAUTHBEARER accept; default good-token)
+               [--refuse ADDR=REPLY]...  (RCPT TO:<ADDR> gets REPLY)
 
 Writes DIR/port when listening and DIR/commands (every command line the
 client sent, AUTH secrets replaced by "AUTH <mech> ***"). Accepted messages
@@ -113,7 +114,12 @@ def serve(args, conn):
             rcpts = []
             send("250 2.1.0 OK")
         elif verb == "RCPT":
-            rcpts.append(line[line.index("<") + 1:line.index(">")])
+            addr = line[line.index("<") + 1:line.index(">")]
+            refusal = dict(r.split("=", 1) for r in args.refuse).get(addr)
+            if refusal:
+                send(refusal)
+                continue
+            rcpts.append(addr)
             send("250 2.1.5 OK")
         elif verb == "DATA":
             if not rcpts:
@@ -163,6 +169,8 @@ def main():
     ap.add_argument("--no-auth", action="store_true")
     ap.add_argument("--data-reply", default=None)
     ap.add_argument("--token", default="good-token")
+    ap.add_argument("--refuse", action="append", default=[],
+                    metavar="ADDR=REPLY")
     args = ap.parse_args()
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -55,7 +55,7 @@ fake_start authfail --auth-fail
 c=$(conf_for authfail "$port")
 queue_one "$c" "auth"
 "$SATCHEL" -c "$c" send >"$T_TMP/out" 2>&1
-t_is "refused AUTH exits 69" "$?" 69
+t_is "refused AUTH exits 77 (EX_NOPERM)" "$?" 77
 t_like "the user sees the server's words" "$(cat "$T_TMP/out")" '535 5\.7\.8 Authentication credentials invalid'
 t_like "the message stays queued (not failed)" "$("$SATCHEL" -c "$c" queue)" '^1 +queued .*'
 t_unlike "the password never reaches the command log" "$(cat "$T_TMP/authfail/commands")" 'secret|c2VjcmV0'
@@ -75,7 +75,7 @@ c=$(conf_for plain "$port")
 sed -i 's/^allow_plaintext = true$/allow_plaintext = false/' "$c"
 queue_one "$c" "plain"
 "$SATCHEL" -c "$c" send >"$T_TMP/out" 2>&1
-t_is "AUTH over plaintext is refused (69)" "$?" 69
+t_is "AUTH over plaintext is refused (77)" "$?" 77
 t_like "and explained" "$(cat "$T_TMP/out")" 'not encrypted|unencrypted'
 t_is "no AUTH line was sent" "$(grep -c '^AUTH' "$T_TMP/plain/commands")" 0
 
@@ -139,7 +139,7 @@ c=$(conf_for oauthbad "$port" "oauth2_token_command = echo expired-token" "smtp_
 sed -i '/^smtp_password_command/d' "$c"
 queue_one "$c" "oauth bad"
 "$SATCHEL" -c "$c" send >"$T_TMP/out" 2>&1
-t_is "a refused token exits 69" "$?" 69
+t_is "a refused token exits 77" "$?" 77
 t_like "with the server's words" "$(cat "$T_TMP/out")" '535 5\.7\.8 Username and Password not accepted'
 
 # --- 554 at DATA from a pipelining server ----------------------------------------

@@ -238,7 +238,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			const char *u = g_ptr_array_index(uidls, i);
 
 			if (u != NULL && !pop3_session_uidl_valid(u,
-			    strlen(u)))
+			    strlen(u)) && pop3_session_uidl_kind(u) ==
+			    POP3_UIDL_REAL)
 				fuzz_die("invalid UIDL accepted");
 		}
 	} else if (st != POP3_ERR_NO_UIDL)

@@ -11,7 +11,10 @@
 #
 # DIR/env holds shell assignments: POP3_HOST, POP3_PORT (plain, STLS offered),
 # POP3S_PORT (implicit TLS), POP3_USER, POP3_PASS, CA_FILE, OTHER_CA_FILE,
-# SERVER_MAILDIR. The certificates come from $CA_DIR when it is set (so
+# SERVER_MAILDIR. DOVECOT_EXTRA, when set, holds more settings appended to
+# the configuration (e.g. pop3_reuse_xuidl = yes to take a message's UIDL
+# from its X-UIDL header, as GNU mailutils and qpopper do). The
+# certificates come from $CA_DIR when it is set (so
 # several servers of one test share a CA), otherwise from DIR/ca.
 #
 # As root, mail is served under the unprivileged 'dovecot' user (dovecot
@@ -105,6 +108,7 @@ service stats {
     port = 0
   }
 }
+${DOVECOT_EXTRA:-}
 EOF
 }
 

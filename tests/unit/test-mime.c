@@ -318,6 +318,104 @@ test_dsn(void **state)
 	}
 }
 
+/*
+ * Several recipients, each block on its own (RFC 3464 section 2.3): Exim
+ * writes Action first and leaves Diagnostic-Code out for routing
+ * failures; OpenSMTPD never writes one. The reason then comes from the
+ * human-readable part, never from another recipient's block.
+ */
+static void
+test_dsn_recipients(void **state)
+{
+	static const char exim[] =
+	    "From: Mail Delivery System <Mailer-Daemon@mx.example.test>\n"
+	    "To: alice@example.test\n"
+	    "Subject: Mail delivery failed: returning message to sender\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=delivery-status; "
+	    "boundary=1717408801-eximdsn-1804289383\n\n"
+	    "--1717408801-eximdsn-1804289383\n"
+	    "Content-type: text/plain; charset=us-ascii\n\n"
+	    "recipients. This is a permanent error. The following "
+	    "address(es) failed:\n\n"
+	    "  nobody@nowhere.invalid\n"
+	    "    Unrouteable address\n"
+	    "  gone@example.test\n"
+	    "    host mail.example.test [192.0.2.25]\n"
+	    "    550 5.1.1 <gone@example.test>: User unknown\n\n"
+	    "--1717408801-eximdsn-1804289383\n"
+	    "Content-type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.test\n\n"
+	    "Action: failed\n"
+	    "Final-Recipient: rfc822;nobody@nowhere.invalid\n"
+	    "Status: 5.0.0\n\n"
+	    "Action: failed\n"
+	    "Final-Recipient: rfc822;gone@example.test\n"
+	    "Status: 5.0.0\n"
+	    "Remote-MTA: dns; mail.example.test\n"
+	    "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.test>: "
+	    "Recipient address rejected: User unknown\n\n"
+	    "--1717408801-eximdsn-1804289383--\n";
+	static const char opensmtpd[] =
+	    "From: Mailer Daemon <MAILER-DAEMON@mx.example.test>\n"
+	    "To: alice@example.test\n"
+	    "Subject: Delivery status notification: error\n"
+	    "MIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed;boundary=\"B1\"\n\n"
+	    "--B1\nContent-Description: Notification\n"
+	    "Content-Type: text/plain; charset=us-ascii\n\n"
+	    "Hi!\n\nAn error has occurred while attempting to deliver a "
+	    "message for\nthe following list of recipients:\n\n"
+	    "carol@example.test: 550 5.2.1 Mailbox disabled\n\n"
+	    "Below is a copy of the original message:\n\n"
+	    "--B1\nContent-Type: message/delivery-status\n\n"
+	    "Reporting-MTA: dns; mx.example.test\n\n"
+	    "Final-Recipient: rfc822; carol@example.test\n"
+	    "Action: failed\nStatus: 5.0.0\n"
+	    "   \n"
+	    "Final-Recipient: rfc822; dave@example.test\n"
+	    "Action: delayed\nStatus: 4.4.1\n\n"
+	    "--B1--\n";
+	const struct mime_dsn_rcpt *r;
+	struct mime_summary *s;
+	GMimeMessage *m;
+
+	(void)state;
+	m = parse(exim);
+	s = mime_summarize(m);
+	assert_true(s->is_dsn);
+	assert_non_null(s->dsn_rcpts);
+	assert_int_equal(s->dsn_rcpts->len, 2);
+	r = g_ptr_array_index(s->dsn_rcpts, 0);
+	assert_string_equal(r->recipient, "nobody@nowhere.invalid");
+	assert_string_equal(r->action, "failed");
+	assert_string_equal(r->diagnostic, "Unrouteable address");
+	r = g_ptr_array_index(s->dsn_rcpts, 1);
+	assert_string_equal(r->recipient, "gone@example.test");
+	assert_string_equal(r->status, "5.0.0");
+	assert_string_equal(r->diagnostic, "550 5.1.1 <gone@example.test>: "
+	    "Recipient address rejected: User unknown");
+	/* The index keeps the first failed one, with its own reason. */
+	assert_string_equal(s->dsn_recipient, "nobody@nowhere.invalid");
+	assert_string_equal(s->dsn_diagnostic, "Unrouteable address");
+	mime_summary_free(s);
+	g_object_unref(m);
+
+	m = parse(opensmtpd);
+	s = mime_summarize(m);
+	assert_true(s->is_dsn);
+	assert_int_equal(s->dsn_rcpts->len, 2);
+	r = g_ptr_array_index(s->dsn_rcpts, 0);
+	assert_string_equal(r->recipient, "carol@example.test");
+	assert_string_equal(r->diagnostic, "550 5.2.1 Mailbox disabled");
+	r = g_ptr_array_index(s->dsn_rcpts, 1);
+	assert_string_equal(r->recipient, "dave@example.test");
+	assert_string_equal(r->action, "delayed");
+	assert_null(r->diagnostic);
+	mime_summary_free(s);
+	g_object_unref(m);
+}
+
 static void
 test_null(void **state)
 {
@@ -487,6 +585,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_dsn),
+		cmocka_unit_test(test_dsn_recipients),
 		cmocka_unit_test(test_null),
 		cmocka_unit_test(test_limit_body),
 		cmocka_unit_test(test_limit_attachment),

@@ -344,6 +344,91 @@ test_session_fetch(void **state)
 	g_array_unref(sizes);
 }
 
+/*
+ * UIDLs that break RFC 1939 (mailutils and qpopper copy X-UIDL headers)
+ * and repeated UIDLs (popa3d) cost only their own message a real UIDL:
+ * each gets a stable key that no real UIDL can equal.
+ */
+static void
+test_odd_uidls(void **state)
+{
+	static const char listing[] =
+	    "+OK\r\n"
+	    "1 plain\r\n"
+	    "2 has a space\r\n"
+	    "3 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxx\r\n"
+	    "4 caf\xc3\xa9\r\n"
+	    "5 a\x1b[2Jb\r\n"
+	    "6 \r\n"
+	    "7 plain\r\n"
+	    "8 plain\r\n"
+	    "9 has a space\r\n"
+	    ".\r\n";
+	struct step steps[] = {
+		{ "CAPA", "-ERR no\r\n" },
+		{ "UIDL", listing },
+		{ NULL, NULL },
+	};
+	g_autofree char *k1 = NULL, *k2 = NULL, *k3 = NULL, *k4 = NULL;
+	struct pop3_session *s = NULL;
+	GPtrArray *uidls = NULL;
+	GHashTable *uniq;
+	GError *err = NULL;
+	struct fake *f;
+	char big[80];
+	guint i;
+
+	(void)state;
+	/* Degenerate cases first. */
+	assert_int_equal(pop3_session_uidl_kind(NULL), POP3_UIDL_REAL);
+	assert_int_equal(pop3_session_uidl_kind("plain"), POP3_UIDL_REAL);
+	k1 = pop3_session_uidl_key("", 0, 1);
+	assert_int_equal(pop3_session_uidl_kind(k1), POP3_UIDL_UNUSABLE);
+	/* The key must never change: stores hold it. */
+	k2 = pop3_session_uidl_key("has a space", 11, 1);
+	assert_string_equal(k2, "~ 852841f91ae9434afb26f5453d09f118"
+	    "09ed8972924b612dd91abd7f80cb7d29");
+	k3 = pop3_session_uidl_key("plain", 5, 2);
+	assert_string_equal(k3, "plain #2");
+	assert_int_equal(pop3_session_uidl_kind(k3), POP3_UIDL_DUPLICATE);
+	memset(big, 'y', 70);
+	big[70] = '\0';
+	k4 = pop3_session_uidl_key(big, 70, 3);
+	assert_true(g_str_has_prefix(k4, "# "));
+	assert_true(strlen(k4) <= 70);
+	assert_int_equal(pop3_session_uidl_kind(k4), POP3_UIDL_DUPLICATE);
+
+	f = fake_start(GREET, steps, FALSE);
+	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(pop3_session_uidl(s, 9, &uidls, &err), POP3_OK);
+	assert_null(err);
+	assert_int_equal(uidls->len, 9);
+	assert_string_equal(g_ptr_array_index(uidls, 0), "plain");
+	uniq = g_hash_table_new(g_str_hash, g_str_equal);
+	for (i = 0; i < uidls->len; i++) {
+		const char *u = g_ptr_array_index(uidls, i), *p;
+
+		assert_non_null(u);
+		assert_true(strlen(u) >= 1 && strlen(u) <= 70);
+		for (p = u; *p != '\0'; p++)
+			assert_true(*p >= 0x20 && *p <= 0x7e);
+		assert_true(g_hash_table_add(uniq, (gpointer)u));
+	}
+	g_hash_table_unref(uniq);
+	for (i = 1; i < 6; i++)
+		assert_int_equal(pop3_session_uidl_kind(
+		    g_ptr_array_index(uidls, i)), POP3_UIDL_UNUSABLE);
+	assert_string_equal(g_ptr_array_index(uidls, 1), k2);
+	assert_string_equal(g_ptr_array_index(uidls, 6), "plain #2");
+	assert_string_equal(g_ptr_array_index(uidls, 7), "plain #3");
+	assert_int_equal(pop3_session_uidl_kind(g_ptr_array_index(uidls, 8)),
+	    POP3_UIDL_DUPLICATE);
+	pop3_session_free(s);
+	fake_finish(f);
+	g_ptr_array_unref(uidls);
+}
+
 /* Listings a libetpan client would crash or hang on. */
 static void
 test_hostile_listings(void **state)
@@ -354,10 +439,7 @@ test_hostile_listings(void **state)
 		"+OK\r\n99999999999999999999999 a\r\n.\r\n",	/* overflow */
 		"+OK\r\n3 aaa\r\n.\r\n",			/* > count */
 		"+OK\r\n1 aaa\r\n1 bbb\r\n.\r\n",		/* twice */
-		"+OK\r\n1 a\x1b[2Jb\r\n.\r\n",			/* control */
-		"+OK\r\n1 \r\n.\r\n",				/* empty */
-		"+OK\r\n1 xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		    "xxxxxxxxxxxxxxxxxxxxxxx\r\n.\r\n",		/* 78 chars */
+		"+OK\r\n1\r\n.\r\n",				/* no UIDL */
 		"+OK\r\n-1 aaa\r\n.\r\n",
 		"+OK\r\n1 aaa\r\n",				/* EOF */
 		"+OK\r\n1 aaa",					/* no \n */
@@ -751,6 +833,7 @@ main(void)
 		cmocka_unit_test(test_helpers),
 		cmocka_unit_test(test_session_fetch),
 		cmocka_unit_test(test_hostile_listings),
+		cmocka_unit_test(test_odd_uidls),
 		cmocka_unit_test(test_garbage),
 		cmocka_unit_test(test_cut_mid_retr),
 		cmocka_unit_test(test_tls_policy),

@@ -189,13 +189,24 @@ test_deliver_and_get(void **state)
 
 	/* Bad origins are refused. */
 	{
-		struct store_origin bad = { "work", "has space" };
+		struct store_origin bad = { "work", "has\ttab" };
 
+		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &bad, 0,
+		    NULL), STORE_ERR_INVALID);
+		bad.uidl = "\033[2J";
 		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &bad, 0,
 		    NULL), STORE_ERR_INVALID);
 		bad.uidl = "";
 		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &bad, 0,
 		    NULL), STORE_ERR_INVALID);
+	}
+	/* The keys pop3/ gives odd UIDLs hold a space; they are stored. */
+	{
+		struct store_origin key = { "work", "~ 852841f91ae9434afb26f5453d0"
+		    "9f11809ed8972924b612dd91abd7f80cb7d29" };
+
+		assert_int_equal(store_deliver(f->st, NULL, "x", 1, &key, 0,
+		    NULL), STORE_OK);
 	}
 	assert_int_equal(store_deliver(f->st, "NoSuchFolder", "x", 1, NULL, 0,
 	    NULL), STORE_ERR_NOTFOUND);
