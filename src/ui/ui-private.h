@@ -184,6 +184,7 @@ enum ui_event_type {
 	UI_EV_SEND_DONE,
 	UI_EV_NEED_SECRET,
 	UI_EV_BODY_DONE,
+	UI_EV_NET_CHANGED,	/* the network changed: try now */
 };
 struct ui_event {
 	enum ui_event_type type;
@@ -245,6 +246,10 @@ struct ui {
 	char		*send_error;	/* last send error, sanitised */
 	gint64		 next_send;	/* monotonic µs of the next retry, 0: none */
 	gint64		 next_fetch;
+	char		*queue_waits;	/* what the outbox waits for, or NULL */
+	struct netwatch	*netwatch;
+	gboolean	 net_send;	/* the network changed during a send */
+	gboolean	 net_fetch;	/* ... during a fetch */
 
 	/* Background jobs. */
 	GAsyncQueue	*events;
