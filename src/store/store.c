@@ -314,12 +314,19 @@ store_open_db(struct store *st, gboolean readonly)
 	int		 rc, fd, oflags;
 
 	if (!readonly) {
-		/* Create it ourselves so the mode is 0600 (and -wal too). */
-		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-		if (fd < 0)
+		/*
+		 * Create it ourselves so the mode is 0600 (and -wal too), but
+		 * never open an existing index: close() of any descriptor of
+		 * the file drops the POSIX locks of every SQLite connection
+		 * this process has on it (another thread's handle), and
+		 * another process may then checkpoint under it.
+		 */
+		fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
 			return store_set_error(st, store_errno_status(errno),
 			    "%s: %s", path, g_strerror(errno));
-		close(fd);
+		if (fd >= 0)
+			close(fd);
 		oflags = SQLITE_OPEN_READWRITE;
 	} else
 		oflags = SQLITE_OPEN_READONLY;
