@@ -11,7 +11,8 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libglib2.0-dev libetpan-dev libgmime-3.0-dev libsqlite3-dev sqlite3
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
- tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base"
+ tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
+ iproute2"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then
