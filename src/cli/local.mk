@@ -7,6 +7,6 @@ src_cli_libcli_a_SOURCES = src/cli/cli.h src/cli/cli.c src/cli/cli-borrowed.c \
 
 ## Sending when the network returns: failure kinds, sync, sendmail.
 CLI_NET_TESTS = tests/func/t3400-send-waits.sh tests/func/t3410-send-sync.sh \
-	tests/func/t3420-send-netns.sh
+	tests/func/t3420-send-netns.sh tests/func/t3430-send-sendmail.sh
 TESTS += $(CLI_NET_TESTS)
 EXTRA_DIST += $(CLI_NET_TESTS)
