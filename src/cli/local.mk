@@ -10,3 +10,18 @@ CLI_NET_TESTS = tests/func/t3400-send-waits.sh tests/func/t3410-send-sync.sh \
 	tests/func/t3420-send-netns.sh tests/func/t3430-send-sendmail.sh
 TESTS += $(CLI_NET_TESTS)
 EXTRA_DIST += $(CLI_NET_TESTS)
+
+## satchel sync as a systemd user unit; satchel-sendmail, a link to satchel
+## that behaves as sendmail (for git send-email --smtp-server and the like).
+systemduserunitdir = $(prefix)/lib/systemd/user
+systemduserunit_DATA = doc/satchel-sync.service
+EXTRA_DIST += doc/satchel-sync.service.in
+CLEANFILES += doc/satchel-sync.service
+doc/satchel-sync.service: $(srcdir)/doc/satchel-sync.service.in Makefile
+	$(MKDIR_P) doc
+	sed -e 's|@bindir[@]|$(bindir)|g' $(srcdir)/doc/satchel-sync.service.in >$@
+install-exec-hook:
+	cd $(DESTDIR)$(bindir) && rm -f satchel-sendmail && \
+	    ln -s satchel satchel-sendmail
+uninstall-hook:
+	rm -f $(DESTDIR)$(bindir)/satchel-sendmail
