@@ -25,3 +25,14 @@ install-exec-hook:
 	    ln -s satchel satchel-sendmail
 uninstall-hook:
 	rm -f $(DESTDIR)$(bindir)/satchel-sendmail
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-outbox-wait
+TESTS += tests/unit/test-outbox-wait
+tests_unit_test_outbox_wait_SOURCES = tests/unit/test-outbox-wait.c
+tests_unit_test_outbox_wait_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_outbox_wait_LDADD = src/smtp/libsmtp.a src/net/libnet.a \
+	src/store/libstore.a src/mime/libmime.a src/config/libconfig.a \
+	src/util/libutil.a $(CMOCKA_LIBS) $(ETPAN_LIBS) $(GNUTLS_LIBS) \
+	$(SQLITE_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL) -lpthread
+endif
