@@ -54,6 +54,7 @@ struct cli_sync {
 	struct pop3_cancel *cancel;
 	unsigned	 send_pending;	/* flush flags + 1 while wanted, 0: no */
 	gboolean	 fetch_pending;
+	gboolean	 fetch_failed;	/* the last fetch did not get through */
 
 	guint		 due_timer;
 	guint		 fetch_timer;
@@ -79,7 +80,7 @@ static gboolean	 cli_sync_done(gpointer);
 static void	 cli_sync_arm_due(struct cli_sync *);
 static gboolean	 cli_sync_due(gpointer);
 static gboolean	 cli_sync_fetch_tick(gpointer);
-static void	 cli_sync_net_changed(void *);
+static void	 cli_sync_net_changed(gboolean, void *);
 static void	 cli_sync_file_changed(GFileMonitor *, GFile *, GFile *,
 		    GFileMonitorEvent, gpointer);
 static gboolean	 cli_sync_settled(gpointer);
@@ -249,6 +250,7 @@ cli_sync_done(gpointer data)
 	if (d->fetch) {
 		g_thread_join(s->fetch_thread);
 		s->fetch_thread = NULL;
+		s->fetch_failed = !d->ok;
 		if (d->count > 0)
 			log_info(ngettext("sync: %" G_GUINT64_FORMAT
 			    " new message", "sync: %" G_GUINT64_FORMAT
@@ -363,14 +365,16 @@ cli_sync_fetch_tick(gpointer data)
 	return G_SOURCE_CONTINUE;
 }
 
+/* The network changed; again: a later look while it settles. */
 static void
-cli_sync_net_changed(void *data)
+cli_sync_net_changed(gboolean again, void *data)
 {
 	struct cli_sync *s = data;
 
-	log_info("%s", _("sync: the network changed"));
+	if (!again)
+		log_info("%s", _("sync: the network changed"));
 	cli_sync_send(s, OUTBOX_FLUSH_DUE | OUTBOX_FLUSH_NETWORK);
-	if (s->fetch_interval > 0)
+	if (s->fetch_interval > 0 && (!again || s->fetch_failed))
 		cli_sync_fetch(s);
 }
 

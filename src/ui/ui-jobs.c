@@ -53,9 +53,9 @@ static void	 ui_jobs_notify(const struct outbox_event *, void *);
 static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
 static void	 ui_jobs_join(struct ui *, GThread **);
 static struct ui_job *ui_jobs_job(struct ui *);
-static void	 ui_jobs_net_changed(void *);
+static void	 ui_jobs_net_changed(gboolean, void *);
 static void	 ui_jobs_send_start(struct ui *, unsigned);
-static void	 ui_jobs_network(struct ui *);
+static void	 ui_jobs_network(struct ui *, gboolean);
 static void	 ui_jobs_job_free(struct ui_job *);
 
 void
@@ -625,22 +625,24 @@ ui_jobs_send(struct ui *ui)
 
 /* The netwatch thread: hand the news to the main loop. */
 static void
-ui_jobs_net_changed(void *data)
+ui_jobs_net_changed(gboolean again, void *data)
 {
 	struct ui	*ui = data;
 	struct ui_event	*ev;
 
 	ev = g_new0(struct ui_event, 1);
 	ev->type = UI_EV_NET_CHANGED;
+	ev->ok = again;
 	ui_jobs_post(ui, ev);
 }
 
 /*
  * The network changed: what waits for it goes now (a send or fetch
  * running meanwhile may have failed before the change: go again after).
+ * The later looks while it settles (again) fetch only after a failure.
  */
 static void
-ui_jobs_network(struct ui *ui)
+ui_jobs_network(struct ui *ui, gboolean again)
 {
 	gboolean	fetches = FALSE;
 	guint		i;
@@ -655,7 +657,8 @@ ui_jobs_network(struct ui *ui)
 		ui->net_send = TRUE;
 	else if (ui->queue_count > 0)
 		ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE | OUTBOX_FLUSH_NETWORK);
-	if (ui->config->fetch_interval == 0 || !fetches)
+	if (ui->config->fetch_interval == 0 || !fetches ||
+	    (again && ui->online && ui->online_known))
 		return;
 	if (ui->fetch_thread != NULL)
 		ui->net_fetch = TRUE;
@@ -787,7 +790,7 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		}
 		break;
 	case UI_EV_NET_CHANGED:
-		ui_jobs_network(ui);
+		ui_jobs_network(ui, ev->ok);
 		break;
 	case UI_EV_NEED_SECRET:
 		ui_jobs_secret_reply(ui, ev);

@@ -16,6 +16,7 @@ struct netwatch {
 	gulong		 handler;
 	GMainContext	*ctx;		/* where the signal and fn run */
 	GSource		*settle;	/* pending debounce timer, or NULL */
+	guint		 look;		/* looks done since the last change */
 	GThread		*thread;	/* own_thread only */
 	GMainLoop	*loop;		/* own_thread only */
 	GMutex		 lock;
@@ -24,21 +25,35 @@ struct netwatch {
 };
 
 static void	 netwatch_changed(GNetworkMonitor *, gboolean, gpointer);
+static void	 netwatch_arm(struct netwatch *, guint);
 static gboolean	 netwatch_settled(gpointer);
 static void	 netwatch_attach(struct netwatch *);
 static void	 netwatch_detach(struct netwatch *);
 static gpointer	 netwatch_thread(gpointer);
 static gboolean	 netwatch_quit(gpointer);
 
+static void
+netwatch_arm(struct netwatch *nw, guint ms)
+{
+	nw->settle = g_timeout_source_new(ms);
+	g_source_set_callback(nw->settle, netwatch_settled, nw, NULL);
+	g_source_attach(nw->settle, nw->ctx);
+}
+
 static gboolean
 netwatch_settled(gpointer data)
 {
-	struct netwatch *nw = data;
+	struct netwatch	*nw = data;
+	guint		 look = nw->look++;
 
 	g_source_unref(nw->settle);
 	nw->settle = NULL;
-	log_debug("netwatch: the network changed");
-	nw->fn(nw->data);
+	log_debug("netwatch: the network changed (look %u)", look + 1);
+	if (look == 0)
+		netwatch_arm(nw, NETWATCH_AGAIN1_MS);
+	else if (look == 1)
+		netwatch_arm(nw, NETWATCH_AGAIN2_MS - NETWATCH_AGAIN1_MS);
+	nw->fn(look > 0, nw->data);
 	return G_SOURCE_REMOVE;
 }
 
@@ -49,11 +64,15 @@ netwatch_changed(GNetworkMonitor *m, gboolean available, gpointer data)
 
 	(void)m;
 	(void)available;
-	if (nw->settle != NULL)
+	/* Within a burst: wait for its end. After the first look: anew. */
+	if (nw->settle != NULL && nw->look == 0)
 		return;
-	nw->settle = g_timeout_source_new(NETWATCH_SETTLE_MS);
-	g_source_set_callback(nw->settle, netwatch_settled, nw, NULL);
-	g_source_attach(nw->settle, nw->ctx);
+	if (nw->settle != NULL) {
+		g_source_destroy(nw->settle);
+		g_source_unref(nw->settle);
+	}
+	nw->look = 0;
+	netwatch_arm(nw, NETWATCH_SETTLE_MS);
 }
 
 /* In the watching thread, with nw->ctx its thread-default context. */

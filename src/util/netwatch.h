@@ -5,7 +5,10 @@
  * signal is taken as a hint to try again, never its "network-available"
  * property as the truth: the property stays TRUE while other routes exist
  * and FALSE on a network without a default route. A burst of changes (a
- * link coming up adds an address and several routes) becomes one call.
+ * link coming up adds an address and several routes) becomes one call,
+ * and two more follow (again TRUE) while the network settles: a first try
+ * can fail when a route exists before the link carries packets, or while
+ * DHCP and neighbour discovery finish.
  */
 #ifndef SATCHEL_NETWATCH_H
 #define SATCHEL_NETWATCH_H
@@ -14,8 +17,12 @@
 
 /* Milliseconds a burst of changes must settle before the callback. */
 #define NETWATCH_SETTLE_MS	200
+/* The second and third looks, in milliseconds after the first. */
+#define NETWATCH_AGAIN1_MS	2000
+#define NETWATCH_AGAIN2_MS	5000
 
-typedef void	(*netwatch_fn)(void *data);
+/* again: FALSE for the first call after a change, TRUE for the others. */
+typedef void	(*netwatch_fn)(gboolean again, void *data);
 struct netwatch;
 
 /*
