@@ -389,9 +389,13 @@ cli_sync_file_changed(GFileMonitor *m, GFile *file, GFile *other,
 	(void)other;
 	(void)event;
 	name = g_file_get_basename(file);
-	/* Every commit to the index writes its log: index.sqlite-wal. */
-	if (name == NULL || !g_str_has_prefix(name, "index.sqlite") ||
-	    s->settle_timer != 0)
+	/*
+	 * Every commit to the index writes its log, index.sqlite-wal (a
+	 * checkpoint writes index.sqlite). Reads change only the -shm file,
+	 * through mmap: looking at the queue wakes nothing.
+	 */
+	if (name == NULL || (strcmp(name, "index.sqlite-wal") != 0 &&
+	    strcmp(name, "index.sqlite") != 0) || s->settle_timer != 0)
 		return;
 	s->settle_timer = g_timeout_add(CLI_SYNC_SETTLE_MS, cli_sync_settled,
 	    s);
