@@ -53,6 +53,20 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	mime_init();
 
+	/* Installed as sendmail (a link): sendmail's command line, as is. */
+	{
+		g_autofree char *base = g_path_get_basename(argv[0]);
+
+		if (strcmp(base, "sendmail") == 0 ||
+		    strcmp(base, "satchel-sendmail") == 0) {
+			argv[0] = (char *)"sendmail";
+			rc = cli_run(&ctx, argc, argv);
+			cli_ctx_release(&ctx);
+			mime_shutdown();
+			return rc;
+		}
+	}
+
 	oc = g_option_context_new(_("[COMMAND [ARGS...]]"));
 	g_option_context_set_translation_domain(oc, PACKAGE);
 	g_option_context_add_main_entries(oc, entries, PACKAGE);
@@ -63,7 +77,7 @@ main(int argc, char **argv)
 	g_string_append(summary, "\n\n");
 	g_string_append(summary, _("Commands (each takes --help):"));
 	g_string_append(summary, "\n  fetch, send, compose, search, import, "
-	    "reindex, queue");
+	    "reindex, queue, sync, sendmail");
 	g_option_context_set_summary(oc, summary->str);
 	g_string_free(summary, TRUE);
 	if (!g_option_context_parse(oc, &argc, &argv, &err)) {

@@ -12,7 +12,7 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
  tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
- postfix"
+ postfix iproute2 git git-email libmailtools-perl"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/util.h"
 #include "config/config.h"
@@ -69,7 +70,7 @@ static void
 cli_queue_print(const struct outbox_entry *e)
 {
 	g_autofree char	*next = NULL, *rcpts = NULL, *line = NULL;
-	g_autofree char	*state = NULL, *sent = NULL;
+	g_autofree char	*state = NULL, *sent = NULL, *waits = NULL;
 
 	if (e->maybe_sent)
 		state = g_strdup(_("sending: maybe sent"));
@@ -89,6 +90,12 @@ cli_queue_print(const struct outbox_entry *e)
 	    e->id, state, _("attempts"), e->attempts, _("next"), next,
 	    rcpts, e->subject != NULL ? e->subject : "");
 	cli_puts_safe(line);
+	waits = outbox_entry_waits(e, (int64_t)time(NULL));
+	if (waits != NULL) {
+		g_autofree char *l = g_strdup_printf("    %s", waits);
+
+		cli_puts_safe(l);
+	}
 	if (e->state == OUTBOX_SENT) {
 		sent = cli_queue_time(e->sent_at);
 		cli_queue_detail(_("sent"), sent);

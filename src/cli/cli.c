@@ -29,6 +29,9 @@ static const struct cli_command cli_commands[] = {
 	{ "import", cli_import, N_("import a Maildir or mbox") },
 	{ "reindex", cli_reindex, N_("rebuild the index from the Maildir") },
 	{ "queue", cli_queue, N_("list or change the outbox queue") },
+	{ "sync", cli_sync, N_("keep running: send and fetch when it can") },
+	{ "sendmail", cli_sendmail,
+	  N_("queue a message, as sendmail does (for scripts)") },
 	{ NULL, NULL, NULL },
 };
 

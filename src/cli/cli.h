@@ -17,6 +17,7 @@ enum cli_exit {
 	CLI_EXIT_USAGE = 64,		/* bad command line */
 	CLI_EXIT_DATAERR = 65,		/* bad input data (query syntax, message) */
 	CLI_EXIT_NOINPUT = 66,		/* an input file does not exist */
+	CLI_EXIT_NOUSER = 67,		/* an address is unusable (sendmail) */
 	CLI_EXIT_UNAVAILABLE = 69,	/* server refused for good (5xx, auth) */
 	CLI_EXIT_SOFTWARE = 70,		/* internal error */
 	CLI_EXIT_CANTCREAT = 73,	/* cannot create the store */
@@ -96,5 +97,7 @@ int	cli_search(struct cli_ctx *, int, char **);
 int	cli_import(struct cli_ctx *, int, char **);
 int	cli_reindex(struct cli_ctx *, int, char **);
 int	cli_queue(struct cli_ctx *, int, char **);
+int	cli_sync(struct cli_ctx *, int, char **);
+int	cli_sendmail(struct cli_ctx *, int, char **);
 
 #endif

@@ -19,6 +19,12 @@ outbox_retry_delay(guint attempts)
 	return MIN(delay, OUTBOX_RETRY_MAX);
 }
 
+gint64
+outbox_retry_network_delay(guint attempts)
+{
+	return MIN(outbox_retry_delay(attempts), OUTBOX_RETRY_NET_MAX);
+}
+
 gboolean
 outbox_retry_expired(int64_t created, int64_t now)
 {

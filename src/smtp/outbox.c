@@ -54,7 +54,7 @@ static enum smtp_status outbox_connect(struct outbox_flush_ctx *,
 static void	 outbox_send_one(struct outbox_flush_ctx *, struct account *,
 		    struct smtp_session *, struct queue_row *);
 static void	 outbox_defer(struct outbox_flush_ctx *, struct queue_row *,
-		    const char *, gboolean, gboolean);
+		    const char *, gboolean, enum smtp_status);
 static void	 outbox_fail(struct outbox_flush_ctx *, struct queue_row *,
 		    const char *, const char *);
 static char	*outbox_refused_text(GPtrArray *, int);
@@ -64,6 +64,10 @@ static enum store_status outbox_requeue_refused(struct outbox_flush_ctx *,
 static void	 outbox_file_sent(struct store *, GArray *);
 static enum outbox_status outbox_change(struct store *, int64_t,
 		    const char *const *, const char *, gboolean, GError **);
+static enum outbox_status outbox_queue_common(struct store *,
+		    const struct account *, GMimeMessage *, GPtrArray *,
+		    int64_t, int64_t *, GError **);
+static char	*outbox_clock(int64_t, int64_t);
 
 G_DEFINE_QUARK(satchel-outbox-error-quark, outbox_error)
 
@@ -194,6 +198,10 @@ outbox_entry_from_row(const struct queue_row *r, gboolean sender_running)
 	e->last_error = g_strdup(r->last_error);
 	e->refused = g_strdup(r->refused);
 	e->bounce = g_strdup(r->bounce);
+	if (g_strcmp0(r->fail_kind, QUEUE_WAIT_NETWORK) == 0)
+		e->wait = OUTBOX_WAIT_NETWORK;
+	else if (g_strcmp0(r->fail_kind, QUEUE_WAIT_SERVER) == 0)
+		e->wait = OUTBOX_WAIT_SERVER;
 	return e;
 }
 
@@ -234,6 +242,22 @@ enum outbox_status
 outbox_queue(struct store *st, const struct account *acc, GMimeMessage *msg,
     int64_t draft_id, int64_t *queue_id, GError **err)
 {
+	return outbox_queue_common(st, acc, msg, NULL, draft_id, queue_id,
+	    err);
+}
+
+enum outbox_status
+outbox_queue_to(struct store *st, const struct account *acc,
+    GMimeMessage *msg, GPtrArray *rcpts, int64_t *queue_id, GError **err)
+{
+	return outbox_queue_common(st, acc, msg, rcpts, 0, queue_id, err);
+}
+
+static enum outbox_status
+outbox_queue_common(struct store *st, const struct account *acc,
+    GMimeMessage *msg, GPtrArray *given, int64_t draft_id, int64_t *queue_id,
+    GError **err)
+{
 	g_autoptr(GPtrArray)	 rcpts = NULL;
 	g_autofree char		*envid = NULL;
 	GBytes			*bytes = NULL;
@@ -249,7 +273,13 @@ outbox_queue(struct store *st, const struct account *acc, GMimeMessage *msg,
 		    _("the account has no usable sender address"));
 		return OUTBOX_ERR_ACCOUNT;
 	}
-	rcpts = compose_recipients(msg);
+	if (given != NULL) {
+		rcpts = g_ptr_array_new_with_free_func(g_free);
+		for (i = 0; i < given->len; i++)
+			g_ptr_array_add(rcpts,
+			    g_strdup(g_ptr_array_index(given, i)));
+	} else
+		rcpts = compose_recipients(msg);
 	if (rcpts->len == 0) {
 		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_INVALID,
 		    _("the message has no recipient"));
@@ -407,6 +437,90 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 		*attention += sending;
 	else
 		*pending += sending;
+	return OUTBOX_OK;
+}
+
+/* "14:05" today, else "2024-03-01 14:05". */
+static char *
+outbox_clock(int64_t t, int64_t now)
+{
+	g_autoptr(GDateTime)	 dt = g_date_time_new_from_unix_local(t);
+	g_autoptr(GDateTime)	 today = g_date_time_new_from_unix_local(now);
+
+	if (dt == NULL || today == NULL)
+		return g_strdup("?");
+	if (g_date_time_get_year(dt) == g_date_time_get_year(today) &&
+	    g_date_time_get_day_of_year(dt) ==
+	    g_date_time_get_day_of_year(today))
+		return g_date_time_format(dt, "%H:%M");
+	return g_date_time_format(dt, "%Y-%m-%d %H:%M");
+}
+
+char *
+outbox_entry_waits(const struct outbox_entry *e, int64_t now)
+{
+	g_autofree char	*when = NULL, *code = NULL;
+	const char	*le;
+
+	if (e == NULL || e->state != OUTBOX_QUEUED ||
+	    e->wait == OUTBOX_WAIT_NONE)
+		return NULL;
+	when = e->next_try > now ? outbox_clock(e->next_try, now) : NULL;
+	if (e->wait == OUTBOX_WAIT_NETWORK)
+		return when != NULL ? g_strdup_printf(_("waiting for the "
+		    "network, next try %s"), when) :
+		    g_strdup(_("waiting for the network"));
+	/* The server's reply code leads last_error ("451 4.3.0 ..."). */
+	le = e->last_error;
+	if (le != NULL && g_ascii_isdigit(le[0]) && g_ascii_isdigit(le[1]) &&
+	    g_ascii_isdigit(le[2]) && (le[3] == ' ' || le[3] == '\0' ||
+	    le[3] == '-'))
+		code = g_strndup(le, 3);
+	if (code != NULL)
+		return when != NULL ? g_strdup_printf(_("server said %s, next "
+		    "try %s"), code, when) : g_strdup_printf(_("server said "
+		    "%s, next try now"), code);
+	return when != NULL ? g_strdup_printf(_("server deferred it, next "
+	    "try %s"), when) : g_strdup(_("server deferred it, next try now"));
+}
+
+char *
+outbox_waits(struct store *st)
+{
+	g_autoptr(GPtrArray)	 rows = NULL;
+	const struct queue_row	*best = NULL;
+	struct outbox_entry	*e;
+	char			*text;
+	guint			 i;
+
+	if (queue_list(st, QUEUE_LIST_QUEUED, 0, &rows) != STORE_OK)
+		return NULL;
+	for (i = 0; i < rows->len; i++) {
+		const struct queue_row *r = g_ptr_array_index(rows, i);
+
+		if (g_strcmp0(r->fail_kind, QUEUE_WAIT_NETWORK) == 0) {
+			best = r;
+			break;
+		}
+		if (g_strcmp0(r->fail_kind, QUEUE_WAIT_SERVER) == 0 &&
+		    (best == NULL || r->next_try < best->next_try))
+			best = r;
+	}
+	if (best == NULL)
+		return NULL;
+	e = outbox_entry_from_row(best, TRUE);
+	text = outbox_entry_waits(e, (int64_t)time(NULL));
+	outbox_entry_free(e);
+	return text;
+}
+
+enum outbox_status
+outbox_stamp(struct store *st, int64_t *max_id, guint *ready, GError **err)
+{
+	enum store_status s;
+
+	if ((s = queue_stamp(st, max_id, ready)) != STORE_OK)
+		return outbox_store_error(st, s, err);
 	return OUTBOX_OK;
 }
 
@@ -739,16 +853,21 @@ outbox_set_text(char **slot, const char *text)
 	*slot = g_strdup(text);
 }
 
-/* 4xx or network: retry later; counts as an attempt when counted. */
+/*
+ * 4xx or network (st says which): retry later; counts as an attempt when
+ * counted. A server's 4xx backs off exponentially and expires; a network
+ * failure waits for the network to change, or a short capped interval.
+ */
 static void
 outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
-    const char *why, gboolean counted, gboolean from_server)
+    const char *why, gboolean counted, enum smtp_status st)
 {
-	int64_t now = (int64_t)time(NULL);
+	int64_t		now = (int64_t)time(NULL);
+	gboolean	network = smtp_status_is_network(st);
 
 	if (counted)
 		row->attempts++;
-	if (from_server && outbox_retry_expired(row->created, now)) {
+	if (st == SMTP_ERR_TEMP && outbox_retry_expired(row->created, now)) {
 		g_autofree char *t = g_strdup_printf(_("gave up after %u "
 		    "attempts: %s"), row->attempts, why);
 
@@ -757,7 +876,11 @@ outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
 	}
 	outbox_set_text(&row->state, QUEUE_QUEUED);
 	outbox_set_text(&row->last_error, why);
-	row->next_try = now + outbox_retry_delay(MAX(row->attempts, 1));
+	outbox_set_text(&row->fail_kind, network ? QUEUE_WAIT_NETWORK :
+	    QUEUE_WAIT_SERVER);
+	row->next_try = now + (network ?
+	    outbox_retry_network_delay(MAX(row->attempts, 1)) :
+	    outbox_retry_delay(MAX(row->attempts, 1)));
 	if (queue_update(c->st, row, NULL) != STORE_OK)
 		log_error("outbox: cannot record the retry of %" G_GINT64_FORMAT
 		    ": %s", row->id, store_errmsg(c->st));
@@ -773,6 +896,7 @@ outbox_fail(struct outbox_flush_ctx *c, struct queue_row *row,
 {
 	outbox_set_text(&row->state, QUEUE_FAILED);
 	outbox_set_text(&row->last_error, why);
+	outbox_set_text(&row->fail_kind, NULL);
 	if (refused != NULL)
 		outbox_set_text(&row->refused, refused);
 	if (queue_update(c->st, row, NULL) != STORE_OK)
@@ -846,6 +970,7 @@ outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
 	copy.last_error = why;
 	copy.refused = NULL;
 	copy.bounce = NULL;
+	copy.fail_kind = (char *)QUEUE_WAIT_SERVER;
 	if ((s = store_deliver(c->st, STORE_OUTBOX, data, len, NULL,
 	    STORE_FLAG_SEEN, &msg_id)) != STORE_OK)
 		return s;
@@ -979,6 +1104,7 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 		outbox_set_text(&row->state, QUEUE_SENT);
 		outbox_set_text(&row->refused, refused);
 		outbox_set_text(&row->last_error, NULL);
+		outbox_set_text(&row->fail_kind, NULL);
 		row->sent_at = (int64_t)time(NULL);
 		row->attempts++;
 		/* The retry copy for 4xx recipients and "sent": together. */
@@ -1042,7 +1168,7 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 	if (refused != NULL)
 		outbox_set_text(&row->refused, refused);
 	if (smtp_status_is_temporary(st))
-		outbox_defer(c, row, why, TRUE, st == SMTP_ERR_TEMP);
+		outbox_defer(c, row, why, TRUE, st);
 	else {
 		row->attempts++;
 		outbox_fail(c, row, why, refused);
@@ -1122,7 +1248,7 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 				(void)queue_update(c->st, row, QUEUE_QUEUED);
 				c->res.skipped++;
 			} else
-				outbox_defer(c, row, err, TRUE, FALSE);
+				outbox_defer(c, row, err, TRUE, st);
 			continue;
 		}
 		outbox_send_one(c, acc, ss, row);
@@ -1131,7 +1257,7 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 }
 
 enum outbox_status
-outbox_flush(struct store *st, struct config *config, gboolean due_only,
+outbox_flush(struct store *st, struct config *config, unsigned flags,
     outbox_secret_fn secret_fn, void *secret_data, outbox_notify_fn notify,
     void *notify_data, struct outbox_flush_result *result, GError **err)
 {
@@ -1173,8 +1299,9 @@ outbox_flush(struct store *st, struct config *config, gboolean due_only,
 			g_array_unref(ids);
 		}
 	}
-	if ((s = queue_list(st, due_only ? QUEUE_LIST_DUE : QUEUE_LIST_QUEUED,
-	    (int64_t)time(NULL), &rows)) != STORE_OK) {
+	if ((s = queue_list(st, (flags & OUTBOX_FLUSH_DUE) ? QUEUE_LIST_DUE |
+	    ((flags & OUTBOX_FLUSH_NETWORK) ? QUEUE_LIST_NETWORK : 0) :
+	    QUEUE_LIST_QUEUED, (int64_t)time(NULL), &rows)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}

@@ -19,8 +19,13 @@
  *            with the server's words, never filed in Sent
  *   held     the user holds it; never sent until released
  *
- * Retry: 4xx and network errors retry after 1, 2, 4 ... minutes (capped at
- * 60), at once when the user asks (outbox_flush with due_only FALSE).
+ * Retry: two kinds of temporary failure, two policies, recorded per entry
+ * (outbox_entry.wait). A server's 4xx retries after 1, 2, 4 ... minutes
+ * (capped at 60) and expires after OUTBOX_RETRY_EXPIRE. A network failure
+ * (no address, no route, refused, reset, timeout, TLS cut) is retried as
+ * soon as the network changes (OUTBOX_FLUSH_NETWORK) and otherwise after
+ * 1, 2, 4 minutes capped at OUTBOX_RETRY_NET_MAX; it never expires. Both
+ * go at once when the user asks (outbox_flush without OUTBOX_FLUSH_DUE).
  *
  * Thread use: a flush in a background thread opens its own struct store.
  * Whether a "sending" entry is live or maybe sent is decided by the store's
@@ -69,6 +74,13 @@ enum outbox_state {
 	OUTBOX_FAILED,
 	OUTBOX_HELD,
 };
+/* What a queued entry waits for after a temporary failure. */
+enum outbox_wait {
+	OUTBOX_WAIT_NONE,	/* never tried, or nothing to wait for */
+	OUTBOX_WAIT_SERVER,	/* the server said 4xx: backoff */
+	OUTBOX_WAIT_NETWORK,	/* the network failed: next network change */
+};
+
 /* "queued", "sending", "sent", "failed", "held" (not translated). */
 const char	*outbox_state_name(enum outbox_state);
 
@@ -91,8 +103,29 @@ struct outbox_entry {
 	char		*last_error;	/* "451 4.3.0 text" or a local reason; raw */
 	char		*refused;	/* "addr: 550 5.1.1 text" per line, raw; NULL */
 	char		*bounce;	/* "addr: 5.1.1 diagnostic" from a DSN; NULL */
+	enum outbox_wait wait;		/* queued: what the retry waits for */
 };
 void		 outbox_entry_free(struct outbox_entry *);
+
+/*
+ * What a queued entry waits for, for people: "waiting for the network",
+ * "server said 451, next try 14:05" (translated, raw: sanitise to show).
+ * NULL when the entry is not queued or waits for nothing. g_free.
+ */
+char		*outbox_entry_waits(const struct outbox_entry *, int64_t now);
+/*
+ * The same for the whole outbox, for a status line: what the first entry
+ * waiting for the network, else the next entry a server deferred, waits
+ * for. NULL when nothing waits. g_free.
+ */
+char		*outbox_waits(struct store *);
+/*
+ * A fingerprint of the queue (highest id, entries due at once): a watcher
+ * sends when it changes, i.e. when the queue gains an entry or one is
+ * retried or released. OUTBOX_ERR_STORE on error.
+ */
+enum outbox_status outbox_stamp(struct store *, int64_t *max_id,
+		    guint *ready, GError **err);
 
 /*
  * Queue msg (built by compose_build) for account: the Outbox file (with
@@ -103,6 +136,14 @@ void		 outbox_entry_free(struct outbox_entry *);
  */
 enum outbox_status outbox_queue(struct store *, const struct account *,
 		    GMimeMessage *msg, int64_t draft_id, int64_t *queue_id,
+		    GError **err);
+/*
+ * The same with the envelope recipients given (sendmail without -t: the
+ * command line names them, Bcc included, whatever the headers say). rcpts
+ * NULL: from To/Cc/Bcc as outbox_queue.
+ */
+enum outbox_status outbox_queue_to(struct store *, const struct account *,
+		    GMimeMessage *msg, GPtrArray *rcpts, int64_t *queue_id,
 		    GError **err);
 
 /*
@@ -183,9 +224,16 @@ struct outbox_flush_result {
 	gboolean	 refused_login;
 };
 
+enum outbox_flush_flags {
+	OUTBOX_FLUSH_DUE = 1 << 0,	/* only entries whose next_try passed */
+	OUTBOX_FLUSH_NETWORK = 1 << 1,	/* with DUE: also every entry waiting
+					   for the network (it changed) */
+};
 /*
- * Send queued entries: all of them (due_only FALSE: the user asked), or
- * only those whose next_try has passed (due_only TRUE: timers and cron).
+ * Send queued entries: all of them (flags 0: the user asked), only those
+ * whose next_try has passed (OUTBOX_FLUSH_DUE: timers and cron), or those
+ * and every entry waiting for the network (OUTBOX_FLUSH_DUE |
+ * OUTBOX_FLUSH_NETWORK: the network changed).
  * One connection per account, RSET between messages. Takes the store's
  * "send" lock (OUTBOX_ERR_BUSY if another sender runs). secret_fn NULL
  * runs the account's password or token command (config_password,
@@ -199,7 +247,7 @@ struct outbox_flush_result {
  * NULL.
  */
 enum outbox_status outbox_flush(struct store *, struct config *,
-		    gboolean due_only, outbox_secret_fn secret_fn,
+		    unsigned flags, outbox_secret_fn secret_fn,
 		    void *secret_data, outbox_notify_fn notify,
 		    void *notify_data, struct outbox_flush_result *result,
 		    GError **err);
@@ -213,7 +261,10 @@ enum outbox_status outbox_flush(struct store *, struct config *,
  */
 #define OUTBOX_RETRY_MAX	3600
 #define OUTBOX_RETRY_EXPIRE	(5 * 24 * 3600)
+#define OUTBOX_RETRY_NET_MAX	300
 gint64		 outbox_retry_delay(guint attempts);
+/* After a network failure: 60 * 2^(attempts - 1), capped at NET_MAX. */
+gint64		 outbox_retry_network_delay(guint attempts);
 gboolean	 outbox_retry_expired(int64_t created, int64_t now);
 
 /* Seconds until the next queued entry is due (-1: none queued). */

@@ -48,6 +48,21 @@ smtp_strerror(enum smtp_status st)
 }
 
 gboolean
+smtp_status_is_network(enum smtp_status st)
+{
+	switch (st) {
+	case SMTP_ERR_RESOLVE:
+	case SMTP_ERR_CONNECT:
+	case SMTP_ERR_TIMEOUT:
+	case SMTP_ERR_NETWORK:
+	case SMTP_ERR_TLS:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+gboolean
 smtp_status_is_temporary(enum smtp_status st)
 {
 	switch (st) {

@@ -36,6 +36,11 @@ enum smtp_status {
 const char	*smtp_strerror(enum smtp_status);
 /* TRUE when a later retry may succeed (network, 4xx). */
 gboolean	 smtp_status_is_temporary(enum smtp_status);
+/*
+ * TRUE when the failure is the network's, not the server's word: no
+ * address, no route, refused, reset, timed out, TLS handshake cut.
+ */
+gboolean	 smtp_status_is_network(enum smtp_status);
 
 struct smtp_options {
 	const char	*host;

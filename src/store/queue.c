@@ -13,7 +13,7 @@
 #define QUEUE_COLUMNS \
 	"id, msg_id, account, sender, recipients, message_id, envid," \
 	" subject, state, attempts, created, next_try, last_try, sent_at," \
-	" last_error, refused, bounce"
+	" last_error, refused, bounce, fail_kind"
 
 static const char queue_schema[] =
 	"CREATE TABLE IF NOT EXISTS queue_meta("
@@ -43,6 +43,11 @@ static const char queue_schema[] =
 	"CREATE INDEX IF NOT EXISTS queue_message_id ON queue(message_id);"
 	"INSERT OR IGNORE INTO queue_meta(key, value) VALUES('version', 1);";
 
+/* Version 1 to 2: what a deferred entry waits for (server or network). */
+static const char queue_migrate_2[] =
+	"ALTER TABLE queue ADD COLUMN fail_kind TEXT;"
+	"UPDATE queue_meta SET value = 2 WHERE key = 'version';";
+
 static struct queue_row *queue_row_from_stmt(sqlite3_stmt *);
 static void	 queue_bind_text(sqlite3_stmt *, int, const char *);
 static char	*queue_column_text(sqlite3_stmt *, int);
@@ -69,6 +74,7 @@ queue_row_free(struct queue_row *r)
 	g_free(r->last_error);
 	g_free(r->refused);
 	g_free(r->bounce);
+	g_free(r->fail_kind);
 	g_free(r);
 }
 
@@ -143,10 +149,12 @@ queue_init(struct store *st)
 		return store_set_error(st, STORE_ERR_CORRUPT,
 		    _("the outbox queue was written by a newer satchel "
 		    "(version %" PRId64 ")"), version);
-	/* Version 0 (none yet) to 1; later versions append steps here. */
+	/* Version 0 (none yet) to 1, then each later step in order. */
 	if ((s = store_tx_begin(st)) != STORE_OK)
 		return s;
-	if ((s = store_exec(st, queue_schema)) != STORE_OK) {
+	if ((version < 1 && (s = store_exec(st, queue_schema)) != STORE_OK) ||
+	    (version < 2 && (s = store_exec(st, queue_migrate_2)) !=
+	    STORE_OK)) {
 		store_tx_rollback(st);
 		return s;
 	}
@@ -184,6 +192,7 @@ queue_row_from_stmt(sqlite3_stmt *stmt)
 	r->last_error = queue_column_text(stmt, 14);
 	r->refused = queue_column_text(stmt, 15);
 	r->bounce = queue_column_text(stmt, 16);
+	r->fail_kind = queue_column_text(stmt, 17);
 	return r;
 }
 
@@ -192,9 +201,9 @@ queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
 {
 	static const char sql[] = "INSERT INTO queue(msg_id, account, sender,"
 	    " recipients, message_id, envid, subject, state, attempts, created,"
-	    " next_try, last_try, sent_at, last_error, refused, bounce)"
-	    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
-	    " ?14, ?15, ?16)";
+	    " next_try, last_try, sent_at, last_error, refused, bounce,"
+	    " fail_kind) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	    " ?12, ?13, ?14, ?15, ?16, ?17)";
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 	GString			*rcpts;
@@ -229,6 +238,7 @@ queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
 	queue_bind_text(stmt, 14, r->last_error);
 	queue_bind_text(stmt, 15, r->refused);
 	queue_bind_text(stmt, 16, r->bounce);
+	queue_bind_text(stmt, 17, r->fail_kind);
 	g_string_free(rcpts, TRUE);
 	if ((s = queue_step_done(st, stmt, "queue insert")) != STORE_OK)
 		return s;
@@ -290,6 +300,9 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 	static const char due[] = "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE state = 'queued' AND next_try <= ?"
 	    " ORDER BY id";
+	static const char due_net[] = "SELECT " QUEUE_COLUMNS
+	    " FROM queue WHERE state = 'queued' AND (next_try <= ?"
+	    " OR fail_kind = '" QUEUE_WAIT_NETWORK "') ORDER BY id";
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 	const char		*sql;
@@ -298,7 +311,9 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 	*out = NULL;
 	if ((s = queue_init(st)) != STORE_OK)
 		return s;
-	if (flags & QUEUE_LIST_DUE)
+	if ((flags & QUEUE_LIST_DUE) && (flags & QUEUE_LIST_NETWORK))
+		sql = due_net;
+	else if (flags & QUEUE_LIST_DUE)
 		sql = due;
 	else if (flags & QUEUE_LIST_QUEUED)
 		sql = queued;
@@ -308,7 +323,7 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 		sql = unsent;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	if (sql == due)
+	if (sql == due || sql == due_net)
 		sqlite3_bind_int64(stmt, 1, now);
 	*out = g_ptr_array_new_with_free_func((GDestroyNotify)queue_row_free);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -371,12 +386,39 @@ queue_next_try(struct store *st, int64_t *next, gboolean *found)
 }
 
 enum store_status
+queue_stamp(struct store *st, int64_t *max_id, guint *ready)
+{
+	static const char sql[] = "SELECT (SELECT max(id) FROM queue),"
+	    " (SELECT count(*) FROM queue WHERE state = 'queued' AND"
+	    " next_try <= 0)";
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	int			 rc;
+
+	*max_id = 0;
+	*ready = 0;
+	if ((s = queue_init(st)) != STORE_OK)
+		return s;
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		*max_id = sqlite3_column_int64(stmt, 0);
+		*ready = (guint)sqlite3_column_int64(stmt, 1);
+	}
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sql_error(st, rc, "queue stamp");
+	return STORE_OK;
+}
+
+enum store_status
 queue_update(struct store *st, const struct queue_row *r,
     const char *expect_state)
 {
 	static const char sql[] = "UPDATE queue SET state = ?1, msg_id = ?2,"
 	    " attempts = ?3, next_try = ?4, last_try = ?5, sent_at = ?6,"
-	    " last_error = ?7, refused = ?8, bounce = ?9"
+	    " last_error = ?7, refused = ?8, bounce = ?9, fail_kind = ?12"
 	    " WHERE id = ?10 AND (?11 IS NULL OR state = ?11)";
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
@@ -396,6 +438,7 @@ queue_update(struct store *st, const struct queue_row *r,
 	queue_bind_text(stmt, 9, r->bounce);
 	sqlite3_bind_int64(stmt, 10, r->id);
 	queue_bind_text(stmt, 11, expect_state);
+	queue_bind_text(stmt, 12, r->fail_kind);
 	if ((s = queue_step_done(st, stmt, "queue update")) != STORE_OK)
 		return s;
 	if (sqlite3_changes(store_db(st)) == 0)

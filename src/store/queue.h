@@ -16,7 +16,7 @@
 
 #include "store/store.h"
 
-#define QUEUE_SCHEMA_VERSION	1
+#define QUEUE_SCHEMA_VERSION	2
 
 /* State names stored in the table. */
 #define QUEUE_QUEUED	"queued"
@@ -24,6 +24,10 @@
 #define QUEUE_SENT	"sent"
 #define QUEUE_FAILED	"failed"
 #define QUEUE_HELD	"held"
+
+/* What a deferred (queued) entry waits for: fail_kind (NULL: nothing). */
+#define QUEUE_WAIT_SERVER	"server"	/* a 4xx reply: backoff */
+#define QUEUE_WAIT_NETWORK	"network"	/* no route, refused, DNS, TLS */
 
 struct queue_row {
 	int64_t		 id;
@@ -43,6 +47,7 @@ struct queue_row {
 	char		*last_error;
 	char		*refused;
 	char		*bounce;
+	char		*fail_kind;	/* QUEUE_WAIT_*, or NULL (version 2) */
 };
 void		 queue_row_free(struct queue_row *);
 
@@ -62,6 +67,8 @@ enum queue_list_flags {
 	QUEUE_LIST_SENT = 1 << 0,	/* include sent rows */
 	QUEUE_LIST_DUE = 1 << 1,	/* only queued rows with next_try <= now */
 	QUEUE_LIST_QUEUED = 1 << 2,	/* only queued rows */
+	QUEUE_LIST_NETWORK = 1 << 3,	/* with DUE: also queued rows waiting
+					   for the network, due or not */
 };
 /* Rows by id (oldest first). *out: GPtrArray of struct queue_row *. */
 enum store_status queue_list(struct store *, unsigned flags, int64_t now,
@@ -74,8 +81,16 @@ enum store_status queue_next_try(struct store *, int64_t *next,
 		    gboolean *found);
 
 /*
+ * A cheap fingerprint of the queue for watchers: the highest id (grows
+ * when an entry is added) and the number of queued rows due at once
+ * (next_try 0: new, retried or released).
+ */
+enum store_status queue_stamp(struct store *, int64_t *max_id, guint *ready);
+
+/*
  * Update the mutable columns of row id from row (state, msg_id, attempts,
- * next_try, last_try, sent_at, last_error, refused, bounce). expect_state
+ * next_try, last_try, sent_at, last_error, refused, bounce, fail_kind).
+ * expect_state
  * (may be NULL) makes it conditional: STORE_ERR_NOTFOUND when the row is
  * not in that state any more (someone else changed it).
  */

@@ -10,7 +10,8 @@
  *
  * Timers: queued mail is retried every send_interval seconds and after
  * every successful fetch; with fetch_interval set, mail is fetched that
- * often.
+ * often. When the network changes (netwatch), every entry waiting for the
+ * network is sent at once, and with fetch_interval set mail is fetched.
  */
 #include "config.h"
 
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "util/netwatch.h"
 #include "config/config.h"
 #include "store/store.h"
 #include "pop3/pop3.h"
@@ -35,7 +37,7 @@ struct ui_job {
 	char		*store_dir;
 	struct config	*config;	/* read only while the job runs */
 	struct pop3_cancel *cancel;
-	gboolean	 due_only;
+	unsigned	 flush;		/* enum outbox_flush_flags */
 	gint64		 last_progress;
 	int64_t		 msg_id;	/* body job: the headers-only message */
 };
@@ -54,6 +56,9 @@ static void	 ui_jobs_notify(const struct outbox_event *, void *);
 static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
 static void	 ui_jobs_join(struct ui *, GThread **);
 static struct ui_job *ui_jobs_job(struct ui *);
+static void	 ui_jobs_net_changed(gboolean, void *);
+static void	 ui_jobs_send_start(struct ui *, unsigned);
+static void	 ui_jobs_network(struct ui *, gboolean);
 static void	 ui_jobs_job_free(struct ui_job *);
 
 void
@@ -109,6 +114,7 @@ ui_jobs_init(struct ui *ui)
 		}
 	}
 	log_set_sink(ui_jobs_log_sink, ui);
+	ui->netwatch = netwatch_new(TRUE, ui_jobs_net_changed, ui);
 	/* Something queued from before: try it soon, then on the timer. */
 	if (ui->config->send_interval > 0)
 		ui->next_send = now + 2 * G_USEC_PER_SEC;
@@ -134,6 +140,9 @@ ui_jobs_shutdown(struct ui *ui)
 
 	if (ui->events == NULL)
 		return;
+	/* No more network news: it would post to a queue about to go. */
+	netwatch_free(ui->netwatch);
+	ui->netwatch = NULL;
 	if (ui->fetch_cancel != NULL)
 		pop3_cancel_trigger(ui->fetch_cancel);
 	if (ui->body_cancel != NULL)
@@ -547,7 +556,7 @@ ui_jobs_send_thread(gpointer data)
 		    _("cannot open the store"));
 		goto out;
 	}
-	os = outbox_flush(st, job->config, job->due_only, ui_jobs_smtp_secret,
+	os = outbox_flush(st, job->config, job->flush, ui_jobs_smtp_secret,
 	    job, ui_jobs_notify, job, &res, &err);
 	done->a = res.sent;
 	done->b = res.deferred;
@@ -595,14 +604,14 @@ ui_jobs_fetch(struct ui *ui)
 }
 
 static void
-ui_jobs_send_start(struct ui *ui, gboolean due_only)
+ui_jobs_send_start(struct ui *ui, unsigned flush)
 {
 	struct ui_job	*job;
 
 	if (ui->send_thread != NULL)
 		return;
 	job = ui_jobs_job(ui);
-	job->due_only = due_only;
+	job->flush = flush;
 	ui->sending = TRUE;
 	ui->send_thread = g_thread_new("send", ui_jobs_send_thread, job);
 	ui->dirty = TRUE;
@@ -615,7 +624,50 @@ ui_jobs_send(struct ui *ui)
 	ui_refresh_counts(ui);
 	if (ui->queue_count == 0 && ui->send_thread == NULL)
 		return;
-	ui_jobs_send_start(ui, FALSE);
+	ui_jobs_send_start(ui, 0);
+}
+
+/* The netwatch thread: hand the news to the main loop. */
+static void
+ui_jobs_net_changed(gboolean again, void *data)
+{
+	struct ui	*ui = data;
+	struct ui_event	*ev;
+
+	ev = g_new0(struct ui_event, 1);
+	ev->type = UI_EV_NET_CHANGED;
+	ev->ok = again;
+	ui_jobs_post(ui, ev);
+}
+
+/*
+ * The network changed: what waits for it goes now (a send or fetch
+ * running meanwhile may have failed before the change: go again after).
+ * The later looks while it settles (again) fetch only after a failure.
+ */
+static void
+ui_jobs_network(struct ui *ui, gboolean again)
+{
+	gboolean	fetches = FALSE;
+	guint		i;
+
+	for (i = 0; ui->config->accounts != NULL &&
+	    i < ui->config->accounts->len; i++)
+		if (((struct account *)g_ptr_array_index(ui->config->accounts,
+		    i))->pop3_host != NULL)
+			fetches = TRUE;
+	ui_refresh_counts(ui);
+	if (ui->send_thread != NULL)
+		ui->net_send = TRUE;
+	else if (ui->queue_count > 0)
+		ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE | OUTBOX_FLUSH_NETWORK);
+	if (ui->config->fetch_interval == 0 || !fetches ||
+	    (again && ui->online && ui->online_known))
+		return;
+	if (ui->fetch_thread != NULL)
+		ui->net_fetch = TRUE;
+	else
+		ui_jobs_fetch(ui);
 }
 
 static void
@@ -691,8 +743,15 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		ui->new_mail += ev->a;
 		if (ev->a > 0 && ui_index_is(ix))
 			ui_index_reload(ui, ix);
+		if (ui->net_fetch) {
+			ui->net_fetch = FALSE;
+			if (!ev->ok)
+				ui_jobs_fetch(ui);
+		}
+		/* Fetched: the network works, whatever waited for it goes. */
 		if (ev->ok)
-			ui_jobs_send_start(ui, TRUE);
+			ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
+			    OUTBOX_FLUSH_NETWORK);
 		ui->dirty = TRUE;
 		break;
 	case UI_EV_SEND_PROGRESS:
@@ -727,6 +786,15 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
 		    strcmp(ui_index_folder(ix), STORE_SENT) == 0))
 			ui_index_reload(ui, ix);
+		if (ui->net_send) {
+			ui->net_send = FALSE;
+			if (ui->queue_count > 0)
+				ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
+				    OUTBOX_FLUSH_NETWORK);
+		}
+		break;
+	case UI_EV_NET_CHANGED:
+		ui_jobs_network(ui, ev->ok);
 		break;
 	case UI_EV_NEED_SECRET:
 		ui_jobs_secret_reply(ui, ev);
@@ -801,7 +869,7 @@ ui_jobs_timers(struct ui *ui)
 		ui->next_send = now + (gint64)ui->config->send_interval *
 		    G_USEC_PER_SEC;
 		if (ui->queue_count > 0)
-			ui_jobs_send_start(ui, TRUE);
+			ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE);
 	}
 	if (ui->next_fetch != 0 && now >= ui->next_fetch) {
 		ui->next_fetch = now + (gint64)ui->config->fetch_interval *

@@ -184,6 +184,7 @@ enum ui_event_type {
 	UI_EV_SEND_DONE,
 	UI_EV_NEED_SECRET,
 	UI_EV_BODY_DONE,
+	UI_EV_NET_CHANGED,	/* the network changed: try now */
 };
 struct ui_event {
 	enum ui_event_type type;
@@ -248,6 +249,10 @@ struct ui {
 	gint64		 next_poll;	/* look for other processes' changes */
 	gboolean	 damaged;	/* the index is damaged: asked once */
 	gboolean	 rebuild;	/* quit, rebuild the index, start again */
+	char		*queue_waits;	/* what the outbox waits for, or NULL */
+	struct netwatch	*netwatch;
+	gboolean	 net_send;	/* the network changed during a send */
+	gboolean	 net_fetch;	/* ... during a fetch */
 
 	/* Background jobs. */
 	GAsyncQueue	*events;

@@ -262,6 +262,8 @@ ui_draw_status(struct ui *ui)
 	g_string_append_c(s, ' ');
 	g_string_append_printf(s, _("Queue:%" PRIu64),
 	    ui->queue_count);
+	if (ui->queue_count > 0 && ui->queue_waits != NULL)
+		g_string_append_printf(s, " (%s)", ui->queue_waits);
 	if (ui->send_error != NULL) {
 		g_string_append_c(s, ' ');
 		g_string_append_printf(s, _("Send error: %s"), ui->send_error);
@@ -313,6 +315,8 @@ ui_refresh_counts(struct ui *ui)
 	if (outbox_counts(ui->store, &pending, &attention, &err) == OUTBOX_OK)
 		ui->queue_count = pending;
 	g_clear_error(&err);
+	g_free(ui->queue_waits);
+	ui->queue_waits = pending > 0 ? outbox_waits(ui->store) : NULL;
 	ui->dirty = TRUE;
 }
 
@@ -686,6 +690,7 @@ out:
 	ui_keys_free(ui.keys);
 	g_free(ui.message);
 	g_free(ui.send_error);
+	g_free(ui.queue_waits);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
 	if (ui.rebuild && rc == CLI_EXIT_OK) {

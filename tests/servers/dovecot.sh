@@ -17,6 +17,9 @@
 # certificates come from $CA_DIR when it is set (so
 # several servers of one test share a CA), otherwise from DIR/ca.
 #
+# SATCHEL_TEST_LISTEN replaces the listening address (0.0.0.0 in a test's
+# own network namespace); the ports are still checked on 127.0.0.1.
+#
 # As root, mail is served under the unprivileged 'dovecot' user (dovecot
 # refuses mail access for uid 0); otherwise everything runs as the caller.
 set -eu
@@ -53,7 +56,7 @@ state_dir = $dir/state
 log_path = $dir/log/dovecot.log
 info_log_path = $dir/log/dovecot.log
 protocols = pop3
-listen = 127.0.0.1
+listen = ${SATCHEL_TEST_LISTEN:-127.0.0.1}
 shutdown_clients = yes
 default_internal_user = $owner
 default_internal_group = $(id -gn "$owner")
@@ -88,11 +91,11 @@ pop3_uidl_format = %08Xu%08Xv
 service pop3-login {
   chroot =
   inet_listener pop3 {
-    address = 127.0.0.1
+    address = ${SATCHEL_TEST_LISTEN:-127.0.0.1}
     port = $1
   }
   inet_listener pop3s {
-    address = 127.0.0.1
+    address = ${SATCHEL_TEST_LISTEN:-127.0.0.1}
     port = $2
     ssl = yes
   }

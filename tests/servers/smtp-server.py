@@ -5,7 +5,8 @@ Run with Debian's /usr/bin/python3 (it sees python3-aiosmtpd):
   smtp-server.py --dir DIR --port P --tls-port S --cert C --key K
                  --user U --password PW
 
-Listens on 127.0.0.1 only:
+Listens on 127.0.0.1 only (--host changes that, e.g. inside a private
+network namespace):
   P  plain SMTP offering STARTTLS; AUTH PLAIN/LOGIN only after STARTTLS
   S  implicit TLS (SMTPS) with AUTH PLAIN/LOGIN
 AUTH accepts only U/PW. Mail is accepted only after AUTH.
@@ -179,6 +180,7 @@ def main():
     ap.add_argument("--key", required=True)
     ap.add_argument("--user", required=True)
     ap.add_argument("--password", required=True)
+    ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--size-limit", type=int, default=64 * 1024 * 1024)
     ap.add_argument("--owner-pid", type=int, default=0,
                     help="stop when this process is gone")
@@ -189,7 +191,7 @@ def main():
     control = Control(os.path.join(args.dir, "control"))
     handler = Handler(control, Spool(os.path.join(args.dir, "spool")))
     auth = make_authenticator(control, args.user, args.password)
-    common = dict(hostname="127.0.0.1", server_hostname="localhost",
+    common = dict(hostname=args.host, server_hostname="localhost",
                   authenticator=auth, enable_SMTPUTF8=True,
                   data_size_limit=args.size_limit, decode_data=False)
     starttls = Controller(handler, port=args.port, tls_context=ctx,

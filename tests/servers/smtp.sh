@@ -9,7 +9,9 @@
 # OTHER_CA_FILE, SMTP_SPOOL, SMTP_CONTROL. See smtp-server.py for the spool
 # and control file formats. Certificates come from $CA_DIR when set,
 # otherwise from DIR/ca. When SATCHEL_TEST_OWNER holds a process id, the
-# server stops by itself once that process is gone.
+# server stops by itself once that process is gone. SATCHEL_TEST_LISTEN
+# replaces the listening address (0.0.0.0 in a test's own network
+# namespace); the ports are still checked on 127.0.0.1.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -70,6 +72,7 @@ start() {
 		"$PYTHON" "$here/smtp-server.py" --dir "$dir" --port "$1" \
 		    --tls-port "$2" --cert "$ca/server.pem" --key "$ca/server-key.pem" \
 		    --user "$user" --password "$pass" \
+		    --host "${SATCHEL_TEST_LISTEN:-127.0.0.1}" \
 		    --owner-pid "${SATCHEL_TEST_OWNER:-0}" \
 		    </dev/null >>"$dir/smtp.log" 2>&1 &
 		pid=$!
