@@ -64,6 +64,7 @@ TESTS += tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
 	tests/func/t7140-hard-compose-inject.sh \
+	tests/func/t7150-hard-borrowed-wipe.sh \
 	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
 	tests/func/t7300-hard-perms.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
@@ -73,6 +74,7 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
 	tests/func/t7140-hard-compose-inject.sh \
+	tests/func/t7150-hard-borrowed-wipe.sh \
 	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
 	tests/func/t7300-hard-perms.sh tools/fuzz-run.sh \
 	tools/valgrind-check.sh tests/valgrind.supp
