@@ -134,6 +134,10 @@ for n in $names; do
 	mime)
 		max_len=${FUZZ_MAX_LEN:-262144}
 		seed_mail "$corpus" "$max_len" ;;
+	compose)
+		# Each input builds five templates and messages: keep it small.
+		max_len=${FUZZ_MAX_LEN:-65536}
+		seed_mail "$corpus" "$max_len" ;;
 	render)
 		max_len=${FUZZ_MAX_LEN:-262144}
 		seed_mail "$corpus" $((max_len - 1)) prefix ;;
@@ -144,7 +148,7 @@ for n in $names; do
 	    -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -max_len="$max_len" \
 	    -print_final_stats=1 -artifact_prefix="$artifacts/$n-"
 	dict=$srcdir/tests/fuzz/$n.dict
-	case $n in render) dict=$srcdir/tests/fuzz/mime.dict ;; esac
+	case $n in render|compose) dict=$srcdir/tests/fuzz/mime.dict ;; esac
 	test -f "$dict" && set -- "$@" -dict="$dict"
 	log=$artifacts/$n.log
 	echo "fuzz-run: fuzz-$n for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"

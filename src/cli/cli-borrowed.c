@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -24,8 +25,29 @@
 #include "cli/cli.h"
 
 static char	*cli_borrowed_base(gboolean *in_ram);
-static void	 cli_borrowed_janitor(const char *, int);
+static void	 cli_borrowed_janitor(int, int, int, const char *, dev_t,
+		    ino_t);
 static gboolean	 cli_borrowed_hostport(const char *, char **, unsigned *);
+static void	 cli_borrowed_nodump(void);
+
+/*
+ * No core file and no same-user ptrace or /proc/PID/mem: typed passwords
+ * and mail must not leave the session in a crash dump. RLIMIT_CORE 0
+ * also holds for the children (the editor, viewers); the janitor, a fork
+ * without exec, keeps both.
+ */
+static void
+cli_borrowed_nodump(void)
+{
+	struct rlimit rl = { 0, 0 };
+
+	if (setrlimit(RLIMIT_CORE, &rl) != 0)
+		fprintf(stderr, "satchel: setrlimit(RLIMIT_CORE): %s\n",
+		    g_strerror(errno));
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+		fprintf(stderr, "satchel: prctl(PR_SET_DUMPABLE): %s\n",
+		    g_strerror(errno));
+}
 
 /* "host", "host:port" or "[v6]:port"; *port 0 when none is given. */
 static gboolean
@@ -88,9 +110,17 @@ cli_borrowed_base(gboolean *in_ram)
 	return g_strdup(rt != NULL && *rt == '/' ? rt : "/tmp");
 }
 
-/* The janitor: wait until satchel is gone, then remove its directory. */
+/*
+ * The janitor: wait until satchel is gone, then wipe its directory. It
+ * works on the directory it opened at the start (dirfd) and removes the
+ * name in basefd only while that name is still the same directory: by
+ * then satchel may have removed it, and in a shared /dev/shm or /tmp
+ * someone else may have made the name again, with links into the user's
+ * files. Nothing is looked up through a name that could have changed.
+ */
 static void
-cli_borrowed_janitor(const char *dir, int rfd)
+cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
+    dev_t dev, ino_t ino)
 {
 	char	c;
 	ssize_t	n;
@@ -111,7 +141,7 @@ cli_borrowed_janitor(const char *dir, int rfd)
 			close(fd);
 	}
 	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
-		if (fd != rfd)
+		if (fd != rfd && fd != basefd && fd != dirfd)
 			close(fd);
 	if (chdir("/") != 0)
 		_exit(1);
@@ -119,20 +149,23 @@ cli_borrowed_janitor(const char *dir, int rfd)
 	do {
 		n = read(rfd, &c, 1);
 	} while (n < 0 && errno == EINTR);
-	file_remove_tree(dir);
+	file_remove_contents(dirfd);
+	file_remove_dir_at(basefd, name, dev, ino);
 	_exit(0);
 }
 
 int
 cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 {
-	g_autofree char	*base = NULL;
+	g_autofree char	*base = NULL, *name = NULL;
+	struct stat	 sb;
 	char		*dir;
 	gboolean	 in_ram;
-	int		 p[2];
+	int		 p[2], basefd = -1, dirfd = -1;
 	pid_t		 pid;
 	guint		 i;
 
+	cli_borrowed_nodump();
 	if (ctx->borrowed_dir != NULL)
 		goto set;
 	base = cli_borrowed_base(&in_ram);
@@ -148,8 +181,28 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 		    "is available; the borrowed store is on disk in %s and "
 		    "is removed on exit\n"), dir);
 	ctx->borrowed_dir = dir;
+	/* Hold the directory itself, not its name (see the janitor). */
+	name = g_path_get_basename(dir);
+	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (basefd >= 0)
+		dirfd = openat(basefd, name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0 || fstat(dirfd, &sb) != 0 || sb.st_uid != geteuid() ||
+	    (sb.st_mode & 077) != 0) {
+		fprintf(stderr, _("satchel: cannot open the private directory "
+		    "%s: %s\n"), dir, g_strerror(errno != 0 ? errno : EPERM));
+		if (basefd >= 0)
+			close(basefd);
+		if (dirfd >= 0)
+			close(dirfd);
+		return -1;
+	}
+	ctx->borrowed_dev = sb.st_dev;
+	ctx->borrowed_ino = sb.st_ino;
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		fprintf(stderr, "satchel: pipe: %s\n", g_strerror(errno));
+		close(basefd);
+		close(dirfd);
 		return -1;
 	}
 	fflush(stdout);
@@ -159,14 +212,19 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 		fprintf(stderr, "satchel: fork: %s\n", g_strerror(errno));
 		close(p[0]);
 		close(p[1]);
+		close(basefd);
+		close(dirfd);
 		return -1;
 	}
 	if (pid == 0) {
 		close(p[1]);
-		cli_borrowed_janitor(dir, p[0]);
+		cli_borrowed_janitor(p[0], basefd, dirfd, name, sb.st_dev,
+		    sb.st_ino);
 	}
 	/* Our end stays open, unseen by children (close-on-exec). */
 	close(p[0]);
+	close(basefd);
+	close(dirfd);
 	ctx->borrowed_fd = p[1];
 set:
 	g_free(c->store);
@@ -190,7 +248,11 @@ cli_borrowed_end(struct cli_ctx *ctx)
 {
 	if (ctx->borrowed_dir == NULL)
 		return;
-	file_remove_tree(ctx->borrowed_dir);
+	if (ctx->borrowed_ino != 0)
+		file_remove_dir_checked(ctx->borrowed_dir, ctx->borrowed_dev,
+		    ctx->borrowed_ino);
+	else
+		file_remove_tree(ctx->borrowed_dir);
 	g_clear_pointer(&ctx->borrowed_dir, g_free);
 	if (ctx->borrowed_fd > 0) {
 		close(ctx->borrowed_fd);

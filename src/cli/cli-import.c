@@ -80,6 +80,10 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 			    ", duplicates %" PRIu64
 			    ", unreadable %" PRIu64 "\n"), name,
 			    pr.imported, pr.duplicates, pr.unreadable);
+		if (!quiet && pr.skipped > 0)
+			printf(_("%s: skipped %" PRIu64 " entries that are not "
+			    "regular files (symbolic links, FIFOs, devices)\n"),
+			    name, pr.skipped);
 		if (s != STORE_OK) {
 			g_autofree char *safe = sanitize_text(store_errmsg(st),
 			    -1, 0);

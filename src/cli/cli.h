@@ -5,6 +5,8 @@
 #ifndef SATCHEL_CLI_H
 #define SATCHEL_CLI_H
 
+#include <sys/types.h>
+
 #include <glib.h>
 
 struct config;
@@ -37,6 +39,8 @@ struct cli_ctx {
 	struct store	*store;		/* opened on demand by cli_store() */
 	char		*borrowed_dir;	/* private store directory in borrowed mode */
 	int		 borrowed_fd;	/* pipe to the janitor that wipes it */
+	dev_t		 borrowed_dev;	/* the directory's device and inode: */
+	ino_t		 borrowed_ino;	/* a name recreated later is not ours */
 };
 
 /* Run the subcommand argv[0] (argv[0] is its name). Returns an exit status. */

@@ -364,6 +364,48 @@ config_new_default(void)
 	return c;
 }
 
+/*
+ * The configuration names commands satchel runs (editor, password and
+ * token commands): whoever can change it can run anything as the user.
+ * Refuse a file that another user owns or may write, and one in a
+ * directory that another user owns or may write (and so replace the
+ * file), unless that directory is sticky (like /tmp) and the file ours.
+ */
+static gboolean
+config_check_writers(const char *file, const struct stat *sb, GError **err)
+{
+	g_autofree char	*real = NULL, *dir = NULL;
+	struct stat	 dsb;
+	uid_t		 me = geteuid();
+
+	if (sb->st_uid != me && sb->st_uid != 0) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PERM,
+		    _("%s belongs to another user; satchel only reads a "
+		    "configuration you own"), file);
+		return FALSE;
+	}
+	if ((sb->st_mode & 022) != 0) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PERM,
+		    _("%s can be changed by other users, who could make "
+		    "satchel run any command; run: chmod go-w %s"), file,
+		    file);
+		return FALSE;
+	}
+	real = realpath(file, NULL);
+	dir = g_path_get_dirname(real != NULL ? real : file);
+	if (stat(dir, &dsb) != 0)
+		return TRUE;
+	if ((dsb.st_uid != me && dsb.st_uid != 0) ||
+	    ((dsb.st_mode & 022) != 0 && (dsb.st_mode & S_ISVTX) == 0)) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PERM,
+		    _("%s is in %s, which other users can change (they "
+		    "could replace the configuration); run: chmod go-w %s, "
+		    "or move the file"), file, dir, dir);
+		return FALSE;
+	}
+	return TRUE;
+}
+
 enum config_status
 config_load(const char *path, struct config **out, GError **err)
 {
@@ -388,6 +430,10 @@ config_load(const char *path, struct config **out, GError **err)
 		    g_strerror(errno));
 		config_free(c);
 		return CONFIG_ERR_NOTFOUND;
+	}
+	if (!config_check_writers(file, &sb, err)) {
+		config_free(c);
+		return CONFIG_ERR_PERM;
 	}
 	if (!g_key_file_load_from_file(c->kf, file, G_KEY_FILE_NONE, &kerr)) {
 		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PARSE, "%s: %s",
@@ -602,6 +648,13 @@ enum config_status
 config_oauth2_token(const struct account *a, char **token, GError **err)
 {
 	*token = NULL;
+	/* Borrowed machines run no secret command, tokens included. */
+	if (a->borrowed) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_NO_SECRET,
+		    _("oauth2_token_command is not run in borrowed mode; "
+		    "type the token when asked"));
+		return CONFIG_ERR_NO_SECRET;
+	}
 	if (a->oauth2_token_command == NULL)
 		return CONFIG_ERR_NO_SECRET;
 	return config_run_secret("oauth2_token_command",

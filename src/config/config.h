@@ -13,7 +13,8 @@ enum config_status {
 	CONFIG_ERR_NOTFOUND,	/* no config file (not an error for every command) */
 	CONFIG_ERR_PARSE,	/* file is not valid key-file syntax */
 	CONFIG_ERR_VALUE,	/* a key has a bad value or is unknown */
-	CONFIG_ERR_PERM,	/* file holds a secret and is readable by others */
+	CONFIG_ERR_PERM,	/* others may write the file or its directory, or
+				   it holds a secret and others may read it */
 	CONFIG_ERR_COMMAND,	/* a password/token command failed */
 	CONFIG_ERR_NO_SECRET,	/* no command configured: caller must prompt */
 };
@@ -105,7 +106,10 @@ void		 config_account_free(struct account *);
  */
 enum config_status config_password(const struct account *,
 		    enum config_service, char **secret, GError **err);
-/* Same for oauth2_token_command. */
+/*
+ * Same for oauth2_token_command. A borrowed account runs no command:
+ * CONFIG_ERR_NO_SECRET with *err saying so (the caller may ask for a token).
+ */
 enum config_status config_oauth2_token(const struct account *, char **token,
 		    GError **err);
 /* Overwrite and free a secret. NULL is fine. */

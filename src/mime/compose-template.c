@@ -31,23 +31,61 @@ static char	*compose_template_author(GMimeMessage *);
 static char	*compose_template_date(GMimeMessage *);
 static void	 compose_template_quote(GString *, const char *);
 static void	 compose_resume_part(GMimeObject *, GMimeObject *, gpointer);
+static char	*compose_template_clean(const char *);
+
+/*
+ * Every value that came from a message (subjects, names, addresses,
+ * message ids, dates) goes into a template through this one function: a
+ * line break inside a value would start a header line of its own
+ * ("Bcc:", "Attach:") that the mail's sender wrote and the user never
+ * typed. Control characters (C0, DEL, C1, the Unicode line and paragraph
+ * separators) become spaces and invalid UTF-8 is replaced, so one value
+ * stays one line. Returns a new string (g_free); NULL gives "".
+ */
+static char *
+compose_template_clean(const char *s)
+{
+	g_autofree char	*valid = NULL;
+	GString		*out;
+	const char	*p;
+	gunichar	 c;
+
+	valid = g_utf8_make_valid(s != NULL ? s : "", -1);
+	out = g_string_sized_new(strlen(valid));
+	for (p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
+		c = g_utf8_get_char(p);
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+		    c == 0x2029)
+			g_string_append_c(out, ' ');
+		else
+			g_string_append_len(out, p, g_utf8_next_char(p) - p);
+	}
+	return g_string_free(out, FALSE);
+}
 
 static void
 compose_template_headers(GString *s, const struct compose_identity *id,
     const char *to, const char *cc, const char *bcc, const char *subject)
 {
+	const char	*names[] = { "To", "Cc", "Bcc", "Subject" };
+	const char	*values[] = { to, cc, bcc, subject };
+	size_t		 i;
+
 	if (id != NULL && id->addr != NULL) {
-		if (id->name != NULL && *id->name != '\0')
-			g_string_append_printf(s, "From: %s <%s>\n", id->name,
-			    id->addr);
+		g_autofree char *name = compose_template_clean(id->name);
+		g_autofree char *addr = compose_template_clean(id->addr);
+
+		if (*name != '\0')
+			g_string_append_printf(s, "From: %s <%s>\n", name,
+			    addr);
 		else
-			g_string_append_printf(s, "From: %s\n", id->addr);
+			g_string_append_printf(s, "From: %s\n", addr);
 	}
-	g_string_append_printf(s, "To: %s\n", to != NULL ? to : "");
-	g_string_append_printf(s, "Cc: %s\n", cc != NULL ? cc : "");
-	g_string_append_printf(s, "Bcc: %s\n", bcc != NULL ? bcc : "");
-	g_string_append_printf(s, "Subject: %s\n", subject != NULL ?
-	    subject : "");
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		g_autofree char *v = compose_template_clean(values[i]);
+
+		g_string_append_printf(s, "%s: %s\n", names[i], v);
+	}
 }
 
 static void
@@ -206,12 +244,16 @@ compose_template_quote(GString *s, const char *text)
 	}
 }
 
+/* An address list as one template line (cleaned, see above). */
 static char *
 compose_template_addresses(InternetAddressList *l)
 {
+	g_autofree char *text = NULL;
+
 	if (l == NULL || internet_address_list_length(l) == 0)
 		return g_strdup("");
-	return internet_address_list_to_string(l, NULL, FALSE);
+	text = internet_address_list_to_string(l, NULL, FALSE);
+	return compose_template_clean(text);
 }
 
 /*
@@ -267,9 +309,9 @@ compose_template_author(GMimeMessage *m)
 	ia = internet_address_list_get_address(from, 0);
 	name = internet_address_get_name(ia);
 	if (name != NULL && *name != '\0')
-		return g_strdup(name);
+		return compose_template_clean(name);
 	if (INTERNET_ADDRESS_IS_MAILBOX(ia))
-		return g_strdup(internet_address_mailbox_get_addr(
+		return compose_template_clean(internet_address_mailbox_get_addr(
 		    INTERNET_ADDRESS_MAILBOX(ia)));
 	return g_strdup(_("someone"));
 }
@@ -325,7 +367,9 @@ compose_template_reply(const struct compose_identity *id, GMimeMessage *orig,
 	compose_template_headers(s, id, to, cc, NULL, subject);
 	msgid = g_mime_message_get_message_id(orig);
 	if (msgid != NULL && *msgid != '\0') {
-		g_string_append_printf(s, "In-Reply-To: <%s>\n", msgid);
+		g_autofree char *id1 = compose_template_clean(msgid);
+
+		g_string_append_printf(s, "In-Reply-To: <%s>\n", id1);
 		g_string_append(s, "References:");
 		refs = g_mime_object_get_header(GMIME_OBJECT(orig),
 		    "References");
@@ -337,13 +381,16 @@ compose_template_reply(const struct compose_identity *id, GMimeMessage *orig,
 			int i;
 
 			for (i = 0; r != NULL &&
-			    i < g_mime_references_length(r); i++)
-				g_string_append_printf(s, " <%s>",
+			    i < g_mime_references_length(r); i++) {
+				g_autofree char *ref = compose_template_clean(
 				    g_mime_references_get_message_id(r, i));
+
+				g_string_append_printf(s, " <%s>", ref);
+			}
 			if (r != NULL)
 				g_mime_references_free(r);
 		}
-		g_string_append_printf(s, " <%s>\n", msgid);
+		g_string_append_printf(s, " <%s>\n", id1);
 	}
 	author = compose_template_author(orig);
 	date = compose_template_date(orig);
@@ -362,9 +409,8 @@ compose_template_forward(const struct compose_identity *id,
     GMimeMessage *orig, enum compose_forward_mode mode, const char *signature)
 {
 	g_autofree char	*subject = NULL, *from = NULL, *to = NULL;
-	g_autofree char	*date = NULL, *text = NULL;
+	g_autofree char	*date = NULL, *text = NULL, *osubj = NULL;
 	GString		*s;
-	const char	*osubj;
 
 	subject = compose_subject_forward(g_mime_message_get_subject(orig));
 	s = g_string_new(NULL);
@@ -374,14 +420,14 @@ compose_template_forward(const struct compose_identity *id,
 		from = compose_template_addresses(g_mime_message_get_from(orig));
 		to = compose_template_addresses(g_mime_message_get_to(orig));
 		date = compose_template_date(orig);
-		osubj = g_mime_message_get_subject(orig);
+		osubj = compose_template_clean(g_mime_message_get_subject(
+		    orig));
 		text = compose_template_body_text(orig);
 		g_string_append(s, _("---------- Forwarded message ----------"));
 		g_string_append_c(s, '\n');
 		g_string_append_printf(s, "From: %s\n", from);
 		g_string_append_printf(s, "Date: %s\n", date);
-		g_string_append_printf(s, "Subject: %s\n", osubj != NULL ?
-		    osubj : "");
+		g_string_append_printf(s, "Subject: %s\n", osubj);
 		g_string_append_printf(s, "To: %s\n\n", to);
 		g_string_append(s, text);
 		if (s->len > 0 && s->str[s->len - 1] != '\n')
@@ -472,10 +518,16 @@ compose_template_resume(GMimeMessage *draft, const char *attach_dir,
 	compose_template_headers(s, NULL, to, cc, bcc, subject);
 	irt = g_mime_object_get_header(GMIME_OBJECT(draft), "In-Reply-To");
 	refs = g_mime_object_get_header(GMIME_OBJECT(draft), "References");
-	if (irt != NULL)
-		g_string_append_printf(s, "In-Reply-To: %s\n", irt);
-	if (refs != NULL)
-		g_string_append_printf(s, "References: %s\n", refs);
+	if (irt != NULL) {
+		g_autofree char *v = compose_template_clean(irt);
+
+		g_string_append_printf(s, "In-Reply-To: %s\n", v);
+	}
+	if (refs != NULL) {
+		g_autofree char *v = compose_template_clean(refs);
+
+		g_string_append_printf(s, "References: %s\n", v);
+	}
 	g_string_append(s, r.attach->str);
 	g_string_free(r.attach, TRUE);
 	g_string_append_c(s, '\n');

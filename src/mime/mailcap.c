@@ -28,6 +28,8 @@ static struct mailcap_entry *mailcap_parse_line(const char *, const char *,
 static struct mailcap_entry *mailcap_search_file(const char *, const char *,
 			    gboolean);
 static char		*mailcap_param(GMimeObject *, const char *, size_t);
+static char		*mailcap_type(const char *);
+static void		 mailcap_child_setup(gpointer);
 static char		*mailcap_expand(const char *, const char *, const char *,
 			    GMimeObject *, gboolean *);
 
@@ -218,6 +220,33 @@ mailcap_param(GMimeObject *part, const char *name, size_t len)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * The message's Content-Type for %t, reduced like a parameter: lower-case
+ * letters, digits, '.', '+', '-' and one '/', at most 127 bytes, no
+ * leading '-'. A type is a token of the mail; a backquote or '$' in it
+ * must never reach an entry that hands %t to a shell.
+ */
+static char *
+mailcap_type(const char *type)
+{
+	GString		*out;
+	const char	*p;
+	gboolean	 slash = FALSE;
+
+	out = g_string_new(NULL);
+	for (p = type; p != NULL && *p != '\0' && out->len < 127; p++) {
+		if (g_ascii_isalnum(*p) || *p == '-' || *p == '.' || *p == '+')
+			g_string_append_c(out, g_ascii_tolower(*p));
+		else if (*p == '/' && !slash) {
+			g_string_append_c(out, '/');
+			slash = TRUE;
+		}
+	}
+	while (out->len > 0 && out->str[0] == '-')
+		g_string_erase(out, 0, 1);
+	return g_string_free(out, FALSE);
+}
+
 /* One word with %s, %t, %{name} and %% replaced. */
 static char *
 mailcap_expand(const char *word, const char *path, const char *type,
@@ -292,13 +321,24 @@ mailcap_argv(const struct mailcap_entry *entry, const char *path,
 			}
 		}
 	}
-	type = g_ascii_strdown(content_type, -1);
+	type = mailcap_type(content_type);
 	argv = g_new0(char *, (size_t)argc + 1);
 	for (i = 0; i < argc; i++)
 		argv[i] = mailcap_expand(words[i], path, type, part, uses_file);
 	g_free(type);
 	g_strfreev(words);
 	return argv;
+}
+
+/*
+ * In the child before exec: a process group of its own, so a timeout ends
+ * whatever the converter started too (a viewer behind "sh -c").
+ */
+static void
+mailcap_child_setup(gpointer data)
+{
+	(void)data;
+	setpgid(0, 0);
 }
 
 char *
@@ -318,9 +358,11 @@ mailcap_filter(char **argv, const char *input, size_t len,
 	gboolean	 killed = FALSE, reaped = FALSE, ok = FALSE;
 
 	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
-	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL,
-	    &pid, &in, &rd, NULL, error))
+	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+	    mailcap_child_setup, NULL, &pid, &in, &rd, NULL, error))
 		return NULL;
+	/* Also here, so a kill cannot come before the child's own call. */
+	setpgid(pid, pid);
 	/* A converter that stops reading must not kill us with SIGPIPE. */
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
@@ -392,6 +434,8 @@ mailcap_filter(char **argv, const char *input, size_t len,
 		g_usleep(2000);
 	}
 	if (!reaped) {
+		/* The group first: the child, a zombie at worst, holds its id. */
+		kill(-pid, SIGKILL);
 		kill(pid, SIGKILL);
 		while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 			;

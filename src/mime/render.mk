@@ -21,3 +21,12 @@ tests_unit_test_render_corpus_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_render_corpus_LDADD = src/mime/libmime.a src/util/libutil.a \
 	$(CMOCKA_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
 endif
+
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-mailcap
+TESTS += tests/unit/test-mailcap
+tests_unit_test_mailcap_SOURCES = tests/unit/test-mailcap.c
+tests_unit_test_mailcap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_mailcap_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(CMOCKA_LIBS) $(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
+endif

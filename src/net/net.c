@@ -28,6 +28,7 @@
 static enum net_status net_connect_one(const struct addrinfo *, unsigned,
 		    int *, int *);
 static char	*net_hex_normalise(const char *);
+static char	*net_fingerprint_parse(const char *);
 
 const char *
 net_strerror(enum net_status s)
@@ -192,6 +193,54 @@ net_tls_fingerprint(mailstream *stream)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * A pinned SHA-256 certificate fingerprint in the forms people paste, as
+ * 64 upper-case hex digits: hex with or without colons or spaces, any
+ * case, optionally after "SHA256:", "SHA-256:" or OpenSSL's "SHA256
+ * Fingerprint="; or "SHA256:" and base64 (43 characters, or 44 with '=').
+ * NULL when it is none of these (or not 32 bytes long).
+ */
+static char *
+net_fingerprint_parse(const char *s)
+{
+	static const char *const prefixes[] = {
+		"sha256 fingerprint=", "sha256:", "sha-256:", "sha256=", NULL,
+	};
+	g_autofree char	*t = g_strstrip(g_strdup(s));
+	g_autofree guchar *raw = NULL;
+	g_autofree char	*padded = NULL;
+	const char	*p = t;
+	char		*hex;
+	GString		*out;
+	gsize		 n = 0, len, i;
+
+	for (i = 0; prefixes[i] != NULL; i++) {
+		len = strlen(prefixes[i]);
+		if (g_ascii_strncasecmp(p, prefixes[i], len) == 0) {
+			p += len;
+			break;
+		}
+	}
+	while (*p == ' ')
+		p++;
+	if ((hex = net_hex_normalise(p)) != NULL && strlen(hex) == 64)
+		return hex;
+	g_free(hex);
+	len = strlen(p);
+	if ((len != 43 && len != 44) ||
+	    strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	    "0123456789+/=") != len)
+		return NULL;
+	padded = len == 43 ? g_strconcat(p, "=", NULL) : g_strdup(p);
+	raw = g_base64_decode(padded, &n);
+	if (raw == NULL || n != 32)
+		return NULL;
+	out = g_string_new(NULL);
+	for (i = 0; i < n; i++)
+		g_string_append_printf(out, "%02X", raw[i]);
+	return g_string_free(out, FALSE);
+}
+
 enum net_status
 net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
     const char *fingerprint, char **err)
@@ -205,12 +254,23 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 	int				 rc;
 
 	if (fingerprint != NULL && *fingerprint != '\0') {
-		g_autofree char *want = net_hex_normalise(fingerprint);
+		g_autofree char *want = net_fingerprint_parse(fingerprint);
 		g_autofree char *got_raw = net_tls_fingerprint(stream);
 		g_autofree char *got = got_raw != NULL ?
 		    net_hex_normalise(got_raw) : NULL;
 
-		if (want != NULL && got != NULL && strcmp(want, got) == 0)
+		if (want == NULL) {
+			if (err != NULL)
+				*err = g_strdup_printf(_("%s: the pinned "
+				    "fingerprint \"%s\" is not a SHA-256 "
+				    "certificate fingerprint: write 64 hex "
+				    "digits (colons allowed), or SHA256: and "
+				    "base64; the server's is %s"), host,
+				    fingerprint, got_raw != NULL ? got_raw :
+				    "?");
+			return NET_ERR_CERT;
+		}
+		if (got != NULL && strcmp(want, got) == 0)
 			return NET_OK;
 		if (err != NULL)
 			*err = g_strdup_printf(_("%s: the certificate "

@@ -33,8 +33,10 @@ enum net_status	 net_connect(const char *host, unsigned port, unsigned timeout,
 /*
  * Verify the TLS peer of stream for host (a name or an IP literal): the
  * chain must lead to ca_file (PEM; NULL: the system trust store) and the
- * certificate must name host. If fingerprint is set ("SHA256 hex", colons
- * and case ignored) the leaf must match it instead (pinning self-signed
+ * certificate must name host. If fingerprint is set (the SHA-256 of the
+ * certificate: 64 hex digits, colons, spaces and case ignored, optionally
+ * after "SHA256:" or OpenSSL's "SHA256 Fingerprint="; or "SHA256:" and
+ * base64) the leaf must match it instead (pinning self-signed
  * servers). Call after the handshake, before any credential is sent.
  * On failure *err names the reason (g_free).
  */

@@ -67,6 +67,7 @@ static void	 store_import_mbox_jobs(const char *, const char *, size_t,
 		    GPtrArray *);
 static enum store_status store_import_run(struct store_import *,
 		    GPtrArray *, int, struct store_import_src *);
+static gboolean	 store_import_regular(DIR *, const char *, const char *);
 
 static void
 store_import_pending_free(gpointer p)
@@ -78,6 +79,36 @@ store_import_pending_free(gpointer p)
 	g_free(pe);
 }
 
+/*
+ * Is the Maildir entry name a regular file? A symbolic link (to another
+ * file of the user's), a FIFO (which would block the import), a device
+ * or a directory is not a message: it is logged and skipped. The readers
+ * open with O_NOFOLLOW | O_NONBLOCK and check again, so a swap after
+ * this look gains nothing.
+ */
+static gboolean
+store_import_regular(DIR *d, const char *dir, const char *name)
+{
+	struct stat	 sb;
+	const char	*kind;
+
+	if (fstatat(dirfd(d), name, &sb, AT_SYMLINK_NOFOLLOW) != 0)
+		return TRUE;	/* gone or unreadable: counted by the reader */
+	if (S_ISREG(sb.st_mode))
+		return TRUE;
+	if (S_ISLNK(sb.st_mode))
+		kind = _("a symbolic link");
+	else if (S_ISFIFO(sb.st_mode))
+		kind = _("a FIFO");
+	else if (S_ISDIR(sb.st_mode))
+		kind = _("a directory");
+	else
+		kind = _("a device or socket");
+	log_warn(_("%s/%s: skipped: %s, not a message file"), dir, name,
+	    kind);
+	return FALSE;
+}
+
 /* Copy the job's len bytes to fd in small chunks; -1 with errno on error. */
 static int
 store_import_copy(const struct store_reader_job *j, int64_t len, int fd)
@@ -87,7 +118,8 @@ store_import_copy(const struct store_reader_job *j, int64_t len, int fd)
 	ssize_t		 n;
 	int		 in, e;
 
-	if ((in = open(j->path, O_RDONLY | O_CLOEXEC)) < 0)
+	if ((in = open(j->path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return -1;
 	buf = g_malloc(STORE_IMPORT_CHUNK);
 	while (done < len) {
@@ -492,6 +524,12 @@ store_import(struct store *st, const char *path, const char *folder,
 
 					if (de->d_name[0] == '.')
 						continue;
+					if (!store_import_regular(d, sub,
+					    de->d_name)) {
+						pr.skipped++;
+						pr.total--;
+						continue;
+					}
 					j = g_new0(struct store_reader_job, 1);
 					j->path = g_build_filename(sub,
 					    de->d_name, NULL);

@@ -70,15 +70,25 @@ store_item_read(const char *path, int64_t offset, int64_t len)
 	ssize_t			 n;
 	int			 fd, e, i;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	/*
+	 * A message is a regular file: never a link followed to someone's
+	 * file, never a FIFO or device that blocks or never ends.
+	 */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) < 0)
 		return NULL;
+	if (fstat(fd, &sb) != 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
 	if (len < 0) {
-		if (fstat(fd, &sb) != 0) {
-			e = errno;
-			close(fd);
-			errno = e;
-			return NULL;
-		}
 		len = (int64_t)sb.st_size - offset;
 		if (len < 0)
 			len = 0;

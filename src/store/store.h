@@ -271,6 +271,7 @@ struct store_progress {
 	guint64		 imported;
 	guint64		 duplicates;
 	guint64		 unreadable;
+	guint64		 skipped;	/* not regular files (links, FIFOs...) */
 	const char	*current;	/* path being read, may be NULL */
 };
 typedef void	(*store_progress_fn)(const struct store_progress *, void *);

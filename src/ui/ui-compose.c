@@ -5,6 +5,12 @@
  * again, attach a file, save as a draft, or cancel. The editor runs
  * without a shell: config->editor split into words, the file appended.
  *
+ * The confirmation screen shows a Bcc and every attachment in the error
+ * colour, so a blind copy or a file the user did not mean to send stands
+ * out; an Attach: line of the text that names a file outside the
+ * directories the user chose (through the attach prompt, or satchel's own
+ * for a draft) is asked about once before the message is queued or saved.
+ *
  * Also here: messages a crash left in state "sending" are shown at
  * start-up for the user to decide (send again, or count as sent).
  */
@@ -14,6 +20,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -38,6 +45,10 @@ struct ui_compose {
 	enum ui_op	 kind;
 	int64_t		 draft_id;	/* resumed draft, -1 */
 	GPtrArray	*rows;		/* char *: what the screen lists */
+	GArray		*alerts;	/* gboolean per row: stands out */
+	GPtrArray	*chosen;	/* char *: directories the user chose */
+	GHashTable	*confirmed;	/* Attach: paths the user accepted */
+	char		*given_bcc;	/* Bcc of the text the editor got */
 };
 
 static void	 ui_compose_free(struct ui_view *);
@@ -51,6 +62,9 @@ static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
 static void	 ui_compose_release(struct ui_compose *);
 static char	*ui_compose_mkdir(struct ui *, GError **);
+static gboolean	 ui_compose_chosen(struct ui_compose *, const char *);
+static gboolean	 ui_compose_ask_attach(struct ui *, struct ui_compose *);
+static guint	 ui_compose_text_attachments(struct ui_compose *);
 
 static const struct ui_view_ops ui_compose_ops = {
 	.name = "compose",
@@ -76,6 +90,13 @@ ui_compose_release(struct ui_compose *c)
 		compose_fields_clear(&c->fields);
 	if (c->rows != NULL)
 		g_ptr_array_unref(c->rows);
+	if (c->alerts != NULL)
+		g_array_unref(c->alerts);
+	if (c->chosen != NULL)
+		g_ptr_array_unref(c->chosen);
+	if (c->confirmed != NULL)
+		g_hash_table_unref(c->confirmed);
+	g_free(c->given_bcc);
 	g_free(c->error);
 	g_free(c);
 }
@@ -107,6 +128,79 @@ ui_compose_mkdir(struct ui *ui, GError **err)
 		return NULL;
 	}
 	return dir;
+}
+
+/* How many of fields.attachments came from Attach: lines of the text. */
+static guint
+ui_compose_text_attachments(struct ui_compose *c)
+{
+	guint n = c->fields.attachments != NULL ? c->fields.attachments->len : 0;
+
+	/* compose_parse puts the extra attachments after the text's own. */
+	return n > c->attachments->len ? n - c->attachments->len : 0;
+}
+
+/*
+ * Is path inside satchel's own directory for this message or a directory
+ * the user chose? Both sides resolved (symbolic links, "..").
+ */
+static gboolean
+ui_compose_chosen(struct ui_compose *c, const char *path)
+{
+	g_autofree char	*real = NULL;
+	char		*dir, *rdir;
+	guint		 i;
+	size_t		 len;
+	gboolean	 inside;
+
+	if ((real = realpath(path, NULL)) == NULL)
+		return FALSE;
+	for (i = 0; i <= c->chosen->len; i++) {
+		dir = i < c->chosen->len ? g_ptr_array_index(c->chosen, i) :
+		    c->dir;
+		if (dir == NULL || (rdir = realpath(dir, NULL)) == NULL)
+			continue;
+		len = strlen(rdir);
+		inside = strncmp(real, rdir, len) == 0 && (real[len] == '/' ||
+		    (len == 1 && rdir[0] == '/'));
+		free(rdir);
+		if (inside)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * Before queueing or saving: each Attach: line naming a file outside the
+ * chosen directories is asked about once. FALSE when the user said no.
+ */
+static gboolean
+ui_compose_ask_attach(struct ui *ui, struct ui_compose *c)
+{
+	struct compose_attachment	*a;
+	g_autofree char			*safe = NULL, *q = NULL;
+	guint				 i, n;
+
+	n = ui_compose_text_attachments(c);
+	for (i = 0; i < n; i++) {
+		a = g_ptr_array_index(c->fields.attachments, i);
+		if (ui_compose_chosen(c, a->path) ||
+		    g_hash_table_contains(c->confirmed, a->path))
+			continue;
+		g_free(safe);
+		g_free(q);
+		safe = sanitize_text(a->path, -1, 0);
+		q = g_strdup_printf(_("Attach %s? The text names it, outside "
+		    "the folders you chose."), safe);
+		if (!ui_prompt_yesno(ui, q, FALSE)) {
+			ui_error(ui, _("Not sent: %s is not attached; remove "
+			    "its Attach: line or attach it with the attach "
+			    "key."), safe);
+			return FALSE;
+		}
+		g_hash_table_add(c->confirmed, g_strdup(a->path));
+	}
+	return TRUE;
 }
 
 /* Run the editor on the file, curses left and restored around it. */
@@ -217,6 +311,8 @@ ui_compose_build(struct ui *ui, struct ui_compose *c)
 			return NULL;
 		}
 	}
+	if (!ui_compose_ask_attach(ui, c))
+		return NULL;
 	id.name = c->account->from_name;
 	id.addr = c->account->from_addr;
 	if ((msg = compose_build(&id, &c->fields, &err)) == NULL) {
@@ -275,6 +371,10 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	c->attachments = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)compose_attachment_free);
 	c->rows = g_ptr_array_new_with_free_func(g_free);
+	c->alerts = g_array_new(FALSE, TRUE, sizeof(gboolean));
+	c->chosen = g_ptr_array_new_with_free_func(g_free);
+	c->confirmed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+	    NULL);
 	id.name = c->account->from_name;
 	id.addr = c->account->from_addr;
 	sig = c->account->signature;
@@ -336,6 +436,15 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			    "message/rfc822"));
 	} else
 		text = compose_template_new(&id, NULL, NULL, sig);
+	{
+		struct compose_fields given;
+
+		/* What the editor is given: a Bcc there was not typed now. */
+		if (compose_parse(text, NULL, &given, NULL)) {
+			c->given_bcc = g_steal_pointer(&given.bcc);
+			compose_fields_clear(&given);
+		}
+	}
 	if (file_write_atomic(c->path, text, strlen(text), 0600) != 0) {
 		ui_error(ui, _("Cannot write %s: %s"), c->path,
 		    g_strerror(errno));
@@ -367,39 +476,58 @@ fail:
 		ui_compose_release(c);
 }
 
+/* Add a row; alert: drawn so that it stands out. */
+static void
+ui_compose_row(struct ui_compose *c, gboolean alert, char *text)
+{
+	g_ptr_array_add(c->rows, text);
+	g_array_append_val(c->alerts, alert);
+}
+
 static void
 ui_compose_recalc(struct ui *ui, struct ui_view *v)
 {
 	struct ui_compose		*c = v->data;
 	struct compose_attachment	*a;
-	guint				 i;
+	const char			*bcc, *note;
+	guint				 i, ntext;
 
 	(void)ui;
 	g_ptr_array_set_size(c->rows, 0);
+	g_array_set_size(c->alerts, 0);
 	if (!c->parsed) {
-		g_ptr_array_add(c->rows, g_strdup_printf(_("Error: %s"),
+		ui_compose_row(c, TRUE, g_strdup_printf(_("Error: %s"),
 		    c->error != NULL ? c->error : "?"));
-		g_ptr_array_add(c->rows, g_strdup(_("Edit the message again "
+		ui_compose_row(c, FALSE, g_strdup(_("Edit the message again "
 		    "to fix it, or cancel.")));
 	} else {
-		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s %s%s%s",
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s %s%s%s",
 		    _("From:"), c->account->from_name != NULL ?
 		    c->account->from_name : "", "<", c->account->from_addr,
 		    ">"));
-		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("To:"),
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("To:"),
 		    c->fields.to != NULL ? c->fields.to : ""));
-		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("Cc:"),
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("Cc:"),
 		    c->fields.cc != NULL ? c->fields.cc : ""));
-		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s", _("Bcc:"),
-		    c->fields.bcc != NULL ? c->fields.bcc : ""));
-		g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s",
+		/* A blind copy always stands out; say if it was not typed. */
+		bcc = c->fields.bcc != NULL ? c->fields.bcc : "";
+		note = *bcc != '\0' && c->given_bcc != NULL ?
+		    _(" (was in the text before you edited it)") : "";
+		ui_compose_row(c, *bcc != '\0', g_strdup_printf("%-9s %s%s",
+		    _("Bcc:"), bcc, note));
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s",
 		    _("Subject:"), c->fields.subject != NULL ?
 		    c->fields.subject : ""));
+		ntext = ui_compose_text_attachments(c);
 		for (i = 0; c->fields.attachments != NULL &&
 		    i < c->fields.attachments->len; i++) {
 			a = g_ptr_array_index(c->fields.attachments, i);
-			g_ptr_array_add(c->rows, g_strdup_printf("%-9s %s",
-			    _("Attach:"), a->path));
+			note = i < ntext && !ui_compose_chosen(c, a->path) &&
+			    !g_hash_table_contains(c->confirmed, a->path) ?
+			    _(" (named in the text: asked before sending)") :
+			    "";
+			ui_compose_row(c, TRUE, g_strdup_printf("%-9s %s%s",
+			    _("Attach:"), a->path, note));
 		}
 	}
 	ui_list_set_count(&v->list, c->rows->len);
@@ -440,7 +568,8 @@ ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
 	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
 	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
 	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2,
-	    !c->parsed && row == 0 ? ui->attrs[UI_A_ERROR] : A_NORMAL);
+	    g_array_index(c->alerts, gboolean, row) ? ui->attrs[UI_A_ERROR] :
+	    A_NORMAL);
 }
 
 static gboolean
@@ -477,6 +606,8 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
 			ui_error(ui, _("Not a file: %s"), file);
 		else {
+			/* The user chose this file, and so its folder. */
+			g_ptr_array_add(c->chosen, g_path_get_dirname(file));
 			g_ptr_array_add(c->attachments,
 			    compose_attachment_new(file, NULL, NULL));
 			ui_compose_parse(c);

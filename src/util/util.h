@@ -49,8 +49,28 @@ int	file_write_all(int fd, const void *buf, size_t len);
 int	file_mkdir_p(const char *path, mode_t mode);
 /* Read a whole file into a new buffer (g_free). NULL with errno on error. */
 char	*file_read_all(const char *path, size_t *len);
-/* Remove a directory tree (no symlink following). */
+/*
+ * Remove a file or a directory tree. Only the last component of path is
+ * looked up by name; below it everything is removed relative to open
+ * directory handles (openat/unlinkat, O_NOFOLLOW), so a symbolic link is
+ * removed, never followed, even one swapped in while the walk runs.
+ * Returns 0 (also when path does not exist) or -1 with errno.
+ */
 int	file_remove_tree(const char *path);
+/*
+ * Remove everything inside the open directory dirfd the same way (the
+ * directory itself stays; dirfd stays open). 0 or -1 with errno.
+ */
+int	file_remove_contents(int dirfd);
+/*
+ * Remove the directory called name in the open directory parentfd only
+ * if it is still the directory dev/ino (lstat, no link followed): a name
+ * someone else recreated after we removed ours is left alone. 0 when it
+ * was removed or is not there, -1 with errno (EEXIST: another file).
+ */
+int	file_remove_dir_at(int parentfd, const char *name, dev_t dev, ino_t ino);
+/* The same for a path: its parent is opened, then as above. */
+int	file_remove_dir_checked(const char *path, dev_t dev, ino_t ino);
 /*
  * Check a directory we keep private data in: it must be owned by us.
  * Returns 0, or -1 with errno EPERM when someone else owns it.

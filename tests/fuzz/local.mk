@@ -15,7 +15,7 @@ endif
 
 check_PROGRAMS += tests/fuzz/fuzz-sanitize tests/fuzz/fuzz-config \
 	tests/fuzz/fuzz-mime tests/fuzz/fuzz-pop3 tests/fuzz/fuzz-query \
-	tests/fuzz/fuzz-render tests/fuzz/fuzz-smtp
+	tests/fuzz/fuzz-render tests/fuzz/fuzz-smtp tests/fuzz/fuzz-compose
 
 tests_fuzz_fuzz_sanitize_SOURCES = tests/fuzz/fuzz-sanitize.c $(FUZZ_MAIN_SRC)
 tests_fuzz_fuzz_sanitize_LDFLAGS = $(FUZZ_LINK)
@@ -29,6 +29,11 @@ tests_fuzz_fuzz_config_LDADD = src/config/libconfig.a src/util/libutil.a \
 tests_fuzz_fuzz_mime_SOURCES = tests/fuzz/fuzz-mime.c $(FUZZ_MAIN_SRC)
 tests_fuzz_fuzz_mime_LDFLAGS = $(FUZZ_LINK)
 tests_fuzz_fuzz_mime_LDADD = src/mime/libmime.a src/util/libutil.a \
+	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
+
+tests_fuzz_fuzz_compose_SOURCES = tests/fuzz/fuzz-compose.c $(FUZZ_MAIN_SRC)
+tests_fuzz_fuzz_compose_LDFLAGS = $(FUZZ_LINK)
+tests_fuzz_fuzz_compose_LDADD = src/mime/libmime.a src/util/libutil.a \
 	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL)
 
 tests_fuzz_fuzz_pop3_SOURCES = tests/fuzz/fuzz-pop3.c $(FUZZ_MAIN_SRC)
@@ -58,6 +63,8 @@ tests_fuzz_fuzz_smtp_LDADD = src/smtp/libsmtp.a src/net/libnet.a \
 TESTS += tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
+	tests/func/t7140-hard-compose-inject.sh \
+	tests/func/t7150-hard-borrowed-wipe.sh \
 	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
 	tests/func/t7300-hard-perms.sh
 EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
@@ -66,6 +73,8 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
+	tests/func/t7140-hard-compose-inject.sh \
+	tests/func/t7150-hard-borrowed-wipe.sh \
 	tests/func/t7200-hard-pop3-hostile.sh tests/func/t7210-hard-smtp-hostile.sh \
 	tests/func/t7300-hard-perms.sh tools/fuzz-run.sh \
 	tools/valgrind-check.sh tests/valgrind.supp

@@ -161,6 +161,83 @@ test_secret(void **state)
 	g_free(p);
 }
 
+/* Whatever it holds, a configuration others may change is refused. */
+static void
+test_writers(void **state)
+{
+	static const struct {
+		mode_t file, dir;
+		enum config_status status;
+	} t[] = {
+		{ 0600, 0700, CONFIG_OK },
+		{ 0644, 0755, CONFIG_OK },
+		{ 0666, 0700, CONFIG_ERR_PERM },
+		{ 0620, 0700, CONFIG_ERR_PERM },
+		{ 0602, 0700, CONFIG_ERR_PERM },
+		{ 0600, 0777, CONFIG_ERR_PERM },
+		{ 0600, 0770, CONFIG_ERR_PERM },
+		{ 0600, 01777, CONFIG_OK },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		struct config *c = NULL;
+		GError *err = NULL;
+		char *p = write_conf("[general]\neditor = /tmp/x/run-me\n"
+		    "[account a]\npassword_command = /tmp/x/run-me\n",
+		    t[i].file);
+
+		assert_int_equal(chmod(tmpdir, t[i].dir), 0);
+		if (config_load(p, &c, &err) != t[i].status)
+			fail_msg("file %o dir %o: %s", (unsigned)t[i].file,
+			    (unsigned)t[i].dir, err != NULL ? err->message :
+			    "accepted");
+		if (t[i].status == CONFIG_ERR_PERM) {
+			assert_null(c);
+			assert_non_null(strstr(err->message, "chmod go-w"));
+		}
+		config_free(c);
+		g_clear_error(&err);
+		g_free(p);
+	}
+	assert_int_equal(chmod(tmpdir, 0700), 0);
+}
+
+/* Borrowed mode runs no secret command, the OAuth 2 one included. */
+static void
+test_oauth_borrowed(void **state)
+{
+	struct config	*c = NULL;
+	GError		*err = NULL;
+	char		*p, *conf, *marker, *token = NULL;
+
+	marker = g_build_filename(tmpdir, "ran", NULL);
+	conf = g_strdup_printf("[account a]\noauth2_token_command = "
+	    "sh -c 'touch %s; echo tok'\nborrowed = true\n", marker);
+	p = write_conf(conf, 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_int_equal(config_oauth2_token(config_account(c, "a"), &token,
+	    &err), CONFIG_ERR_NO_SECRET);
+	assert_null(token);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "borrowed"));
+	g_clear_error(&err);
+	assert_false(g_file_test(marker, G_FILE_TEST_EXISTS));
+	config_free(c);
+	g_free(p);
+	/* Not borrowed: the command runs. */
+	p = write_conf("[account b]\noauth2_token_command = echo tok\n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_int_equal(config_oauth2_token(config_account(c, "b"), &token,
+	    &err), CONFIG_OK);
+	assert_string_equal(token, "tok");
+	config_secret_free(token);
+	config_free(c);
+	g_free(p);
+	g_free(conf);
+	g_free(marker);
+}
+
 int
 main(void)
 {
@@ -169,6 +246,8 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_secret),
+		cmocka_unit_test(test_writers),
+		cmocka_unit_test(test_oauth_borrowed),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
@@ -146,6 +147,76 @@ test_atomic(void **state)
 	g_free(dir);
 }
 
+/* Removing a tree removes links, never what they point to. */
+static void
+test_remove_tree(void **state)
+{
+	g_autofree char	*dir = NULL, *victim = NULL, *tree = NULL;
+	g_autofree char	*p = NULL, *keep = NULL;
+	struct stat	 sb;
+	int		 fd;
+
+	(void)state;
+	dir = g_dir_make_tmp("test-util-XXXXXX", NULL);
+	assert_non_null(dir);
+	assert_int_equal(file_remove_tree("/nonexistent/x"), 0);
+	victim = g_build_filename(dir, "victim", NULL);
+	keep = g_build_filename(victim, "keep", NULL);
+	tree = g_build_filename(dir, "tree", NULL);
+	assert_int_equal(g_mkdir_with_parents(victim, 0700), 0);
+	assert_true(g_file_set_contents(keep, "x", 1, NULL));
+	p = g_build_filename(tree, "a", "b", NULL);
+	assert_int_equal(g_mkdir_with_parents(p, 0700), 0);
+	g_free(p);
+	p = g_build_filename(tree, "a", "b", "link", NULL);
+	assert_int_equal(symlink(victim, p), 0);
+	g_free(p);
+	p = g_build_filename(tree, "a", "file", NULL);
+	assert_true(g_file_set_contents(p, "y", 1, NULL));
+	assert_int_equal(file_remove_tree(tree), 0);
+	assert_false(g_file_test(tree, G_FILE_TEST_EXISTS));
+	assert_true(g_file_test(keep, G_FILE_TEST_IS_REGULAR));
+	/* A link as the top is removed itself. */
+	assert_int_equal(symlink(victim, tree), 0);
+	assert_int_equal(file_remove_tree(tree), 0);
+	assert_true(g_file_test(keep, G_FILE_TEST_IS_REGULAR));
+
+	/*
+	 * Checked removal: only the directory that was ours. Held open, as
+	 * the borrowed-mode janitor holds it, so its inode is not reused.
+	 */
+	assert_int_equal(mkdir(tree, 0700), 0);
+	assert_int_equal(lstat(tree, &sb), 0);
+	fd = open(tree, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(rmdir(tree), 0);
+	assert_int_equal(mkdir(tree, 0700), 0);	/* made again */
+	g_free(p);
+	p = g_build_filename(tree, "planted", NULL);
+	assert_true(g_file_set_contents(p, "z", 1, NULL));
+	assert_int_equal(file_remove_dir_checked(tree, sb.st_dev, sb.st_ino),
+	    -1);
+	assert_true(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+	close(fd);
+	assert_int_equal(lstat(tree, &sb), 0);
+	assert_int_equal(file_remove_dir_checked(tree, sb.st_dev, sb.st_ino),
+	    0);
+	assert_false(g_file_test(tree, G_FILE_TEST_EXISTS));
+	/* Contents by handle, the directory stays. */
+	assert_int_equal(mkdir(tree, 0700), 0);
+	g_free(p);
+	p = g_build_filename(tree, "f", NULL);
+	assert_true(g_file_set_contents(p, "z", 1, NULL));
+	fd = open(tree, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(file_remove_contents(fd), 0);
+	close(fd);
+	assert_false(g_file_test(p, G_FILE_TEST_EXISTS));
+	assert_true(g_file_test(tree, G_FILE_TEST_IS_DIR));
+	assert_int_equal(file_remove_tree(dir), 0);
+	assert_false(g_file_test(dir, G_FILE_TEST_EXISTS));
+}
+
 static void
 test_path_expand(void **state)
 {
@@ -173,6 +244,7 @@ main(void)
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_filename),
 		cmocka_unit_test(test_atomic),
+		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_path_expand),
 	};
 
