@@ -110,6 +110,8 @@ char		*store_folder_name(struct store *, int64_t id);
 void		 store_folder_touch(struct store *, int64_t id);
 char		*store_unique_name(struct store *);
 gboolean	 store_folder_name_valid(const char *);
+/* Remove crash leftovers from folder's tmp/ (old, or their writer gone). */
+void		 store_sweep_folder(struct store *, const char *folder);
 
 /* store-name.c: Maildir file names. */
 /* Base name: unique part plus the encoded origin; NULL if too long. */

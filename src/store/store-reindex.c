@@ -716,6 +716,8 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 		if ((s = store_tx_commit(st)) != STORE_OK)
 			return s;
 	}
+	for (i = 0; i < names->len; i++)
+		store_sweep_folder(st, names->pdata[i]);
 	for (i = 0; i < names->len && s == STORE_OK; i++)
 		s = store_reindex_folder(st, names->pdata[i], full, FALSE, fn,
 		    data, &pr);

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -113,6 +114,7 @@ static const char *const store_migrations[] = {
 static enum store_status store_open_db(struct store *, gboolean);
 static enum store_status store_migrate(struct store *);
 static enum store_status store_mkdir_maildir(struct store *, const char *);
+static gboolean store_tmp_orphan(struct store *, const char *);
 static void	 store_sweep_tmp(struct store *, const char *);
 static void	 store_stmt_finalize(gpointer);
 static void	 store_lock_close(gpointer);
@@ -562,6 +564,35 @@ store_mkdir_maildir(struct store *st, const char *name)
 	return STORE_OK;
 }
 
+/*
+ * TRUE when a tmp/ file name is one of ours (store_unique_name) written on
+ * this host by a process that is gone: a fetch, import or compose killed
+ * before it renamed the file. A reused pid keeps the file (the age rule
+ * takes it later); our own files are never touched.
+ */
+static gboolean
+store_tmp_orphan(struct store *st, const char *name)
+{
+	const char	*p, *dot;
+	char		*end;
+	gint64		 pid;
+
+	if ((p = strchr(name, '.')) == NULL || p[1] != 'M' ||
+	    (p = strchr(p, 'P')) == NULL)
+		return FALSE;
+	pid = g_ascii_strtoll(p + 1, &end, 10);
+	if (end == p + 1 || *end != 'Q' || pid <= 1 || pid > G_MAXINT32 ||
+	    pid == (gint64)getpid())
+		return FALSE;
+	if ((dot = strchr(end, '.')) == NULL || strcmp(dot + 1, st->host) != 0)
+		return FALSE;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Remove what crashed writers left in a folder's tmp/: files older than
+ * 36 hours (the Maildir rule) and files of a writer that is gone.
+ */
 static void
 store_sweep_tmp(struct store *st, const char *top)
 {
@@ -572,18 +603,31 @@ store_sweep_tmp(struct store *st, const char *top)
 	DIR		*d;
 	int		 fd;
 
-	(void)st;
 	if ((d = opendir(tmp)) == NULL)
 		return;
 	fd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(sb.st_mode) && now - sb.st_mtime > STORE_TMP_MAX_AGE)
-			unlinkat(fd, de->d_name, 0);
+		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if (now - sb.st_mtime > STORE_TMP_MAX_AGE ||
+		    store_tmp_orphan(st, de->d_name)) {
+			if (unlinkat(fd, de->d_name, 0) != 0 && errno != ENOENT)
+				log_warn("store: %s/%s: %s", tmp, de->d_name,
+				    g_strerror(errno));
+		}
 	}
 	closedir(d);
+}
+
+void
+store_sweep_folder(struct store *st, const char *folder)
+{
+	g_autofree char	*top = store_folder_path(st, folder);
+
+	store_sweep_tmp(st, top);
 }
 
 enum store_status
