@@ -113,6 +113,7 @@ static const char *const store_migrations[] = {
 
 static enum store_status store_open_db(struct store *, gboolean);
 static enum store_status store_migrate(struct store *);
+static gboolean	 store_open_current(struct store *);
 static enum store_status store_mkdir_maildir(struct store *, const char *);
 static gboolean store_tmp_orphan(struct store *, const char *);
 static void	 store_sweep_tmp(struct store *, const char *);
@@ -339,8 +340,47 @@ store_open_db(struct store *st, gboolean readonly)
 	    "PRAGMA foreign_keys=ON;PRAGMA temp_store=FILE")) != STORE_OK)
 		return s;
 	if (readonly)
-		return store_exec(st, "SELECT count(*) FROM folders");
+		return store_exec(st, "PRAGMA query_only=1;"
+		    "SELECT count(*) FROM folders");
 	return store_migrate(st);
+}
+
+/*
+ * TRUE when a read-only handle can serve as it is: the schema is the
+ * current one and no folder's new/ or cur/ changed since the index last
+ * read them (else the quick scan of a writing open has work to do).
+ */
+static gboolean
+store_open_current(struct store *st)
+{
+	static const char sql[] =
+	    "SELECT name, new_mtime, cur_mtime FROM folders";
+	sqlite3_stmt	*stmt = NULL;
+	gboolean	 ok;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return FALSE;
+	ok = sqlite3_step(stmt) == SQLITE_ROW && (size_t)sqlite3_column_int(
+	    stmt, 0) == G_N_ELEMENTS(store_migrations);
+	sqlite3_finalize(stmt);
+	if (!ok || sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return FALSE;
+	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_autofree char *top = store_folder_path(st, (const char *)
+		    sqlite3_column_text(stmt, 0));
+		g_autofree char *n = g_build_filename(top, "new", NULL);
+		g_autofree char *c = g_build_filename(top, "cur", NULL);
+
+		ok = store_dir_mtime(n) == sqlite3_column_int64(stmt, 1) &&
+		    store_dir_mtime(c) == sqlite3_column_int64(stmt, 2);
+	}
+	if (ok && rc != SQLITE_DONE)
+		ok = FALSE;
+	sqlite3_finalize(stmt);
+	return ok;
 }
 
 static enum store_status
@@ -438,6 +478,17 @@ store_open(const char *dir, unsigned flags, struct store **out)
 		return store_set_error(st, STORE_ERR_PERM,
 		    _("%s: owned by another user; refusing to use it"), dir);
 
+	if ((flags & STORE_OPEN_QUERY) != 0 && !readonly) {
+		if (store_open_db(st, TRUE) == STORE_OK &&
+		    store_open_current(st))
+			return STORE_OK;
+		/* Not current: open it to write, as without the flag. */
+		if (st->db != NULL)
+			sqlite3_close(st->db);
+		st->db = NULL;
+		g_clear_pointer(&st->errmsg, g_free);
+		st->open_flags &= ~(unsigned)STORE_OPEN_QUERY;
+	}
 	if ((flags & STORE_OPEN_RESET) != 0 && !readonly)
 		store_move_aside(st);
 	s = store_open_db(st, readonly);
