@@ -679,10 +679,9 @@ store_reindex_wipe(struct store *st)
 	    "DELETE FROM messages;"
 	    "DELETE FROM thread_ids;"
 	    "DELETE FROM thread_summary;"
-	    /* As created by migration 1 in store.c: drops its pages. */
+	    /* Drops its pages; made again as a new index makes it. */
 	    "DROP TABLE msg_fts;"
-	    "CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients,"
-	    "  body, attachments, tokenize='unicode61 remove_diacritics 2');"
+	    STORE_FTS_CREATE
 	    "UPDATE folders SET new_mtime = -1, cur_mtime = -1;";
 	enum store_status	 s;
 

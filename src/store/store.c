@@ -109,6 +109,13 @@ static const char *const store_migrations[] = {
 	"  size INTEGER NOT NULL) WITHOUT ROWID;",
 	/* 2: dates by id, so a search sorts its matches without the rows. */
 	"CREATE INDEX messages_id_date ON messages(id, date);",
+	/*
+	 * 3: is:unread and has:attachment read an index in date order (a
+	 * page) or count its entries (--count) instead of every row.
+	 */
+	"CREATE INDEX messages_unread ON messages(date) WHERE (flags & 1) = 0;"
+	"CREATE INDEX messages_attachment ON messages(date)"
+	"  WHERE has_attachment = 1;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);
@@ -409,6 +416,10 @@ store_migrate(struct store *st)
 	if ((s = store_exec(st, "BEGIN IMMEDIATE")) != STORE_OK)
 		return s;
 	for (i = (size_t)version; i < G_N_ELEMENTS(store_migrations); i++) {
+		/* A new index: its (empty) FTS table as new ones have it. */
+		if (i == 1 && version == 0 && (s = store_exec(st,
+		    "DROP TABLE msg_fts;" STORE_FTS_CREATE)) != STORE_OK)
+			goto fail;
 		g_autofree char *sql = NULL;
 
 		if ((s = store_exec(st, store_migrations[i])) != STORE_OK)
