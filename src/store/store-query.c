@@ -1134,8 +1134,12 @@ store_query_page(struct store_query *q, enum store_sort sort,
 			if (store_query_dense(q, fts, offset + limit))
 				g_string_replace(where, STORE_QUERY_IN,
 				    STORE_QUERY_PROBE, 0);
-			else
+			else if (strstr(q->where->str, "NOT ") == NULL)
 				sorted = TRUE;
+			/*
+			 * A rare term under a NOT: its few matches are read
+			 * once and the date index walked past them.
+			 */
 		} else if (store_query_few(q))
 			sorted = TRUE;
 		break;
