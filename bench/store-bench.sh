@@ -134,25 +134,40 @@ phrase=$(sed -n '/^$/,$p' "$mail/cur/$first" | grep -E '^[a-z]+ [a-z]+ ' |
     head -n 1 | cut -d' ' -f1-2)
 prefix=$(echo "$common" | cut -c1-3)
 
-# ms CMD...: wall time of one run, in ms (whole process).
+# ms CMD...: wall time of one run, in ms (whole process), and its CPU time
+# (user + system, from perf stat's task-clock) as WALL:CPU; under load the
+# CPU time is what the process itself cost, the wall time what it waited.
+has_perf=0
+perf stat -x, -e task-clock -o "$work/p" true >/dev/null 2>&1 && has_perf=1
 ms() {
 	s=$(date +%s%N)
-	"$@" >/dev/null 2>&1
+	if test $has_perf = 1; then
+		perf stat -x, -e task-clock -o "$work/p" -- "$@" >/dev/null 2>&1
+	else
+		"$@" >/dev/null 2>&1
+	fi
 	e=$(date +%s%N)
-	echo $(((e - s) / 1000000))
+	c=-
+	test $has_perf = 1 &&
+	    c=$(awk -F, '/task-clock/ { printf "%.1f", $1 }' "$work/p")
+	echo "$(((e - s) / 1000000)):$c"
 }
 drop() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 }
+# median FIELD: median of the WALL:CPU samples on stdin (FIELD 1: wall,
+# 2: CPU).
 median() {
-	tr ' ' '\n' | sed '/^$/d' | sort -n | awk '{ v[NR] = $1 }
+	tr ' ' '\n' | sed '/^$/d' | cut -d: -f"$1" | grep -v '^-$' | sort -n |
+	    awk '{ v[NR] = $1 }
 	    END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2];
-	    else printf "%d\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+	    else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 ratio() {
 	awk -v a="$1" -v b="$2" 'BEGIN {
-		if (b == "-" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+		if (a == "-" || b == "-" || b + 0 == 0) print "-";
+		else printf "%.2f", a / b }'
 }
 
 # row MODE LABEL SATCHEL-QUERY NOTMUCH-QUERY MU-QUERY: one table row; the
@@ -187,15 +202,16 @@ row() {
 		fi
 		i=$((i + 1))
 	done
-	a=$(echo "$a" | median)
-	b=$(echo "$b" | median)
-	c=$(echo "$c" | median)
+	aw=$(echo "$a" | median 1) ac=$(echo "$a" | median 2)
+	bw=$(echo "$b" | median 1) bc=$(echo "$b" | median 2)
+	cw=$(echo "$c" | median 1) cc=$(echo "$c" | median 2)
 	hits=$("$SATCHEL" search --count "$sq" 2>/dev/null)
 	if test $big = 1; then
-		echo "| $label | \`$sq\` | $hits | $a |"
+		echo "| $label | \`$sq\` | $hits | $aw | $ac |"
 	else
-		echo "| $label | \`$sq\` | $hits | $a | $b | $c |" \
-		    "$(ratio "$a" "$b") | $(ratio "$a" "$c") |"
+		echo "| $label | \`$sq\` | $hits | $aw ($ac) | $bw ($bc) |" \
+		    "$cw ($cc) | $(ratio "$aw" "$bw") | $(ratio "$ac" "$bc") |" \
+		    "$(ratio "$aw" "$cw") | $(ratio "$ac" "$cc") |"
 	fi
 }
 queries() {
@@ -224,17 +240,18 @@ queries() {
 }
 header() {
 	if test $big = 1; then
-		echo "| search | satchel query | matches | satchel |"
-		echo "| --- | --- | ---: | ---: |"
+		echo "| search | satchel query | matches | wall | CPU |"
+		echo "| --- | --- | ---: | ---: | ---: |"
 	else
 		echo "| search | satchel query | matches | satchel | notmuch" \
-		    "| mu | satchel/notmuch | satchel/mu |"
-		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+		    "| mu | s/n wall | s/n CPU | s/m wall | s/m CPU |"
+		echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |" \
+		    "---: | ---: |"
 	fi
 }
 
 echo
-echo "Start-up: \`--version\`, median of $RUNS runs, ms (load $(load)):"
+echo "Start-up: \`--version\`, median of $RUNS runs, ms wall (CPU) (load $(load)):"
 echo
 a="" b="" c=""
 i=0
@@ -246,11 +263,14 @@ while test $i -lt "$RUNS"; do
 done
 echo "| satchel | notmuch | mu |"
 echo "| ---: | ---: | ---: |"
-echo "| $(echo "$a" | median) | $(echo "$b" | median) | $(echo "$c" | median) |"
+echo "| $(echo "$a" | median 1) ($(echo "$a" | median 2)) |" \
+    "$(echo "$b" | median 1) ($(echo "$b" | median 2)) |" \
+    "$(echo "$c" | median 1) ($(echo "$c" | median 2)) |"
 
 echo
 echo "First page of 50, newest first, page cache warm: median of $RUNS runs,"
-echo "ms, whole process (load at the start: $(load)):"
+echo "ms, whole process, wall (CPU); ratios satchel / other, wall and CPU"
+echo "(load at the start: $(load)):"
 echo
 header
 queries warm
