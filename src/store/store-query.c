@@ -105,6 +105,7 @@ static void	 store_query_emit(struct store_qnode *, GString *,
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
 static gboolean	 store_query_few(struct store_query *);
 static const char *store_query_single_fts(struct store_query *);
+static gboolean	 store_query_long_prefix(const char *);
 static gboolean	 store_query_dense(struct store_query *, const char *,
 		    guint64);
 static int64_t	 store_query_int(struct store_query *, const char *,
@@ -1057,6 +1058,23 @@ store_query_int(struct store_query *q, const char *sql, const char *text)
 	return v;
 }
 
+/* TRUE when the FTS expression has a prefix term ("abcd"*) over 3 chars. */
+static gboolean
+store_query_long_prefix(const char *fts)
+{
+	const char	*p, *q;
+
+	for (p = strchr(fts, '*'); p != NULL; p = strchr(p + 1, '*')) {
+		if (p == fts || p[-1] != '"')
+			continue;
+		for (q = p - 2; q >= fts && *q != '"'; q--)
+			;
+		if (q < fts || g_utf8_strlen(q + 1, p - 1 - (q + 1)) > 3)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /*
  * TRUE when the text term fts matches so many messages that walking the
  * date index and probing the FTS index for each message finds a page
@@ -1075,10 +1093,11 @@ store_query_dense(struct store_query *q, const char *fts, guint64 want)
 	if (total <= 0 || want == 0 || want > G_MAXUINT32)
 		return FALSE;
 	/*
-	 * A prefix term is looked up anew by every probe (its words' lists
-	 * merged again): read its matches once.
+	 * A prefix term longer than the prefix indexes (3 characters) is
+	 * looked up anew by every probe, its words' lists merged again:
+	 * read its matches once instead.
 	 */
-	if (strchr(fts, '*') != NULL)
+	if (store_query_long_prefix(fts))
 		return FALSE;
 	sq = want * (guint64)total * STORE_QUERY_PROBE_COST;
 	/* Integer square root (Newton). */
