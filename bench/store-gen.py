@@ -1,10 +1,16 @@
 #!/usr/bin/env python3
-"""store-gen.py DIR N [SEED]: write a realistic Maildir of N messages.
+"""store-gen.py DIR N [SEED [JOBS [SMALL]]]: write a realistic Maildir of N
+messages.
 
 Threads (replies with References/In-Reply-To), multipart/alternative with
 HTML, attachments (base64), ISO-8859-1 quoted-printable and UTF-8 base64
 bodies, RFC 2047 subjects and names, Zipf-distributed words. About 8 KB a
 message on average, like a real mailbox.
+
+JOBS > 1 writes the messages in that many processes, each a contiguous
+slice with its own random stream (threads stay within a slice); JOBS 1 is
+the historical data set, byte for byte. SMALL 1 writes short messages
+(about 1.5 KB: 1-4 body lines, small attachments) for very large runs.
 """
 import base64
 import os
@@ -17,7 +23,10 @@ from email.utils import formatdate
 
 def main():
     top, n = sys.argv[1], int(sys.argv[2])
-    rnd = random.Random(int(sys.argv[3]) if len(sys.argv) > 3 else 42)
+    seed = int(sys.argv[3]) if len(sys.argv) > 3 else 42
+    jobs = int(sys.argv[4]) if len(sys.argv) > 4 else 1
+    small = len(sys.argv) > 5 and sys.argv[5] == "1"
+    rnd = random.Random(seed)
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(top, sub), exist_ok=True)
     syll = ["ka", "lo", "mi", "ne", "ru", "sa", "to", "vi", "zu", "pe",
@@ -34,9 +43,6 @@ def main():
                                                "García", "Dupont"])),
                "user%d@example%d.org" % (i, i % 20)) for i in range(800)]
 
-    def words(k):
-        return " ".join(rnd.choices(vocab, cum_weights=cum, k=k))
-
     def enc_name(name):
         try:
             name.encode("ascii")
@@ -45,10 +51,32 @@ def main():
             return "=?utf-8?b?%s?=" % base64.b64encode(
                 name.encode()).decode()
 
+    if jobs <= 1:
+        write(top, 0, n, rnd, vocab, cum, enc_name, people, small)
+        return
+    kids = []
+    for j in range(jobs):
+        pid = os.fork()
+        if pid == 0:
+            write(top, n * j // jobs, n * (j + 1) // jobs,
+                  random.Random(seed * 1000003 + j + 1), vocab, cum, enc_name,
+                  people, small)
+            os._exit(0)
+        kids.append(pid)
+    bad = 0
+    for pid in kids:
+        bad |= os.waitpid(pid, 0)[1]
+    sys.exit(1 if bad else 0)
+
+
+def write(top, lo, hi, rnd, vocab, cum, enc_name, people, small):
+    def words(k):
+        return " ".join(rnd.choices(vocab, cum_weights=cum, k=k))
+
     ids = []
     subjects = {}
     t0 = 1577836800
-    for i in range(n):
+    for i in range(lo, hi):
         date = t0 + i * 600 + rnd.randint(0, 500)
         frm = rnd.choice(people)
         to = rnd.choice(people)
@@ -78,7 +106,8 @@ def main():
                "Date: %s" % formatdate(date),
                "Message-ID: %s" % mid] + hdr + ["MIME-Version: 1.0"]
         body = "\n".join(words(rnd.randint(8, 16))
-                         for _ in range(rnd.randint(5, 60))) + "\n"
+                         for _ in range(rnd.randint(1, 4) if small else
+                                        rnd.randint(5, 60))) + "\n"
         if kind < 0.55:
             hdr.append("Content-Type: text/plain; charset=utf-8")
             hdr.append("Content-Transfer-Encoding: 8bit")
@@ -100,7 +129,8 @@ def main():
         else:
             b = "=_mix_%d" % i
             hdr.append('Content-Type: multipart/mixed; boundary="%s"' % b)
-            att = base64.encodebytes(rnd.randbytes(rnd.randint(2000, 40000)))
+            att = base64.encodebytes(rnd.randbytes(
+                rnd.randint(200, 1000) if small else rnd.randint(2000, 40000)))
             text = "\n".join(hdr) + "\n\n--%s\nContent-Type: text/plain; " \
                 "charset=utf-8\n\n%s\n--%s\nContent-Type: application/pdf; " \
                 "name=\"report-%d.pdf\"\nContent-Disposition: attachment; " \

@@ -10,11 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gnutls/gnutls.h>
+
 #include "util/util.h"
 #include "config/config.h"
 #include "mime/mime.h"
 #include "cli/cli.h"
 #include "ui/ui.h"
+
+/*
+ * GnuTLS initialises itself when it is loaded, before main(): a search or
+ * --version would pay for it. net_connect() initialises it on first use.
+ */
+GNUTLS_SKIP_GLOBAL_INIT
 
 int
 main(int argc, char **argv)

@@ -156,7 +156,8 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	query = argc > 1 ? g_strjoinv(" ", argv + 1) : g_strdup("");
-	if ((st = cli_store(ctx, &code)) == NULL)
+	if ((st = cli_store_flags(ctx, STORE_OPEN_CREATE | STORE_OPEN_QUERY,
+	    &code)) == NULL)
 		return code;
 	s = store_query_new(st, query, folder, &q, &err);
 	if (s == STORE_ERR_QUERY) {

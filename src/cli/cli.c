@@ -138,6 +138,12 @@ cli_config(struct cli_ctx *ctx)
 struct store *
 cli_store(struct cli_ctx *ctx, int *exit_code)
 {
+	return cli_store_flags(ctx, STORE_OPEN_CREATE, exit_code);
+}
+
+struct store *
+cli_store_flags(struct cli_ctx *ctx, unsigned flags, int *exit_code)
+{
 	struct config		*c;
 	enum store_status	 st;
 
@@ -148,7 +154,7 @@ cli_store(struct cli_ctx *ctx, int *exit_code)
 		*exit_code = CLI_EXIT_CONFIG;
 		return NULL;
 	}
-	st = store_open(c->store, STORE_OPEN_CREATE, &ctx->store);
+	st = store_open(c->store, flags, &ctx->store);
 	if (st != STORE_OK) {
 		fprintf(stderr, _("satchel: cannot open the store %s: %s\n"),
 		    c->store, ctx->store != NULL ? store_errmsg(ctx->store) :

@@ -60,6 +60,9 @@ struct config	*cli_config(struct cli_ctx *);
  * NULL; *exit_code is set to the status to return.
  */
 struct store	*cli_store(struct cli_ctx *, int *exit_code);
+/* The same with store_open() flags (STORE_OPEN_QUERY for a search). */
+struct store	*cli_store_flags(struct cli_ctx *, unsigned flags,
+		    int *exit_code);
 /* Release what the context holds (store, config, borrowed directory). */
 void	cli_ctx_release(struct cli_ctx *);
 /*

@@ -50,6 +50,9 @@ net_strerror(enum net_status s)
 	return _("unknown network error");
 }
 
+/* GnuTLS initialised (net_connect). */
+static gsize net_tls_ready;
+
 void
 net_init(unsigned timeout)
 {
@@ -122,6 +125,18 @@ net_connect(const char *host, unsigned port, unsigned timeout, int *fd,
 	int		 rc, e = 0;
 
 	*fd = -1;
+	/*
+	 * satchel skips GnuTLS's load-time initialisation (main.c), so that
+	 * what never connects does not pay for it: do it on first use.
+	 */
+	if (g_once_init_enter(&net_tls_ready)) {
+		int grc = gnutls_global_init();
+
+		if (grc != GNUTLS_E_SUCCESS)
+			log_warn("net: gnutls_global_init: %s",
+			    gnutls_strerror(grc));
+		g_once_init_leave(&net_tls_ready, 1);
+	}
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = AF_UNSPEC;
 	hints.ai_socktype = SOCK_STREAM;

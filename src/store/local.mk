@@ -24,7 +24,9 @@ STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
 	tests/func/t1010-store-crash.sh tests/func/t1020-store-enospc.sh \
 	tests/func/t1030-store-reindex.sh tests/func/t1040-store-concurrent.sh \
 	tests/func/t1041-store-queue-rebuild.sh tests/func/t1042-store-busy.sh \
-	tests/func/t1043-store-import-special.sh
+	tests/func/t1043-store-import-special.sh \
+	tests/func/t1044-store-tmp.sh \
+	tests/func/t1050-store-reindex-full.sh
 TESTS += $(STORE_FUNC_TESTS)
 EXTRA_DIST += $(STORE_FUNC_TESTS)
 

@@ -27,6 +27,17 @@ enum store_subdir {
 /* Name of the file that records bounced messages (index-only flag). */
 #define STORE_BOUNCES		"bounced"
 #define STORE_INDEX		"index.sqlite"
+/*
+ * The FTS table as a new or fully rebuilt index makes it: migration 1 of
+ * store.c without prefix indexes, plus prefix indexes for 2 and 3
+ * characters so that "bel*" reads one list instead of merging those of
+ * every word it starts. An older index keeps its table until reindex
+ * --full (converting it means tokenising all the text again).
+ */
+#define STORE_FTS_CREATE \
+	"CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients," \
+	"  body, attachments, tokenize='unicode61 remove_diacritics 2'," \
+	"  prefix='2 3');"
 
 struct store {
 	char		*dir;
@@ -117,6 +128,8 @@ char		*store_folder_name(struct store *, int64_t id);
 void		 store_folder_touch(struct store *, int64_t id);
 char		*store_unique_name(struct store *);
 gboolean	 store_folder_name_valid(const char *);
+/* Remove crash leftovers from folder's tmp/ (old, or their writer gone). */
+void		 store_sweep_folder(struct store *, const char *folder);
 
 /* store-name.c: Maildir file names. */
 /* Base name: unique part plus the encoded origin; NULL if too long. */

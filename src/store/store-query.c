@@ -99,11 +99,13 @@ static gboolean	 store_query_date(const char *, gboolean, int64_t *,
 		    GError **);
 static struct store_qnode *store_query_date_range(const char *, GError **);
 static char	*store_query_fts_expr(struct store_qnode *);
+static char	*store_query_fts_not(struct store_qnode *);
 static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
 static gboolean	 store_query_few(struct store_query *);
 static const char *store_query_single_fts(struct store_query *);
+static gboolean	 store_query_long_prefix(const char *);
 static gboolean	 store_query_dense(struct store_query *, const char *,
 		    guint64);
 static int64_t	 store_query_int(struct store_query *, const char *,
@@ -680,33 +682,68 @@ store_query_date_range(const char *v, GError **err)
 	return n;
 }
 
-/* The node as one FTS5 expression, or NULL if it needs SQL. */
+/*
+ * The node as one FTS5 expression, or NULL if it needs SQL. Negations in
+ * an AND with at least one text term become FTS5's binary NOT, so that
+ * "a AND NOT b" is one lookup in the FTS index, not an anti-join.
+ */
 static char *
 store_query_fts_expr(struct store_qnode *n)
 {
-	GString	*s;
-	guint	 i;
+	GString		*s, *neg;
+	gboolean	 any = FALSE;
+	guint		 i;
 
 	if (n->type == QN_FTS)
 		return g_strdup(n->s);
 	if (n->type != QN_AND && n->type != QN_OR)
 		return NULL;
 	s = g_string_new("(");
+	neg = g_string_new(NULL);
 	for (i = 0; i < n->kids->len; i++) {
-		char *k = store_query_fts_expr(n->kids->pdata[i]);
+		struct store_qnode *kid = n->kids->pdata[i];
+		char *k;
 
-		if (k == NULL) {
-			g_string_free(s, TRUE);
-			return NULL;
+		if (n->type == QN_AND && kid->type == QN_NOT) {
+			if ((k = store_query_fts_expr(kid->kids->pdata[0])) ==
+			    NULL)
+				goto sql;
+			g_string_append(neg, neg->len > 0 ? " OR " : "");
+			g_string_append(neg, k);
+			g_free(k);
+			continue;
 		}
-		if (i > 0)
+		if ((k = store_query_fts_expr(kid)) == NULL)
+			goto sql;
+		if (any)
 			g_string_append(s, n->type == QN_AND ? " AND " :
 			    " OR ");
 		g_string_append(s, k);
 		g_free(k);
+		any = TRUE;
 	}
+	if (!any)
+		goto sql;
 	g_string_append_c(s, ')');
+	if (neg->len > 0) {
+		g_string_prepend_c(s, '(');
+		g_string_append_printf(s, " NOT (%s))", neg->str);
+	}
+	g_string_free(neg, TRUE);
 	return g_string_free(s, FALSE);
+sql:
+	g_string_free(neg, TRUE);
+	g_string_free(s, TRUE);
+	return NULL;
+}
+
+/* The FTS5 expression of a NOT node's operand, or NULL. */
+static char *
+store_query_fts_not(struct store_qnode *n)
+{
+	if (n->type != QN_NOT)
+		return NULL;
+	return store_query_fts_expr(n->kids->pdata[0]);
 }
 
 static void
@@ -765,20 +802,37 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 	}
 	if (n->type == QN_AND) {
 		GString	*ftsand = g_string_new(NULL);
-		gboolean first = TRUE;
+		GString	*ftsnot = g_string_new(NULL);
+		g_autofree char *nots = NULL;
+		gboolean first = TRUE, folded;
 
-		/* The text terms of an AND share one MATCH. */
+		/*
+		 * The text terms of an AND share one MATCH, their negations
+		 * too (FTS5's NOT) when there is a term to take them from.
+		 */
 		g_string_append_c(out, '(');
 		for (i = 0; i < n->kids->len; i++) {
-			if ((fts = store_query_fts_expr(n->kids->pdata[i])) ==
-			    NULL)
-				continue;
-			if (ftsand->len > 0)
-				g_string_append(ftsand, " AND ");
-			g_string_append(ftsand, fts);
+			if ((fts = store_query_fts_expr(n->kids->pdata[i])) !=
+			    NULL) {
+				if (ftsand->len > 0)
+					g_string_append(ftsand, " AND ");
+				g_string_append(ftsand, fts);
+			} else if ((fts = store_query_fts_not(
+			    n->kids->pdata[i])) != NULL) {
+				if (ftsnot->len > 0)
+					g_string_append(ftsnot, " OR ");
+				g_string_append(ftsnot, fts);
+			}
 			g_free(fts);
 		}
+		folded = ftsand->len > 0 && ftsnot->len > 0;
+		nots = g_string_free(ftsnot, FALSE);
 		if (ftsand->len > 0) {
+			if (folded) {
+				g_string_prepend(ftsand, "((");
+				g_string_append_printf(ftsand, ") NOT (%s))",
+				    nots);
+			}
 			g_string_append(out, STORE_QUERY_IN);
 			store_query_fts_param(params, g_strdup(ftsand->str));
 			first = FALSE;
@@ -787,7 +841,9 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		for (i = 0; i < n->kids->len; i++) {
 			struct store_qnode *k = n->kids->pdata[i];
 
-			if ((fts = store_query_fts_expr(k)) != NULL) {
+			if ((fts = store_query_fts_expr(k)) != NULL ||
+			    (folded && (fts = store_query_fts_not(k)) !=
+			    NULL)) {
 				g_free(fts);
 				continue;
 			}
@@ -915,10 +971,17 @@ store_query_count(struct store_query *q, guint64 *count)
 	int		 rc;
 
 	*count = 0;
-	/* One text term alone: count the FTS matches, no join needed. */
+	/*
+	 * One text term alone: count the FTS matches, no join needed; its
+	 * negation alone: all messages but those (every message has its FTS
+	 * row and no other), no anti-join over the table.
+	 */
 	if (strcmp(q->where->str, STORE_QUERY_IN) == 0)
 		sql = g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
 		    " MATCH ?");
+	else if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
+		sql = g_strdup("SELECT (SELECT count(*) FROM messages) -"
+		    " (SELECT count(*) FROM msg_fts WHERE msg_fts MATCH ?)");
 	else
 		sql = g_strdup_printf("SELECT count(*) FROM messages m"
 		    " WHERE %s", q->where->str);
@@ -995,6 +1058,23 @@ store_query_int(struct store_query *q, const char *sql, const char *text)
 	return v;
 }
 
+/* TRUE when the FTS expression has a prefix term ("abcd"*) over 3 chars. */
+static gboolean
+store_query_long_prefix(const char *fts)
+{
+	const char	*p, *q;
+
+	for (p = strchr(fts, '*'); p != NULL; p = strchr(p + 1, '*')) {
+		if (p == fts || p[-1] != '"')
+			continue;
+		for (q = p - 2; q >= fts && *q != '"'; q--)
+			;
+		if (q < fts || g_utf8_strlen(q + 1, p - 1 - (q + 1)) > 3)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 /*
  * TRUE when the text term fts matches so many messages that walking the
  * date index and probing the FTS index for each message finds a page
@@ -1011,6 +1091,13 @@ store_query_dense(struct store_query *q, const char *fts, guint64 want)
 
 	total = store_query_int(q, "SELECT max(id) FROM messages", NULL);
 	if (total <= 0 || want == 0 || want > G_MAXUINT32)
+		return FALSE;
+	/*
+	 * A prefix term longer than the prefix indexes (3 characters) is
+	 * looked up anew by every probe, its words' lists merged again:
+	 * read its matches once instead.
+	 */
+	if (store_query_long_prefix(fts))
 		return FALSE;
 	sq = want * (guint64)total * STORE_QUERY_PROBE_COST;
 	/* Integer square root (Newton). */
@@ -1066,8 +1153,12 @@ store_query_page(struct store_query *q, enum store_sort sort,
 			if (store_query_dense(q, fts, offset + limit))
 				g_string_replace(where, STORE_QUERY_IN,
 				    STORE_QUERY_PROBE, 0);
-			else
+			else if (strstr(q->where->str, "NOT ") == NULL)
 				sorted = TRUE;
+			/*
+			 * A rare term under a NOT: its few matches are read
+			 * once and the date index walked past them.
+			 */
 		} else if (store_query_few(q))
 			sorted = TRUE;
 		break;

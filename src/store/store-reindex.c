@@ -76,6 +76,9 @@ static enum store_status store_reindex_index(struct store_reindex *,
 		    GPtrArray *);
 static enum store_status store_reindex_new(struct store_reindex *,
 		    gboolean);
+static gboolean	 store_reindex_has_table(struct store *, const char *);
+static enum store_status store_reindex_wipe(struct store *);
+static enum store_status store_reindex_requeue(struct store *);
 
 static int64_t
 store_reindex_mtime(const char *path)
@@ -632,6 +635,92 @@ store_reindex_bounces(struct store *st)
 	return store_tx_commit(st);
 }
 
+static gboolean
+store_reindex_has_table(struct store *st, const char *name)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+	sqlite3_stmt	*stmt;
+	gboolean	 has;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return FALSE;
+	sqlite3_bind_text(stmt, 1, name, -1, SQLITE_STATIC);
+	has = sqlite3_step(stmt) == SQLITE_ROW;
+	sqlite3_reset(stmt);
+	return has;
+}
+
+/*
+ * reindex --full: empty the index of messages, threads and text in one
+ * transaction (whole tables: SQLite drops their pages, and the FTS table
+ * is dropped and made again, no per-row work), then index every file as from
+ * nothing, once. Updating each row in place instead costs twice: the old
+ * text is read back and tokenised again to take it out of the FTS index.
+ * Outbox queue rows point at message ids, which change: their messages
+ * are remembered by folder and file name (reindex_queue_keys, a real
+ * table so that a crash before the end keeps it) and pointed at again
+ * when the folders are indexed (store_reindex_requeue). A crash half way
+ * leaves a smaller index that the next open completes: every folder's
+ * recorded mtimes are reset, so the next scan lists them all.
+ */
+static enum store_status
+store_reindex_wipe(struct store *st)
+{
+	static const char keys[] =
+	    "CREATE TABLE IF NOT EXISTS reindex_queue_keys("
+	    "  queue_id INTEGER PRIMARY KEY,"
+	    "  folder_id INTEGER NOT NULL,"
+	    "  base TEXT NOT NULL);"
+	    "INSERT OR IGNORE INTO reindex_queue_keys(queue_id, folder_id,"
+	    "  base) SELECT q.id, m.folder_id, m.base FROM queue q"
+	    "  JOIN messages m ON m.id = q.msg_id;";
+	static const char wipe[] =
+	    "DELETE FROM messages;"
+	    "DELETE FROM thread_ids;"
+	    "DELETE FROM thread_summary;"
+	    /* Drops its pages; made again as a new index makes it. */
+	    "DROP TABLE msg_fts;"
+	    STORE_FTS_CREATE
+	    "UPDATE folders SET new_mtime = -1, cur_mtime = -1;";
+	enum store_status	 s;
+
+	if ((s = store_tx_begin(st)) != STORE_OK)
+		return s;
+	if ((store_reindex_has_table(st, "queue") &&
+	    (s = store_exec(st, keys)) != STORE_OK) ||
+	    (s = store_exec(st, wipe)) != STORE_OK) {
+		store_tx_rollback(st);
+		return s;
+	}
+	g_hash_table_remove_all(st->touched);
+	g_hash_table_remove_all(st->dirty_threads);
+	return store_tx_commit(st);
+}
+
+/* Point queue rows at their messages' new ids after a --full rebuild. */
+static enum store_status
+store_reindex_requeue(struct store *st)
+{
+	static const char sql[] =
+	    "UPDATE queue SET msg_id = coalesce((SELECT m.id FROM"
+	    "  reindex_queue_keys k JOIN messages m ON m.folder_id ="
+	    "  k.folder_id AND m.base = k.base WHERE k.queue_id = queue.id),"
+	    "  msg_id) WHERE id IN (SELECT queue_id FROM reindex_queue_keys);"
+	    "DROP TABLE reindex_queue_keys;";
+	enum store_status	 s;
+
+	if (!store_reindex_has_table(st, "reindex_queue_keys"))
+		return STORE_OK;
+	if ((s = store_tx_begin(st)) != STORE_OK)
+		return s;
+	if ((s = store_exec(st, sql)) != STORE_OK) {
+		store_tx_rollback(st);
+		return s;
+	}
+	return store_tx_commit(st);
+}
+
 enum store_status
 store_reindex(struct store *st, gboolean full, store_progress_fn fn,
     void *data, struct store_progress *result)
@@ -724,9 +813,15 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 		if ((s = store_tx_commit(st)) != STORE_OK)
 			return s;
 	}
+	for (i = 0; i < names->len; i++)
+		store_sweep_folder(st, names->pdata[i]);
+	if (full && (s = store_reindex_wipe(st)) != STORE_OK)
+		return s;
 	for (i = 0; i < names->len && s == STORE_OK; i++)
-		s = store_reindex_folder(st, names->pdata[i], full, FALSE, fn,
+		s = store_reindex_folder(st, names->pdata[i], FALSE, FALSE, fn,
 		    data, &pr);
+	if (s == STORE_OK)
+		s = store_reindex_requeue(st);
 	if (s == STORE_OK)
 		s = store_reindex_bounces(st);
 	if (result != NULL)

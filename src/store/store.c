@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -114,11 +115,20 @@ static const char *const store_migrations[] = {
 	/* 3: the messages marked deleted, offered for purge in any session. */
 	"CREATE INDEX messages_trashed ON messages(folder_id, date)"
 	"  WHERE (flags & 8) != 0;",
+	/*
+	 * 4: is:unread and has:attachment read an index in date order (a
+	 * page) or count its entries (--count) instead of every row.
+	 */
+	"CREATE INDEX messages_unread ON messages(date) WHERE (flags & 1) = 0;"
+	"CREATE INDEX messages_attachment ON messages(date)"
+	"  WHERE has_attachment = 1;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);
 static enum store_status store_migrate(struct store *);
+static gboolean	 store_open_current(struct store *);
 static enum store_status store_mkdir_maildir(struct store *, const char *);
+static gboolean store_tmp_orphan(struct store *, const char *);
 static void	 store_sweep_tmp(struct store *, const char *);
 static void	 store_stmt_finalize(gpointer);
 static void	 store_lock_close(gpointer);
@@ -384,8 +394,47 @@ store_open_db(struct store *st, gboolean readonly)
 	    "PRAGMA foreign_keys=ON;PRAGMA temp_store=FILE")) != STORE_OK)
 		return s;
 	if (readonly)
-		return store_exec(st, "SELECT count(*) FROM folders");
+		return store_exec(st, "PRAGMA query_only=1;"
+		    "SELECT count(*) FROM folders");
 	return store_migrate(st);
+}
+
+/*
+ * TRUE when a read-only handle can serve as it is: the schema is the
+ * current one and no folder's new/ or cur/ changed since the index last
+ * read them (else the quick scan of a writing open has work to do).
+ */
+static gboolean
+store_open_current(struct store *st)
+{
+	static const char sql[] =
+	    "SELECT name, new_mtime, cur_mtime FROM folders";
+	sqlite3_stmt	*stmt = NULL;
+	gboolean	 ok;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
+	    NULL) != SQLITE_OK)
+		return FALSE;
+	ok = sqlite3_step(stmt) == SQLITE_ROW && (size_t)sqlite3_column_int(
+	    stmt, 0) == G_N_ELEMENTS(store_migrations);
+	sqlite3_finalize(stmt);
+	if (!ok || sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		return FALSE;
+	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_autofree char *top = store_folder_path(st, (const char *)
+		    sqlite3_column_text(stmt, 0));
+		g_autofree char *n = g_build_filename(top, "new", NULL);
+		g_autofree char *c = g_build_filename(top, "cur", NULL);
+
+		ok = store_dir_mtime(n) == sqlite3_column_int64(stmt, 1) &&
+		    store_dir_mtime(c) == sqlite3_column_int64(stmt, 2);
+	}
+	if (ok && rc != SQLITE_DONE)
+		ok = FALSE;
+	sqlite3_finalize(stmt);
+	return ok;
 }
 
 static enum store_status
@@ -425,6 +474,10 @@ store_migrate(struct store *st)
 		goto fail;
 	}
 	for (i = (size_t)version; i < G_N_ELEMENTS(store_migrations); i++) {
+		/* A new index: its (empty) FTS table as new ones have it. */
+		if (i == 1 && version == 0 && (s = store_exec(st,
+		    "DROP TABLE msg_fts;" STORE_FTS_CREATE)) != STORE_OK)
+			goto fail;
 		g_autofree char *sql = NULL;
 
 		if ((s = store_exec(st, store_migrations[i])) != STORE_OK)
@@ -495,6 +548,17 @@ store_open(const char *dir, unsigned flags, struct store **out)
 		return store_set_error(st, STORE_ERR_PERM,
 		    _("%s: owned by another user; refusing to use it"), dir);
 
+	if ((flags & STORE_OPEN_QUERY) != 0 && !readonly) {
+		if (store_open_db(st, TRUE) == STORE_OK &&
+		    store_open_current(st))
+			return STORE_OK;
+		/* Not current: open it to write, as without the flag. */
+		if (st->db != NULL)
+			sqlite3_close(st->db);
+		st->db = NULL;
+		g_clear_pointer(&st->errmsg, g_free);
+		st->open_flags &= ~(unsigned)STORE_OPEN_QUERY;
+	}
 	if ((flags & STORE_OPEN_RESET) != 0 && !readonly)
 		store_move_aside(st);
 	s = store_open_db(st, readonly);
@@ -675,6 +739,35 @@ store_mkdir_maildir(struct store *st, const char *name)
 	return STORE_OK;
 }
 
+/*
+ * TRUE when a tmp/ file name is one of ours (store_unique_name) written on
+ * this host by a process that is gone: a fetch, import or compose killed
+ * before it renamed the file. A reused pid keeps the file (the age rule
+ * takes it later); our own files are never touched.
+ */
+static gboolean
+store_tmp_orphan(struct store *st, const char *name)
+{
+	const char	*p, *dot;
+	char		*end;
+	gint64		 pid;
+
+	if ((p = strchr(name, '.')) == NULL || p[1] != 'M' ||
+	    (p = strchr(p, 'P')) == NULL)
+		return FALSE;
+	pid = g_ascii_strtoll(p + 1, &end, 10);
+	if (end == p + 1 || *end != 'Q' || pid <= 1 || pid > G_MAXINT32 ||
+	    pid == (gint64)getpid())
+		return FALSE;
+	if ((dot = strchr(end, '.')) == NULL || strcmp(dot + 1, st->host) != 0)
+		return FALSE;
+	return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+/*
+ * Remove what crashed writers left in a folder's tmp/: files older than
+ * 36 hours (the Maildir rule) and files of a writer that is gone.
+ */
 static void
 store_sweep_tmp(struct store *st, const char *top)
 {
@@ -685,18 +778,31 @@ store_sweep_tmp(struct store *st, const char *top)
 	DIR		*d;
 	int		 fd;
 
-	(void)st;
 	if ((d = opendir(tmp)) == NULL)
 		return;
 	fd = dirfd(d);
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(sb.st_mode) && now - sb.st_mtime > STORE_TMP_MAX_AGE)
-			unlinkat(fd, de->d_name, 0);
+		if (fstatat(fd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode))
+			continue;
+		if (now - sb.st_mtime > STORE_TMP_MAX_AGE ||
+		    store_tmp_orphan(st, de->d_name)) {
+			if (unlinkat(fd, de->d_name, 0) != 0 && errno != ENOENT)
+				log_warn("store: %s/%s: %s", tmp, de->d_name,
+				    g_strerror(errno));
+		}
 	}
 	closedir(d);
+}
+
+void
+store_sweep_folder(struct store *st, const char *folder)
+{
+	g_autofree char	*top = store_folder_path(st, folder);
+
+	store_sweep_tmp(st, top);
 }
 
 enum store_status

@@ -43,6 +43,13 @@ enum store_open_flags {
 	STORE_OPEN_REBUILD = 1 << 2,	/* a damaged index is moved aside, started anew */
 	STORE_OPEN_NOSCAN = 1 << 3,	/* skip the quick Maildir check at open */
 	STORE_OPEN_RESET = 1 << 4,	/* move the index aside, start anew (reindex) */
+	/*
+	 * Only to read (search): the index is opened read-only, no schema
+	 * work, no write, when it is current (schema up to date, every
+	 * folder's new/ and cur/ unchanged since it last read them);
+	 * otherwise the store opens as without this flag.
+	 */
+	STORE_OPEN_QUERY = 1 << 5,
 };
 /*
  * Open the store at dir. Creates INBOX, Sent, Drafts and Outbox folders,
