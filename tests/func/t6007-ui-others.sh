@@ -63,7 +63,8 @@ sqlite3 -cmd '.timeout 5000' "$store/index.sqlite" \
 head -c "$psize" /dev/urandom |
     dd of="$store/index.sqlite" conv=notrunc bs="$psize" seek=$((page - 1)) \
     2>/dev/null
-sqlite3 "$store/index.sqlite" 'PRAGMA user_version = 2' >/dev/null 2>&1
+v=$(sqlite3 "$store/index.sqlite" 'PRAGMA user_version')
+sqlite3 "$store/index.sqlite" "PRAGMA user_version = $v" >/dev/null 2>&1
 t_ok "the damage is reported with an offer to rebuild" \
     t_tmux_wait ui2 'index is damaged.*rebuild' 5
 t_tmux_keys ui2 y
