@@ -238,6 +238,8 @@ struct store_progress {
 	guint64		 imported;
 	guint64		 duplicates;
 	guint64		 unreadable;
+	guint64		 empty;		/* blank: not a message, skipped */
+	guint64		 unchanged;	/* sources skipped as already read */
 	const char	*current;	/* path being read, may be NULL */
 };
 typedef void	(*store_progress_fn)(const struct store_progress *, void *);
