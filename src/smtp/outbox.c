@@ -1059,6 +1059,14 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 					err = g_strdup(smtp_strerror(st));
 				if (st == SMTP_ERR_INVALID && c->any_cred)
 					temp = FALSE;
+				else if (st == SMTP_ERR_CERT ||
+				    st == SMTP_ERR_NOSTARTTLS)
+					/*
+					 * TLS refused: the entries stay
+					 * queued for a retry, and the exit
+					 * status says so (75), not "failed".
+					 */
+					;
 				else if (!temp)
 					c->any_perm = TRUE;
 				outbox_notify(c, OUTBOX_EVENT_ACCOUNT_ERROR,
