@@ -15,7 +15,8 @@ tests_unit_test_pop3_LDADD = src/pop3/libpop3.a src/net/libnet.a \
 endif
 
 TESTS += tests/func/t2000-fetch-dovecot.sh tests/func/t2001-fetch-faults.sh \
-	tests/func/t2002-fetch-crash.sh tests/func/t2003-fetch-folder.sh
+	tests/func/t2002-fetch-crash.sh tests/func/t2003-fetch-folder.sh \
+	tests/func/t2004-fetch-nouidl.sh
 EXTRA_DIST += tests/func/t2000-fetch-dovecot.sh \
 	tests/func/t2001-fetch-faults.sh tests/func/t2002-fetch-crash.sh \
-	tests/func/t2003-fetch-folder.sh
+	tests/func/t2003-fetch-folder.sh tests/func/t2004-fetch-nouidl.sh
