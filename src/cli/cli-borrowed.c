@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -94,7 +95,9 @@ cli_borrowed_janitor(const char *dir, int rfd)
 {
 	char	c;
 	ssize_t	n;
-	int	fd;
+	pid_t	pgid = 0;
+	long	num = 0;
+	int	fd, digits = 0;
 
 	/* Survive the hang-up and signals that end the session. */
 	signal(SIGHUP, SIG_IGN);
@@ -116,9 +119,34 @@ cli_borrowed_janitor(const char *dir, int rfd)
 	if (chdir("/") != 0)
 		_exit(1);
 	setsid();
-	do {
-		n = read(rfd, &c, 1);
-	} while (n < 0 && errno == EINTR);
+	/*
+	 * Until satchel is gone (end of file), it may tell the process
+	 * group of a running editor ("PGID\n", "0\n" when it ended): that
+	 * group is ended too, so that no editor outlives a kill -9.
+	 */
+	for (;;) {
+		do {
+			n = read(rfd, &c, 1);
+		} while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			break;
+		if (c >= '0' && c <= '9' && digits < 9) {
+			num = num * 10 + (c - '0');
+			digits++;
+		} else if (c == '\n') {
+			pgid = (pid_t)num;
+			num = 0;
+			digits = 0;
+		}
+	}
+	if (pgid > 1 && kill(-pgid, SIGTERM) == 0) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		int i;
+
+		for (i = 0; i < 10 && kill(-pgid, 0) == 0; i++)
+			nanosleep(&ts, NULL);
+		(void)kill(-pgid, SIGKILL);
+	}
 	file_remove_tree(dir);
 	_exit(0);
 }

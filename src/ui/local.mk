@@ -18,6 +18,6 @@ EXTRA_DIST += $(UI_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
-	tests/func/t7100-borrowed-oneoff.sh
+	tests/func/t7100-borrowed-oneoff.sh tests/func/t7140-borrowed-editor.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
