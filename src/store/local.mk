@@ -22,7 +22,8 @@ endif
 
 STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
 	tests/func/t1010-store-crash.sh tests/func/t1020-store-enospc.sh \
-	tests/func/t1030-store-reindex.sh tests/func/t1040-store-import-mbox.sh
+	tests/func/t1030-store-reindex.sh tests/func/t1040-store-import-mbox.sh \
+	tests/func/t1050-store-full-read.sh
 TESTS += $(STORE_FUNC_TESTS)
 EXTRA_DIST += $(STORE_FUNC_TESTS)
 
