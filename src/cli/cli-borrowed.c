@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "util/util.h"
@@ -124,7 +125,9 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 {
 	char	c;
 	ssize_t	n;
-	int	fd;
+	pid_t	pgid = 0;
+	long	num = 0;
+	int	fd, digits = 0;
 
 	/* Survive the hang-up and signals that end the session. */
 	signal(SIGHUP, SIG_IGN);
@@ -146,9 +149,34 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 	if (chdir("/") != 0)
 		_exit(1);
 	setsid();
-	do {
-		n = read(rfd, &c, 1);
-	} while (n < 0 && errno == EINTR);
+	/*
+	 * Until satchel is gone (end of file), it may tell the process
+	 * group of a running editor ("PGID\n", "0\n" when it ended): that
+	 * group is ended too, so that no editor outlives a kill -9.
+	 */
+	for (;;) {
+		do {
+			n = read(rfd, &c, 1);
+		} while (n < 0 && errno == EINTR);
+		if (n <= 0)
+			break;
+		if (c >= '0' && c <= '9' && digits < 9) {
+			num = num * 10 + (c - '0');
+			digits++;
+		} else if (c == '\n') {
+			pgid = (pid_t)num;
+			num = 0;
+			digits = 0;
+		}
+	}
+	if (pgid > 1 && kill(-pgid, SIGTERM) == 0) {
+		struct timespec ts = { 0, 200 * 1000 * 1000 };
+		int i;
+
+		for (i = 0; i < 10 && kill(-pgid, 0) == 0; i++)
+			nanosleep(&ts, NULL);
+		(void)kill(-pgid, SIGKILL);
+	}
 	file_remove_contents(dirfd);
 	file_remove_dir_at(basefd, name, dev, ino);
 	_exit(0);

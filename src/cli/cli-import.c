@@ -84,6 +84,19 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 			printf(_("%s: skipped %" PRIu64 " entries that are not "
 			    "regular files (symbolic links, FIFOs, devices)\n"),
 			    name, pr.skipped);
+		if (s == STORE_OK && pr.imported == 0 && pr.duplicates == 0 &&
+		    pr.unchanged == 0 &&
+		    g_file_test(argv[i], G_FILE_TEST_IS_REGULAR)) {
+			/* An empty mailbox is fine; text that is no mail not. */
+			if (pr.unreadable > 0) {
+				fprintf(stderr, _("satchel import: %s: no message "
+				    "could be read (not an mbox or a message)\n"),
+				    name);
+				rc = CLI_EXIT_DATAERR;
+			} else if (!quiet)
+				printf(_("%s: holds no message (empty)\n"), name);
+			continue;
+		}
 		if (s != STORE_OK) {
 			g_autofree char *safe = sanitize_text(store_errmsg(st),
 			    -1, 0);

@@ -185,7 +185,10 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	case OUTBOX_ERR_CREDENTIALS:
 		return CLI_EXIT_TEMPFAIL;
 	case OUTBOX_ERR_PERM:
-		/* sysexits: a refused login or certificate is EX_NOPERM. */
+		/*
+		 * sysexits: a refused login is EX_NOPERM. A certificate
+		 * that cannot be trusted leaves the queue waiting (75).
+		 */
 		return res.refused_login ? CLI_EXIT_NOPERM :
 		    CLI_EXIT_UNAVAILABLE;
 	case OUTBOX_ERR_STORE:

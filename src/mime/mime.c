@@ -134,6 +134,39 @@ mime_message_from_file(const char *path)
 }
 
 GMimeMessage *
+mime_message_from_file_raw(const char *path, gboolean *raw)
+{
+	GMimeMessage		*m;
+	GMimeTextPart		*part;
+	g_autofree char		*buf = NULL, *text = NULL;
+	ssize_t			 n;
+	size_t			 len = 0;
+	int			 fd;
+
+	*raw = FALSE;
+	if ((m = mime_message_from_file(path)) != NULL)
+		return m;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	buf = g_malloc(MIME_RAW_MAX);
+	while (len < MIME_RAW_MAX && ((n = read(fd, buf + len,
+	    MIME_RAW_MAX - len)) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			len += (size_t)n;
+	close(fd);
+	log_debug("mime: %s: not a parsable message; shown as raw text",
+	    path);
+	text = mime_to_utf8(buf, (gssize)len, NULL);
+	m = g_mime_message_new(TRUE);
+	part = g_mime_text_part_new_with_subtype("plain");
+	g_mime_text_part_set_text(part, text);
+	g_mime_message_set_mime_part(m, GMIME_OBJECT(part));
+	g_object_unref(part);
+	*raw = TRUE;
+	return m;
+}
+
+GMimeMessage *
 mime_message_from_stream(GMimeStream *st)
 {
 	if (st == NULL)

@@ -39,6 +39,15 @@ GMimeParserOptions *mime_parser_options(void);
  * could be parsed; errno or a log line says why.
  */
 GMimeMessage *mime_message_from_file(const char *path);
+/*
+ * For reading: as mime_message_from_file(), but a file GMime cannot parse
+ * (no header, broken structure) comes back as a message with one
+ * text/plain part holding the file's raw text (invalid UTF-8 read as
+ * Windows-1252, at most MIME_RAW_MAX bytes) and *raw set, so that nothing
+ * in the store is unreadable. NULL only if the file cannot be read.
+ */
+#define MIME_RAW_MAX	(8 * 1024 * 1024)
+GMimeMessage *mime_message_from_file_raw(const char *path, gboolean *raw);
 GMimeMessage *mime_message_from_data(const void *data, size_t len);
 /* Parse from st (seekable for a cheap big message; the caller keeps its ref). */
 GMimeMessage *mime_message_from_stream(GMimeStream *st);

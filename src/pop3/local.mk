@@ -16,10 +16,11 @@ endif
 
 TESTS += tests/func/t2000-fetch-dovecot.sh tests/func/t2001-fetch-faults.sh \
 	tests/func/t2002-fetch-crash.sh tests/func/t2003-fetch-folder.sh \
-	tests/func/t2004-fetch-pin-forms.sh
+	tests/func/t2004-fetch-pin-forms.sh tests/func/t2005-fetch-nouidl.sh
 EXTRA_DIST += tests/func/t2000-fetch-dovecot.sh \
 	tests/func/t2001-fetch-faults.sh tests/func/t2002-fetch-crash.sh \
-	tests/func/t2003-fetch-folder.sh tests/func/t2004-fetch-pin-forms.sh
+	tests/func/t2003-fetch-folder.sh tests/func/t2004-fetch-pin-forms.sh \
+	tests/func/t2005-fetch-nouidl.sh
 
 TESTS += tests/func/t2010-fetch-interop.sh
 EXTRA_DIST += tests/func/t2010-fetch-interop.sh

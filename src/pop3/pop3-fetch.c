@@ -22,6 +22,11 @@
 #define DEFAULT_WINDOW	256
 #define PROGRESS_US	(G_USEC_PER_SEC / 20)
 #define STATE_FILE	"pop3-state"
+/*
+ * Without UIDL, a message stored this recently with the same bytes is the
+ * same message fetched again after a stop between the commit and QUIT.
+ */
+#define NOUIDL_WINDOW	(30 * 24 * 3600)
 
 struct fetch {
 	struct store	*store;
@@ -41,6 +46,7 @@ struct fetch {
 	guint		 cur;		/* item being downloaded */
 	guint64		 cur_bytes;	/* its bytes so far */
 	struct store_delivery *d;
+	GChecksum	*ck;		/* no UIDL: the bytes, for the hash */
 	gboolean	 batch_open;
 	guint		 in_batch;
 	guint64		 batch_bytes;
@@ -162,6 +168,9 @@ sink_begin(guint idx, void *data)
 		return fetch_store_error(f, f->store, ss,
 		    _("Cannot store a message"));
 	}
+	g_clear_pointer(&f->ck, g_checksum_free);
+	if (f->replace_id == 0 && f->item_uidl[idx] == NULL)
+		f->ck = g_checksum_new(G_CHECKSUM_SHA1);
 	return POP3_OK;
 }
 
@@ -205,6 +214,8 @@ sink_write(const void *buf, size_t len, void *data)
 	if ((ss = store_delivery_write(f->d, buf, len)) != STORE_OK)
 		return fetch_store_error(f, f->store, ss,
 		    _("Cannot store a message"));
+	if (f->ck != NULL)
+		g_checksum_update(f->ck, buf, (gssize)len);
 	f->prog.bytes_done += len;
 	f->batch_bytes += len;
 	if (f->res != NULL)
@@ -224,6 +235,31 @@ sink_end(guint idx, void *data)
 	origin.account = f->acct->name;
 	origin.uidl = f->item_uidl[idx];
 	flags = f->items[idx].top ? STORE_FLAG_PARTIAL : 0;
+	if (f->ck != NULL) {
+		gboolean seen = FALSE;
+
+		/* No UIDL: already stored before a stop ahead of QUIT? */
+		ss = store_uidl_seen_hash(f->store, f->acct->name,
+		    store_uidl_content_hash(f->ck), (int64_t)time(NULL) -
+		    NOUIDL_WINDOW, &seen);
+		g_clear_pointer(&f->ck, g_checksum_free);
+		if (ss != STORE_OK) {
+			store_delivery_abort(f->d);
+			f->d = NULL;
+			return fetch_store_error(f, f->store, ss,
+			    _("Cannot store a message"));
+		}
+		if (seen) {
+			/* Durable already: only the DELE is left to do. */
+			store_delivery_abort(f->d);
+			f->d = NULL;
+			g_array_append_val(f->pending, idx);
+			f->prog.msgs_done++;
+			f->res->skipped++;
+			fetch_report(f, POP3_PHASE_FETCH, FALSE);
+			return POP3_OK;
+		}
+	}
 	ss = store_delivery_commit(f->d, &origin, flags, NULL);
 	f->d = NULL;
 	if (ss != STORE_OK)
@@ -540,7 +576,13 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 	if (st == POP3_OK && count == 0)
 		goto quit;
 	if (st == POP3_ERR_NO_UIDL && !acct->keep) {
-		g_clear_error(&uerr);	/* delete mode works without UIDL */
+		/*
+		 * Delete mode works without UIDL: messages are fetched by
+		 * number and deleted once durable. A stop between the commit
+		 * and QUIT leaves them on the server; the next fetch knows
+		 * them by their bytes (sink_end) and only deletes them.
+		 */
+		g_clear_error(&uerr);
 		st = POP3_OK;
 	} else if (st == POP3_ERR_NO_UIDL) {
 		g_clear_error(&uerr);
@@ -745,6 +787,8 @@ out:
 		g_ptr_array_unref(uidls);
 	g_array_unref(f.pending);
 	g_array_unref(f.durable);
+	if (f.ck != NULL)
+		g_checksum_free(f.ck);
 	if (result == &local)
 		pop3_fetch_result_clear(&local);
 	return st;

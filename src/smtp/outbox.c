@@ -1060,10 +1060,38 @@ outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
 	return SMTP_OK;
 }
 
+struct outbox_dot {
+	struct outbox_flush_ctx	*c;
+	struct queue_row	*row;
+	gboolean		 lost;
+};
+
+/*
+ * Just before the final dot of DATA: record "sending" durably. Only a
+ * stop from here to the server's reply can leave a message that may have
+ * been sent; the entry then waits for the user. FALSE (no dot) if the
+ * entry is no longer queued or the record cannot be written.
+ */
+static gboolean
+outbox_before_dot(void *data)
+{
+	struct outbox_dot *d = data;
+
+	outbox_set_text(&d->row->state, QUEUE_SENDING);
+	if (queue_update(d->c->st, d->row, QUEUE_QUEUED) != STORE_OK) {
+		log_error("outbox: %" G_GINT64_FORMAT " not sent: %s",
+		    d->row->id, store_errmsg(d->c->st));
+		d->lost = TRUE;
+		return FALSE;
+	}
+	return TRUE;
+}
+
 static void
 outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
     struct smtp_session *ss, struct queue_row *row)
 {
+	struct outbox_dot	 dot;
 	struct store_msg	*m = NULL;
 	struct smtp_result	 res;
 	g_autofree char		*data = NULL, *refused = NULL, *why = NULL;
@@ -1076,8 +1104,11 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 
 	(void)acc;
 	smtp_result_init(&res);
-	/* Claim it: only an entry still queued (the user may have held it). */
-	outbox_set_text(&row->state, QUEUE_SENDING);
+	/*
+	 * Only an entry still queued (the user may have held it). It stays
+	 * "queued" until the whole message is with the server: a stop before
+	 * the final dot of DATA leaves it to be retried without asking.
+	 */
 	row->last_try = now;
 	if (queue_update(c->st, row, QUEUE_QUEUED) != STORE_OK) {
 		c->res.skipped++;
@@ -1092,8 +1123,18 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 	wire = compose_wire_bytes(data, len);
 	outbox_notify(c, OUTBOX_EVENT_SENDING, row->account, NULL, row, NULL,
 	    FALSE);
+	dot.c = c;
+	dot.row = row;
+	dot.lost = FALSE;
+	smtp_session_set_before_dot(ss, outbox_before_dot, &dot);
 	st = smtp_session_send(ss, row->from, row->recipients, row->envid,
 	    g_bytes_get_data(wire, NULL), g_bytes_get_size(wire), &res);
+	smtp_session_set_before_dot(ss, NULL, NULL);
+	if (dot.lost) {
+		/* Held, deleted or not recordable: the server never got it. */
+		c->res.skipped++;
+		goto out;
+	}
 	why = res.code > 0 ? g_strdup_printf("%d %s", res.code,
 	    res.text != NULL ? res.text : "") : g_strdup(res.text != NULL ?
 	    res.text : smtp_strerror(st));
@@ -1231,10 +1272,17 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 					err = g_strdup(smtp_strerror(st));
 				if (st == SMTP_ERR_INVALID && c->any_cred)
 					temp = FALSE;
+				else if (st == SMTP_ERR_CERT ||
+				    st == SMTP_ERR_NOSTARTTLS)
+					/*
+					 * TLS refused: the entries stay
+					 * queued for a retry, and the exit
+					 * status says so (75), not "failed".
+					 */
+					;
 				else if (!temp)
 					c->any_perm = TRUE;
-				if (st == SMTP_ERR_AUTH || st == SMTP_ERR_CERT ||
-				    st == SMTP_ERR_PLAINTEXT)
+				if (st == SMTP_ERR_AUTH || st == SMTP_ERR_PLAINTEXT)
 					c->res.refused_login = TRUE;
 				outbox_notify(c, OUTBOX_EVENT_ACCOUNT_ERROR,
 				    acc->name, acc->smtp_host, NULL, err,

@@ -50,6 +50,8 @@ struct smtp_session {
 	GPtrArray	*mechs;		/* AUTH mechanisms offered, upper case */
 	size_t		 received;	/* bytes read since our last write */
 	gboolean	 overlong;	/* the server passed SMTP_REPLY_MAX */
+	smtp_before_dot_fn before_dot;
+	void		*before_dot_data;
 };
 
 struct smtp_reply {
@@ -58,6 +60,8 @@ struct smtp_reply {
 };
 
 static int	 smtp_session_send_ehlo(struct smtp_session *);
+static gboolean	 smtp_session_write_stuffed(struct smtp_session *,
+		    const char *, gsize);
 static enum smtp_status smtp_session_ehlo(struct smtp_session *, char **);
 static enum smtp_status smtp_session_verify(struct smtp_session *,
 		    const struct smtp_options *, char **);
@@ -174,6 +178,35 @@ smtp_session_write(struct smtp_session *ss, const char *buf, size_t len)
 		return FALSE;
 	}
 	return TRUE;
+}
+
+/* The message, dot-stuffed, ending in CRLF; not the final ".". */
+static gboolean
+smtp_session_write_stuffed(struct smtp_session *ss, const char *p, gsize len)
+{
+	const char	*end = p + len, *eol;
+
+	while (p < end) {
+		eol = memchr(p, '\n', (size_t)(end - p));
+		eol = eol != NULL ? eol + 1 : end;
+		if (*p == '.' && !smtp_session_write(ss, ".", 1))
+			return FALSE;
+		if (!smtp_session_write(ss, p, (size_t)(eol - p)))
+			return FALSE;
+		p = eol;
+	}
+	if ((len < 2 || memcmp(end - 2, "\r\n", 2) != 0) &&
+	    !smtp_session_write(ss, "\r\n", 2))
+		return FALSE;
+	return TRUE;
+}
+
+void
+smtp_session_set_before_dot(struct smtp_session *ss, smtp_before_dot_fn fn,
+    void *data)
+{
+	ss->before_dot = fn;
+	ss->before_dot_data = data;
 }
 
 static gboolean
@@ -839,11 +872,25 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 		goto out;
 	}
 
-	/* libetpan dot-stuffs and always appends CRLF.CRLF itself. */
-	if (len >= 2 && memcmp((const char *)data + len - 2, "\r\n", 2) == 0)
-		len -= 2;
-	if (mailstream_send_data(ss->s->stream, data, len, 0, NULL) == -1 ||
+	/*
+	 * The message, then (once the caller has recorded that from here on
+	 * the server may take it) the final ".": a stop before the dot
+	 * leaves a message the server cannot have accepted.
+	 */
+	if (!smtp_session_write_stuffed(ss, data, len) ||
 	    !smtp_session_flush(ss)) {
+		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		    _("connection lost while sending the message"));
+		goto out;
+	}
+	if (ss->before_dot != NULL && !ss->before_dot(ss->before_dot_data)) {
+		/* Only closing the link can end DATA without the message. */
+		ss->alive = FALSE;
+		st = smtp_session_fail(res, SMTP_ERR_INVALID, 0,
+		    _("stopped before the end of the message"));
+		goto out;
+	}
+	if (!smtp_session_write(ss, ".\r\n", 3) || !smtp_session_flush(ss)) {
 		ss->alive = FALSE;
 		res->data_done = TRUE;
 		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,

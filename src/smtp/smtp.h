@@ -114,6 +114,15 @@ void		 smtp_result_clear(struct smtp_result *);
  * After a failed transaction on a live link, RSET is sent so the session
  * can be reused; after a network error the session is dead.
  */
+/*
+ * Called by smtp_session_send() after the whole message and before the
+ * final "." of DATA: the last moment at which a stop leaves the message
+ * certainly unsent. FALSE: do not send the dot (the link is then closed
+ * and the send returns SMTP_ERR_INVALID, data_done FALSE).
+ */
+typedef gboolean (*smtp_before_dot_fn)(void *);
+void		 smtp_session_set_before_dot(struct smtp_session *,
+		    smtp_before_dot_fn, void *);
 enum smtp_status smtp_session_send(struct smtp_session *, const char *from,
 		    GPtrArray *rcpts, const char *envid, const void *data,
 		    gsize len, struct smtp_result *result);

@@ -26,7 +26,9 @@ STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
 	tests/func/t1041-store-queue-rebuild.sh tests/func/t1042-store-busy.sh \
 	tests/func/t1043-store-import-special.sh \
 	tests/func/t1044-store-tmp.sh \
-	tests/func/t1050-store-reindex-full.sh
+	tests/func/t1050-store-reindex-full.sh \
+	tests/func/t1045-store-import-mbox.sh \
+	tests/func/t1051-store-full-read.sh
 TESTS += $(STORE_FUNC_TESTS)
 EXTRA_DIST += $(STORE_FUNC_TESTS)
 

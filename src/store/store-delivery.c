@@ -380,7 +380,8 @@ store_delivery_commit(struct store_delivery *d,
 	if (origin != NULL && (origin->account == NULL ||
 	    *origin->account == '\0' ||
 	    !g_utf8_validate(origin->account, -1, NULL) ||
-	    !store_delivery_uidl_valid(origin->uidl))) {
+	    (origin->uidl != NULL &&
+	    !store_delivery_uidl_valid(origin->uidl)))) {
 		enum store_status s = store_set_error(d->st,
 		    STORE_ERR_INVALID, _("invalid account or UIDL"));
 

@@ -252,7 +252,9 @@ store_import_one(struct store_import *im, struct store_reader_result *res,
 	pe->dest = g_build_filename(im->top, subdir == STORE_SUBDIR_CUR ?
 	    "cur" : "new", name, NULL);
 	fd = open(pe->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0 || store_import_copy(res->job, it->size, fd) != 0 ||
+	if (fd < 0 || (res->data != NULL ? file_write_all(fd,
+	    g_bytes_get_data(res->data, NULL), g_bytes_get_size(res->data)) :
+	    store_import_copy(res->job, it->size, fd)) != 0 ||
 	    close(fd) != 0) {
 		int e = errno;
 
@@ -297,24 +299,39 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 	}
 	while ((res = store_reader_next(rd)) != NULL) {
 		unsigned flags = 0;
+		int dest;
 
 		im->pr->done++;
 		im->pr->current = res->job->path;
 		if (res->item != NULL)
 			im->pr->bytes += (guint64)res->item->size;
 		if (res->item == NULL) {
-			im->pr->unreadable++;
+			if (res->errnum == ENODATA)
+				im->pr->empty++;
+			else
+				im->pr->unreadable++;
 			store_reader_result_free(res);
 			continue;
 		}
-		if (subdir == STORE_SUBDIR_CUR) {
+		dest = subdir;
+		if (res->job->len < 0) {
 			const char *slash = strrchr(res->job->path, '/');
+			const char *name = slash != NULL ? slash + 1 :
+			    res->job->path;
 
-			store_name_parse(slash != NULL ? slash + 1 :
-			    res->job->path, NULL, NULL, NULL, &flags);
+			/* mutt leaves new/NAME:2,T for deleted unread mail. */
+			if (subdir == STORE_SUBDIR_CUR ||
+			    strstr(name, ":2,") != NULL) {
+				store_name_parse(name, NULL, NULL, NULL,
+				    &flags);
+				dest = STORE_SUBDIR_CUR;
+			}
+		} else if (res->job->status) {
+			flags = res->job->flags;
+			dest = STORE_SUBDIR_CUR;
 		}
 		flags &= STORE_MAILDIR_FLAGS;
-		s = store_import_one(im, res, subdir, flags);
+		s = store_import_one(im, res, dest, flags);
 		store_reader_result_free(res);
 		if (s != STORE_OK)
 			goto fail;
@@ -357,81 +374,329 @@ out:
 	return s;
 }
 
+/* A line of a mapped file: [p, next), next past the line end. */
+struct store_import_line {
+	const char	*p;
+	const char	*next;
+	gboolean	 blank;		/* empty (line end only) */
+};
+
+static void
+store_import_line(const char *p, const char *end, char eolc,
+    struct store_import_line *l)
+{
+	const char *eol = memchr(p, eolc, (size_t)(end - p));
+
+	l->p = p;
+	l->next = eol != NULL ? eol + 1 : end;
+	l->blank = p == eol || (eol == p + 1 && *p == '\r');
+}
+
+static gboolean
+store_import_prefix(const char *p, const char *end, const char *word)
+{
+	size_t n = strlen(word);
+
+	return (size_t)(end - p) >= n && g_ascii_strncasecmp(p, word, n) == 0;
+}
+
 /*
- * Split an mbox into jobs: a message starts after a "From " line that
- * opens the file or follows an empty line, or at an MMDF ^A^A^A^A line.
+ * A From_ line: "From SENDER Www Mmm dd hh:mm:ss yyyy", the form every
+ * mbox writer uses. After a blank line a time of day is enough (some
+ * writers vary the date); elsewhere only the strict form separates.
+ */
+static gboolean
+store_import_from_line(const char *p, const char *end, gboolean strict)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char	*q;
+	int		 i;
+	gboolean	 day = FALSE, month = FALSE, clock = FALSE;
+
+	if (!store_import_prefix(p, end, "From "))
+		return FALSE;
+	q = p + 5;
+	while (q < end && *q != ' ' && *q != '\n' && *q != '\r')
+		q++;			/* the sender */
+	while (q < end && *q == ' ')
+		q++;
+	if (end - q < 8)
+		return FALSE;
+	for (i = 0; i < 7; i++)
+		if (memcmp(q, days + 3 * i, 3) == 0)
+			day = TRUE;
+	for (i = 0; i < 12; i++)
+		if (memcmp(q + 4, months + 3 * i, 3) == 0)
+			month = TRUE;
+	for (; q + 5 <= end && *q != '\n' && *q != '\r'; q++)
+		if (g_ascii_isdigit(q[0]) && g_ascii_isdigit(q[1]) &&
+		    q[2] == ':' && g_ascii_isdigit(q[3]) &&
+		    g_ascii_isdigit(q[4]))
+			clock = TRUE;
+	return clock && (!strict || (day && month));
+}
+
+/*
+ * Read the header block that starts at p: Content-Length (-1 if none or
+ * unparsable), the flags of Status: and X-Status:, and where the body
+ * starts (end if there is no blank line).
+ */
+static const char *
+store_import_headers(const char *p, const char *end, char eolc,
+    int64_t *clen, unsigned *flags, gboolean *status)
+{
+	struct store_import_line l;
+
+	*clen = -1;
+	*flags = 0;
+	*status = FALSE;
+	for (; p < end; p = l.next) {
+		const char *v;
+
+		store_import_line(p, end, eolc, &l);
+		if (l.blank)
+			return l.next;
+		if (store_import_prefix(p, l.next, "Content-Length:")) {
+			char *e;
+			gint64 n;
+
+			v = p + 15;
+			while (v < l.next && (*v == ' ' || *v == '\t'))
+				v++;
+			n = g_ascii_strtoll(v, &e, 10);
+			*clen = e > v && n >= 0 && (e == l.next || *e == '\n' ||
+			    *e == '\r' || *e == ' ') ? n : -1;
+		} else if (store_import_prefix(p, l.next, "Status:")) {
+			*status = TRUE;
+			for (v = p + 7; v < l.next; v++)
+				if (*v == 'R')
+					*flags |= STORE_FLAG_SEEN;
+		} else if (store_import_prefix(p, l.next, "X-Status:")) {
+			*status = TRUE;
+			for (v = p + 9; v < l.next; v++)
+				if (*v == 'A')
+					*flags |= STORE_FLAG_REPLIED;
+				else if (*v == 'F')
+					*flags |= STORE_FLAG_FLAGGED;
+				else if (*v == 'D')
+					*flags |= STORE_FLAG_TRASHED;
+				else if (*v == 'T')
+					*flags |= STORE_FLAG_DRAFT;
+		}
+	}
+	return end;
+}
+
+static void
+store_import_add_job(GPtrArray *jobs, const char *path, const char *buf,
+    const char *start, const char *end, gboolean unquote)
+{
+	struct store_reader_job	*j;
+	const char		*q;
+	int64_t			 clen;
+
+	for (q = start; q < end; q++)
+		if (*q != '\n' && *q != '\r' && *q != '\001' && *q != ' ' &&
+		    *q != '\t')
+			break;
+	if (q == end)
+		return;		/* only blank lines or an MMDF marker */
+	j = g_new0(struct store_reader_job, 1);
+	j->path = g_strdup(path);
+	j->offset = start - buf;
+	j->len = end - start;
+	j->unquote = unquote;
+	store_import_headers(start, end, memchr(start, '\n',
+	    (size_t)(end - start)) != NULL ? '\n' : '\r', &clen, &j->flags,
+	    &j->status);
+	g_ptr_array_add(jobs, j);
+}
+
+/*
+ * Where a message that starts at start ends, if its Content-Length is
+ * consistent: the counted body ends the file or is followed by the next
+ * From_ line (after one blank line or none). NULL otherwise.
+ */
+static const char *
+store_import_counted(const char *start, const char *end, char eolc)
+{
+	const char	*body, *e;
+	int64_t		 clen;
+	unsigned	 flags;
+	gboolean	 status;
+
+	body = store_import_headers(start, end, eolc, &clen, &flags, &status);
+	if (clen < 0 || clen > end - body)
+		return NULL;
+	e = body + clen;
+	if (clen > 0 && e[-1] != eolc)
+		return NULL;
+	if (e == end || store_import_prefix(e, end, "From "))
+		return e;
+	if (*e == '\r' && e + 1 < end && e[1] == '\n')
+		e++;
+	if (*e == eolc && (e + 1 == end || store_import_prefix(e + 1, end,
+	    "From ")))
+		return body + clen;
+	return NULL;
+}
+
+/*
+ * Split an mbox into jobs: a message starts after the "From " line that
+ * opens the file, a From_ line (see above), or at an MMDF ^A^A^A^A line. The blank line before a From_
+ * line belongs to the mbox, not to the message. A consistent
+ * Content-Length bounds its message (mboxcl2: From lines in the body are
+ * not quoted); elsewhere ">From " lines are unquoted (mboxrd). A file
+ * without any line feed has CR line ends.
  */
 static void
 store_import_mbox_jobs(const char *path, const char *buf, size_t len,
     GPtrArray *jobs)
 {
-	const char	*p = buf, *end = buf + len, *eol, *start = NULL;
-	gboolean	 prev_empty = TRUE;
+	const char	*p = buf, *end = buf + len, *start = NULL;
+	const char	*prev = NULL;	/* the line before p, if blank */
+	char		 eolc = memchr(buf, '\n', len) == NULL &&
+			    memchr(buf, '\r', len) != NULL ? '\r' : '\n';
+	gboolean	 prev_blank = TRUE, quoted = FALSE, first = TRUE;
 
 	while (p < end) {
+		struct store_import_line l;
 		gboolean sep = FALSE;
-		const char *next;
+		const char *q;
 
-		eol = memchr(p, '\n', (size_t)(end - p));
-		next = eol != NULL ? eol + 1 : end;
-		if ((size_t)(end - p) >= 5 && memcmp(p, "From ", 5) == 0 &&
-		    prev_empty)
+		store_import_line(p, end, eolc, &l);
+		if (store_import_prefix(p, end, "From ") && (first ||
+		    store_import_from_line(p, l.next, !prev_blank)))
 			sep = TRUE;
-		else if ((size_t)(end - p) >= 4 && memcmp(p, "\001\001\001\001",
-		    4) == 0)
+		else if (store_import_prefix(p, end, "\001\001\001\001"))
 			sep = TRUE;
+		if (!l.blank)
+			first = FALSE;
 		if (sep) {
-			if (start != NULL && p > start) {
-				struct store_reader_job *j = g_new0(
-				    struct store_reader_job, 1);
+			const char *counted;
 
-				j->path = g_strdup(path);
-				j->offset = start - buf;
-				j->len = p - start;
-				g_ptr_array_add(jobs, j);
+			if (start != NULL && p > start)
+				store_import_add_job(jobs, path, buf, start,
+				    prev != NULL && prev >= start ? prev : p,
+				    quoted);
+			start = l.next;
+			quoted = FALSE;
+			prev = NULL;
+			prev_blank = FALSE;
+			if (*p == 'F' && (counted = store_import_counted(start,
+			    end, eolc)) != NULL) {
+				store_import_add_job(jobs, path, buf, start,
+				    counted, FALSE);
+				start = NULL;
+				p = counted;
+				prev_blank = TRUE;
+				while (p < end && (*p == '\n' || *p == '\r')) {
+					store_import_line(p, end, eolc, &l);
+					if (!l.blank)
+						break;
+					p = l.next;
+				}
+				continue;
 			}
-			start = next;
-		} else if (start == NULL)
+			p = l.next;
+			continue;
+		}
+		if (start == NULL)
 			start = p;	/* no leading From line */
-		prev_empty = p == eol || (eol == p + 1 && *p == '\r');
-		p = next;
+		for (q = p; q < l.next && *q == '>'; q++)
+			;
+		if (q > p && store_import_prefix(q, l.next, "From "))
+			quoted = TRUE;
+		prev_blank = l.blank;
+		prev = l.blank ? p : NULL;
+		p = l.next;
 	}
-	if (start != NULL && start < end) {
-		/* Skip a tail of blank lines (MMDF end marker included). */
-		const char *q = start;
+	if (start != NULL && start < end)
+		store_import_add_job(jobs, path, buf, start,
+		    prev != NULL && prev >= start ? prev : end, quoted);
+}
 
-		while (q < end && (*q == '\n' || *q == '\r' || *q == '\001'))
-			q++;
-		if (q < end) {
-			struct store_reader_job *j = g_new0(
-			    struct store_reader_job, 1);
+/*
+ * A line that starts a message in an archive without From_ lines: after a
+ * blank line, the field the file starts with (Return-Path:, Date:, ...),
+ * in a block of header fields that has From: and a transport field.
+ */
+static gboolean
+store_import_header_start(const char *p, const char *end, char eolc,
+    const char *first, size_t firstlen)
+{
+	struct store_import_line l;
+	gboolean from = FALSE, transport = FALSE;
+	int n = 0;
 
-			j->path = g_strdup(path);
-			j->offset = start - buf;
-			j->len = end - start;
-			g_ptr_array_add(jobs, j);
+	if ((size_t)(end - p) <= firstlen || g_ascii_strncasecmp(p, first,
+	    firstlen) != 0 || p[firstlen] != ':')
+		return FALSE;
+	for (; p < end; p = l.next, n++) {
+		const char *c;
+
+		store_import_line(p, end, eolc, &l);
+		if (l.blank)
+			break;
+		if (*p == ' ' || *p == '\t')
+			continue;
+		for (c = p; c < l.next && *c != ':' && *c > ' ' && *c < 127;
+		    c++)
+			;
+		if (c == p || c >= l.next || *c != ':')
+			return FALSE;
+		if (store_import_prefix(p, l.next, "From:"))
+			from = TRUE;
+		if (store_import_prefix(p, l.next, "Message-ID:") ||
+		    store_import_prefix(p, l.next, "Received:") ||
+		    store_import_prefix(p, l.next, "Return-Path:"))
+			transport = TRUE;
+	}
+	return n >= 2 && from && transport;
+}
+
+/*
+ * Split a file of messages without From_ lines (some list archives): a
+ * new message starts where the first header field of the file comes again
+ * after a blank line, in a block of header fields. FALSE if the file holds
+ * one message.
+ */
+static gboolean
+store_import_header_jobs(const char *path, const char *buf, size_t len,
+    GPtrArray *jobs)
+{
+	const char	*p = buf, *end = buf + len, *start = buf, *c;
+	const char	*prev = NULL;
+	char		 eolc = memchr(buf, '\n', len) == NULL ? '\r' : '\n';
+	g_autofree char	*first = NULL;
+	gboolean	 prev_blank = FALSE, split = FALSE;
+
+	for (c = buf; c < end && *c != ':' && *c > ' ' && *c < 127; c++)
+		;
+	if (c == buf || c >= end || *c != ':' || !store_import_header_start(
+	    buf, end, eolc, buf, (size_t)(c - buf)))
+		return FALSE;
+	first = g_strndup(buf, (gsize)(c - buf));
+	while (p < end) {
+		struct store_import_line l;
+
+		store_import_line(p, end, eolc, &l);
+		if (prev_blank && p > start && store_import_header_start(p,
+		    end, eolc, first, strlen(first))) {
+			store_import_add_job(jobs, path, buf, start,
+			    prev != NULL ? prev : p, FALSE);
+			start = p;
+			split = TRUE;
 		}
+		prev_blank = l.blank;
+		prev = l.blank ? p : NULL;
+		p = l.next;
 	}
-	/* Drop messages that are only blank lines or an MMDF marker. */
-	{
-		guint i = 0;
-
-		while (i < jobs->len) {
-			struct store_reader_job *j = jobs->pdata[i];
-			const char *q = buf + j->offset;
-			const char *e = q + j->len;
-
-			while (q < e && (*q == '\n' || *q == '\r' ||
-			    *q == '\001' || *q == ' ' || *q == '\t'))
-				q++;
-			if (q == e) {
-				g_free(j->path);
-				g_free(j);
-				g_ptr_array_remove_index(jobs, i);
-			} else
-				i++;
-		}
-	}
+	if (!split)
+		return FALSE;
+	store_import_add_job(jobs, path, buf, start, end, FALSE);
+	return TRUE;
 }
 
 enum store_status
@@ -497,8 +762,10 @@ store_import(struct store *st, const char *path, const char *folder,
 			src.mtime = (int64_t)ssb.st_mtim.tv_sec * 1000000000 +
 			    ssb.st_mtim.tv_nsec;
 			src.size = 0;
-			if (store_import_unchanged(st, &src))
+			if (store_import_unchanged(st, &src)) {
+				pr.unchanged++;
 				continue;
+			}
 			if ((d = opendir(sub)) == NULL) {
 				s = store_set_error(st,
 				    store_errno_status(errno), "%s: %s", sub,
@@ -554,7 +821,7 @@ store_import(struct store *st, const char *path, const char *folder,
 		GPtrArray		*jobs = g_ptr_array_new();
 		GError			*gerr = NULL;
 		const char		*buf;
-		size_t			 len;
+		size_t			 len, skip;
 
 		memset(&src, 0, sizeof(src));
 		src.key = real;
@@ -562,6 +829,7 @@ store_import(struct store *st, const char *path, const char *folder,
 		    sb.st_mtim.tv_nsec;
 		src.size = (int64_t)sb.st_size;
 		if (store_import_unchanged(st, &src)) {
+			pr.unchanged++;
 			g_ptr_array_unref(jobs);
 			goto out;
 		}
@@ -573,10 +841,18 @@ store_import(struct store *st, const char *path, const char *folder,
 		}
 		buf = g_mapped_file_get_contents(mf);
 		len = g_mapped_file_get_length(mf);
-		if (len >= 5 && memcmp(buf, "From ", 5) == 0)
+		/* Blank lines before the first From_ line are allowed. */
+		for (skip = 0; skip < len && (buf[skip] == '\n' ||
+		    buf[skip] == '\r'); skip++)
+			;
+		if (len - skip >= 5 && memcmp(buf + skip, "From ", 5) == 0)
 			store_import_mbox_jobs(real, buf, len, jobs);
-		else if (len >= 4 && memcmp(buf, "\001\001\001\001", 4) == 0)
+		else if (len - skip >= 4 && memcmp(buf + skip,
+		    "\001\001\001\001", 4) == 0)
 			store_import_mbox_jobs(real, buf, len, jobs);
+		else if (len > 0 && store_import_header_jobs(real, buf, len,
+		    jobs))
+			;
 		else {
 			/* One message in a file. */
 			struct store_reader_job *j = g_new0(
@@ -585,6 +861,16 @@ store_import(struct store *st, const char *path, const char *folder,
 			j->path = g_strdup(real);
 			j->len = -1;
 			g_ptr_array_add(jobs, j);
+		}
+		if (jobs->len == 0) {
+			/* Only blank lines and MMDF markers, or nothing. */
+			for (skip = 0; skip < len && (g_ascii_isspace(buf[skip])
+			    || buf[skip] == '\001'); skip++)
+				;
+			if (skip < len)
+				pr.unreadable++;
+			else
+				pr.empty++;
 		}
 		g_mapped_file_unref(mf);
 		s = store_import_run(&im, jobs, STORE_SUBDIR_NEW, &src);

@@ -68,6 +68,7 @@ store_item_read(const char *path, int64_t offset, int64_t len)
 	char			*buf;
 	int64_t			 done = 0;
 	ssize_t			 n;
+	gboolean		 blank = TRUE;
 	int			 fd, e, i;
 
 	/*
@@ -103,6 +104,8 @@ store_item_read(const char *path, int64_t offset, int64_t len)
 		if (n <= 0)
 			break;
 		g_checksum_update(ck, (const guchar *)buf, (gsize)n);
+		for (i = 0; blank && i < n; i++)
+			blank = g_ascii_isspace(buf[i]);
 		done += n;
 	}
 	e = errno;
@@ -115,6 +118,7 @@ store_item_read(const char *path, int64_t offset, int64_t len)
 	}
 	it = g_new0(struct store_item, 1);
 	it->size = len;
+	it->blank = blank;
 	g_checksum_get_digest(ck, dig, &dn);
 	g_checksum_free(ck);
 	for (i = 0; i < 8; i++)
@@ -128,6 +132,30 @@ store_item_read(const char *path, int64_t offset, int64_t len)
 		g_object_unref(m);
 	g_object_unref(sub);
 	g_object_unref(fs);
+	return it;
+}
+
+struct store_item *
+store_item_read_mem(GBytes *data)
+{
+	struct store_item	*it;
+	GMimeMessage		*m;
+	GMimeStream		*ms;
+	gsize			 len, i;
+	const char		*p = g_bytes_get_data(data, &len);
+
+	it = g_new0(struct store_item, 1);
+	it->size = (int64_t)len;
+	it->hash = store_item_hash(p, len);
+	it->blank = TRUE;
+	for (i = 0; it->blank && i < len; i++)
+		it->blank = g_ascii_isspace(p[i]);
+	ms = g_mime_stream_mem_new_with_buffer(p, len);
+	m = mime_message_from_stream(ms);
+	it->sum = mime_summarize(m);
+	if (m != NULL)
+		g_object_unref(m);
+	g_object_unref(ms);
 	return it;
 }
 

@@ -79,6 +79,7 @@ struct store_item {
 	int64_t			 size;
 	int64_t			 delivered;
 	int64_t			 hash;
+	gboolean		 blank;		/* only white space: no message */
 	struct mime_summary	*sum;
 };
 
@@ -139,7 +140,11 @@ void		 store_name_parse(const char *name, char **base,
 		    char **account, char **uidl, unsigned *flags);
 char		*store_name_with_flags(const char *name, unsigned flags);
 
-/* store-item.c: reading, parsing and indexing one message file. */
+/*
+ * store-item.c: reading, parsing and indexing one message file; _read_mem
+ * does the same for a message in memory (an unquoted mbox message).
+ */
+struct store_item *store_item_read_mem(GBytes *data);
 struct store_item *store_item_read(const char *path, int64_t offset,
 		    int64_t len);
 void		 store_item_free(struct store_item *);
@@ -160,11 +165,15 @@ struct store_reader_job {
 	char		*path;
 	int64_t		 offset;	/* slice of the file (mbox) */
 	int64_t		 len;		/* -1: the whole file */
+	gboolean	 unquote;	/* mboxrd: ">From " lines lose one '>' */
+	unsigned	 flags;		/* from mbox Status:/X-Status: */
+	gboolean	 status;	/* the mbox message had a Status: */
 	gpointer	 user;
 };
 struct store_reader_result {
 	struct store_reader_job	*job;
 	struct store_item	*item;	/* NULL: unreadable (errnum) */
+	GBytes			*data;	/* the bytes to store, if not the slice */
 	int			 errnum;
 };
 /* jobs: GPtrArray of struct store_reader_job (taken over). */

@@ -30,6 +30,7 @@ struct store_reader {
 };
 
 static gpointer	 store_reader_worker(gpointer);
+static GBytes	*store_reader_unquote(const struct store_reader_job *);
 static void	 store_reader_job_free(gpointer);
 
 static void
@@ -39,6 +40,56 @@ store_reader_job_free(gpointer p)
 
 	g_free(j->path);
 	g_free(j);
+}
+
+/*
+ * Read an mboxrd message and take one '>' off every line that is ">From "
+ * after any number of '>'. NULL with errno set if it cannot be read.
+ */
+static GBytes *
+store_reader_unquote(const struct store_reader_job *j)
+{
+	GString		*out;
+	char		*buf, *p, *end, *eol;
+	int64_t		 done = 0;
+	ssize_t		 n;
+	int		 fd, e;
+
+	if ((fd = open(j->path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	buf = g_malloc((gsize)j->len + 1);
+	while (done < j->len) {
+		n = pread(fd, buf + done, (size_t)(j->len - done),
+		    (off_t)(j->offset + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			e = n == 0 ? EIO : errno;
+			g_free(buf);
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		done += n;
+	}
+	close(fd);
+	out = g_string_sized_new((gsize)j->len);
+	for (p = buf, end = buf + j->len; p < end; p = eol) {
+		char *q = p;
+
+		if ((eol = memchr(p, '\n', (size_t)(end - p))) == NULL &&
+		    (eol = memchr(p, '\r', (size_t)(end - p))) == NULL)
+			eol = end;
+		else
+			eol++;
+		while (q < eol && *q == '>')
+			q++;
+		if (q > p && eol - q >= 5 && memcmp(q, "From ", 5) == 0)
+			p++;
+		g_string_append_len(out, p, eol - p);
+	}
+	g_free(buf);
+	return g_string_free_to_bytes(out);
 }
 
 static gpointer
@@ -65,10 +116,14 @@ store_reader_worker(gpointer p)
 		res = g_new0(struct store_reader_result, 1);
 		res->job = j;
 		errno = 0;
-		res->item = store_item_read(j->path, j->offset, j->len);
+		if (j->unquote && j->len >= 0) {
+			if ((res->data = store_reader_unquote(j)) != NULL)
+				res->item = store_item_read_mem(res->data);
+		} else
+			res->item = store_item_read(j->path, j->offset, j->len);
 		if (res->item == NULL)
 			res->errnum = errno != 0 ? errno : EIO;
-		else if (res->item->size == 0) {
+		else if (res->item->size == 0 || res->item->blank) {
 			g_clear_pointer(&res->item, store_item_free);
 			res->errnum = ENODATA;
 		}
@@ -126,6 +181,8 @@ store_reader_result_free(struct store_reader_result *res)
 	if (res == NULL)
 		return;
 	store_item_free(res->item);
+	if (res->data != NULL)
+		g_bytes_unref(res->data);
 	g_free(res);
 }
 

@@ -252,3 +252,42 @@ store_uidl_forget(struct store *st, const char *account, const char *uidl)
 		return store_sql_error(st, rc, "forget uidl");
 	return STORE_OK;
 }
+
+int64_t
+store_uidl_content_hash(GChecksum *sha1)
+{
+	guint8	 dig[20];
+	gsize	 n = sizeof(dig);
+	int64_t	 h = 0;
+	int	 i;
+
+	g_checksum_get_digest(sha1, dig, &n);
+	for (i = 0; i < 8; i++)
+		h = (int64_t)((uint64_t)h << 8 | dig[i]);
+	return h;
+}
+
+enum store_status
+store_uidl_seen_hash(struct store *st, const char *account, int64_t hash,
+    int64_t since, gboolean *found)
+{
+	static const char sql[] =
+	    "SELECT 1 FROM messages WHERE hash = ? AND account = ?"
+	    " AND uidl IS NULL AND delivered >= ? LIMIT 1";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	*found = FALSE;
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, hash);
+	sqlite3_bind_text(stmt, 2, account, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(stmt, 3, since);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc == SQLITE_ROW)
+		*found = TRUE;
+	else if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "seen hash");
+	return STORE_OK;
+}

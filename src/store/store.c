@@ -437,6 +437,33 @@ store_open_current(struct store *st)
 	return ok;
 }
 
+/*
+ * Read-only without touching the disk: first as a normal reader (the WAL
+ * is used if there is one), else as an immutable file (no -shm needed;
+ * what a WAL left on disk holds is not seen).
+ */
+static enum store_status
+store_open_db_fallback(struct store *st)
+{
+	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
+	g_autofree char	*uri = NULL, *esc = NULL;
+	int		 rc;
+
+	if (store_open_db(st, TRUE) == STORE_OK)
+		return STORE_OK;
+	sqlite3_close(st->db);
+	st->db = NULL;
+	g_hash_table_remove_all(st->stmts);
+	esc = g_uri_escape_string(path, "/", FALSE);
+	uri = g_strconcat("file:", esc, "?immutable=1", NULL);
+	rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "open");
+	sqlite3_extended_result_codes(st->db, 1);
+	return store_exec(st, "SELECT count(*) FROM folders");
+}
+
 static enum store_status
 store_migrate(struct store *st)
 {
@@ -568,6 +595,25 @@ store_open(const char *dir, unsigned flags, struct store **out)
 		g_hash_table_remove_all(st->stmts);
 		store_move_aside(st);
 		s = store_open_db(st, readonly);
+	}
+	if ((s == STORE_ERR_NOSPC || s == STORE_ERR_IO) && !readonly) {
+		/*
+		 * A full disk: the WAL (or its -shm) cannot be made. The
+		 * mail must stay readable: open the index read-only, as it
+		 * is on disk, and refuse writes.
+		 */
+		g_autofree char *why = g_strdup(store_errmsg(st));
+
+		sqlite3_close(st->db);
+		st->db = NULL;
+		g_hash_table_remove_all(st->stmts);
+		if (store_open_db_fallback(st) == STORE_OK) {
+			log_warn(_("%s: %s; the index is open read-only"), dir,
+			    why);
+			st->open_flags |= STORE_OPEN_READONLY;
+			return STORE_OK;
+		}
+		return store_set_error(st, s, "%s", why);
 	}
 	if (s != STORE_OK)
 		return s;

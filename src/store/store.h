@@ -216,6 +216,15 @@ enum store_status store_uidl_known(struct store *, const char *account,
 /* The server no longer has it (deleted by us): forget it. */
 enum store_status store_uidl_forget(struct store *, const char *account,
 		    const char *uidl);
+/*
+ * For servers without UIDL: the content hash the index keeps (the first 8
+ * bytes of a finished SHA-1 checksum of the message bytes, g_checksum_new
+ * (G_CHECKSUM_SHA1)), and whether a message of the account with that hash
+ * and no UIDL was stored at or after since.
+ */
+int64_t		 store_uidl_content_hash(GChecksum *sha1);
+enum store_status store_uidl_seen_hash(struct store *, const char *account,
+		    int64_t hash, int64_t since, gboolean *found);
 
 /*
  * Search. query uses the syntax of satchel(1) (words, "phrases", from:,
@@ -279,6 +288,8 @@ struct store_progress {
 	guint64		 duplicates;
 	guint64		 unreadable;
 	guint64		 skipped;	/* not regular files (links, FIFOs...) */
+	guint64		 empty;		/* blank: not a message, skipped */
+	guint64		 unchanged;	/* sources skipped as already read */
 	const char	*current;	/* path being read, may be NULL */
 };
 typedef void	(*store_progress_fn)(const struct store_progress *, void *);

@@ -13,13 +13,14 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6002-ui-compose.sh tests/func/t6003-ui-term.sh \
 	tests/func/t6004-ui-keys.sh tests/func/t6005-ui-sync.sh \
 	tests/func/t6006-ui-partial.sh tests/func/t6007-ui-others.sh \
-	tests/func/t6008-ui-thread-scope.sh
+	tests/func/t6008-ui-thread-scope.sh \
+	tests/func/t6009-ui-unparsable.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
-	tests/func/t7100-borrowed-oneoff.sh
+	tests/func/t7100-borrowed-oneoff.sh tests/func/t7160-borrowed-editor.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
 TESTS += tests/func/t6010-ui-bounce.sh

@@ -61,6 +61,7 @@ ui_attach_new(struct ui *ui, int64_t id)
 	struct ui_attach	*av;
 	struct ui_view		*v;
 	struct store_msg	*m = NULL;
+	gboolean		 raw;
 
 	if (store_msg_get(ui->store, id, &m) != STORE_OK) {
 		ui_error(ui, "%s", store_errmsg(ui->store));
@@ -68,7 +69,7 @@ ui_attach_new(struct ui *ui, int64_t id)
 	}
 	av = g_new0(struct ui_attach, 1);
 	av->id = id;
-	av->mime = mime_message_from_file(m->path);
+	av->mime = mime_message_from_file_raw(m->path, &raw);
 	if (av->mime == NULL) {
 		ui_error(ui, _("Cannot read the message file %s."), m->path);
 		store_msg_free(m);

@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,6 +58,8 @@ static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_compose_draw(struct ui *, void *, int, guint64, gboolean);
 static gboolean	 ui_compose_edit(struct ui *, struct ui_compose *);
+static void	 ui_compose_child_setup(gpointer);
+static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
 static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
@@ -204,6 +207,30 @@ ui_compose_ask_attach(struct ui *ui, struct ui_compose *c)
 }
 
 /* Run the editor on the file, curses left and restored around it. */
+/* In the child, before exec: lead a new process group. */
+static void
+ui_compose_child_setup(gpointer data)
+{
+	(void)data;
+	(void)setpgid(0, 0);
+}
+
+/* Make pgrp the terminal's foreground group (no SIGTTOU while we ask). */
+static void
+ui_compose_foreground(pid_t pgrp)
+{
+	sigset_t	 set, old;
+
+	if (!isatty(STDIN_FILENO))
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTTOU);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	if (tcsetpgrp(STDIN_FILENO, pgrp) != 0)
+		log_debug("tcsetpgrp: %s", g_strerror(errno));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
 static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
 {
@@ -213,7 +240,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	const char	*editor;
 	GPid		 pid = 0;
 	int		 status = 0, i;
-	gboolean	 ok;
+	gboolean	 ok, group;
 
 	/* The config resolved $VISUAL, $EDITOR and its own editor key. */
 	editor = ui->config->editor;
@@ -235,14 +262,27 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	 * Not g_spawn_sync: the signal handler must know the editor's pid
 	 * to end it with the session.
 	 */
+	/*
+	 * Borrowed mode: the editor leads its own process group (in the
+	 * terminal's foreground), so that ending the session, or the janitor
+	 * after a kill -9, ends the editor's children too.
+	 */
+	group = ui->borrowed;
 	ok = g_spawn_async(NULL, (char **)args->pdata, NULL,
 	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN |
-	    G_SPAWN_DO_NOT_REAP_CHILD, NULL, NULL, &pid, &err);
+	    G_SPAWN_DO_NOT_REAP_CHILD, group ? ui_compose_child_setup : NULL,
+	    NULL, &pid, &err);
 	if (ok) {
-		ui_signal_child(pid);
+		if (group) {
+			(void)setpgid(pid, pid);
+			ui_compose_foreground(pid);
+		}
+		ui_signal_child_group(pid, group);
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		ui_signal_child(0);
+		ui_signal_child_group(0, group);
+		if (group)
+			ui_compose_foreground(getpgrp());
 	}
 	ui_term_resume(ui);
 	g_ptr_array_free(args, TRUE);

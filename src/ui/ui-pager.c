@@ -101,6 +101,7 @@ static void
 ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 {
 	struct ui_pager	*pg = v->data;
+	gboolean	 raw = FALSE;
 
 	ui_pager_clear(pg);
 	pg->id = id;
@@ -108,8 +109,8 @@ ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 	if (store_msg_get(ui->store, id, &pg->msg) != STORE_OK) {
 		ui_error(ui, "%s", store_errmsg(ui->store));
 		pg->msg = NULL;
-	} else if ((pg->mime = mime_message_from_file(pg->msg->path)) ==
-	    NULL) {
+	} else if ((pg->mime = mime_message_from_file_raw(pg->msg->path,
+	    &raw)) == NULL) {
 		ui_error(ui, _("Cannot read the message file %s."),
 		    pg->msg->path);
 	}
@@ -131,6 +132,9 @@ ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 			    "max_size)."));
 		g_free(k);
 	}
+	if (raw)
+		ui_message(ui, "%s", _("This message could not be parsed: "
+		    "showing its raw text."));
 	ui->new_mail = 0;
 	ui_pager_render(ui, v);
 	ui->dirty = TRUE;

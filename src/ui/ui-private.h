@@ -309,6 +309,10 @@ int		 ui_signal_caught(void);
 void		 ui_signal_note(int sig);
 /* The editor's pid while it runs (0: none): it gets SIGTERM with us. */
 void		 ui_signal_child(pid_t);
+/* group: pid leads its own process group, which is signalled whole. */
+void		 ui_signal_child_group(pid_t, gboolean group);
+/* Borrowed mode: the pipe to the janitor (told the editor's group). */
+void		 ui_signal_janitor_fd(int fd);
 
 /* ui-term.c */
 SCREEN		*ui_term_start(GString *warnings);

@@ -19,6 +19,8 @@
 static volatile sig_atomic_t	 ui_signal_got;
 static volatile sig_atomic_t	 ui_signal_fd = -1;
 static volatile sig_atomic_t	 ui_signal_pid;
+static volatile sig_atomic_t	 ui_signal_group;	/* pid leads a group */
+static int			 ui_signal_janitor = -1;
 
 static void	ui_signal_handler(int);
 
@@ -33,7 +35,8 @@ ui_signal_handler(int sig)
 	if (ui_signal_got == 0)
 		ui_signal_got = sig;
 	if (ui_signal_pid > 0)
-		kill((pid_t)ui_signal_pid, SIGTERM);
+		kill(ui_signal_group ? -(pid_t)ui_signal_pid :
+		    (pid_t)ui_signal_pid, SIGTERM);
 	if (ui_signal_fd >= 0 && write(ui_signal_fd, &c, 1) < 0) {
 		/* A full pipe already wakes the loop. */
 	}
@@ -100,9 +103,33 @@ ui_signal_note(int sig)
 }
 
 void
+ui_signal_janitor_fd(int fd)
+{
+	ui_signal_janitor = fd;
+}
+
+void
+ui_signal_child_group(pid_t pid, gboolean group)
+{
+	ui_signal_group = group;
+	ui_signal_pid = pid;
+	/*
+	 * Borrowed mode: the janitor ends the group if satchel is killed
+	 * (kill -9) while it runs. "PGID\n" when it starts, "0\n" after.
+	 */
+	if (group && ui_signal_janitor >= 0) {
+		char line[32];
+		int n = g_snprintf(line, sizeof line, "%ld\n", (long)pid);
+
+		if (write(ui_signal_janitor, line, (size_t)n) != n)
+			log_warn("cannot tell the janitor about the editor");
+	}
+	if (pid > 0 && ui_signal_got != 0)
+		kill(group ? -pid : pid, SIGTERM);
+}
+
+void
 ui_signal_child(pid_t pid)
 {
-	ui_signal_pid = pid;
-	if (pid > 0 && ui_signal_got != 0)
-		kill(pid, SIGTERM);
+	ui_signal_child_group(pid, FALSE);
 }

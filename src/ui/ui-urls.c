@@ -19,13 +19,14 @@ ui_urls_new(struct ui *ui, int64_t id)
 	GPtrArray		*items;
 	struct ui_view		*v;
 	char			**urls;
+	gboolean		 raw;
 	guint			 i;
 
 	if (store_msg_get(ui->store, id, &m) != STORE_OK) {
 		ui_error(ui, "%s", store_errmsg(ui->store));
 		return NULL;
 	}
-	mime = mime_message_from_file(m->path);
+	mime = mime_message_from_file_raw(m->path, &raw);
 	store_msg_free(m);
 	if (mime == NULL) {
 		ui_error(ui, "%s", _("Cannot read the message file."));

@@ -653,6 +653,8 @@ ui_main(struct cli_ctx *ctx)
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
 	ui.borrowed = ctx->borrowed_dir != NULL;
+	if (ui.borrowed && ctx->borrowed_fd > 0)
+		ui_signal_janitor_fd(ctx->borrowed_fd);
 	ui.body_msg = -1;
 	/* Before curses, which otherwise takes SIGINT and SIGTERM. */
 	ui_signal_init();

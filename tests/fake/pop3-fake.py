@@ -16,7 +16,11 @@ Scenarios (the mailbox holds three small messages, UIDLs u1 u2 u3):
   listzero    UIDL lists message number 0
   uidlhuge    UIDL lists message number 4294967296
   overlong    a 100000-byte UIDL line
-  nouidl      UIDL answers -ERR
+  nouidl      UIDL answers -ERR; DELE takes effect at QUIT, across
+              sessions (DIR/gone lists the messages removed)
+  nouidl-quitdrop  as nouidl, but the first session closes the
+              connection at QUIT without removing anything (as if the
+              client had stopped just before QUIT)
   inuse       PASS answers -ERR [IN-USE]
   sysperm     PASS answers -ERR [SYS/PERM]
   delay       CAPA after login says LOGIN-DELAY 3600 and EXPIRE 5
@@ -57,6 +61,20 @@ class Session:
         self.log = log
         self.authed = False
         self.deleted = set()
+        # Messages left from earlier sessions (nouidl*: DELE is kept).
+        self.gone = set()
+        self.dir = None
+        self.msgs = list(range(len(MSGS)))
+
+    def load(self, d):
+        self.dir = d
+        if self.scenario.startswith("nouidl"):
+            try:
+                with open(os.path.join(d, "gone")) as f:
+                    self.gone = {int(x) for x in f.read().split()}
+            except FileNotFoundError:
+                pass
+        self.msgs = [i for i in range(len(MSGS)) if i not in self.gone]
 
     def send(self, data):
         self.c.sendall(data)
@@ -100,10 +118,11 @@ class Session:
                     self.authed = True
                     self.send(b"+OK logged in\r\n")
             elif cmd == b"STAT":
-                n = len(MSGS)
-                self.send(b"+OK %d %d\r\n" % (n, sum(map(len, MSGS))))
+                n = len(self.msgs)
+                self.send(b"+OK %d %d\r\n" % (n, sum(
+                    len(MSGS[i]) for i in self.msgs)))
             elif cmd == b"UIDL":
-                if sc == "nouidl":
+                if sc.startswith("nouidl"):
                     self.send(b"-ERR command not supported\r\n")
                 elif sc == "listzero":
                     self.send(b"+OK\r\n0 u0\r\n1 u1\r\n.\r\n")
@@ -117,17 +136,18 @@ class Session:
                         + b".\r\n")
             elif cmd == b"LIST":
                 self.send(b"+OK\r\n" + b"".join(
-                    b"%d %d\r\n" % (i + 1, len(m)) for i, m in enumerate(MSGS))
-                    + b".\r\n")
+                    b"%d %d\r\n" % (k + 1, len(MSGS[i]))
+                    for k, i in enumerate(self.msgs)) + b".\r\n")
             elif cmd in (b"RETR", b"TOP"):
                 n = int(w[1])
-                if n < 1 or n > len(MSGS):
+                if n < 1 or n > len(self.msgs):
                     self.send(b"-ERR no such message\r\n")
                     continue
                 retrs += 1
-                body = stuffed(MSGS[n - 1])
+                m = MSGS[self.msgs[n - 1]]
+                body = stuffed(m)
                 if cmd == b"TOP":
-                    body = stuffed(MSGS[n - 1].split(b"\r\n\r\n")[0] + b"\r\n\r\n")
+                    body = stuffed(m.split(b"\r\n\r\n")[0] + b"\r\n\r\n")
                 if sc == "drop" and self.sessno == 1 and retrs == 2:
                     self.send(b"+OK\r\n" + body[: len(body) // 2])
                     time.sleep(0.2)
@@ -139,6 +159,13 @@ class Session:
             elif cmd == b"NOOP":
                 self.send(b"+OK\r\n")
             elif cmd == b"QUIT":
+                if sc == "nouidl-quitdrop" and self.sessno == 1:
+                    return
+                if sc.startswith("nouidl"):
+                    gone = self.gone | {self.msgs[n - 1]
+                                        for n in self.deleted}
+                    with open(os.path.join(self.dir, "gone"), "w") as f:
+                        f.write("".join("%d\n" % i for i in sorted(gone)))
                 self.send(b"+OK bye\r\n")
                 return
             else:
@@ -152,7 +179,9 @@ def main(argv):
     def handle(conn, sessno):
         with open(os.path.join(d, "connections"), "w") as f:
             f.write("%d\n" % sessno)
-        Session(conn, scenario, sessno, log).run()
+        sess = Session(conn, scenario, sessno, log)
+        sess.load(d)
+        sess.run()
 
     return fakeserver.serve(d, 60, handle)
 

@@ -8,6 +8,8 @@ allow_plaintext in the client config).
                [--token TOKEN]   (the OAuth2 bearer token XOAUTH2 and
                                   OAUTHBEARER accept; default good-token)
                [--refuse ADDR=REPLY]...  (RCPT TO:<ADDR> gets REPLY)
+               [--delay SECONDS] (wait that long before every reply, so
+                                  that a kill lands at any step)
 
 Writes DIR/port when listening and DIR/commands (every command line the
 client sent, AUTH secrets replaced by "AUTH <mech> ***"). Accepted messages
@@ -52,6 +54,8 @@ def serve(args, conn):
     f = conn.makefile("rb")
 
     def send(text):
+        if args.delay > 0:
+            time.sleep(args.delay)
         conn.sendall(text.encode() + b"\r\n")
 
     if args.stall_at_greeting:
@@ -171,6 +175,7 @@ def main():
     ap.add_argument("--token", default="good-token")
     ap.add_argument("--refuse", action="append", default=[],
                     metavar="ADDR=REPLY")
+    ap.add_argument("--delay", type=float, default=0.0)
     args = ap.parse_args()
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

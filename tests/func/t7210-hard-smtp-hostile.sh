@@ -112,6 +112,7 @@ t_is "starttls-ok (control): the server got the message" "$ACCEPTED" 1
 for sc in starttls-inject starttls-inject-late starttls-early; do
 	hostile $sc starttls
 	t_ok "$sc: send fails (status $RC)" test "$RC" -ne 0 -a "$RC" -lt 128
+	t_is "$sc: exit 75, the message waits for a retry" "$RC" 75
 	t_like "$sc: the error names the cause" "$OUT" 'TLS'
 	t_is "$sc: no credentials or mail commands were sent" \
 	    "$(grep -c -E '^(AUTH|MAIL|RCPT|DATA)' "$D/log")" 0
