@@ -28,6 +28,7 @@ static struct mailcap_entry *mailcap_parse_line(const char *, const char *,
 static struct mailcap_entry *mailcap_search_file(const char *, const char *,
 			    gboolean);
 static char		*mailcap_param(GMimeObject *, const char *, size_t);
+static char		*mailcap_type(const char *);
 static char		*mailcap_expand(const char *, const char *, const char *,
 			    GMimeObject *, gboolean *);
 
@@ -218,6 +219,25 @@ mailcap_param(GMimeObject *part, const char *name, size_t len)
 	return g_string_free(out, FALSE);
 }
 
+/*
+ * The content type for %t: the mail's type in lower case with only the
+ * characters a media type needs, never starting with '-', so that an 8-bit
+ * or shell character from a hostile header cannot reach the viewer.
+ */
+static char *
+mailcap_type(const char *content_type)
+{
+	GString		*out = g_string_new(NULL);
+	const char	*p;
+
+	for (p = content_type; *p != '\0' && out->len < 128; p++)
+		if (g_ascii_isalnum(*p) || strchr("/.+_-", *p) != NULL)
+			g_string_append_c(out, g_ascii_tolower(*p));
+	while (out->len > 0 && out->str[0] == '-')
+		g_string_erase(out, 0, 1);
+	return g_string_free(out, FALSE);
+}
+
 /* One word with %s, %t, %{name} and %% replaced. */
 static char *
 mailcap_expand(const char *word, const char *path, const char *type,
@@ -292,7 +312,7 @@ mailcap_argv(const struct mailcap_entry *entry, const char *path,
 			}
 		}
 	}
-	type = g_ascii_strdown(content_type, -1);
+	type = mailcap_type(content_type);
 	argv = g_new0(char *, (size_t)argc + 1);
 	for (i = 0; i < argc; i++)
 		argv[i] = mailcap_expand(words[i], path, type, part, uses_file);
