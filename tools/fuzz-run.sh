@@ -28,6 +28,9 @@
 #   FUZZ_PARALLEL    harnesses run at once (default 1; -j overrides)
 #   SATCHEL_CORPUS   real mail used as seeds for the mail harnesses
 #                    (default SRCDIR/../shared/corpus); copied at run time
+#   FUZZ_MAX_SEEDS   at most that many corpus messages per harness (default:
+#                    all; for the harnesses that make a store per input,
+#                    as many as the run has seconds)
 set -u
 
 srcdir=$(cd "$(dirname "$0")/.." && pwd)
@@ -136,13 +139,32 @@ else
 	trap 'exit 130' INT TERM HUP
 fi
 
-# seed_mail DIR MAXBYTES [PREFIX]: copy the real mail (one message per
-# file) that is at most MAXBYTES long into DIR. With PREFIX (render), each
-# seed gets an option byte first, cycling through widths and flags.
+# seed_mail DIR MAXBYTES [PREFIX [SUBDIR...]]: copy the real mail (one
+# message per file) that is at most MAXBYTES long into DIR. With PREFIX
+# (render), each seed gets an option byte first, cycling through widths and
+# flags. With SUBDIRs, only the corpus's folders of those names (the slow
+# store harnesses would spend their time reading the whole corpus).
 seed_mail() {
 	test -d "$SATCHEL_CORPUS" || return 0
-	find "$SATCHEL_CORPUS" -type f \( -name '*.eml' -o -name '*.mbox' \) \
-	    -size -"$2"c | {
+	sm_dir=$1 sm_max=$2 sm_prefix=${3:-}
+	shift 2
+	test $# -gt 0 && shift
+	sm_roots=
+	for sm_sub in "$@"; do
+		test -d "$SATCHEL_CORPUS/$sm_sub" &&
+		    sm_roots="$sm_roots $SATCHEL_CORPUS/$sm_sub"
+	done
+	test $# -gt 0 && test -z "$sm_roots" && return 0
+	test $# -eq 0 && sm_roots=$SATCHEL_CORPUS
+	set -- "$sm_dir" "$sm_max" "$sm_prefix"
+	# shellcheck disable=SC2086
+	find $sm_roots -type f \( -name '*.eml' -o -name '*.mbox' \) \
+	    -size -"$2"c | sort |
+	    awk -v m="$max_seeds" '{ a[NR] = $0 }
+		END {	# evenly spread over the corpus's folders
+			s = NR > m ? NR / m : 1
+			for (i = 1; i <= NR && c < m; i += s) { print a[int(i)]; c++ }
+		}' | {
 		i=0
 		while IFS= read -r f; do
 			i=$((i + 1))
@@ -173,13 +195,38 @@ run_one() {
 			test -f "$f" && cp "$f" "$corpus/"
 		done
 	done
+	# libFuzzer reads every seed before it looks at the clock: the slow
+	# harnesses (a store per input) get about one seed per second of run.
 	case $n in
-	mime|import|thread|dsn)
+	import|thread|mailcap|dsn|fetch|sidefiles)
+		max_seeds=${FUZZ_MAX_SEEDS:-$seconds} ;;
+	*)	max_seeds=${FUZZ_MAX_SEEDS:-100000} ;;
+	esac
+	case $n in
+	mime)
 		max_len=${FUZZ_MAX_LEN:-262144}
 		seed_mail "$corpus" "$max_len" ;;
 	render)
 		max_len=${FUZZ_MAX_LEN:-262144}
 		seed_mail "$corpus" $((max_len - 1)) prefix ;;
+	import)
+		max_len=${FUZZ_MAX_LEN:-262144}
+		seed_mail "$corpus" "$max_len" "" mbox malformed ;;
+	thread)
+		max_len=${FUZZ_MAX_LEN:-65536}
+		seed_mail "$corpus" "$max_len" "" threading lists ;;
+	mailcap)
+		max_len=${FUZZ_MAX_LEN:-65536}
+		seed_mail "$corpus" "$max_len" "" mime hostile ;;
+	dsn)
+		max_len=${FUZZ_MAX_LEN:-65536}
+		seed_mail "$corpus" "$max_len" "" bounces ;;
+	fetch)
+		# The POP3 session's scripts suit the fetch too.
+		max_len=${FUZZ_MAX_LEN:-16384}
+		for f in "$srcdir"/tests/fuzz/seeds/pop3/*; do
+			test -f "$f" && cp "$f" "$corpus/pop3-${f##*/}"
+		done ;;
 	*)
 		max_len=${FUZZ_MAX_LEN:-16384} ;;
 	esac
@@ -187,13 +234,16 @@ run_one() {
 	    -rss_limit_mb="${FUZZ_RSS_MB:-2048}" -max_len="$max_len" \
 	    -print_final_stats=1 -artifact_prefix="$artifacts/$n-"
 	dict=$srcdir/tests/fuzz/$n.dict
-	case $n in render|thread) dict=$srcdir/tests/fuzz/mime.dict ;; esac
+	case $n in
+	render|thread) dict=$srcdir/tests/fuzz/mime.dict ;;
+	fetch) dict=$srcdir/tests/fuzz/pop3.dict ;;
+	esac
 	test -f "$dict" && set -- "$@" -dict="$dict"
 	log=$artifacts/$n.log
 	echo "fuzz-run: fuzz-$n for ${seconds}s ($(ls "$corpus" | wc -l) seeds)"
 	# The outer timeout only catches a harness libFuzzer cannot stop.
 	started=$(date +%s)
-	timeout $((seconds + 120)) $nice "$harness" "$@" "$corpus" >"$log" 2>&1
+	timeout $((seconds + 300)) $nice "$harness" "$@" "$corpus" >"$log" 2>&1
 	rc=$?
 	ran=$(( $(date +%s) - started ))
 	# libFuzzer's final status line (DONE, or the last one before a

@@ -140,7 +140,8 @@ store_name_parse(const char *name, char **basep, char **accountp,
 	if (uidlp != NULL)
 		*uidlp = NULL;
 	fields = g_strsplit(base, ",", 0);
-	for (i = 1; fields[i] != NULL; i++) {
+	/* An empty base (a file named ":2,S") splits into no field at all. */
+	for (i = 1; fields[0] != NULL && fields[i] != NULL; i++) {
 		const char *f = fields[i];
 
 		if (strcmp(f, "H") == 0)

@@ -147,7 +147,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const uint8_t		*nul = memchr(data, '\0', size);
+	const uint8_t		*nul;
 	struct render_options	 opts;
 	GMimeMessage		*msg;
 	GArray			*refs;
@@ -155,6 +155,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char			*path = NULL, *dir = NULL;
 	guint			 i, n;
 
+	if (size == 0)
+		return 0;
+	nul = memchr(data, '\0', size);
 	memset(&opts, 0, sizeof(opts));
 	if (nul != NULL) {
 		dir = fuzz_scratch_dir();

@@ -49,10 +49,13 @@ fuzz_expand(GBytes *piece)
 {
 	gsize		 len;
 	const char	*p = g_bytes_get_data(piece, &len);
-	const char	*end = p + len, *eol;
+	const char	*end, *eol;
 	GString		*out = g_string_sized_new(len);
 	gboolean	 header = TRUE;
 
+	if (p == NULL)
+		p = "";		/* an empty piece */
+	end = p + len;
 	while (p < end) {
 		eol = memchr(p, '\n', (size_t)(end - p));
 		eol = eol != NULL ? eol + 1 : end;

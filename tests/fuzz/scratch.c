@@ -113,6 +113,10 @@ fuzz_split(const uint8_t *data, size_t size, const char *sep, guint max)
 	GPtrArray	*out = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)g_bytes_unref);
 	size_t		 seplen = strlen(sep), start = 0, i = 0;
+	static const uint8_t none[1];
+
+	if (data == NULL)
+		data = none;	/* libFuzzer's empty input */
 
 	while (i + seplen + 1 <= size && out->len + 1 < max) {
 		if ((i == 0 || data[i - 1] == '\n') &&
