@@ -161,7 +161,7 @@ seed_mail() {
 	find $sm_roots -type f \( -name '*.eml' -o -name '*.mbox' \) \
 	    -size -"$2"c | sort |
 	    awk -v m="$max_seeds" '{ a[NR] = $0 }
-		END {	# evenly spread over the corpus's folders
+		END {	# evenly spread over the corpus folders
 			s = NR > m ? NR / m : 1
 			for (i = 1; i <= NR && c < m; i += s) { print a[int(i)]; c++ }
 		}' | {
