@@ -235,7 +235,7 @@ run_one() {
 	    -print_final_stats=1 -artifact_prefix="$artifacts/$n-"
 	dict=$srcdir/tests/fuzz/$n.dict
 	case $n in
-	render|thread) dict=$srcdir/tests/fuzz/mime.dict ;;
+	render) dict=$srcdir/tests/fuzz/mime.dict ;;
 	fetch) dict=$srcdir/tests/fuzz/pop3.dict ;;
 	esac
 	test -f "$dict" && set -- "$@" -dict="$dict"

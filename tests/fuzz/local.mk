@@ -112,7 +112,7 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/fuzz/config.dict tests/fuzz/mime.dict tests/fuzz/pop3.dict \
 	tests/fuzz/query.dict tests/fuzz/smtp.dict tests/fuzz/import.dict \
 	tests/fuzz/mailcap.dict tests/fuzz/dsn.dict \
-	tests/fuzz/sidefiles.dict tests/fuzz/name.dict \
+	tests/fuzz/sidefiles.dict tests/fuzz/name.dict tests/fuzz/thread.dict \
 	tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
