@@ -52,15 +52,31 @@ fuzz_die(struct store *st, const char *what)
 	abort();
 }
 
-/* Bounce state of the sent message with this Message-ID (reason g_free). */
+/*
+ * Bounce state of the message in Sent with this Message-ID (reason
+ * g_free); the DSN in INBOX may carry the same Message-ID.
+ */
 static gboolean
 fuzz_bounced(struct store *st, const char *msgid, char **reason)
 {
+	struct store_query	*q = NULL;
 	struct store_msg	*m = NULL;
+	GPtrArray		*msgs = NULL;
+	GError			*err = NULL;
 	gboolean		 b;
+	guint			 i;
 
 	*reason = NULL;
-	if (store_msg_by_message_id(st, msgid, &m) != STORE_OK)
+	if (store_query_new(st, NULL, STORE_SENT, &q, &err) != STORE_OK ||
+	    store_query_page(q, STORE_SORT_DATE_ASC, 0, 10, &msgs) != STORE_OK)
+		fuzz_die(st, "cannot list Sent");
+	for (i = 0; i < msgs->len && m == NULL; i++) {
+		struct store_msg *x = g_ptr_array_index(msgs, i);
+
+		if (g_strcmp0(x->message_id, msgid) == 0)
+			m = x;
+	}
+	if (m == NULL)
 		fuzz_die(st, "a sent message is gone");
 	b = (m->flags & STORE_FLAG_BOUNCED) != 0;
 	if (b) {
@@ -69,7 +85,8 @@ fuzz_bounced(struct store *st, const char *msgid, char **reason)
 			fuzz_die(st, "bounced without a readable reason");
 		*reason = g_strdup(m->bounce_reason);
 	}
-	store_msg_free(m);
+	g_ptr_array_unref(msgs);
+	store_query_free(q);
 	return b;
 }
 
