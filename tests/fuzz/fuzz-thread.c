@@ -112,6 +112,15 @@ fuzz_check(struct store *st, const char *when)
 	if (store_threads_page(st, NULL, NULL, 0, FUZZ_MAX_MSGS * 2 + 8,
 	    &threads, &err) != STORE_OK)
 		fuzz_die(st, "cannot list threads");
+	if (getenv("FUZZ_VERBOSE") != NULL) {
+		fprintf(stderr, "fuzz-thread: %s: %" G_GUINT64_FORMAT
+		    " messages, %u threads:", when, total, threads->len);
+		for (i = 0; i < threads->len; i++)
+			fprintf(stderr, " %" G_GINT64_FORMAT "(%u)",
+			    ((struct store_thread *)threads->pdata[i])->id,
+			    ((struct store_thread *)threads->pdata[i])->count);
+		fprintf(stderr, "\n");
+	}
 	if (threads->len != nthreads) {
 		fprintf(stderr, "fuzz-thread: %s: %u threads listed, %"
 		    G_GUINT64_FORMAT " counted\n", when, threads->len,
