@@ -91,8 +91,9 @@ struct mailcap_entry *mailcap_lookup(const char *paths, const char *content_type
 void		 mailcap_entry_free(struct mailcap_entry *);
 /*
  * The command as argv for g_spawn: split with g_shell_parse_argv, then %s
- * becomes path (NULL: the command must not use %s), %t content_type and
- * %{param} the sanitised parameter from part (may be NULL). *uses_file
+ * becomes path (NULL: the command must not use %s), %t content_type
+ * (lower case, only [a-z0-9/.+_-], no leading '-') and %{param} the
+ * sanitised parameter from part (may be NULL). *uses_file
  * tells whether %s occurred. NULL with error when the command is empty,
  * malformed or uses shell operators.
  */

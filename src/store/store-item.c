@@ -436,6 +436,8 @@ store_item_insert(struct store *st, struct store_item *it,
 	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
 	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
 	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
+	static const char oldtid[] =
+	    "SELECT thread_id FROM messages WHERE id = ?";
 	struct mime_summary	*sum = it->sum;
 	g_autofree char		*sbase = NULL, *sender = NULL, *rcpt = NULL;
 	sqlite3_stmt		*stmt;
@@ -450,6 +452,19 @@ store_item_insert(struct store *st, struct store_item *it,
 		sum->date = date;
 	if ((s = store_item_thread(st, it, sbase, reply, &tid)) != STORE_OK)
 		return s;
+	if (replace_id > 0) {
+		/*
+		 * The new content may start another thread (no Message-ID,
+		 * other references): the old thread's summary must be
+		 * recomputed too, or it lists a message it no longer has.
+		 */
+		if ((stmt = store_stmt(st, oldtid)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, replace_id);
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			store_item_dirty(st, sqlite3_column_int64(stmt, 0));
+		sqlite3_reset(stmt);
+	}
 	if ((stmt = store_stmt(st, replace_id > 0 ? upd : ins)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, it->folder_id);

@@ -7,7 +7,8 @@
  * [A-Za-z0-9._+@-] and otherwise in unpadded base64url after ",a=" or
  * ",u=". This is what lets reindex restore (account, UIDL) from the Maildir
  * alone. ",H" marks a headers-only (partial) message. Other programs' fields
- * (",S=1234" from Dovecot) are ignored.
+ * (",S=1234" from Dovecot) are ignored, and so is a plain field holding
+ * other characters (not written by satchel).
  */
 #include "config.h"
 
@@ -23,6 +24,7 @@
 #define STORE_NAME_MAX_ACCOUNT	64
 #define STORE_NAME_MAX_UIDL	100
 
+static gboolean	 store_name_plain(const char *);
 static void	 store_name_add_field(GString *, char, const char *);
 static char	*store_name_decode(const char *, gboolean);
 
@@ -32,16 +34,22 @@ static const unsigned store_name_flag_bits[] = {
 	STORE_FLAG_REPLIED, STORE_FLAG_SEEN, STORE_FLAG_TRASHED,
 };
 
-static void
-store_name_add_field(GString *s, char key, const char *v)
+/* Can v be written as it is ([A-Za-z0-9._+@-] only)? */
+static gboolean
+store_name_plain(const char *v)
 {
 	const char	*p;
-	gboolean	 plain = TRUE;
 
 	for (p = v; *p != '\0'; p++)
 		if (!g_ascii_isalnum(*p) && strchr("._+@-", *p) == NULL)
-			plain = FALSE;
-	if (plain) {
+			return FALSE;
+	return TRUE;
+}
+
+static void
+store_name_add_field(GString *s, char key, const char *v)
+{
+	if (store_name_plain(v)) {
 		g_string_append_printf(s, ",%c=%s", key, v);
 		return;
 	}
@@ -95,8 +103,12 @@ store_name_decode(const char *v, gboolean b64)
 	gsize		 n;
 	char		*out;
 
-	if (!b64)
+	if (!b64) {
+		/* Written plain only when it holds nothing else. */
+		if (!store_name_plain(v))
+			return NULL;
 		return g_strdup(v);
+	}
 	s = g_string_new(v);
 	g_strdelimit(s->str, "-", '+');
 	g_strdelimit(s->str, "_", '/');
@@ -140,7 +152,8 @@ store_name_parse(const char *name, char **basep, char **accountp,
 	if (uidlp != NULL)
 		*uidlp = NULL;
 	fields = g_strsplit(base, ",", 0);
-	for (i = 1; fields[i] != NULL; i++) {
+	/* An empty base (a file named ":2,S") splits into no field at all. */
+	for (i = 1; fields[0] != NULL && fields[i] != NULL; i++) {
 		const char *f = fields[i];
 
 		if (strcmp(f, "H") == 0)

@@ -82,12 +82,25 @@ store_bounce_record(struct store *st, const char *base, const char *reason)
 	return store_uidl_append(st, STORE_BOUNCES, line);
 }
 
+/* A triple of store_uidl_read_file(): its middle may be NULL. */
+static void
+store_uidl_triple_free(gpointer p)
+{
+	char	**v = p;
+
+	g_free(v[0]);
+	g_free(v[1]);
+	g_free(v[2]);
+	g_free(v);
+}
+
 /*
  * Read one of the append-only side files (tombstones, bounces): lines of
  * three tab-separated fields, the first two URI-escaped. Returns triples
- * (field 1, field 2 or NULL when empty, field 3) as NULL-terminated
- * string vectors. A line cut short by a crash has no third field and is
- * skipped, as is one whose first field does not unescape.
+ * (field 1, field 2 or NULL when empty, field 3) as arrays of three
+ * strings, freed by the array (not g_strfreev: the middle may be NULL). A
+ * line cut short by a crash has no third field and is skipped, as is one
+ * whose first field does not unescape.
  */
 static GPtrArray *
 store_uidl_read_file(struct store *st, const char *name)
@@ -95,7 +108,7 @@ store_uidl_read_file(struct store *st, const char *name)
 	g_autofree char	*path = g_build_filename(st->dir, name, NULL);
 	g_autofree char	*data = NULL;
 	GPtrArray	*out = g_ptr_array_new_with_free_func(
-	    (GDestroyNotify)g_strfreev);
+	    store_uidl_triple_free);
 	char		**lines;
 	size_t		 len, i;
 
@@ -117,7 +130,7 @@ store_uidl_read_file(struct store *st, const char *name)
 		v[2] = g_strdup(f[2]);
 		g_strfreev(f);
 		if (v[0] == NULL) {
-			g_strfreev(v);
+			store_uidl_triple_free(v);
 			continue;
 		}
 		g_ptr_array_add(out, v);

@@ -11,6 +11,8 @@
  * hang", the harness checks the result promises of smtp.h: a failure
  * carries a reason, SMTP_OK has a 2xx code, a recipient answered 2xx is
  * never counted as refused, and a session reported dead is not used again.
+ * Option bit 0x20 asks for STARTTLS: a scripted server can never complete
+ * the handshake, so then no AUTH, MAIL, RCPT or DATA may leave the client.
  */
 #include "config.h"
 
@@ -37,6 +39,7 @@ int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 struct fuzz_server {
 	const uint8_t	*data;
 	size_t		 len;
+	GString		*heard;		/* what the client sent */
 };
 
 static int	 fuzz_listener = -1;
@@ -69,6 +72,7 @@ fuzz_serve(gpointer arg)
 	struct fuzz_server	*sv = arg;
 	struct pollfd		 pfd;
 	char			 buf[4096];
+	ssize_t			 n;
 	int			 fd;
 
 	pfd.fd = fuzz_listener;
@@ -82,10 +86,31 @@ fuzz_serve(gpointer arg)
 		return NULL;
 	(void)file_write_all(fd, sv->data, sv->len);
 	shutdown(fd, SHUT_WR);
-	while (read(fd, buf, sizeof(buf)) > 0)
-		;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		if (sv->heard->len < 1024 * 1024)
+			g_string_append_len(sv->heard, buf, (gsize)n);
 	close(fd);
 	return NULL;
+}
+
+/* Did the client send a line starting with cmd (case-insensitive)? */
+static gboolean
+fuzz_said(const GString *heard, const char *cmd)
+{
+	size_t	 n = strlen(cmd);
+	gsize	 i = 0;
+
+	while (i < heard->len) {
+		const char *eol = memchr(heard->str + i, '\n', heard->len - i);
+
+		if (heard->len - i >= n &&
+		    g_ascii_strncasecmp(heard->str + i, cmd, n) == 0)
+			return TRUE;
+		if (eol == NULL)
+			break;
+		i = (gsize)(eol - heard->str) + 1;
+	}
+	return FALSE;
 }
 
 static void
@@ -169,12 +194,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opt = data[0];
 	sv.data = data + 1;
 	sv.len = size - 1;
+	sv.heard = g_string_new(NULL);
 	t = g_thread_new("fuzz-smtp-server", fuzz_serve, &sv);
 
 	memset(&o, 0, sizeof(o));
 	o.host = "127.0.0.1";
 	o.port = fuzz_port;
-	o.tls = TLS_NONE;
+	o.tls = (opt & 0x20) != 0 ? TLS_STARTTLS : TLS_NONE;
 	o.timeout = 5;
 	o.allow_plaintext = TRUE;
 	st = smtp_session_open(&o, &ss, &err);
@@ -210,5 +236,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 out:
 	smtp_session_close(ss);
 	g_thread_join(t);
+	if ((opt & 0x20) != 0 && (fuzz_said(sv.heard, "AUTH") ||
+	    fuzz_said(sv.heard, "MAIL") || fuzz_said(sv.heard, "RCPT") ||
+	    fuzz_said(sv.heard, "DATA")))
+		fuzz_die("a command went out before STARTTLS succeeded");
+	g_string_free(sv.heard, TRUE);
 	return 0;
 }
