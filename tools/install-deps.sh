@@ -1,7 +1,11 @@
 #!/bin/sh
 # install-deps.sh: install every package needed to build, test and demo
-# satchel on Debian 12 (bookworm). Idempotent: when everything is present
-# it changes nothing and does not touch the network.
+# satchel on Debian 12 (bookworm) and to use the reader (an editor, the MIME
+# type database, CA certificates, man). Every package is named here: apt
+# runs with --no-install-recommends, so nothing is left to a Recommends.
+# Idempotent: when everything is present it changes nothing and does not
+# touch the network. On a fresh minimal Debian 12 it installs about 190
+# packages (about 280 MB to download, 1.1 GB on disk).
 #
 # Run as root (or as a user with sudo). Installing dovecot must not start a
 # system mail server: while apt runs, a policy-rc.d forbids service starts.
@@ -11,7 +15,8 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libglib2.0-dev libetpan-dev libgmime-3.0-dev libsqlite3-dev sqlite3
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
- tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base"
+ tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
+ shared-mime-info ca-certificates openssl git vim-tiny man-db less"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then

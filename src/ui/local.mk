@@ -12,7 +12,7 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6002-ui-compose.sh tests/func/t6003-ui-term.sh \
 	tests/func/t6004-ui-keys.sh tests/func/t6005-ui-sync.sh \
-	tests/func/t6006-ui-partial.sh
+	tests/func/t6006-ui-partial.sh tests/func/t6007-ui-editor.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
