@@ -11,6 +11,9 @@
 # otherwise from DIR/ca. When SATCHEL_TEST_OWNER holds a process id, the
 # server stops by itself once that process is gone.
 set -eu
+# Waits grow with SATCHEL_TEST_TIMEOUT (see tests/lib.sh).
+scale=${SATCHEL_TEST_TIMEOUT:-1}
+case $scale in ''|*[!0-9]*|0) scale=1 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -40,7 +43,7 @@ stop() {
 	test -n "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
 	i=0
-	while alive "$pid" && test $i -lt 200; do
+	while alive "$pid" && test $i -lt $((200 * scale)); do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -75,7 +78,7 @@ start() {
 		pid=$!
 		i=0
 		while test ! -f "$dir/ready" && kill -0 "$pid" 2>/dev/null &&
-		    test $i -lt 300; do
+		    test $i -lt $((300 * scale)); do
 			sleep 0.05
 			i=$((i + 1))
 		done
