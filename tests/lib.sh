@@ -29,7 +29,7 @@
 # Waits:     t_timeout SECONDS (scaled), t_wait_file FILE [SECONDS],
 #            t_wait_until SECONDS CMD...
 # Processes: t_spawn NAME CMD... (a background server, stopped at the end),
-#            t_stop PID
+#            t_stop PID, t_alive PID
 # Cleanup:   t_at_exit CMD (never trap anything yourself: t0003 checks)
 # Files:     t_write_config FILE <<EOF (mode 0600),
 #            t_satchel_config FILE [KEY=VALUE...] (an account for the servers)
@@ -401,8 +401,8 @@ t_spawn() {
 	T_PIDS="$T_PIDS $T_PID"
 }
 
-# t_alive_ PID: the process exists and is not a zombie.
-t_alive_() {
+# t_alive PID: the process exists and is not a zombie.
+t_alive() {
 	kill -0 "$1" 2>/dev/null || return 1
 	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in
 	Z*|X*) return 1 ;;
@@ -414,7 +414,7 @@ t_alive_() {
 # wait until it is gone. Stopping one that already ended is fine.
 t_stop() {
 	kill -TERM "$1" 2>/dev/null || return 0
-	t_wait_until 5 eval "! t_alive_ $1" ||
+	t_wait_until 5 eval "! t_alive $1" ||
 	    kill -KILL "$1" 2>/dev/null || true
 	return 0
 }

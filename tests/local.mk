@@ -10,6 +10,7 @@ FOUNDATION_TESTS = \
 	tests/func/t0005-demo-unsent.sh
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) \
-	tools/install-deps.sh tools/check.sh tools/demo.sh tools/build-tree.sh
+	tools/install-deps.sh tools/check.sh tools/demo.sh tools/build-tree.sh \
+	tools/stress-check.sh
 TESTS += tests/func/t0004-l10n.sh
 EXTRA_DIST += tests/func/t0004-l10n.sh

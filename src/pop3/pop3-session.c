@@ -54,6 +54,7 @@ struct watchdog {
 	GCond		 cond;
 	gboolean	 done;
 	gboolean	 fired;
+	gboolean	 late;		/* stopped after the deadline */
 	int		 fd;
 	gint64		 deadline;
 };
@@ -402,7 +403,12 @@ watchdog_start(struct watchdog *w, int fd, unsigned timeout)
 	return g_thread_new("pop3-tls-watchdog", watchdog_run, w);
 }
 
-/* Returns TRUE if the watchdog had to cut the handshake. */
+/*
+ * Returns TRUE if the watchdog had to cut the handshake. w->late tells
+ * whether the deadline has passed: libetpan's own timer (the same length)
+ * often ends a silent handshake before the watchdog thread runs on a busy
+ * machine, and that failure is a timeout too, not "TLS failed".
+ */
 static gboolean
 watchdog_stop(struct watchdog *w, GThread *t)
 {
@@ -414,6 +420,7 @@ watchdog_stop(struct watchdog *w, GThread *t)
 	g_mutex_unlock(&w->lock);
 	g_thread_join(t);
 	fired = w->fired;
+	w->late = g_get_monotonic_time() >= w->deadline;
 	g_mutex_clear(&w->lock);
 	g_cond_clear(&w->cond);
 	return fired;
@@ -556,7 +563,7 @@ sess_stls(struct pop3_session *s, const struct pop3_session_opts *o,
 	t = watchdog_start(&w, fd, s->timeout);
 	tls = mailstream_low_tls_open_with_callback_timeout(fd, s->timeout,
 	    net_tls_sni_cb, s->host);
-	fired = watchdog_stop(&w, t);
+	fired = watchdog_stop(&w, t) || (tls == NULL && w.late);
 	if (tls != NULL) {
 		mailstream_low_free(low);
 		mailstream_set_low(s->stream, tls);
@@ -611,7 +618,7 @@ pop3_session_open(const struct pop3_session_opts *o,
 		t = watchdog_start(&w, fd, s->timeout);
 		s->stream = mailstream_ssl_open_with_callback_timeout(fd,
 		    s->timeout, net_tls_sni_cb, s->host);
-		fired = watchdog_stop(&w, t);
+		fired = watchdog_stop(&w, t) || (s->stream == NULL && w.late);
 		if (s->stream == NULL || fired) {
 			st = sess_fail(s, fired ? POP3_ERR_TIMEOUT :
 			    POP3_ERR_TLS, err, fired ?
