@@ -17,7 +17,8 @@ tests_unit_test_outbox_LDADD = src/smtp/libsmtp.a src/net/libnet.a \
 endif
 
 TESTS += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
-	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh
+	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh \
+	tests/func/t3210-send-auth.sh
 EXTRA_DIST += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
 	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh \
-	tests/fake/smtp-fake.py
+	tests/func/t3210-send-auth.sh tests/fake/smtp-fake.py
