@@ -95,11 +95,7 @@ c=$(conf_for kill "$port" "timeout = 30")
 queue_one "$c" "killed"
 "$SATCHEL" -c "$c" send >/dev/null 2>&1 &
 pid=$!
-i=0
-while ! grep -q STALL "$T_TMP/kill/commands" 2>/dev/null && test $i -lt 200; do
-	sleep 0.05
-	i=$((i + 1))
-done
+t_wait_until 10 grep -q STALL "$T_TMP/kill/commands"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 t_like "after kill -9 the entry is maybe sent" "$("$SATCHEL" -c "$c" queue)" '^1 +sending: maybe sent'
