@@ -26,7 +26,11 @@
 #            t_skip DESC REASON
 # Plan:      t_plan N, t_skip_all REASON, t_done (plans at the end if no plan)
 # Needs:     t_need_cmd CMD PACKAGE, t_need_corpus
-# Cleanup:   t_at_exit CMD (never trap EXIT yourself)
+# Waits:     t_timeout SECONDS (scaled), t_wait_file FILE [SECONDS],
+#            t_wait_until SECONDS CMD...
+# Processes: t_spawn NAME CMD... (a background server, stopped at the end),
+#            t_stop PID, t_alive PID
+# Cleanup:   t_at_exit CMD (never trap anything yourself: t0003 checks)
 # Files:     t_write_config FILE <<EOF (mode 0600),
 #            t_satchel_config FILE [KEY=VALUE...] (an account for the servers)
 # POP3:      t_dovecot_start, t_dovecot_seed FILE..., t_dovecot_count,
@@ -36,6 +40,11 @@
 #            t_tmux_screen NAME, t_tmux_wait NAME ERE [SECONDS],
 #            t_tmux_dead NAME, t_tmux_stop NAME
 # Server functions export variables, so call them directly, never in $(...).
+#
+# Timeouts: every wait in the tests (server starts, screens, the timeout
+# keys of test configs, the unit tests' servers) is a number of seconds
+# multiplied by SATCHEL_TEST_TIMEOUT (a whole number, default 1). Raise it
+# on a slow or loaded machine: SATCHEL_TEST_TIMEOUT=3 make check.
 
 T_N=0
 T_FAILED=0
@@ -46,7 +55,13 @@ T_SMTP_DIR=
 T_TMUX_SOCK=
 T_AT_EXIT=
 T_RC=
+T_PIDS=
 T_NAME=$(basename "$0" .sh)
+SATCHEL_TEST_TIMEOUT=${SATCHEL_TEST_TIMEOUT:-1}
+case $SATCHEL_TEST_TIMEOUT in
+''|*[!0-9]*|0) SATCHEL_TEST_TIMEOUT=1 ;;
+esac
+export SATCHEL_TEST_TIMEOUT
 
 : "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${top_builddir:=$(pwd)}"
@@ -108,6 +123,7 @@ t_skip_all() {
 		done
 	fi
 	T_SKIPPED_ALL=1
+	T_RC=0
 	exit 0
 }
 
@@ -195,6 +211,7 @@ t_done() {
 		T_RC=1
 		exit 1
 	fi
+	T_RC=0
 	exit 0
 }
 
@@ -215,6 +232,9 @@ t_cleanup_() {
 	if test -n "${T_AT_EXIT:-}"; then
 		eval "$T_AT_EXIT" >/dev/null 2>&1 || true
 	fi
+	for t_p_ in $T_PIDS; do
+		t_stop "$t_p_" || true
+	done
 	if test -n "$T_TMUX_SOCK" && test -S "$T_TMUX_SOCK"; then
 		tmux -S "$T_TMUX_SOCK" kill-server >/dev/null 2>&1 || true
 	fi
@@ -324,7 +344,7 @@ t_satchel_config() {
 			echo "smtp_password_command=echo $SMTP_PASS"
 		fi
 		test -n "${CA_FILE:-}" && echo "ca_file=$CA_FILE"
-		echo "timeout=10"
+		echo "timeout=$(t_timeout 10)"
 	} >"$T_TMP/.t_conf"
 	for t_kv_ in "$@"; do
 		t_k_=${t_kv_%%=*}
@@ -341,6 +361,62 @@ t_satchel_config() {
 	done
 	sed 's/=/ = /' "$T_TMP/.t_conf" | t_write_config "$t_cf_"
 	rm -f "$T_TMP/.t_conf"
+}
+
+# --- waits and background processes -----------------------------------------
+
+# t_timeout SECONDS: SECONDS scaled by SATCHEL_TEST_TIMEOUT.
+t_timeout() {
+	echo $(( $1 * SATCHEL_TEST_TIMEOUT ))
+}
+
+# t_wait_until SECONDS CMD...: run CMD every 0.05 s until it succeeds;
+# returns 1 after SECONDS (scaled).
+t_wait_until() {
+	t_wu_max_=$(( $(t_timeout "$1") * 20 ))
+	shift
+	t_wu_i_=0
+	while ! "$@" >/dev/null 2>&1; do
+		t_wu_i_=$((t_wu_i_ + 1))
+		test $t_wu_i_ -lt $t_wu_max_ || return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# t_wait_file FILE [SECONDS]: wait until FILE exists and is not empty
+# (default 10 s, scaled); returns 1 on a timeout.
+t_wait_file() {
+	t_wait_until "${2:-10}" test -s "$1"
+}
+
+# t_spawn NAME CMD...: run CMD in the background with no input and its
+# output in $T_TMP/NAME.log. Sets T_PID. The process is stopped when the
+# test ends, whatever its state: tests never need a trap of their own.
+t_spawn() {
+	t_sp_log_=$T_TMP/$1.log
+	shift
+	"$@" </dev/null >>"$t_sp_log_" 2>&1 &
+	T_PID=$!
+	T_PIDS="$T_PIDS $T_PID"
+}
+
+# t_alive PID: the process exists and is not a zombie.
+t_alive() {
+	kill -0 "$1" 2>/dev/null || return 1
+	case $(sed 's/^.*) //' "/proc/$1/stat" 2>/dev/null) in
+	Z*|X*) return 1 ;;
+	esac
+	return 0
+}
+
+# t_stop PID: stop a process started with t_spawn (TERM, then KILL) and
+# wait until it is gone. Stopping one that already ended is fine.
+t_stop() {
+	kill -TERM "$1" 2>/dev/null || return 0
+	t_wait_until 5 eval "! t_alive $1" ||
+	    kill -KILL "$1" 2>/dev/null || true
+	return 0
 }
 
 # --- servers ---------------------------------------------------------------
@@ -445,10 +521,10 @@ t_tmux_screen() {
 }
 
 # t_tmux_wait NAME ERE [SECONDS]: poll the screen until it matches (default
-# 10 s). On a timeout prints the screen and returns 1.
+# 10 s, scaled). On a timeout prints the screen and returns 1.
 t_tmux_wait() {
 	t_i_=0
-	t_max_=$(( ${3:-10} * 10 ))
+	t_max_=$(( $(t_timeout "${3:-10}") * 10 ))
 	while test $t_i_ -lt $t_max_; do
 		t_tmux_screen "$1" 2>/dev/null | grep -Eq -- "$2" && return 0
 		sleep 0.1

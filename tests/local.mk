@@ -6,9 +6,11 @@ FOUNDATION_TESTS = \
 	tests/func/t0000-basic.sh \
 	tests/func/t0001-servers.sh \
 	tests/func/t0002-docs.sh \
-	tests/func/t0003-registered.sh
+	tests/func/t0003-registered.sh \
+	tests/func/t0005-demo-unsent.sh
 TESTS += $(FOUNDATION_TESTS)
 EXTRA_DIST += $(FOUNDATION_TESTS) \
-	tools/install-deps.sh tools/check.sh tools/demo.sh
+	tools/install-deps.sh tools/check.sh tools/demo.sh tools/build-tree.sh \
+	tools/stress-check.sh
 TESTS += tests/func/t0004-l10n.sh
 EXTRA_DIST += tests/func/t0004-l10n.sh

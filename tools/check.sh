@@ -5,8 +5,8 @@
 #   sh tools/check.sh [EXTRA CONFIGURE ARGUMENTS...]
 #
 # Environment: BUILD_DIR (default: build), JOBS (default: number of CPUs),
-# SATCHEL_SKIP_DEPS=1 to skip tools/install-deps.sh, SATCHEL_SKIP_BOOTSTRAP=1
-# to skip autoreconf when configure is already there.
+# SATCHEL_SKIP_DEPS=1 to skip tools/install-deps.sh. autoreconf and configure
+# run only when needed (tools/build-tree.sh), so a second run starts at make.
 set -eu
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,11 +17,6 @@ cd "$top"
 if test "${SATCHEL_SKIP_DEPS:-0}" != 1; then
 	sh tools/install-deps.sh
 fi
-if test "${SATCHEL_SKIP_BOOTSTRAP:-0}" != 1 || ! test -x configure; then
-	autoreconf -fi
-fi
-mkdir -p "$build"
+sh tools/build-tree.sh "$build" "$jobs" "$@"
 cd "$build"
-"$top/configure" -q "$@"
-make -j"$jobs"
 make -j"$jobs" check

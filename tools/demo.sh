@@ -18,11 +18,6 @@ cd "$top"
 if test "${SATCHEL_SKIP_DEPS:-0}" != 1; then
 	sh tools/install-deps.sh
 fi
-if test "${SATCHEL_SKIP_BOOTSTRAP:-0}" != 1 || ! test -x configure; then
-	autoreconf -fi
-fi
-mkdir -p "$build"
+sh tools/build-tree.sh "$build" "$jobs" "$@"
 cd "$build"
-"$top/configure" -q "$@"
-make -j"$jobs"
 make demo

@@ -1,7 +1,11 @@
 #!/bin/sh
 # install-deps.sh: install every package needed to build, test and demo
-# satchel on Debian 12 (bookworm). Idempotent: when everything is present
-# it changes nothing and does not touch the network.
+# satchel on Debian 12 (bookworm) and to use the reader (an editor, the MIME
+# type database, CA certificates, man). Every package is named here: apt
+# runs with --no-install-recommends, so nothing is left to a Recommends.
+# Idempotent: when everything is present it changes nothing and does not
+# touch the network. On a fresh minimal Debian 12 (debootstrap --variant=
+# minbase) it installs 220 packages: 235 MB to download, 1 GB on disk.
 #
 # Run as root (or as a user with sudo). Installing dovecot must not start a
 # system mail server: while apt runs, a policy-rc.d forbids service starts.
@@ -12,7 +16,8 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
  tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
- postfix iproute2 git git-email libmailtools-perl"
+ postfix iproute2 git git-email libmailtools-perl
+ shared-mime-info ca-certificates openssl vim-tiny man-db less"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then

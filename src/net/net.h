@@ -49,4 +49,59 @@ char		*net_tls_fingerprint(mailstream *stream);
 /* SNI callback for libetpan's *_with_callback connect calls; data = host. */
 void		 net_tls_sni_cb(struct mailstream_ssl_context *, void *host);
 
+/*
+ * Client side of the SASL mechanisms satchel encodes itself, the same for
+ * POP3 (RFC 5034) and SMTP (RFC 4954): no system plugin decides whether a
+ * login works. The protocol code sends the command and reads the replies;
+ * this part only turns challenges into responses. Every response is base64
+ * text to send on a line of its own ("*" cancels the exchange) and holds the
+ * secret: the caller wipes it (net_sasl_wipe) and frees it with g_free.
+ */
+enum net_sasl_mech {
+	NET_SASL_NONE = 0,	/* not one of ours */
+	NET_SASL_PLAIN,		/* RFC 4616 */
+	NET_SASL_LOGIN,		/* draft-murchison-sasl-login */
+	NET_SASL_CRAM_MD5,	/* RFC 2195 */
+	NET_SASL_XOAUTH2,	/* Google's and Microsoft's OAuth2 */
+	NET_SASL_OAUTHBEARER,	/* RFC 7628 */
+};
+struct net_sasl;
+
+/* The mechanism named name (any case); NET_SASL_NONE if not built in. */
+enum net_sasl_mech net_sasl_mech_from_name(const char *name);
+/* Its name in upper case, as sent after AUTH. */
+const char	*net_sasl_mech_name(enum net_sasl_mech);
+/* TRUE for XOAUTH2 and OAUTHBEARER: the secret is a bearer token. */
+gboolean	 net_sasl_mech_is_oauth(enum net_sasl_mech);
+/* TRUE if the secret crosses the link readable (all but CRAM-MD5). */
+gboolean	 net_sasl_mech_sends_secret(enum net_sasl_mech);
+
+/*
+ * One exchange for user with secret (password or token). host and port go
+ * into OAUTHBEARER's message. Copies its arguments; net_sasl_free wipes them.
+ */
+struct net_sasl	*net_sasl_new(enum net_sasl_mech, const char *user,
+		    const char *secret, const char *host, unsigned port);
+void		 net_sasl_free(struct net_sasl *);
+
+/*
+ * The initial response to send with the AUTH command itself, if the
+ * mechanism has one (PLAIN, XOAUTH2, OAUTHBEARER) and it is at most max
+ * octets long; else NULL, and the first net_sasl_step answers the server's
+ * empty challenge with it. Call once, before any step.
+ */
+char		*net_sasl_initial(struct net_sasl *, gsize max);
+
+/*
+ * The response to one server challenge (the base64 text after "+ " or
+ * "334 "). Never NULL. A challenge the mechanism does not expect is
+ * answered with "*"; for OAuth2 a challenge after the token is the server's
+ * error and is answered as the mechanism asks (an empty line for XOAUTH2,
+ * ^A for OAUTHBEARER) so that the server sends its final refusal.
+ */
+char		*net_sasl_step(struct net_sasl *, const char *challenge);
+
+/* Overwrite a string holding a secret with zeros (NULL is fine). */
+void		 net_sasl_wipe(char *);
+
 #endif

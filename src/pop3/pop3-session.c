@@ -55,6 +55,7 @@ struct watchdog {
 	GCond		 cond;
 	gboolean	 done;
 	gboolean	 fired;
+	gboolean	 late;		/* stopped after the deadline */
 	int		 fd;
 	gint64		 deadline;
 };
@@ -440,7 +441,12 @@ watchdog_start(struct watchdog *w, int fd, unsigned timeout)
 	return g_thread_new("pop3-tls-watchdog", watchdog_run, w);
 }
 
-/* Returns TRUE if the watchdog had to cut the handshake. */
+/*
+ * Returns TRUE if the watchdog had to cut the handshake. w->late tells
+ * whether the deadline has passed: libetpan's own timer (the same length)
+ * often ends a silent handshake before the watchdog thread runs on a busy
+ * machine, and that failure is a timeout too, not "TLS failed".
+ */
 static gboolean
 watchdog_stop(struct watchdog *w, GThread *t)
 {
@@ -452,6 +458,7 @@ watchdog_stop(struct watchdog *w, GThread *t)
 	g_mutex_unlock(&w->lock);
 	g_thread_join(t);
 	fired = w->fired;
+	w->late = g_get_monotonic_time() >= w->deadline;
 	g_mutex_clear(&w->lock);
 	g_cond_clear(&w->cond);
 	return fired;
@@ -597,7 +604,7 @@ sess_stls(struct pop3_session *s, const struct pop3_session_opts *o,
 	t = watchdog_start(&w, fd, s->timeout);
 	tls = mailstream_low_tls_open_with_callback_timeout(fd, s->timeout,
 	    net_tls_sni_cb, s->host);
-	fired = watchdog_stop(&w, t);
+	fired = watchdog_stop(&w, t) || (tls == NULL && w.late);
 	if (tls != NULL) {
 		mailstream_low_free(low);
 		mailstream_set_low(s->stream, tls);
@@ -663,7 +670,7 @@ pop3_session_open(const struct pop3_session_opts *o,
 		t = watchdog_start(&w, fd, s->timeout);
 		s->stream = mailstream_ssl_open_with_callback_timeout(fd,
 		    s->timeout, net_tls_sni_cb, s->host);
-		fired = watchdog_stop(&w, t);
+		fired = watchdog_stop(&w, t) || (s->stream == NULL && w.late);
 		if (s->stream == NULL || fired) {
 			st = sess_fail(s, fired ? POP3_ERR_TIMEOUT :
 			    POP3_ERR_TLS, err, fired ?
@@ -771,45 +778,29 @@ sess_has_mech(struct pop3_session *s, const char *mech)
 	return strstr(s->sasl, needle) != NULL;
 }
 
-/* The SASL exchange for one mechanism (RFC 5034). */
+/* The SASL exchange for one mechanism (RFC 5034), encoded by net/. */
 static enum pop3_status
 sess_sasl(struct pop3_session *s, const char *mech, const char *user,
     const char *password, const char *token, GError **err)
 {
+	enum net_sasl_mech m = net_sasl_mech_from_name(mech);
+	struct net_sasl *sa;
 	g_autofree char *ir = NULL, *cmd = NULL;
 	enum pop3_status st;
-	GString *raw;
 	char *text;
-	gboolean oauth, sent_ir;
 	int step;
 
-	oauth = strcmp(mech, "XOAUTH2") == 0 || strcmp(mech, "OAUTHBEARER") == 0;
-	raw = g_string_new(NULL);
-	if (strcmp(mech, "PLAIN") == 0) {
-		g_string_append_c(raw, '\0');
-		g_string_append(raw, user);
-		g_string_append_c(raw, '\0');
-		g_string_append(raw, password);
-	} else if (strcmp(mech, "XOAUTH2") == 0)
-		g_string_append_printf(raw, "user=%s\001auth=Bearer %s\001\001",
-		    user, token);
-	else if (strcmp(mech, "OAUTHBEARER") == 0)
-		g_string_append_printf(raw, "n,a=%s,\001host=%s\001port=%u\001"
-		    "auth=Bearer %s\001\001", user, s->host, s->port, token);
-	if (raw->len > 0)
-		ir = g_base64_encode((const guchar *)raw->str, raw->len);
-	memset(raw->str, 0, raw->len);
-	g_string_free(raw, TRUE);
-
+	sa = net_sasl_new(m, user, net_sasl_mech_is_oauth(m) ? token : password,
+	    s->host, s->port);
 	/* An initial response only if the command fits in 255 octets. */
-	sent_ir = ir != NULL && strlen(mech) + strlen(ir) + 8 <= CMD_MAX;
-	if (sent_ir)
+	ir = net_sasl_initial(sa, CMD_MAX - strlen(mech) - 8);
+	if (ir != NULL)
 		cmd = g_strdup_printf("AUTH %s %s", mech, ir);
 	else
 		cmd = g_strdup_printf("AUTH %s", mech);
 	st = sess_send(s, cmd, TRUE, err);
-	if (cmd != NULL)
-		memset(cmd, 0, strlen(cmd));
+	net_sasl_wipe(cmd);
+	net_sasl_wipe(ir);
 	if (st != POP3_OK)
 		goto out;
 
@@ -838,44 +829,16 @@ sess_sasl(struct pop3_session *s, const char *mech, const char *user,
 			goto out;
 		}
 		text = line[1] == ' ' ? line + 2 : line + 1;
-		if (oauth) {
-			/* The first "+" asks for the response; later ones carry an error. */
-			if (!sent_ir && step == 0)
-				resp = g_strdup(ir);
-			else
-				resp = g_strdup(strcmp(mech, "OAUTHBEARER") == 0 ?
-				    "AQ==" : "");
-		} else if (strcmp(mech, "PLAIN") == 0) {
-			resp = g_strdup(step == 0 && !sent_ir ? ir : "*");
-		} else if (strcmp(mech, "LOGIN") == 0) {
-			const char *v = step == 0 ? user : step == 1 ?
-			    password : NULL;
-			resp = v != NULL ? g_base64_encode((const guchar *)v,
-			    strlen(v)) : g_strdup("*");
-		} else if (strcmp(mech, "CRAM-MD5") == 0 && step == 0) {
-			g_autofree guchar *chal = NULL;
-			g_autofree char *hex = NULL, *plain = NULL;
-			gsize clen;
-
-			chal = g_base64_decode(text, &clen);
-			hex = g_compute_hmac_for_data(G_CHECKSUM_MD5,
-			    (const guchar *)password, strlen(password),
-			    chal, clen);
-			plain = g_strdup_printf("%s %s", user, hex);
-			resp = g_base64_encode((const guchar *)plain,
-			    strlen(plain));
-		} else
-			resp = g_strdup("*");	/* cancel the exchange */
+		resp = net_sasl_step(sa, text);
 		st = sess_send(s, resp, TRUE, err);
-		memset(resp, 0, strlen(resp));
+		net_sasl_wipe(resp);
 		if (st != POP3_OK)
 			goto out;
 	}
 	st = sess_fail(s, POP3_ERR_PROTOCOL, err,
 	    _("%s: authentication exchange did not end"), s->host);
 out:
-	if (ir != NULL)
-		memset(ir, 0, strlen(ir));
+	net_sasl_free(sa);
 	return st;
 }
 
@@ -903,7 +866,7 @@ pop3_session_auth(struct pop3_session *s, const char *method,
 	} else
 		mech = g_ascii_strup(method, -1);
 
-	if (strcmp(mech, "XOAUTH2") == 0 || strcmp(mech, "OAUTHBEARER") == 0) {
+	if (net_sasl_mech_is_oauth(net_sasl_mech_from_name(mech))) {
 		if (token == NULL)
 			return sess_fail(s, POP3_ERR_NO_SECRET, err, "%s",
 			    _("No OAuth2 token given"));
@@ -912,7 +875,8 @@ pop3_session_auth(struct pop3_session *s, const char *method,
 		    _("No password given"));
 
 	/* Only CRAM-MD5 keeps the secret off an unencrypted link. */
-	secret_in_clear = strcmp(mech, "CRAM-MD5") != 0;
+	secret_in_clear = net_sasl_mech_sends_secret(
+	    net_sasl_mech_from_name(mech));
 	if (!s->tls && secret_in_clear && !allow_plaintext)
 		return sess_fail(s, POP3_ERR_PLAINTEXT, err,
 		    _("%s: refusing to send the password over an unencrypted "
@@ -945,9 +909,7 @@ pop3_session_auth(struct pop3_session *s, const char *method,
 		if ((st = sess_send(s, cmd, TRUE, err)) != POP3_OK)
 			return st;
 		st = sess_status(s, NULL, err);
-	} else if (strcmp(mech, "PLAIN") == 0 || strcmp(mech, "LOGIN") == 0 ||
-	    strcmp(mech, "CRAM-MD5") == 0 || strcmp(mech, "XOAUTH2") == 0 ||
-	    strcmp(mech, "OAUTHBEARER") == 0) {
+	} else if (net_sasl_mech_from_name(mech) != NET_SASL_NONE) {
 		if (!sess_has_mech(s, mech))
 			return sess_fail(s, POP3_ERR_NO_MECH, err,
 			    _("%s: the server does not offer SASL %s"),

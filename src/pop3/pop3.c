@@ -8,6 +8,7 @@
 
 #include "util/util.h"
 #include "config/config.h"
+#include "net/net.h"
 #include "pop3/pop3.h"
 #include "pop3/pop3-session.h"
 
@@ -99,8 +100,7 @@ pop3_account_secret(const struct account *acct)
 {
 	const char *m = acct != NULL ? acct->pop3_auth : NULL;
 
-	if (m != NULL && (g_ascii_strcasecmp(m, "XOAUTH2") == 0 ||
-	    g_ascii_strcasecmp(m, "OAUTHBEARER") == 0))
+	if (net_sasl_mech_is_oauth(net_sasl_mech_from_name(m)))
 		return POP3_SECRET_OAUTH2;
 	return POP3_SECRET_PASSWORD;
 }

@@ -18,10 +18,10 @@ endif
 
 TESTS += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
 	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh \
-	tests/func/t3210-send-crash.sh
+	tests/func/t3210-send-crash.sh tests/func/t3211-send-auth.sh
 EXTRA_DIST += tests/func/t3000-send-basic.sh tests/func/t3100-send-retry.sh \
 	tests/func/t3200-send-fake.sh tests/func/t3300-send-bounce.sh \
-	tests/func/t3210-send-crash.sh \
+	tests/func/t3210-send-crash.sh tests/func/t3211-send-auth.sh \
 	tests/fake/smtp-fake.py
 
 TESTS += tests/func/t3310-send-bounce-rcpts.sh

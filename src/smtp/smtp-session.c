@@ -1,10 +1,12 @@
 /*
  * smtp-session.c: one SMTP submission session over libetpan.
  *
- * libetpan connects, does TLS and SASL; the transaction commands (MAIL,
- * RCPT, DATA, RSET) are written here so that MAIL carries BODY=8BITMIME,
- * SMTPUTF8, SIZE and ENVID as needed, commands are pipelined when the
- * server offers PIPELINING, and every reply is read with its exact code.
+ * libetpan connects and does TLS. AUTH (with the SASL encodings of net/,
+ * so that no Cyrus SASL plugin is needed for PLAIN, LOGIN, CRAM-MD5 and
+ * OAuth2) and the transaction commands (MAIL, RCPT, DATA, RSET) are written
+ * here so that MAIL carries BODY=8BITMIME, SMTPUTF8, SIZE and ENVID as
+ * needed, commands are pipelined when the server offers PIPELINING, and
+ * every reply is read with its exact code.
  */
 #include "config.h"
 
@@ -76,7 +78,9 @@ static gboolean	 smtp_session_addr_ok(const char *, gboolean);
 static gboolean	 smtp_session_has_8bit(const void *, gsize);
 static gboolean	 smtp_session_ascii(const char *);
 static gboolean	 smtp_session_offers(struct smtp_session *, const char *);
-static enum smtp_status smtp_session_oauth2(struct smtp_session *,
+static enum smtp_status smtp_session_sasl(struct smtp_session *,
+		    enum net_sasl_mech, const char *, const char *, char **);
+static enum smtp_status smtp_session_cyrus(struct smtp_session *,
 		    const char *, const char *, const char *, char **);
 static enum smtp_status smtp_session_fail(struct smtp_result *,
 		    enum smtp_status, int, const char *);
@@ -521,63 +525,131 @@ smtp_session_alive(struct smtp_session *ss)
 }
 
 /*
- * XOAUTH2 and OAUTHBEARER: one initial response holding the token. On a
- * failure the server sends 334 with a JSON error, the client answers with
- * an empty line (XOAUTH2) or ^A (OAUTHBEARER), then comes the 5xx.
+ * The AUTH exchange of RFC 4954 for a mechanism net/ encodes: the command
+ * with the initial response if the line stays within 512 octets, then one
+ * line per 334 challenge until 235 (success) or a refusal. Lines holding a
+ * secret go through the private write, which the logger never shows.
+ * OAuth2 failures arrive as a 334 carrying a JSON error; net_sasl_step
+ * answers it so that the server sends its final 5xx.
  */
 static enum smtp_status
-smtp_session_oauth2(struct smtp_session *ss, const char *mech,
-    const char *user, const char *token, char **err)
+smtp_session_sasl(struct smtp_session *ss, enum net_sasl_mech mech,
+    const char *user, const char *secret, char **err)
 {
-	g_autofree char	*raw = NULL, *b64 = NULL, *cmd = NULL, *text = NULL;
-	gboolean	 bearer = g_ascii_strcasecmp(mech, "OAUTHBEARER") == 0;
-	int		 code;
+	const char	*name = net_sasl_mech_name(mech);
+	struct net_sasl	*sa;
+	char		*ir, *cmd, *text = NULL;
+	int		 code, step;
+	gboolean	 sent;
 
-	if (bearer)
-		raw = g_strdup_printf("n,a=%s,\001host=%s\001port=%u\001"
-		    "auth=Bearer %s\001\001", user, ss->host, ss->port, token);
+	sa = net_sasl_new(mech, user, secret, ss->host, ss->port);
+	/* RFC 5321 4.5.3.1.4: "AUTH " NAME " " IR CRLF in 512 octets. */
+	ir = net_sasl_initial(sa, 512 - 8 - strlen(name));
+	if (ir != NULL)
+		cmd = g_strdup_printf("AUTH %s %s\r\n", name, *ir != '\0' ?
+		    ir : "=");
 	else
-		raw = g_strdup_printf("user=%s\001auth=Bearer %s\001\001", user,
-		    token);
-	b64 = g_base64_encode((const guchar *)raw, strlen(raw));
-	cmd = g_strdup_printf("AUTH %s %s\r\n", bearer ? "OAUTHBEARER" :
-	    "XOAUTH2", b64);
-	explicit_bzero(raw, strlen(raw));
-	if (mailsmtp_send_command_private(ss->s, cmd) != 0) {
-		explicit_bzero(cmd, strlen(cmd));
+		cmd = g_strdup_printf("AUTH %s\r\n", name);
+	net_sasl_wipe(ir);
+	g_free(ir);
+	ss->s->response_code = 0;
+	sent = mailsmtp_send_command_private(ss->s, cmd) == 0;
+	net_sasl_wipe(cmd);
+	g_free(cmd);
+	code = sent ? smtp_session_read(ss, &text) : 0;
+	/* A well-behaved exchange has at most 3 challenges (LOGIN). */
+	for (step = 0; code == 334 && step < 8; step++) {
+		char *resp = net_sasl_step(sa, text);
+
+		cmd = g_strdup_printf("%s\r\n", resp);
+		net_sasl_wipe(resp);
+		g_free(resp);
+		g_clear_pointer(&text, g_free);
+		sent = mailsmtp_send_command_private(ss->s, cmd) == 0;
+		net_sasl_wipe(cmd);
+		g_free(cmd);
+		code = sent ? smtp_session_read(ss, &text) : 0;
+	}
+	net_sasl_free(sa);
+	if (code == 235) {
+		g_free(text);
+		return SMTP_OK;
+	}
+	if (code == 0) {
+		ss->alive = FALSE;
+		g_free(text);
+		*err = g_strdup(_("connection lost during AUTH"));
+		return SMTP_ERR_NETWORK;
+	}
+	if (code == 334) {
+		g_free(text);
+		ss->alive = FALSE;
+		*err = g_strdup_printf(_("%s: the AUTH %s exchange did not "
+		    "end"), ss->host, name);
+		return SMTP_ERR_PROTOCOL;
+	}
+	*err = g_strdup_printf("%d %s", code, text != NULL ? text : "");
+	g_free(text);
+	if (code >= 400 && code < 500)
+		return SMTP_ERR_TEMP;
+	if (code >= 500 && code < 600)
+		return SMTP_ERR_AUTH;
+	/* 2xx other than 235, 3xx other than 334: not an AUTH reply. */
+	return SMTP_ERR_PROTOCOL;
+}
+
+/*
+ * A mechanism satchel does not encode (SCRAM, DIGEST-MD5, GSSAPI...) goes
+ * through libetpan and Cyrus SASL, whose mechanisms are plugins.
+ */
+static enum smtp_status
+smtp_session_cyrus(struct smtp_session *ss, const char *use,
+    const char *user, const char *secret, char **err)
+{
+	g_autofree char	*text = NULL;
+	int		 r, code;
+
+	ss->s->response_code = 0;
+	r = mailesmtp_auth_sasl(ss->s, use, ss->host, NULL, NULL, user, user,
+	    secret, NULL);
+	if (r == MAILSMTP_NO_ERROR)
+		return SMTP_OK;
+	code = ss->s->response_code;
+	if (r == MAILSMTP_ERROR_STREAM || (code == 0 &&
+	    ss->s->stream == NULL)) {
 		ss->alive = FALSE;
 		*err = g_strdup(_("connection lost during AUTH"));
 		return SMTP_ERR_NETWORK;
 	}
-	explicit_bzero(cmd, strlen(cmd));
-	code = smtp_session_read(ss, &text);
-	if (code == 334) {
-		g_free(text);
-		if (mailsmtp_send_command(ss->s, bearer ? (char *)"AQ==\r\n" :
-		    (char *)"\r\n") != 0)
-			ss->alive = FALSE;
-		code = smtp_session_read(ss, &text);
+	if (code == 0 || (code >= 200 && code < 400)) {
+		/* Nothing came back: SASL failed here, before sending. */
+		*err = g_strdup_printf(_("the SASL mechanism %s is not "
+		    "available here: install the Cyrus SASL plugins "
+		    "(Debian package %s), or set smtp_auth to PLAIN, LOGIN "
+		    "or CRAM-MD5"), use,
+		    g_ascii_strcasecmp(use, "GSSAPI") == 0 ?
+		    "libsasl2-modules-gssapi-mit" : "libsasl2-modules");
+		return SMTP_ERR_NOAUTH;
 	}
-	if (code >= 200 && code < 300)
-		return SMTP_OK;
+	text = smtp_session_reply_text(ss);
 	*err = g_strdup_printf("%d %s", code, text);
-	if (code == 0)
-		return SMTP_ERR_NETWORK;
-	return code < 500 && code >= 400 ? SMTP_ERR_TEMP : SMTP_ERR_AUTH;
+	if (code >= 400 && code < 500)
+		return SMTP_ERR_TEMP;
+	return SMTP_ERR_AUTH;
 }
 
 enum smtp_status
 smtp_session_auth(struct smtp_session *ss, const char *mech,
     const char *user, const char *secret, char **err)
 {
+	/* Ours first: they need nothing from the system. */
 	static const char *const prefer[] = {
-		"PLAIN", "LOGIN", "SCRAM-SHA-256", "SCRAM-SHA-1", "CRAM-MD5",
+		"PLAIN", "LOGIN", "CRAM-MD5", "SCRAM-SHA-256", "SCRAM-SHA-1",
 		"DIGEST-MD5", NULL,
 	};
 	const char	*use = NULL;
-	g_autofree char	*text = NULL;
+	enum net_sasl_mech m;
 	guint		 i;
-	int		 r, code;
 
 	*err = NULL;
 	if (!ss->encrypted && !ss->allow_plaintext) {
@@ -614,32 +686,10 @@ smtp_session_auth(struct smtp_session *ss, const char *mech,
 			return SMTP_ERR_NOAUTH;
 		}
 	}
-	if (smtp_mech_is_oauth2(use))
-		return smtp_session_oauth2(ss, use, user, secret, err);
-
-	ss->s->response_code = 0;
-	r = mailesmtp_auth_sasl(ss->s, use, ss->host, NULL, NULL, user, user,
-	    secret, NULL);
-	if (r == MAILSMTP_NO_ERROR)
-		return SMTP_OK;
-	code = ss->s->response_code;
-	if (r == MAILSMTP_ERROR_STREAM || (code == 0 &&
-	    ss->s->stream == NULL)) {
-		ss->alive = FALSE;
-		*err = g_strdup(_("connection lost during AUTH"));
-		return SMTP_ERR_NETWORK;
-	}
-	if (code == 0 || (code >= 200 && code < 400)) {
-		/* Nothing came back: SASL failed here, before sending. */
-		*err = g_strdup_printf(_("the SASL mechanism %s is not "
-		    "available here (libsasl2 modules)"), use);
-		return SMTP_ERR_NOAUTH;
-	}
-	text = smtp_session_reply_text(ss);
-	*err = g_strdup_printf("%d %s", code, text);
-	if (code >= 400 && code < 500)
-		return SMTP_ERR_TEMP;
-	return SMTP_ERR_AUTH;
+	m = net_sasl_mech_from_name(use);
+	if (m != NET_SASL_NONE)
+		return smtp_session_sasl(ss, m, user, secret, err);
+	return smtp_session_cyrus(ss, use, user, secret, err);
 }
 
 /* A path we may paste into a command (CR/LF/<> would inject commands). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "util/util.h"
+#include "net/net.h"
 #include "smtp/smtp.h"
 
 const char *
@@ -87,8 +88,7 @@ smtp_status_is_temporary(enum smtp_status st)
 gboolean
 smtp_mech_is_oauth2(const char *mech)
 {
-	return mech != NULL && (g_ascii_strcasecmp(mech, "XOAUTH2") == 0 ||
-	    g_ascii_strcasecmp(mech, "OAUTHBEARER") == 0);
+	return net_sasl_mech_is_oauth(net_sasl_mech_from_name(mech));
 }
 
 void

@@ -235,7 +235,7 @@ static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
 {
 	GError		*err = NULL;
-	char		**argv = NULL;
+	char		**argv = NULL, *prog;
 	GPtrArray	*args;
 	const char	*editor;
 	GPid		 pid = 0;
@@ -252,6 +252,16 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 		g_error_free(err);
 		return FALSE;
 	}
+	if (argv[0] == NULL || (prog = g_find_program_in_path(argv[0])) ==
+	    NULL) {
+		/* Say how to choose one, before the screen is left. */
+		ui_error(ui, _("Editor '%s' not found: set editor = in the "
+		    "config file, or $EDITOR"),
+		    argv[0] != NULL ? argv[0] : editor);
+		g_strfreev(argv);
+		return FALSE;
+	}
+	g_free(prog);
 	args = g_ptr_array_new();
 	for (i = 0; argv[i] != NULL; i++)
 		g_ptr_array_add(args, argv[i]);

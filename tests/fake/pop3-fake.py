@@ -5,7 +5,8 @@
 Listens on 127.0.0.1 (a free port, written to DIR/port), serves one
 connection at a time, logs every command to DIR/log (PASS arguments
 included: the tests check what was sent) and counts connections in
-DIR/connections. Exits after 60 s or when DIR/stop exists.
+DIR/connections. Exits after 60 s (times SATCHEL_TEST_TIMEOUT) or when
+DIR/stop exists.
 
 Scenarios (the mailbox holds three small messages, UIDLs u1 u2 u3):
   normal      a plain RFC 1939 + RFC 2449 server (USER, UIDL, TOP, PIPELINING)
@@ -183,7 +184,10 @@ def main(argv):
         sess.load(d)
         sess.run()
 
-    return fakeserver.serve(d, 60, handle)
+    # The lifetime only ends an orphan; it grows with the tests' timeouts.
+    scale = os.environ.get("SATCHEL_TEST_TIMEOUT", "1")
+    scale = int(scale) if scale.isdigit() and int(scale) > 0 else 1
+    return fakeserver.serve(d, 60 * scale, handle)
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:]))

@@ -10,6 +10,10 @@ allow_plaintext in the client config).
                [--refuse ADDR=REPLY]...  (RCPT TO:<ADDR> gets REPLY)
                [--delay SECONDS] (wait that long before every reply, so
                                   that a kill lands at any step)
+               [--mechs "PLAIN LOGIN XOAUTH2 OAUTHBEARER"] (AUTH offered)
+               [--check-password PW] (PLAIN, LOGIN and CRAM-MD5 are checked
+                                  for alice@example.test with PW, and each
+                                  success is logged as "AUTHED <mech> <user>")
 
 Writes DIR/port when listening and DIR/commands (every command line the
 client sent, AUTH secrets replaced by "AUTH <mech> ***"). Accepted messages
@@ -18,6 +22,7 @@ Each connection is served in its own thread; SIGTERM stops the server.
 """
 import argparse
 import base64
+import hmac
 import os
 import signal
 import socket
@@ -48,6 +53,67 @@ def save(args, mail_from, rcpts, data):
                 f.write(blob)
             os.replace(base + suffix + ".tmp", base + suffix)
     return n
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def unb64(text):
+    return base64.b64decode(text.strip(), validate=True).decode("utf-8")
+
+
+def auth_checked(args, mech, ir, send, f):
+    """RFC 4954 exchange for PLAIN, LOGIN and CRAM-MD5 with a real check.
+    Returns the reply to send, or None when the client went away."""
+    user = "alice@example.test"
+
+    def ask(challenge):
+        send("334 " + challenge)
+        raw = f.readline()
+        if not raw:
+            return None
+        return raw.decode("utf-8", "replace").rstrip("\r\n")
+
+    try:
+        if mech == "PLAIN":
+            resp = ir if ir is not None else ask("")
+            if resp is None:
+                return None
+            if resp == "*":
+                return "501 5.7.0 Authentication cancelled"
+            _, login, password = unb64(resp).split("\0")
+            ok = login == user and password == args.check_password
+        elif mech == "LOGIN":
+            login = ir if ir is not None else ask("VXNlcm5hbWU6")
+            if login is None:
+                return None
+            password = ask("UGFzc3dvcmQ6")
+            if password is None:
+                return None
+            if "*" in (login, password):
+                return "501 5.7.0 Authentication cancelled"
+            login, password = unb64(login), unb64(password)
+            ok = login == user and password == args.check_password
+        elif mech == "CRAM-MD5":
+            chal = "<%d.%d@fake.test>" % (os.getpid(), int(time.time()))
+            resp = ask(b64(chal))
+            if resp is None:
+                return None
+            if resp == "*":
+                return "501 5.7.0 Authentication cancelled"
+            login, digest = unb64(resp).rsplit(" ", 1)
+            want = hmac.new(args.check_password.encode(), chal.encode(),
+                            "md5").hexdigest()
+            ok = login == user and hmac.compare_digest(digest, want)
+        else:
+            return "504 5.5.4 Unrecognized authentication type"
+    except ValueError:
+        return "501 5.5.2 Cannot decode the response"
+    if not ok:
+        return "535 5.7.8 Authentication credentials invalid"
+    log(args, "AUTHED %s %s" % (mech, login))
+    return "235 2.7.0 Authentication successful"
 
 
 def serve(args, conn):
@@ -84,9 +150,18 @@ def serve(args, conn):
             ext.append("250-8BITMIME")
             ext.append("250-SIZE 100000000")
             if not args.no_auth:
-                ext.append("250-AUTH PLAIN LOGIN XOAUTH2 OAUTHBEARER")
+                ext.append("250-AUTH " + args.mechs)
             ext.append("250 ENHANCEDSTATUSCODES")
             conn.sendall(("\r\n".join(ext) + "\r\n").encode())
+        elif verb == "AUTH" and args.check_password is not None and \
+                line.split(" ")[1].upper() in ("PLAIN", "LOGIN", "CRAM-MD5"):
+            parts = line.split(" ")
+            reply = auth_checked(args, parts[1].upper(),
+                                 parts[2] if len(parts) > 2 else None,
+                                 send, f)
+            if reply is None:
+                return
+            send(reply)
         elif verb == "AUTH":
             parts = line.split(" ")
             mech = parts[1].upper()
@@ -176,6 +251,8 @@ def main():
     ap.add_argument("--refuse", action="append", default=[],
                     metavar="ADDR=REPLY")
     ap.add_argument("--delay", type=float, default=0.0)
+    ap.add_argument("--mechs", default="PLAIN LOGIN XOAUTH2 OAUTHBEARER")
+    ap.add_argument("--check-password", default=None)
     args = ap.parse_args()
 
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

@@ -10,7 +10,7 @@ t_need_cmd make make
 tests=$(printf 'satchel-print-tests:\n\t@echo $(TESTS)\n' |
     env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
     make -s -C "$top_builddir" -f Makefile -f - satchel-print-tests 2>&1)
-t_plan 3
+t_plan 4
 t_like "make prints the TESTS list" "$tests" 't0000-basic\.sh'
 
 unlisted=
@@ -38,4 +38,8 @@ if grep -q '^HAVE_CMOCKA_TRUE = #' "$top_builddir/Makefile"; then
 else
 	t_is "every tests/unit program is in TESTS" "$unlisted" ""
 fi
+
+own=$(grep -lE '^[[:space:]]*trap[[:space:]]' "$top_srcdir"/tests/func/t[0-9]*.sh 2>/dev/null |
+    sed "s|^$top_srcdir/||")
+t_is "no test sets its own trap (use t_spawn, t_at_exit)" "$own" ""
 t_done

@@ -44,8 +44,8 @@ conf() {
 		printf '[account test]\naddress = Alice <alice@example.test>\n'
 		printf 'pop3_host = %s\npop3_port = %s\npop3_tls = %s\n' \
 		    "${HOSTNAME_OVERRIDE:-$POP3_HOST}" "$port" "$tls"
-		printf 'pop3_user = %s\npassword = %s\ntimeout = 10\n' \
-		    "$POP3_USER" "$POP3_PASS"
+		printf 'pop3_user = %s\npassword = %s\ntimeout = %s\n' \
+		    "$POP3_USER" "$POP3_PASS" "$(t_timeout 10)"
 		for l in "$@"; do
 			printf '%s\n' "$l"
 		done

@@ -19,7 +19,7 @@ pop3_user = $POP3_USER
 password = $POP3_PASS
 ca_file = $CA_FILE
 keep = false
-timeout = 10
+timeout = $(t_timeout 10)
 EOF
 
 SEEDED=0

@@ -16,14 +16,9 @@ fake_start() {
 	d=$T_TMP/$1
 	shift
 	mkdir -p "$d"
-	"$PYTHON" "$FAKE" --dir "$d" "$@" </dev/null >"$d/log" 2>&1 &
-	echo $! >"$d/pid"
-	t_at_exit "kill $(cat "$d/pid") 2>/dev/null"
-	i=0
-	while test ! -s "$d/port" && test $i -lt 200; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	t_spawn "fake-$(basename "$d")" "$PYTHON" "$FAKE" --dir "$d" "$@"
+	echo "$T_PID" >"$d/pid"
+	t_wait_file "$d/port"
 	port=$(cat "$d/port")
 }
 
@@ -43,7 +38,7 @@ conf_for() {
 		echo "smtp_user = alice@example.test"
 		echo "smtp_password_command = echo secret"
 		echo "allow_plaintext = true"
-		echo "timeout = 2"
+		echo "timeout = $(t_timeout 2)"
 		for kv in "$@"; do echo "$kv"; done
 	} | t_write_config "$c"
 	echo "$c"
@@ -100,11 +95,7 @@ c=$(conf_for kill "$port" "timeout = 30")
 queue_one "$c" "killed"
 "$SATCHEL" -c "$c" send >/dev/null 2>&1 &
 pid=$!
-i=0
-while ! grep -q STALL "$T_TMP/kill/commands" 2>/dev/null && test $i -lt 200; do
-	sleep 0.05
-	i=$((i + 1))
-done
+t_wait_until 10 grep -q STALL "$T_TMP/kill/commands"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
 t_like "after kill -9 the entry is maybe sent" "$("$SATCHEL" -c "$c" queue)" '^1 +sending: maybe sent'

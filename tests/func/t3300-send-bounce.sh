@@ -10,10 +10,8 @@ t_plan 9
 FAKE=$top_srcdir/tests/fake/smtp-fake.py
 d=$T_TMP/fake
 mkdir -p "$d"
-"$PYTHON" "$FAKE" --dir "$d" --dsn </dev/null >"$d/log" 2>&1 &
-t_at_exit "kill $! 2>/dev/null"
-i=0
-while test ! -s "$d/port" && test $i -lt 200; do sleep 0.05; i=$((i + 1)); done
+t_spawn fake "$PYTHON" "$FAKE" --dir "$d" --dsn
+t_wait_file "$d/port" 10
 conf=$HOME/conf
 t_write_config "$conf" <<EOF
 [general]
@@ -26,7 +24,7 @@ smtp_tls = none
 smtp_user = alice@example.test
 smtp_password_command = echo secret
 allow_plaintext = true
-timeout = 5
+timeout = $(t_timeout 5)
 EOF
 S() { "$SATCHEL" -c "$conf" "$@"; }
 printf 'one\n' | S compose --to gone@example.test --subject "to a gone user" >/dev/null

@@ -83,11 +83,7 @@ t_ok "the index survives a resize to 40x10" \
 t_like "status line moved to row 9" "$(screen | sed -n 9p)" 'Queue:0'
 t_tmux_ resize-window -t ui -x 100 -y 30
 t_tmux_keys ui q
-i=0
-while ! test -s "$T_TMP/rc" && test $i -lt 50; do
-	sleep 0.1
-	i=$((i + 1))
-done
+t_wait_file "$T_TMP/rc" 5
 st=$(cat "$T_TMP/rc" 2>/dev/null)
 t_is "q quits with status 0" "$st" 0 || t_tmux_screen ui | sed 's/^/# /'
 t_done

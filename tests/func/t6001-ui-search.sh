@@ -55,11 +55,7 @@ t_ok "y lists the folders with counts" t_tmux_wait ui 'Archive +[0-9]+ unread, 1
 t_tmux_keys ui q q
 t_ok "quitting asks to purge the deleted one" t_tmux_wait ui 'Purge 1 deleted message'
 t_tmux_keys ui y
-i=0
-while ! t_tmux_dead ui >/dev/null && test $i -lt 50; do
-	sleep 0.1
-	i=$((i + 1))
-done
+t_wait_until 5 t_tmux_dead ui
 t_unlike "the deleted message is gone from the store" \
     "$("$SATCHEL" -c "$conf" search 'from:bob' 2>&1)" 'About bob'
 t_done

@@ -6,7 +6,7 @@
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
-t_plan 19
+t_plan 20
 
 md=$T_TMP/md
 mkdir -p "$md/cur" "$md/new" "$md/tmp"
@@ -47,6 +47,7 @@ t_write_config "$conf" <<EOC
 [general]
 store = $T_TMP/store
 editor = $edit
+send_interval = 86400
 [account me]
 address = Me Myself <me@example.org>
 EOC
@@ -69,6 +70,10 @@ t_like "From is the account" "$(screen)" 'From: +Me Myself <me@example.org>'
 t_like "the keys are shown" "$(screen | head -1)" 'y:send'
 t_tmux_keys ui y
 t_ok "y queues the message" t_tmux_wait ui 'Queue:1'
+# Queueing starts a send in the background (this account cannot send).
+# Its messages would overwrite the ones waited for below: wait until it
+# has ended, and the timer never starts another (send_interval).
+t_ok "the background send ends" t_tmux_wait ui '\] Queue:1 Send error: '
 t_ok "the original is marked replied" t_tmux_wait ui '^>..r.*Lunch'
 t_like "queued in the Outbox" \
     "$("$SATCHEL" -c "$conf" search 'folder:Outbox' 2>&1)" 'Re: Lunch'

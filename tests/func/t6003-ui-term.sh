@@ -32,11 +32,7 @@ run() {
 }
 quit() {
 	t_tmux_keys "$1" x
-	i=0
-	while ! test -s "$T_TMP/$1.rc" && test $i -lt 50; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	t_wait_file "$T_TMP/$1.rc" 5
 	cat "$T_TMP/$1.rc" 2>/dev/null
 }
 

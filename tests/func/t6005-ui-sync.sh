@@ -40,11 +40,7 @@ t_like "the status line says online" "$(screen | sed -n 23p)" '\[online\]'
 t_tmux_keys ui r
 t_ok "reply: confirmation" t_tmux_wait ui 'Subject: +Re: Server message'
 t_tmux_keys ui y
-i=0
-while test "$(t_smtp_count)" -lt 1 && test $i -lt 100; do
-	sleep 0.2
-	i=$((i + 1))
-done
+t_wait_until 20 eval 'test "$(t_smtp_count)" -ge 1'
 t_is "the reply reached the SMTP server" "$(t_smtp_count)" 1
 t_ok "the queue is empty again" t_tmux_wait ui 'Queue:0' 20
 t_tmux_keys ui x

@@ -36,7 +36,7 @@ for dir in "$regress"/*/; do
 		# A libFuzzer build given a file runs it once and exits; the
 		# replay build does the same. 60 s bounds a hang.
 		t_ok "fuzz-$name replays $(basename "$f")" \
-		    timeout 60 "$harness" "$f"
+		    timeout "$(t_timeout 60)" "$harness" "$f"
 	done
 done
 
@@ -44,12 +44,12 @@ done
 opt=0
 for f in "$data"/hostile-*.eml; do
 	name=$(basename "$f")
-	test -x "$mime" && t_ok "fuzz-mime runs $name" timeout 60 "$mime" "$f"
+	test -x "$mime" && t_ok "fuzz-mime runs $name" timeout "$(t_timeout 60)" "$mime" "$f"
 	if test -x "$render"; then
 		opt=$(( (opt + 9) % 64 ))
 		{ printf "\\$(printf %03o $opt)"; cat "$f"; } >"$T_TMP/$name"
 		t_ok "fuzz-render runs $name (options $opt)" \
-		    timeout 60 "$render" "$T_TMP/$name"
+		    timeout "$(t_timeout 60)" "$render" "$T_TMP/$name"
 	fi
 done
 t_done

@@ -45,11 +45,7 @@ t_tmux_keys oneoff "$pop3_pass" Enter
 t_ok "the mail is fetched over verified TLS" \
     t_tmux_wait oneoff 'One-off message' 20
 t_tmux_keys oneoff q
-i=0
-while ! test -s "$T_TMP/status" && test $i -lt 150; do
-	sleep 0.1
-	i=$((i + 1))
-done
+t_wait_file "$T_TMP/status" 15
 t_is "q quits" "$(cat "$T_TMP/status" 2>/dev/null)" 0
 t_is "the store is gone" "$(ls -d "$store" 2>/dev/null)" ""
 t_is "the server kept the message" "$(t_dovecot_count)" 1

@@ -40,7 +40,7 @@ if test -d "$SATCHEL_CORPUS/hostile"; then
 	: >"$T_TMP/corpus.err"
 	for f in "$SATCHEL_CORPUS"/hostile/*; do
 		test -f "$f" || continue
-		maxrss "$T_TMP/rss-c" timeout 120 "$SATCHEL" import "$f" \
+		maxrss "$T_TMP/rss-c" timeout "$(t_timeout 120)" "$SATCHEL" import "$f" \
 		    >/dev/null 2>>"$T_TMP/corpus.err"
 		r=$?
 		# 0 imported, 65 refused as bad data; anything else is a crash,

@@ -28,7 +28,7 @@ done
 test $gen_ok = 0 || { echo "Bail out! cannot generate the messages"; exit 1; }
 
 for k in longheader deep manyparts bigattach; do
-	t_ok "import $k" maxrss "$T_TMP/rss-$k" timeout 300 \
+	t_ok "import $k" maxrss "$T_TMP/rss-$k" timeout "$(t_timeout 300)" \
 	    "$SATCHEL" import "$T_TMP/$k.eml"
 	rss=$(cat "$T_TMP/rss-$k" 2>/dev/null || echo 999999999)
 	limit=$small

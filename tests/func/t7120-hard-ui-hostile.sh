@@ -126,11 +126,7 @@ settle
 t_tmux_keys ui t
 settle
 t_tmux_keys ui q
-i=0
-while ! test -s "$T_TMP/rc" && test $i -lt 100; do
-	sleep 0.1
-	i=$((i + 1))
-done
+t_wait_file "$T_TMP/rc" 10
 t_is "q q quits with status 0 (no crash)" "$(cat "$T_TMP/rc" 2>/dev/null)" 0
 sleep 0.2
 t_ok "the terminal got output" test -s "$raw"

@@ -20,8 +20,6 @@ if grep -q __asan_init "$SATCHEL" 2>/dev/null; then
 else
 	rss_limit=40000
 fi
-SRV_PIDS=
-trap 'for p in $SRV_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup_' EXIT
 sh "$top_srcdir/tests/servers/ca.sh" "$T_TMP/ca" >/dev/null 2>&1 ||
     { echo "Bail out! cannot make test certificates"; exit 1; }
 
@@ -34,14 +32,9 @@ hostile() {
 	HOME=$D/home XDG_CONFIG_HOME=$D/home/.config \
 	XDG_DATA_HOME=$D/home/.local/share
 	export HOME XDG_CONFIG_HOME XDG_DATA_HOME
-	"$T_PYTHON" "$fake/hostile-smtp.py" "$1" "$D" "$T_TMP/ca/server.pem" \
-	    "$T_TMP/ca/server-key.pem" </dev/null >"$D/server.log" 2>&1 &
-	SRV_PIDS="$SRV_PIDS $!"
-	i=0
-	while ! test -s "$D/port" && test $i -lt 200; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	t_spawn "$1-server" "$T_PYTHON" "$fake/hostile-smtp.py" "$1" "$D" \
+	    "$T_TMP/ca/server.pem" "$T_TMP/ca/server-key.pem"
+	t_wait_file "$D/port"
 	t_write_config "$XDG_CONFIG_HOME/satchel/config" <<EOC
 [account hostile]
 address = Alice <alice@example.test>
@@ -51,12 +44,12 @@ smtp_tls = $2
 smtp_user = alice
 password = secret-pw
 allow_plaintext = true
-timeout = 5
+timeout = $(t_timeout 5)
 ca_file = $T_TMP/ca/ca.pem
 EOC
 	printf 'hello\n' | "$SATCHEL" compose --to bob@example.test \
 	    --subject "hostile $1" >/dev/null 2>&1
-	"$T_PYTHON" "$fake/hostile-maxrss.py" "$D/rss" timeout "${TMO:-120}" \
+	"$T_PYTHON" "$fake/hostile-maxrss.py" "$D/rss" timeout "$(t_timeout "${TMO:-120}")" \
 	    "$SATCHEL" send >"$D/out" 2>&1
 	RC=$?
 	touch "$D/stop"

@@ -12,19 +12,11 @@ t_need_cmd "$T_PYTHON" python3
 fake=$top_srcdir/tests/fake
 STORE=$XDG_DATA_HOME/satchel
 CONF=$XDG_CONFIG_HOME/satchel/config
-SRV_PID=
-trap 'test -n "$SRV_PID" && kill "$SRV_PID" 2>/dev/null; t_cleanup_' EXIT
 
 # A POP3 server to fetch two messages from.
 mkdir -p "$T_TMP/pop3" "$XDG_CONFIG_HOME/satchel"
-"$T_PYTHON" "$fake/hostile-pop3.py" short-count "$T_TMP/pop3" </dev/null \
-    >/dev/null 2>&1 &
-SRV_PID=$!
-i=0
-while ! test -s "$T_TMP/pop3/port" && test $i -lt 200; do
-	sleep 0.05
-	i=$((i + 1))
-done
+t_spawn pop3 "$T_PYTHON" "$fake/hostile-pop3.py" short-count "$T_TMP/pop3"
+t_wait_file "$T_TMP/pop3/port"
 t_write_config "$CONF" <<EOC
 [account perms]
 address = Perm Test <perms@example.test>
@@ -34,7 +26,7 @@ pop3_tls = none
 pop3_user = bob
 password = secret-pw
 allow_plaintext = true
-timeout = 5
+timeout = $(t_timeout 5)
 smtp_host = 127.0.0.1
 smtp_port = 9
 smtp_tls = none

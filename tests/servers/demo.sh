@@ -358,7 +358,24 @@ if test -t 0 && test -t 1 && test "${CI:-}" != true; then
 	echo "demo: opening the reader (q quits; mail you send lands in $SMTP_SPOOL)"
 	sleep 1
 	"$SATCHEL" -c "$conf" || true
+	# The directory goes when the demo ends: mail still in the outbox
+	# is sent now, and what cannot be sent is kept and shown.
+	left=$("$SATCHEL" -c "$conf" queue 2>/dev/null | grep -c '^ *[0-9]' ||
+	    true)
+	if test "$left" -gt 0; then
+		echo "demo: $left message(s) still queued: sending them now"
+		"$SATCHEL" -c "$conf" send || true
+		left=$("$SATCHEL" -c "$conf" queue 2>/dev/null |
+		    grep -c '^ *[0-9]' || true)
+	fi
 	echo "demo: messages the SMTP server accepted: $(ls "$SMTP_SPOOL" | grep -c '\.eml$' || true)"
+	if test "$left" -gt 0; then
+		echo "demo: $left message(s) were NOT sent:" >&2
+		"$SATCHEL" -c "$conf" queue >&2 || true
+		echo "demo: they stay in the outbox of $tmp/store;" \
+		    "read it with: $SATCHEL -c $conf" >&2
+		SATCHEL_DEMO_KEEP=1
+	fi
 else
 	for q in lunch "Köln" "has:attachment" "from:ada"; do
 		echo "demo: satchel search $q"
@@ -377,4 +394,8 @@ else
 		exit 1
 	fi
 fi
-echo "demo: done, removing $tmp"
+if test "${SATCHEL_DEMO_KEEP:-0}" = 1; then
+	echo "demo: done"
+else
+	echo "demo: done, removing $tmp"
+fi

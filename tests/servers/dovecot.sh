@@ -23,6 +23,9 @@
 # As root, mail is served under the unprivileged 'dovecot' user (dovecot
 # refuses mail access for uid 0); otherwise everything runs as the caller.
 set -eu
+# Waits grow with SATCHEL_TEST_TIMEOUT (see tests/lib.sh).
+scale=${SATCHEL_TEST_TIMEOUT:-1}
+case $scale in ''|*[!0-9]*|0) scale=1 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -143,7 +146,7 @@ stop() {
 	done
 	kill -KILL $(live_session_pids "$pid") 2>/dev/null || true
 	i=0
-	while test -n "$(live_session_pids "$pid")" && test $i -lt 100; do
+	while test -n "$(live_session_pids "$pid")" && test $i -lt $((100 * scale)); do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -203,7 +206,7 @@ start() {
 		set -- $("$PYTHON" "$here/netutil.py" ports 2)
 		write_conf "$1" "$2"
 		if dovecot -c "$dir/dovecot.conf" 2>>"$dir/log/start.err" &&
-		    "$PYTHON" "$here/netutil.py" wait "$1" "$2" -t 15; then
+		    "$PYTHON" "$here/netutil.py" wait "$1" "$2" -t $((15 * scale)); then
 			break
 		fi
 		stop

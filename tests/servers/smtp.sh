@@ -13,6 +13,9 @@
 # replaces the listening address (0.0.0.0 in a test's own network
 # namespace); the ports are still checked on 127.0.0.1.
 set -eu
+# Waits grow with SATCHEL_TEST_TIMEOUT (see tests/lib.sh).
+scale=${SATCHEL_TEST_TIMEOUT:-1}
+case $scale in ''|*[!0-9]*|0) scale=1 ;; esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -42,7 +45,7 @@ stop() {
 	test -n "$pid" || return 0
 	kill -TERM "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
 	i=0
-	while alive "$pid" && test $i -lt 200; do
+	while alive "$pid" && test $i -lt $((200 * scale)); do
 		sleep 0.05
 		i=$((i + 1))
 	done
@@ -78,7 +81,7 @@ start() {
 		pid=$!
 		i=0
 		while test ! -f "$dir/ready" && kill -0 "$pid" 2>/dev/null &&
-		    test $i -lt 300; do
+		    test $i -lt $((300 * scale)); do
 			sleep 0.05
 			i=$((i + 1))
 		done
