@@ -198,12 +198,17 @@ qcount() {
 rcount() {
 	t_tmux_screen ui | sed -n 's/.*Queue:\([0-9]*\).*/\1/p' | head -n 1
 }
+# The reader may still be sending (slow under load): give it 30 s.
 i=0
-while test "$(rcount)" != "$(qcount)" && test $i -lt 100; do
-	sleep 0.1
+while test "$(rcount)" != "$(qcount)" && test $i -lt 150; do
+	sleep 0.2
 	i=$((i + 1))
 done
 t_is "the reader's queue count is satchel queue's" "$(rcount)" "$(qcount)"
+if test "$(rcount)" != "$(qcount)"; then
+	t_tmux_screen ui | tail -n 2 | t_diag
+	"$SATCHEL" -c "$conf" queue --all 2>&1 | tail -n 6 | t_diag
+fi
 t_tmux_stop ui
 
 bad=$(grep -hiE 'malformed|damaged|disk I/O|not a database|constraint' \
