@@ -11,19 +11,12 @@ t_plan 10
 FAKE=$top_srcdir/tests/fake/pop3-fake.py
 CONF=$XDG_CONFIG_HOME/satchel/config
 mkdir -p "$XDG_CONFIG_HOME/satchel"
-FAKE_PIDS=
-trap 'for p in $FAKE_PIDS; do kill "$p" 2>/dev/null; done; t_cleanup_' EXIT
 
 start_fake() {
 	FD=$T_TMP/fake-$1
 	mkdir -p "$FD"
-	/usr/bin/python3 "$FAKE" "$1" "$FD" &
-	FAKE_PIDS="$FAKE_PIDS $!"
-	i=0
-	while ! test -s "$FD/port" && test $i -lt 100; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	t_spawn "fake-$1" /usr/bin/python3 "$FAKE" "$1" "$FD"
+	t_wait_file "$FD/port" || t_diag "the fake server did not start"
 	PORT=$(cat "$FD/port")
 	{
 		printf '[general]\nstore = %s\n' "$T_TMP/store-$1"
