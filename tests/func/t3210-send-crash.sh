@@ -34,7 +34,7 @@ c=$HOME/conf
 	echo "timeout = 5"
 } | t_write_config "$c"
 
-N=15
+N=60	# enough that the queue never drains before the 40 kill rounds end
 n=1
 while test $n -le $N; do
 	printf 'body %s\n' "$n" | "$SATCHEL" -c "$c" compose \
