@@ -19,6 +19,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -252,10 +253,9 @@ cli_sync_done(gpointer data)
 		s->fetch_thread = NULL;
 		s->fetch_failed = !d->ok;
 		if (d->count > 0)
-			log_info(ngettext("sync: %" G_GUINT64_FORMAT
-			    " new message", "sync: %" G_GUINT64_FORMAT
-			    " new messages", (unsigned long)d->count),
-			    d->count);
+			log_info(ngettext("sync: %" PRIu64 " new message",
+			    "sync: %" PRIu64 " new messages",
+			    (unsigned long)d->count), (uint64_t)d->count);
 		/* The network works: what waited for it goes now. */
 		if (d->ok)
 			cli_sync_send(s, OUTBOX_FLUSH_DUE |
