@@ -183,7 +183,8 @@ mime_view_header(int fd, gint64 *body, guint *dropped)
 		for (i = 0; i < n; i++, off++) {
 			char c = buf[i];
 
-			if (line->len < MIME_VIEW_LINE_MAX)
+			/* A longer line is cut, but keeps its line end. */
+			if (line->len < MIME_VIEW_LINE_MAX || c == '\n')
 				g_string_append_c(line, c);
 			if (c != '\n')
 				continue;
