@@ -17,6 +17,10 @@
 #define MIME_MAX_RAW		(4 * MIME_MAX_BODY) /* decoded bytes read */
 #define MIME_MAX_SNIPPET	200		/* characters */
 #define MIME_MAX_REFS		64
+/* The reader's header view: fields, bytes, and bytes of one line kept. */
+#define MIME_VIEW_FIELDS	1000
+#define MIME_VIEW_HEADER_BYTES	(256 * 1024)
+#define MIME_VIEW_LINE_MAX	(64 * 1024)
 
 struct mime_walk {
 	struct mime_summary	*sum;
@@ -133,6 +137,155 @@ mime_message_from_file(const char *path)
 	return mime_parse_stream(st);
 }
 
+/* Fields kept past the cap: what the reader shows and what MIME needs. */
+static gboolean
+mime_view_wanted(const char *line, size_t len)
+{
+	static const char *const names[] = {
+		"from:", "to:", "cc:", "date:", "subject:", "reply-to:",
+		"message-id:", "in-reply-to:", "references:", "sender:",
+		"mime-version:", "content-", NULL
+	};
+	size_t i, n;
+
+	for (i = 0; names[i] != NULL; i++) {
+		n = strlen(names[i]);
+		if (len >= n && g_ascii_strncasecmp(line, names[i], n) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/*
+ * The header block of the message in fd, capped for display: the first
+ * MIME_VIEW_FIELDS fields (at most MIME_VIEW_HEADER_BYTES), and after
+ * that only the fields the reader shows or MIME needs (up to twice the
+ * bytes). *body is set to the offset of the blank line that ends the
+ * header (the file size if none), *dropped to the fields left out.
+ * NULL when the header is within the cap: parse the file as it is.
+ */
+static GString *
+mime_view_header(int fd, gint64 *body, guint *dropped)
+{
+	GString		*kept, *line;
+	char		 buf[65536];
+	ssize_t		 n, i;
+	gint64		 off = 0, line_start = 0;
+	guint		 fields = 0;
+	gboolean	 keep = FALSE, first = TRUE, over = FALSE;
+
+	kept = g_string_new(NULL);
+	line = g_string_new(NULL);
+	*dropped = 0;
+	*body = -1;
+	while (*body < 0 && ((n = read(fd, buf, sizeof buf)) > 0 ||
+	    (n < 0 && errno == EINTR))) {
+		for (i = 0; i < n; i++, off++) {
+			char c = buf[i];
+
+			/* A longer line is cut, but keeps its line end. */
+			if (line->len < MIME_VIEW_LINE_MAX || c == '\n')
+				g_string_append_c(line, c);
+			if (c != '\n')
+				continue;
+			if (line->len == 1 || (line->len == 2 &&
+			    line->str[0] == '\r')) {
+				*body = line_start;
+				break;
+			}
+			if (first && g_str_has_prefix(line->str, "From ")) {
+				/* An mbox envelope line: not a field. */
+			} else if (line->str[0] == ' ' ||
+			    line->str[0] == '\t') {
+				if (keep && kept->len + line->len <=
+				    2 * MIME_VIEW_HEADER_BYTES)
+					g_string_append_len(kept, line->str,
+					    (gssize)line->len);
+			} else {
+				fields++;
+				if (fields > MIME_VIEW_FIELDS ||
+				    kept->len + line->len >
+				    MIME_VIEW_HEADER_BYTES)
+					over = TRUE;
+				keep = (!over || mime_view_wanted(line->str,
+				    line->len)) && kept->len + line->len <=
+				    2 * MIME_VIEW_HEADER_BYTES;
+				if (keep)
+					g_string_append_len(kept, line->str,
+					    (gssize)line->len);
+				else
+					(*dropped)++;
+			}
+			first = FALSE;
+			g_string_truncate(line, 0);
+			line_start = off + 1;
+		}
+		if (*body < 0 && !over && off > 4 * MIME_VIEW_HEADER_BYTES)
+			over = TRUE;	/* one endless line */
+	}
+	if (*body < 0)
+		*body = off;
+	g_string_free(line, TRUE);
+	if (!over) {
+		g_string_free(kept, TRUE);
+		*dropped = 0;
+		return NULL;
+	}
+	return kept;
+}
+
+/*
+ * For the reader: a message whose header is beyond the display cap is
+ * parsed from its capped header followed by the file's body (which stays
+ * on the file), so that GMime does not hold every field.
+ */
+static GMimeMessage *
+mime_message_from_file_view(const char *path)
+{
+	g_autoptr(GMimeStream)	 fs = NULL, cat = NULL, head = NULL;
+	g_autoptr(GMimeStream)	 rest = NULL;
+	GMimeMessage		*m;
+	GString			*kept;
+	gint64			 body;
+	guint			 dropped;
+	int			 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		log_debug("mime: %s: %s", path, g_strerror(errno));
+		return NULL;
+	}
+	kept = mime_view_header(fd, &body, &dropped);
+	if (lseek(fd, 0, SEEK_SET) != 0) {
+		log_debug("mime: %s: %s", path, g_strerror(errno));
+		if (kept != NULL)
+			g_string_free(kept, TRUE);
+		close(fd);
+		return NULL;
+	}
+	fs = g_mime_stream_fs_new(fd);
+	if (kept == NULL)
+		return mime_parse_stream(fs);
+	head = g_mime_stream_mem_new_with_buffer(kept->str, kept->len);
+	g_string_free(kept, TRUE);
+	rest = g_mime_stream_substream(fs, body, -1);
+	cat = g_mime_stream_cat_new();
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), head);
+	g_mime_stream_cat_add_source(GMIME_STREAM_CAT(cat), rest);
+	if ((m = mime_parse_stream(cat)) != NULL && dropped > 0)
+		g_object_set_data(G_OBJECT(m), "mime-dropped-fields",
+		    GUINT_TO_POINTER(dropped));
+	return m;
+}
+
+guint
+mime_message_dropped_fields(GMimeMessage *m)
+{
+	if (m == NULL)
+		return 0;
+	return GPOINTER_TO_UINT(g_object_get_data(G_OBJECT(m),
+	    "mime-dropped-fields"));
+}
+
 GMimeMessage *
 mime_message_from_file_raw(const char *path, gboolean *raw)
 {
@@ -144,7 +297,7 @@ mime_message_from_file_raw(const char *path, gboolean *raw)
 	int			 fd;
 
 	*raw = FALSE;
-	if ((m = mime_message_from_file(path)) != NULL)
+	if ((m = mime_message_from_file_view(path)) != NULL)
 		return m;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return NULL;

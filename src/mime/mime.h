@@ -48,6 +48,12 @@ GMimeMessage *mime_message_from_file(const char *path);
  */
 #define MIME_RAW_MAX	(8 * 1024 * 1024)
 GMimeMessage *mime_message_from_file_raw(const char *path, gboolean *raw);
+/*
+ * mime_message_from_file_raw() keeps at most 1,000 header fields (256 KiB)
+ * and then only those the reader shows or MIME needs: the number of
+ * fields it left out of m (0 for any other message).
+ */
+guint	 mime_message_dropped_fields(GMimeMessage *m);
 GMimeMessage *mime_message_from_data(const void *data, size_t len);
 /* Parse from st (seekable for a cheap big message; the caller keeps its ref). */
 GMimeMessage *mime_message_from_stream(GMimeStream *st);

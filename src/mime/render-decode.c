@@ -119,19 +119,37 @@ GByteArray *
 render_decode_part(GMimePart *part, size_t max)
 {
 	GMimeDataWrapper	*content;
-	GMimeStream		*mem;
+	GMimeStream		*raw, *filtered;
+	GMimeContentEncoding	 enc;
 	GByteArray		*bytes;
+	guint8			 buf[65536];
+	gssize			 n;
 
+	/*
+	 * Decode only what is shown: a 200 MB part must not be copied into
+	 * memory whole (the stream stays on the message file).
+	 */
+	bytes = g_byte_array_new();
 	content = g_mime_part_get_content(part);
-	if (content == NULL)
-		return g_byte_array_new();
-	mem = g_mime_stream_mem_new();
-	g_mime_data_wrapper_write_to_stream(content, mem);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-	bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem));
-	g_object_unref(mem);
-	if (bytes == NULL)
-		return g_byte_array_new();
+	if (content == NULL ||
+	    (raw = g_mime_data_wrapper_get_stream(content)) == NULL)
+		return bytes;
+	g_mime_stream_reset(raw);
+	filtered = g_mime_stream_filter_new(raw);
+	enc = g_mime_data_wrapper_get_encoding(content);
+	if (enc == GMIME_CONTENT_ENCODING_BASE64 ||
+	    enc == GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE ||
+	    enc == GMIME_CONTENT_ENCODING_UUENCODE) {
+		GMimeFilter *f = g_mime_filter_basic_new(enc, FALSE);
+
+		g_mime_stream_filter_add(GMIME_STREAM_FILTER(filtered), f);
+		g_object_unref(f);
+	}
+	while (bytes->len <= max &&
+	    (n = g_mime_stream_read(filtered, (char *)buf, sizeof buf)) > 0)
+		g_byte_array_append(bytes, buf, (guint)n);
+	g_object_unref(filtered);
+	g_mime_stream_reset(raw);
 	if (bytes->len > max)
 		g_byte_array_set_size(bytes, (guint)max);
 	return bytes;

@@ -146,7 +146,10 @@ render_headers(struct render_ctx *ctx, GMimeMessage *msg)
 	const char	*raw;
 	char		*text;
 	int		 i, count;
+	guint		 dropped = mime_message_dropped_fields(msg);
 
+	if (dropped > 0)
+		ctx->truncated = TRUE;
 	if (ctx->flags & RENDER_ALL_HEADERS) {
 		headers = g_mime_object_get_header_list(GMIME_OBJECT(msg));
 		count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
@@ -166,10 +169,12 @@ render_headers(struct render_ctx *ctx, GMimeMessage *msg)
 		}
 		if (count > RENDER_HEADER_MAX) {
 			ctx->truncated = TRUE;
-			render_out_notice(&ctx->out,
-			    _("[-- %d more header fields not shown --]"),
-			    count - RENDER_HEADER_MAX);
+			dropped += (guint)(count - RENDER_HEADER_MAX);
 		}
+		if (dropped > 0)
+			render_out_notice(&ctx->out,
+			    _("[-- %u more header fields not shown --]"),
+			    dropped);
 		return;
 	}
 	render_addresses(ctx, "From", g_mime_message_get_from(msg));
@@ -192,6 +197,9 @@ render_headers(struct render_ctx *ctx, GMimeMessage *msg)
 	raw = g_mime_message_get_subject(msg);
 	if (raw != NULL)
 		render_header(ctx, "Subject", raw, -1);
+	if (dropped > 0)
+		render_out_notice(&ctx->out, _("[-- This header has too many "
+		    "fields: %u are left out of the reader --]"), dropped);
 }
 
 static gboolean
@@ -469,9 +477,25 @@ render_leaf(struct render_ctx *ctx, GMimePart *part)
 		    delsp != NULL && g_ascii_strcasecmp(delsp, "yes") == 0);
 		g_free(text);
 	}
-	if (bytes->len >= RENDER_MAX_TEXT_BYTES)
-		render_out_notice(&ctx->out,
-		    _("[-- Part %u is too long: the rest is not shown --]"), n);
+	if (bytes->len >= RENDER_MAX_TEXT_BYTES) {
+		GMimeDataWrapper *w = g_mime_part_get_content(part);
+		gint64 len = w != NULL && g_mime_data_wrapper_get_stream(w) !=
+		    NULL ? g_mime_stream_length(
+		    g_mime_data_wrapper_get_stream(w)) : -1;
+		char *shown = g_format_size(RENDER_MAX_TEXT_BYTES);
+		char *all = g_format_size(len > 0 ? (guint64)len : 0);
+
+		if (len > RENDER_MAX_TEXT_BYTES)
+			render_out_notice(&ctx->out, _("[-- Message truncated "
+			    "for display: part %u shows its first %s of %s; "
+			    "save it from the list of parts (v) --]"), n,
+			    shown, all);
+		else
+			render_out_notice(&ctx->out, _("[-- Part %u is too "
+			    "long: the rest is not shown --]"), n);
+		g_free(shown);
+		g_free(all);
+	}
 	g_byte_array_unref(bytes);
 	render_out_trim(&ctx->out);
 out:

@@ -26,3 +26,5 @@ TESTS += tests/func/t2010-fetch-interop.sh
 EXTRA_DIST += tests/func/t2010-fetch-interop.sh
 TESTS += tests/func/t2012-fetch-host-once.sh
 EXTRA_DIST += tests/func/t2012-fetch-host-once.sh
+TESTS += tests/func/t2006-fetch-full-disk.sh
+EXTRA_DIST += tests/func/t2006-fetch-full-disk.sh

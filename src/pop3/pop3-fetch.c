@@ -50,6 +50,10 @@ struct fetch {
 	gboolean	 batch_open;
 	guint		 in_batch;
 	guint64		 batch_bytes;
+	guint64		 batch_budget;	/* commit when batch_bytes reach it */
+	/* The counts of f->res before the open batch: a rollback restores them. */
+	guint64		 was_new, was_partial, was_skipped, was_unusable;
+	guint64		 was_duplicate;
 	GArray		*pending;	/* item indexes delivered, not committed */
 	GArray		*durable;	/* item indexes committed */
 	GError		*store_err;
@@ -126,6 +130,19 @@ fetch_store_error(struct fetch *f, struct store *st, enum store_status ss,
 	return POP3_ERR_STORE;
 }
 
+/* The batch is gone: the summary counts only what was committed. */
+static void
+fetch_uncount(struct fetch *f)
+{
+	if (f->res == NULL)
+		return;
+	f->res->new_msgs = f->was_new;
+	f->res->partial_msgs = f->was_partial;
+	f->res->skipped = f->was_skipped;
+	f->res->unusable_uidls = f->was_unusable;
+	f->res->duplicate_uidls = f->was_duplicate;
+}
+
 /* Make the pending deliveries durable and start the next batch. */
 static enum pop3_status
 fetch_commit(struct fetch *f)
@@ -140,6 +157,7 @@ fetch_commit(struct fetch *f)
 	if ((ss = store_commit(f->store)) != STORE_OK) {
 		store_rollback(f->store);
 		g_array_set_size(f->pending, 0);
+		fetch_uncount(f);
 		return fetch_store_error(f, f->store, ss,
 		    _("Cannot commit fetched mail"));
 	}
@@ -157,6 +175,16 @@ sink_begin(guint idx, void *data)
 	f->cur = idx;
 	f->cur_bytes = 0;
 	if (f->replace_id == 0 && !f->batch_open) {
+		/* Smaller batches as the disk fills: what fits is kept. */
+		f->batch_budget = MIN(store_space_budget(f->store),
+		    BATCH_BYTES);
+		if (f->res != NULL) {
+			f->was_new = f->res->new_msgs;
+			f->was_partial = f->res->partial_msgs;
+			f->was_skipped = f->res->skipped;
+			f->was_unusable = f->res->unusable_uidls;
+			f->was_duplicate = f->res->duplicate_uidls;
+		}
 		if ((ss = store_begin(f->store)) != STORE_OK)
 			return fetch_store_error(f, f->store, ss,
 			    _("Cannot start a store batch"));
@@ -282,7 +310,7 @@ sink_end(guint idx, void *data)
 	if (f->items[idx].top)
 		f->res->partial_msgs++;
 	fetch_report(f, POP3_PHASE_FETCH, FALSE);
-	if (f->in_batch >= BATCH_MSGS || f->batch_bytes >= BATCH_BYTES)
+	if (f->in_batch >= BATCH_MSGS || f->batch_bytes >= f->batch_budget)
 		return fetch_commit(f);
 	return POP3_OK;
 }
@@ -751,8 +779,10 @@ quit:
 	if (st != POP3_OK && pop3_session_last_error(s) != NULL)
 		result->server_text = g_strdup(pop3_session_last_error(s));
 out:
-	if (f.batch_open)
+	if (f.batch_open) {
 		store_rollback(store);
+		fetch_uncount(&f);
+	}
 	if (item_uidl != NULL)
 		g_ptr_array_free(item_uidl, TRUE);
 	if (st != POP3_OK && st != POP3_DEFERRED && s != NULL &&

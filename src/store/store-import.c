@@ -51,6 +51,7 @@ struct store_import {
 	GPtrArray		*pending;	/* struct store_import_pending */
 	int			 syncfd;
 	gboolean		 counted;	/* pr->total already set */
+	guint64			 batch_new;	/* imported, not yet committed */
 };
 
 static void	 store_import_pending_free(gpointer);
@@ -274,9 +275,13 @@ store_import_one(struct store_import *im, struct store_reader_result *res,
 	it->base = g_strdup(unique);
 	it->flags = flags & STORE_MAILDIR_FLAGS;
 	it->delivered = (int64_t)time(NULL);
-	if ((s = store_item_insert(st, it, 0, NULL)) != STORE_OK)
+	if ((s = store_item_insert(st, it, 0, NULL)) != STORE_OK) {
+		/* Not indexed: its file must not join the batch. */
+		unlink(pe->tmp);
+		g_ptr_array_remove_index(im->pending, im->pending->len - 1);
 		return s;
-	im->pr->imported++;
+	}
+	im->batch_new++;	/* counted as imported once committed */
 	return STORE_OK;
 }
 
@@ -289,6 +294,7 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 	struct store_reader_result	*res;
 	enum store_status		 s = STORE_OK;
 	guint				 inbatch = 0;
+	guint64				 budget, inbytes = 0;
 
 	if (!im->counted)
 		im->pr->total += jobs->len;
@@ -297,9 +303,12 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 		store_reader_free(rd);
 		return s;
 	}
+	im->batch_new = 0;
+	budget = store_space_budget(st);
 	while ((res = store_reader_next(rd)) != NULL) {
 		unsigned flags = 0;
 		int dest;
+		guint64 size;
 
 		im->pr->done++;
 		im->pr->current = res->job->path;
@@ -331,16 +340,44 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 			dest = STORE_SUBDIR_CUR;
 		}
 		flags &= STORE_MAILDIR_FLAGS;
+		size = (guint64)res->item->size;
 		s = store_import_one(im, res, dest, flags);
 		store_reader_result_free(res);
+		if (s == STORE_ERR_NOSPC && inbatch > 0) {
+			/* Keep what arrived whole: commit it alone. */
+			g_autofree char *why = g_strdup(store_errmsg(st));
+
+			if (store_import_flush(im) == STORE_OK &&
+			    store_tx_commit(st) == STORE_OK) {
+				im->pr->imported += im->batch_new;
+				im->batch_new = 0;
+				store_set_error(st, s, "%s", why);
+				goto out;
+			}
+			store_set_error(st, s, "%s", why);
+			goto fail;
+		}
 		if (s != STORE_OK)
 			goto fail;
-		if (++inbatch >= STORE_IMPORT_BATCH) {
+		inbytes += size;
+		/*
+		 * A batch is committed at STORE_IMPORT_BATCH messages or when
+		 * it holds half of the space left: near a full disk each
+		 * message is committed alone, so that what fits is kept and
+		 * the index still has room for its commit.
+		 */
+		if (++inbatch >= STORE_IMPORT_BATCH || inbytes >= budget) {
 			inbatch = 0;
+			inbytes = 0;
 			if ((s = store_import_flush(im)) != STORE_OK)
 				goto fail;
-			if ((s = store_tx_commit(st)) != STORE_OK)
+			if ((s = store_tx_commit(st)) != STORE_OK) {
+				im->batch_new = 0;
 				goto out;
+			}
+			im->pr->imported += im->batch_new;
+			im->batch_new = 0;
+			budget = store_space_budget(st);
 			if ((s = store_tx_begin(st)) != STORE_OK)
 				goto out;
 		}
@@ -351,7 +388,9 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 		goto fail;
 	if (src != NULL && (s = store_import_record(st, src)) != STORE_OK)
 		goto fail;
-	s = store_tx_commit(st);
+	if ((s = store_tx_commit(st)) == STORE_OK)
+		im->pr->imported += im->batch_new;
+	im->batch_new = 0;
 	goto out;
 fail:
 	{
@@ -367,6 +406,7 @@ fail:
 		g_ptr_array_set_size(im->pending, 0);
 	}
 	store_tx_rollback(st);
+	im->batch_new = 0;
 out:
 	store_reader_free(rd);
 	if (im->fn != NULL)

@@ -6,6 +6,7 @@
 
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/types.h>
 
 #include <dirent.h>
@@ -21,6 +22,8 @@
 #include "util/util.h"
 #include "store/store-private.h"
 
+/* Below this much free space a batch checkpoints the WAL after its commit. */
+#define STORE_SPACE_LOW		((guint64)64 << 20)
 /* A batch with fewer files is synced file by file, not with syncfs(). */
 #define STORE_SYNCFS_MIN	32
 
@@ -1260,6 +1263,31 @@ store_tx_rollback(struct store *st)
 	g_hash_table_remove_all(st->touched);
 	g_hash_table_remove_all(st->dirty_threads);
 	g_hash_table_remove_all(st->folder_ids);
+}
+
+/*
+ * Bytes a batch may write before it is committed: an eighth of the space
+ * left on the store's file system. The index takes about as many bytes
+ * again (the text for search), first in the WAL and later in the database,
+ * so this keeps room for the commit. Near a full disk each message becomes
+ * a batch of its own.
+ */
+guint64
+store_space_budget(struct store *st)
+{
+	struct statvfs	 sv;
+	guint64		 left;
+
+	if (statvfs(st->dir, &sv) != 0)
+		return G_MAXUINT64;
+	left = (guint64)sv.f_bavail * (guint64)sv.f_frsize;
+	if (left < STORE_SPACE_LOW && st->tx_depth == 0 &&
+	    sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+	    NULL, NULL) == SQLITE_OK && statvfs(st->dir, &sv) == 0) {
+		/* Checkpointed: the WAL is reused instead of growing. */
+		left = (guint64)sv.f_bavail * (guint64)sv.f_frsize;
+	}
+	return left / 8;
 }
 
 enum store_status

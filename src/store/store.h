@@ -200,6 +200,8 @@ enum store_status store_deliver(struct store *, const char *folder,
  * files.
  */
 enum store_status store_begin(struct store *);
+/* Bytes a batch should write at most before a commit (space left / 8). */
+guint64		 store_space_budget(struct store *);
 enum store_status store_commit(struct store *);
 void		 store_rollback(struct store *);
 

@@ -137,6 +137,16 @@ ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 		    "showing its raw text."));
 	ui->new_mail = 0;
 	ui_pager_render(ui, v);
+	if (!raw && pg->text != NULL &&
+	    (pg->text->flags & RENDER_TEXT_TRUNCATED)) {
+		char *k = ui_keys_for(ui->keys, UI_CTX_PAGER,
+		    UI_OP_ATTACHMENTS);
+
+		ui_message(ui, _("Message truncated for display (too big): "
+		    "%s lists its parts to save or view whole."),
+		    *k != '\0' ? k : "attachments");
+		g_free(k);
+	}
 	ui->dirty = TRUE;
 }
 

@@ -111,6 +111,7 @@ tests_fuzz_fuzz_sidefiles_LDADD = $(FUZZ_STORE_LIBS)
 
 TESTS += tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
+	tests/func/t7115-hard-reader-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
 	tests/func/t7140-hard-compose-inject.sh \
 	tests/func/t7150-hard-borrowed-wipe.sh \
@@ -123,6 +124,7 @@ EXTRA_DIST += tests/fuzz/README tests/fuzz/regress tests/fuzz/seeds \
 	tests/fuzz/sidefiles.dict tests/fuzz/name.dict tests/fuzz/thread.dict \
 	tests/func/t7000-hard-fuzz-regress.sh \
 	tests/func/t7100-hard-mail-hostile.sh tests/func/t7110-hard-mail-huge.sh \
+	tests/func/t7115-hard-reader-huge.sh \
 	tests/func/t7120-hard-ui-hostile.sh tests/func/t7130-hard-ui-attach.sh \
 	tests/func/t7140-hard-compose-inject.sh \
 	tests/func/t7150-hard-borrowed-wipe.sh \
