@@ -14,6 +14,8 @@ t_dovecot_start
 t_smtp_start
 conf=$HOME/conf
 # The reader's own timers are slow here: what it shows comes from others.
+# It polls every 0.5 s and promises 2 s; the waits below allow twice that,
+# for a machine that runs other builds at the same time.
 t_satchel_config "$conf" general.send_interval=3600
 store=$T_TMP/store
 sat() { "$SATCHEL" -c "$conf" "$@"; }
@@ -29,14 +31,14 @@ t_ok "the reader shows one message" t_tmux_wait ui 'INBOX \(1 messages\)'
 
 t_dovecot_seed "$T_TMP/mail/2.eml"
 sat fetch -q
-t_ok "mail fetched by cron shows" t_tmux_wait ui 'INBOX \(2 messages\)' 2
+t_ok "mail fetched by cron shows" t_tmux_wait ui 'INBOX \(2 messages\)' 4
 
 echo "Hello." | sat compose --to bob@example.test -s "from the shell" >/dev/null
-t_ok "a message queued by compose is counted" t_tmux_wait ui 'Queue:1' 2
+t_ok "a message queued by compose is counted" t_tmux_wait ui 'Queue:1' 4
 
 id=$(sat queue | awk '$1 ~ /^[0-9]+$/ { print $1; exit }')
 sat queue delete "$id" >/dev/null
-t_ok "a message deleted by satchel queue is not" t_tmux_wait ui 'Queue:0' 2
+t_ok "a message deleted by satchel queue is not" t_tmux_wait ui 'Queue:0' 4
 
 # Another Maildir reader flags the newest message: a rename in cur/.
 f=$(cd "$store/INBOX" && grep -l 'srv-2@' new/* cur/* 2>/dev/null | head -n 1)
@@ -46,7 +48,7 @@ case $f in
 esac
 mv "$store/INBOX/$f" "$store/INBOX/cur/${new#*/}"
 t_ok "a flag set by another Maildir reader shows" \
-    t_tmux_wait ui '^.N!.*Server message 2' 2
+    t_tmux_wait ui '^.N!.*Server message 2' 4
 t_tmux_stop ui
 
 # A damaged index under a running reader: it offers to rebuild. The folder
