@@ -684,7 +684,13 @@ store_poll(struct store *st, gboolean *changed)
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW)
 		return store_sql_error(st, rc, "data version");
-	if (st->data_version >= 0 && v != st->data_version)
+	/*
+	 * The first poll has nothing to compare with, but another process
+	 * may have committed between the open (when the caller read what it
+	 * shows) and now, and already recorded the folders' new mtimes:
+	 * report a change once, or that commit would never be seen.
+	 */
+	if (st->data_version < 0 || v != st->data_version)
 		*changed = TRUE;
 	st->data_version = v;
 
