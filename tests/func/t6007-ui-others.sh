@@ -76,6 +76,17 @@ t_tmux_keys ui2 x
 t_tmux_stop ui2
 
 # Damaged before the reader starts: it offers the same, before curses.
+# First the reader above must be gone: closing its connection checkpoints
+# the WAL into the file and would write over the damage.
+holds_index() {
+	for l in /proc/[0-9]*/fd/*; do
+		case $(readlink "$l" 2>/dev/null) in
+		"$store"/index.sqlite*) return 0 ;;
+		esac
+	done
+	return 1
+}
+t_wait_until 20 eval '! holds_index' || t_diag "a process still holds the index"
 head -c 8192 /dev/urandom >"$store/index.sqlite"
 rm -f "$store/index.sqlite-wal" "$store/index.sqlite-shm"
 t_tmux_start ui3 100 24 "$SATCHEL" -c "$conf"
