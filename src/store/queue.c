@@ -468,39 +468,22 @@ queue_delete(struct store *st, int64_t id)
 	return STORE_OK;
 }
 
+/* The newest entry of queue_find_all's answer. */
 enum store_status
 queue_find_sent(struct store *st, const char *envid, const char *message_id,
     struct queue_row **out)
 {
-	static const char by_envid[] = "SELECT " QUEUE_COLUMNS
-	    " FROM queue WHERE envid = ? ORDER BY id DESC LIMIT 1";
-	static const char by_msgid[] = "SELECT " QUEUE_COLUMNS
-	    " FROM queue WHERE message_id = ? ORDER BY id DESC LIMIT 1";
-	const char		*keys[2] = { envid, message_id };
-	const char		*sqls[2] = { by_envid, by_msgid };
-	sqlite3_stmt		*stmt;
+	GPtrArray		*all;
 	enum store_status	 s;
-	int			 i, rc;
 
 	*out = NULL;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
-	for (i = 0; i < 2; i++) {
-		if (keys[i] == NULL || *keys[i] == '\0')
-			continue;
-		if ((stmt = store_stmt(st, sqls[i])) == NULL)
-			return STORE_ERR_DB;
-		queue_bind_text(stmt, 1, keys[i]);
-		rc = sqlite3_step(stmt);
-		if (rc == SQLITE_ROW)
-			*out = queue_row_from_stmt(stmt);
-		sqlite3_reset(stmt);
-		if (rc == SQLITE_ROW)
-			return STORE_OK;
-		if (rc != SQLITE_DONE)
-			return store_sql_error(st, rc, "queue find");
-	}
-	return STORE_ERR_NOTFOUND;
+	s = queue_find_all(st, envid, message_id, &all);
+	if (s == STORE_OK && all->len == 0)
+		s = STORE_ERR_NOTFOUND;
+	if (s == STORE_OK)
+		*out = g_ptr_array_steal_index(all, 0);
+	g_ptr_array_unref(all);
+	return s;
 }
 
 enum store_status
