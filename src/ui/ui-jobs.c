@@ -612,6 +612,8 @@ ui_jobs_send_start(struct ui *ui, unsigned flush)
 		return;
 	job = ui_jobs_job(ui);
 	job->flush = flush;
+	/* Only ui_jobs_send (the user) sends everything, not just what is due. */
+	ui->send_asked = (flush & OUTBOX_FLUSH_DUE) == 0;
 	ui->sending = TRUE;
 	ui->send_thread = g_thread_new("send", ui_jobs_send_thread, job);
 	ui->dirty = TRUE;
@@ -759,10 +761,24 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 			ui->online = ui->online_known = TRUE;
 			g_clear_pointer(&ui->send_error, g_free);
 		}
+		if (ev->ok)
+			g_clear_pointer(&ui->send_said, g_free);
 		if (ev->level >= LOG_LEVEL_ERROR) {
 			g_free(ui->send_error);
 			ui->send_error = sanitize_text(ev->text, -1, 0);
-		}
+			/*
+			 * A retry nobody asked for that fails as the last
+			 * one did has nothing new to say: the status line
+			 * already shows it, and the message line keeps
+			 * what the user last did.
+			 */
+			if (!ui->send_asked &&
+			    g_strcmp0(ui->send_said, ev->text) == 0)
+				break;
+			g_free(ui->send_said);
+			ui->send_said = g_strdup(ev->text);
+		} else if (!ev->ok && !ui->send_asked)
+			break;	/* "Sending ..." of a background retry */
 		ui_message(ui, "%s", ev->text);
 		break;
 	case UI_EV_SEND_DONE:

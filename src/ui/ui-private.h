@@ -244,6 +244,8 @@ struct ui {
 	guint64		 new_mail;	/* fetched this session, not yet looked at */
 	guint64		 queue_count;
 	char		*send_error;	/* last send error, sanitised */
+	gboolean	 send_asked;	/* the running send: the user asked */
+	char		*send_said;	/* last send error on the message line */
 	gint64		 next_send;	/* monotonic µs of the next retry, 0: none */
 	gint64		 next_fetch;
 	gint64		 next_poll;	/* look for other processes' changes */

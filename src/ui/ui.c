@@ -692,6 +692,7 @@ out:
 	ui_keys_free(ui.keys);
 	g_free(ui.message);
 	g_free(ui.send_error);
+	g_free(ui.send_said);
 	g_free(ui.queue_waits);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
