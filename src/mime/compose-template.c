@@ -24,7 +24,12 @@ static void	 compose_template_signature(GString *, const char *);
 static char	*compose_template_body_text(GMimeMessage *);
 static void	 compose_template_find(GMimeObject *, GMimeObject *, gpointer);
 static char	*compose_template_html_to_text(const char *);
+static void	 compose_template_mailbox(GString *, InternetAddress *);
+static void	 compose_template_members(GString *, InternetAddressList *,
+		    int);
 static char	*compose_template_addresses(InternetAddressList *);
+static void	 compose_template_keep(InternetAddressList *,
+		    const char *const *, GHashTable *, InternetAddressList *, int);
 static char	*compose_template_filter(InternetAddressList *,
 		    const char *const *, GHashTable *);
 static char	*compose_template_author(GMimeMessage *);
@@ -244,27 +249,117 @@ compose_template_quote(GString *s, const char *text)
 	}
 }
 
-/* An address list as one template line (cleaned, see above). */
-static char *
-compose_template_addresses(InternetAddressList *l)
+/* One mailbox as template text: see compose_template_addresses. */
+static void
+compose_template_mailbox(GString *s, InternetAddress *ia)
 {
-	g_autofree char *text = NULL;
+	g_autofree char	*one = NULL;
+	const char	*addr, *name;
 
-	if (l == NULL || internet_address_list_length(l) == 0)
-		return g_strdup("");
-	text = internet_address_list_to_string(l, NULL, FALSE);
-	return compose_template_clean(text);
+	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	name = internet_address_get_name(ia);
+	if (addr == NULL || *addr == '\0')
+		return;
+	if (s->len > 0 && s->str[s->len - 1] != ':')
+		g_string_append(s, ", ");
+	else if (s->len > 0)
+		g_string_append_c(s, ' ');
+	if (strchr(addr, '@') == NULL && (name == NULL || *name == '\0'))
+		one = g_strdup_printf("<%s>", addr);
+	else
+		one = internet_address_to_string(ia, NULL, FALSE);
+	g_string_append(s, one);
+}
+
+/* The mailboxes of l, groups flattened, at most depth groups deep. */
+static void
+compose_template_members(GString *s, InternetAddressList *l, int depth)
+{
+	InternetAddress	*ia;
+	int		 i;
+
+	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
+		ia = internet_address_list_get_address(l, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			if (depth > 0)
+				compose_template_members(s,
+				    internet_address_group_get_members(
+				    INTERNET_ADDRESS_GROUP(ia)), depth - 1);
+		} else
+			compose_template_mailbox(s, ia);
+	}
 }
 
 /*
- * The mailboxes of l that are not ours and not seen yet, as text; seen
- * collects casefolded addresses across calls.
+ * An address list as one template line (cleaned, see above), written so
+ * that the template parses back to the same mailboxes: an address
+ * without a domain goes in angle brackets (or a following group's name
+ * would swallow it, and compose_parse could not refuse it by name), a
+ * group's name is quoted unless it is plain words, and groups inside
+ * groups are flattened.
  */
 static char *
-compose_template_filter(InternetAddressList *l, const char *const *own,
-    GHashTable *seen)
+compose_template_addresses(InternetAddressList *l)
 {
-	g_autoptr(InternetAddressList) keep = internet_address_list_new();
+	GString		*s = g_string_new(NULL);
+	InternetAddress	*ia;
+	const char	*name, *p;
+	gboolean	 plain;
+	int		 i;
+
+	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
+		ia = internet_address_list_get_address(l, i);
+		name = internet_address_get_name(ia);
+		if (!INTERNET_ADDRESS_IS_GROUP(ia)) {
+			compose_template_mailbox(s, ia);
+			continue;
+		}
+		if (name == NULL || *name == '\0') {
+			compose_template_members(s,
+			    internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia)), 8);
+			continue;
+		}
+		plain = TRUE;
+		for (p = name; *p != '\0'; p++)
+			if (!g_ascii_isalnum(*p) && *p != ' ' &&
+			    strchr("!#$%&'*+-/=?^_`{|}~", *p) == NULL)
+				plain = FALSE;
+		if (s->len > 0)
+			g_string_append(s, ", ");
+		if (plain)
+			g_string_append(s, name);
+		else {
+			g_string_append_c(s, '"');
+			for (p = name; *p != '\0'; p++) {
+				if (*p == '"' || *p == '\\')
+					g_string_append_c(s, '\\');
+				g_string_append_c(s, *p);
+			}
+			g_string_append_c(s, '"');
+		}
+		g_string_append_c(s, ':');
+		compose_template_members(s, internet_address_group_get_members(
+		    INTERNET_ADDRESS_GROUP(ia)), 8);
+		g_string_append_c(s, ';');
+	}
+	{
+		g_autofree char *text = g_string_free(s, FALSE);
+
+		return compose_template_clean(text);
+	}
+}
+
+/*
+ * Add to keep the mailboxes of l, those inside groups too (a reply goes
+ * to people, not to a group's name), that are not ours and not seen yet;
+ * seen collects casefolded addresses across calls. Groups nest at most
+ * depth deep.
+ */
+static void
+compose_template_keep(InternetAddressList *l, const char *const *own,
+    GHashTable *seen, InternetAddressList *keep, int depth)
+{
 	InternetAddress	*ia;
 	const char	*addr;
 	const char	*const *o;
@@ -273,8 +368,12 @@ compose_template_filter(InternetAddressList *l, const char *const *own,
 
 	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
 		ia = internet_address_list_get_address(l, i);
-		if (!INTERNET_ADDRESS_IS_MAILBOX(ia)) {
-			internet_address_list_add(keep, ia);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			if (depth > 0)
+				compose_template_keep(
+				    internet_address_group_get_members(
+				    INTERNET_ADDRESS_GROUP(ia)), own, seen,
+				    keep, depth - 1);
 			continue;
 		}
 		addr = internet_address_mailbox_get_addr(
@@ -294,6 +393,16 @@ compose_template_filter(InternetAddressList *l, const char *const *own,
 		g_hash_table_add(seen, key);
 		internet_address_list_add(keep, ia);
 	}
+}
+
+/* The mailboxes compose_template_keep keeps of l, as text. */
+static char *
+compose_template_filter(InternetAddressList *l, const char *const *own,
+    GHashTable *seen)
+{
+	g_autoptr(InternetAddressList) keep = internet_address_list_new();
+
+	compose_template_keep(l, own, seen, keep, 8);
 	return compose_template_addresses(keep);
 }
 

@@ -350,7 +350,7 @@ compose_add_addresses(GMimeMessage *m, GMimeAddressType type,
 			return FALSE;
 		}
 	}
-	parsed = internet_address_list_parse(NULL, text);
+	parsed = internet_address_list_parse(mime_address_options(), text);
 	if (parsed == NULL) {
 		g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ADDRESS,
 		    _("cannot parse the address list \"%s\""), text);

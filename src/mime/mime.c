@@ -49,6 +49,7 @@ static char	*mime_make_snippet(const char *);
 static char	*mime_clean_msgid(const char *);
 
 static GMimeParserOptions *mime_opts;
+static GMimeParserOptions *mime_addr_opts;
 
 void
 mime_init(void)
@@ -63,6 +64,10 @@ mime_shutdown(void)
 		g_mime_parser_options_free(mime_opts);
 		mime_opts = NULL;
 	}
+	if (mime_addr_opts != NULL) {
+		g_mime_parser_options_free(mime_addr_opts);
+		mime_addr_opts = NULL;
+	}
 	g_mime_shutdown();
 }
 
@@ -73,6 +78,21 @@ mime_warning(gint64 offset, GMimeParserWarning errcode, const gchar *item,
 	(void)data;
 	log_debug("mime: parser warning %d at offset %" G_GINT64_FORMAT ": %s",
 	    (int)errcode, offset, item != NULL ? item : "");
+}
+
+GMimeParserOptions *
+mime_address_options(void)
+{
+	static GMutex	lock;
+
+	g_mutex_lock(&lock);
+	if (mime_addr_opts == NULL) {
+		mime_addr_opts = g_mime_parser_options_new();
+		g_mime_parser_options_set_allow_addresses_without_domain(
+		    mime_addr_opts, TRUE);
+	}
+	g_mutex_unlock(&lock);
+	return mime_addr_opts;
 }
 
 GMimeParserOptions *

@@ -33,6 +33,13 @@ void	mime_shutdown(void);
 GMimeParserOptions *mime_parser_options(void);
 
 /*
+ * Parser options for addresses a person typed (strict RFC 5322, but a
+ * word without a domain is a mailbox, so that it can be refused by name
+ * rather than swallowed into a group's name). Shared, do not free.
+ */
+GMimeParserOptions *mime_address_options(void);
+
+/*
  * Parse the message in the file at path (seekable stream, persist on: a big
  * message costs little memory; the fd stays open while the message lives).
  * A leading mbox "From " line is skipped. Returns NULL only when nothing

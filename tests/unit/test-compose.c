@@ -180,6 +180,13 @@ test_build_errors(void **state)
 		{ "To: a@b\nBcc: c@d\001e\n\nbody\n", COMPOSE_ERR_ADDRESS },
 		{ "To: undisclosed-recipients:;\n\nbody\n",
 		  COMPOSE_ERR_NO_RECIPIENT },
+		/*
+		 * A word without a domain before a group: a strict parser
+		 * reads "Wed, 17 Nov 2010 15" as the group's name and the
+		 * address is gone without a word (found by fuzz-compose).
+		 */
+		{ "To: Al <al@example.test>, Wed, 17 Nov 2010 15: ;\n\nx\n",
+		  COMPOSE_ERR_ADDRESS },
 		{ "To: a@b\nAttach: /nonexistent/file\n\nbody\n",
 		  COMPOSE_ERR_ATTACHMENT },
 	};
