@@ -72,5 +72,7 @@ const struct config_option config_options[] = {
 	  N_("Borrowed-machine mode: keep mode, a private store wiped on exit.") },
 	{ "account", "signature_file", CONFIG_TYPE_PATH, NULL, 0, 0,
 	  N_("File appended to new messages after \"-- \".") },
+	{ "account", "alternates", CONFIG_TYPE_STRING, NULL, 0, 0,
+	  N_("Other addresses of this account (comma-separated, * matches any text): mail to them is answered from this account, and a From: set to one of them is sent through it.") },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL },
 };

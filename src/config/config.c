@@ -185,6 +185,46 @@ config_account_new(const char *name)
 	return a;
 }
 
+gboolean
+config_account_owns(const struct account *a, const char *addr)
+{
+	g_autofree char	*low = NULL;
+	char		**p;
+
+	if (a == NULL || addr == NULL || *addr == '\0')
+		return FALSE;
+	if (a->from_addr != NULL && g_ascii_strcasecmp(a->from_addr, addr) == 0)
+		return TRUE;
+	low = g_ascii_strdown(addr, -1);
+	for (p = a->alternates; p != NULL && *p != NULL; p++)
+		if (g_pattern_match_simple(*p, low))
+			return TRUE;
+	return FALSE;
+}
+
+struct account *
+config_account_for_address(struct config *c, const char *addr)
+{
+	struct account	*a;
+	guint		 i;
+
+	if (addr == NULL || *addr == '\0' || c->accounts == NULL)
+		return NULL;
+	/* Own addresses first: a glob of one account never takes another's. */
+	for (i = 0; i < c->accounts->len; i++) {
+		a = g_ptr_array_index(c->accounts, i);
+		if (a->from_addr != NULL &&
+		    g_ascii_strcasecmp(a->from_addr, addr) == 0)
+			return a;
+	}
+	for (i = 0; i < c->accounts->len; i++) {
+		a = g_ptr_array_index(c->accounts, i);
+		if (config_account_owns(a, addr))
+			return a;
+	}
+	return NULL;
+}
+
 void
 config_account_finish(struct account *a)
 {
@@ -245,6 +285,7 @@ config_account_free(struct account *a)
 	g_free(a->ca_file);
 	g_free(a->signature_file);
 	g_free(a->signature);
+	g_strfreev(a->alternates);
 	g_free(a);
 }
 
@@ -317,6 +358,25 @@ config_load_account(struct config *c, const char *file, const char *group,
 	    FALSE);
 	a->borrowed = config_get_bool(kf, group, "borrowed", FALSE) ||
 	    c->borrowed;
+	{
+		char *alt = config_get(kf, group, "alternates");
+
+		if (alt != NULL) {
+			char *low = g_ascii_strdown(alt, -1);
+			GPtrArray *keep = g_ptr_array_new();
+			char **w = g_strsplit_set(low, ", \t;", -1);
+			guint i;
+
+			for (i = 0; w[i] != NULL; i++)
+				if (*w[i] != '\0')
+					g_ptr_array_add(keep, g_strdup(w[i]));
+			g_ptr_array_add(keep, NULL);
+			a->alternates = (char **)g_ptr_array_free(keep, FALSE);
+			g_strfreev(w);
+			g_free(low);
+			g_free(alt);
+		}
+	}
 	sig = config_get(kf, group, "signature_file");
 	if (sig != NULL) {
 		a->signature_file = path_expand(sig);

@@ -66,6 +66,7 @@ struct account {
 	gboolean	 borrowed;
 	char		*signature_file;
 	char		*signature;	/* loaded text of signature_file, or NULL */
+	char		**alternates;	/* other addresses, lower case; '*' globs */
 };
 
 struct config {
@@ -92,6 +93,13 @@ struct config	*config_new_default(void);
 void		 config_free(struct config *);
 /* The account called name, or the first one when name is NULL. */
 struct account	*config_account(struct config *, const char *name);
+/*
+ * The account an address belongs to: the one whose address it is, else
+ * the first whose alternates match it (case-insensitive), else NULL.
+ */
+struct account	*config_account_for_address(struct config *, const char *addr);
+/* TRUE if addr is the account's own address or one of its alternates. */
+gboolean	 config_account_owns(const struct account *, const char *addr);
 /* Fill an account's derived fields (ports, from_name/addr) after edits. */
 void		 config_account_finish(struct account *);
 struct account	*config_account_new(const char *name);

@@ -882,3 +882,131 @@ compose_subject_forward(const char *subject)
 	return compose_subject_prefixed(subject, "Fwd: ",
 	    compose_forward_prefixes);
 }
+
+gboolean
+compose_parse_sender(const char *from, char **name, char **addr,
+    GError **err)
+{
+	g_autoptr(InternetAddressList)	 l = NULL;
+	InternetAddress			*ia;
+	const char			*a, *n;
+
+	*name = *addr = NULL;
+	if (from != NULL)
+		l = internet_address_list_parse(mime_address_options(), from);
+	if (l == NULL || internet_address_list_length(l) != 1 ||
+	    !INTERNET_ADDRESS_IS_MAILBOX(
+	    ia = internet_address_list_get_address(l, 0))) {
+		g_autofree char *safe = sanitize_text(from != NULL ? from : "",
+		    -1, 0);
+
+		g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ADDRESS,
+		    _("From: \"%s\" must be one address"), safe);
+		return FALSE;
+	}
+	a = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
+	if (!compose_addr_is_safe(a)) {
+		g_autofree char *safe = sanitize_text(a != NULL ? a : "", -1,
+		    0);
+
+		g_set_error(err, COMPOSE_ERROR, COMPOSE_ERR_ADDRESS,
+		    _("the sender address \"%s\" is not usable"), safe);
+		return FALSE;
+	}
+	n = internet_address_get_name(ia);
+	*name = n != NULL && *n != '\0' ? g_strdup(n) : NULL;
+	*addr = g_strdup(a);
+	return TRUE;
+}
+
+/* Add the mailbox addresses of l (groups flattened once) to out. */
+static void
+compose_addressed_add(GPtrArray *out, InternetAddressList *l)
+{
+	InternetAddress	*ia;
+	const char	*a;
+	int		 i;
+
+	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
+		ia = internet_address_list_get_address(l, i);
+		if (INTERNET_ADDRESS_IS_GROUP(ia)) {
+			InternetAddressList *m =
+			    internet_address_group_get_members(
+			    INTERNET_ADDRESS_GROUP(ia));
+			int j;
+
+			for (j = 0; j < internet_address_list_length(m); j++)
+				if (INTERNET_ADDRESS_IS_MAILBOX(
+				    internet_address_list_get_address(m, j)) &&
+				    (a = internet_address_mailbox_get_addr(
+				    INTERNET_ADDRESS_MAILBOX(
+				    internet_address_list_get_address(m,
+				    j)))) != NULL && *a != '\0')
+					g_ptr_array_add(out, g_strdup(a));
+			continue;
+		}
+		a = internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia));
+		if (a != NULL && *a != '\0')
+			g_ptr_array_add(out, g_strdup(a));
+	}
+}
+
+GPtrArray *
+compose_addressed_to(GMimeMessage *m)
+{
+	static const char *const fields[] = {
+		"Delivered-To", "X-Original-To", "Envelope-To",
+	};
+	GPtrArray	*out = g_ptr_array_new_with_free_func(g_free);
+	const char	*v;
+	size_t		 i;
+
+	if (m == NULL)
+		return out;
+	for (i = 0; i < G_N_ELEMENTS(fields); i++) {
+		g_autoptr(InternetAddressList) l = NULL;
+
+		v = g_mime_object_get_header(GMIME_OBJECT(m), fields[i]);
+		if (v != NULL && (l = internet_address_list_parse(
+		    mime_parser_options(), v)) != NULL)
+			compose_addressed_add(out, l);
+	}
+	compose_addressed_add(out, g_mime_message_get_to(m));
+	compose_addressed_add(out, g_mime_message_get_cc(m));
+	return out;
+}
+
+char *
+compose_set_header(const char *text, const char *name, const char *value)
+{
+	GString		*out = g_string_new(NULL);
+	const char	*p = text != NULL ? text : "", *nl, *end;
+	size_t		 nlen = strlen(name);
+	gboolean	 done = FALSE;
+
+	while (*p != '\0' && *p != '\n') {
+		nl = strchr(p, '\n');
+		end = nl != NULL ? nl + 1 : p + strlen(p);
+		if (!done && g_ascii_strncasecmp(p, name, nlen) == 0 &&
+		    p[nlen] == ':') {
+			g_string_append_printf(out, "%s: %s\n", name, value);
+			done = TRUE;
+			/* Its continuation lines go with it. */
+			while (*end == ' ' || *end == '\t') {
+				nl = strchr(end, '\n');
+				end = nl != NULL ? nl + 1 : end + strlen(end);
+			}
+		} else
+			g_string_append_len(out, p, end - p);
+		p = end;
+	}
+	g_string_append(out, p);
+	if (!done) {
+		g_autofree char *line = g_strdup_printf("%s: %s\n", name,
+		    value);
+
+		g_string_prepend(out, line);
+	}
+	return g_string_free(out, FALSE);
+}

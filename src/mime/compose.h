@@ -197,4 +197,27 @@ GPtrArray	*compose_recipients(GMimeMessage *);
  */
 gboolean	 compose_addr_is_safe(const char *addr);
 
+/*
+ * The sender a From: value names: exactly one mailbox. Sets *name (NULL
+ * when there is none) and *addr (both g_free), or returns FALSE with
+ * *err set (COMPOSE_ERR_ADDRESS).
+ */
+gboolean	 compose_parse_sender(const char *from, char **name, char **addr,
+		    GError **err);
+
+/*
+ * Who a message was addressed to, in the order that best says which of
+ * our addresses received it: Delivered-To, X-Original-To, Envelope-To,
+ * then To and Cc (groups flattened). A GPtrArray of char * (owning).
+ */
+GPtrArray	*compose_addressed_to(GMimeMessage *);
+
+/*
+ * text (a template) with its header field name set to value: the first
+ * such field (with its continuation lines) replaced, or the field added
+ * as the first line. Newly allocated.
+ */
+char		*compose_set_header(const char *text, const char *name,
+		    const char *value);
+
 #endif

@@ -300,6 +300,19 @@ outbox_queue_common(struct store *st, const struct account *acc,
 	memset(&row, 0, sizeof row);
 	row.account = acc->name;
 	row.from = acc->from_addr;
+	{
+		/* Sent as one of the account's alternates: bounces go there. */
+		InternetAddressList *fl = g_mime_message_get_from(msg);
+		InternetAddress *ia = fl != NULL &&
+		    internet_address_list_length(fl) == 1 ?
+		    internet_address_list_get_address(fl, 0) : NULL;
+		const char *fa = ia != NULL && INTERNET_ADDRESS_IS_MAILBOX(ia) ?
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(ia)) : NULL;
+
+		if (compose_addr_is_safe(fa) && config_account_owns(acc, fa))
+			row.from = (char *)fa;
+	}
 	row.recipients = rcpts;
 	row.message_id = (char *)g_mime_message_get_message_id(msg);
 	row.envid = envid;

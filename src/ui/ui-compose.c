@@ -35,7 +35,10 @@
 #include "ui/ui-private.h"
 
 struct ui_compose {
-	struct account	*account;	/* borrowed from the config */
+	struct config	*config;	/* borrowed */
+	struct account	*account;	/* sends it; borrowed from the config */
+	char		*from_name;	/* the sender: the From line's, else */
+	char		*from_addr;	/* the account's (from_name may be NULL) */
 	char		*dir;		/* private temporary directory */
 	char		*path;		/* the file the editor edits */
 	GPtrArray	*attachments;	/* struct compose_attachment * */
@@ -61,6 +64,10 @@ static gboolean	 ui_compose_edit(struct ui *, struct ui_compose *);
 static void	 ui_compose_child_setup(gpointer);
 static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
+static void	 ui_compose_sender(struct ui_compose *);
+static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
+		    GMimeMessage *, char **);
+static void	 ui_compose_edit_from(struct ui *, struct ui_view *);
 static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
 static void	 ui_compose_release(struct ui_compose *);
@@ -101,6 +108,8 @@ ui_compose_release(struct ui_compose *c)
 		g_hash_table_unref(c->confirmed);
 	g_free(c->given_bcc);
 	g_free(c->error);
+	g_free(c->from_name);
+	g_free(c->from_addr);
 	g_free(c);
 }
 
@@ -327,13 +336,138 @@ ui_compose_parse(struct ui_compose *c)
 		c->error = g_strdup(g_strerror(errno));
 		return;
 	}
-	if (compose_parse(text, c->attachments, &c->fields, &err))
+	if (compose_parse(text, c->attachments, &c->fields, &err)) {
 		c->parsed = TRUE;
-	else {
+		ui_compose_sender(c);
+	} else {
 		c->error = g_strdup(err->message);
 		g_error_free(err);
 	}
 	g_free(text);
+}
+
+/*
+ * The From line chooses the account that sends: the one whose address or
+ * alternates it is. A From that is no account's is refused, never sent
+ * through another account's server under a name it does not own.
+ */
+static void
+ui_compose_sender(struct ui_compose *c)
+{
+	g_autofree char	*name = NULL, *addr = NULL;
+	struct account	*a;
+	GError		*err = NULL;
+
+	g_clear_pointer(&c->from_name, g_free);
+	g_clear_pointer(&c->from_addr, g_free);
+	if (c->fields.from == NULL || *c->fields.from == '\0') {
+		c->from_name = g_strdup(c->account->from_name);
+		c->from_addr = g_strdup(c->account->from_addr);
+		return;
+	}
+	if (!compose_parse_sender(c->fields.from, &name, &addr, &err)) {
+		c->error = g_strdup(err->message);
+		g_error_free(err);
+	} else if ((a = config_account_for_address(c->config, addr)) ==
+	    NULL)
+		c->error = g_strdup_printf(_("From: %s is not the address of "
+		    "any account: change it, or add it to an account's "
+		    "alternates"), addr);
+	else {
+		c->account = a;
+		c->from_name = name != NULL ? g_steal_pointer(&name) :
+		    g_strdup(a->from_name);
+		c->from_addr = g_steal_pointer(&addr);
+		return;
+	}
+	compose_fields_clear(&c->fields);
+	c->parsed = FALSE;
+}
+
+/*
+ * The account a reply or forward of m goes out from: the one that fetched
+ * it, else the one that wrote it, else the one it was addressed to (*via:
+ * that address, when it is an alternate rather than the account's own),
+ * else the first.
+ */
+static struct account *
+ui_compose_account_for(struct ui *ui, struct store_msg *m, GMimeMessage *orig,
+    char **via)
+{
+	g_autoptr(GPtrArray)	 to = NULL;
+	struct account		*a;
+	guint			 i;
+
+	*via = NULL;
+	if (m != NULL && m->account != NULL &&
+	    (a = config_account(ui->config, m->account)) != NULL &&
+	    strcmp(a->name, m->account) == 0 && a->from_addr != NULL)
+		return a;
+	/* Our own message (in Sent, say): the account that wrote it. */
+	if (m != NULL && m->from_addr != NULL)
+		for (i = 0; i < ui->config->accounts->len; i++) {
+			a = g_ptr_array_index(ui->config->accounts, i);
+			if (a->from_addr != NULL &&
+			    g_ascii_strcasecmp(a->from_addr, m->from_addr) == 0)
+				return a;
+		}
+	to = compose_addressed_to(orig);
+	for (i = 0; i < to->len; i++) {
+		const char *addr = g_ptr_array_index(to, i);
+
+		if ((a = config_account_for_address(ui->config, addr)) ==
+		    NULL)
+			continue;
+		if (a->from_addr == NULL ||
+		    g_ascii_strcasecmp(a->from_addr, addr) != 0)
+			*via = g_strdup(addr);
+		return a;
+	}
+	return config_account(ui->config, NULL);
+}
+
+/* Change the sender: an address, or an account's name. */
+static void
+ui_compose_edit_from(struct ui *ui, struct ui_view *v)
+{
+	struct ui_compose	*c = v->data;
+	g_autofree char		*cur = NULL, *in = NULL, *text = NULL;
+	g_autofree char		*edited = NULL;
+	struct account		*a;
+	const char		*value;
+	size_t			 len;
+
+	cur = c->from_name != NULL ? g_strdup_printf("%s <%s>", c->from_name,
+	    c->from_addr) : g_strdup(c->from_addr != NULL ? c->from_addr : "");
+	in = ui_prompt_line(ui, _("From (an address, or an account's "
+	    "name): "), cur);
+	if (in == NULL || *g_strstrip(in) == '\0')
+		return;
+	if (strpbrk(in, "\r\n") != NULL) {
+		ui_error(ui, "%s", _("From: one line only."));
+		return;
+	}
+	value = in;
+	if ((a = config_account(ui->config, in)) != NULL &&
+	    strcmp(a->name, in) == 0 && a->address != NULL)
+		value = a->address;
+	if ((text = file_read_all(c->path, &len)) == NULL) {
+		ui_error(ui, _("Cannot read %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	edited = compose_set_header(text, "From", value);
+	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
+		ui_error(ui, _("Cannot write %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	ui_compose_parse(c);
+	ui_compose_recalc(ui, v);
+	if (!c->parsed)
+		ui_error(ui, "%s", c->error);
+	else
+		ui_message(ui, _("Sending from account %s."), c->account->name);
 }
 
 static GMimeMessage *
@@ -363,8 +497,8 @@ ui_compose_build(struct ui *ui, struct ui_compose *c)
 	}
 	if (!ui_compose_ask_attach(ui, c))
 		return NULL;
-	id.name = c->account->from_name;
-	id.addr = c->account->from_addr;
+	id.name = c->from_name;
+	id.addr = c->from_addr;
 	if ((msg = compose_build(&id, &c->fields, &err)) == NULL) {
 		ui_error(ui, "%s", err->message);
 		g_error_free(err);
@@ -397,6 +531,7 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	GError			*err = NULL;
 	struct ui_view		*v;
 	char			*text = NULL, *before = NULL, *after = NULL;
+	g_autofree char		*via = NULL;
 	const char		*sig;
 	guint			 i;
 	size_t			 len;
@@ -414,6 +549,7 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	if (fwd == '\n')
 		fwd = 'i';
 	c = g_new0(struct ui_compose, 1);
+	c->config = ui->config;
 	c->account = config_account(ui->config, NULL);
 	c->kind = kind;
 	c->orig_id = orig_id;
@@ -425,9 +561,6 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	c->chosen = g_ptr_array_new_with_free_func(g_free);
 	c->confirmed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    NULL);
-	id.name = c->account->from_name;
-	id.addr = c->account->from_addr;
-	sig = c->account->signature;
 	if ((c->dir = ui_compose_mkdir(ui, &err)) == NULL) {
 		ui_error(ui, "%s", err->message);
 		g_error_free(err);
@@ -445,6 +578,12 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			goto fail;
 		}
 	}
+	/* A reply or forward goes out from the account the original came to. */
+	if (orig != NULL)
+		c->account = ui_compose_account_for(ui, m, orig, &via);
+	id.name = c->account->from_name;
+	id.addr = via != NULL ? via : c->account->from_addr;
+	sig = c->account->signature;
 	/* In Drafts, mail resumes the draft under the cursor. */
 	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
@@ -471,6 +610,8 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			if (a->from_addr != NULL)
 				g_ptr_array_add(own, a->from_addr);
 		}
+		if (via != NULL)
+			g_ptr_array_add(own, via);
 		g_ptr_array_add(own, NULL);
 		text = compose_template_reply(&id, orig,
 		    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
@@ -542,7 +683,6 @@ ui_compose_recalc(struct ui *ui, struct ui_view *v)
 	const char			*bcc, *note;
 	guint				 i, ntext;
 
-	(void)ui;
 	g_ptr_array_set_size(c->rows, 0);
 	g_array_set_size(c->alerts, 0);
 	if (!c->parsed) {
@@ -551,10 +691,13 @@ ui_compose_recalc(struct ui *ui, struct ui_view *v)
 		ui_compose_row(c, FALSE, g_strdup(_("Edit the message again "
 		    "to fix it, or cancel.")));
 	} else {
-		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s %s%s%s",
-		    _("From:"), c->account->from_name != NULL ?
-		    c->account->from_name : "", "<", c->account->from_addr,
-		    ">"));
+		g_autofree char *acct = ui->config->accounts->len > 1 ?
+		    g_strdup_printf(_("  (account %s)"), c->account->name) :
+		    g_strdup("");
+
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s%s<%s>%s",
+		    _("From:"), c->from_name != NULL ? c->from_name : "",
+		    c->from_name != NULL ? " " : "", c->from_addr, acct));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("To:"),
 		    c->fields.to != NULL ? c->fields.to : ""));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("Cc:"),
@@ -587,11 +730,11 @@ static void
 ui_compose_title(struct ui *ui, struct ui_view *v, GString *s)
 {
 	static const enum ui_op ops[] = {
-		UI_OP_SEND, UI_OP_EDIT, UI_OP_ATTACH_FILE, UI_OP_POSTPONE,
-		UI_OP_QUIT,
+		UI_OP_SEND, UI_OP_EDIT, UI_OP_EDIT_FROM, UI_OP_ATTACH_FILE,
+		UI_OP_POSTPONE, UI_OP_QUIT,
 	};
 	static const char *names[] = {
-		N_("send"), N_("edit"), N_("attach"), N_("draft"),
+		N_("send"), N_("edit"), N_("from"), N_("attach"), N_("draft"),
 		N_("cancel"),
 	};
 	size_t	i;
@@ -644,6 +787,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit(ui, c);
 		ui_compose_parse(c);
 		ui_compose_recalc(ui, v);
+		return TRUE;
+	case UI_OP_EDIT_FROM:
+		ui_compose_edit_from(ui, v);
 		return TRUE;
 	case UI_OP_ATTACH_FILE:
 		path = ui_prompt_line(ui, _("Attach file: "), NULL);

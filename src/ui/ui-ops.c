@@ -96,6 +96,8 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "send", UI_OP_SEND, V, C, NULL, N_("Queue the message for sending") },
 	{ "edit", UI_OP_EDIT, V, C, NULL, N_("Edit the message again") },
 	{ "attach-file", UI_OP_ATTACH_FILE, V, C, NULL, N_("Attach a file") },
+	{ "edit-from", UI_OP_EDIT_FROM, V, C, NULL,
+	  N_("Change the sender (an address or an account's name)") },
 	{ "postpone", UI_OP_POSTPONE, V, C, NULL,
 	  N_("Save the message as a draft") },
 	{ "fetch-body", UI_OP_FETCH_BODY, UI_OPF_MSG, M, ui_ops_fetch_body,

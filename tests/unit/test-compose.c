@@ -530,6 +530,84 @@ test_new_and_resume(void **state)
 	rmdir(dir);
 }
 
+static void
+test_sender(void **state)
+{
+	static const char *const bad[] = {
+		"", "a@b, c@d", "list: a@b;", "no-domain", "Why <y>",
+	};
+	char		*name, *addr;
+	GError		*err = NULL;
+	size_t		 i;
+
+	(void)state;
+	assert_true(compose_parse_sender("Jane Doe <jane@x.test>", &name,
+	    &addr, &err));
+	assert_string_equal(name, "Jane Doe");
+	assert_string_equal(addr, "jane@x.test");
+	g_free(name);
+	g_free(addr);
+	assert_true(compose_parse_sender("jane@x.test", &name, &addr, &err));
+	assert_null(name);
+	assert_string_equal(addr, "jane@x.test");
+	g_free(addr);
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		assert_false(compose_parse_sender(bad[i], &name, &addr, &err));
+		assert_null(name);
+		assert_null(addr);
+		assert_int_equal(err->code, COMPOSE_ERR_ADDRESS);
+		g_clear_error(&err);
+	}
+}
+
+static void
+test_set_header(void **state)
+{
+	char	*t;
+
+	(void)state;
+	t = compose_set_header("To: a@b\nfrom: Old <o@x>\n  folded\n"
+	    "Subject: s\n\nFrom: body line\n", "From", "New <n@x>");
+	assert_string_equal(t, "To: a@b\nFrom: New <n@x>\nSubject: s\n\n"
+	    "From: body line\n");
+	g_free(t);
+	/* No From field: it becomes the first line, the body untouched. */
+	t = compose_set_header("To: a@b\n\nFrom: body\n", "From", "n@x");
+	assert_string_equal(t, "From: n@x\nTo: a@b\n\nFrom: body\n");
+	g_free(t);
+	t = compose_set_header("", "From", "n@x");
+	assert_string_equal(t, "From: n@x\n");
+	g_free(t);
+}
+
+static void
+test_addressed_to(void **state)
+{
+	static const char msg[] =
+	    "Delivered-To: alias@home.test\n"
+	    "From: Al <al@x.test>\n"
+	    "To: Team: one@x.test, two@x.test;, me@home.test\n"
+	    "Cc: cc@x.test\n"
+	    "Subject: s\n\nbody\n";
+	GMimeMessage	*m;
+	GPtrArray	*to;
+
+	(void)state;
+	m = mime_message_from_data(msg, sizeof msg - 1);
+	assert_non_null(m);
+	to = compose_addressed_to(m);
+	assert_int_equal(to->len, 5);
+	assert_string_equal(g_ptr_array_index(to, 0), "alias@home.test");
+	assert_string_equal(g_ptr_array_index(to, 1), "one@x.test");
+	assert_string_equal(g_ptr_array_index(to, 3), "me@home.test");
+	assert_string_equal(g_ptr_array_index(to, 4), "cc@x.test");
+	g_ptr_array_unref(to);
+	g_object_unref(m);
+	to = compose_addressed_to(NULL);
+	assert_int_equal(to->len, 0);
+	g_ptr_array_unref(to);
+}
+
 int
 main(void)
 {
@@ -537,6 +615,9 @@ main(void)
 		cmocka_unit_test(test_addr_safe),
 		cmocka_unit_test(test_subjects),
 		cmocka_unit_test(test_parse_errors),
+		cmocka_unit_test(test_sender),
+		cmocka_unit_test(test_set_header),
+		cmocka_unit_test(test_addressed_to),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_build_message),

@@ -238,6 +238,41 @@ test_oauth_borrowed(void **state)
 	g_free(marker);
 }
 
+/* Which account an address is: its own address first, then alternates. */
+static void
+test_account_for_address(void **state)
+{
+	struct config	*c = NULL;
+	GError		*err = NULL;
+	char		*p;
+
+	(void)state;
+	p = write_conf("[account home]\naddress = Jane <jane@home.test>\n"
+	    "alternates = j.doe@home.test, *@jane.test\n"
+	    "[account work]\naddress = Jane Doe <JDoe@Work.test>\n"
+	    "alternates = *@work.test;sales@shop.test\n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_string_equal(config_account_for_address(c, "jane@home.test")->name,
+	    "home");
+	/* Case does not matter; the own address wins over a glob. */
+	assert_string_equal(config_account_for_address(c, "jdoe@WORK.test")->name,
+	    "work");
+	assert_string_equal(config_account_for_address(c, "J.Doe@home.test")->name,
+	    "home");
+	assert_string_equal(config_account_for_address(c, "x@jane.test")->name,
+	    "home");
+	assert_string_equal(config_account_for_address(c, "boss@work.test")->name,
+	    "work");
+	assert_string_equal(config_account_for_address(c, "sales@shop.test")->name,
+	    "work");
+	assert_null(config_account_for_address(c, "jane@elsewhere.test"));
+	assert_null(config_account_for_address(c, "x@jane.test.evil"));
+	assert_null(config_account_for_address(c, ""));
+	assert_null(config_account_for_address(c, NULL));
+	config_free(c);
+	g_free(p);
+}
+
 int
 main(void)
 {
@@ -248,6 +283,7 @@ main(void)
 		cmocka_unit_test(test_secret),
 		cmocka_unit_test(test_writers),
 		cmocka_unit_test(test_oauth_borrowed),
+		cmocka_unit_test(test_account_for_address),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);
