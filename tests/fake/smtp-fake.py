@@ -209,6 +209,16 @@ def serve(args, conn):
             while True:
                 chunk = f.readline()
                 if not chunk:
+                    # Cut inside DATA: say how far the message got (its
+                    # Subject and last line), for tests of what a stop
+                    # at each moment leaves.
+                    subj = last = ""
+                    for ln in data.decode("utf-8", "replace").splitlines():
+                        if ln.startswith("Subject: ") and not subj:
+                            subj = ln[9:]
+                        if ln:
+                            last = ln
+                    log(args, "DATA-CUT subject=%s last=%s" % (subj, last))
                     return
                 if chunk == b".\r\n":
                     break
