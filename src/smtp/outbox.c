@@ -433,12 +433,14 @@ outbox_get(struct store *st, int64_t id, struct outbox_entry **out,
 
 enum outbox_status
 outbox_counts(struct store *st, guint *pending, guint *attention,
-    GError **err)
+    guint *sending_out, GError **err)
 {
 	enum store_status	 s;
 	guint			 q = 0, h = 0, f = 0, sending = 0;
 
 	*pending = *attention = 0;
+	if (sending_out != NULL)
+		*sending_out = 0;
 	if ((s = queue_count(st, QUEUE_QUEUED, &q)) != STORE_OK ||
 	    (s = queue_count(st, QUEUE_HELD, &h)) != STORE_OK ||
 	    (s = queue_count(st, QUEUE_FAILED, &f)) != STORE_OK ||
@@ -446,6 +448,8 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 		return outbox_store_error(st, s, err);
 	*pending = q + h;
 	*attention = f;
+	if (sending_out != NULL)
+		*sending_out = sending;
 	if (sending > 0 && !outbox_sender_running(st))
 		*attention += sending;
 	else

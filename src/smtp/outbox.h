@@ -165,9 +165,15 @@ enum outbox_status outbox_list(struct store *, unsigned flags,
 		    GPtrArray **out, GError **err);
 enum outbox_status outbox_get(struct store *, int64_t id,
 		    struct outbox_entry **out, GError **err);
-/* Counts for a status line: queued (incl. held) and failed/maybe sent. */
+/*
+ * Counts for a status line: queued (incl. held) and failed/maybe sent.
+ * *sending (may be NULL): entries being sent; whether they count as
+ * pending or (maybe sent) attention depends on whether a sender runs,
+ * which no change to the index announces: a caller that keeps the counts
+ * must count again while it is not 0.
+ */
 enum outbox_status outbox_counts(struct store *, guint *pending,
-		    guint *attention, GError **err);
+		    guint *attention, guint *sending, GError **err);
 
 /* queued or failed -> queued, due now. OUTBOX_ERR_STATE otherwise. */
 enum outbox_status outbox_retry(struct store *, int64_t id, GError **err);

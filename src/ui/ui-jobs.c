@@ -863,8 +863,16 @@ ui_jobs_poll(struct ui *ui)
 			    "`satchel reindex --full`."));
 		return;
 	}
-	if (!changed)
+	if (!changed) {
+		/*
+		 * An entry being sent counts as queued while a sender runs
+		 * and as maybe sent once it is gone: a sender that exits or
+		 * dies changes nothing in the index, so count again.
+		 */
+		if (ui->queue_sending)
+			ui_refresh_counts(ui);
 		return;
+	}
 	ui_refresh_counts(ui);
 	if (ui_index_is(ix))
 		ui_index_reload(ui, ix);

@@ -244,6 +244,7 @@ struct ui {
 	guint64		 fetch_msgs, fetch_msgs_total, fetch_bytes;
 	guint64		 new_mail;	/* fetched this session, not yet looked at */
 	guint64		 queue_count;
+	gboolean	 queue_sending;	/* counted: an entry being sent */
 	char		*send_error;	/* last send error, sanitised */
 	gboolean	 send_asked;	/* the running send: the user asked */
 	char		*send_said;	/* last send error on the message line */

@@ -310,10 +310,12 @@ void
 ui_refresh_counts(struct ui *ui)
 {
 	GError	*err = NULL;
-	guint	 pending = 0, attention = 0;
+	guint	 pending = 0, attention = 0, sending = 0;
 
-	if (outbox_counts(ui->store, &pending, &attention, &err) == OUTBOX_OK)
+	if (outbox_counts(ui->store, &pending, &attention, &sending, &err) ==
+	    OUTBOX_OK)
 		ui->queue_count = pending;
+	ui->queue_sending = sending > 0;
 	g_clear_error(&err);
 	g_free(ui->queue_waits);
 	ui->queue_waits = pending > 0 ? outbox_waits(ui->store) : NULL;
@@ -420,7 +422,8 @@ ui_unsent(struct ui *ui)
 	GError	*err = NULL;
 	guint	 pending = 0, attention = 0;
 
-	if (outbox_counts(ui->store, &pending, &attention, &err) != OUTBOX_OK)
+	if (outbox_counts(ui->store, &pending, &attention, NULL, &err) !=
+	    OUTBOX_OK)
 		pending = attention = 0;
 	g_clear_error(&err);
 	ui->queue_count = pending;

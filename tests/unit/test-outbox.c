@@ -174,7 +174,7 @@ test_queue_and_list(void **state)
 	assert_non_null(strstr(data, "Bcc: c@example.com"));
 	store_msg_free(m);
 
-	assert_int_equal(outbox_counts(f->st, &pending, &attention, &err),
+	assert_int_equal(outbox_counts(f->st, &pending, &attention, NULL, &err),
 	    OUTBOX_OK);
 	assert_int_equal(pending, 1);
 	assert_int_equal(attention, 0);
