@@ -573,8 +573,10 @@ ui_index_title(struct ui *ui, struct ui_view *v, GString *s)
 	if (ix->query != NULL)
 		g_string_append_printf(s, " [%s]", ix->query);
 	g_string_append_printf(s, ix->threads ?
-	    _(" (%" PRIu64 " threads)") :
-	    _(" (%" PRIu64 " messages)"), ix->total);
+	    ngettext(" (%" PRIu64 " thread)", " (%" PRIu64 " threads)",
+	    (unsigned long)ix->total) :
+	    ngettext(" (%" PRIu64 " message)", " (%" PRIu64 " messages)",
+	    (unsigned long)ix->total), ix->total);
 	if (!ix->threads && ix->sort != STORE_SORT_DATE_DESC &&
 	    (guint)ix->sort < G_N_ELEMENTS(sorts))
 		g_string_append_printf(s, _(" sorted by %s"),

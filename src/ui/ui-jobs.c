@@ -784,15 +784,23 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 	case UI_EV_SEND_DONE:
 		ui_jobs_join(ui, &ui->send_thread);
 		ui->sending = FALSE;
-		if (ev->a > 0 || ev->ok)
-			ui->online = ui->online_known = ev->ok || ev->a > 0;
-		if (ev->network_error)
-			ui->online = FALSE, ui->online_known = TRUE;
-		if (ev->text != NULL) {
-			g_free(ui->send_error);
-			ui->send_error = sanitize_text(ev->text, -1, 0);
-		} else if (ev->ok)
-			g_clear_pointer(&ui->send_error, g_free);
+		/*
+		 * A send that tried nothing (nothing was due) learnt nothing
+		 * about the network or the server: the status line keeps
+		 * what it said, the last send error included.
+		 */
+		if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
+			if (ev->a > 0 || ev->ok)
+				ui->online = ui->online_known = TRUE;
+			if (ev->network_error)
+				ui->online = FALSE, ui->online_known = TRUE;
+			if (ev->text != NULL) {
+				g_free(ui->send_error);
+				ui->send_error = sanitize_text(ev->text, -1,
+				    0);
+			} else if (ev->ok)
+				g_clear_pointer(&ui->send_error, g_free);
+		}
 		ui_refresh_counts(ui);
 		if (ev->a > 0)
 			ui_message(ui, ngettext("Sent %" PRIu64 " message.",

@@ -27,7 +27,7 @@ t_ok "index is drawn" t_tmux_wait ui 'About dave plans'
 t_tmux_keys ui /
 t_ok "/ asks for a query" t_tmux_wait ui '^Search:'
 t_tmux_keys ui 'from:carol' Enter
-t_ok "results shown as an index" t_tmux_wait ui 'search \[from:carol\] \(1 messages\)'
+t_ok "results shown as an index" t_tmux_wait ui 'search \[from:carol\] \(1 message\)'
 t_unlike "only the match is listed" "$(screen)" 'About alice'
 t_tmux_keys ui q
 t_ok "q leaves the results" t_tmux_wait ui 'INBOX \(4 messages\)'

@@ -27,7 +27,7 @@ done
 t_dovecot_seed "$T_TMP/mail/1.eml"
 sat fetch -q
 t_tmux_start ui 100 24 "$SATCHEL" -c "$conf"
-t_ok "the reader shows one message" t_tmux_wait ui 'INBOX \(1 messages\)'
+t_ok "the reader shows one message" t_tmux_wait ui 'INBOX \(1 message\)'
 
 t_dovecot_seed "$T_TMP/mail/2.eml"
 sat fetch -q

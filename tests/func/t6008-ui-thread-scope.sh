@@ -99,14 +99,14 @@ t_is "the thread's INBOX messages are purged; Sent and Work keep theirs" \
 
 # s (save to a folder) on a collapsed thread in Work moves Work's part only.
 t_tmux_start ui3 100 24 "$SATCHEL" -c "$conf"
-t_tmux_wait ui3 'INBOX \(1 messages\)' >/dev/null
+t_tmux_wait ui3 'INBOX \(1 message\)' >/dev/null
 t_tmux_keys ui3 c
 t_tmux_wait ui3 'Work' >/dev/null
 t_tmux_keys ui3 G 2>/dev/null
 t_tmux_keys ui3 End Enter
 t_ok "the Work folder" t_tmux_wait ui3 'Work \(3 messages\)'
 t_tmux_keys ui3 t
-t_ok "one thread there" t_tmux_wait ui3 'Work \(1 threads\)'
+t_ok "one thread there" t_tmux_wait ui3 'Work \(1 thread\)'
 t_tmux_keys ui3 s
 t_tmux_wait ui3 'Move to folder:' >/dev/null
 t_tmux_keys ui3 Archive Enter
