@@ -52,12 +52,14 @@ ui_prompt_key(struct ui *ui)
 			ui_signal_note(SIGHUP);
 			return UI_PROMPT_HANGUP;
 		}
-		if (pfd[1].revents & POLLIN) {
-			ui_poll_events(ui);
-			if (ui->dirty) {
-				ui_repaint_now(ui);
-				return UI_KEY_FN + KEY_RESIZE;
-			}
+		/*
+		 * Events and timers go on under a question: counts, other
+		 * processes' changes and due sends do not wait for an answer.
+		 */
+		ui_poll_events(ui);
+		if (ui->dirty) {
+			ui_repaint_now(ui);
+			return UI_KEY_FN + KEY_RESIZE;
 		}
 	}
 }

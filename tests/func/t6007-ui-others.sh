@@ -51,6 +51,19 @@ t_ok "a flag set by another Maildir reader shows" \
     t_tmux_wait ui '^.N!.*Server message 2' 4
 t_tmux_stop ui
 
+# holds_index: some process still has the index open. Before damaging it,
+# every reader but the one under test must be gone: the last connection
+# to close checkpoints the WAL into the file, over the damage.
+holds_index() {
+	for l in /proc/[0-9]*/fd/*; do
+		case $(readlink "$l" 2>/dev/null) in
+		"$store"/index.sqlite*) return 0 ;;
+		esac
+	done
+	return 1
+}
+t_wait_until 20 eval '! holds_index' || t_diag "a process still holds the index"
+
 # A damaged index under a running reader: it offers to rebuild. The folder
 # table's page is overwritten, then another connection commits, so the
 # reader reads that page again.
@@ -76,16 +89,7 @@ t_tmux_keys ui2 x
 t_tmux_stop ui2
 
 # Damaged before the reader starts: it offers the same, before curses.
-# First the reader above must be gone: closing its connection checkpoints
-# the WAL into the file and would write over the damage.
-holds_index() {
-	for l in /proc/[0-9]*/fd/*; do
-		case $(readlink "$l" 2>/dev/null) in
-		"$store"/index.sqlite*) return 0 ;;
-		esac
-	done
-	return 1
-}
+# First the reader above must be gone (see holds_index).
 t_wait_until 20 eval '! holds_index' || t_diag "a process still holds the index"
 head -c 8192 /dev/urandom >"$store/index.sqlite"
 rm -f "$store/index.sqlite-wal" "$store/index.sqlite-shm"

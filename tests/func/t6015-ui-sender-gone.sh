@@ -4,12 +4,12 @@
 # server's reply after the final dot, its entry counts as queued; once it
 # is killed the entry is "maybe sent" (for the user to decide), no longer
 # queued, and the reader says so without any change to the index to tell
-# it.
+# it; also while a question waits for the user.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
 t_need_cmd python3 python3
-t_plan 4
+t_plan 7
 FAKE=$top_srcdir/tests/fake/smtp-fake.py
 
 d=$T_TMP/fake
@@ -39,5 +39,18 @@ sleep 3
 kill -9 "$send_pid"
 t_ok "once it is gone, it no longer does" t_tmux_wait ui 'Queue:0' 5
 t_like "satchel queue: maybe sent" "$("$SATCHEL" -c "$c" queue 2>&1)" 'maybe sent'
+
+# Again, while a question waits for an answer.
+printf 'body\n' | "$SATCHEL" -c "$c" compose --to bob@example.test --subject again >/dev/null
+t_spawn send2 "$SATCHEL" -c "$c" send
+send_pid=$T_PID
+two_stalls() { test "$(grep -c STALL "$d/commands")" -ge 2; }
+t_ok "a second sender waits after the final dot" t_wait_until 20 two_stalls
+t_ok "both entries count as queued" t_tmux_wait ui 'Queue:2'
+t_tmux_keys ui /
+t_tmux_wait ui 'Search' >/dev/null
+kill -9 "$send_pid"
+t_ok "under an open question, the count follows too" t_tmux_wait ui 'Queue:0' 5
+t_tmux_keys ui Escape
 t_tmux_keys ui x
 t_done
