@@ -16,6 +16,7 @@ struct render_para {
 	unsigned		 indent; /* columns before every wrapped piece */
 	unsigned		 hang;	/* further columns before continuation pieces */
 	unsigned		 label;	/* HEADER: bytes of "Name:" */
+	unsigned		 verdict; /* VERDICT: enum render_verdict */
 };
 
 /* render-out.c: the growing list of output lines and the wrapper. */
@@ -23,6 +24,7 @@ struct render_out {
 	GArray		*lines;		/* struct render_line */
 	size_t		 width;
 	unsigned	 part;		/* part number stamped on new lines */
+	unsigned	 frame;		/* enum render_frame stamped on new lines */
 	gboolean	 full;		/* RENDER_MAX_LINES reached */
 	GPtrArray	*urls;		/* message-wide URL table (char *) */
 	GHashTable	*url_index;	/* url -> number (GUINT_TO_POINTER) */
