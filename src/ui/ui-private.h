@@ -213,6 +213,11 @@ enum ui_attr {
 	UI_A_SIGNATURE,
 	UI_A_ERROR,
 	UI_A_MARK,		/* search hits */
+	/* Verdicts on signed/encrypted parts: attributes no message text gets. */
+	UI_A_VERDICT_GOOD,
+	UI_A_VERDICT_INFO,
+	UI_A_VERDICT_WARN,
+	UI_A_VERDICT_BAD,
 	UI_A_COUNT,
 };
 
