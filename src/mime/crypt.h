@@ -25,7 +25,7 @@ enum crypt_status {
 	CRYPT_ERR_NO_KEY,	/* a recipient or the signer has no usable key */
 	CRYPT_ERR_ENGINE,	/* gpg/gpgsm failed (GError says why) */
 };
-/* Static English text, run through _() by the caller. Never NULL. */
+/* Static English text, translated by the caller. Never NULL. */
 const char	*crypt_strerror(enum crypt_status);
 
 /* What a message claims to hold, from its structure alone (no gpg run). */
