@@ -727,17 +727,22 @@ crypt_message_text(GMimeMessage *msg, size_t max)
 static gboolean
 crypt_key_usable(const char *addr, gboolean smime, gboolean secret)
 {
-	g_autofree char	*pattern = NULL, *out = NULL;
+	g_autofree char	*pattern = NULL, *out = NULL, *want_uid = NULL;
 	g_auto(GStrv)	 lines = NULL;
 	const char	*argv[8];
 	GError		*error = NULL;
 	char		 want = secret ? 'S' : 'E';
 	int		 status = 0, i = 0, j;
-	gboolean	 ok = FALSE;
+	gboolean	 ok = FALSE, usable = FALSE;
 
 	if (addr == NULL || *addr == '\0' || strchr(addr, '\n') != NULL)
 		return FALSE;
-	pattern = g_strdup_printf("<%s>", addr);
+	/*
+	 * gpg matches "<addr>" exactly; gpgsm does not for secret keys, so
+	 * it gets the address and the user ids are compared below.
+	 */
+	pattern = smime ? g_strdup(addr) : g_strdup_printf("<%s>", addr);
+	want_uid = g_strdup_printf("<%s>", addr);
 	argv[i++] = smime ? "gpgsm" : "gpg";
 	argv[i++] = "--batch";
 	argv[i++] = "--with-colons";
@@ -757,17 +762,31 @@ crypt_key_usable(const char *addr, gboolean smime, gboolean secret)
 	lines = g_strsplit(out, "\n", -1);
 	for (j = 0; lines[j] != NULL && !ok; j++) {
 		g_auto(GStrv) f = g_strsplit(lines[j], ":", -1);
+		guint nf = g_strv_length(f);
 
-		if (g_strv_length(f) < 12)
+		if (nf == 0)
 			continue;
+		if (nf >= 10 && strcmp(f[0], "uid") == 0) {
+			/* gpgsm: the subject DN or "<addr>" per user id. */
+			if (usable && (g_ascii_strcasecmp(f[9], want_uid) == 0 ||
+			    g_ascii_strcasecmp(f[9], addr) == 0))
+				ok = TRUE;
+			continue;
+		}
 		if (strcmp(f[0], "pub") != 0 && strcmp(f[0], "sec") != 0 &&
 		    strcmp(f[0], "crt") != 0 && strcmp(f[0], "crs") != 0)
 			continue;
+		usable = FALSE;
+		if (nf < 12)
+			continue;
 		/* Validity: i invalid, r revoked, e expired, d disabled. */
-		if (strchr("ired", f[1][0]) != NULL && f[1][0] != '\0')
+		if (f[1][0] != '\0' && strchr("ired", f[1][0]) != NULL)
 			continue;
 		/* Upper-case capabilities are those of the whole key. */
 		if (strchr(f[11], want) != NULL && strchr(f[11], 'D') == NULL)
+			usable = TRUE;
+		/* gpg's "<addr>" already matched the user id exactly. */
+		if (usable && !smime)
 			ok = TRUE;
 	}
 	return ok;

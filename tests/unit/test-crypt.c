@@ -620,6 +620,179 @@ test_protect(void **state)
 	g_object_unref(m);
 }
 
+/* Run argv (NULL-terminated) and check it exits 0; its output (g_free). */
+static char *
+must(const char *input, ...)
+{
+	GPtrArray	*argv = g_ptr_array_new();
+	va_list		 ap;
+	const char	*a;
+	char		*out;
+	int		 status;
+
+	va_start(ap, input);
+	while ((a = va_arg(ap, const char *)) != NULL)
+		g_ptr_array_add(argv, (char *)a);
+	va_end(ap);
+	g_ptr_array_add(argv, NULL);
+	out = run((const char *const *)argv->pdata, input,
+	    input != NULL ? strlen(input) : 0, &status);
+	if (status != 0)
+		print_error("%s failed (%d)\n", (char *)argv->pdata[0],
+		    status);
+	assert_int_equal(status, 0);
+	g_ptr_array_free(argv, TRUE);
+	return out;
+}
+
+/*
+ * S/MIME: a test CA made with openssl, trusted through trustlist.txt;
+ * Alice's key made by gpgsm without passphrase, her certificate signed
+ * by the CA. CRLs are not checked (offline).
+ */
+static void
+smime_setup(void)
+{
+	g_autofree char	*ca = g_build_filename(home, "ca.pem", NULL);
+	g_autofree char	*cakey = g_build_filename(home, "ca.key", NULL);
+	g_autofree char	*params = g_build_filename(home, "params", NULL);
+	g_autofree char	*csr = g_build_filename(home, "alice.csr", NULL);
+	g_autofree char	*crt = g_build_filename(home, "alice.pem", NULL);
+	g_autofree char	*ext = g_build_filename(home, "ext", NULL);
+	g_autofree char	*conf = g_build_filename(gnupghome, "gpgsm.conf",
+			    NULL);
+	g_autofree char	*trust = g_build_filename(gnupghome, "trustlist.txt",
+			    NULL);
+	g_autofree char	*fpr = NULL, *line = NULL;
+	char		*p;
+
+	assert_true(g_file_set_contents(conf, "disable-crl-checks\n", -1,
+	    NULL));
+	assert_true(g_file_set_contents(params, "Key-Type: RSA\n"
+	    "Key-Length: 2048\nKey-Usage: sign, encrypt\nName-DN: CN=Alice\n"
+	    "Name-Email: alice@example.org\n", -1, NULL));
+	assert_true(g_file_set_contents(ext,
+	    "subjectAltName=email:alice@example.org\n"
+	    "keyUsage=digitalSignature,keyEncipherment\n"
+	    "extendedKeyUsage=emailProtection\n", -1, NULL));
+	g_free(must(NULL, "openssl", "req", "-x509", "-newkey", "rsa:2048",
+	    "-nodes", "-keyout", cakey, "-out", ca, "-subj", "/CN=Test CA",
+	    "-days", "3650", "-addext", "basicConstraints=critical,CA:TRUE",
+	    "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL));
+	g_free(must(NULL, "gpgsm", "--homedir", gnupghome, "--batch",
+	    "--pinentry-mode", "loopback", "--passphrase", "", "--armor",
+	    "--output", csr, "--gen-key", params, NULL));
+	g_free(must(NULL, "openssl", "x509", "-req", "-in", csr, "-CA", ca,
+	    "-CAkey", cakey, "-CAcreateserial", "-out", crt, "-days", "365",
+	    "-extfile", ext, NULL));
+	g_free(must(NULL, "gpgsm", "--homedir", gnupghome, "--batch",
+	    "--import", ca, crt, NULL));
+	fpr = must(NULL, "openssl", "x509", "-in", ca, "-noout",
+	    "-fingerprint", "-sha1", NULL);
+	p = strchr(fpr, '=');
+	assert_non_null(p);
+	line = g_strdup_printf("%s S relax\n", g_strstrip(p + 1));
+	assert_true(g_file_set_contents(trust, line, -1, NULL));
+}
+
+/* gpgsm signs (MIME by hand); satchel signs and encrypts, gpgsm reads. */
+static void
+test_smime(void **state)
+{
+	static const char part[] = "Content-Type: text/plain\r\n\r\n"
+	    "S/MIME signed text.\r\n";
+	g_autofree char		*datafile = NULL, *sigfile = NULL, *sig = NULL;
+	g_autofree char		*raw = NULL, *out = NULL, *b64 = NULL;
+	GMimeMessage		*m;
+	GMimeContentType	*ct;
+	GMimeObject		*body;
+	GBytes			*bytes;
+	GError			*error = NULL;
+	struct crypt_state	*st;
+	struct render_text	*t;
+	char			*content;
+	unsigned		 v = 0, f = 0;
+	int			 status;
+
+	(void)state;
+	if (g_find_program_in_path("gpgsm") == NULL ||
+	    g_find_program_in_path("openssl") == NULL)
+		skip();
+	smime_setup();
+	datafile = g_build_filename(home, "sm.data", NULL);
+	sigfile = g_build_filename(home, "sm.sig", NULL);
+	assert_true(g_file_set_contents(datafile, part, -1, NULL));
+	g_free(must(NULL, "gpgsm", "--homedir", gnupghome, "--batch",
+	    "--base64", "--local-user", "alice@example.org", "--detach-sign",
+	    "--output", sigfile, datafile, NULL));
+	assert_true(g_file_get_contents(sigfile, &sig, NULL, NULL));
+	raw = g_strdup_printf("From: Alice <alice@example.org>\n"
+	    "Subject: smime\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/signed; boundary=\"sm\";\n"
+	    " protocol=\"application/pkcs7-signature\"; micalg=sha-256\n\n"
+	    "--sm\nContent-Type: text/plain\n\nS/MIME signed text.\n\n"
+	    "--sm\nContent-Type: application/pkcs7-signature; name=smime.p7s\n"
+	    "Content-Transfer-Encoding: base64\n\n%s\n--sm--\n", sig);
+	m = parse(raw);
+	t = show(m, &st, 0);
+	assert_true(has_line(t, "is signed (S/MIME)", RENDER_LINE_VERDICT,
+	    NULL, NULL));
+	assert_true(has_line(t, "Good signature from", RENDER_LINE_VERDICT,
+	    &v, NULL));
+	assert_int_equal(v, RENDER_VERDICT_GOOD);
+	assert_true(has_line(t, "S/MIME signed text.", RENDER_LINE_TEXT, NULL,
+	    &f));
+	assert_int_equal(f, RENDER_FRAME_SIGNED);
+	render_text_free(t);
+	crypt_state_free(st);
+	g_object_unref(m);
+
+	/* Satchel signs and encrypts with S/MIME; gpgsm decrypts. */
+	m = outgoing("Alice <alice@example.org>");
+	{
+		char **missing = NULL;
+		enum crypt_status cs = crypt_message_protect(m,
+		    CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT |
+		    CRYPT_PROTECT_SMIME, &missing, &error);
+
+		if (cs != CRYPT_OK)
+			print_message("protect: %s (%s)\n", error != NULL ?
+			    error->message : "?", missing != NULL &&
+			    missing[0] != NULL ? missing[0] : "-");
+		assert_int_equal(cs, CRYPT_OK);
+		g_strfreev(missing);
+	}
+	body = g_mime_message_get_mime_part(m);
+	ct = g_mime_object_get_content_type(body);
+	assert_true(g_mime_content_type_is_type(ct, "application",
+	    "pkcs7-mime"));
+	bytes = compose_to_bytes(m, FALSE);
+	g_free(raw);
+	raw = g_strndup(g_bytes_get_data(bytes, NULL), g_bytes_get_size(bytes));
+	g_bytes_unref(bytes);
+	assert_null(strstr(raw, "Satchel wrote this."));
+	content = strstr(raw, "\r\n\r\n");
+	assert_non_null(content);
+	b64 = g_strdup(content + 4);
+	out = run((const char *const []){ "gpgsm", "--homedir", gnupghome,
+	    "--batch", "--assume-base64", "--decrypt", NULL }, b64, strlen(b64),
+	    &status);
+	assert_int_equal(status, 0);
+	assert_non_null(strstr(out, "Satchel wrote this."));
+	/* And the reader shows it, decrypted and with a good signature. */
+	g_object_unref(m);
+	m = parse(raw);
+	t = show(m, &st, 0);
+	assert_true(has_line(t, "Satchel wrote this.", RENDER_LINE_TEXT, NULL,
+	    &f));
+	assert_true(f & RENDER_FRAME_ENCRYPTED);
+	assert_true(has_line(t, "Good signature from", RENDER_LINE_VERDICT,
+	    &v, NULL));
+	render_text_free(t);
+	crypt_state_free(st);
+	g_object_unref(m);
+}
+
 static int
 setup(void **state)
 {
@@ -688,6 +861,7 @@ main(void)
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_inline),
 		cmocka_unit_test(test_protect),
+		cmocka_unit_test(test_smime),
 	};
 	char	*path;
 
