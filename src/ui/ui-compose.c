@@ -472,6 +472,11 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			c->draft_id = orig_id;
 		}
 	}
+	/* A reply to encrypted mail is signed and encrypted by default. */
+	if (orig != NULL && (kind == UI_OP_REPLY ||
+	    kind == UI_OP_GROUP_REPLY) &&
+	    (crypt_message_kinds(orig) & CRYPT_ENCRYPTED))
+		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
 	if (text != NULL)
 		;
 	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY) {

@@ -8,7 +8,7 @@
 t_init
 t_need_cmd tmux tmux
 t_gnupg_home
-t_plan 14
+t_plan 16
 
 t_gpg_key 'Me Myself <me@example.org>'
 t_gpg_key 'Dave <dave@example.org>'
@@ -67,5 +67,29 @@ t_tmux_keys ui n
 t_ok "saying no keeps the message unsent" t_tmux_wait ui 'Not sent: no key for carol'
 t_is "nothing more was queued" "$(outbox | wc -l | tr -d ' ')" 1
 t_like "the compose screen is still there" "$(t_tmux_screen ui)" 'Security: +encrypt'
+t_tmux_keys ui q y
 t_tmux_stop ui
+
+# A reply to encrypted mail is signed and encrypted unless changed.
+printf 'Content-Type: text/plain\n\nSecret question.\n' |
+    gpg --batch --armor --trust-model always --encrypt \
+    --recipient me@example.org >"$T_TMP/enc.asc" 2>/dev/null
+{
+	printf 'From: Dave <dave@example.org>\nTo: me@example.org\nSubject: Q\n'
+	printf 'Message-ID: <q@example.org>\nMIME-Version: 1.0\n'
+	printf 'Content-Type: multipart/encrypted; boundary="e";\n'
+	printf ' protocol="application/pgp-encrypted"\n\n'
+	printf -- '--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n\n'
+	printf -- '--e\nContent-Type: application/octet-stream\n\n'
+	cat "$T_TMP/enc.asc"
+	printf '\n--e--\n'
+} >"$T_TMP/enc.eml"
+"$SATCHEL" -c "$conf" import "$T_TMP/enc.eml" >/dev/null 2>&1
+echo 'Dave <dave@example.org>' >"$T_TMP/to"
+t_tmux_start ui2 100 24 "$SATCHEL" -c "$conf"
+t_ok "the encrypted message is listed" t_tmux_wait ui2 'INBOX \(1 message'
+t_tmux_keys ui2 r
+t_ok "a reply to it is to be signed and encrypted" \
+    t_tmux_wait ui2 'Security: +sign and encrypt'
+t_tmux_stop ui2
 t_done
