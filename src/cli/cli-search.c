@@ -133,12 +133,12 @@ cli_search_encrypted_note(struct cli_ctx *ctx, struct store *st,
 	    STORE_OK)
 		return;
 	if (store_query_count(q, &n) == STORE_OK && n > 0)
-		fprintf(stderr, ngettext("satchel search: the text "
-		    "of %" G_GUINT64_FORMAT " encrypted message was not "
-		    "searched, only its headers (see index_decrypted)\n",
-		    "satchel search: the text of %" G_GUINT64_FORMAT
-		    " encrypted messages was not searched, only their "
-		    "headers (see index_decrypted)\n", (unsigned long)n), n);
+		fprintf(stderr, ngettext("satchel search: the text of %lu "
+		    "encrypted message was not searched, only its headers "
+		    "(see index_decrypted)\n", "satchel search: the text of "
+		    "%lu encrypted messages was not searched, only their "
+		    "headers (see index_decrypted)\n", (unsigned long)n),
+		    (unsigned long)n);
 	store_query_free(q);
 }
 
