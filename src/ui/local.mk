@@ -16,7 +16,8 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6008-ui-thread-scope.sh \
 	tests/func/t6009-ui-unparsable.sh \
 	tests/func/t6012-ui-editor.sh tests/func/t6013-ui-quiet-retries.sh \
-	tests/func/t6014-ui-crypt.sh tests/func/t6015-ui-compose-crypt.sh
+	tests/func/t6014-ui-crypt.sh tests/func/t6015-ui-compose-crypt.sh \
+	tests/func/t6016-ui-pinentry.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
