@@ -14,16 +14,19 @@
 #define CRYPT_MAX_DEPTH		32
 #define CRYPT_MAX_PARTS		10000
 #define CRYPT_MAX_INLINE	(8 * 1024 * 1024)
-#define CRYPT_LIST_TIMEOUT	30
+/* gpg runs per message: hostile mail with 10,000 signed parts costs 64. */
+#define CRYPT_MAX_OPS		64
 
 struct crypt_walk {
 	struct crypt_state	*st;
 	unsigned		 flags;
 	unsigned		 visited;
+	unsigned		 ops;		/* gpg/gpgsm runs so far */
 	gboolean		 clear_seen;	/* content outside every region */
 };
 
 static void	 crypt_region_free(gpointer);
+static gboolean	 crypt_may_run(struct crypt_walk *, struct crypt_region *);
 static void	 crypt_sig_free(gpointer);
 static void	 crypt_walk(struct crypt_walk *, GMimeObject *, char **,
 		    gboolean, unsigned);
@@ -224,6 +227,20 @@ crypt_region_new(struct crypt_walk *w, GMimeObject *obj,
 	return r;
 }
 
+/* FALSE (and the region says why) once a message has had its share. */
+static gboolean
+crypt_may_run(struct crypt_walk *w, struct crypt_region *r)
+{
+	if (w->ops >= CRYPT_MAX_OPS) {
+		g_free(r->error);
+		r->error = g_strdup("too many signed or encrypted parts: "
+		    "not checked");
+		return FALSE;
+	}
+	w->ops++;
+	return TRUE;
+}
+
 static void
 crypt_add_sigs(struct crypt_region *r, GMimeSignatureList *list, char **from)
 {
@@ -312,8 +329,9 @@ crypt_signed(struct crypt_walk *w, GMimeMultipartSigned *mps, char **from,
 	if (g_mime_multipart_get_count(GMIME_MULTIPART(mps)) > 0)
 		r->content = g_mime_multipart_get_part(GMIME_MULTIPART(mps),
 		    GMIME_MULTIPART_SIGNED_CONTENT);
-	list = g_mime_multipart_signed_verify(mps, GMIME_VERIFY_NONE, &error);
-	if (list == NULL) {
+	list = crypt_may_run(w, r) ? g_mime_multipart_signed_verify(mps,
+	    GMIME_VERIFY_NONE, &error) : NULL;
+	if (list == NULL && r->error == NULL) {
 		r->error = g_strdup(error != NULL ? error->message :
 		    "verification failed");
 		g_clear_error(&error);
@@ -336,7 +354,7 @@ crypt_encrypted(struct crypt_walk *w, GMimeMultipartEncrypted *mpe,
 
 	r = crypt_region_new(w, GMIME_OBJECT(mpe), CRYPT_PGP_MIME);
 	r->kinds = CRYPT_ENCRYPTED;
-	if (!(w->flags & CRYPT_DECRYPT))
+	if (!(w->flags & CRYPT_DECRYPT) || !crypt_may_run(w, r))
 		return;
 	clear = g_mime_multipart_encrypted_decrypt(mpe, GMIME_DECRYPT_NONE,
 	    NULL, &result, &error);
@@ -371,6 +389,12 @@ crypt_pkcs7(struct crypt_walk *w, GMimeApplicationPkcs7Mime *p7, char **from,
 
 	r = crypt_region_new(w, GMIME_OBJECT(p7), CRYPT_SMIME);
 	type = g_mime_application_pkcs7_mime_get_smime_type(p7);
+	if ((type == GMIME_SECURE_MIME_TYPE_SIGNED_DATA ||
+	    (w->flags & CRYPT_DECRYPT)) && !crypt_may_run(w, r)) {
+		r->kinds = type == GMIME_SECURE_MIME_TYPE_SIGNED_DATA ?
+		    CRYPT_SIGNED : CRYPT_ENCRYPTED;
+		return;
+	}
 	if (type == GMIME_SECURE_MIME_TYPE_SIGNED_DATA) {
 		r->kinds = CRYPT_SIGNED;
 		list = g_mime_application_pkcs7_mime_verify(p7,
@@ -508,7 +532,7 @@ crypt_inline(struct crypt_walk *w, GMimePart *part, char **from)
 		r->after = g_strndup(text + e, len - (size_t)e);
 		w->clear_seen = TRUE;
 	}
-	if (encrypted && !(w->flags & CRYPT_DECRYPT))
+	if ((encrypted && !(w->flags & CRYPT_DECRYPT)) || !crypt_may_run(w, r))
 		goto out;
 	ctx = g_mime_crypto_context_new("application/pgp-encrypted");
 	if (ctx == NULL) {

@@ -312,6 +312,47 @@ test_bad_and_unknown(void **state)
 	g_object_unref(m);
 }
 
+/* Hostile mail with many signed parts runs gpg a bounded number of times. */
+static void
+test_many_signed(void **state)
+{
+	g_autofree char		*sm = signed_message(gnupghome,
+				    "alice@example.org", NULL);
+	GString			*raw = g_string_new(NULL);
+	const char		*ct = strstr(sm, "Content-Type: multipart/signed");
+	GMimeMessage		*m;
+	struct crypt_state	*st;
+	struct crypt_region	*r;
+	GHashTableIter		 it;
+	guint			 i, good = 0, capped = 0;
+	gint64			 t0;
+
+	(void)state;
+	g_string_append(raw, "From: Alice <alice@example.org>\n"
+	    "Subject: many\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/mixed; boundary=\"mx\"\n\n");
+	for (i = 0; i < 100; i++)
+		g_string_append_printf(raw, "--mx\n%s\n", ct);
+	g_string_append(raw, "--mx--\n");
+	m = parse(raw->str);
+	g_string_free(raw, TRUE);
+	t0 = g_get_monotonic_time();
+	st = crypt_state_new(m, CRYPT_DECRYPT);
+	print_message("100 signed parts checked in %.1f s\n",
+	    (double)(g_get_monotonic_time() - t0) / 1e6);
+	g_hash_table_iter_init(&it, st->regions);
+	while (g_hash_table_iter_next(&it, NULL, (gpointer *)&r)) {
+		if (r->sigs->len > 0)
+			good++;
+		else if (r->error != NULL && strstr(r->error, "too many"))
+			capped++;
+	}
+	assert_int_equal(good, 64);
+	assert_int_equal(capped, 36);
+	crypt_state_free(st);
+	g_object_unref(m);
+}
+
 /* A body that claims a good signature is body text, outside any frame. */
 static void
 test_forged_verdict(void **state)
@@ -857,6 +898,7 @@ main(void)
 		cmocka_unit_test(test_good_signature),
 		cmocka_unit_test(test_bad_and_unknown),
 		cmocka_unit_test(test_forged_verdict),
+		cmocka_unit_test(test_many_signed),
 		cmocka_unit_test(test_partly_signed),
 		cmocka_unit_test(test_encrypted),
 		cmocka_unit_test(test_inline),
