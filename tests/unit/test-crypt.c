@@ -756,9 +756,13 @@ test_smime(void **state)
 	int			 status;
 
 	(void)state;
-	if (g_find_program_in_path("gpgsm") == NULL ||
-	    g_find_program_in_path("openssl") == NULL)
-		skip();
+	{
+		g_autofree char *gpgsm = g_find_program_in_path("gpgsm");
+		g_autofree char *openssl = g_find_program_in_path("openssl");
+
+		if (gpgsm == NULL || openssl == NULL)
+			skip();
+	}
 	smime_setup();
 	datafile = g_build_filename(home, "sm.data", NULL);
 	sigfile = g_build_filename(home, "sm.sig", NULL);
