@@ -80,7 +80,8 @@ enum render_verdict {
 
 /* Which protection the lines between a frame's verdict and its end have. */
 enum render_frame {
-	RENDER_FRAME_SIGNED = 1 << 0,	/* inside a verified signed part */
+	/* inside a signed part; its verdict line says whether it holds */
+	RENDER_FRAME_SIGNED = 1 << 0,
 	RENDER_FRAME_ENCRYPTED = 1 << 1,	/* inside a decrypted part */
 };
 

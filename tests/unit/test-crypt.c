@@ -36,7 +36,8 @@ static struct render_text *show(GMimeMessage *, struct crypt_state **,
 		    unsigned);
 static gboolean	 has_line(const struct render_text *, const char *,
 		    enum render_line_kind, unsigned *, unsigned *);
-static char	*signed_message(const char *, const char *, const char *);
+static char	*signed_message(const char *, const char *, const char *,
+		    const char *);
 static char	*encrypted_message(const char *, const char *, gboolean);
 
 /* Run argv with input on stdin; stdout (g_free); *status the exit code. */
@@ -151,11 +152,13 @@ has_line(const struct render_text *t, const char *needle,
 
 /*
  * A PGP/MIME signed message: the part text (LF line ends, the CRLF form is
- * what gets signed) signed by signer in the home gh; then, when tamper is
- * not NULL, its first "Bob" replaced by tamper.
+ * what gets signed) signed by signer in the home gh (at faketime, a gpg
+ * --faked-system-time, when not NULL); then, when tamper is not NULL, its
+ * first "Bob" replaced by tamper.
  */
 static char *
-signed_message(const char *gh, const char *signer, const char *tamper)
+signed_message(const char *gh, const char *signer, const char *tamper,
+    const char *faketime)
 {
 	static const char part[] = "Content-Type: text/plain; charset=utf-8\n"
 	    "\n"
@@ -166,8 +169,12 @@ signed_message(const char *gh, const char *signer, const char *tamper)
 	crlf = g_strjoinv("\r\n", (char **)(const char *[]){
 	    "Content-Type: text/plain; charset=utf-8", "",
 	    "Hello Bob, the meeting is at noon.", "", NULL });
-	sig = gpg(gh, crlf, "--armor", "--detach-sign", "--local-user",
-	    signer, NULL);
+	if (faketime != NULL)
+		sig = gpg(gh, crlf, "--faked-system-time", faketime, "--armor",
+		    "--detach-sign", "--local-user", signer, NULL);
+	else
+		sig = gpg(gh, crlf, "--armor", "--detach-sign", "--local-user",
+		    signer, NULL);
 	assert_non_null(strstr(sig, "BEGIN PGP SIGNATURE"));
 	body = g_strdup(part);
 	if (tamper != NULL) {
@@ -248,7 +255,7 @@ static void
 test_good_signature(void **state)
 {
 	g_autofree char		*raw = signed_message(gnupghome,
-				    "alice@example.org", NULL);
+				    "alice@example.org", NULL, NULL);
 	GMimeMessage		*m = parse(raw);
 	struct crypt_state	*st;
 	struct render_text	*t;
@@ -281,9 +288,9 @@ static void
 test_bad_and_unknown(void **state)
 {
 	g_autofree char		*bad = signed_message(gnupghome,
-				    "alice@example.org", "Eve");
+				    "alice@example.org", "Eve", NULL);
 	g_autofree char		*unknown = signed_message(otherhome,
-				    "oscar@example.net", NULL);
+				    "oscar@example.net", NULL, NULL);
 	GMimeMessage		*m;
 	struct crypt_state	*st;
 	struct render_text	*t;
@@ -312,12 +319,85 @@ test_bad_and_unknown(void **state)
 	g_object_unref(m);
 }
 
+/* verdict of the first signature of a one-region message */
+static enum crypt_sig_status
+first_sig(const char *raw, const char **line)
+{
+	GMimeMessage		*m = parse(raw);
+	struct crypt_state	*st;
+	struct render_text	*t;
+	const struct crypt_sig	*sig;
+	struct crypt_region	*r;
+	GHashTableIter		 it;
+	enum crypt_sig_status	 status;
+	static char		 text[512];
+	size_t			 i;
+
+	t = show(m, &st, 0);
+	g_hash_table_iter_init(&it, st->regions);
+	assert_true(g_hash_table_iter_next(&it, NULL, (gpointer *)&r));
+	assert_true(r->sigs->len > 0);
+	sig = g_ptr_array_index(r->sigs, 0);
+	status = sig->status;
+	text[0] = '\0';
+	for (i = 0; i < t->nlines; i++)
+		if (t->lines[i].kind == RENDER_LINE_VERDICT &&
+		    strstr(t->lines[i].text, "ignature") != NULL) {
+			g_strlcpy(text, t->lines[i].text, sizeof text);
+			break;
+		}
+	*line = text;
+	render_text_free(t);
+	crypt_state_free(st);
+	g_object_unref(m);
+	return status;
+}
+
+/* Keys that expired or were revoked: said so, never "Good". */
+static void
+test_expired_revoked(void **state)
+{
+	g_autofree char	*expired = NULL, *revoked = NULL, *rev = NULL;
+	g_autofree char	*revpath = NULL, *fpr = NULL, *out = NULL;
+	const char	*line;
+	char		*p;
+
+	(void)state;
+	/* Carol's key lived one day in 2020; she signed on that day. */
+	g_free(gpg(gnupghome, NULL, "--faked-system-time", "20200101T000000",
+	    "--quick-gen-key", "Carol <carol@example.org>", "ed25519", "sign",
+	    "1d", NULL));
+	expired = signed_message(gnupghome, "carol@example.org", NULL,
+	    "20200101T000100");
+	assert_int_equal(first_sig(expired, &line), CRYPT_SIG_EXPIRED);
+	assert_non_null(strstr(line, "expired"));
+
+	/* Dan signs, then revokes his key. */
+	g_free(gpg(gnupghome, NULL, "--quick-gen-key",
+	    "Dan <dan@example.org>", "future-default", "default", "never",
+	    NULL));
+	revoked = signed_message(gnupghome, "dan@example.org", NULL, NULL);
+	out = gpg(gnupghome, NULL, "--with-colons", "--list-keys",
+	    "dan@example.org", NULL);
+	p = strstr(out, "\nfpr:::::::::");
+	assert_non_null(p);
+	fpr = g_strndup(p + 13, 40);
+	revpath = g_strdup_printf("%s/openpgp-revocs.d/%s.rev", gnupghome, fpr);
+	assert_true(g_file_get_contents(revpath, &rev, NULL, NULL));
+	/* gpg guards the certificate with a ':' against a careless import. */
+	p = strstr(rev, ":-----BEGIN");
+	assert_non_null(p);
+	g_free(gpg(gnupghome, p + 1, "--import", NULL));
+	assert_int_equal(first_sig(revoked, &line), CRYPT_SIG_REVOKED);
+	assert_non_null(strstr(line, "REVOKED"));
+}
+
 /* Hostile mail with many signed parts runs gpg a bounded number of times. */
 static void
 test_many_signed(void **state)
 {
 	g_autofree char		*sm = signed_message(gnupghome,
-				    "alice@example.org", NULL);
+				    "alice@example.org", NULL, NULL);
 	GString			*raw = g_string_new(NULL);
 	const char		*ct = strstr(sm, "Content-Type: multipart/signed");
 	GMimeMessage		*m;
@@ -393,7 +473,7 @@ static void
 test_partly_signed(void **state)
 {
 	g_autofree char		*sm = signed_message(gnupghome,
-				    "alice@example.org", NULL);
+				    "alice@example.org", NULL, NULL);
 	g_autofree char		*raw = NULL;
 	const char		*ct;
 	GMimeMessage		*m;
@@ -500,7 +580,7 @@ test_inline(void **state)
 {
 	g_autofree char		*cs = gpg(gnupghome, "Inline signed text.\n",
 				    "--clearsign", "--local-user",
-				    "alice@example.org", NULL);
+				    "alice@example.org", NULL, NULL);
 	g_autofree char		*enc = gpg(gnupghome, "Inline secret.\n",
 				    "--armor", "--trust-model", "always",
 				    "--encrypt", "--recipient",
@@ -792,6 +872,28 @@ test_smime(void **state)
 	crypt_state_free(st);
 	g_object_unref(m);
 
+	/* Opaque signed (application/pkcs7-mime; signed-data) by gpgsm. */
+	g_free(sig);
+	g_free(raw);
+	sig = must(part, "gpgsm", "--homedir", gnupghome, "--batch",
+	    "--base64", "--local-user", "alice@example.org", "--sign", NULL);
+	raw = g_strdup_printf("From: Alice <alice@example.org>\n"
+	    "Subject: opaque\nMIME-Version: 1.0\n"
+	    "Content-Type: application/pkcs7-mime; smime-type=signed-data;"
+	    " name=smime.p7m\nContent-Transfer-Encoding: base64\n\n%s\n",
+	    sig);
+	m = parse(raw);
+	assert_int_equal(crypt_message_kinds(m), CRYPT_SIGNED);
+	t = show(m, &st, 0);
+	assert_true(has_line(t, "Good signature from", RENDER_LINE_VERDICT,
+	    &v, NULL));
+	assert_true(has_line(t, "S/MIME signed text.", RENDER_LINE_TEXT, NULL,
+	    &f));
+	assert_int_equal(f, RENDER_FRAME_SIGNED);
+	render_text_free(t);
+	crypt_state_free(st);
+	g_object_unref(m);
+
 	/* Satchel signs and encrypts with S/MIME; gpgsm decrypts. */
 	m = outgoing("Alice <alice@example.org>");
 	{
@@ -901,6 +1003,7 @@ main(void)
 		cmocka_unit_test(test_degenerate),
 		cmocka_unit_test(test_good_signature),
 		cmocka_unit_test(test_bad_and_unknown),
+		cmocka_unit_test(test_expired_revoked),
 		cmocka_unit_test(test_forged_verdict),
 		cmocka_unit_test(test_many_signed),
 		cmocka_unit_test(test_partly_signed),
