@@ -433,7 +433,11 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_push(ui, ui_attach_new(ui, pg->id));
 		return TRUE;
 	case UI_OP_URLS:
-		ui_push(ui, ui_urls_new(ui, pg->id));
+		/* The pager's own numbers, decrypted parts included. */
+		if (pg->text != NULL)
+			ui_push(ui, ui_urls_new_list(ui, pg->text->urls));
+		else
+			ui_push(ui, ui_urls_new(ui, pg->id));
 		return TRUE;
 	case UI_OP_FLAG:
 	case UI_OP_TOGGLE_NEW:

@@ -379,6 +379,7 @@ gboolean	 ui_pager_is(struct ui_view *);
 void		 ui_pager_replaced(struct ui *, int64_t old_id, int64_t new_id);
 struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
+struct ui_view	*ui_urls_new_list(struct ui *, char **urls);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
 

@@ -4,12 +4,13 @@
 # reader draws its verdict on rows of their own, reverse and underlined,
 # which no message text gets: a body that says "Good signature" stays
 # plain text outside the signed frame. An encrypted message is decrypted
-# through gpg-agent (no passphrase here) and its protected Subject shown.
+# through gpg-agent (no passphrase here), its protected Subject shown and
+# its links listed by u under the pager's numbers.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
 t_gnupg_home
-t_plan 13
+t_plan 14
 
 t_gpg_key 'Alice <alice@example.org>'
 t_gpg_key 'Test User <alice@example.test>'
@@ -40,7 +41,7 @@ gpg --batch --armor --detach-sign --local-user alice@example.org \
 } >"$T_TMP/signed.eml"
 
 # Encrypted to the reader's own key, with a protected Subject.
-printf 'Content-Type: text/plain; charset=utf-8; protected-headers="v1"\nSubject: INNER-SUBJECT\n\nDECRYPTED-TEXT ready.\n' |
+printf 'Content-Type: text/plain; charset=utf-8; protected-headers="v1"\nSubject: INNER-SUBJECT\n\nDECRYPTED-TEXT ready: https://example.org/inner-link\n' |
     gpg --batch --armor --trust-model always --encrypt \
     --recipient alice@example.test >"$T_TMP/enc.asc" 2>/dev/null
 {
@@ -101,5 +102,8 @@ t_tmux_keys ui Enter
 t_ok "the encrypted message is decrypted" t_tmux_wait ui 'DECRYPTED-TEXT' 20
 t_like "with its protected subject" "$(t_tmux_screen ui)" \
     'Subject: INNER-SUBJECT'
+t_tmux_keys ui u
+t_ok "u lists the link inside the decrypted part" \
+    t_tmux_wait ui '^\[1\] https://example\.org/inner-link' 10
 t_tmux_stop ui
 t_done
