@@ -8,7 +8,7 @@
 t_init
 t_need_cmd tmux tmux
 t_gnupg_home
-t_plan 16
+t_plan 20
 
 t_gpg_key 'Me Myself <me@example.org>'
 t_gpg_key 'Dave <dave@example.org>'
@@ -92,4 +92,31 @@ t_tmux_keys ui2 r
 t_ok "a reply to it is to be signed and encrypted" \
     t_tmux_wait ui2 'Security: +sign and encrypt'
 t_tmux_stop ui2
+
+# The account's defaults: crypt_sign, and crypt_encrypt_if_possible,
+# which encrypts because Dave has a key.
+conf2=$HOME/conf2
+t_write_config "$conf2" <<EOC
+[general]
+store = $T_TMP/store2
+editor = $edit
+send_interval = 86400
+[account me]
+address = Me Myself <me@example.org>
+crypt_sign = true
+crypt_encrypt_if_possible = true
+EOC
+outbox2() {
+	find "$T_TMP/store2" -path '*Outbox*' -path '*/cur/*' -type f
+}
+t_tmux_start ui3 100 24 "$SATCHEL" -c "$conf2"
+t_ok "third reader" t_tmux_wait ui3 'satchel: INBOX'
+t_tmux_keys ui3 m
+t_ok "the defaults show" t_tmux_wait ui3 \
+    'Security: +sign, encrypt if every recipient has a key \(OpenPGP\)'
+t_tmux_keys ui3 y
+t_ok "y queues it" t_tmux_wait ui3 'Queue:1'
+t_like "every recipient had a key: it went encrypted" \
+    "$(cat $(outbox2))" 'multipart/encrypted'
+t_tmux_stop ui3
 t_done
