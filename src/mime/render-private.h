@@ -69,11 +69,18 @@ GByteArray	*render_decode_part(GMimePart *part, size_t max);
 
 /* render-part.c: depth-first numbering shared with render_message(). */
 struct render_part_ref {
-	GMimeObject	*object;	/* borrowed from the message */
+	GMimeObject	*object;	/* borrowed from the message (or crypt) */
 	unsigned	 depth;
+	gboolean	 protected_content; /* inside content crypt decrypted */
 };
-/* Numbered parts of msg (struct render_part_ref); *truncated set if capped. */
-GArray		*render_part_collect(GMimeMessage *msg, gboolean *truncated);
+/*
+ * Numbered parts of msg (struct render_part_ref); *truncated set if
+ * capped. With crypt (may be NULL), the parts of decrypted or unwrapped
+ * content follow those of the message, so the message's own numbers are
+ * the same with or without it.
+ */
+GArray		*render_part_collect(GMimeMessage *msg,
+		    const struct crypt_state *crypt, gboolean *truncated);
 
 /* mailcap.c: RFC 1524 mailcap entries. */
 struct mailcap_entry {

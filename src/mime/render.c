@@ -862,7 +862,7 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 	render_out_init(&ctx->out, width);
 
 	ctx->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
-	refs = render_part_collect(msg, &ctx->truncated);
+	refs = render_part_collect(msg, ctx->crypt, &ctx->truncated);
 	for (i = 0; i < refs->len; i++)
 		g_hash_table_insert(ctx->numbers,
 		    g_array_index(refs, struct render_part_ref, i).object,

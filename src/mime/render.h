@@ -184,6 +184,7 @@ struct render_part {
 	size_t		 size;		/* decoded bytes (for a message: its bytes as stored) */
 	gboolean	 is_attachment;	/* Content-Disposition: attachment */
 	gboolean	 is_message;	/* an attached message (message/rfc822) */
+	gboolean	 is_protected;	/* inside decrypted content: in memory only */
 };
 
 struct render_part_list {
@@ -194,6 +195,14 @@ struct render_part_list {
 
 /* All numbered parts of msg. NULL only when msg is NULL. */
 struct render_part_list	*render_part_list(GMimeMessage *msg);
+/*
+ * The same, and after them the parts of what crypt (from
+ * crypt_state_new() for msg; NULL: none) decrypted or unwrapped, marked
+ * is_protected. The message's own parts keep their numbers, and
+ * render_message() with the same crypt numbers them alike.
+ */
+struct render_part_list	*render_part_list_crypt(GMimeMessage *msg,
+			    const struct crypt_state *crypt);
 void			 render_part_list_free(struct render_part_list *);
 
 enum render_save_flags {
@@ -213,6 +222,14 @@ enum render_save_flags {
  * RENDER_ERR_IO (error set).
  */
 enum render_status	render_part_save(GMimeMessage *msg, unsigned number,
+			    const char *dir, const char *name, unsigned flags,
+			    char **saved_path, GError **error);
+/*
+ * As render_part_save(), numbering as render_part_list_crypt() does: a
+ * decrypted part is written to the file the user chose, and nowhere else.
+ */
+enum render_status	render_part_save_crypt(GMimeMessage *msg,
+			    const struct crypt_state *crypt, unsigned number,
 			    const char *dir, const char *name, unsigned flags,
 			    char **saved_path, GError **error);
 

@@ -112,20 +112,26 @@ ui_pager_render(struct ui *ui, struct ui_view *v)
 static void
 ui_pager_crypt(struct ui *ui, struct ui_pager *pg)
 {
-	unsigned	 kinds = crypt_message_kinds(pg->mime);
+	pg->crypt = ui_pager_crypt_state(ui, pg->mime);
+}
+
+struct crypt_state *
+ui_pager_crypt_state(struct ui *ui, GMimeMessage *mime)
+{
+	struct crypt_state	*st;
+	unsigned		 kinds = crypt_message_kinds(mime);
 
 	if (kinds == 0)
-		return;
-	if (!(kinds & CRYPT_ENCRYPTED)) {
-		pg->crypt = crypt_state_new(pg->mime, 0);
-		return;
-	}
+		return NULL;
+	if (!(kinds & CRYPT_ENCRYPTED))
+		return crypt_state_new(mime, 0);
 	ui_term_suspend(ui);
 	printf("%s\n", _("Decrypting (gpg-agent may ask for your "
 	    "passphrase)..."));
 	fflush(stdout);
-	pg->crypt = crypt_state_new(pg->mime, CRYPT_DECRYPT);
+	st = crypt_state_new(mime, CRYPT_DECRYPT);
 	ui_term_resume(ui);
+	return st;
 }
 
 static void

@@ -380,6 +380,15 @@ void		 ui_pager_replaced(struct ui *, int64_t old_id, int64_t new_id);
 struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new_list(struct ui *, char **urls);
+struct crypt_state;
+struct _GMimeMessage;	/* GMimeMessage, without GMime's headers here */
+/*
+ * Verdicts and decrypted parts of mime (NULL when it is neither signed nor
+ * encrypted); curses steps aside while gpg-agent may ask a passphrase.
+ * Free with crypt_state_free().
+ */
+struct crypt_state *ui_pager_crypt_state(struct ui *,
+		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
 

@@ -10,7 +10,7 @@
 t_init
 t_need_cmd tmux tmux
 t_gnupg_home
-t_plan 14
+t_plan 19
 
 t_gpg_key 'Alice <alice@example.org>'
 t_gpg_key 'Test User <alice@example.test>'
@@ -40,9 +40,16 @@ gpg --batch --armor --detach-sign --local-user alice@example.org \
 	printf -- '--mx--\n'
 } >"$T_TMP/signed.eml"
 
-# Encrypted to the reader's own key, with a protected Subject.
-printf 'Content-Type: text/plain; charset=utf-8; protected-headers="v1"\nSubject: INNER-SUBJECT\n\nDECRYPTED-TEXT ready: https://example.org/inner-link\n' |
-    gpg --batch --armor --trust-model always --encrypt \
+# Encrypted to the reader's own key, with a protected Subject and an
+# attachment.
+{
+	printf 'Content-Type: multipart/mixed; boundary="in"; protected-headers="v1"\n'
+	printf 'Subject: INNER-SUBJECT\n\n--in\nContent-Type: text/plain; charset=utf-8\n\n'
+	printf 'DECRYPTED-TEXT ready: https://example.org/inner-link\n--in\n'
+	printf 'Content-Type: text/plain; name="plan.txt"\n'
+	printf 'Content-Disposition: attachment; filename="plan.txt"\n\n'
+	printf 'ATTACHED-SECRET\n--in--\n'
+} | gpg --batch --armor --trust-model always --encrypt \
     --recipient alice@example.test >"$T_TMP/enc.asc" 2>/dev/null
 {
 	printf 'From: Alice <alice@example.org>\nTo: Test User <alice@example.test>\n'
@@ -102,8 +109,21 @@ t_tmux_keys ui Enter
 t_ok "the encrypted message is decrypted" t_tmux_wait ui 'DECRYPTED-TEXT' 20
 t_like "with its protected subject" "$(t_tmux_screen ui)" \
     'Subject: INNER-SUBJECT'
+t_like "its attachment is numbered after the message's own parts" \
+    "$(t_tmux_screen ui)" 'Attachment 4: plan\.txt \(text/plain\)'
 t_tmux_keys ui u
 t_ok "u lists the link inside the decrypted part" \
     t_tmux_wait ui '^\[1\] https://example\.org/inner-link' 10
+t_tmux_keys ui q v
+t_ok "v lists the decrypted attachment" \
+    t_tmux_wait ui '4 +\[text/plain.*plan\.txt \(attachment\) \(decrypted\)' 10
+mkdir -p "$T_TMP/out"
+t_tmux_keys ui j j j s C-u "$T_TMP/out/" Enter
+t_ok "s saves it where the user said" t_tmux_wait ui 'Saved to .*out/plan\.txt' 10
+t_is "with the decrypted content" "$(cat "$T_TMP/out/plan.txt" 2>&1)" \
+    'ATTACHED-SECRET'
+t_tmux_keys ui Enter
+t_ok "opening it with a viewer (a temporary file) is refused" \
+    t_tmux_wait ui 'not written to a temporary file' 10
 t_tmux_stop ui
 t_done
