@@ -482,6 +482,30 @@ t_smtp_stop() {
 
 # --- terminal (tmux) -------------------------------------------------------
 
+# --- OpenPGP -----------------------------------------------------------------
+
+# t_gnupg_home: a throwaway GNUPGHOME, exported, whose gpg-agent (started by
+# gpg itself) is killed at exit. Under $T_TMP when the agent's socket path
+# fits in sun_path (108 bytes), else in a short directory of its own.
+t_gnupg_home() {
+	t_need_cmd gpg gnupg
+	GNUPGHOME=$T_TMP/g
+	if test ${#GNUPGHOME} -gt 70; then
+		GNUPGHOME=$(mktemp -d /tmp/sg.XXXXXX) || return 1
+		t_at_exit "rm -rf '$GNUPGHOME'"
+	fi
+	mkdir -p "$GNUPGHOME"
+	chmod 700 "$GNUPGHOME"
+	export GNUPGHOME
+	t_at_exit "GNUPGHOME='$GNUPGHOME' gpgconf --kill all"
+}
+
+# t_gpg_key UID: a key without passphrase (Ed25519 + Curve25519).
+t_gpg_key() {
+	gpg --batch --passphrase '' --quick-gen-key "$1" future-default \
+	    default never >/dev/null 2>&1
+}
+
 t_tmux_() {
 	tmux -S "$T_TMUX_SOCK" "$@"
 }

@@ -6,6 +6,9 @@
 # Idempotent: when everything is present it changes nothing and does not
 # touch the network. On a fresh minimal Debian 12 (debootstrap --variant=
 # minbase) it installs 235 packages: 240 MB to download, 1 GB on disk.
+# (gnupg, gpgsm, gpg-agent and pinentry-curses for OpenPGP and S/MIME were
+# already pulled in through GMime's libgpgme11, "gnupg | gpg"; they are
+# named so that apt never settles for gpg alone.)
 #
 # Run as root (or as a user with sudo). Installing dovecot must not start a
 # system mail server: while apt runs, a policy-rc.d forbids service starts.
@@ -17,7 +20,8 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
  tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
  postfix iproute2 git git-email libmailtools-perl
- shared-mime-info ca-certificates openssl vim-tiny man-db less"
+ shared-mime-info ca-certificates openssl vim-tiny man-db less
+ gnupg gpg gpg-agent gpgsm gpgconf pinentry-curses"
 LOCALE=de_DE.UTF-8
 
 if test "$(id -u)" = 0; then

@@ -268,6 +268,23 @@ set:
 	}
 	/* Children (the editor) keep their temporary files with ours. */
 	g_setenv("TMPDIR", ctx->borrowed_dir, TRUE);
+	/*
+	 * gpg and gpgsm write their keyrings (and trustdb, random seed)
+	 * into a keyring of their own, wiped with the session, unless the
+	 * config names one: nothing lands in the machine's ~/.gnupg.
+	 */
+	if (c->gnupghome == NULL) {
+		g_autofree char *gh = g_build_filename(ctx->borrowed_dir,
+		    "gnupg", NULL);
+
+		if (mkdir(gh, 0700) != 0 && errno != EEXIST) {
+			fprintf(stderr, _("satchel: cannot create %s: %s\n"),
+			    gh, g_strerror(errno));
+			return -1;
+		}
+		g_setenv("GNUPGHOME", gh, TRUE);
+		ctx->borrowed_gnupg = TRUE;
+	}
 	return 0;
 }
 
@@ -276,6 +293,16 @@ cli_borrowed_end(struct cli_ctx *ctx)
 {
 	if (ctx->borrowed_dir == NULL)
 		return;
+	/* The agent gpg started for the temporary keyring ends with it. */
+	if (ctx->borrowed_gnupg) {
+		const char *argv[] = { "gpgconf", "--kill", "all", NULL };
+
+		(void)g_spawn_sync(NULL, (char **)argv, NULL,
+		    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL |
+		    G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL,
+		    NULL);
+		ctx->borrowed_gnupg = FALSE;
+	}
 	if (ctx->borrowed_ino != 0)
 		file_remove_dir_checked(ctx->borrowed_dir, ctx->borrowed_dev,
 		    ctx->borrowed_ino);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "util/util.h"
+#include "config/config.h"
 #include "store/store.h"
 #include "cli/cli.h"
 
@@ -13,6 +14,8 @@
 static void	 cli_search_json_str(GString *, const char *, const char *,
 		    gboolean);
 static void	 cli_search_print(const struct store_msg *, gboolean);
+static void	 cli_search_encrypted_note(struct cli_ctx *, struct store *,
+		    const char *);
 
 /* Append "key":"value" with the value sanitised, then escaped for JSON. */
 static void
@@ -113,6 +116,32 @@ cli_search_print(const struct store_msg *m, gboolean json)
 	g_string_free(s, TRUE);
 }
 
+/*
+ * The text of encrypted messages is not indexed unless index_decrypted is
+ * on: a search for words says how many it could only match by headers.
+ */
+static void
+cli_search_encrypted_note(struct cli_ctx *ctx, struct store *st,
+    const char *folder)
+{
+	struct store_query	*q = NULL;
+	guint64			 n = 0;
+
+	if (ctx->config != NULL && ctx->config->index_decrypted)
+		return;
+	if (store_query_new(st, "is:encrypted", folder, &q, NULL) !=
+	    STORE_OK)
+		return;
+	if (store_query_count(q, &n) == STORE_OK && n > 0)
+		fprintf(stderr, ngettext("satchel search: the text of %lu "
+		    "encrypted message was not searched, only its headers "
+		    "(see index_decrypted)\n", "satchel search: the text of "
+		    "%lu encrypted messages was not searched, only their "
+		    "headers (see index_decrypted)\n", (unsigned long)n),
+		    (unsigned long)n);
+	store_query_free(q);
+}
+
 int
 cli_search(struct cli_ctx *ctx, int argc, char **argv)
 {
@@ -141,7 +170,7 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_parse_options("search", _("QUERY - search the local store"),
 	    NULL, _("Query syntax: words, \"phrases\", from:, to:, subject:, "
 	    "date:2024-01..2024-03, date:7d.., is:unread, is:flagged, "
-	    "has:attachment, folder:, account:, AND, OR, NOT, parentheses."),
+	    "is:signed, is:encrypted, has:attachment, folder:, account:, AND, OR, NOT, parentheses."),
 	    opts, &argc, &argv))
 		return CLI_EXIT_USAGE;
 	if (format != NULL && strcmp(format, "json") == 0)
@@ -169,6 +198,8 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 	}
 	if (s != STORE_OK)
 		goto fail;
+	if (store_query_has_text(q))
+		cli_search_encrypted_note(ctx, st, folder);
 	if (count) {
 		if ((s = store_query_count(q, &n)) != STORE_OK)
 			goto fail;

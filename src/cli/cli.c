@@ -12,6 +12,7 @@
 
 #include "util/util.h"
 #include "config/config.h"
+#include "mime/mime.h"
 #include "store/store.h"
 #include "cli/cli.h"
 
@@ -125,6 +126,11 @@ cli_config(struct cli_ctx *ctx)
 		g_error_free(err);
 		return NULL;
 	}
+	/* Before any gpg runs: the keyring and whether to index plain text. */
+	if (ctx->config->gnupghome != NULL)
+		g_setenv("GNUPGHOME", ctx->config->gnupghome, TRUE);
+	mime_set_summary_flags(ctx->config->index_decrypted ?
+	    MIME_SUMMARY_DECRYPT : 0);
 	if (ctx->borrowed || ctx->config->borrowed) {
 		if (cli_borrowed_begin(ctx, ctx->config) != 0) {
 			config_free(ctx->config);

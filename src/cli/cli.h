@@ -41,6 +41,7 @@ struct cli_ctx {
 	int		 borrowed_fd;	/* pipe to the janitor that wipes it */
 	dev_t		 borrowed_dev;	/* the directory's device and inode: */
 	ino_t		 borrowed_ino;	/* a name recreated later is not ours */
+	gboolean	 borrowed_gnupg; /* GNUPGHOME is a temporary one in it */
 };
 
 /* Run the subcommand argv[0] (argv[0] is its name). Returns an exit status. */

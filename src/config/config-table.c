@@ -16,6 +16,11 @@ const struct config_option config_options[] = {
 	{ "general", "fetch_interval", CONFIG_TYPE_UINT, "0", 0, 86400,
 	  N_("Seconds between the reader's automatic fetches (0: only on request).") },
 
+	{ "general", "index_decrypted", CONFIG_TYPE_BOOL, "false", 0, 0,
+	  N_("Decrypt encrypted mail when indexing, so search finds its words (the text is then on disk in the index).") },
+	{ "general", "gnupghome", CONFIG_TYPE_PATH, "$GNUPGHOME, ~/.gnupg", 0, 0,
+	  N_("Keyring directory for gpg and gpgsm (borrowed mode: a temporary one unless set).") },
+
 	{ "account", "address", CONFIG_TYPE_STRING, NULL, 0, 0,
 	  N_("The account's From address, \"Name <addr@example.org>\".") },
 	{ "account", "folder", CONFIG_TYPE_STRING, "INBOX", 0, 0,
@@ -74,5 +79,11 @@ const struct config_option config_options[] = {
 	  N_("File appended to new messages after \"-- \".") },
 	{ "account", "alternates", CONFIG_TYPE_STRING, NULL, 0, 0,
 	  N_("Other addresses of this account (comma-separated, * matches any text): mail to them is answered from this account, and a From: set to one of them is sent through it.") },
+	{ "account", "crypt_sign", CONFIG_TYPE_BOOL, "false", 0, 0,
+	  N_("Sign new messages (the compose screen can change it per message).") },
+	{ "account", "crypt_encrypt_if_possible", CONFIG_TYPE_BOOL, "false", 0, 0,
+	  N_("Encrypt a new message when every recipient has a usable key.") },
+	{ "account", "crypt_smime", CONFIG_TYPE_BOOL, "false", 0, 0,
+	  N_("Sign and encrypt with S/MIME (gpgsm) instead of OpenPGP.") },
 	{ NULL, NULL, 0, NULL, 0, 0, NULL },
 };

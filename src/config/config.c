@@ -377,6 +377,10 @@ config_load_account(struct config *c, const char *file, const char *group,
 			g_free(alt);
 		}
 	}
+	a->crypt_sign = config_get_bool(kf, group, "crypt_sign", FALSE);
+	a->crypt_encrypt = config_get_bool(kf, group,
+	    "crypt_encrypt_if_possible", FALSE);
+	a->crypt_smime = config_get_bool(kf, group, "crypt_smime", FALSE);
 	sig = config_get(kf, group, "signature_file");
 	if (sig != NULL) {
 		a->signature_file = path_expand(sig);
@@ -568,6 +572,12 @@ config_load(const char *path, struct config **out, GError **err)
 		    "send_interval", 60);
 		c->fetch_interval = (unsigned)config_get_uint(c->kf, "general",
 		    "fetch_interval", 0);
+		c->index_decrypted = config_get_bool(c->kf, "general",
+		    "index_decrypted", FALSE);
+		if ((v = config_get(c->kf, "general", "gnupghome")) != NULL) {
+			c->gnupghome = path_expand(v);
+			g_free(v);
+		}
 	}
 	for (i = 0; groups[i] != NULL; i++) {
 		struct account *a;
@@ -610,6 +620,7 @@ config_free(struct config *c)
 	g_free(c->path);
 	g_free(c->store);
 	g_free(c->editor);
+	g_free(c->gnupghome);
 	if (c->accounts != NULL)
 		g_ptr_array_unref(c->accounts);
 	if (c->keys != NULL)

@@ -65,6 +65,9 @@ struct account {
 	gboolean	 allow_plaintext;
 	gboolean	 borrowed;
 	char		*signature_file;
+	gboolean	 crypt_sign;	/* sign new messages by default */
+	gboolean	 crypt_encrypt;	/* encrypt when every recipient has a key */
+	gboolean	 crypt_smime;	/* S/MIME (gpgsm) instead of OpenPGP */
 	char		*signature;	/* loaded text of signature_file, or NULL */
 	char		**alternates;	/* other addresses, lower case; '*' globs */
 };
@@ -76,6 +79,8 @@ struct config {
 	gboolean	 borrowed;	/* [general] borrowed or any account's */
 	unsigned	 send_interval;	/* seconds between UI send retries */
 	unsigned	 fetch_interval; /* seconds between UI fetches, 0 = manual */
+	gboolean	 index_decrypted; /* index the text of encrypted mail */
+	char		*gnupghome;	/* [general] gnupghome, NULL: gpg's default */
 	GPtrArray	*accounts;	/* of struct account *, in file order */
 	GHashTable	*keys;		/* [keys]: key name -> operation name */
 	GKeyFile	*kf;		/* the parsed file, for modules' own groups */

@@ -8,6 +8,7 @@
 
 #include "util/util.h"
 #include "mime/mime.h"
+#include "mime/crypt.h"
 #include "mime/render.h"
 
 /* Limits that keep hostile messages (deep nesting, huge part counts) cheap. */
@@ -50,11 +51,18 @@ static char	*mime_clean_msgid(const char *);
 
 static GMimeParserOptions *mime_opts;
 static GMimeParserOptions *mime_addr_opts;
+static unsigned mime_summary_flags;
 
 void
 mime_init(void)
 {
 	g_mime_init();
+}
+
+void
+mime_set_summary_flags(unsigned flags)
+{
+	mime_summary_flags = flags;
 }
 
 void
@@ -1006,7 +1014,14 @@ mime_summarize(GMimeMessage *m)
 	w.sum = s;
 	w.names = g_string_new(NULL);
 	mime_walk_object(&w, g_mime_message_get_mime_part(m), 0);
-	if (w.plain != NULL)
+	s->crypt = crypt_message_kinds(m);
+	if (s->crypt & CRYPT_ENCRYPTED) {
+		/* Ciphertext is no text; the plain text only when asked. */
+		if (mime_summary_flags & MIME_SUMMARY_DECRYPT)
+			body = crypt_message_text(m, MIME_MAX_BODY);
+		if (body == NULL)
+			body = g_strdup("");
+	} else if (w.plain != NULL)
 		body = mime_part_text(w.plain);
 	else if (w.html != NULL) {
 		g_autofree char *html = mime_part_text(w.html);

@@ -97,6 +97,13 @@ struct mime_summary {
 	char		*snippet;	/* first ~200 characters of body, one line */
 	char		*attachment_names; /* space separated */
 	gboolean	 has_attachment;
+	/*
+	 * What the message claims to be (enum crypt_kind in crypt.h:
+	 * signed 1, encrypted 2), from its structure. The text of an
+	 * encrypted message is not in body_text unless
+	 * MIME_SUMMARY_DECRYPT is set.
+	 */
+	unsigned	 crypt;
 	char		*list_id;
 	/* Delivery status notification (RFC 3464), when the message is one. */
 	gboolean	 is_dsn;
@@ -116,5 +123,15 @@ struct mime_summary {
 void	mime_summary_free(struct mime_summary *);
 /* NULL message: summary of nothing (all NULL/0). Never fails. */
 struct mime_summary *mime_summarize(GMimeMessage *);
+
+enum mime_summary_flags {
+	/*
+	 * Decrypt encrypted messages (through gpg-agent) so that their text
+	 * is indexed: the plain text then lands in the index on disk.
+	 */
+	MIME_SUMMARY_DECRYPT = 1 << 0,
+};
+/* Process-wide flags for mime_summarize() (enum mime_summary_flags). */
+void	mime_set_summary_flags(unsigned flags);
 
 #endif

@@ -118,6 +118,8 @@ render_out_push(struct render_out *out, char *text,
 	line.quote = para->quote;
 	line.part = out->part;
 	line.label = label;
+	line.verdict = para->verdict;
+	line.frame = out->frame;
 	g_array_append_val(out->lines, line);
 }
 

@@ -14,16 +14,24 @@
 #include "mime/render-private.h"
 
 static void		 render_part_walk(GMimeObject *, unsigned, GArray *,
-			    gboolean *);
-static GMimeObject	*render_part_find(GMimeMessage *, unsigned);
+			    gboolean *, const struct crypt_state *,
+			    GPtrArray *, gboolean);
+static GMimeObject	*render_part_find(GMimeMessage *,
+			    const struct crypt_state *, unsigned);
 static GByteArray	*render_part_bytes(GMimeObject *);
 static char		*render_part_name(GMimeObject *, const char *);
 static int		 render_part_write(int, GByteArray *);
 
+/*
+ * Number obj's parts depth first. Content crypt made for a protected
+ * object (decrypted, unwrapped) is queued on pending, numbered later.
+ */
 static void
 render_part_walk(GMimeObject *obj, unsigned depth, GArray *out,
-    gboolean *truncated)
+    gboolean *truncated, const struct crypt_state *crypt, GPtrArray *pending,
+    gboolean inside)
 {
+	const struct crypt_region *r;
 	struct render_part_ref	 ref;
 	GMimeMessage		*inner;
 	int			 i, count;
@@ -34,11 +42,18 @@ render_part_walk(GMimeObject *obj, unsigned depth, GArray *out,
 		*truncated = TRUE;
 		return;
 	}
+	r = crypt_state_lookup(crypt, obj);
+	if (r != NULL && r->owns_content && r->content != NULL &&
+	    pending->len < RENDER_MAX_DEPTH * 4)
+		g_ptr_array_add(pending, r->content);
+	memset(&ref, 0, sizeof ref);
+	ref.protected_content = inside;
 	if (GMIME_IS_MULTIPART(obj)) {
 		count = g_mime_multipart_get_count(GMIME_MULTIPART(obj));
 		for (i = 0; i < count && out->len < RENDER_MAX_PARTS; i++)
 			render_part_walk(g_mime_multipart_get_part(
-			    GMIME_MULTIPART(obj), i), depth + 1, out, truncated);
+			    GMIME_MULTIPART(obj), i), depth + 1, out, truncated,
+			    crypt, pending, inside);
 		if (i < count)
 			*truncated = TRUE;
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
@@ -48,7 +63,7 @@ render_part_walk(GMimeObject *obj, unsigned depth, GArray *out,
 		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		if (inner != NULL)
 			render_part_walk(g_mime_message_get_mime_part(inner),
-			    depth + 1, out, truncated);
+			    depth + 1, out, truncated, crypt, pending, inside);
 	} else if (GMIME_IS_PART(obj)) {
 		ref.object = obj;
 		ref.depth = depth > 0 ? depth - 1 : 0;
@@ -57,22 +72,37 @@ render_part_walk(GMimeObject *obj, unsigned depth, GArray *out,
 }
 
 GArray *
-render_part_collect(GMimeMessage *msg, gboolean *truncated)
+render_part_collect(GMimeMessage *msg, const struct crypt_state *crypt,
+    gboolean *truncated)
 {
 	GArray		*out;
+	GPtrArray	*pending;
 	GMimeObject	*body;
+	guint		 i;
 
 	out = g_array_new(FALSE, FALSE, sizeof(struct render_part_ref));
 	if (msg == NULL)
 		return out;
+	pending = g_ptr_array_new();
 	/* Parts of the top multipart, or a single-part body, are at depth 0. */
 	body = g_mime_message_get_mime_part(msg);
-	render_part_walk(body, 0, out, truncated);
+	render_part_walk(body, 0, out, truncated, crypt, pending, FALSE);
+	/* Then what decrypting or unwrapping made (it may hold more). */
+	for (i = 0; i < pending->len; i++)
+		render_part_walk(g_ptr_array_index(pending, i), 0, out,
+		    truncated, crypt, pending, TRUE);
+	g_ptr_array_free(pending, TRUE);
 	return out;
 }
 
 struct render_part_list *
 render_part_list(GMimeMessage *msg)
+{
+	return render_part_list_crypt(msg, NULL);
+}
+
+struct render_part_list *
+render_part_list_crypt(GMimeMessage *msg, const struct crypt_state *crypt)
 {
 	struct render_part_list	*list;
 	struct render_part	*part;
@@ -90,7 +120,7 @@ render_part_list(GMimeMessage *msg)
 
 	if (msg == NULL)
 		return NULL;
-	refs = render_part_collect(msg, &truncated);
+	refs = render_part_collect(msg, crypt, &truncated);
 	list = g_new0(struct render_part_list, 1);
 	list->truncated = truncated;
 	list->nparts = refs->len;
@@ -100,6 +130,7 @@ render_part_list(GMimeMessage *msg)
 		part = &list->parts[i];
 		part->number = i + 1;
 		part->depth = ref->depth;
+		part->is_protected = ref->protected_content;
 		ct = g_mime_object_get_content_type(ref->object);
 		type = ct != NULL ? g_mime_content_type_get_mime_type(ct) :
 		    g_strdup("text/plain");
@@ -155,13 +186,14 @@ render_part_list_free(struct render_part_list *list)
 }
 
 static GMimeObject *
-render_part_find(GMimeMessage *msg, unsigned number)
+render_part_find(GMimeMessage *msg, const struct crypt_state *crypt,
+    unsigned number)
 {
 	GArray		*refs;
 	GMimeObject	*obj = NULL;
 	gboolean	 truncated = FALSE;
 
-	refs = render_part_collect(msg, &truncated);
+	refs = render_part_collect(msg, crypt, &truncated);
 	if (number >= 1 && number <= refs->len)
 		obj = g_array_index(refs, struct render_part_ref,
 		    number - 1).object;
@@ -212,6 +244,15 @@ enum render_status
 render_part_save(GMimeMessage *msg, unsigned number, const char *dir,
     const char *name, unsigned flags, char **saved_path, GError **error)
 {
+	return render_part_save_crypt(msg, NULL, number, dir, name, flags,
+	    saved_path, error);
+}
+
+enum render_status
+render_part_save_crypt(GMimeMessage *msg, const struct crypt_state *crypt,
+    unsigned number, const char *dir, const char *name, unsigned flags,
+    char **saved_path, GError **error)
+{
 	enum render_status	 status = RENDER_ERR_IO;
 	GMimeObject		*obj;
 	GByteArray		*bytes = NULL;
@@ -223,7 +264,7 @@ render_part_save(GMimeMessage *msg, unsigned number, const char *dir,
 		*saved_path = NULL;
 	if (msg == NULL || dir == NULL || *dir == '\0')
 		return RENDER_ERR_INVALID;
-	obj = render_part_find(msg, number);
+	obj = render_part_find(msg, crypt, number);
 	if (obj == NULL)
 		return RENDER_ERR_NO_PART;
 	clean = render_part_name(obj, name);
@@ -325,7 +366,7 @@ render_part_view(GMimeMessage *msg, unsigned number,
 		*viewp = NULL;
 	if (msg == NULL || viewp == NULL)
 		return RENDER_ERR_INVALID;
-	obj = render_part_find(msg, number);
+	obj = render_part_find(msg, NULL, number);
 	if (obj == NULL)
 		return RENDER_ERR_NO_PART;
 	ct = g_mime_object_get_content_type(obj);

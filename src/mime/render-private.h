@@ -16,6 +16,7 @@ struct render_para {
 	unsigned		 indent; /* columns before every wrapped piece */
 	unsigned		 hang;	/* further columns before continuation pieces */
 	unsigned		 label;	/* HEADER: bytes of "Name:" */
+	unsigned		 verdict; /* VERDICT: enum render_verdict */
 };
 
 /* render-out.c: the growing list of output lines and the wrapper. */
@@ -23,6 +24,7 @@ struct render_out {
 	GArray		*lines;		/* struct render_line */
 	size_t		 width;
 	unsigned	 part;		/* part number stamped on new lines */
+	unsigned	 frame;		/* enum render_frame stamped on new lines */
 	gboolean	 full;		/* RENDER_MAX_LINES reached */
 	GPtrArray	*urls;		/* message-wide URL table (char *) */
 	GHashTable	*url_index;	/* url -> number (GUINT_TO_POINTER) */
@@ -67,11 +69,18 @@ GByteArray	*render_decode_part(GMimePart *part, size_t max);
 
 /* render-part.c: depth-first numbering shared with render_message(). */
 struct render_part_ref {
-	GMimeObject	*object;	/* borrowed from the message */
+	GMimeObject	*object;	/* borrowed from the message (or crypt) */
 	unsigned	 depth;
+	gboolean	 protected_content; /* inside content crypt decrypted */
 };
-/* Numbered parts of msg (struct render_part_ref); *truncated set if capped. */
-GArray		*render_part_collect(GMimeMessage *msg, gboolean *truncated);
+/*
+ * Numbered parts of msg (struct render_part_ref); *truncated set if
+ * capped. With crypt (may be NULL), the parts of decrypted or unwrapped
+ * content follow those of the message, so the message's own numbers are
+ * the same with or without it.
+ */
+GArray		*render_part_collect(GMimeMessage *msg,
+		    const struct crypt_state *crypt, gboolean *truncated);
 
 /* mailcap.c: RFC 1524 mailcap entries. */
 struct mailcap_entry {

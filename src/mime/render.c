@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -24,6 +25,8 @@ struct render_ctx {
 	gboolean		 truncated;
 	gboolean		 deep_noted;
 	unsigned		 visited;
+	const struct crypt_state *crypt;
+	unsigned		 in_crypt;	/* depth of encrypted frames around */
 };
 
 static void	 render_header(struct render_ctx *, const char *, const char *,
@@ -48,6 +51,13 @@ static void	 render_bounce(struct render_ctx *, const char *);
 static void	 render_run(struct render_ctx *, GMimeMessage *,
 		    const struct render_options *);
 static void	 render_ctx_release(struct render_ctx *);
+static void	 render_verdict(struct render_ctx *, enum render_verdict,
+		    const char *, ...) G_GNUC_PRINTF(3, 4);
+static void	 render_crypt(struct render_ctx *, const struct crypt_region *,
+		    unsigned, unsigned);
+static void	 render_crypt_sig(struct render_ctx *, const struct crypt_sig *);
+static void	 render_protected_headers(struct render_ctx *, GMimeObject *);
+static void	 render_clear_text(struct render_ctx *, const char *);
 
 const char *
 render_strerror(enum render_status status)
@@ -284,6 +294,17 @@ render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 			render_walk(ctx, child, depth + 1);
 		return;
 	}
+	if (sub != NULL && g_ascii_strcasecmp(sub, "signed") == 0 &&
+	    count > 0) {
+		/* No verdicts were asked for: say the content is unchecked. */
+		render_verdict(ctx, RENDER_VERDICT_WARN, "%s",
+		    _("Signed part: the signature was not checked"));
+		render_walk(ctx, g_mime_multipart_get_part(mp, 0), depth + 1);
+		render_out_blank(&ctx->out);
+		render_verdict(ctx, RENDER_VERDICT_INFO, "%s",
+		    _("End of the signed part"));
+		return;
+	}
 	if (sub != NULL && (g_ascii_strcasecmp(sub, "related") == 0 ||
 	    g_ascii_strcasecmp(sub, "signed") == 0)) {
 		/* The root (or the signed content); the rest supports it. */
@@ -379,7 +400,8 @@ render_html(struct render_ctx *ctx, GMimePart *part, const char *bytes,
 
 	charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part),
 	    "charset");
-	if (ctx->flags & RENDER_HTML_MAILCAP) {
+	/* Decrypted text never goes to a file a converter could read. */
+	if ((ctx->flags & RENDER_HTML_MAILCAP) && ctx->in_crypt == 0) {
 		ext = render_html_external(ctx, part, bytes, len, &elen);
 		if (ext != NULL) {
 			text = render_decode_text(ext, elen, "utf-8", &tlen);
@@ -444,7 +466,16 @@ render_leaf(struct render_ctx *ctx, GMimePart *part)
 	    g_strdup("text/plain");
 	if (g_mime_part_is_attachment(part) || !render_is_text(ct)) {
 		name = g_mime_part_get_filename(part);
-		if (name != NULL) {
+		if (n == 0) {
+			/* Inside decrypted content: not in the part list. */
+			char *clean = sanitize_filename(name != NULL ? name :
+			    "");
+
+			render_out_notice(&ctx->out, _("[-- Attachment "
+			    "inside the protected part: %s (%s) --]"),
+			    clean, type);
+			g_free(clean);
+		} else if (name != NULL) {
 			char *clean = sanitize_filename(name);
 
 			render_out_notice(&ctx->out,
@@ -520,7 +551,13 @@ render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
 		return;
 	}
 	saved = ctx->out.part;
-	if (GMIME_IS_MESSAGE_PART(obj)) {
+	if (crypt_state_lookup(ctx->crypt, obj) != NULL) {
+		n = render_number(ctx, obj);
+		if (n != 0)
+			ctx->out.part = n;
+		render_crypt(ctx, crypt_state_lookup(ctx->crypt, obj), n,
+		    depth);
+	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		n = render_number(ctx, obj);
 		inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
 		ctx->out.part = n;
@@ -542,6 +579,238 @@ render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
 		render_leaf(ctx, GMIME_PART(obj));
 	}
 	ctx->out.part = saved;
+}
+
+/* One verdict line (wrapped), drawn by the UI apart from message text. */
+static void
+render_verdict(struct render_ctx *ctx, enum render_verdict verdict,
+    const char *fmt, ...)
+{
+	struct render_para	 para;
+	va_list			 ap;
+	char			*raw, *clean;
+
+	va_start(ap, fmt);
+	raw = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	clean = sanitize_text(raw, -1, 0);
+	memset(&para, 0, sizeof para);
+	para.text = clean;
+	para.len = strlen(clean);
+	para.kind = RENDER_LINE_VERDICT;
+	para.verdict = verdict;
+	para.hang = 2;
+	render_out_para(&ctx->out, &para);
+	g_free(clean);
+	g_free(raw);
+}
+
+static void
+render_crypt_sig(struct render_ctx *ctx, const struct crypt_sig *sig)
+{
+	enum render_verdict	 v;
+	g_autofree char		*who = NULL;
+
+	if (sig->name != NULL && sig->email != NULL)
+		who = g_strdup_printf("%s <%s>", sig->name, sig->email);
+	else if (sig->email != NULL)
+		who = g_strdup(sig->email);
+	else if (sig->name != NULL)
+		who = g_strdup(sig->name);
+	else
+		who = g_strdup(sig->key_id != NULL ? sig->key_id : "?");
+	switch (sig->status) {
+	case CRYPT_SIG_GOOD:
+		v = sig->from_match ? RENDER_VERDICT_GOOD : RENDER_VERDICT_WARN;
+		if (sig->certified)
+			render_verdict(ctx, v, _("Good signature from %s"), who);
+		else
+			render_verdict(ctx, v, _("Good signature from %s (the "
+			    "key is not certified)"), who);
+		break;
+	case CRYPT_SIG_BAD:
+		v = RENDER_VERDICT_BAD;
+		render_verdict(ctx, v, _("BAD signature: the signed part was "
+		    "changed after signing (key of %s)"), who);
+		break;
+	case CRYPT_SIG_UNKNOWN_KEY:
+		v = RENDER_VERDICT_WARN;
+		render_verdict(ctx, v, _("Signature by an unknown key %s: it "
+		    "cannot be checked"), sig->key_id != NULL ? sig->key_id :
+		    who);
+		break;
+	case CRYPT_SIG_EXPIRED:
+		v = RENDER_VERDICT_WARN;
+		render_verdict(ctx, v, _("Signature by %s, whose key or "
+		    "signature has expired"), who);
+		break;
+	case CRYPT_SIG_REVOKED:
+		v = RENDER_VERDICT_BAD;
+		render_verdict(ctx, v, _("Signature by %s, whose key was "
+		    "REVOKED"), who);
+		break;
+	default:
+		v = RENDER_VERDICT_BAD;
+		render_verdict(ctx, v, _("Signature by %s could not be "
+		    "checked"), who);
+		break;
+	}
+	if (sig->email != NULL && sig->status != CRYPT_SIG_UNKNOWN_KEY) {
+		if (sig->from_match)
+			render_verdict(ctx, v, "  %s", _("The signer is the "
+			    "From address."));
+		else
+			render_verdict(ctx, v, "  %s", _("The signer is NOT "
+			    "the From address."));
+	}
+	if (ctx->flags & RENDER_CRYPT_DETAILS) {
+		g_autofree char *date = NULL;
+
+		if (sig->created > 0) {
+			GDateTime *dt = g_date_time_new_from_unix_local(
+			    sig->created);
+
+			if (dt != NULL) {
+				date = g_date_time_format(dt,
+				    "%a, %d %b %Y %H:%M:%S %z");
+				g_date_time_unref(dt);
+			}
+		}
+		render_verdict(ctx, v, _("  Key ID: %s"), sig->key_id != NULL ?
+		    sig->key_id : "?");
+		render_verdict(ctx, v, _("  Fingerprint: %s"),
+		    sig->fingerprint != NULL ? sig->fingerprint : "?");
+		if (date != NULL)
+			render_verdict(ctx, v, _("  Signed: %s"), date);
+	}
+}
+
+/* A Subject (and the like) carried inside the protected part. */
+static void
+render_protected_headers(struct render_ctx *ctx, GMimeObject *content)
+{
+	static const char *const names[] = { "From", "To", "Cc", "Date",
+	    "Subject" };
+	const char	*raw;
+	char		*text;
+	guint		 i;
+	gboolean	 any = FALSE;
+
+	if (content == NULL || g_mime_object_get_header(content,
+	    "Subject") == NULL)
+		return;
+	for (i = 0; i < G_N_ELEMENTS(names); i++) {
+		raw = g_mime_object_get_header(content, names[i]);
+		if (raw == NULL)
+			continue;
+		text = g_mime_utils_header_decode_text(mime_parser_options(),
+		    raw);
+		render_header(ctx, names[i], text, -1);
+		g_free(text);
+		any = TRUE;
+	}
+	if (any)
+		render_out_blank(&ctx->out);
+}
+
+/* Clear text next to an inline PGP block: shown outside the frame. */
+static void
+render_clear_text(struct render_ctx *ctx, const char *text)
+{
+	char	*utf8;
+	size_t	 len;
+
+	if (text == NULL)
+		return;
+	utf8 = render_decode_text(text, strlen(text), "utf-8", &len);
+	render_out_blank(&ctx->out);
+	render_plain_add(&ctx->out, utf8, len, FALSE, FALSE);
+	render_out_trim(&ctx->out);
+	render_out_blank(&ctx->out);
+	g_free(utf8);
+}
+
+/*
+ * A protected region: verdict lines, then the content inside a frame, then
+ * a closing verdict line. Nothing outside the region is drawn inside it.
+ */
+static void
+render_crypt(struct render_ctx *ctx, const struct crypt_region *r,
+    unsigned n, unsigned depth)
+{
+	const char	*proto, *what;
+	unsigned	 frame = ctx->out.frame, i;
+	gboolean	 sigs = r->sigs->len > 0;
+
+	proto = r->protocol == CRYPT_SMIME ? "S/MIME" :
+	    r->protocol == CRYPT_PGP_INLINE ? _("inline PGP") : "PGP/MIME";
+	if (r->before != NULL)
+		render_clear_text(ctx, r->before);
+	render_out_blank(&ctx->out);
+	if (r->kinds & CRYPT_ENCRYPTED) {
+		what = sigs ? _("signed and encrypted") : _("encrypted");
+		if (r->decrypted && n != 0)
+			render_verdict(ctx, RENDER_VERDICT_INFO,
+			    _("Part %u is %s (%s): decrypted"), n, what, proto);
+		else if (r->decrypted)
+			render_verdict(ctx, RENDER_VERDICT_INFO,
+			    _("This part is %s (%s): decrypted"), what, proto);
+		else if (r->error != NULL)
+			render_verdict(ctx, RENDER_VERDICT_WARN,
+			    _("Encrypted part (%s), not decrypted: %s"), proto,
+			    r->error);
+		else
+			render_verdict(ctx, RENDER_VERDICT_WARN,
+			    _("Encrypted part (%s), not decrypted"), proto);
+	} else {
+		if (n != 0)
+			render_verdict(ctx, sigs ? RENDER_VERDICT_INFO :
+			    RENDER_VERDICT_BAD, _("Part %u is signed (%s)"), n,
+			    proto);
+		else
+			render_verdict(ctx, sigs ? RENDER_VERDICT_INFO :
+			    RENDER_VERDICT_BAD, _("This part is signed (%s)"),
+			    proto);
+	}
+	for (i = 0; i < r->sigs->len; i++)
+		render_crypt_sig(ctx, g_ptr_array_index(r->sigs, i));
+	if ((r->kinds & CRYPT_SIGNED) && !sigs && !(r->kinds &
+	    CRYPT_ENCRYPTED))
+		render_verdict(ctx, RENDER_VERDICT_BAD,
+		    _("The signature could not be checked: %s"),
+		    r->error != NULL ? r->error : _("no signature found"));
+	if (r->content == NULL) {
+		render_out_blank(&ctx->out);
+		goto done;
+	}
+	ctx->out.frame |= (sigs ? RENDER_FRAME_SIGNED : 0) |
+	    (r->decrypted ? RENDER_FRAME_ENCRYPTED : 0);
+	if (r->decrypted)
+		ctx->in_crypt++;
+	render_out_blank(&ctx->out);
+	render_protected_headers(ctx, r->content);
+	if (r->content == r->object)
+		render_leaf(ctx, GMIME_PART(r->object));
+	else if (GMIME_IS_PART(r->content) && !GMIME_IS_MULTIPART(r->content) &&
+	    r->protocol == CRYPT_PGP_INLINE)
+		render_leaf(ctx, GMIME_PART(r->content));
+	else
+		render_walk(ctx, r->content, depth + 1);
+	render_out_trim(&ctx->out);
+	render_out_blank(&ctx->out);
+	if (r->decrypted)
+		ctx->in_crypt--;
+	ctx->out.frame = frame;
+	what = (r->kinds & CRYPT_ENCRYPTED) ? _("encrypted") : _("signed");
+	if (n != 0)
+		render_verdict(ctx, RENDER_VERDICT_INFO,
+		    _("End of part %u (%s)"), n, what);
+	else
+		render_verdict(ctx, RENDER_VERDICT_INFO,
+		    _("End of the %s part"), what);
+done:
+	if (r->after != NULL)
+		render_clear_text(ctx, r->after);
 }
 
 /* Bounce reasons: a notice, then one wrapped line per recipient. */
@@ -585,6 +854,7 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 		ctx->mailcap_path = opts->mailcap_path;
 		ctx->timeout_ms = opts->timeout_ms;
 		bounce = opts->bounce;
+		ctx->crypt = opts->crypt;
 	}
 	if (ctx->timeout_ms == 0)
 		ctx->timeout_ms = RENDER_DEFAULT_TIMEOUT;
@@ -592,7 +862,7 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 	render_out_init(&ctx->out, width);
 
 	ctx->numbers = g_hash_table_new(g_direct_hash, g_direct_equal);
-	refs = render_part_collect(msg, &ctx->truncated);
+	refs = render_part_collect(msg, ctx->crypt, &ctx->truncated);
 	for (i = 0; i < refs->len; i++)
 		g_hash_table_insert(ctx->numbers,
 		    g_array_index(refs, struct render_part_ref, i).object,
@@ -605,6 +875,13 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 	}
 	if (bounce != NULL && *bounce != '\0')
 		render_bounce(ctx, bounce);
+	if (ctx->crypt != NULL && ctx->crypt->partial) {
+		render_verdict(ctx, RENDER_VERDICT_WARN, "%s",
+		    _("Only part of this message is signed or encrypted: "
+		    "only what is inside the marked frames below is; the rest "
+		    "is not."));
+		render_out_blank(&ctx->out);
+	}
 	render_walk(ctx, g_mime_message_get_mime_part(msg), 0);
 	render_out_trim(&ctx->out);
 	if (ctx->out.full) {

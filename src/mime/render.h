@@ -28,6 +28,7 @@
 #include <glib.h>
 
 #include "mime/mime.h"
+#include "mime/crypt.h"
 
 #define RENDER_MAX_DEPTH	32
 #define RENDER_MAX_PARTS	10000
@@ -59,6 +60,29 @@ enum render_line_kind {
 	RENDER_LINE_HEADING,	/* an HTML heading (h1-h6) */
 	RENDER_LINE_NOTICE,	/* our own marker: attachment, attached message, cut */
 	RENDER_LINE_LINK,	/* "[N] url" in the list of links after an HTML part */
+	/*
+	 * Our own verdict on a signed or encrypted part (verdict says which),
+	 * never made from message text: the UI draws it with attributes no
+	 * message line gets, so a body saying "Good signature" cannot pass
+	 * for one.
+	 */
+	RENDER_LINE_VERDICT,
+};
+
+/* How a RENDER_LINE_VERDICT line judges what it frames. */
+enum render_verdict {
+	RENDER_VERDICT_NONE = 0,	/* not a verdict line */
+	RENDER_VERDICT_GOOD,		/* good signature by the From address */
+	RENDER_VERDICT_INFO,		/* decrypted, or the end of a frame */
+	RENDER_VERDICT_WARN,		/* unknown key, expired, not the From address, not decrypted */
+	RENDER_VERDICT_BAD,		/* bad signature, revoked key, could not be checked */
+};
+
+/* Which protection the lines between a frame's verdict and its end have. */
+enum render_frame {
+	/* inside a signed part; its verdict line says whether it holds */
+	RENDER_FRAME_SIGNED = 1 << 0,
+	RENDER_FRAME_ENCRYPTED = 1 << 1,	/* inside a decrypted part */
 };
 
 struct render_line {
@@ -67,6 +91,8 @@ struct render_line {
 	unsigned		 quote;	/* quote level, 0 when not quoted */
 	unsigned		 part;	/* part number the line came from, 0 for the top headers */
 	unsigned		 label;	/* HEADER lines: bytes of "Name:" at the start of text; else 0 */
+	unsigned		 verdict; /* enum render_verdict (VERDICT lines), else 0 */
+	unsigned		 frame;	/* enum render_frame bits of the part the line is in */
 };
 
 enum render_text_flags {
@@ -87,6 +113,7 @@ enum render_flags {
 	RENDER_HTML_MAILCAP = 1 << 1,	/* HTML through a "text/html; ...; copiousoutput" mailcap entry when one exists */
 	RENDER_PREFER_HTML = 1 << 2,	/* multipart/alternative: show the HTML part, not text/plain */
 	RENDER_NO_HEADERS = 1 << 3,	/* body only, no header block for the top message */
+	RENDER_CRYPT_DETAILS = 1 << 4,	/* verdicts name key id, fingerprint and date */
 };
 
 struct render_options {
@@ -99,6 +126,12 @@ struct render_options {
 	 * NULL: shown after the headers as NOTICE lines, one per recipient.
 	 */
 	const char	*bounce;
+	/*
+	 * Verdicts and decrypted content from crypt_state_new() for the same
+	 * message, or NULL: signed parts are then shown unverified (a
+	 * verdict line says so) and encrypted ones as closed.
+	 */
+	const struct crypt_state *crypt;
 };
 
 /*
@@ -151,6 +184,7 @@ struct render_part {
 	size_t		 size;		/* decoded bytes (for a message: its bytes as stored) */
 	gboolean	 is_attachment;	/* Content-Disposition: attachment */
 	gboolean	 is_message;	/* an attached message (message/rfc822) */
+	gboolean	 is_protected;	/* inside decrypted content: in memory only */
 };
 
 struct render_part_list {
@@ -161,6 +195,14 @@ struct render_part_list {
 
 /* All numbered parts of msg. NULL only when msg is NULL. */
 struct render_part_list	*render_part_list(GMimeMessage *msg);
+/*
+ * The same, and after them the parts of what crypt (from
+ * crypt_state_new() for msg; NULL: none) decrypted or unwrapped, marked
+ * is_protected. The message's own parts keep their numbers, and
+ * render_message() with the same crypt numbers them alike.
+ */
+struct render_part_list	*render_part_list_crypt(GMimeMessage *msg,
+			    const struct crypt_state *crypt);
 void			 render_part_list_free(struct render_part_list *);
 
 enum render_save_flags {
@@ -180,6 +222,14 @@ enum render_save_flags {
  * RENDER_ERR_IO (error set).
  */
 enum render_status	render_part_save(GMimeMessage *msg, unsigned number,
+			    const char *dir, const char *name, unsigned flags,
+			    char **saved_path, GError **error);
+/*
+ * As render_part_save(), numbering as render_part_list_crypt() does: a
+ * decrypted part is written to the file the user chose, and nowhere else.
+ */
+enum render_status	render_part_save_crypt(GMimeMessage *msg,
+			    const struct crypt_state *crypt, unsigned number,
 			    const char *dir, const char *name, unsigned flags,
 			    char **saved_path, GError **error);
 

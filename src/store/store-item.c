@@ -417,10 +417,10 @@ store_item_insert(struct store *st, struct store_item *it,
 	    " from_addr, to_addr, cc_addr, subject, subject_base, size, flags,"
 	    " has_attachment, snippet, hash, thread_id, list_id,"
 	    " dsn_original_message_id, dsn_envid, dsn_action, dsn_status,"
-	    " dsn_diagnostic, dsn_recipient)"
+	    " dsn_diagnostic, dsn_recipient, crypt)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
 	    " ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
-	    " ?27, ?28, ?29, ?30)";
+	    " ?27, ?28, ?29, ?30, ?32)";
 	static const char upd[] =
 	    "UPDATE messages SET folder_id = ?1, subdir = ?2, base = ?3,"
 	    " name = ?4, account = coalesce(?5, account),"
@@ -431,7 +431,8 @@ store_item_insert(struct store *st, struct store_item *it,
 	    " has_attachment = ?20, snippet = ?21, hash = ?22,"
 	    " thread_id = ?23, list_id = ?24, dsn_original_message_id = ?25,"
 	    " dsn_envid = ?26, dsn_action = ?27, dsn_status = ?28,"
-	    " dsn_diagnostic = ?29, dsn_recipient = ?30 WHERE id = ?31";
+	    " dsn_diagnostic = ?29, dsn_recipient = ?30, crypt = ?32"
+	    " WHERE id = ?31";
 	static const char fts[] =
 	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
 	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
@@ -497,6 +498,7 @@ store_item_insert(struct store *st, struct store_item *it,
 	store_bind_text(stmt, 28, sum->dsn_status);
 	store_bind_text(stmt, 29, sum->dsn_diagnostic);
 	store_bind_text(stmt, 30, sum->dsn_recipient);
+	sqlite3_bind_int(stmt, 32, (int)(sum->crypt & 3));
 	if (replace_id > 0)
 		sqlite3_bind_int64(stmt, 31, replace_id);
 	rc = sqlite3_step(stmt);

@@ -454,6 +454,8 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 		{ "passed", "(m.flags & 32) <> 0" },
 		{ "partial", "(m.flags & 256) <> 0" },
 		{ "bounced", "(m.flags & 512) <> 0" },
+		{ "signed", "(m.crypt & 1) <> 0" },
+		{ "encrypted", "(m.crypt & 2) <> 0" },
 	};
 	struct store_qnode	*n;
 	char			*fts;
@@ -503,7 +505,8 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 				    FALSE);
 		g_set_error(qp->err, store_query_error_quark(), 1,
 		    _("unknown value in \"is:%s\" (try unread, read, flagged, "
-		    "replied, trashed, draft, bounced)"), t->v);
+		    "replied, trashed, draft, bounced, signed, encrypted)"),
+		    t->v);
 		return NULL;
 	}
 	if (strcmp(t->s, "has") == 0) {
@@ -880,6 +883,12 @@ store_query_bind(struct store_query *q, sqlite3_stmt *stmt, int first)
 			    SQLITE_STATIC);
 	}
 	return first;
+}
+
+gboolean
+store_query_has_text(const struct store_query *q)
+{
+	return q != NULL && strstr(q->where->str, "msg_fts") != NULL;
 }
 
 enum store_status

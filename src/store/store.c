@@ -125,6 +125,12 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX messages_unread ON messages(date) WHERE (flags & 1) = 0;"
 	"CREATE INDEX messages_attachment ON messages(date)"
 	"  WHERE has_attachment = 1;",
+	/*
+	 * 5: is:signed and is:encrypted (1 signed, 2 encrypted, as the
+	 * message's structure claims). Rows indexed before are 0 until
+	 * `satchel reindex --full`.
+	 */
+	"ALTER TABLE messages ADD COLUMN crypt INTEGER NOT NULL DEFAULT 0;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);

@@ -251,6 +251,12 @@ enum store_status store_query_count(struct store_query *, guint64 *count);
 enum store_status store_query_page(struct store_query *, enum store_sort,
 		    guint64 offset, guint limit, GPtrArray **msgs);
 void		 store_query_free(struct store_query *);
+/*
+ * TRUE when the query looks in the text index (words, phrases, subject:
+ * and the like), where encrypted messages have only their headers unless
+ * their text was indexed (mime_set_summary_flags()).
+ */
+gboolean	 store_query_has_text(const struct store_query *);
 
 /* Threads (conversations), newest activity first. */
 struct store_thread {

@@ -17,13 +17,15 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6009-ui-unparsable.sh \
 	tests/func/t6012-ui-editor.sh tests/func/t6013-ui-quiet-retries.sh \
 	tests/func/t6014-ui-identities.sh tests/func/t6015-ui-sender-gone.sh \
-	tests/func/t6016-ui-honest-status.sh
+	tests/func/t6016-ui-honest-status.sh tests/func/t6017-ui-crypt.sh \
+	tests/func/t6018-ui-compose-crypt.sh tests/func/t6019-ui-pinentry.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
-	tests/func/t7100-borrowed-oneoff.sh tests/func/t7160-borrowed-editor.sh
+	tests/func/t7100-borrowed-oneoff.sh tests/func/t7160-borrowed-editor.sh \
+	tests/func/t7165-borrowed-gnupg.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
 TESTS += tests/func/t6010-ui-bounce.sh

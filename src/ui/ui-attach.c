@@ -13,11 +13,13 @@
 #include "mime/mime.h"
 #include "mime/render.h"
 #include "store/store.h"
+#include "mime/crypt.h"
 #include "ui/ui-private.h"
 
 struct ui_attach {
 	int64_t		 id;
 	GMimeMessage	*mime;
+	struct crypt_state *crypt;	/* decrypted parts, in memory */
 	struct render_part_list *parts;
 };
 
@@ -77,7 +79,9 @@ ui_attach_new(struct ui *ui, int64_t id)
 		return NULL;
 	}
 	store_msg_free(m);
-	av->parts = render_part_list(av->mime);
+	/* Parts inside encrypted ones are listed too, numbered after. */
+	av->crypt = ui_pager_crypt_state(ui, av->mime);
+	av->parts = render_part_list_crypt(av->mime, av->crypt);
 	v = ui_view_new(&ui_attach_ops, av);
 	ui_list_init(&v->list, ui_attach_draw, v, FALSE);
 	ui_list_set_count(&v->list, av->parts != NULL ? av->parts->nparts : 0);
@@ -90,6 +94,7 @@ ui_attach_free(struct ui_view *v)
 	struct ui_attach	*av = v->data;
 
 	render_part_list_free(av->parts);
+	crypt_state_free(av->crypt);
 	if (av->mime != NULL)
 		g_object_unref(av->mime);
 	g_free(av);
@@ -149,6 +154,8 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		g_string_append(s, p->filename);
 	if (p->is_attachment)
 		g_string_append(s, _(" (attachment)"));
+	if (p->is_protected)
+		g_string_append(s, _(" (decrypted)"));
 	ui_term_text(y, 2, s->str, COLS - 2, A_NORMAL);
 	g_string_free(s, TRUE);
 }
@@ -183,7 +190,8 @@ ui_attach_save(struct ui *ui, struct ui_attach *av,
 		ui_error(ui, _("No such directory: %s"), dir);
 		goto out;
 	}
-	rs = render_part_save(av->mime, p->number, dir, name, 0, &saved, &err);
+	rs = render_part_save_crypt(av->mime, av->crypt, p->number, dir,
+	    name, 0, &saved, &err);
 	if (rs == RENDER_ERR_EXISTS) {
 		g_clear_error(&err);
 		q = g_strdup_printf(_("%s exists. Overwrite?"),
@@ -195,8 +203,8 @@ ui_attach_save(struct ui *ui, struct ui_attach *av,
 			goto out;
 		}
 		g_free(q);
-		rs = render_part_save(av->mime, p->number, dir, name,
-		    RENDER_SAVE_OVERWRITE, &saved, &err);
+		rs = render_part_save_crypt(av->mime, av->crypt, p->number,
+		    dir, name, RENDER_SAVE_OVERWRITE, &saved, &err);
 	}
 	if (rs != RENDER_OK)
 		ui_error(ui, _("Cannot save: %s"), err != NULL ? err->message :
@@ -224,6 +232,13 @@ ui_attach_open(struct ui *ui, struct ui_attach *av,
 	GError			*err = NULL;
 	char			*out = NULL;
 
+	/* A viewer reads a file: decrypted content never goes to one. */
+	if (p->is_protected) {
+		ui_error(ui, "%s", _("A decrypted part is not written to a "
+		    "temporary file for a viewer; save it (s) where you "
+		    "choose."));
+		goto out;
+	}
 	rs = render_part_view(av->mime, p->number, NULL, &rv, &err);
 	if (rs != RENDER_OK) {
 		ui_error(ui, "%s", err != NULL ? err->message :

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <signal.h>
 #include <string.h>
@@ -29,6 +30,7 @@
 #include "config/config.h"
 #include "mime/mime.h"
 #include "mime/compose.h"
+#include "mime/crypt.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
 #include "cli/cli.h"
@@ -53,6 +55,8 @@ struct ui_compose {
 	GPtrArray	*chosen;	/* char *: directories the user chose */
 	GHashTable	*confirmed;	/* Attach: paths the user accepted */
 	char		*given_bcc;	/* Bcc of the text the editor got */
+	unsigned	 crypt;		/* enum crypt_protect_flags asked for */
+	gboolean	 crypt_auto;	/* encrypt if every recipient has a key */
 };
 
 static void	 ui_compose_free(struct ui_view *);
@@ -75,6 +79,9 @@ static char	*ui_compose_mkdir(struct ui *, GError **);
 static gboolean	 ui_compose_chosen(struct ui_compose *, const char *);
 static gboolean	 ui_compose_ask_attach(struct ui *, struct ui_compose *);
 static guint	 ui_compose_text_attachments(struct ui_compose *);
+static gboolean	 ui_compose_protect(struct ui *, struct ui_compose *,
+		    GMimeMessage *);
+static void	 ui_compose_crypt_choose(struct ui *, struct ui_compose *);
 
 static const struct ui_view_ops ui_compose_ops = {
 	.name = "compose",
@@ -584,6 +591,10 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	id.name = c->account->from_name;
 	id.addr = via != NULL ? via : c->account->from_addr;
 	sig = c->account->signature;
+	/* The account's defaults; p on the compose screen changes them. */
+	c->crypt = (c->account->crypt_sign ? CRYPT_PROTECT_SIGN : 0) |
+	    (c->account->crypt_smime ? CRYPT_PROTECT_SMIME : 0);
+	c->crypt_auto = c->account->crypt_encrypt;
 	/* In Drafts, mail resumes the draft under the cursor. */
 	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
@@ -600,6 +611,11 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			c->draft_id = orig_id;
 		}
 	}
+	/* A reply to encrypted mail is signed and encrypted by default. */
+	if (orig != NULL && (kind == UI_OP_REPLY ||
+	    kind == UI_OP_GROUP_REPLY) &&
+	    (crypt_message_kinds(orig) & CRYPT_ENCRYPTED))
+		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
 	if (text != NULL)
 		;
 	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY) {
@@ -711,6 +727,17 @@ ui_compose_recalc(struct ui *ui, struct ui_view *v)
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s",
 		    _("Subject:"), c->fields.subject != NULL ?
 		    c->fields.subject : ""));
+		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s%s%s",
+		    _("Security:"),
+		    (c->crypt & CRYPT_PROTECT_SIGN) &&
+		    (c->crypt & CRYPT_PROTECT_ENCRYPT) ?
+		    _("sign and encrypt") : (c->crypt & CRYPT_PROTECT_SIGN) ?
+		    _("sign") : (c->crypt & CRYPT_PROTECT_ENCRYPT) ?
+		    _("encrypt") : _("none"),
+		    !(c->crypt & CRYPT_PROTECT_ENCRYPT) && c->crypt_auto ?
+		    _(", encrypt if every recipient has a key") : "",
+		    (c->crypt & CRYPT_PROTECT_SMIME) ? " (S/MIME)" :
+		    (c->crypt != 0 || c->crypt_auto) ? " (OpenPGP)" : ""));
 		ntext = ui_compose_text_attachments(c);
 		for (i = 0; c->fields.attachments != NULL &&
 		    i < c->fields.attachments->len; i++) {
@@ -731,11 +758,11 @@ ui_compose_title(struct ui *ui, struct ui_view *v, GString *s)
 {
 	static const enum ui_op ops[] = {
 		UI_OP_SEND, UI_OP_EDIT, UI_OP_EDIT_FROM, UI_OP_ATTACH_FILE,
-		UI_OP_POSTPONE, UI_OP_QUIT,
+		UI_OP_POSTPONE, UI_OP_CRYPT, UI_OP_QUIT,
 	};
 	static const char *names[] = {
 		N_("send"), N_("edit"), N_("from"), N_("attach"), N_("draft"),
-		N_("cancel"),
+		N_("security"), N_("cancel"),
 	};
 	size_t	i;
 	char	*k;
@@ -811,8 +838,18 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		}
 		g_free(file);
 		return TRUE;
+	case UI_OP_CRYPT:
+		ui_compose_crypt_choose(ui, c);
+		ui_compose_recalc(ui, v);
+		return TRUE;
 	case UI_OP_SEND:
 		if ((msg = ui_compose_build(ui, c)) == NULL) {
+			ui_compose_recalc(ui, v);
+			return TRUE;
+		}
+		/* What is queued is final: signed and encrypted now. */
+		if (!ui_compose_protect(ui, c, msg)) {
+			g_object_unref(msg);
 			ui_compose_recalc(ui, v);
 			return TRUE;
 		}
@@ -850,6 +887,119 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	default:
 		return FALSE;
 	}
+}
+
+static void
+ui_compose_crypt_choose(struct ui *ui, struct ui_compose *c)
+{
+	int	ch;
+
+	ch = ui_prompt_choice(ui, _("Security: (s)ign, (e)ncrypt, (b)oth, "
+	    "(n)one, (m) switch OpenPGP/S-MIME? "), "sebnm");
+	switch (ch) {
+	case 's':
+		c->crypt = (c->crypt & CRYPT_PROTECT_SMIME) |
+		    CRYPT_PROTECT_SIGN;
+		break;
+	case 'e':
+		c->crypt = (c->crypt & CRYPT_PROTECT_SMIME) |
+		    CRYPT_PROTECT_ENCRYPT;
+		break;
+	case 'b':
+		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
+		break;
+	case 'n':
+		c->crypt &= CRYPT_PROTECT_SMIME;
+		c->crypt_auto = FALSE;
+		break;
+	case 'm':
+		c->crypt ^= CRYPT_PROTECT_SMIME;
+		break;
+	default:
+		break;
+	}
+}
+
+/*
+ * Sign and/or encrypt msg as asked, with curses out of the way for
+ * gpg-agent's pinentry. When encryption was asked for and a recipient
+ * has no usable key the message is not sent in clear: the user is told
+ * and decides. FALSE: do not queue (the screen stays).
+ */
+static gboolean
+ui_compose_protect(struct ui *ui, struct ui_compose *c, GMimeMessage *msg)
+{
+	GError			*err = NULL;
+	char			**missing = NULL;
+	unsigned		 flags = c->crypt;
+	enum crypt_status	 cs;
+	gboolean		 ok = FALSE;
+
+	if (!(flags & CRYPT_PROTECT_ENCRYPT) && c->crypt_auto) {
+		/* Encrypt if possible: only when every key is there. */
+		GPtrArray *rcpts = compose_recipients(msg);
+		char **lack;
+
+		g_ptr_array_add(rcpts, NULL);
+		lack = crypt_missing_keys((const char *const *)rcpts->pdata,
+		    (flags & CRYPT_PROTECT_SMIME) != 0, FALSE);
+		if (lack[0] == NULL)
+			flags |= CRYPT_PROTECT_ENCRYPT;
+		g_strfreev(lack);
+		g_ptr_array_unref(rcpts);
+	}
+	if (!(flags & (CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT)))
+		return TRUE;
+	ui_term_suspend(ui);
+	printf("%s\n", _("Signing/encrypting (gpg-agent may ask for your "
+	    "passphrase)..."));
+	fflush(stdout);
+	cs = crypt_message_protect(msg, flags, &missing, &err);
+	ui_term_resume(ui);
+	if (cs == CRYPT_OK)
+		return TRUE;
+	if (cs == CRYPT_ERR_NO_KEY && missing != NULL && missing[0] != NULL) {
+		g_autofree char *list = g_strjoinv(", ", missing);
+		g_autofree char *safe = sanitize_text(list, -1, 0);
+		g_autofree char *q = NULL;
+
+		if (!(flags & CRYPT_PROTECT_ENCRYPT)) {
+			ui_error(ui, _("Not sent: no secret key to sign as %s."),
+			    safe);
+			goto out;
+		}
+		q = g_strdup_printf(_("No usable key for %s: send it NOT "
+		    "encrypted? (the message stays here if you say no)"),
+		    safe);
+		if (!ui_prompt_yesno(ui, q, FALSE)) {
+			ui_error(ui, _("Not sent: no key for %s. Import one, "
+			    "remove the recipient, or choose (p) no "
+			    "encryption."), safe);
+			goto out;
+		}
+		/* The user chose clear text; a signature still goes on. */
+		flags &= ~CRYPT_PROTECT_ENCRYPT;
+		if (!(flags & CRYPT_PROTECT_SIGN)) {
+			ok = TRUE;
+			goto out;
+		}
+		g_clear_error(&err);
+		g_strfreev(missing);
+		missing = NULL;
+		ui_term_suspend(ui);
+		cs = crypt_message_protect(msg, flags, &missing, &err);
+		ui_term_resume(ui);
+		if (cs == CRYPT_OK) {
+			ok = TRUE;
+			goto out;
+		}
+	}
+	ui_error(ui, _("Not sent: %s"), err != NULL ? err->message :
+	    _(crypt_strerror(cs)));
+out:
+	g_clear_error(&err);
+	g_strfreev(missing);
+	return ok;
 }
 
 /* Messages a crash left "sending": the user decides, once per start. */

@@ -65,6 +65,7 @@ static void	 ui_index_move(struct ui *, struct ui_view *);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
@@ -877,6 +878,32 @@ ui_index_sort(struct ui *ui, struct ui_view *v)
 	ui_list_goto(&v->list, 0);
 }
 
+/*
+ * The text of encrypted mail is not indexed unless index_decrypted is on:
+ * a search for words says how many encrypted messages it could only
+ * match by their headers.
+ */
+static void
+ui_index_crypt_note(struct ui *ui, const char *query, const char *folder)
+{
+	struct store_query	*q = NULL, *e = NULL;
+	guint64			 n = 0;
+
+	if (ui->config->index_decrypted || query == NULL ||
+	    store_query_new(ui->store, query, folder, &q, NULL) != STORE_OK)
+		return;
+	if (store_query_has_text(q) && store_query_new(ui->store,
+	    "is:encrypted", folder, &e, NULL) == STORE_OK &&
+	    store_query_count(e, &n) == STORE_OK && n > 0)
+		ui_message(ui, ngettext("The text of %u encrypted message was "
+		    "not searched, only its headers (index_decrypted).",
+		    "The text of %u encrypted messages was not searched, only "
+		    "their headers (index_decrypted).", (unsigned long)n),
+		    (unsigned)n);
+	store_query_free(e);
+	store_query_free(q);
+}
+
 /* limit: narrow this index; search: a new index over every folder. */
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
@@ -891,8 +918,10 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 		return;
 	g_strstrip(q);
 	if (search) {
-		if (*q != '\0')
+		if (*q != '\0') {
 			ui_push(ui, ui_index_new_search(ui, q));
+			ui_index_crypt_note(ui, q, NULL);
+		}
 		g_free(q);
 		return;
 	}
@@ -908,8 +937,10 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 		g_free(ix->query);
 		ix->query = old;
 		ui_index_open(ui, ix, NULL);
-	} else
+	} else {
 		g_free(old);
+		ui_index_crypt_note(ui, ix->query, ix->folder);
+	}
 	v->list.cursor = v->list.top = 0;
 	ui_list_set_count(&v->list, ix->total);
 }

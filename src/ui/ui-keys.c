@@ -45,7 +45,7 @@ static const char *ui_keys_defaults[] = {
 	"attach:s = save-attachment", "attach:Enter = select-entry",
 	/* Compose confirmation. */
 	"compose:y = send", "compose:e = edit", "compose:a = attach-file",
-	"compose:P = postpone", "compose:f = edit-from",
+	"compose:P = postpone", "compose:f = edit-from", "compose:p = crypt",
 	NULL,
 };
 

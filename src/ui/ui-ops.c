@@ -100,6 +100,8 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Change the sender (an address or an account's name)") },
 	{ "postpone", UI_OP_POSTPONE, V, C, NULL,
 	  N_("Save the message as a draft") },
+	{ "crypt", UI_OP_CRYPT, V, C, NULL,
+	  N_("Sign, encrypt, both or neither (OpenPGP or S/MIME)") },
 	{ "fetch-body", UI_OP_FETCH_BODY, UI_OPF_MSG, M, ui_ops_fetch_body,
 	  N_("Download the whole of a message fetched headers-only") },
 };

@@ -6,11 +6,13 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/util.h"
 #include "mime/mime.h"
 #include "mime/render.h"
+#include "mime/crypt.h"
 #include "store/store.h"
 #include "ui/ui-private.h"
 
@@ -18,6 +20,7 @@ struct ui_pager {
 	int64_t		 id;
 	struct store_msg *msg;
 	GMimeMessage	*mime;
+	struct crypt_state *crypt;	/* verdicts and decrypted parts, in memory */
 	struct render_text *text;
 	unsigned	 rflags;	/* enum render_flags */
 	size_t		 width;
@@ -36,6 +39,7 @@ static void	 ui_pager_load(struct ui *, struct ui_view *, int64_t);
 static void	 ui_pager_render(struct ui *, struct ui_view *);
 static void	 ui_pager_clear(struct ui_pager *);
 static void	 ui_pager_search(struct ui *, struct ui_view *, gboolean);
+static void	 ui_pager_crypt(struct ui *, struct ui_pager *);
 
 static const struct ui_view_ops ui_pager_ops = {
 	.name = "pager",
@@ -61,6 +65,8 @@ ui_pager_clear(struct ui_pager *pg)
 	if (pg->mime != NULL)
 		g_object_unref(pg->mime);
 	pg->mime = NULL;
+	crypt_state_free(pg->crypt);
+	pg->crypt = NULL;
 	render_text_free(pg->text);
 	pg->text = NULL;
 	g_clear_pointer(&pg->hits, g_free);
@@ -89,12 +95,43 @@ ui_pager_render(struct ui *ui, struct ui_view *v)
 	memset(&opts, 0, sizeof opts);
 	opts.width = pg->width;
 	opts.flags = pg->rflags;
+	opts.crypt = pg->crypt;
 	/* A sent message that bounced says why, per recipient. */
 	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_BOUNCED))
 		opts.bounce = pg->msg->bounce_reason != NULL ?
 		    pg->msg->bounce_reason : _("delivery failed");
 	pg->text = render_message(pg->mime, &opts);
 	ui_list_set_count(&v->list, pg->text != NULL ? pg->text->nlines : 0);
+}
+
+/*
+ * Verify signatures and decrypt. Decrypting may need a passphrase, which
+ * gpg-agent asks through its pinentry: pinentry-curses needs the
+ * terminal, so curses steps aside meanwhile, as for the editor.
+ */
+static void
+ui_pager_crypt(struct ui *ui, struct ui_pager *pg)
+{
+	pg->crypt = ui_pager_crypt_state(ui, pg->mime);
+}
+
+struct crypt_state *
+ui_pager_crypt_state(struct ui *ui, GMimeMessage *mime)
+{
+	struct crypt_state	*st;
+	unsigned		 kinds = crypt_message_kinds(mime);
+
+	if (kinds == 0)
+		return NULL;
+	if (!(kinds & CRYPT_ENCRYPTED))
+		return crypt_state_new(mime, 0);
+	ui_term_suspend(ui);
+	printf("%s\n", _("Decrypting (gpg-agent may ask for your "
+	    "passphrase)..."));
+	fflush(stdout);
+	st = crypt_state_new(mime, CRYPT_DECRYPT);
+	ui_term_resume(ui);
+	return st;
 }
 
 static void
@@ -114,6 +151,8 @@ ui_pager_load(struct ui *ui, struct ui_view *v, int64_t id)
 		ui_error(ui, _("Cannot read the message file %s."),
 		    pg->msg->path);
 	}
+	if (pg->mime != NULL)
+		ui_pager_crypt(ui, pg);
 	if (pg->msg != NULL && !(pg->msg->flags & STORE_FLAG_SEEN)) {
 		if (store_msg_set_flags(ui->store, id, STORE_FLAG_SEEN, 0) ==
 		    STORE_OK)
@@ -279,6 +318,16 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	case RENDER_LINE_NOTICE:
 		attr = ui->attrs[UI_A_TREE] | A_BOLD;
 		break;
+	case RENDER_LINE_VERDICT:
+		attr = ui->attrs[l->verdict == RENDER_VERDICT_GOOD ?
+		    UI_A_VERDICT_GOOD : l->verdict == RENDER_VERDICT_WARN ?
+		    UI_A_VERDICT_WARN : l->verdict == RENDER_VERDICT_BAD ?
+		    UI_A_VERDICT_BAD : UI_A_VERDICT_INFO];
+		/* The whole row, so no message text can sit beside it. */
+		x = ui_term_text_safe(y, 0, l->text, COLS, attr);
+		if (x < COLS)
+			mvhline(y, x, ' ' | attr, COLS - x);
+		return;
 	default:
 		break;
 	}
@@ -377,7 +426,8 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_pager_load(ui, v, id);
 		return TRUE;
 	case UI_OP_HEADERS:
-		pg->rflags ^= RENDER_ALL_HEADERS;
+		/* Every header, and the key ids behind the verdicts. */
+		pg->rflags ^= RENDER_ALL_HEADERS | RENDER_CRYPT_DETAILS;
 		v->list.top = 0;
 		ui_pager_render(ui, v);
 		return TRUE;
@@ -389,7 +439,11 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_push(ui, ui_attach_new(ui, pg->id));
 		return TRUE;
 	case UI_OP_URLS:
-		ui_push(ui, ui_urls_new(ui, pg->id));
+		/* The pager's own numbers, decrypted parts included. */
+		if (pg->text != NULL)
+			ui_push(ui, ui_urls_new_list(ui, pg->text->urls));
+		else
+			ui_push(ui, ui_urls_new(ui, pg->id));
 		return TRUE;
 	case UI_OP_FLAG:
 	case UI_OP_TOGGLE_NEW:

@@ -92,6 +92,7 @@ enum ui_op {
 	UI_OP_ATTACH_FILE,
 	UI_OP_EDIT_FROM,
 	UI_OP_POSTPONE,
+	UI_OP_CRYPT,
 	UI_OP_FETCH_BODY,
 	UI_OP_COUNT,
 };
@@ -214,6 +215,11 @@ enum ui_attr {
 	UI_A_SIGNATURE,
 	UI_A_ERROR,
 	UI_A_MARK,		/* search hits */
+	/* Verdicts on signed/encrypted parts: attributes no message text gets. */
+	UI_A_VERDICT_GOOD,
+	UI_A_VERDICT_INFO,
+	UI_A_VERDICT_WARN,
+	UI_A_VERDICT_BAD,
 	UI_A_COUNT,
 };
 
@@ -375,6 +381,16 @@ gboolean	 ui_pager_is(struct ui_view *);
 void		 ui_pager_replaced(struct ui *, int64_t old_id, int64_t new_id);
 struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
+struct ui_view	*ui_urls_new_list(struct ui *, char **urls);
+struct crypt_state;
+struct _GMimeMessage;	/* GMimeMessage, without GMime's headers here */
+/*
+ * Verdicts and decrypted parts of mime (NULL when it is neither signed nor
+ * encrypted); curses steps aside while gpg-agent may ask a passphrase.
+ * Free with crypt_state_free().
+ */
+struct crypt_state *ui_pager_crypt_state(struct ui *,
+		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
 

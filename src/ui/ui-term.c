@@ -23,6 +23,10 @@ enum {
 	UI_PAIR_ERROR,
 	UI_PAIR_SIGNATURE,
 	UI_PAIR_HEADER,
+	UI_PAIR_VERDICT_GOOD,
+	UI_PAIR_VERDICT_INFO,
+	UI_PAIR_VERDICT_WARN,
+	UI_PAIR_VERDICT_BAD,
 };
 
 static SCREEN	*ui_term_try(const char *term);
@@ -150,6 +154,15 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_SIGNATURE] = A_DIM;
 	ui->attrs[UI_A_ERROR] = A_BOLD;
 	ui->attrs[UI_A_MARK] = A_REVERSE;
+	/*
+	 * Reverse and underlined together: message text is never drawn so
+	 * (a search hit is reverse only), with or without colour.
+	 */
+	ui->attrs[UI_A_VERDICT_GOOD] = A_REVERSE | A_UNDERLINE | A_BOLD;
+	ui->attrs[UI_A_VERDICT_INFO] = A_REVERSE | A_UNDERLINE;
+	ui->attrs[UI_A_VERDICT_WARN] = A_REVERSE | A_UNDERLINE | A_BOLD;
+	ui->attrs[UI_A_VERDICT_BAD] = A_REVERSE | A_UNDERLINE | A_BOLD |
+	    A_BLINK;
 	ui->color = FALSE;
 	if ((nc != NULL && *nc != '\0') || !has_colors())
 		return;
@@ -164,6 +177,11 @@ ui_term_colors(struct ui *ui)
 	init_pair(UI_PAIR_ERROR, COLOR_RED, -1);
 	init_pair(UI_PAIR_SIGNATURE, COLOR_BLUE, -1);
 	init_pair(UI_PAIR_HEADER, COLOR_YELLOW, -1);
+	/* Reverse video: the pair's background is the foreground colour. */
+	init_pair(UI_PAIR_VERDICT_GOOD, COLOR_GREEN, COLOR_BLACK);
+	init_pair(UI_PAIR_VERDICT_INFO, COLOR_CYAN, COLOR_BLACK);
+	init_pair(UI_PAIR_VERDICT_WARN, COLOR_YELLOW, COLOR_BLACK);
+	init_pair(UI_PAIR_VERDICT_BAD, COLOR_RED, COLOR_WHITE);
 	ui->attrs[UI_A_QUOTE1] = COLOR_PAIR(UI_PAIR_QUOTE1);
 	ui->attrs[UI_A_QUOTE2] = COLOR_PAIR(UI_PAIR_QUOTE2);
 	ui->attrs[UI_A_FLAGGED] = COLOR_PAIR(UI_PAIR_FLAGGED) | A_BOLD;
@@ -171,6 +189,11 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_ERROR] = COLOR_PAIR(UI_PAIR_ERROR) | A_BOLD;
 	ui->attrs[UI_A_SIGNATURE] = COLOR_PAIR(UI_PAIR_SIGNATURE);
 	ui->attrs[UI_A_HEADER] = COLOR_PAIR(UI_PAIR_HEADER) | A_BOLD;
+	ui->attrs[UI_A_VERDICT_GOOD] |= COLOR_PAIR(UI_PAIR_VERDICT_GOOD);
+	ui->attrs[UI_A_VERDICT_INFO] |= COLOR_PAIR(UI_PAIR_VERDICT_INFO);
+	ui->attrs[UI_A_VERDICT_WARN] |= COLOR_PAIR(UI_PAIR_VERDICT_WARN);
+	ui->attrs[UI_A_VERDICT_BAD] = (ui->attrs[UI_A_VERDICT_BAD] &
+	    ~A_BLINK) | COLOR_PAIR(UI_PAIR_VERDICT_BAD);
 }
 
 void

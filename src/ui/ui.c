@@ -659,6 +659,13 @@ ui_main(struct cli_ctx *ctx)
 	if (ui.borrowed && ctx->borrowed_fd > 0)
 		ui_signal_janitor_fd(ctx->borrowed_fd);
 	ui.body_msg = -1;
+	/*
+	 * gpg-agent's pinentry-curses draws on the terminal named by
+	 * GPG_TTY, which gpg passes on; over SSH it is often unset.
+	 */
+	if (g_getenv("GPG_TTY") == NULL && isatty(STDIN_FILENO) &&
+	    ttyname(STDIN_FILENO) != NULL)
+		g_setenv("GPG_TTY", ttyname(STDIN_FILENO), TRUE);
 	/* Before curses, which otherwise takes SIGINT and SIGTERM. */
 	ui_signal_init();
 	if ((ui.screen = ui_term_start(warnings)) == NULL) {

@@ -172,7 +172,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (msg == NULL)
 		goto out;
-	refs = render_part_collect(msg, &truncated);
+	refs = render_part_collect(msg, NULL, &truncated);
 	n = MIN(refs->len, FUZZ_MAX_PARTS);
 	for (i = 1; i <= n; i++) {
 		struct render_part_ref	*ref = &g_array_index(refs,

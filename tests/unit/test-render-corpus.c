@@ -18,6 +18,7 @@
 
 #include "util/util.h"
 #include "mime/render.h"
+#include "mime/crypt.h"
 
 #define CORPUS_MAX_FILES	5000
 #define CORPUS_MAX_DEPTH	8
@@ -110,7 +111,7 @@ test_corpus(void **state)
 	gint64			 start, t0, worst = 0;
 	const char		*worst_path = NULL;
 	size_t			 i, j;
-	int			 bad = 0, parsed = 0;
+	int			 bad = 0, parsed = 0, crypto = 0;
 
 	(void)state;
 	corpus = g_getenv("SATCHEL_CORPUS");
@@ -141,6 +142,20 @@ test_corpus(void **state)
 		t = render_message(m, &o);
 		bad += check_text(path, t);
 		render_text_free(t);
+		if (crypt_message_kinds(m) != 0) {
+			/* Verdicts too (an empty keyring: unknown keys). */
+			struct crypt_state *cs = crypt_state_new(m,
+			    CRYPT_DECRYPT);
+
+			o.crypt = cs;
+			o.flags |= RENDER_CRYPT_DETAILS;
+			t = render_message(m, &o);
+			bad += check_text(path, t);
+			render_text_free(t);
+			o.crypt = NULL;
+			crypt_state_free(cs);
+			crypto++;
+		}
 		parts = render_part_list(m);
 		for (j = 0; j < parts->nparts; j++) {
 			bad += check_string(parts->parts[j].content_type);
@@ -154,8 +169,8 @@ test_corpus(void **state)
 			worst_path = path;
 		}
 	}
-	print_message("rendered %d messages in %.1f s; slowest %.0f ms: %s\n",
-	    parsed, (double)(g_get_monotonic_time() - start) / 1e6,
+	print_message("rendered %d messages (%d with verdicts) in %.1f s; "
+	    "slowest %.0f ms: %s\n", parsed, crypto, (double)(g_get_monotonic_time() - start) / 1e6,
 	    (double)worst / 1e3, worst_path != NULL ? worst_path : "-");
 	assert_int_equal(bad, 0);
 	assert_true(parsed > 0);
@@ -171,6 +186,8 @@ main(void)
 	};
 
 	const char *corpus = g_getenv("SATCHEL_CORPUS");
+	char	*home;
+	int	 rc;
 
 	/* cmocka's TAP skip reads as a failure to the driver: skip it all here. */
 	if (corpus == NULL || !g_file_test(corpus, G_FILE_TEST_IS_DIR)) {
@@ -181,5 +198,18 @@ main(void)
 	g_log_set_always_fatal(G_LOG_LEVEL_CRITICAL | G_LOG_LEVEL_WARNING);
 	log_set_level(LOG_LEVEL_ERROR);
 	mime_init();
-	return cmocka_run_group_tests_name("render-corpus", tests, NULL, NULL);
+	/*
+	 * Signed and encrypted messages are checked against an empty,
+	 * private keyring (short path: gpg-agent's socket must fit).
+	 */
+	home = g_strdup("/tmp/sc-XXXXXX");
+	if (g_mkdtemp(home) == NULL)
+		return 1;
+	g_setenv("GNUPGHOME", home, TRUE);
+	rc = cmocka_run_group_tests_name("render-corpus", tests, NULL, NULL);
+	g_spawn_command_line_sync("gpgconf --kill all", NULL, NULL, NULL,
+	    NULL);
+	file_remove_tree(home);
+	g_free(home);
+	return rc;
 }
