@@ -235,9 +235,10 @@ static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
 {
 	GError		*err = NULL;
-	char		**argv = NULL, *prog;
+	char		**argv = NULL, **envp = NULL, *prog;
 	GPtrArray	*args;
 	const char	*editor;
+	const char *const *flags;
 	GPid		 pid = 0;
 	int		 status = 0, i;
 	gboolean	 ok, group;
@@ -262,9 +263,18 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 		return FALSE;
 	}
 	g_free(prog);
+	/*
+	 * Borrowed mode: the editor's HOME is in the private directory, and
+	 * its own history switch is on, so that it keeps nothing outside.
+	 */
+	envp = cli_borrowed_child_env(ui->ctx);
+	flags = envp != NULL ? cli_borrowed_editor_flags(argv[0]) : NULL;
 	args = g_ptr_array_new();
-	for (i = 0; argv[i] != NULL; i++)
+	for (i = 0; argv[i] != NULL; i++) {
 		g_ptr_array_add(args, argv[i]);
+		for (; i == 0 && flags != NULL && *flags != NULL; flags++)
+			g_ptr_array_add(args, (char *)*flags);
+	}
 	g_ptr_array_add(args, c->path);
 	g_ptr_array_add(args, NULL);
 	ui_term_suspend(ui);
@@ -278,7 +288,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	 * after a kill -9, ends the editor's children too.
 	 */
 	group = ui->borrowed;
-	ok = g_spawn_async(NULL, (char **)args->pdata, NULL,
+	ok = g_spawn_async(NULL, (char **)args->pdata, envp,
 	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN |
 	    G_SPAWN_DO_NOT_REAP_CHILD, group ? ui_compose_child_setup : NULL,
 	    NULL, &pid, &err);
@@ -297,6 +307,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	ui_term_resume(ui);
 	g_ptr_array_free(args, TRUE);
 	g_strfreev(argv);
+	g_strfreev(envp);
 	if (!ok) {
 		ui_error(ui, _("Cannot run the editor: %s"), err->message);
 		g_error_free(err);

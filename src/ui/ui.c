@@ -38,6 +38,7 @@ static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
 static void	ui_end_signalled(struct ui *);
 static gboolean	ui_rebuild_asked(struct cli_ctx *);
+static gboolean	ui_fetches(struct ui *);
 
 /* Borrowed mode: how long quitting waits for the queue to go out. */
 #define UI_QUIT_SEND_WAIT	(20 * G_USEC_PER_SEC)
@@ -622,6 +623,20 @@ ui_rebuild_asked(struct cli_ctx *ctx)
 	return cli_reindex(ctx, 2, argv) == CLI_EXIT_OK;
 }
 
+/* Whether some account fetches mail (has a POP3 server). */
+static gboolean
+ui_fetches(struct ui *ui)
+{
+	guint	i;
+
+	for (i = 0; ui->config->accounts != NULL &&
+	    i < ui->config->accounts->len; i++)
+		if (((struct account *)g_ptr_array_index(ui->config->accounts,
+		    i))->pop3_host != NULL)
+			return TRUE;
+	return FALSE;
+}
+
 int
 ui_main(struct cli_ctx *ctx)
 {
@@ -674,6 +689,9 @@ ui_main(struct cli_ctx *ctx)
 		ui_error(&ui, "%s", warnings->str);
 	ui_repaint_now(&ui);
 	ui_compose_stuck(&ui);
+	/* A borrowed session is for reading mail: fetch (ask) at once. */
+	if (ui.borrowed && ui_fetches(&ui))
+		ui_jobs_fetch(&ui);
 	ui_loop(&ui);
 	if (ui.signalled != 0) {
 		ui_end_signalled(&ui);
