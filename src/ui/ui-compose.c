@@ -562,10 +562,14 @@ ui_compose_recalc(struct ui *ui, struct ui_view *v)
 		ui_compose_row(c, FALSE, g_strdup(_("Edit the message again "
 		    "to fix it, or cancel.")));
 	} else {
-		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s %s%s%s",
-		    _("From:"), c->account->from_name != NULL ?
-		    c->account->from_name : "", "<", c->account->from_addr,
-		    ">"));
+		/* No name: the address alone, not " <address>". */
+		if (c->account->from_name != NULL)
+			ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s <%s>",
+			    _("From:"), c->account->from_name,
+			    c->account->from_addr));
+		else
+			ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s",
+			    _("From:"), c->account->from_addr));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("To:"),
 		    c->fields.to != NULL ? c->fields.to : ""));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("Cc:"),

@@ -3,7 +3,8 @@
 # USER@HOST`) asks for the From address, offering one built from USER@HOST
 # (pop., pop3. or mail. taken off the host), asks again after an answer
 # that is no address, and sends with what the user confirmed: the From
-# header and MAIL FROM are that address, never " <USER@POP3HOST>". The
+# header, MAIL FROM and the confirmation screen show that address, never
+# " <USER@POP3HOST>". The
 # session asks for the password and fetches without a key; the editor (a
 # "vi") gets -i NONE and a HOME and XDG directories inside the private
 # directory, so its ~/.viminfo never reaches the real HOME.
@@ -12,7 +13,7 @@ t_init
 t_need_cmd tmux tmux
 t_need_cmd dovecot dovecot-pop3d
 t_need_cmd aiosmtpd python3-aiosmtpd
-t_plan 19
+t_plan 20
 # The one-off account logs in to SMTP with the POP3 user name.
 SMTP_USER=alice
 export SMTP_USER
@@ -77,7 +78,7 @@ t_ok "the From question offers USER@HOST" \
 t_tmux_keys s 'no address here' Enter
 t_ok "an answer that is no address is asked again" \
     t_tmux_wait s 'is not an address like'
-t_tmux_keys s 'Jane Doe <jane@example.org>' Enter
+t_tmux_keys s 'jane@example.org' Enter
 t_ok "the session asks for the password by itself" \
     t_tmux_wait s 'POP3 password for borrowed:'
 t_tmux_keys s "$pop3_pass" Enter
@@ -93,6 +94,8 @@ t_is "so are its XDG directories" \
     "$(grep -E '^XDG_(CONFIG|DATA|STATE|CACHE)_HOME=' "$T_TMP/editor-env" |
     grep -v "=$store/home/" | head -n 3)" ""
 t_is "no ~/.viminfo in the real HOME" "$(ls -A "$HOME")" ""
+t_ok "the confirmation shows the address, no empty name" \
+    t_tmux_wait s '^[> ] From: +jane@example\.org *$'
 t_tmux_keys s y
 t_ok "the SMTP password is asked" t_tmux_wait s 'SMTP password for borrowed:'
 t_tmux_keys s "$smtp_pass" Enter
@@ -101,7 +104,7 @@ eml=$(ls "$SMTP_SPOOL"/*.eml 2>/dev/null | head -n 1)
 t_is "the reply was sent" "$(t_smtp_count)" 1
 t_is "From is what the user confirmed" \
     "$(grep -m 1 '^From:' "$eml" 2>/dev/null | tr -d '\r')" \
-    "From: Jane Doe <jane@example.org>"
+    "From: jane@example.org"
 t_is "MAIL FROM too" "$(head -n 1 "${eml%.eml}.env" 2>/dev/null)" \
     "MAIL FROM:<jane@example.org>"
 t_tmux_keys s q
