@@ -356,6 +356,9 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 		return -1;
 	}
 	if (pid == 0) {
+		/* The janitor never returns: what it does not use goes now. */
+		g_clear_pointer(&base, g_free);
+		g_clear_pointer(&name, g_free);
 		close(p[1]);
 		cli_borrowed_janitor(p[0], &priv, &bundle);
 	}
