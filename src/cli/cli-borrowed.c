@@ -45,11 +45,11 @@ struct cli_borrowed_hold {
 
 static char	*cli_borrowed_base(gboolean *in_ram);
 static void	 cli_borrowed_janitor(int, struct cli_borrowed_hold *,
-		    struct cli_borrowed_hold *);
+		    struct cli_borrowed_hold *, gboolean);
 static gboolean	 cli_borrowed_hold(const char *, const char *,
 		    struct cli_borrowed_hold *);
 static void	 cli_borrowed_release(struct cli_borrowed_hold *);
-static int	 cli_borrowed_bundle(struct cli_borrowed_hold *);
+static char	*cli_borrowed_bundle(struct cli_borrowed_hold *, gboolean);
 static char	*cli_borrowed_ask_from(const char *);
 static gboolean	 cli_borrowed_hostport(const char *, char **, unsigned *);
 static void	 cli_borrowed_nodump(void);
@@ -136,7 +136,8 @@ cli_borrowed_base(gboolean *in_ram)
 
 /*
  * The janitor: wait until satchel is gone, then wipe its directory (and
- * the bundle's, when asked). It works on the directories it opened at the
+ * the bundle's, when asked: --remove-bundle, or "R" on the pipe). It
+ * works on the directories it opened at the
  * start and removes a name in its parent only while that name is still
  * the same directory: by then satchel may have removed it, and in a
  * shared /dev/shm or /tmp someone else may have made the name again, with
@@ -145,7 +146,7 @@ cli_borrowed_base(gboolean *in_ram)
  */
 static void
 cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
-    struct cli_borrowed_hold *bundle)
+    struct cli_borrowed_hold *bundle, gboolean remove_bundle)
 {
 	char	c;
 	ssize_t	n;
@@ -177,7 +178,8 @@ cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
 	/*
 	 * Until satchel is gone (end of file), it may tell the process
 	 * group of a running editor ("PGID\n", "0\n" when it ended): that
-	 * group is ended too, so that no editor outlives a kill -9.
+	 * group is ended too, so that no editor outlives a kill -9. "R\n":
+	 * the user asked to remove the bundle as well.
 	 */
 	for (;;) {
 		do {
@@ -188,8 +190,11 @@ cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
 		if (c >= '0' && c <= '9' && digits < 9) {
 			num = num * 10 + (c - '0');
 			digits++;
+		} else if (c == 'R') {
+			remove_bundle = TRUE;
 		} else if (c == '\n') {
-			pgid = (pid_t)num;
+			if (digits > 0)
+				pgid = (pid_t)num;
 			num = 0;
 			digits = 0;
 		}
@@ -204,7 +209,7 @@ cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
 	}
 	file_remove_contents(priv->dirfd);
 	file_remove_dir_at(priv->parentfd, priv->name, priv->dev, priv->ino);
-	if (bundle->dirfd >= 0) {
+	if (remove_bundle && bundle->dirfd >= 0) {
 		file_remove_contents(bundle->dirfd);
 		file_remove_dir_at(bundle->parentfd, bundle->name, bundle->dev,
 		    bundle->ino);
@@ -250,46 +255,66 @@ cli_borrowed_release(struct cli_borrowed_hold *h)
 }
 
 /*
- * --remove-bundle: the bundle's top directory, as its launcher says
- * (SATCHEL_BUNDLE), held for the janitor. Only a directory of ours that
- * carries the bundle's mark file is taken: a wrong variable must not
- * make the janitor remove anything else. 0, or -1 after printing.
+ * The bundle's top directory, as its launcher says (SATCHEL_BUNDLE), held
+ * for the janitor, which removes it when asked. Only a directory of ours
+ * that carries the bundle's mark file is taken: a wrong variable must not
+ * make the janitor remove anything else. Returns its path (caller frees),
+ * or NULL, after saying why when loud (--remove-bundle was given).
  */
-static int
-cli_borrowed_bundle(struct cli_borrowed_hold *h)
+static char *
+cli_borrowed_bundle(struct cli_borrowed_hold *h, gboolean loud)
 {
-	g_autofree char	*dir = NULL, *base = NULL, *name = NULL;
+	g_autofree char	*base = NULL, *name = NULL;
+	char		*dir = NULL;
 	const char	*env = g_getenv("SATCHEL_BUNDLE");
 	struct stat	 sb;
 
 	if (env == NULL || *env != '/') {
-		fprintf(stderr, "%s", _("satchel: --remove-bundle works when "
-		    "satchel runs from an unpacked bundle, through its "
-		    "launcher\n"));
-		return -1;
+		if (loud)
+			fprintf(stderr, "%s", _("satchel: --remove-bundle "
+			    "works when satchel runs from an unpacked bundle, "
+			    "through its launcher\n"));
+		return NULL;
 	}
 	if ((dir = realpath(env, NULL)) == NULL || strcmp(dir, "/") == 0) {
-		fprintf(stderr, _("satchel: cannot use the bundle directory "
-		    "%s: %s\n"), env, g_strerror(dir == NULL ? errno : EPERM));
-		return -1;
+		if (loud)
+			fprintf(stderr, _("satchel: cannot use the bundle "
+			    "directory %s: %s\n"), env,
+			    g_strerror(dir == NULL ? errno : EPERM));
+		free(dir);
+		return NULL;
 	}
 	base = g_path_get_dirname(dir);
 	name = g_path_get_basename(dir);
 	errno = 0;
 	if (!cli_borrowed_hold(base, name, h)) {
-		fprintf(stderr, _("satchel: cannot use the bundle directory "
-		    "%s: %s\n"), dir, g_strerror(errno));
-		cli_borrowed_release(h);
-		return -1;
+		if (loud)
+			fprintf(stderr, _("satchel: cannot use the bundle "
+			    "directory %s: %s\n"), dir, g_strerror(errno));
+		goto fail;
 	}
 	if (fstatat(h->dirfd, CLI_BORROWED_MARK, &sb, AT_SYMLINK_NOFOLLOW) !=
 	    0 || !S_ISREG(sb.st_mode)) {
-		fprintf(stderr, _("satchel: %s is not an unpacked satchel "
-		    "bundle (no %s in it); it is not removed\n"), dir,
-		    CLI_BORROWED_MARK);
-		cli_borrowed_release(h);
-		return -1;
+		if (loud)
+			fprintf(stderr, _("satchel: %s is not an unpacked "
+			    "satchel bundle (no %s in it); it is not "
+			    "removed\n"), dir, CLI_BORROWED_MARK);
+		goto fail;
 	}
+	return dir;
+fail:
+	cli_borrowed_release(h);
+	free(dir);
+	return NULL;
+}
+
+int
+cli_borrowed_remove_bundle(struct cli_ctx *ctx)
+{
+	if (ctx->bundle_dir == NULL || ctx->borrowed_fd <= 0)
+		return -1;
+	if (write(ctx->borrowed_fd, "R\n", 2) != 2)
+		return -1;
 	return 0;
 }
 
@@ -309,8 +334,16 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 	cli_borrowed_nodump();
 	if (ctx->borrowed_dir != NULL)
 		goto set;
-	if (ctx->remove_bundle && cli_borrowed_bundle(&bundle) != 0)
-		return -1;
+	/* Held whenever there is one: the user may ask at quit. */
+	if (g_getenv("SATCHEL_BUNDLE") != NULL || ctx->remove_bundle) {
+		char *b = cli_borrowed_bundle(&bundle, ctx->remove_bundle);
+
+		if (b == NULL && ctx->remove_bundle)
+			return -1;
+		g_free(ctx->bundle_dir);
+		ctx->bundle_dir = b != NULL ? g_strdup(b) : NULL;
+		free(b);
+	}
 	base = cli_borrowed_base(&in_ram);
 	dir = g_build_filename(base, "satchel-borrowed-XXXXXX", NULL);
 	if (g_mkdtemp_full(dir, 0700) == NULL) {
@@ -360,7 +393,8 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 		g_clear_pointer(&base, g_free);
 		g_clear_pointer(&name, g_free);
 		close(p[1]);
-		cli_borrowed_janitor(p[0], &priv, &bundle);
+		cli_borrowed_janitor(p[0], &priv, &bundle,
+		    ctx->remove_bundle);
 	}
 	/* Our end stays open, unseen by children (close-on-exec). */
 	close(p[0]);
@@ -508,6 +542,7 @@ cli_borrowed_end(struct cli_ctx *ctx)
 	else
 		file_remove_tree(ctx->borrowed_dir);
 	g_clear_pointer(&ctx->borrowed_dir, g_free);
+	g_clear_pointer(&ctx->bundle_dir, g_free);
 	if (ctx->borrowed_fd > 0) {
 		close(ctx->borrowed_fd);
 		ctx->borrowed_fd = 0;

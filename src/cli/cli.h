@@ -37,6 +37,8 @@ struct cli_ctx {
 	const char	*ca_file;	/* --ca-file FILE for the one-off account */
 	gboolean	 remove_bundle;	/* --remove-bundle: the janitor removes
 					   the unpacked bundle too */
+	char		*bundle_dir;	/* run from this unpacked bundle, which
+					   the janitor holds (borrowed mode) */
 	struct config	*config;	/* loaded on demand by cli_config() */
 	struct store	*store;		/* opened on demand by cli_store() */
 	char		*borrowed_dir;	/* private store directory in borrowed mode */
@@ -114,6 +116,12 @@ const char *const *cli_borrowed_editor_flags(const char *argv0);
  * pop., pop3. or mail. label. Caller frees.
  */
 char	*cli_borrowed_default_from(const char *user, const char *host);
+/*
+ * Have the janitor remove the unpacked bundle (ctx->bundle_dir) as well
+ * when the session ends: the answer to the question at quit. 0, or -1
+ * when it cannot be told (no bundle held, the pipe failed).
+ */
+int	 cli_borrowed_remove_bundle(struct cli_ctx *);
 /* TRUE when stdout is a terminal (progress bars are drawn). */
 gboolean cli_isatty(void);
 /* Print untrusted text safely on stdout (sanitised) followed by a newline. */

@@ -36,6 +36,7 @@ static void	ui_recalc_all(struct ui *);
 static void	ui_format_bytes(GString *, guint64);
 static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
+static gboolean	ui_quit_sent_ok(struct ui *);
 static void	ui_end_signalled(struct ui *);
 static gboolean	ui_rebuild_asked(struct cli_ctx *);
 static gboolean	ui_fetches(struct ui *);
@@ -429,12 +430,46 @@ ui_unsent(struct ui *ui)
 }
 
 /*
+ * Borrowed mode, quitting: mail not sent (ui_quit_sent_ok), then, run
+ * from an unpacked bundle without --remove-bundle, whether the bundle
+ * goes too. TRUE to quit.
+ */
+static gboolean
+ui_quit_ok(struct ui *ui)
+{
+	g_autofree char	*safe = NULL, *q = NULL;
+
+	if (!ui_quit_sent_ok(ui))
+		return FALSE;
+	if (!ui->borrowed || ui_signal_caught() != 0 ||
+	    ui->ctx->bundle_dir == NULL || ui->ctx->remove_bundle)
+		return TRUE;
+	/* The directory's own name: a whole path would hide the answer. */
+	{
+		g_autofree char *base = g_path_get_basename(
+		    ui->ctx->bundle_dir);
+
+		safe = sanitize_text(base, -1, 0);
+	}
+	q = g_strdup_printf(_("Remove satchel itself (the unpacked %s) as "
+	    "well?"), safe);
+	if (ui_prompt_yesno(ui, q, FALSE) &&
+	    cli_borrowed_remove_bundle(ui->ctx) != 0) {
+		/* Not quitting: the message would not be seen. */
+		ui_error(ui, "%s", _("The bundle cannot be removed with the "
+		    "session; answer n to quit and remove it yourself."));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
  * Borrowed mode: the store goes with us, so mail not yet sent would be
  * lost. Send it now, showing progress, for a bounded time; what is still
  * left is counted and the user decides. TRUE to quit.
  */
 static gboolean
-ui_quit_ok(struct ui *ui)
+ui_quit_sent_ok(struct ui *ui)
 {
 	struct pollfd	 pfd;
 	gint64		 deadline;
