@@ -130,7 +130,9 @@ cat >"$top/satchel" <<EOS
 # Runs satchel $version from this directory, wherever it was unpacked,
 # with its own C library and loader: nothing of the system's is needed
 # beyond the kernel. Options are satchel's (satchel --help).
-here=\$(cd "\$(dirname "\$0")" && pwd -P) || exit 1
+# Through a symbolic link too (~/bin/satchel -> the bundle's launcher).
+self=\$(readlink -f "\$0" 2>/dev/null) || self=\$0
+here=\$(cd "\$(dirname "\$self")" && pwd -P) || exit 1
 SATCHEL_BUNDLE=\$here
 SATCHEL_LOCALEDIR=\$here/share/locale
 TERMINFO_DIRS=\$here/share/terminfo:\${TERMINFO_DIRS:-/etc/terminfo:/lib/terminfo:/usr/share/terminfo}
