@@ -443,9 +443,9 @@ cli_borrowed_child_env(struct cli_ctx *ctx)
 			log_warn("%s: %s", d, g_strerror(errno));
 		env = g_environ_setenv(env, xdg[i][0], d, TRUE);
 	}
-	/* The editor has its own C library; these are the bundle's. */
-	env = g_environ_unsetenv(env, "GCONV_PATH");
-	env = g_environ_unsetenv(env, "GIO_MODULE_DIR");
+	/* The editor has the system's GLib, not the bundle's. */
+	if (g_getenv("SATCHEL_BUNDLE") != NULL)
+		env = g_environ_unsetenv(env, "GIO_MODULE_DIR");
 	return env;
 }
 

@@ -99,8 +99,8 @@ struct config *cli_borrowed_oneoff(struct cli_ctx *);
  * The environment for the editor in borrowed mode: HOME and the XDG base
  * directories inside the private directory (created here), so that what
  * the editor keeps (history, swap, backup and auto-save files) goes with
- * the session; variables that only the bundle's own C library reads are
- * left out. NULL outside borrowed mode (inherit ours). Free with
+ * the session; run from the bundle, without the variable that points the
+ * bundle's GLib at its (empty) module directory. NULL outside borrowed mode (inherit ours). Free with
  * g_strfreev.
  */
 char	**cli_borrowed_child_env(struct cli_ctx *);
