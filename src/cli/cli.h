@@ -96,10 +96,11 @@ void	 cli_borrowed_end(struct cli_ctx *);
 /* The config for `--borrowed --pop3 USER@HOST` (no file). NULL on error. */
 struct config *cli_borrowed_oneoff(struct cli_ctx *);
 /*
- * The environment for the editor in borrowed mode: HOME and the XDG base
+ * The environment for the programs the reader starts in borrowed mode
+ * (the editor, mailcap viewers, the HTML converter): HOME and the XDG base
  * directories inside the private directory (created here), so that what
- * the editor keeps (history, swap, backup and auto-save files) goes with
- * the session; run from the bundle, without the variable that points the
+ * they keep (history, swap, backup and auto-save files) goes with the
+ * session; run from the bundle, without the variable that points the
  * bundle's GLib at its (empty) module directory. NULL outside borrowed mode (inherit ours). Free with
  * g_strfreev.
  */

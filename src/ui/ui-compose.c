@@ -235,7 +235,7 @@ static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
 {
 	GError		*err = NULL;
-	char		**argv = NULL, **envp = NULL, *prog;
+	char		**argv = NULL, **envp, *prog;
 	GPtrArray	*args;
 	const char	*editor;
 	const char *const *flags;
@@ -267,7 +267,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	 * Borrowed mode: the editor's HOME is in the private directory, and
 	 * its own history switch is on, so that it keeps nothing outside.
 	 */
-	envp = cli_borrowed_child_env(ui->ctx);
+	envp = ui->child_env;
 	flags = envp != NULL ? cli_borrowed_editor_flags(argv[0]) : NULL;
 	args = g_ptr_array_new();
 	for (i = 0; argv[i] != NULL; i++) {
@@ -307,7 +307,6 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	ui_term_resume(ui);
 	g_ptr_array_free(args, TRUE);
 	g_strfreev(argv);
-	g_strfreev(envp);
 	if (!ok) {
 		ui_error(ui, _("Cannot run the editor: %s"), err->message);
 		g_error_free(err);

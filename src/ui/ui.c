@@ -703,6 +703,7 @@ ui_main(struct cli_ctx *ctx)
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
 	ui.borrowed = ctx->borrowed_dir != NULL;
+	ui.child_env = cli_borrowed_child_env(ctx);
 	if (ui.borrowed && ctx->borrowed_fd > 0)
 		ui_signal_janitor_fd(ctx->borrowed_fd);
 	ui.body_msg = -1;
@@ -742,6 +743,7 @@ out:
 	ui_term_stop(&ui);
 	ui_term_stderr_stop(&ui);
 	g_hash_table_destroy(ui.secrets);
+	g_strfreev(ui.child_env);
 	ui_keys_free(ui.keys);
 	g_free(ui.message);
 	g_free(ui.send_error);
