@@ -3,6 +3,8 @@
  * lives in a private directory in RAM when the machine has one, and a
  * janitor process removes it when satchel ends, however it ends: it waits
  * on a pipe whose only writer is satchel, so even kill -9 is covered.
+ * Run from an unpacked bundle with --remove-bundle, the janitor removes
+ * the bundle's directory as well.
  */
 #include "config.h"
 
@@ -23,11 +25,32 @@
 
 #include "util/util.h"
 #include "config/config.h"
+#include "mime/mime.h"
+#include "mime/compose.h"
 #include "cli/cli.h"
 
+/* A directory of this name is the session's HOME for the editor. */
+#define CLI_BORROWED_HOME	"home"
+/* The file that marks the top directory of an unpacked bundle. */
+#define CLI_BORROWED_MARK	"SATCHEL-BUNDLE"
+
+/* What the janitor holds open: a directory and its name in a parent. */
+struct cli_borrowed_hold {
+	int		 parentfd;
+	int		 dirfd;
+	char		*name;
+	dev_t		 dev;
+	ino_t		 ino;
+};
+
 static char	*cli_borrowed_base(gboolean *in_ram);
-static void	 cli_borrowed_janitor(int, int, int, const char *, dev_t,
-		    ino_t);
+static void	 cli_borrowed_janitor(int, struct cli_borrowed_hold *,
+		    struct cli_borrowed_hold *, gboolean);
+static gboolean	 cli_borrowed_hold(const char *, const char *,
+		    struct cli_borrowed_hold *);
+static void	 cli_borrowed_release(struct cli_borrowed_hold *);
+static char	*cli_borrowed_bundle(struct cli_borrowed_hold *, gboolean);
+static char	*cli_borrowed_ask_from(const char *);
 static gboolean	 cli_borrowed_hostport(const char *, char **, unsigned *);
 static void	 cli_borrowed_nodump(void);
 
@@ -112,16 +135,18 @@ cli_borrowed_base(gboolean *in_ram)
 }
 
 /*
- * The janitor: wait until satchel is gone, then wipe its directory. It
- * works on the directory it opened at the start (dirfd) and removes the
- * name in basefd only while that name is still the same directory: by
- * then satchel may have removed it, and in a shared /dev/shm or /tmp
- * someone else may have made the name again, with links into the user's
- * files. Nothing is looked up through a name that could have changed.
+ * The janitor: wait until satchel is gone, then wipe its directory (and
+ * the bundle's, when asked: --remove-bundle, or "R" on the pipe). It
+ * works on the directories it opened at the
+ * start and removes a name in its parent only while that name is still
+ * the same directory: by then satchel may have removed it, and in a
+ * shared /dev/shm or /tmp someone else may have made the name again, with
+ * links into the user's files. Nothing is looked up through a name that
+ * could have changed.
  */
 static void
-cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
-    dev_t dev, ino_t ino)
+cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
+    struct cli_borrowed_hold *bundle, gboolean remove_bundle)
 {
 	char	c;
 	ssize_t	n;
@@ -144,7 +169,8 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 			close(fd);
 	}
 	for (fd = STDERR_FILENO + 1; fd < 1024; fd++)
-		if (fd != rfd && fd != basefd && fd != dirfd)
+		if (fd != rfd && fd != priv->parentfd && fd != priv->dirfd &&
+		    fd != bundle->parentfd && fd != bundle->dirfd)
 			close(fd);
 	if (chdir("/") != 0)
 		_exit(1);
@@ -152,7 +178,8 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 	/*
 	 * Until satchel is gone (end of file), it may tell the process
 	 * group of a running editor ("PGID\n", "0\n" when it ended): that
-	 * group is ended too, so that no editor outlives a kill -9.
+	 * group is ended too, so that no editor outlives a kill -9. "R\n":
+	 * the user asked to remove the bundle as well.
 	 */
 	for (;;) {
 		do {
@@ -163,8 +190,11 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 		if (c >= '0' && c <= '9' && digits < 9) {
 			num = num * 10 + (c - '0');
 			digits++;
+		} else if (c == 'R') {
+			remove_bundle = TRUE;
 		} else if (c == '\n') {
-			pgid = (pid_t)num;
+			if (digits > 0)
+				pgid = (pid_t)num;
 			num = 0;
 			digits = 0;
 		}
@@ -177,31 +207,150 @@ cli_borrowed_janitor(int rfd, int basefd, int dirfd, const char *name,
 			nanosleep(&ts, NULL);
 		(void)kill(-pgid, SIGKILL);
 	}
-	file_remove_contents(dirfd);
-	file_remove_dir_at(basefd, name, dev, ino);
+	file_remove_contents(priv->dirfd);
+	file_remove_dir_at(priv->parentfd, priv->name, priv->dev, priv->ino);
+	if (remove_bundle && bundle->dirfd >= 0) {
+		file_remove_contents(bundle->dirfd);
+		file_remove_dir_at(bundle->parentfd, bundle->name, bundle->dev,
+		    bundle->ino);
+	}
 	_exit(0);
+}
+
+/*
+ * Open the directory name in base, ours and nobody else's when private
+ * (mode 0700), through no symbolic link.
+ */
+static gboolean
+cli_borrowed_hold(const char *base, const char *name,
+    struct cli_borrowed_hold *h)
+{
+	struct stat	sb;
+
+	h->parentfd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (h->parentfd >= 0)
+		h->dirfd = openat(h->parentfd, name, O_RDONLY | O_DIRECTORY |
+		    O_NOFOLLOW | O_CLOEXEC);
+	if (h->dirfd < 0 || fstat(h->dirfd, &sb) != 0 ||
+	    sb.st_uid != geteuid()) {
+		if (errno == 0)
+			errno = EPERM;
+		return FALSE;
+	}
+	h->name = g_strdup(name);
+	h->dev = sb.st_dev;
+	h->ino = sb.st_ino;
+	return TRUE;
+}
+
+static void
+cli_borrowed_release(struct cli_borrowed_hold *h)
+{
+	if (h->parentfd >= 0)
+		close(h->parentfd);
+	if (h->dirfd >= 0)
+		close(h->dirfd);
+	g_clear_pointer(&h->name, g_free);
+	h->parentfd = h->dirfd = -1;
+}
+
+/*
+ * The bundle's top directory, as its launcher says (SATCHEL_BUNDLE), held
+ * for the janitor, which removes it when asked. Only a directory of ours
+ * that carries the bundle's mark file is taken: a wrong variable must not
+ * make the janitor remove anything else. Returns its path (caller frees),
+ * or NULL, after saying why when loud (--remove-bundle was given).
+ */
+static char *
+cli_borrowed_bundle(struct cli_borrowed_hold *h, gboolean loud)
+{
+	g_autofree char	*base = NULL, *name = NULL;
+	char		*dir = NULL;
+	const char	*env = g_getenv("SATCHEL_BUNDLE");
+	struct stat	 sb;
+
+	if (env == NULL || *env != '/') {
+		if (loud)
+			fprintf(stderr, "%s", _("satchel: --remove-bundle "
+			    "works when satchel runs from an unpacked bundle, "
+			    "through its launcher\n"));
+		return NULL;
+	}
+	if ((dir = realpath(env, NULL)) == NULL || strcmp(dir, "/") == 0) {
+		if (loud)
+			fprintf(stderr, _("satchel: cannot use the bundle "
+			    "directory %s: %s\n"), env,
+			    g_strerror(dir == NULL ? errno : EPERM));
+		free(dir);
+		return NULL;
+	}
+	base = g_path_get_dirname(dir);
+	name = g_path_get_basename(dir);
+	errno = 0;
+	if (!cli_borrowed_hold(base, name, h)) {
+		if (loud)
+			fprintf(stderr, _("satchel: cannot use the bundle "
+			    "directory %s: %s\n"), dir, g_strerror(errno));
+		goto fail;
+	}
+	if (fstatat(h->dirfd, CLI_BORROWED_MARK, &sb, AT_SYMLINK_NOFOLLOW) !=
+	    0 || !S_ISREG(sb.st_mode)) {
+		if (loud)
+			fprintf(stderr, _("satchel: %s is not an unpacked "
+			    "satchel bundle (no %s in it); it is not "
+			    "removed\n"), dir, CLI_BORROWED_MARK);
+		goto fail;
+	}
+	return dir;
+fail:
+	cli_borrowed_release(h);
+	free(dir);
+	return NULL;
+}
+
+int
+cli_borrowed_remove_bundle(struct cli_ctx *ctx)
+{
+	if (ctx->bundle_dir == NULL || ctx->borrowed_fd <= 0)
+		return -1;
+	if (write(ctx->borrowed_fd, "R\n", 2) != 2)
+		return -1;
+	return 0;
 }
 
 int
 cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 {
-	g_autofree char	*base = NULL, *name = NULL;
-	struct stat	 sb;
-	char		*dir;
-	gboolean	 in_ram;
-	int		 p[2], basefd = -1, dirfd = -1;
-	pid_t		 pid;
-	guint		 i;
+	g_autofree char		*base = NULL, *name = NULL;
+	struct cli_borrowed_hold priv = { -1, -1, NULL, 0, 0 };
+	struct cli_borrowed_hold bundle = { -1, -1, NULL, 0, 0 };
+	struct stat		 sb;
+	char			*dir;
+	gboolean		 in_ram;
+	int			 p[2];
+	pid_t			 pid;
+	guint			 i;
 
 	cli_borrowed_nodump();
 	if (ctx->borrowed_dir != NULL)
 		goto set;
+	/* Held whenever there is one: the user may ask at quit. */
+	if (g_getenv("SATCHEL_BUNDLE") != NULL || ctx->remove_bundle) {
+		char *b = cli_borrowed_bundle(&bundle, ctx->remove_bundle);
+
+		if (b == NULL && ctx->remove_bundle)
+			return -1;
+		g_free(ctx->bundle_dir);
+		ctx->bundle_dir = b != NULL ? g_strdup(b) : NULL;
+		free(b);
+	}
 	base = cli_borrowed_base(&in_ram);
 	dir = g_build_filename(base, "satchel-borrowed-XXXXXX", NULL);
 	if (g_mkdtemp_full(dir, 0700) == NULL) {
 		fprintf(stderr, _("satchel: cannot create a private "
 		    "directory in %s: %s\n"), base, g_strerror(errno));
 		g_free(dir);
+		cli_borrowed_release(&bundle);
 		return -1;
 	}
 	if (!in_ram)
@@ -211,26 +360,21 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 	ctx->borrowed_dir = dir;
 	/* Hold the directory itself, not its name (see the janitor). */
 	name = g_path_get_basename(dir);
-	basefd = open(base, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (basefd >= 0)
-		dirfd = openat(basefd, name, O_RDONLY | O_DIRECTORY |
-		    O_NOFOLLOW | O_CLOEXEC);
-	if (dirfd < 0 || fstat(dirfd, &sb) != 0 || sb.st_uid != geteuid() ||
-	    (sb.st_mode & 077) != 0) {
+	errno = 0;
+	if (!cli_borrowed_hold(base, name, &priv) ||
+	    fstat(priv.dirfd, &sb) != 0 || (sb.st_mode & 077) != 0) {
 		fprintf(stderr, _("satchel: cannot open the private directory "
 		    "%s: %s\n"), dir, g_strerror(errno != 0 ? errno : EPERM));
-		if (basefd >= 0)
-			close(basefd);
-		if (dirfd >= 0)
-			close(dirfd);
+		cli_borrowed_release(&priv);
+		cli_borrowed_release(&bundle);
 		return -1;
 	}
-	ctx->borrowed_dev = sb.st_dev;
-	ctx->borrowed_ino = sb.st_ino;
+	ctx->borrowed_dev = priv.dev;
+	ctx->borrowed_ino = priv.ino;
 	if (pipe2(p, O_CLOEXEC) != 0) {
 		fprintf(stderr, "satchel: pipe: %s\n", g_strerror(errno));
-		close(basefd);
-		close(dirfd);
+		cli_borrowed_release(&priv);
+		cli_borrowed_release(&bundle);
 		return -1;
 	}
 	fflush(stdout);
@@ -240,19 +384,22 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 		fprintf(stderr, "satchel: fork: %s\n", g_strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		close(basefd);
-		close(dirfd);
+		cli_borrowed_release(&priv);
+		cli_borrowed_release(&bundle);
 		return -1;
 	}
 	if (pid == 0) {
+		/* The janitor never returns: what it does not use goes now. */
+		g_clear_pointer(&base, g_free);
+		g_clear_pointer(&name, g_free);
 		close(p[1]);
-		cli_borrowed_janitor(p[0], basefd, dirfd, name, sb.st_dev,
-		    sb.st_ino);
+		cli_borrowed_janitor(p[0], &priv, &bundle,
+		    ctx->remove_bundle);
 	}
 	/* Our end stays open, unseen by children (close-on-exec). */
 	close(p[0]);
-	close(basefd);
-	close(dirfd);
+	cli_borrowed_release(&priv);
+	cli_borrowed_release(&bundle);
 	ctx->borrowed_fd = p[1];
 set:
 	g_free(c->store);
@@ -288,6 +435,119 @@ set:
 	return 0;
 }
 
+char **
+cli_borrowed_child_env(struct cli_ctx *ctx)
+{
+	static const char *const xdg[][2] = {
+		{ "XDG_CONFIG_HOME", ".config" },
+		{ "XDG_DATA_HOME", ".local/share" },
+		{ "XDG_STATE_HOME", ".local/state" },
+		{ "XDG_CACHE_HOME", ".cache" },
+	};
+	g_autofree char	*home = NULL;
+	char		**env;
+	size_t		 i;
+
+	if (ctx->borrowed_dir == NULL)
+		return NULL;
+	home = g_build_filename(ctx->borrowed_dir, CLI_BORROWED_HOME, NULL);
+	env = g_get_environ();
+	env = g_environ_setenv(env, "HOME", home, TRUE);
+	for (i = 0; i < G_N_ELEMENTS(xdg); i++) {
+		g_autofree char *d = g_build_filename(home, xdg[i][1], NULL);
+
+		if (g_mkdir_with_parents(d, 0700) != 0)
+			log_warn("%s: %s", d, g_strerror(errno));
+		env = g_environ_setenv(env, xdg[i][0], d, TRUE);
+	}
+	/* The editor has the system's GLib, not the bundle's. */
+	if (g_getenv("SATCHEL_BUNDLE") != NULL)
+		env = g_environ_unsetenv(env, "GIO_MODULE_DIR");
+	return env;
+}
+
+const char *const *
+cli_borrowed_editor_flags(const char *argv0)
+{
+	/* viminfo (vim) and ShaDa (neovim): history, marks, registers. */
+	static const char *const vim[] = { "-i", "NONE", NULL };
+	/* No rc file can turn the history or position log on. */
+	static const char *const nano[] = { "--ignorercfiles", NULL };
+	static const char *const vims[] = { "vi", "vim", "vim.tiny",
+	    "vim.basic", "vim.nox", "vim.gtk3", "vim.athena", "view", "rvim",
+	    "nvim", "gvim", NULL };
+	g_autofree char	*base = NULL;
+	size_t		 i;
+
+	if (argv0 == NULL)
+		return NULL;
+	base = g_path_get_basename(argv0);
+	for (i = 0; vims[i] != NULL; i++)
+		if (strcmp(base, vims[i]) == 0)
+			return vim;
+	if (strcmp(base, "nano") == 0 || strcmp(base, "rnano") == 0)
+		return nano;
+	return NULL;
+}
+
+char *
+cli_borrowed_default_from(const char *user, const char *host)
+{
+	static const char *const labels[] = { "pop.", "pop3.", "mail.",
+	    NULL };
+	size_t	i;
+
+	if (strchr(user, '@') != NULL)
+		return g_strdup(user);
+	for (i = 0; labels[i] != NULL; i++)
+		if (g_ascii_strncasecmp(host, labels[i], strlen(labels[i])) ==
+		    0 && strchr(host + strlen(labels[i]), '.') != NULL) {
+			host += strlen(labels[i]);
+			break;
+		}
+	return g_strdup_printf("%s@%s", user, host);
+}
+
+/*
+ * Ask for the From address, showing the default; Enter takes it. Asked
+ * again (three times at most) while the answer is no usable address.
+ * Returns "Name <addr>" or "addr" (caller frees); NULL at end of input.
+ */
+static char *
+cli_borrowed_ask_from(const char *def)
+{
+	g_autofree char	*prompt = NULL;
+	char		*line;
+	int		 tries;
+
+	prompt = g_strdup_printf(_("Your From address, NAME <ADDRESS> or "
+	    "ADDRESS (Enter: %s): "), def);
+	for (tries = 0; tries < 3; tries++) {
+		struct account	*a;
+		gboolean	 ok;
+
+		if ((line = cli_prompt_line(prompt)) == NULL)
+			return NULL;
+		g_strstrip(line);
+		if (*line == '\0') {
+			g_free(line);
+			return g_strdup(def);
+		}
+		a = config_account_new("from");
+		a->address = g_strdup(line);
+		config_account_finish(a);
+		ok = compose_addr_is_safe(a->from_addr);
+		config_account_free(a);
+		if (ok)
+			return line;
+		fprintf(stderr, _("satchel: '%s' is not an address like "
+		    "jane@example.org or Jane Doe <jane@example.org>\n"),
+		    line);
+		g_free(line);
+	}
+	return NULL;
+}
+
 void
 cli_borrowed_end(struct cli_ctx *ctx)
 {
@@ -309,6 +569,7 @@ cli_borrowed_end(struct cli_ctx *ctx)
 	else
 		file_remove_tree(ctx->borrowed_dir);
 	g_clear_pointer(&ctx->borrowed_dir, g_free);
+	g_clear_pointer(&ctx->bundle_dir, g_free);
 	if (ctx->borrowed_fd > 0) {
 		close(ctx->borrowed_fd);
 		ctx->borrowed_fd = 0;
@@ -349,11 +610,7 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 		}
 		a->ca_file = g_strdup(ctx->ca_file);
 	}
-	if (strchr(a->pop3_user, '@') != NULL)
-		a->address = g_strdup(a->pop3_user);
-	else
-		a->address = g_strdup_printf("%s@%s", a->pop3_user,
-		    a->pop3_host);
+	a->address = cli_borrowed_default_from(a->pop3_user, a->pop3_host);
 	/* Sending is optional: ask for a server only on a terminal. */
 	if (isatty(STDIN_FILENO) &&
 	    (smtp = cli_prompt_line(_("SMTP server for replies, HOST[:PORT] (empty: none): "))) != NULL) {
@@ -364,6 +621,20 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 			    "HOST:PORT; replies stay queued\n"), smtp);
 		a->smtp_user = g_strdup(a->pop3_user);
 		g_free(smtp);
+	}
+	/* Replies go out with this: the user sees it and may change it. */
+	if (isatty(STDIN_FILENO)) {
+		char *from = cli_borrowed_ask_from(a->address);
+
+		if (from == NULL) {
+			fprintf(stderr, "%s", _("satchel: no From address; "
+			    "not starting\n"));
+			config_account_free(a);
+			config_free(c);
+			return NULL;
+		}
+		g_free(a->address);
+		a->address = from;
 	}
 	config_account_finish(a);
 	g_ptr_array_add(c->accounts, a);

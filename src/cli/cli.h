@@ -35,6 +35,10 @@ struct cli_ctx {
 	gboolean	 borrowed;	/* --borrowed */
 	const char	*pop3_oneoff;	/* --pop3 USER@HOST (borrowed, no config) */
 	const char	*ca_file;	/* --ca-file FILE for the one-off account */
+	gboolean	 remove_bundle;	/* --remove-bundle: the janitor removes
+					   the unpacked bundle too */
+	char		*bundle_dir;	/* run from this unpacked bundle, which
+					   the janitor holds (borrowed mode) */
 	struct config	*config;	/* loaded on demand by cli_config() */
 	struct store	*store;		/* opened on demand by cli_store() */
 	char		*borrowed_dir;	/* private store directory in borrowed mode */
@@ -92,6 +96,34 @@ int	 cli_borrowed_begin(struct cli_ctx *, struct config *);
 void	 cli_borrowed_end(struct cli_ctx *);
 /* The config for `--borrowed --pop3 USER@HOST` (no file). NULL on error. */
 struct config *cli_borrowed_oneoff(struct cli_ctx *);
+/*
+ * The environment for the programs the reader starts in borrowed mode
+ * (the editor, mailcap viewers, the HTML converter): HOME and the XDG base
+ * directories inside the private directory (created here), so that what
+ * they keep (history, swap, backup and auto-save files) goes with the
+ * session; run from the bundle, without the variable that points the
+ * bundle's GLib at its (empty) module directory. NULL outside borrowed mode (inherit ours). Free with
+ * g_strfreev.
+ */
+char	**cli_borrowed_child_env(struct cli_ctx *);
+/*
+ * The switches that keep the editor argv0 (a path or a name) from
+ * writing its own history, to go right after argv0; NULL for an editor
+ * satchel knows none for. Static, not freed.
+ */
+const char *const *cli_borrowed_editor_flags(const char *argv0);
+/*
+ * The From address a one-off account offers by default for USER@HOST:
+ * USER when it is an address itself, else USER at HOST without a leading
+ * pop., pop3. or mail. label. Caller frees.
+ */
+char	*cli_borrowed_default_from(const char *user, const char *host);
+/*
+ * Have the janitor remove the unpacked bundle (ctx->bundle_dir) as well
+ * when the session ends: the answer to the question at quit. 0, or -1
+ * when it cannot be told (no bundle held, the pipe failed).
+ */
+int	 cli_borrowed_remove_bundle(struct cli_ctx *);
 /* TRUE when stdout is a terminal (progress bars are drawn). */
 gboolean cli_isatty(void);
 /* Print untrusted text safely on stdout (sanitised) followed by a newline. */

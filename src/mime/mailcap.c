@@ -342,7 +342,7 @@ mailcap_child_setup(gpointer data)
 }
 
 char *
-mailcap_filter(char **argv, const char *input, size_t len,
+mailcap_filter(char **argv, char *const *envp, const char *input, size_t len,
     unsigned timeout_ms, size_t max, size_t *outlen, GError **error)
 {
 	GString		*out = NULL;
@@ -357,7 +357,8 @@ mailcap_filter(char **argv, const char *input, size_t len,
 	int		 in = -1, rd = -1, status = 0, nfds, r;
 	gboolean	 killed = FALSE, reaped = FALSE, ok = FALSE;
 
-	if (!g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_SEARCH_PATH |
+	if (!g_spawn_async_with_pipes(NULL, argv, (char **)envp,
+	    G_SPAWN_SEARCH_PATH |
 	    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
 	    mailcap_child_setup, NULL, &pid, &in, &rd, NULL, error))
 		return NULL;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -56,7 +57,23 @@ static unsigned mime_summary_flags;
 void
 mime_init(void)
 {
+	iconv_t	cd;
+
 	g_mime_init();
+	/*
+	 * Run from the bundle, GCONV_PATH points our C library at the
+	 * bundle's character set converters. The C library reads it once,
+	 * at the first conversion that needs a converter module: make that
+	 * happen now, then drop the variable, so that the programs we start
+	 * (viewers, the HTML converter, password commands), which have the
+	 * system's C library, do not load ours.
+	 */
+	if (g_getenv("SATCHEL_BUNDLE") != NULL &&
+	    g_getenv("GCONV_PATH") != NULL) {
+		if ((cd = iconv_open("UTF-8", "CP1252")) != (iconv_t)-1)
+			iconv_close(cd);
+		g_unsetenv("GCONV_PATH");
+	}
 }
 
 void

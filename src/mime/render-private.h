@@ -111,10 +111,11 @@ char		**mailcap_argv(const struct mailcap_entry *, const char *path,
 		    gboolean *uses_file, GError **error);
 /*
  * Run argv with input on stdin, collect at most max bytes of stdout, kill
- * the child after timeout_ms. Returns the output (g_free) or NULL with
- * error.
+ * the child after timeout_ms. envp: its environment (NULL: ours). Returns
+ * the output (g_free) or NULL with error.
  */
-char		*mailcap_filter(char **argv, const char *input, size_t len,
+char		*mailcap_filter(char **argv, char *const *envp,
+		    const char *input, size_t len,
 		    unsigned timeout_ms, size_t max, size_t *outlen,
 		    GError **error);
 

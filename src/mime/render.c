@@ -20,6 +20,7 @@ struct render_ctx {
 	struct render_out	 out;
 	unsigned		 flags;
 	const char		*mailcap_path;
+	char *const		*envp;
 	unsigned		 timeout_ms;
 	GHashTable		*numbers;	/* GMimeObject * -> part number */
 	gboolean		 truncated;
@@ -368,7 +369,7 @@ render_html_external(struct render_ctx *ctx, GMimePart *part,
 	    &uses_file, &error);
 	if (argv == NULL)
 		goto out;
-	output = mailcap_filter(argv, uses_file ? "" : bytes,
+	output = mailcap_filter(argv, ctx->envp, uses_file ? "" : bytes,
 	    uses_file ? 0 : len, ctx->timeout_ms, RENDER_MAX_TEXT_BYTES,
 	    outlen, &error);
 out:
@@ -852,6 +853,7 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 			width = opts->width;
 		ctx->flags = opts->flags;
 		ctx->mailcap_path = opts->mailcap_path;
+		ctx->envp = opts->envp;
 		ctx->timeout_ms = opts->timeout_ms;
 		bounce = opts->bounce;
 		ctx->crypt = opts->crypt;

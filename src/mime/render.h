@@ -121,6 +121,7 @@ struct render_options {
 	unsigned	 flags;		/* enum render_flags */
 	const char	*mailcap_path;	/* colon separated files; NULL: $MAILCAPS, else ~/.mailcap:/etc/mailcap */
 	unsigned	 timeout_ms;	/* external HTML converter; 0 means 5000 */
+	char *const	*envp;		/* the HTML converter's environment; NULL: ours */
 	/*
 	 * Why a sent message bounced, one "recipient: reason" per line, or
 	 * NULL: shown after the headers as NOTICE lines, one per recipient.

@@ -324,6 +324,19 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 		    GNUTLS_X509_FMT_PEM, 0, 0);
 	else
 		rc = gnutls_x509_trust_list_add_system_trust(tl, 0, 0);
+	/*
+	 * A machine without a CA store (a minimal system; satchel run from
+	 * its bundle there): the store the bundle carries, which its
+	 * launcher names in SATCHEL_CA_FALLBACK. Never instead of the
+	 * system's own store or of the account's ca_file.
+	 */
+	if (ca_file == NULL && rc <= 0) {
+		const char *fb = g_getenv("SATCHEL_CA_FALLBACK");
+
+		if (fb != NULL && *fb == '/')
+			rc = gnutls_x509_trust_list_add_trust_file(tl, fb,
+			    NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+	}
 	if (rc <= 0) {
 		if (err != NULL)
 			*err = g_strdup_printf(ca_file != NULL ?

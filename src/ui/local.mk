@@ -25,7 +25,11 @@ EXTRA_DIST += $(UI_TESTS)
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
 	tests/func/t7100-borrowed-oneoff.sh tests/func/t7160-borrowed-editor.sh \
-	tests/func/t7165-borrowed-gnupg.sh
+	tests/func/t7165-borrowed-gnupg.sh \
+	tests/func/t7170-borrowed-oneoff-from.sh \
+	tests/func/t7180-borrowed-editor-home.sh \
+	tests/func/t7185-borrowed-viewer-home.sh \
+	tests/func/t7190-borrowed-bundle.sh
 TESTS += $(BORROWED_TESTS)
 EXTRA_DIST += $(BORROWED_TESTS)
 TESTS += tests/func/t6010-ui-bounce.sh

@@ -249,6 +249,8 @@ ui_attach_open(struct ui *ui, struct ui_attach *av,
 		/* Text output: show it as lines (sanitised there). */
 		l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE |
 		    G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+		if (ui->child_env != NULL)
+			g_subprocess_launcher_set_environ(l, ui->child_env);
 		if (rv->stdin_path != NULL)
 			g_subprocess_launcher_set_stdin_file_path(l,
 			    rv->stdin_path);
@@ -274,6 +276,9 @@ ui_attach_open(struct ui *ui, struct ui_attach *av,
 	}
 	/* A viewer owns the terminal while it runs. */
 	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_NONE);
+	/* Borrowed: what the viewer keeps goes with the session. */
+	if (ui->child_env != NULL)
+		g_subprocess_launcher_set_environ(l, ui->child_env);
 	if (rv->stdin_path != NULL)
 		g_subprocess_launcher_set_stdin_file_path(l, rv->stdin_path);
 	ui_term_suspend(ui);

@@ -251,9 +251,10 @@ static gboolean
 ui_compose_edit(struct ui *ui, struct ui_compose *c)
 {
 	GError		*err = NULL;
-	char		**argv = NULL, *prog;
+	char		**argv = NULL, **envp, *prog;
 	GPtrArray	*args;
 	const char	*editor;
+	const char *const *flags;
 	GPid		 pid = 0;
 	int		 status = 0, i;
 	gboolean	 ok, group;
@@ -278,9 +279,18 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 		return FALSE;
 	}
 	g_free(prog);
+	/*
+	 * Borrowed mode: the editor's HOME is in the private directory, and
+	 * its own history switch is on, so that it keeps nothing outside.
+	 */
+	envp = ui->child_env;
+	flags = envp != NULL ? cli_borrowed_editor_flags(argv[0]) : NULL;
 	args = g_ptr_array_new();
-	for (i = 0; argv[i] != NULL; i++)
+	for (i = 0; argv[i] != NULL; i++) {
 		g_ptr_array_add(args, argv[i]);
+		for (; i == 0 && flags != NULL && *flags != NULL; flags++)
+			g_ptr_array_add(args, (char *)*flags);
+	}
 	g_ptr_array_add(args, c->path);
 	g_ptr_array_add(args, NULL);
 	ui_term_suspend(ui);
@@ -294,7 +304,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	 * after a kill -9, ends the editor's children too.
 	 */
 	group = ui->borrowed;
-	ok = g_spawn_async(NULL, (char **)args->pdata, NULL,
+	ok = g_spawn_async(NULL, (char **)args->pdata, envp,
 	    G_SPAWN_SEARCH_PATH | G_SPAWN_CHILD_INHERITS_STDIN |
 	    G_SPAWN_DO_NOT_REAP_CHILD, group ? ui_compose_child_setup : NULL,
 	    NULL, &pid, &err);
@@ -711,9 +721,14 @@ ui_compose_recalc(struct ui *ui, struct ui_view *v)
 		    g_strdup_printf(_("  (account %s)"), c->account->name) :
 		    g_strdup("");
 
-		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s%s<%s>%s",
-		    _("From:"), c->from_name != NULL ? c->from_name : "",
-		    c->from_name != NULL ? " " : "", c->from_addr, acct));
+		/* No name: the address alone, not " <address>". */
+		if (c->from_name != NULL)
+			ui_compose_row(c, FALSE, g_strdup_printf(
+			    "%-9s %s <%s>%s", _("From:"), c->from_name,
+			    c->from_addr, acct));
+		else
+			ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s%s",
+			    _("From:"), c->from_addr, acct));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("To:"),
 		    c->fields.to != NULL ? c->fields.to : ""));
 		ui_compose_row(c, FALSE, g_strdup_printf("%-9s %s", _("Cc:"),

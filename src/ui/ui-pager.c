@@ -81,7 +81,6 @@ ui_pager_render(struct ui *ui, struct ui_view *v)
 	struct ui_pager		*pg = v->data;
 	struct render_options	 opts;
 
-	(void)ui;
 	render_text_free(pg->text);
 	pg->text = NULL;
 	g_clear_pointer(&pg->hits, g_free);
@@ -96,6 +95,7 @@ ui_pager_render(struct ui *ui, struct ui_view *v)
 	opts.width = pg->width;
 	opts.flags = pg->rflags;
 	opts.crypt = pg->crypt;
+	opts.envp = ui->child_env;
 	/* A sent message that bounced says why, per recipient. */
 	if (pg->msg != NULL && (pg->msg->flags & STORE_FLAG_BOUNCED))
 		opts.bounce = pg->msg->bounce_reason != NULL ?

@@ -284,6 +284,9 @@ struct ui {
 
 	/* Borrowed-machine mode and the end of the session. */
 	gboolean	 borrowed;	/* the store is wiped when we end */
+	char		**child_env;	/* borrowed: the environment of the
+					   editor, viewers and HTML converter
+					   (cli_borrowed_child_env); else NULL */
 	int		 signalled;	/* SIGHUP, SIGTERM, SIGINT: ending now */
 	GThread		*body_thread;	/* downloading a headers-only message */
 	int64_t		 body_msg;	/* its id while it runs */

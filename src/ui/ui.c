@@ -36,8 +36,10 @@ static void	ui_recalc_all(struct ui *);
 static void	ui_format_bytes(GString *, guint64);
 static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
+static gboolean	ui_quit_sent_ok(struct ui *);
 static void	ui_end_signalled(struct ui *);
 static gboolean	ui_rebuild_asked(struct cli_ctx *);
+static gboolean	ui_fetches(struct ui *);
 
 /* Borrowed mode: how long quitting waits for the queue to go out. */
 #define UI_QUIT_SEND_WAIT	(20 * G_USEC_PER_SEC)
@@ -431,12 +433,46 @@ ui_unsent(struct ui *ui)
 }
 
 /*
+ * Borrowed mode, quitting: mail not sent (ui_quit_sent_ok), then, run
+ * from an unpacked bundle without --remove-bundle, whether the bundle
+ * goes too. TRUE to quit.
+ */
+static gboolean
+ui_quit_ok(struct ui *ui)
+{
+	g_autofree char	*safe = NULL, *q = NULL;
+
+	if (!ui_quit_sent_ok(ui))
+		return FALSE;
+	if (!ui->borrowed || ui_signal_caught() != 0 ||
+	    ui->ctx->bundle_dir == NULL || ui->ctx->remove_bundle)
+		return TRUE;
+	/* The directory's own name: a whole path would hide the answer. */
+	{
+		g_autofree char *base = g_path_get_basename(
+		    ui->ctx->bundle_dir);
+
+		safe = sanitize_text(base, -1, 0);
+	}
+	q = g_strdup_printf(_("Remove satchel itself (the unpacked %s) as "
+	    "well?"), safe);
+	if (ui_prompt_yesno(ui, q, FALSE) &&
+	    cli_borrowed_remove_bundle(ui->ctx) != 0) {
+		/* Not quitting: the message would not be seen. */
+		ui_error(ui, "%s", _("The bundle cannot be removed with the "
+		    "session; answer n to quit and remove it yourself."));
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
  * Borrowed mode: the store goes with us, so mail not yet sent would be
  * lost. Send it now, showing progress, for a bounded time; what is still
  * left is counted and the user decides. TRUE to quit.
  */
 static gboolean
-ui_quit_ok(struct ui *ui)
+ui_quit_sent_ok(struct ui *ui)
 {
 	struct pollfd	 pfd;
 	gint64		 deadline;
@@ -625,6 +661,20 @@ ui_rebuild_asked(struct cli_ctx *ctx)
 	return cli_reindex(ctx, 2, argv) == CLI_EXIT_OK;
 }
 
+/* Whether some account fetches mail (has a POP3 server). */
+static gboolean
+ui_fetches(struct ui *ui)
+{
+	guint	i;
+
+	for (i = 0; ui->config->accounts != NULL &&
+	    i < ui->config->accounts->len; i++)
+		if (((struct account *)g_ptr_array_index(ui->config->accounts,
+		    i))->pop3_host != NULL)
+			return TRUE;
+	return FALSE;
+}
+
 int
 ui_main(struct cli_ctx *ctx)
 {
@@ -656,6 +706,7 @@ ui_main(struct cli_ctx *ctx)
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
 	ui.borrowed = ctx->borrowed_dir != NULL;
+	ui.child_env = cli_borrowed_child_env(ctx);
 	if (ui.borrowed && ctx->borrowed_fd > 0)
 		ui_signal_janitor_fd(ctx->borrowed_fd);
 	ui.body_msg = -1;
@@ -684,6 +735,9 @@ ui_main(struct cli_ctx *ctx)
 		ui_error(&ui, "%s", warnings->str);
 	ui_repaint_now(&ui);
 	ui_compose_stuck(&ui);
+	/* A borrowed session is for reading mail: fetch (ask) at once. */
+	if (ui.borrowed && ui_fetches(&ui))
+		ui_jobs_fetch(&ui);
 	ui_loop(&ui);
 	if (ui.signalled != 0) {
 		ui_end_signalled(&ui);
@@ -699,6 +753,7 @@ out:
 	ui_term_stop(&ui);
 	ui_term_stderr_stop(&ui);
 	g_hash_table_destroy(ui.secrets);
+	g_strfreev(ui.child_env);
 	ui_keys_free(ui.keys);
 	g_free(ui.message);
 	g_free(ui.send_error);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # t7100-borrowed-oneoff: `satchel --borrowed --pop3 USER@HOST:PORT` with no
 # configuration file at all: it asks for an SMTP server (answered empty)
-# and, in the reader, for the password; --ca-file trusts the test CA; the
+# and the From address (the default taken), and the reader at once asks
+# for the password; --ca-file trusts the test CA; the
 # mail is fetched in keep mode and nothing is left behind.
 . "$top_srcdir/tests/lib.sh"
 t_init
@@ -35,12 +36,14 @@ t_tmux_start oneoff 80 24 "$T_TMP/run.sh" "$SATCHEL" --borrowed \
     --pop3 "$POP3_USER@$POP3_HOST:$POP3S_PORT" --ca-file "$CA_FILE"
 t_ok "it asks for an SMTP server" t_tmux_wait oneoff 'SMTP server for replies'
 t_tmux_keys oneoff Enter
-t_ok "the reader opens on an empty store" t_tmux_wait oneoff 'INBOX \(0 messages\)'
+t_ok "it asks for the From address, USER@HOST offered" \
+    t_tmux_wait oneoff "From address.*Enter: $POP3_USER@$POP3_HOST\\)"
+t_tmux_keys oneoff Enter
+t_ok "the reader asks for the password at once" \
+    t_tmux_wait oneoff 'POP3 password for borrowed:'
 store=$(find "$XDG_RUNTIME_DIR" -maxdepth 1 -name 'satchel-borrowed-*')
 t_like "the store is in the runtime directory" "$store" \
     "^$XDG_RUNTIME_DIR/satchel-borrowed-"
-t_tmux_keys oneoff '$'
-t_ok "the password is asked" t_tmux_wait oneoff 'POP3 password for borrowed:'
 t_tmux_keys oneoff "$pop3_pass" Enter
 t_ok "the mail is fetched over verified TLS" \
     t_tmux_wait oneoff 'One-off message' 20

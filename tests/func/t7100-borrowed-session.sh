@@ -104,11 +104,10 @@ wait_smtp() {
 	t_wait_until 10 eval "test \"\$(t_smtp_count)\" -ge $1"
 	t_smtp_count
 }
-# start NAME: a borrowed session, mail fetched with the typed password.
+# start NAME: a borrowed session, mail fetched with the typed password
+# (the session asks for it by itself).
 start() {
 	t_tmux_start "$1" 80 24 "$run" "$T_TMP/status.$1" "$SATCHEL" -c "$conf"
-	t_tmux_wait "$1" 'INBOX \(0 messages\)' &&
-	t_tmux_keys "$1" '$' &&
 	t_tmux_wait "$1" 'POP3 password for test:' &&
 	t_tmux_keys "$1" "$pop3_pass" Enter &&
 	t_tmux_wait "$1" 'INBOX \(2 messages\)' 20

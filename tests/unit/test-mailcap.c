@@ -154,7 +154,7 @@ test_timeout_kills_group(void **state)
 	argv[1] = (char *)"-c";
 	argv[2] = cmd;
 	argv[3] = NULL;
-	out = mailcap_filter(argv, "", 0, 300, 1024, &outlen, &err);
+	out = mailcap_filter(argv, NULL, "", 0, 300, 1024, &outlen, &err);
 	assert_null(out);
 	assert_non_null(err);
 	assert_non_null(strstr(err->message, "timed out"));
