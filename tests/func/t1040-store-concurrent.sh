@@ -218,12 +218,14 @@ bad=$(cat "$log"/*.rc | awk '$1 != 0 && $1 != 75 && $1 != 137 &&
     !($1 == 1 && $2 == "search")' | sort | uniq -c | head -n 20)
 t_is "every command succeeded, was killed or said 'try later' (75)" "$bad" ""
 
-t_is "integrity_check" "$(sqlite3 "$store/index.sqlite" 'PRAGMA integrity_check' 2>&1)" ok
+t_is "integrity_check" "$(sqlite3 -cmd '.timeout 10000' "$store/index.sqlite" 'PRAGMA integrity_check' 2>&1)" ok
 
 # Every message that arrived on the server is in INBOX exactly once, as a
 # file and as an index row.
+# The reader is still running (and may be writing): wait for its locks.
 sql() {
-	sqlite3 -separator ' ' "$store/index.sqlite" "$1" 2>&1
+	sqlite3 -cmd '.timeout 10000' -separator ' ' "$store/index.sqlite" \
+	    "$1" 2>&1
 }
 seeded=$(cat "$T_TMP/seeded")
 t_is "every server message is indexed exactly once" \
