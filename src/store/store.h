@@ -59,6 +59,14 @@ enum store_open_flags {
  */
 enum store_status store_open(const char *dir, unsigned flags,
 		    struct store **out);
+/*
+ * Open the store at dir only if its index can be searched as it is
+ * (STORE_OPEN_QUERY's fast case): read-only, no write, no schema work.
+ * Anything else (no index, an old schema, a folder changed since the index
+ * last read it, an error) fails; store_open() then does the full work.
+ * Needs none of the writing or parsing code.
+ */
+enum store_status store_open_query(const char *dir, struct store **out);
 void		 store_close(struct store *);	/* NULL is fine */
 /* PRAGMA quick_check of the index (reads it all): STORE_ERR_CORRUPT if damaged. */
 enum store_status store_check(struct store *);
