@@ -962,29 +962,34 @@ store_query_free(struct store_query *q)
 	g_free(q);
 }
 
-enum store_status
-store_query_count(struct store_query *q, guint64 *count)
+/* The SQL that counts the query's matches. */
+static char *
+store_query_count_sql(struct store_query *q)
 {
-	g_autofree char	*sql = NULL;
-	sqlite3_stmt	*stmt = NULL;
-	enum store_status s = STORE_OK;
-	int		 rc;
-
-	*count = 0;
 	/*
 	 * One text term alone: count the FTS matches, no join needed; its
 	 * negation alone: all messages but those (every message has its FTS
 	 * row and no other), no anti-join over the table.
 	 */
 	if (strcmp(q->where->str, STORE_QUERY_IN) == 0)
-		sql = g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
+		return g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
 		    " MATCH ?");
-	else if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
-		sql = g_strdup("SELECT (SELECT count(*) FROM messages) -"
+	if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
+		return g_strdup("SELECT (SELECT count(*) FROM messages) -"
 		    " (SELECT count(*) FROM msg_fts WHERE msg_fts MATCH ?)");
-	else
-		sql = g_strdup_printf("SELECT count(*) FROM messages m"
-		    " WHERE %s", q->where->str);
+	return g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
+	    q->where->str);
+}
+
+enum store_status
+store_query_count(struct store_query *q, guint64 *count)
+{
+	g_autofree char	*sql = store_query_count_sql(q);
+	sqlite3_stmt	*stmt = NULL;
+	enum store_status s = STORE_OK;
+	int		 rc;
+
+	*count = 0;
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
@@ -1112,19 +1117,16 @@ store_query_dense(struct store_query *q, const char *fts, guint64 want)
 	return n > 0 && (guint64)n > bound;
 }
 
-enum store_status
-store_query_page(struct store_query *q, enum store_sort sort,
-    guint64 offset, guint limit, GPtrArray **msgs)
+/* The SQL that reads one page of the query's matches. */
+static char *
+store_query_page_sql(struct store_query *q, enum store_sort sort,
+    guint64 offset, guint limit)
 {
 	const char	*order, *fts;
-	g_autofree char	*sql = NULL;
+	char		*sql;
 	GString		*where;
-	sqlite3_stmt	*stmt = NULL;
-	GPtrArray	*a;
 	gboolean	 sorted = FALSE;
-	int		 rc, i;
 
-	*msgs = NULL;
 	where = g_string_new(q->where->str);
 	switch (sort) {
 	case STORE_SORT_DATE_ASC:
@@ -1178,6 +1180,19 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ?"
 		    " OFFSET ?", store_msg_columns, where->str, order);
 	g_string_free(where, TRUE);
+	return sql;
+}
+
+enum store_status
+store_query_page(struct store_query *q, enum store_sort sort,
+    guint64 offset, guint limit, GPtrArray **msgs)
+{
+	g_autofree char	*sql = store_query_page_sql(q, sort, offset, limit);
+	sqlite3_stmt	*stmt = NULL;
+	GPtrArray	*a;
+	int		 rc, i;
+
+	*msgs = NULL;
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
@@ -1193,5 +1208,40 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		return store_sql_error(q->st, rc, "search");
 	}
 	*msgs = a;
+	return STORE_OK;
+}
+
+enum store_status
+store_query_plan(struct store_query *q, gboolean count, enum store_sort sort,
+    guint limit, char **plan)
+{
+	g_autofree char	*sql = count ? store_query_count_sql(q) :
+			    store_query_page_sql(q, sort, 0, limit);
+	g_autofree char	*explain = g_strconcat("EXPLAIN QUERY PLAN ", sql,
+			    NULL);
+	sqlite3_stmt	*stmt = NULL;
+	GString		*out = g_string_new(NULL);
+	int		 rc, i;
+
+	*plan = NULL;
+	rc = sqlite3_prepare_v2(q->st->db, explain, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		g_string_free(out, TRUE);
+		return store_sql_error(q->st, rc, "search");
+	}
+	i = store_query_bind(q, stmt, 1);
+	if (!count) {
+		sqlite3_bind_int64(stmt, i, limit);
+		sqlite3_bind_int64(stmt, i + 1, 0);
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_string_append_printf(out, "%s\n",
+		    (const char *)sqlite3_column_text(stmt, 3));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		g_string_free(out, TRUE);
+		return store_sql_error(q->st, rc, "search");
+	}
+	*plan = g_string_free(out, FALSE);
 	return STORE_OK;
 }

@@ -255,6 +255,12 @@ GQuark		 store_query_error_quark(void);
 enum store_status store_query_new(struct store *, const char *query,
 		    const char *folder, struct store_query **out, GError **err);
 enum store_status store_query_count(struct store_query *, guint64 *count);
+/*
+ * SQLite's plan (EXPLAIN QUERY PLAN, one step a line) for the count, or for
+ * the first page of limit in sort order: for tests and benchmarks.
+ */
+enum store_status store_query_plan(struct store_query *, gboolean count,
+		    enum store_sort, guint limit, char **plan);
 /* *msgs: GPtrArray of store_msg (owned, freed by unref). */
 enum store_status store_query_page(struct store_query *, enum store_sort,
 		    guint64 offset, guint limit, GPtrArray **msgs);

@@ -344,6 +344,8 @@ test_threads(void **state)
 	g_clear_error(&err);
 }
 
+static void	search_plans(struct store *);
+
 static void
 test_search(void **state)
 {
@@ -472,6 +474,58 @@ test_search(void **state)
 	assert_int_equal(page->len, 1);
 	g_ptr_array_unref(page);
 	store_query_free(q);
+	search_plans(f->st);
+}
+
+/* TRUE when a plan reads every row of the messages table. */
+static gboolean
+plan_scans_table(const char *plan)
+{
+	g_auto(GStrv)	 lines = g_strsplit(plan, "\n", -1);
+	char		**l;
+
+	for (l = lines; *l != NULL; l++)
+		if (strcmp(*l, "SCAN m") == 0 || strcmp(*l, "SCAN messages") == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * No kind of search reads the whole messages table, for a page or a count:
+ * text through the FTS index (negations and OR inside one MATCH), flags
+ * and dates through their indexes; a page walks the date index only as
+ * far as LIMIT takes it.
+ */
+static void
+search_plans(struct store *st)
+{
+	static const char *const qs[] = {
+		"banana", "from:alice", "to:carol", "subject:report",
+		"\"ripe banana\"", "date:2024-01..2024-02", "is:unread",
+		"has:attachment", "folder:INBOX", "NOT banana", "-banana",
+		"banana OR report", "banana AND NOT ripe", "banana -ripe -split",
+		"-banana -report", "bana*", "is:unread -banana",
+		"banana AND NOT is:flagged",
+	};
+	struct store_query	*q = NULL;
+	GError			*err = NULL;
+	size_t			 i;
+	int			 count;
+
+	for (i = 0; i < G_N_ELEMENTS(qs); i++) {
+		assert_int_equal(store_query_new(st, qs[i], NULL, &q, &err),
+		    STORE_OK);
+		for (count = 0; count < 2; count++) {
+			g_autofree char *plan = NULL;
+
+			assert_int_equal(store_query_plan(q, count,
+			    STORE_SORT_DATE_DESC, 50, &plan), STORE_OK);
+			if (plan_scans_table(plan))
+				fail_msg("query '%s' (%s) reads every row:\n%s",
+				    qs[i], count ? "count" : "page", plan);
+		}
+		store_query_free(q);
+	}
 }
 
 static void
