@@ -10,7 +10,8 @@
 #
 # store-bench.sh big N [SATCHEL]: satchel alone on N generated small
 # messages (about 1.5 KB each, to keep a million on a laptop's disk):
-# index from nothing, then the first page and the count of every search.
+# index from nothing, then the first page and the count of every search
+# (STORE_BENCH_MAIL may name any Maildir to use instead).
 #
 # Environment:
 #   STORE_BENCH_RUNS=10   runs per search and tool (the median is shown)
@@ -20,6 +21,10 @@
 #   STORE_BENCH_MAIL=DIR  use (and keep) DIR as the generated Maildir,
 #                         generating it only if missing
 #   STORE_BENCH_JOBS=2    processes generating the Maildir
+#   STORE_BENCH_WORK=DIR  keep the stores and indexes of all three tools in
+#                         DIR; a later run with the same DIR skips indexing
+#                         and measures only start-up and searches (e.g. a
+#                         new satchel binary against the same indexes)
 # Needs python3 and GNU time; notmuch and mu are skipped when missing.
 # Run it under `nice -n 19` on a shared machine: the report prints the
 # load average next to each table.
@@ -36,8 +41,13 @@ COLD=${STORE_BENCH_COLD:-1}
 COLD_RUNS=${STORE_BENCH_COLD_RUNS:-3}
 JOBS=${STORE_BENCH_JOBS:-2}
 here=$(cd "$(dirname "$0")" && pwd)
-work=$(mktemp -d "${TMPDIR:-/tmp}/store-bench.XXXXXX")
-trap 'rm -rf "$work"' EXIT
+if test -n "${STORE_BENCH_WORK:-}"; then
+	work=$STORE_BENCH_WORK
+	mkdir -p "$work" || exit 1
+else
+	work=$(mktemp -d "${TMPDIR:-/tmp}/store-bench.XXXXXX")
+	trap 'rm -rf "$work"' EXIT
+fi
 export HOME=$work/home XDG_DATA_HOME=$work/home/data \
     XDG_CONFIG_HOME=$work/home/config XDG_CACHE_HOME=$work/home/cache
 mkdir -p "$HOME"
@@ -72,10 +82,8 @@ echo "Versions: $("$SATCHEL" --version)$(test $has_nm = 1 &&
     echo ", $(notmuch --version)")$(test $has_mu = 1 &&
     echo ", mu $(mu --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q')")."
 echo
-echo "Indexing (load average at the start: $(load)):"
-echo
-echo "| step | tool | time | peak RSS |"
-echo "| --- | --- | ---: | ---: |"
+indexed=0
+test -f "$work/indexed" && indexed=1
 
 # run LABEL TOOL CMD...: one timed run.
 run() {
@@ -87,35 +95,51 @@ run() {
 	eval "t_$(echo "$label" | tr -c 'a-z0-9\n' '_')_$tool=$secs"
 }
 
-# The store's INBOX is the generated Maildir (hard links: nothing copied),
-# indexed in place, as notmuch and mu index it.
-mkdir -p "$store"
-cp -al "$mail" "$store/INBOX"
-find "$mail" -type f -exec cat {} + >/dev/null
-run "index from nothing" satchel "$SATCHEL" reindex -q
-run "again, nothing changed" satchel "$SATCHEL" reindex -q
-run "reindex --full (index present)" satchel "$SATCHEL" reindex --full -q
 if test $has_nm = 1; then
 	printf '[database]\npath=%s\n[new]\ntags=\n[search]\n' "$mail" \
 	    >"$work/notmuch-config"
 	export NOTMUCH_CONFIG=$work/notmuch-config
-	run "index from nothing" notmuch notmuch new --quiet
-	run "again, nothing changed" notmuch notmuch new --quiet
 fi
-if test $has_mu = 1; then
-	mu init --muhome="$work/mu" --maildir="$mail" >/dev/null 2>&1
-	run "index from nothing" mu mu index --muhome="$work/mu" --quiet
-	run "again, nothing changed" mu mu index --muhome="$work/mu" --quiet
-fi
-echo
-echo "Load average at the end: $(load)."
-if test $has_nm = 1; then
-	awk -v f="${t_reindex___full__index_present__satchel:-0}" \
-	    -v z="${t_index_from_nothing_satchel:-0}" \
-	    -v n="${t_index_from_nothing_notmuch:-0}" 'BEGIN {
-		if (f > 0 && z > 0)
-			printf "\nnotmuch new / satchel: %.1fx (reindex --full), %.1fx (from nothing).\n", n / f, n / z
-	}'
+if test $indexed = 1; then
+	echo "Indexes as built by an earlier run in $work (indexing not measured"
+	echo "again)."
+	echo
+else
+	echo "Indexing (load average at the start: $(load)):"
+	echo
+	echo "| step | tool | time | peak RSS |"
+	echo "| --- | --- | ---: | ---: |"
+	# The store's INBOX is the generated Maildir (hard links: nothing copied),
+	# indexed in place, as notmuch and mu index it.
+	mkdir -p "$store"
+	cp -al "$mail" "$store/INBOX"
+	find "$mail" -type f -exec cat {} + >/dev/null
+	run "index from nothing" satchel "$SATCHEL" reindex -q
+	run "again, nothing changed" satchel "$SATCHEL" reindex -q
+	# (Not on the big store: only its searches are measured.)
+	test $big = 1 ||
+	    run "reindex --full (index present)" satchel "$SATCHEL" reindex --full -q
+	if test $has_nm = 1; then
+		run "index from nothing" notmuch notmuch new --quiet
+		run "again, nothing changed" notmuch notmuch new --quiet
+	fi
+	if test $has_mu = 1; then
+		mu init --muhome="$work/mu" --maildir="$mail" >/dev/null 2>&1
+		run "index from nothing" mu mu index --muhome="$work/mu" --quiet
+		run "again, nothing changed" mu mu index --muhome="$work/mu" --quiet
+	fi
+	echo
+	echo "Load average at the end: $(load)."
+	if test $has_nm = 1; then
+		awk -v f="${t_reindex___full__index_present__satchel:-0}" \
+		    -v z="${t_index_from_nothing_satchel:-0}" \
+		    -v n="${t_index_from_nothing_notmuch:-0}" 'BEGIN {
+			if (f > 0 && z > 0)
+				printf "\nnotmuch new / satchel: %.1fx (reindex --full), %.1fx (from nothing).\n", n / f, n / z
+		}'
+	fi
+
+	touch "$work/indexed"
 fi
 
 # Search terms from the data itself: a common word, a rare one, a second

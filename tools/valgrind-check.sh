@@ -73,7 +73,9 @@ G_SLICE=always-malloc
 G_DEBUG=gc-friendly
 export G_SLICE G_DEBUG
 
-VG="valgrind --error-exitcode=99 --leak-check=full \
+# satchel is a front that answers a search itself and runs the full program
+# (build/src/satchel) for everything else: follow it there.
+VG="valgrind --trace-children=yes --error-exitcode=99 --leak-check=full \
  --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect \
  --num-callers=30 --suppressions=$srcdir/tests/valgrind.supp"
 

@@ -142,8 +142,22 @@ cli_search_encrypted_note(struct cli_ctx *ctx, struct store *st,
 	store_query_free(q);
 }
 
+static struct store *
+cli_search_store(struct cli_ctx *ctx, int *exit_code)
+{
+	return cli_store_flags(ctx, STORE_OPEN_CREATE | STORE_OPEN_QUERY,
+	    exit_code);
+}
+
 int
 cli_search(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return cli_search_run(ctx, argc, argv, cli_search_store);
+}
+
+int
+cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
+    cli_store_fn open_store)
 {
 	g_autoptr(GError)	 err = NULL;
 	g_autofree char		*format = NULL, *folder = NULL, *query = NULL;
@@ -185,8 +199,7 @@ cli_search(struct cli_ctx *ctx, int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	query = argc > 1 ? g_strjoinv(" ", argv + 1) : g_strdup("");
-	if ((st = cli_store_flags(ctx, STORE_OPEN_CREATE | STORE_OPEN_QUERY,
-	    &code)) == NULL)
+	if ((st = open_store(ctx, &code)) == NULL)
 		return code;
 	s = store_query_new(st, query, folder, &q, &err);
 	if (s == STORE_ERR_QUERY) {

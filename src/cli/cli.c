@@ -1,4 +1,4 @@
-/* cli.c: the subcommand table and what every subcommand shares. */
+/* cli.c: what every subcommand shares (the table is in cli-table.c). */
 #include "config.h"
 
 #include <sys/stat.h>
@@ -15,58 +15,6 @@
 #include "mime/mime.h"
 #include "store/store.h"
 #include "cli/cli.h"
-
-struct cli_command {
-	const char	*name;
-	int		(*fn)(struct cli_ctx *, int, char **);
-	const char	*help;
-};
-
-static const struct cli_command cli_commands[] = {
-	{ "fetch", cli_fetch, N_("download new mail from POP3 accounts") },
-	{ "send", cli_send, N_("send queued mail now") },
-	{ "compose", cli_compose, N_("queue a message from standard input") },
-	{ "search", cli_search, N_("search the store") },
-	{ "import", cli_import, N_("import a Maildir or mbox") },
-	{ "reindex", cli_reindex, N_("rebuild the index from the Maildir") },
-	{ "queue", cli_queue, N_("list or change the outbox queue") },
-	{ "sync", cli_sync, N_("keep running: send and fetch when it can") },
-	{ "sendmail", cli_sendmail,
-	  N_("queue a message, as sendmail does (for scripts)") },
-	{ NULL, NULL, NULL },
-};
-
-gboolean
-cli_is_command(const char *name)
-{
-	const struct cli_command *c;
-
-	for (c = cli_commands; c->name != NULL; c++)
-		if (strcmp(c->name, name) == 0)
-			return TRUE;
-	return FALSE;
-}
-
-void
-cli_print_commands(void)
-{
-	const struct cli_command *c;
-
-	fprintf(stderr, _("Commands:\n"));
-	for (c = cli_commands; c->name != NULL; c++)
-		fprintf(stderr, "  %-10s %s\n", c->name, _(c->help));
-}
-
-int
-cli_run(struct cli_ctx *ctx, int argc, char **argv)
-{
-	const struct cli_command *c;
-
-	for (c = cli_commands; c->name != NULL; c++)
-		if (strcmp(c->name, argv[0]) == 0)
-			return c->fn(ctx, argc, argv);
-	return CLI_EXIT_USAGE;
-}
 
 gboolean
 cli_parse_options(const char *name, const char *params, const char *summary,

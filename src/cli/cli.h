@@ -68,6 +68,14 @@ struct store	*cli_store(struct cli_ctx *, int *exit_code);
 /* The same with store_open() flags (STORE_OPEN_QUERY for a search). */
 struct store	*cli_store_flags(struct cli_ctx *, unsigned flags,
 		    int *exit_code);
+/* Opens the store for a command; NULL after printing why (*exit_code). */
+typedef struct store *(*cli_store_fn)(struct cli_ctx *, int *exit_code);
+/*
+ * satchel search with the store opened by open_store (cli_search: the
+ * store opened for a search by cli_store_flags()).
+ */
+int	cli_search_run(struct cli_ctx *, int argc, char **argv,
+	    cli_store_fn open_store);
 /* Release what the context holds (store, config, borrowed directory). */
 void	cli_ctx_release(struct cli_ctx *);
 /*

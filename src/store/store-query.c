@@ -104,12 +104,14 @@ static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
 static gboolean	 store_query_few(struct store_query *);
-static const char *store_query_single_fts(struct store_query *);
+static const char *store_query_single_fts(struct store_query *, guint *);
 static gboolean	 store_query_long_prefix(const char *);
 static gboolean	 store_query_dense(struct store_query *, const char *,
-		    guint64);
+		    guint64, GString **);
 static int64_t	 store_query_int(struct store_query *, const char *,
 		    const char *);
+static int	 store_query_bind_skip(struct store_query *, sqlite3_stmt *,
+		    int, guint);
 
 static void
 store_query_param_free(gpointer p)
@@ -871,11 +873,21 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 int
 store_query_bind(struct store_query *q, sqlite3_stmt *stmt, int first)
 {
+	return store_query_bind_skip(q, stmt, first, G_MAXUINT);
+}
+
+/* The same, leaving out parameter skip (its text replaced in the SQL). */
+static int
+store_query_bind_skip(struct store_query *q, sqlite3_stmt *stmt, int first,
+    guint skip)
+{
 	guint	 i;
 
 	for (i = 0; i < q->params->len; i++) {
 		struct store_query_param *p = q->params->pdata[i];
 
+		if (i == skip)
+			continue;
 		if (p->is_int)
 			sqlite3_bind_int64(stmt, first++, p->i);
 		else
@@ -971,29 +983,34 @@ store_query_free(struct store_query *q)
 	g_free(q);
 }
 
-enum store_status
-store_query_count(struct store_query *q, guint64 *count)
+/* The SQL that counts the query's matches. */
+static char *
+store_query_count_sql(struct store_query *q)
 {
-	g_autofree char	*sql = NULL;
-	sqlite3_stmt	*stmt = NULL;
-	enum store_status s = STORE_OK;
-	int		 rc;
-
-	*count = 0;
 	/*
 	 * One text term alone: count the FTS matches, no join needed; its
 	 * negation alone: all messages but those (every message has its FTS
 	 * row and no other), no anti-join over the table.
 	 */
 	if (strcmp(q->where->str, STORE_QUERY_IN) == 0)
-		sql = g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
+		return g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
 		    " MATCH ?");
-	else if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
-		sql = g_strdup("SELECT (SELECT count(*) FROM messages) -"
+	if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
+		return g_strdup("SELECT (SELECT count(*) FROM messages) -"
 		    " (SELECT count(*) FROM msg_fts WHERE msg_fts MATCH ?)");
-	else
-		sql = g_strdup_printf("SELECT count(*) FROM messages m"
-		    " WHERE %s", q->where->str);
+	return g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
+	    q->where->str);
+}
+
+enum store_status
+store_query_count(struct store_query *q, guint64 *count)
+{
+	g_autofree char	*sql = store_query_count_sql(q);
+	sqlite3_stmt	*stmt = NULL;
+	enum store_status s = STORE_OK;
+	int		 rc;
+
+	*count = 0;
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
@@ -1030,9 +1047,12 @@ store_query_few(struct store_query *q)
 	return few;
 }
 
-/* The FTS expression of the query's only text term, or NULL. */
+/*
+ * The FTS expression of the query's only text term, or NULL; *param is
+ * the index of its parameter.
+ */
 static const char *
-store_query_single_fts(struct store_query *q)
+store_query_single_fts(struct store_query *q, guint *param)
 {
 	const char	*w = q->where->str, *hit, *p;
 	guint		 idx = 0;
@@ -1045,6 +1065,7 @@ store_query_single_fts(struct store_query *q)
 			idx++;
 	if (idx >= q->params->len)
 		return NULL;
+	*param = idx;
 	return ((struct store_query_param *)q->params->pdata[idx])->s;
 }
 
@@ -1092,11 +1113,14 @@ store_query_long_prefix(const char *fts)
  * want * total * STORE_QUERY_PROBE_COST. Counting stops at that bound.
  */
 static gboolean
-store_query_dense(struct store_query *q, const char *fts, guint64 want)
+store_query_dense(struct store_query *q, const char *fts, guint64 want,
+    GString **ids)
 {
 	g_autofree char	*sql = NULL;
-	guint64		 sq, bound = 1, x;
-	int64_t		 total, n;
+	sqlite3_stmt	*stmt = NULL;
+	guint64		 sq, bound = 1, x, n = 0;
+	int64_t		 total;
+	int		 rc;
 
 	total = store_query_int(q, "SELECT max(id) FROM messages", NULL);
 	if (total <= 0 || want == 0 || want > G_MAXUINT32)
@@ -1115,25 +1139,42 @@ store_query_dense(struct store_query *q, const char *fts, guint64 want)
 	bound = x;
 	if (bound >= (guint64)total)
 		return FALSE;
-	sql = g_strdup_printf("SELECT count(*) FROM (SELECT rowid FROM msg_fts"
-	    " WHERE msg_fts MATCH ? LIMIT %" G_GUINT64_FORMAT ")", bound + 1);
-	n = store_query_int(q, sql, fts);
-	return n > 0 && (guint64)n > bound;
+	/*
+	 * The matches are read once: when there are few enough, their ids
+	 * stand in for the text term in the page's SQL (*ids), so the FTS
+	 * expression (a phrase, a column filter) is not evaluated again.
+	 */
+	sql = g_strdup_printf("SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?"
+	    " LIMIT %" G_GUINT64_FORMAT, bound + 1);
+	if (sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return FALSE;
+	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_STATIC);
+	*ids = g_string_new("m.id IN (");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		g_string_append_printf(*ids, "%s%" G_GINT64_FORMAT,
+		    n > 0 ? "," : "", (gint64)sqlite3_column_int64(stmt, 0));
+		n++;
+	}
+	sqlite3_finalize(stmt);
+	g_string_append_c(*ids, ')');
+	if (rc != SQLITE_DONE || n > bound) {
+		g_string_free(*ids, TRUE);
+		*ids = NULL;
+	}
+	return rc == SQLITE_DONE && n > bound;
 }
 
-enum store_status
-store_query_page(struct store_query *q, enum store_sort sort,
-    guint64 offset, guint limit, GPtrArray **msgs)
+/* The SQL that reads one page of the query's matches. */
+static char *
+store_query_page_sql(struct store_query *q, enum store_sort sort,
+    guint64 offset, guint limit, guint *skip)
 {
 	const char	*order, *fts;
-	g_autofree char	*sql = NULL;
-	GString		*where;
-	sqlite3_stmt	*stmt = NULL;
-	GPtrArray	*a;
+	char		*sql;
+	GString		*where, *ids = NULL;
 	gboolean	 sorted = FALSE;
-	int		 rc, i;
+	guint		 param = 0;
 
-	*msgs = NULL;
 	where = g_string_new(q->where->str);
 	switch (sort) {
 	case STORE_SORT_DATE_ASC:
@@ -1157,13 +1198,20 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		order = "m.date DESC, m.id DESC";
 		if (strstr(q->where->str, "msg_fts") == NULL)
 			break;
-		if ((fts = store_query_single_fts(q)) != NULL) {
+		if ((fts = store_query_single_fts(q, &param)) != NULL) {
 			/* A term in most messages: probe along the dates. */
-			if (store_query_dense(q, fts, offset + limit))
+			if (store_query_dense(q, fts, offset + limit, &ids))
 				g_string_replace(where, STORE_QUERY_IN,
 				    STORE_QUERY_PROBE, 0);
 			else if (strstr(q->where->str, "NOT ") == NULL)
 				sorted = TRUE;
+			/* Its matches, read once, stand in for it. */
+			if (ids != NULL) {
+				g_string_replace(where, STORE_QUERY_IN,
+				    ids->str, 0);
+				g_string_free(ids, TRUE);
+				*skip = param;
+			}
 			/*
 			 * A rare term under a NOT: its few matches are read
 			 * once and the date index walked past them.
@@ -1187,10 +1235,25 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		    " ON f.id = m.folder_id WHERE %s ORDER BY %s LIMIT ?"
 		    " OFFSET ?", store_msg_columns, where->str, order);
 	g_string_free(where, TRUE);
+	return sql;
+}
+
+enum store_status
+store_query_page(struct store_query *q, enum store_sort sort,
+    guint64 offset, guint limit, GPtrArray **msgs)
+{
+	g_autofree char	*sql = NULL;
+	sqlite3_stmt	*stmt = NULL;
+	GPtrArray	*a;
+	guint		 skip = G_MAXUINT;
+	int		 rc, i;
+
+	*msgs = NULL;
+	sql = store_query_page_sql(q, sort, offset, limit, &skip);
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
-	i = store_query_bind(q, stmt, 1);
+	i = store_query_bind_skip(q, stmt, 1, skip);
 	sqlite3_bind_int64(stmt, i, limit);
 	sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)offset);
 	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_msg_free);
@@ -1202,5 +1265,41 @@ store_query_page(struct store_query *q, enum store_sort sort,
 		return store_sql_error(q->st, rc, "search");
 	}
 	*msgs = a;
+	return STORE_OK;
+}
+
+enum store_status
+store_query_plan(struct store_query *q, gboolean count, enum store_sort sort,
+    guint limit, char **plan)
+{
+	guint		 skip = G_MAXUINT;
+	g_autofree char	*sql = count ? store_query_count_sql(q) :
+			    store_query_page_sql(q, sort, 0, limit, &skip);
+	g_autofree char	*explain = g_strconcat("EXPLAIN QUERY PLAN ", sql,
+			    NULL);
+	sqlite3_stmt	*stmt = NULL;
+	GString		*out = g_string_new(NULL);
+	int		 rc, i;
+
+	*plan = NULL;
+	rc = sqlite3_prepare_v2(q->st->db, explain, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		g_string_free(out, TRUE);
+		return store_sql_error(q->st, rc, "search");
+	}
+	i = store_query_bind_skip(q, stmt, 1, skip);
+	if (!count) {
+		sqlite3_bind_int64(stmt, i, limit);
+		sqlite3_bind_int64(stmt, i + 1, 0);
+	}
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_string_append_printf(out, "%s\n",
+		    (const char *)sqlite3_column_text(stmt, 3));
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		g_string_free(out, TRUE);
+		return store_sql_error(q->st, rc, "search");
+	}
+	*plan = g_string_free(out, FALSE);
 	return STORE_OK;
 }

@@ -134,6 +134,8 @@ static const char *const store_migrations[] = {
 };
 
 static enum store_status store_open_db(struct store *, gboolean);
+static enum store_status store_open_db_setup(struct store *);
+static enum store_status store_open_db_query(struct store *);
 static enum store_status store_migrate(struct store *);
 static gboolean	 store_open_current(struct store *);
 static enum store_status store_mkdir_maildir(struct store *, const char *);
@@ -372,7 +374,7 @@ store_open_db(struct store *st, gboolean readonly)
 {
 	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
 	enum store_status s;
-	int		 rc, oflags;
+	int		 rc;
 
 	/*
 	 * Only SQLite ever opens the index, its -wal and its -shm. Its locks
@@ -384,28 +386,48 @@ store_open_db(struct store *st, gboolean readonly)
 	 * the mode is set through its path before the first write creates
 	 * the -wal and -shm, which take the database file's mode.
 	 */
-	oflags = readonly ? SQLITE_OPEN_READONLY :
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-	rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX,
-	    NULL);
+	if (readonly)
+		return store_open_db_query(st);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(st, rc, "open");
-	if (!readonly && chmod(path, 0600) != 0)
+	if (chmod(path, 0600) != 0)
 		return store_set_error(st, store_errno_status(errno),
 		    "%s: %s", path, g_strerror(errno));
+	if ((s = store_open_db_setup(st)) != STORE_OK ||
+	    (s = store_exec(st, "PRAGMA journal_mode=WAL")) != STORE_OK)
+		return s;
+	return store_migrate(st);
+}
+
+/* The connection's settings, for reading and writing alike. */
+static enum store_status
+store_open_db_setup(struct store *st)
+{
 	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT);
 	sqlite3_extended_result_codes(st->db, 1);
-	if (!readonly && (s = store_exec(st, "PRAGMA journal_mode=WAL")) !=
-	    STORE_OK)
-		return s;
-	if ((s = store_exec(st, "PRAGMA synchronous=NORMAL;"
+	return store_exec(st, "PRAGMA synchronous=NORMAL;"
 	    "PRAGMA secure_delete=OFF;PRAGMA cache_size=-16384;"
-	    "PRAGMA foreign_keys=ON;PRAGMA temp_store=FILE")) != STORE_OK)
+	    "PRAGMA foreign_keys=ON;PRAGMA temp_store=FILE");
+}
+
+/* The index opened read-only (query_only): no file is made or written. */
+static enum store_status
+store_open_db_query(struct store *st)
+{
+	g_autofree char	*path = g_build_filename(st->dir, STORE_INDEX, NULL);
+	enum store_status s;
+	int		 rc;
+
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY |
+	    SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK)
+		return store_sql_error(st, rc, "open");
+	if ((s = store_open_db_setup(st)) != STORE_OK)
 		return s;
-	if (readonly)
-		return store_exec(st, "PRAGMA query_only=1;"
-		    "SELECT count(*) FROM folders");
-	return store_migrate(st);
+	return store_exec(st, "PRAGMA query_only=1;"
+	    "SELECT count(*) FROM folders");
 }
 
 /*
@@ -530,18 +552,15 @@ fail:
 	return s;
 }
 
-enum store_status
-store_open(const char *dir, unsigned flags, struct store **out)
+/* A handle on dir with nothing open yet. */
+static struct store *
+store_new(const char *dir, unsigned flags)
 {
-	struct store		*st;
-	struct stat		 sb;
-	enum store_status	 s;
-	char			 host[256];
-	char			*p;
-	gboolean		 readonly = (flags & STORE_OPEN_READONLY) != 0;
-	int			 i;
+	struct store	*st;
+	char		 host[256];
+	char		*p;
 
-	*out = st = g_new0(struct store, 1);
+	st = g_new0(struct store, 1);
 	st->dir = g_strdup(dir);
 	st->open_flags = flags;
 	st->stmts = g_hash_table_new_full(g_direct_hash, g_direct_equal,
@@ -568,6 +587,15 @@ store_open(const char *dir, unsigned flags, struct store **out)
 			*p = '_';
 	st->host = g_strdup(host);
 	st->data_version = -1;
+	return st;
+}
+
+/* The store directory exists (made if flags allow), is ours. */
+static enum store_status
+store_open_dir(struct store *st, const char *dir, unsigned flags)
+{
+	struct stat	sb;
+	gboolean	readonly = (flags & STORE_OPEN_READONLY) != 0;
 
 	if (stat(dir, &sb) != 0) {
 		if (errno != ENOENT || (flags & STORE_OPEN_CREATE) == 0 ||
@@ -583,9 +611,44 @@ store_open(const char *dir, unsigned flags, struct store **out)
 	if (file_check_owner(dir) != 0)
 		return store_set_error(st, STORE_ERR_PERM,
 		    _("%s: owned by another user; refusing to use it"), dir);
+	return STORE_OK;
+}
 
+/*
+ * Nothing but reading a current index: no schema work, no write, no
+ * Maildir scan, no message parsing. Kept apart from store_open() so that a
+ * program that only searches links none of the writing code.
+ */
+enum store_status
+store_open_query(const char *dir, struct store **out)
+{
+	struct store		*st;
+	enum store_status	 s;
+
+	*out = st = store_new(dir, STORE_OPEN_QUERY);
+	if ((s = store_open_dir(st, dir, STORE_OPEN_READONLY)) != STORE_OK)
+		return s;
+	if ((s = store_open_db_query(st)) != STORE_OK)
+		return s;
+	if (!store_open_current(st))
+		return store_set_error(st, STORE_ERR_INVALID, "%s: %s", dir,
+		    _("the index is not current"));
+	return STORE_OK;
+}
+
+enum store_status
+store_open(const char *dir, unsigned flags, struct store **out)
+{
+	struct store		*st;
+	enum store_status	 s;
+	gboolean		 readonly = (flags & STORE_OPEN_READONLY) != 0;
+	int			 i;
+
+	*out = st = store_new(dir, flags);
+	if ((s = store_open_dir(st, dir, flags)) != STORE_OK)
+		return s;
 	if ((flags & STORE_OPEN_QUERY) != 0 && !readonly) {
-		if (store_open_db(st, TRUE) == STORE_OK &&
+		if (store_open_db_query(st) == STORE_OK &&
 		    store_open_current(st))
 			return STORE_OK;
 		/* Not current: open it to write, as without the flag. */

@@ -59,6 +59,14 @@ enum store_open_flags {
  */
 enum store_status store_open(const char *dir, unsigned flags,
 		    struct store **out);
+/*
+ * Open the store at dir only if its index can be searched as it is
+ * (STORE_OPEN_QUERY's fast case): read-only, no write, no schema work.
+ * Anything else (no index, an old schema, a folder changed since the index
+ * last read it, an error) fails; store_open() then does the full work.
+ * Needs none of the writing or parsing code.
+ */
+enum store_status store_open_query(const char *dir, struct store **out);
 void		 store_close(struct store *);	/* NULL is fine */
 /* PRAGMA quick_check of the index (reads it all): STORE_ERR_CORRUPT if damaged. */
 enum store_status store_check(struct store *);
@@ -247,6 +255,12 @@ GQuark		 store_query_error_quark(void);
 enum store_status store_query_new(struct store *, const char *query,
 		    const char *folder, struct store_query **out, GError **err);
 enum store_status store_query_count(struct store_query *, guint64 *count);
+/*
+ * SQLite's plan (EXPLAIN QUERY PLAN, one step a line) for the count, or for
+ * the first page of limit in sort order: for tests and benchmarks.
+ */
+enum store_status store_query_plan(struct store_query *, gboolean count,
+		    enum store_sort, guint limit, char **plan);
 /* *msgs: GPtrArray of store_msg (owned, freed by unref). */
 enum store_status store_query_page(struct store_query *, enum store_sort,
 		    guint64 offset, guint limit, GPtrArray **msgs);

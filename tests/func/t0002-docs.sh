@@ -8,7 +8,7 @@ t_init
 man1=$top_srcdir/doc/satchel.1
 man5=$top_srcdir/doc/satchel.conf.5
 table=$top_srcdir/src/config/config-table.c
-cli=$top_srcdir/src/cli/cli.c
+cli=$top_srcdir/src/cli/cli-table.c
 for f in "$man1" "$man5" "$table" "$cli"; do
 	test -r "$f" || t_skip_all "missing $f"
 done

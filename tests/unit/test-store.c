@@ -344,6 +344,8 @@ test_threads(void **state)
 	g_clear_error(&err);
 }
 
+static void	search_plans(struct store *);
+
 static void
 test_search(void **state)
 {
@@ -472,6 +474,149 @@ test_search(void **state)
 	assert_int_equal(page->len, 1);
 	g_ptr_array_unref(page);
 	store_query_free(q);
+	search_plans(f->st);
+}
+
+/* TRUE when a plan reads every row of the messages table. */
+static gboolean
+plan_scans_table(const char *plan)
+{
+	g_auto(GStrv)	 lines = g_strsplit(plan, "\n", -1);
+	char		**l;
+
+	for (l = lines; *l != NULL; l++)
+		if (strcmp(*l, "SCAN m") == 0 || strcmp(*l, "SCAN messages") == 0)
+			return TRUE;
+	return FALSE;
+}
+
+/*
+ * No kind of search reads the whole messages table, for a page or a count:
+ * text through the FTS index (negations and OR inside one MATCH), flags
+ * and dates through their indexes; a page walks the date index only as
+ * far as LIMIT takes it.
+ */
+static void
+search_plans(struct store *st)
+{
+	static const char *const qs[] = {
+		"banana", "from:alice", "to:carol", "subject:report",
+		"\"ripe banana\"", "date:2024-01..2024-02", "is:unread",
+		"has:attachment", "folder:INBOX", "NOT banana", "-banana",
+		"banana OR report", "banana AND NOT ripe", "banana -ripe -split",
+		"-banana -report", "bana*", "is:unread -banana",
+		"banana AND NOT is:flagged",
+	};
+	struct store_query	*q = NULL;
+	GError			*err = NULL;
+	size_t			 i;
+	int			 count;
+
+	for (i = 0; i < G_N_ELEMENTS(qs); i++) {
+		assert_int_equal(store_query_new(st, qs[i], NULL, &q, &err),
+		    STORE_OK);
+		for (count = 0; count < 2; count++) {
+			g_autofree char *plan = NULL;
+
+			assert_int_equal(store_query_plan(q, count,
+			    STORE_SORT_DATE_DESC, 50, &plan), STORE_OK);
+			if (plan_scans_table(plan))
+				fail_msg("query '%s' (%s) reads every row:\n%s",
+				    qs[i], count ? "count" : "page", plan);
+		}
+		store_query_free(q);
+	}
+}
+
+/* Message i (0-based) of test_search_pages has the word of every k. */
+static gboolean
+pages_has(int i, int k)
+{
+	return i % k == 0;
+}
+
+/*
+ * Pages of text searches, whichever way they are read: by probing along
+ * the dates (a word in most messages), by sorting the matches, or by the
+ * matches read once and put in the SQL in place of the text term (few
+ * enough for the page wanted). Every page must be the matches newest
+ * first, as counted.
+ */
+static void
+test_search_pages(void **state)
+{
+	static const struct {
+		const char	*q;
+		int		 k;	/* matches: messages i with i % k == 0 */
+		gboolean	 neg;	/* ... or i % k != 0 */
+	} t[] = {
+		{ "alpha", 1, FALSE }, { "beta", 3, FALSE },
+		{ "subject:gamma", 5, FALSE }, { "\"delta epsilon\"", 7, FALSE },
+		{ "from:sender11", 11, FALSE }, { "alpha AND NOT beta", 3, TRUE },
+		{ "NOT beta", 3, TRUE }, { "beta OR zeta", 3, FALSE },
+		{ "alpha -subject:gamma", 5, TRUE },
+	};
+	struct fixture		*f = *state;
+	struct store_query	*q = NULL;
+	GError			*err = NULL;
+	GPtrArray		*page = NULL;
+	int64_t			 ids[120];
+	size_t			 i;
+	int			 n = 120, m, want, off, j, got;
+
+	for (m = 0; m < n; m++) {
+		g_autofree char *date = g_strdup_printf("Mon, 1 Jan 2024 "
+		    "%02d:%02d:00 +0000", m / 60, m % 60);
+		g_autofree char *from = g_strdup_printf("<sender%d@x>",
+		    m % 11 == 0 ? 11 : m % 11);
+		g_autofree char *body = g_strdup_printf("alpha%s%s",
+		    pages_has(m, 3) ? " beta" : "",
+		    pages_has(m, 7) ? " delta epsilon" : " epsilon delta");
+		g_autofree char *text = msg_text(NULL, NULL,
+		    pages_has(m, 5) ? "gamma" : "other", from, date, body);
+
+		ids[m] = deliver(f->st, NULL, text, NULL, 0);
+	}
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		int expect = 0;
+
+		for (m = 0; m < n; m++)
+			expect += pages_has(m, t[i].k) != t[i].neg;
+		assert_int_equal(count(f->st, t[i].q), expect);
+		assert_int_equal(store_query_new(f->st, t[i].q, NULL, &q,
+		    &err), STORE_OK);
+		for (want = 1; want <= 9; want += 4) {
+			for (off = 0; off < expect; off += want) {
+				assert_int_equal(store_query_page(q,
+				    STORE_SORT_DATE_DESC, (guint64)off,
+				    (guint)want, &page), STORE_OK);
+				/* Newest first: the off-th match from the end. */
+				got = 0;
+				for (m = n - 1, j = 0; m >= 0 && got <
+				    (int)page->len; m--) {
+					if (pages_has(m, t[i].k) == t[i].neg)
+						continue;
+					if (j++ < off)
+						continue;
+					if (((struct store_msg *)page->pdata[
+					    got])->id != ids[m])
+						fail_msg("query '%s' offset %d"
+						    " want %d: row %d is %"
+						    G_GINT64_FORMAT ", not %"
+						    G_GINT64_FORMAT, t[i].q,
+						    off, want, got,
+						    ((struct store_msg *)
+						    page->pdata[got])->id,
+						    ids[m]);
+					got++;
+				}
+				assert_int_equal(page->len, MIN(want,
+				    expect - off));
+				g_ptr_array_unref(page);
+			}
+		}
+		store_query_free(q);
+	}
 }
 
 static void
@@ -967,6 +1112,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_search_pages, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_uidl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch_deferred, setup,
