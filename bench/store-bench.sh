@@ -76,8 +76,11 @@ load() {
 }
 echo "## $N messages, $size MB ($(nproc) cores, $(date -u '+%Y-%m-%d %H:%M') UTC)"
 echo
-test $big = 1 && echo "Small generated messages (about 1.5 KB each); satchel alone." &&
+test $big = 1 && test -z "${STORE_BENCH_MAIL:-}" &&
+    echo "Small generated messages (about 1.5 KB each); satchel alone." &&
     echo
+test $big = 1 && test -n "${STORE_BENCH_MAIL:-}" &&
+    echo "The messages of $mail; satchel alone." && echo
 echo "Versions: $("$SATCHEL" --version)$(test $has_nm = 1 &&
     echo ", $(notmuch --version)")$(test $has_mu = 1 &&
     echo ", mu $(mu --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q')")."
