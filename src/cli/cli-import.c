@@ -35,7 +35,6 @@ cli_import_progress(const struct store_progress *p, void *data)
 int
 cli_import(struct cli_ctx *ctx, int argc, char **argv)
 {
-	g_autoptr(GError)	 err = NULL;
 	g_autofree char		*folder = NULL;
 	struct cli_import_tty	 tty = { 0 };
 	struct store_progress	 pr;

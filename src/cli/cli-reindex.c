@@ -50,7 +50,6 @@ cli_reindex_exit(enum store_status s)
 int
 cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 {
-	g_autoptr(GError)	 err = NULL;
 	struct store_progress	 pr = { 0 };
 	struct config		*c;
 	enum store_status	 s;
