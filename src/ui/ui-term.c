@@ -234,16 +234,44 @@ ui_term_resume(struct ui *ui)
 	ui_redraw(ui);
 }
 
+/*
+ * In a locale that is not UTF-8 (LANG=C over ssh, say) the terminal gets
+ * ASCII: what it could not show (it would get bytes, or blanks) is '?'.
+ * The cut was made for the text's own width, which '?' never exceeds.
+ */
+static void
+ui_term_ascii(char *s)
+{
+	char	*in = s, *out = s;
+
+	while (*in != '\0') {
+		if ((unsigned char)*in < 0x80) {
+			*out++ = *in++;
+			continue;
+		}
+		in = g_utf8_next_char(in);	/* before out writes over it */
+		*out++ = '?';
+	}
+	*out = '\0';
+}
+
 int
 ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t attr)
 {
-	char	*cut;
-	int	 w;
+	static int	 utf8 = -1;
+	char		*cut;
+	int		 w;
 
 	if (cols <= 0 || safe == NULL)
 		return 0;
+	if (utf8 < 0)
+		utf8 = g_get_charset(NULL) ? 1 : 0;
 	cut = sanitize_truncate(safe, (size_t)cols, FALSE);
-	w = (int)sanitize_width(cut);
+	if (!utf8) {
+		ui_term_ascii(cut);
+		w = (int)strlen(cut);
+	} else
+		w = (int)sanitize_width(cut);
 	attrset(attr);
 	mvaddstr(y, x, cut);
 	attrset(A_NORMAL);
