@@ -20,7 +20,7 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
  tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
  postfix iproute2 git git-email libmailtools-perl
- shared-mime-info ca-certificates openssl vim-tiny man-db less
+ shared-mime-info ca-certificates openssl vim-tiny vim man-db less
  gnupg gpg gpg-agent gpgsm gpgconf pinentry-curses"
 LOCALE=de_DE.UTF-8
 
