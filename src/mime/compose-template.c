@@ -24,6 +24,7 @@ static void	 compose_template_signature(GString *, const char *);
 static char	*compose_template_body_text(GMimeMessage *);
 static void	 compose_template_find(GMimeObject *, GMimeObject *, gpointer);
 static char	*compose_template_html_to_text(const char *);
+static gboolean	 compose_template_addr_clean(const char *);
 static void	 compose_template_mailbox(GString *, InternetAddress *);
 static void	 compose_template_members(GString *, InternetAddressList *,
 		    int);
@@ -249,6 +250,24 @@ compose_template_quote(GString *s, const char *text)
 	}
 }
 
+/* TRUE if compose_template_clean would leave addr as it is. */
+static gboolean
+compose_template_addr_clean(const char *addr)
+{
+	const char	*p;
+	gunichar	 c;
+
+	if (!g_utf8_validate(addr, -1, NULL))
+		return FALSE;
+	for (p = addr; *p != '\0'; p = g_utf8_next_char(p)) {
+		c = g_utf8_get_char(p);
+		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+		    c == 0x2029)
+			return FALSE;
+	}
+	return TRUE;
+}
+
 /* One mailbox as template text: see compose_template_addresses. */
 static void
 compose_template_mailbox(GString *s, InternetAddress *ia)
@@ -259,6 +278,13 @@ compose_template_mailbox(GString *s, InternetAddress *ia)
 	addr = internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(ia));
 	name = internet_address_get_name(ia);
 	if (addr == NULL || *addr == '\0')
+		return;
+	/*
+	 * An address with a character the template cannot hold (a control
+	 * character) cannot be sent to; cleaned, it would be another
+	 * address. It is left out.
+	 */
+	if (!compose_template_addr_clean(addr))
 		return;
 	if (s->len > 0 && s->str[s->len - 1] != ':')
 		g_string_append(s, ", ");

@@ -161,8 +161,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check_clean(l->text, "line holds a control character");
 		if (sanitize_width(l->text) > t->width)
 			fuzz_die("line wider than the width");
-		if (l->kind > RENDER_LINE_LINK)
+		if (l->kind > RENDER_LINE_VERDICT)
 			fuzz_die("bad line kind");
+		/* Only our own verdict lines judge anything. */
+		if ((l->kind == RENDER_LINE_VERDICT) !=
+		    (l->verdict != RENDER_VERDICT_NONE) ||
+		    l->verdict > RENDER_VERDICT_BAD)
+			fuzz_die("a verdict on a line that is not one");
 		if (l->label > strlen(l->text))
 			fuzz_die("header label longer than the line");
 	}
