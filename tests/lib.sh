@@ -305,6 +305,18 @@ t_need_cmd() {
 	t_skip_all "$1 not found: install the Debian package $2"
 }
 
+# t_need_root WHAT: the test needs root for WHAT ("network namespaces"):
+# skip without it, or fail when SATCHEL_TEST_REQUIRE=1.
+t_need_root() {
+	test "$(id -u)" = 0 && return 0
+	if test "${SATCHEL_TEST_REQUIRE:-0}" = 1; then
+		test -n "$T_PLAN" || echo "1..$((T_N + 1))"
+		t_fail_ "$1 need root here"
+		exit 1
+	fi
+	t_skip_all "$1 need root"
+}
+
 t_need_corpus() {
 	test -n "${SATCHEL_CORPUS:-}" && test -d "$SATCHEL_CORPUS" ||
 	    t_skip_all "no mail corpus (set SATCHEL_CORPUS)"

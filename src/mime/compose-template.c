@@ -24,6 +24,7 @@ static void	 compose_template_signature(GString *, const char *);
 static char	*compose_template_body_text(GMimeMessage *);
 static void	 compose_template_find(GMimeObject *, GMimeObject *, gpointer);
 static char	*compose_template_html_to_text(const char *);
+static gboolean	 compose_template_is_control(gunichar);
 static gboolean	 compose_template_addr_clean(const char *);
 static void	 compose_template_mailbox(GString *, InternetAddress *);
 static void	 compose_template_members(GString *, InternetAddressList *,
@@ -38,6 +39,14 @@ static char	*compose_template_date(GMimeMessage *);
 static void	 compose_template_quote(GString *, const char *);
 static void	 compose_resume_part(GMimeObject *, GMimeObject *, gpointer);
 static char	*compose_template_clean(const char *);
+
+/* What a template cannot hold: C0 and C1 controls, DEL, line separators. */
+static gboolean
+compose_template_is_control(gunichar c)
+{
+	return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
+	    c == 0x2029;
+}
 
 /*
  * Every value that came from a message (subjects, names, addresses,
@@ -60,8 +69,7 @@ compose_template_clean(const char *s)
 	out = g_string_sized_new(strlen(valid));
 	for (p = valid; *p != '\0'; p = g_utf8_next_char(p)) {
 		c = g_utf8_get_char(p);
-		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
-		    c == 0x2029)
+		if (compose_template_is_control(c))
 			g_string_append_c(out, ' ');
 		else
 			g_string_append_len(out, p, g_utf8_next_char(p) - p);
@@ -261,8 +269,7 @@ compose_template_addr_clean(const char *addr)
 		return FALSE;
 	for (p = addr; *p != '\0'; p = g_utf8_next_char(p)) {
 		c = g_utf8_get_char(p);
-		if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 ||
-		    c == 0x2029)
+		if (compose_template_is_control(c))
 			return FALSE;
 	}
 	return TRUE;

@@ -420,14 +420,15 @@ ui_compose_account_for(struct ui *ui, struct store_msg *m, GMimeMessage *orig,
 	    (a = config_account(ui->config, m->account)) != NULL &&
 	    strcmp(a->name, m->account) == 0 && a->from_addr != NULL)
 		return a;
-	/* Our own message (in Sent, say): the account that wrote it. */
-	if (m != NULL && m->from_addr != NULL)
-		for (i = 0; i < ui->config->accounts->len; i++) {
-			a = g_ptr_array_index(ui->config->accounts, i);
-			if (a->from_addr != NULL &&
-			    g_ascii_strcasecmp(a->from_addr, m->from_addr) == 0)
-				return a;
-		}
+	/*
+	 * Our own message (in Sent, say): the account that wrote it. Only
+	 * by its own address: an alternate such as *@example.org also
+	 * matches a colleague's mail.
+	 */
+	if (m != NULL && (a = config_account_for_address(ui->config,
+	    m->from_addr)) != NULL && a->from_addr != NULL &&
+	    g_ascii_strcasecmp(a->from_addr, m->from_addr) == 0)
+		return a;
 	to = compose_addressed_to(orig);
 	for (i = 0; i < to->len; i++) {
 		const char *addr = g_ptr_array_index(to, i);

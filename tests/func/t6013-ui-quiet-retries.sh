@@ -8,14 +8,7 @@
 # SATCHEL_TEST_REQUIRE=1).
 . "$top_srcdir/tests/lib.sh"
 t_init
-if test "$(id -u)" != 0; then
-	if test "${SATCHEL_TEST_REQUIRE:-0}" = 1; then
-		echo "1..1"
-		t_fail_ "network namespaces need root here"
-		exit 1
-	fi
-	t_skip_all "network namespaces need root"
-fi
+t_need_root "network namespaces"
 t_need_cmd ip iproute2
 t_need_cmd tmux tmux
 t_plan 9
