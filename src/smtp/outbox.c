@@ -902,6 +902,8 @@ outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
 		log_error("outbox: cannot record the retry of %" G_GINT64_FORMAT
 		    ": %s", row->id, store_errmsg(c->st));
 	c->res.deferred++;
+	if (network)
+		c->res.deferred_network++;
 	c->any_temp = TRUE;
 	outbox_notify(c, OUTBOX_EVENT_DEFERRED, row->account, NULL, row, why,
 	    FALSE);

@@ -562,8 +562,12 @@ ui_jobs_send_thread(gpointer data)
 	done->b = res.deferred;
 	done->c = res.failed;
 	done->ok = os == OUTBOX_OK || os == OUTBOX_ERR_BUSY;
-	/* Something got through: we are online even if one message failed. */
-	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP;
+	/*
+	 * Offline only when no server was reached: something got through, or
+	 * a server answered "try later", means we are online.
+	 */
+	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP &&
+	    res.deferred_network == res.deferred;
 	if (!done->ok && os != OUTBOX_ERR_BUSY)
 		done->text = g_strdup(err != NULL ? err->message :
 		    outbox_strerror(os));
@@ -790,10 +794,11 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		 * what it said, the last send error included.
 		 */
 		if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
-			if (ev->a > 0 || ev->ok)
-				ui->online = ui->online_known = TRUE;
+			/* A server that answered, even "later", is online. */
 			if (ev->network_error)
 				ui->online = FALSE, ui->online_known = TRUE;
+			else if (ev->a + ev->b + ev->c > 0 || ev->ok)
+				ui->online = ui->online_known = TRUE;
 			if (ev->text != NULL) {
 				g_free(ui->send_error);
 				ui->send_error = sanitize_text(ev->text, -1,
