@@ -7,7 +7,7 @@
  * program (src/main.c) in this same process (execv: same pid, same
  * arguments).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <locale.h>

@@ -2,7 +2,7 @@
  * main.c: parse the global options, then run a subcommand or the reader.
  * Nothing else lives here.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <locale.h>
 #include <signal.h>

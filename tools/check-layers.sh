@@ -7,8 +7,8 @@
 # every #include "FOLDER/..." in SOURCE_DIR/src. Prints one line per
 # include that goes up a layer or sideways, into a folder LAYERS does not
 # name, or that closes a cycle between folders, and exits 1 if there is
-# any; exits 0 and prints nothing otherwise. "config.h" without a folder is
-# the build's own header and is not a module.
+# any; exits 0 and prints nothing otherwise. "satchel-config.h" without a
+# folder is the build's own header (configure's) and is not a module.
 set -eu
 
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}

@@ -5,7 +5,7 @@
  * Queues the message (or saves it as a draft) without an editor, as mail(1)
  * users expect, and prints the queue id. Nothing goes over the network.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

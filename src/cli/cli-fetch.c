@@ -3,7 +3,7 @@
  * the session's (session_fetch); this file draws its progress and says
  * what it did.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* cli-import.c: satchel import PATH [--folder NAME]. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -2,7 +2,7 @@
  * cli-queue.c: satchel queue [--all] [list | retry | hold | release |
  * delete | resend | mark-sent ID...]
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -1,5 +1,5 @@
 /* cli-reindex.c: satchel reindex [--full]. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>

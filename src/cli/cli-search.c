@@ -1,5 +1,5 @@
 /* cli-search.c: satchel search [--format=text|json] [--count] QUERY. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

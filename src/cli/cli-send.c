@@ -5,7 +5,7 @@
  * something waits for a retry, 69 (EX_UNAVAILABLE) when something failed
  * for good or an account was refused (certificate, AUTH).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>

@@ -19,7 +19,7 @@
  * other than -bm (-bs, -bp, -q ...) are refused. Exit statuses are
  * sysexits.h values, as sendmail's callers expect.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

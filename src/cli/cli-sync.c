@@ -17,7 +17,7 @@
  * commands only; sync never prompts. Messages go through the logger
  * (sanitised, on standard error: the journal under systemd).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <signal.h>

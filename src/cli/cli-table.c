@@ -2,7 +2,7 @@
  * cli-table.c: the subcommand table. Apart from cli.c, so that a program
  * that runs one command (the search front) links none of the others.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

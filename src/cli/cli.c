@@ -3,7 +3,7 @@
  * session's config and store with their errors printed, the terminal's
  * prompts, safe printing.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

@@ -3,7 +3,7 @@
  * libetpan performs the handshake but checks nothing; every TLS session is
  * verified here before a credential is sent (DESIGN invariant 7).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>

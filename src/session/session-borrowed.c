@@ -7,7 +7,7 @@
  * Run from an unpacked bundle with --remove-bundle, the janitor removes
  * the bundle's directory as well.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/prctl.h>
 #include <sys/resource.h>

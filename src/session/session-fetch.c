@@ -5,7 +5,7 @@
  * bounces that arrived; satchel fetch, satchel sync and the reader only
  * show what it reports through their callbacks.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

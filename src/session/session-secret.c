@@ -3,7 +3,7 @@
  * a password or an OAuth token, from the account's command or else from
  * the front end's prompt, for POP3 and SMTP alike.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include "config/config.h"
 #include "pop3/pop3.h"

@@ -3,7 +3,7 @@
  * for whichever front end asks first. The session layer sits between
  * pop3/smtp and the front ends (session.h).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

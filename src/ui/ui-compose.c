@@ -14,7 +14,7 @@
  * Also here: messages a crash left in state "sending" are shown at
  * start-up for the user to decide (send again, or count as sent).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/types.h>
 #include <sys/wait.h>

@@ -13,7 +13,7 @@
  * often. When the network changes (netwatch), every entry waiting for the
  * network is sent at once, and with fetch_interval set mail is fetched.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -7,7 +7,7 @@
  * Nothing proportional to the store's size happens at start-up: open the
  * store, count the folder, draw one page.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -20,7 +20,7 @@ fake() {
 	cp "$top_srcdir/doc/LAYERS" "$T_TMP/fake/doc/LAYERS"
 	for d in util store pop3 smtp session cli ui; do
 		mkdir -p "$T_TMP/fake/src/$d"
-		printf '#include "config.h"\n#include "util/util.h"\n' \
+		printf '#include "satchel-config.h"\n#include "util/util.h"\n' \
 		    >"$T_TMP/fake/src/$d/$d.c"
 	done
 	printf '#include "cli/cli.h"\n#include "ui/ui.h"\n' \

@@ -7,7 +7,7 @@
  * fetch with nothing to fetch calls no callback; the one-off account's
  * From default.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>
