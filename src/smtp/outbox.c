@@ -2,7 +2,7 @@
  * outbox.c: the durable outgoing queue: queue, drafts, listing, the user's
  * commands, the sender (flush) and bounce matching.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

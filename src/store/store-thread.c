@@ -4,7 +4,7 @@
  * thread_summary keeps one row per (folder, thread) and one per thread for
  * all folders (folder 0), so a page of threads is one indexed range read.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

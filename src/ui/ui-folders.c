@@ -2,7 +2,7 @@
  * ui-folders.c: the folder list (INBOX, Sent, Drafts, Outbox with its
  * count, then the others). Enter shows the folder in the main index.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* test-store.c: delivery, flags, threads, search, UIDLs, reindex, import. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>
