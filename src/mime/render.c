@@ -278,6 +278,38 @@ render_pick_alternative(struct render_ctx *ctx, GMimeMultipart *mp)
 	return last;
 }
 
+/*
+ * A multipart without parts (no boundary parameter, or a boundary that
+ * never occurs, as broken mailers send): its text is all in the prologue
+ * (and epilogue). Show that as plain text rather than an empty page.
+ */
+static void
+render_multipart_empty(struct render_ctx *ctx, GMimeMultipart *mp,
+    const char *sub)
+{
+	const char	*parts[2];
+	char		*text;
+	size_t		 i, len, tlen;
+
+	parts[0] = g_mime_multipart_get_prologue(mp);
+	parts[1] = g_mime_multipart_get_epilogue(mp);
+	render_out_notice(&ctx->out, _("[-- multipart/%s without parts "
+	    "(a missing or wrong boundary): shown as text --]"),
+	    sub != NULL ? sub : "?");
+	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i] == NULL || *parts[i] == '\0')
+			continue;
+		len = MIN(strlen(parts[i]), (size_t)RENDER_MAX_TEXT_BYTES);
+		if (len < strlen(parts[i]))
+			ctx->truncated = TRUE;
+		render_out_blank(&ctx->out);
+		text = render_decode_text(parts[i], len, NULL, &tlen);
+		render_plain_add(&ctx->out, text, tlen, FALSE, FALSE);
+		g_free(text);
+	}
+	render_out_trim(&ctx->out);
+}
+
 static void
 render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 {
@@ -289,6 +321,10 @@ render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
 	sub = ct != NULL ? g_mime_content_type_get_media_subtype(ct) : NULL;
 	count = g_mime_multipart_get_count(mp);
+	if (count == 0) {
+		render_multipart_empty(ctx, mp, sub);
+		return;
+	}
 	if (sub != NULL && g_ascii_strcasecmp(sub, "alternative") == 0) {
 		child = render_pick_alternative(ctx, mp);
 		if (child != NULL)

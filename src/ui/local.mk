@@ -23,6 +23,11 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
+## The reader's customisation and pager habits (issue 14).
+UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh
+TESTS += $(UI_HABIT_TESTS)
+EXTRA_DIST += $(UI_HABIT_TESTS)
+
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \
 	tests/func/t7100-borrowed-oneoff.sh tests/func/t7160-borrowed-editor.sh \
