@@ -139,9 +139,9 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	const struct render_part *p = &av->parts->parts[row];
 	GString			*s;
 	char			*size;
+	attr_t			 attr = A_NORMAL;
 
-	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
-	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	ui_row_begin(ui, y, current, &attr);
 	s = g_string_new(NULL);
 	g_string_append_printf(s, "%3u ", p->number);
 	g_string_append_printf(s, "%*s", (int)MIN(p->depth, 8) * 2, "");
@@ -156,7 +156,7 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		g_string_append(s, _(" (attachment)"));
 	if (p->is_protected)
 		g_string_append(s, _(" (decrypted)"));
-	ui_term_text(y, 2, s->str, COLS - 2, A_NORMAL);
+	ui_term_text(y, 2, s->str, COLS - 2, attr);
 	g_string_free(s, TRUE);
 }
 

@@ -303,11 +303,10 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 			g_free(label);
 		}
 		ui_term_text_safe(y, x, l->text + l->label, COLS - x,
-		    A_NORMAL);
+		    ui->attrs[UI_A_HDRDEFAULT]);
 		return;
 	case RENDER_LINE_QUOTE:
-		attr = (l->quote % 2) == 1 ? ui->attrs[UI_A_QUOTE1] :
-		    ui->attrs[UI_A_QUOTE2];
+		attr = ui_colors_quote(ui, l->quote);
 		break;
 	case RENDER_LINE_SIGNATURE:
 		attr = ui->attrs[UI_A_SIGNATURE];
@@ -316,7 +315,7 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		attr = A_BOLD;
 		break;
 	case RENDER_LINE_NOTICE:
-		attr = ui->attrs[UI_A_TREE] | A_BOLD;
+		attr = ui->attrs[UI_A_ATTACHMENT];
 		break;
 	case RENDER_LINE_VERDICT:
 		attr = ui->attrs[l->verdict == RENDER_VERDICT_GOOD ?

@@ -31,6 +31,7 @@ enum {
 
 static SCREEN	*ui_term_try(const char *term);
 static gboolean	 ui_term_known(const char *term);
+static void	 ui_term_derived(struct ui *);
 
 /*
  * Whether a terminfo entry exists for term, looked up where ncurses looks.
@@ -163,11 +164,14 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_VERDICT_WARN] = A_REVERSE | A_UNDERLINE | A_BOLD;
 	ui->attrs[UI_A_VERDICT_BAD] = A_REVERSE | A_UNDERLINE | A_BOLD |
 	    A_BLINK;
+	ui->attrs[UI_A_INDICATOR] = A_REVERSE;
+	ui->attrs[UI_A_TAGGED] = A_BOLD;
 	ui->color = FALSE;
-	if ((nc != NULL && *nc != '\0') || !has_colors())
+	if ((nc != NULL && *nc != '\0') || !has_colors() ||
+	    start_color() != OK) {
+		ui_term_derived(ui);
 		return;
-	if (start_color() != OK)
-		return;
+	}
 	use_default_colors();
 	ui->color = TRUE;
 	init_pair(UI_PAIR_QUOTE1, COLOR_CYAN, -1);
@@ -194,6 +198,20 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_VERDICT_WARN] |= COLOR_PAIR(UI_PAIR_VERDICT_WARN);
 	ui->attrs[UI_A_VERDICT_BAD] = (ui->attrs[UI_A_VERDICT_BAD] &
 	    ~A_BLINK) | COLOR_PAIR(UI_PAIR_VERDICT_BAD);
+	ui_term_derived(ui);
+}
+
+/* Attributes made from others, once the colours are known. */
+static void
+ui_term_derived(struct ui *ui)
+{
+	int	i;
+
+	ui->attrs[UI_A_ATTACHMENT] = ui->attrs[UI_A_TREE] | A_BOLD;
+	for (i = 0; i < UI_QUOTE_LEVELS; i++)
+		ui->quotes[i] = ui->attrs[i % 2 == 0 ? UI_A_QUOTE1 :
+		    UI_A_QUOTE2];
+	ui->nquotes = 2;
 }
 
 void

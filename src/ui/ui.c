@@ -284,7 +284,8 @@ ui_draw_message(struct ui *ui)
 	clrtoeol();
 	if (ui->message != NULL)
 		ui_term_text_safe(LINES - 1, 0, ui->message, COLS,
-		    ui->message_error ? ui->attrs[UI_A_ERROR] : A_NORMAL);
+		    ui->message_error ? ui->attrs[UI_A_ERROR] :
+		    ui->attrs[UI_A_MESSAGE]);
 }
 
 void
@@ -726,6 +727,7 @@ ui_main(struct cli_ctx *ctx)
 		goto out;
 	}
 	ui_term_colors(&ui);
+	ui_colors_apply(&ui, warnings);
 	ui_jobs_init(&ui);
 	ui_term_stderr_start(&ui);
 	ui_signal_wake(ui.wake[1]);
