@@ -25,7 +25,8 @@ TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
 ## The reader's customisation and pager habits (issue 14).
-UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh
+UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh \
+	tests/func/t6141-ui-colors.sh
 TESTS += $(UI_HABIT_TESTS)
 EXTRA_DIST += $(UI_HABIT_TESTS)
 
