@@ -40,7 +40,7 @@ static const char *ui_keys_defaults[] = {
 	"pager:Right = next-page", "pager:Left = prev-page",
 	"pager:Space = next-page", "pager:- = prev-page",
 	"pager:Home = first-entry", "pager:End = last-entry",
-	"pager:i = quit",
+	"pager:i = quit", "pager:T = toggle-quoted", "H = view-raw",
 	/* Attachment list. */
 	"attach:s = save-attachment", "attach:Enter = select-entry",
 	/* Compose confirmation. */

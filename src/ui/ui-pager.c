@@ -390,9 +390,20 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	int64_t		 id = -1;
 
 	switch (op) {
+	case UI_OP_NEXT_PAGE:
+		/* mutt: a page on from the end is the next unread message. */
+		if (v->list.top + (guint64)v->list.rows < v->list.count)
+			return ui_list_move(&v->list, op);
+		return ui_pager_op(ui, v, UI_OP_NEXT_UNREAD);
+	case UI_OP_TOGGLE_QUOTED:
+		pg->rflags ^= RENDER_HIDE_QUOTED;
+		ui_pager_render(ui, v);
+		ui_list_goto(&v->list, v->list.top);
+		ui_message(ui, "%s", (pg->rflags & RENDER_HIDE_QUOTED) ?
+		    _("Quoted text hidden.") : _("Quoted text shown."));
+		return TRUE;
 	case UI_OP_NEXT_LINE:
 	case UI_OP_PREV_LINE:
-	case UI_OP_NEXT_PAGE:
 	case UI_OP_PREV_PAGE:
 	case UI_OP_HALF_DOWN:
 	case UI_OP_HALF_UP:
@@ -426,7 +437,8 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		return TRUE;
 	case UI_OP_HEADERS:
 		/* Every header, and the key ids behind the verdicts. */
-		pg->rflags ^= RENDER_ALL_HEADERS | RENDER_CRYPT_DETAILS;
+		pg->rflags ^= RENDER_ALL_HEADERS | RENDER_CRYPT_DETAILS |
+		    RENDER_PART_HEADERS;
 		v->list.top = 0;
 		ui_pager_render(ui, v);
 		return TRUE;

@@ -94,6 +94,8 @@ enum ui_op {
 	UI_OP_POSTPONE,
 	UI_OP_CRYPT,
 	UI_OP_FETCH_BODY,
+	UI_OP_TOGGLE_QUOTED,
+	UI_OP_VIEW_RAW,
 	UI_OP_COUNT,
 };
 
@@ -441,6 +443,9 @@ struct crypt_state *ui_pager_crypt_state(struct ui *,
 		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
+
+/* ui-raw.c: the message as stored, sanitised. */
+void		 ui_raw_show(struct ui *, int64_t msg_id);
 
 /* ui-compose.c */
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);
