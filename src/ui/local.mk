@@ -27,7 +27,8 @@ EXTRA_DIST += $(UI_TESTS)
 
 ## The reader's customisation and pager habits (issue 14).
 UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh \
-	tests/func/t6141-ui-colors.sh tests/func/t6142-ui-pager-habits.sh
+	tests/func/t6141-ui-colors.sh tests/func/t6142-ui-pager-habits.sh \
+	tests/func/t6143-ui-formats-macros.sh
 TESTS += $(UI_HABIT_TESTS)
 EXTRA_DIST += $(UI_HABIT_TESTS)
 

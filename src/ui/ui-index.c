@@ -181,6 +181,17 @@ ui_index_folder(struct ui_view *v)
 	return ((struct ui_index *)v->data)->folder;
 }
 
+/* For status_format: rows (messages or threads) and the limit, if any. */
+guint64
+ui_index_total(struct ui_view *v, const char **query)
+{
+	struct ui_index	*ix = v->data;
+
+	if (query != NULL)
+		*query = ix->query;
+	return ix->total;
+}
+
 void
 ui_index_set_folder(struct ui *ui, struct ui_view *v, const char *folder)
 {

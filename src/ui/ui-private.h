@@ -127,6 +127,8 @@ struct ui_keys;
 struct ui_keys	*ui_keys_new(GHashTable *config_keys, GString *warnings);
 void		 ui_keys_free(struct ui_keys *);
 enum ui_op	 ui_keys_lookup(struct ui_keys *, enum ui_ctx, int key);
+/* The keys of the macro bound to key in ctx ("KEY = macro ..."), or NULL. */
+const GArray	*ui_keys_macro(struct ui_keys *, enum ui_ctx, int key);
 /* Name of a key ("j", "Enter", "C-l"); newly allocated. */
 char		*ui_keys_name(int key);
 /* Key code for a name, or -1. */
@@ -367,6 +369,15 @@ int		 ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t);
 void		 ui_term_bar(int y, const char *safe, attr_t);
 /* Read one key (blocking up to ms, -1 forever); -1 on timeout. */
 int		 ui_term_key(int ms);
+/*
+ * Macros: keys read before the terminal's. FALSE (and the queue
+ * dropped) when macros ran more than UI_MACRO_MAX_RUNS times without a
+ * key typed in between: a macro that runs itself stops.
+ */
+#define UI_MACRO_MAX_RUNS	64
+#define UI_MACRO_MAX_KEYS	512
+gboolean	 ui_term_push_keys(const GArray *keys);
+void		 ui_term_drop_keys(void);
 
 /* ui-colors.c: [colors] over the built-in attributes; list rows. */
 /*
@@ -417,6 +428,7 @@ gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
 struct ui_view	*ui_index_new(struct ui *, const char *folder);
 void		 ui_index_set_folder(struct ui *, struct ui_view *, const char *);
 const char	*ui_index_folder(struct ui_view *);
+guint64		 ui_index_total(struct ui_view *, const char **query);
 /* Move the index cursor to the next (dir 1) or previous (-1) message or thread. */
 int64_t		 ui_index_step(struct ui *, struct ui_view *, int dir,
 		    gboolean thread);

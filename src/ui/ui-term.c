@@ -326,16 +326,53 @@ ui_term_bar(int y, const char *safe, attr_t attr)
 	attrset(A_NORMAL);
 }
 
+/*
+ * Keys a macro typed, read before the terminal's. A macro's keys go in
+ * front of what is left of the one that ran it, as in mutt.
+ */
+static GArray	*ui_term_queue;		/* int */
+static guint	 ui_term_qpos;
+static guint	 ui_term_macro_runs;	/* since the last key typed */
+
+gboolean
+ui_term_push_keys(const GArray *keys)
+{
+	if (keys == NULL || keys->len == 0)
+		return TRUE;
+	if (++ui_term_macro_runs > UI_MACRO_MAX_RUNS) {
+		ui_term_drop_keys();
+		return FALSE;
+	}
+	if (ui_term_queue == NULL)
+		ui_term_queue = g_array_new(FALSE, FALSE, sizeof(int));
+	g_array_insert_vals(ui_term_queue, ui_term_qpos, keys->data,
+	    keys->len);
+	return TRUE;
+}
+
+void
+ui_term_drop_keys(void)
+{
+	if (ui_term_queue != NULL)
+		g_array_set_size(ui_term_queue, 0);
+	ui_term_qpos = 0;
+}
+
 int
 ui_term_key(int ms)
 {
 	wint_t	wc;
 	int	rc;
 
+	if (ui_term_queue != NULL && ui_term_qpos < ui_term_queue->len)
+		return g_array_index(ui_term_queue, int, ui_term_qpos++);
+	if (ui_term_queue != NULL && ui_term_queue->len > 0)
+		ui_term_drop_keys();
 	timeout(ms);
 	rc = get_wch(&wc);
 	if (rc == ERR)
 		return -1;
+	ui_term_macro_runs = 0;
 	if (rc == KEY_CODE_YES)
 		return UI_KEY_FN + (int)wc;
 	if (wc == 0x7f || wc == 8)
