@@ -56,9 +56,14 @@ cold() {
 	$pty --runs 1 -- "$@" | python3 -c \
 	    'import json,sys; print(json.load(sys.stdin)["start_ms"][0])'
 }
-mutt_fill=$(cold mutt -n -F "$dir/muttrc" -f "$dir/md")
+# A program that is not installed is left out of the tables.
+have() { command -v "$1" >/dev/null 2>&1; }
+mutt_fill=-
+have mutt && mutt_fill=$(cold mutt -n -F "$dir/muttrc" -f "$dir/md")
 rm -rf "$dir/hc" && mkdir -p "$dir/hc"
-neomutt_fill=$(cold neomutt -n -F "$dir/muttrc" -f "$dir/md")
+neomutt_fill=-
+have neomutt &&
+    neomutt_fill=$(cold neomutt -n -F "$dir/muttrc" -f "$dir/md")
 mkdir -p "$dir/hc"
 
 res=$dir/results
@@ -69,12 +74,12 @@ for size in 80x24 200x50; do
 	printf 'satchel %s ' "$size" >>"$res"
 	$pty --cols "$c" --rows "$r" --runs "$RUNS" --quit x -- \
 	    "$satchel" -c "$dir/conf" >>"$res"
-	printf 'mutt %s ' "$size" >>"$res"
-	$pty --cols "$c" --rows "$r" --runs "$RUNS" -- \
-	    mutt -n -F "$dir/muttrc" -f "$dir/md" >>"$res"
-	printf 'neomutt %s ' "$size" >>"$res"
-	$pty --cols "$c" --rows "$r" --runs "$RUNS" -- \
-	    neomutt -n -F "$dir/muttrc" -f "$dir/md" >>"$res"
+	for prog in mutt neomutt; do
+		have $prog || continue
+		printf '%s %s ' $prog "$size" >>"$res"
+		$pty --cols "$c" --rows "$r" --runs "$RUNS" -- \
+		    $prog -n -F "$dir/muttrc" -f "$dir/md" >>"$res"
+	done
 done
 
 big=

@@ -21,6 +21,15 @@ const struct config_option config_options[] = {
 	{ "general", "gnupghome", CONFIG_TYPE_PATH, "$GNUPGHOME, ~/.gnupg", 0, 0,
 	  N_("Keyring directory for gpg and gpgsm (borrowed mode: a temporary one unless set).") },
 
+	{ "general", "index_format", CONFIG_TYPE_STRING, "%Z %D %-20.20F %s", 0, 0,
+	  N_("Layout of an index line, with mutt's percent expandos (see INDEX FORMAT).") },
+	{ "general", "date_format", CONFIG_TYPE_STRING, "today %H:%M, else %b %d", 0, 0,
+	  N_("strftime(3) format of the dates in the index (mutt's date_format).") },
+	{ "general", "status_format", CONFIG_TYPE_STRING, NULL, 0, 0,
+	  N_("Layout of the status bar, with percent expandos (see STATUS FORMAT).") },
+	{ "general", "arrow_cursor", CONFIG_TYPE_BOOL, "false", 0, 0,
+	  N_("Mark the current index line with \"->\" instead of a bar across it.") },
+
 	{ "account", "address", CONFIG_TYPE_STRING, NULL, 0, 0,
 	  N_("The account's From address, \"Name <addr@example.org>\".") },
 	{ "account", "folder", CONFIG_TYPE_STRING, "INBOX", 0, 0,

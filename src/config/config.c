@@ -19,6 +19,7 @@ static gboolean	config_check_value(GKeyFile *, const char *, const char *,
 		    const char *, const struct config_option *, GError **);
 static gboolean	config_load_account(struct config *, const char *,
 		    const char *, struct account **, GError **);
+static void	config_load_colors(struct config *);
 static enum config_status config_run_secret(const char *, const char *,
 		    char **, GError **);
 
@@ -406,6 +407,33 @@ config_load_account(struct config *c, const char *file, const char *group,
 	return TRUE;
 }
 
+/* [colors]: what is understood goes in c->colors, the rest in warnings. */
+static void
+config_load_colors(struct config *c)
+{
+	g_auto(GStrv)	 keys = NULL;
+	gsize		 j;
+
+	if (!g_key_file_has_group(c->kf, "colors"))
+		return;
+	keys = g_key_file_get_keys(c->kf, "colors", NULL, NULL);
+	for (j = 0; keys != NULL && keys[j] != NULL; j++) {
+		struct config_color	*col = g_new0(struct config_color, 1);
+		GError			*cerr = NULL;
+		char			*v = config_get(c->kf, "colors",
+					    keys[j]);
+
+		if (config_color_parse(keys[j], v, col, &cerr))
+			g_ptr_array_add(c->colors, col);
+		else {
+			g_ptr_array_add(c->warnings, g_strdup(cerr->message));
+			g_error_free(cerr);
+			g_free(col);
+		}
+		g_free(v);
+	}
+}
+
 struct config *
 config_new_default(void)
 {
@@ -424,6 +452,9 @@ config_new_default(void)
 	    (GDestroyNotify)config_account_free);
 	c->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    g_free);
+	c->colors = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)config_color_free);
+	c->warnings = g_ptr_array_new_with_free_func(g_free);
 	c->kf = g_key_file_new();
 	return c;
 }
@@ -517,12 +548,12 @@ config_load(const char *path, struct config **out, GError **err)
 			kind = "general";
 		else if (g_str_has_prefix(g, ACCOUNT_PREFIX))
 			kind = "account";
-		else if (strcmp(g, "keys") == 0)
+		else if (strcmp(g, "keys") == 0 || strcmp(g, "colors") == 0)
 			continue;
 		else {
 			g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
 			    _("%s: [%s]: unknown group (expected [general], "
-			    "[account NAME] or [keys])"), file, g);
+			    "[account NAME], [keys] or [colors])"), file, g);
 			config_free(c);
 			return CONFIG_ERR_VALUE;
 		}
@@ -578,7 +609,16 @@ config_load(const char *path, struct config **out, GError **err)
 			c->gnupghome = path_expand(v);
 			g_free(v);
 		}
+		c->index_format = g_key_file_get_string(c->kf, "general",
+		    "index_format", NULL);
+		c->date_format = g_key_file_get_string(c->kf, "general",
+		    "date_format", NULL);
+		c->status_format = g_key_file_get_string(c->kf, "general",
+		    "status_format", NULL);
+		c->arrow_cursor = config_get_bool(c->kf, "general",
+		    "arrow_cursor", FALSE);
 	}
+	config_load_colors(c);
 	for (i = 0; groups[i] != NULL; i++) {
 		struct account *a;
 
@@ -625,6 +665,13 @@ config_free(struct config *c)
 		g_ptr_array_unref(c->accounts);
 	if (c->keys != NULL)
 		g_hash_table_unref(c->keys);
+	if (c->colors != NULL)
+		g_ptr_array_unref(c->colors);
+	if (c->warnings != NULL)
+		g_ptr_array_unref(c->warnings);
+	g_free(c->index_format);
+	g_free(c->date_format);
+	g_free(c->status_format);
 	if (c->kf != NULL)
 		g_key_file_unref(c->kf);
 	g_free(c);

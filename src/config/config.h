@@ -83,6 +83,16 @@ struct config {
 	char		*gnupghome;	/* [general] gnupghome, NULL: gpg's default */
 	GPtrArray	*accounts;	/* of struct account *, in file order */
 	GHashTable	*keys;		/* [keys]: key name -> operation name */
+	GPtrArray	*colors;	/* [colors]: struct config_color *, file order */
+	char		*index_format;	/* NULL: the built-in layout */
+	char		*date_format;	/* NULL: time today, else day and date */
+	char		*status_format;	/* NULL: the built-in status bar */
+	gboolean	 arrow_cursor;	/* "->" marker instead of a bar */
+	/*
+	 * What was wrong in [colors] (each entry was left out): the reader
+	 * shows these; they never stop satchel.
+	 */
+	GPtrArray	*warnings;	/* char * */
 	GKeyFile	*kf;		/* the parsed file, for modules' own groups */
 };
 
@@ -129,6 +139,39 @@ enum config_status config_oauth2_token(const struct account *, char **token,
 void		 config_secret_free(char *);
 
 const char	*config_tls_name(enum tls_mode);
+
+/*
+ * [colors]: "OBJECT = [ATTRIBUTE ...] FOREGROUND [BACKGROUND]", mutt's
+ * objects and colour names. A colour is CONFIG_COLOR_DEFAULT (the
+ * terminal's own), 0-7 (black ... white), 8-15 (brightblack ...
+ * brightwhite) or 16-255 (colorNNN; color0-color15 mean 0-15 too).
+ */
+#define CONFIG_COLOR_DEFAULT	(-1)
+enum config_color_attr {
+	CONFIG_COLOR_BOLD = 1 << 0,
+	CONFIG_COLOR_UNDERLINE = 1 << 1,
+	CONFIG_COLOR_REVERSE = 1 << 2,
+	CONFIG_COLOR_BLINK = 1 << 3,
+	CONFIG_COLOR_DIM = 1 << 4,
+	CONFIG_COLOR_STANDOUT = 1 << 5,
+	CONFIG_COLOR_NONE = 1 << 6,	/* "none": no attribute at all */
+};
+struct config_color {
+	char		*object;	/* canonical: "quoted" is "quoted0" */
+	int		 fg, bg;	/* CONFIG_COLOR_DEFAULT or 0-255 */
+	unsigned	 attrs;		/* enum config_color_attr */
+};
+/* The objects [colors] knows, NULL-terminated. */
+extern const char *const config_color_objects[];
+/*
+ * Parse one [colors] line. FALSE with *err (a sentence naming what is
+ * wrong) for an unknown object, colour or attribute; out is then untouched.
+ */
+gboolean	 config_color_parse(const char *object, const char *value,
+		    struct config_color *out, GError **err);
+/* A colour name ("red", "brightblue", "color208", "default"), or -2. */
+int		 config_color_value(const char *name);
+void		 config_color_free(struct config_color *);
 
 /* One row per key: generated help and the man page agree with this table. */
 enum config_type {

@@ -1,7 +1,7 @@
 ## config: depends on util.
 noinst_LIBRARIES += src/config/libconfig.a
 src_config_libconfig_a_SOURCES = src/config/config.h src/config/config.c \
-	src/config/config-table.c
+	src/config/config-table.c src/config/config-color.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-config

@@ -458,3 +458,33 @@ render_view_free(struct render_view *view)
 	g_strfreev(view->argv);
 	g_free(view);
 }
+
+struct render_text *
+render_part_text(GMimeMessage *msg, const struct crypt_state *crypt,
+    unsigned number, const struct render_options *opts)
+{
+	struct render_options	 o;
+	struct render_text	*text;
+	GMimeMessage		*tmp;
+	GMimeObject		*obj;
+
+	if (msg == NULL || (obj = render_part_find(msg, crypt, number)) == NULL)
+		return NULL;
+	memset(&o, 0, sizeof o);
+	if (opts != NULL)
+		o = *opts;
+	o.crypt = NULL;
+	o.bounce = NULL;
+	o.flags |= RENDER_INLINE_TEXT;
+	if (GMIME_IS_MESSAGE_PART(obj)) {
+		tmp = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		return tmp != NULL ? render_message(tmp, &o) : NULL;
+	}
+	/* The part alone, as the body of a message without a header. */
+	tmp = g_mime_message_new(FALSE);
+	g_mime_message_set_mime_part(tmp, obj);
+	o.flags |= RENDER_NO_HEADERS;
+	text = render_message(tmp, &o);
+	g_object_unref(tmp);
+	return text;
+}

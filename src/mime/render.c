@@ -52,6 +52,7 @@ static void	 render_bounce(struct render_ctx *, const char *);
 static void	 render_run(struct render_ctx *, GMimeMessage *,
 		    const struct render_options *);
 static void	 render_ctx_release(struct render_ctx *);
+static void	 render_hide_quoted(struct render_out *);
 static void	 render_verdict(struct render_ctx *, enum render_verdict,
 		    const char *, ...) G_GNUC_PRINTF(3, 4);
 static void	 render_crypt(struct render_ctx *, const struct crypt_region *,
@@ -278,6 +279,38 @@ render_pick_alternative(struct render_ctx *ctx, GMimeMultipart *mp)
 	return last;
 }
 
+/*
+ * A multipart without parts (no boundary parameter, or a boundary that
+ * never occurs, as broken mailers send): its text is all in the prologue
+ * (and epilogue). Show that as plain text rather than an empty page.
+ */
+static void
+render_multipart_empty(struct render_ctx *ctx, GMimeMultipart *mp,
+    const char *sub)
+{
+	const char	*parts[2];
+	char		*text;
+	size_t		 i, len, tlen;
+
+	parts[0] = g_mime_multipart_get_prologue(mp);
+	parts[1] = g_mime_multipart_get_epilogue(mp);
+	render_out_notice(&ctx->out, _("[-- multipart/%s without parts "
+	    "(a missing or wrong boundary): shown as text --]"),
+	    sub != NULL ? sub : "?");
+	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
+		if (parts[i] == NULL || *parts[i] == '\0')
+			continue;
+		len = MIN(strlen(parts[i]), (size_t)RENDER_MAX_TEXT_BYTES);
+		if (len < strlen(parts[i]))
+			ctx->truncated = TRUE;
+		render_out_blank(&ctx->out);
+		text = render_decode_text(parts[i], len, NULL, &tlen);
+		render_plain_add(&ctx->out, text, tlen, FALSE, FALSE);
+		g_free(text);
+	}
+	render_out_trim(&ctx->out);
+}
+
 static void
 render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 {
@@ -289,6 +322,10 @@ render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(mp));
 	sub = ct != NULL ? g_mime_content_type_get_media_subtype(ct) : NULL;
 	count = g_mime_multipart_get_count(mp);
+	if (count == 0) {
+		render_multipart_empty(ctx, mp, sub);
+		return;
+	}
 	if (sub != NULL && g_ascii_strcasecmp(sub, "alternative") == 0) {
 		child = render_pick_alternative(ctx, mp);
 		if (child != NULL)
@@ -465,7 +502,8 @@ render_leaf(struct render_ctx *ctx, GMimePart *part)
 	ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	type = ct != NULL ? g_mime_content_type_get_mime_type(ct) :
 	    g_strdup("text/plain");
-	if (g_mime_part_is_attachment(part) || !render_is_text(ct)) {
+	if ((g_mime_part_is_attachment(part) &&
+	    !(ctx->flags & RENDER_INLINE_TEXT)) || !render_is_text(ct)) {
 		name = g_mime_part_get_filename(part);
 		if (n == 0) {
 			/* Inside decrypted content: not in the part list. */
@@ -534,6 +572,48 @@ out:
 	g_free(type);
 }
 
+/*
+ * A part's own header fields (Content-Type, Content-Transfer-Encoding,
+ * Content-Disposition ...), as found, before its content.
+ */
+static void
+render_part_headers(struct render_ctx *ctx, GMimeObject *obj)
+{
+	GMimeHeaderList	*headers;
+	GMimeHeader	*header;
+	const char	*raw;
+	char		*text;
+	unsigned	 n = render_number(ctx, obj), saved = ctx->out.part;
+	int		 i, count;
+
+	headers = g_mime_object_get_header_list(obj);
+	count = headers != NULL ? g_mime_header_list_get_count(headers) : 0;
+	if (count == 0)
+		return;
+	if (n != 0)
+		ctx->out.part = n;
+	render_out_blank(&ctx->out);
+	if (n != 0)
+		render_out_notice(&ctx->out, _("[-- Part %u: its header --]"),
+		    n);
+	else
+		render_out_notice(&ctx->out, "%s", _("[-- A part's header --]"));
+	for (i = 0; i < count && i < RENDER_HEADER_MAX && !ctx->out.full;
+	    i++) {
+		header = g_mime_header_list_get_header_at(headers, i);
+		raw = g_mime_header_get_raw_value(header);
+		if (raw == NULL)
+			continue;
+		text = g_mime_utils_decode_8bit(NULL, raw,
+		    MIN(strlen(raw), RENDER_MAX_LINE_BYTES));
+		render_header(ctx, g_mime_header_get_name(header), text, -1);
+		g_free(text);
+	}
+	if (count > RENDER_HEADER_MAX)
+		ctx->truncated = TRUE;
+	ctx->out.part = saved;
+}
+
 static void
 render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
 {
@@ -552,6 +632,9 @@ render_walk(struct render_ctx *ctx, GMimeObject *obj, unsigned depth)
 		return;
 	}
 	saved = ctx->out.part;
+	if (depth > 0 && (ctx->flags & RENDER_PART_HEADERS) &&
+	    (ctx->flags & RENDER_ALL_HEADERS))
+		render_part_headers(ctx, obj);
 	if (crypt_state_lookup(ctx->crypt, obj) != NULL) {
 		n = render_number(ctx, obj);
 		if (n != 0)
@@ -893,6 +976,43 @@ render_run(struct render_ctx *ctx, GMimeMessage *msg,
 	}
 }
 
+/* mutt's toggle-quoted: each run of quoted lines becomes one notice. */
+static void
+render_hide_quoted(struct render_out *out)
+{
+	GArray			*kept;
+	struct render_line	*l, note;
+	guint			 i, j, n;
+	char			*text;
+
+	kept = g_array_sized_new(FALSE, TRUE, sizeof(struct render_line),
+	    out->lines->len);
+	for (i = 0; i < out->lines->len; i = j) {
+		l = &g_array_index(out->lines, struct render_line, i);
+		if (l->kind != RENDER_LINE_QUOTE) {
+			g_array_append_val(kept, *l);
+			j = i + 1;
+			continue;
+		}
+		note = *l;
+		for (j = i; j < out->lines->len && g_array_index(out->lines,
+		    struct render_line, j).kind == RENDER_LINE_QUOTE; j++)
+			g_free(g_array_index(out->lines, struct render_line,
+			    j).text);
+		n = j - i;
+		text = g_strdup_printf(ngettext("[-- %u quoted line hidden --]",
+		    "[-- %u quoted lines hidden --]", n), n);
+		note.text = sanitize_truncate(text, out->width, FALSE);
+		g_free(text);
+		note.kind = RENDER_LINE_NOTICE;
+		note.quote = 0;
+		g_array_append_val(kept, note);
+	}
+	g_array_set_size(out->lines, 0);
+	g_array_append_vals(out->lines, kept->data, kept->len);
+	g_array_unref(kept);
+}
+
 static void
 render_ctx_release(struct render_ctx *ctx)
 {
@@ -911,6 +1031,8 @@ render_message(GMimeMessage *msg, const struct render_options *opts)
 	if (msg == NULL)
 		return NULL;
 	render_run(&ctx, msg, opts);
+	if (ctx.flags & RENDER_HIDE_QUOTED)
+		render_hide_quoted(&ctx.out);
 	text = g_new0(struct render_text, 1);
 	text->width = ctx.out.width;
 	text->flags = ctx.truncated ? RENDER_TEXT_TRUNCATED : 0;

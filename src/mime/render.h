@@ -114,6 +114,9 @@ enum render_flags {
 	RENDER_PREFER_HTML = 1 << 2,	/* multipart/alternative: show the HTML part, not text/plain */
 	RENDER_NO_HEADERS = 1 << 3,	/* body only, no header block for the top message */
 	RENDER_CRYPT_DETAILS = 1 << 4,	/* verdicts name key id, fingerprint and date */
+	RENDER_HIDE_QUOTED = 1 << 5,	/* each run of quoted lines becomes one NOTICE saying how many */
+	RENDER_INLINE_TEXT = 1 << 7,	/* a text part marked as an attachment is shown, not just named */
+	RENDER_PART_HEADERS = 1 << 6,	/* with RENDER_ALL_HEADERS: each part's own header fields (Content-Type ...) before it */
 };
 
 struct render_options {
@@ -205,6 +208,17 @@ struct render_part_list	*render_part_list(GMimeMessage *msg);
 struct render_part_list	*render_part_list_crypt(GMimeMessage *msg,
 			    const struct crypt_state *crypt);
 void			 render_part_list_free(struct render_part_list *);
+
+/*
+ * Part number (numbered as render_part_list_crypt() does) rendered on its
+ * own, as render_message() renders a body, text shown even when it is
+ * marked as an attachment: for reading a text attachment without a
+ * viewer. An attached message shows its headers too. NULL when there is
+ * no such part.
+ */
+struct render_text	*render_part_text(GMimeMessage *msg,
+			    const struct crypt_state *crypt, unsigned number,
+			    const struct render_options *opts);
 
 enum render_save_flags {
 	RENDER_SAVE_OVERWRITE = 1 << 0,	/* replace an existing file */

@@ -7,6 +7,8 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 	src/ui/ui-help.c src/ui/ui-urls.c src/ui/ui-pager.c \
 	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-prompt.c \
 	src/ui/ui-jobs.c src/ui/ui-signal.c
+src_ui_libui_a_SOURCES += src/ui/ui-colors.c src/ui/ui-format.c \
+	src/ui/ui-raw.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
@@ -23,6 +25,13 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6021-ui-server-answered.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
+
+## The reader's customisation and pager habits (issue 14).
+UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh \
+	tests/func/t6141-ui-colors.sh tests/func/t6142-ui-pager-habits.sh \
+	tests/func/t6143-ui-formats-macros.sh
+TESTS += $(UI_HABIT_TESTS)
+EXTRA_DIST += $(UI_HABIT_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \

@@ -139,9 +139,9 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	const struct render_part *p = &av->parts->parts[row];
 	GString			*s;
 	char			*size;
+	attr_t			 attr = A_NORMAL;
 
-	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
-	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	ui_row_begin(ui, y, current, &attr);
 	s = g_string_new(NULL);
 	g_string_append_printf(s, "%3u ", p->number);
 	g_string_append_printf(s, "%*s", (int)MIN(p->depth, 8) * 2, "");
@@ -156,7 +156,7 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		g_string_append(s, _(" (attachment)"));
 	if (p->is_protected)
 		g_string_append(s, _(" (decrypted)"));
-	ui_term_text(y, 2, s->str, COLS - 2, A_NORMAL);
+	ui_term_text(y, 2, s->str, COLS - 2, attr);
 	g_string_free(s, TRUE);
 }
 
@@ -221,6 +221,43 @@ out:
 	g_free(dir);
 }
 
+static gboolean
+ui_attach_is_text(const struct render_part *p)
+{
+	return p->content_type != NULL && !p->is_message &&
+	    g_str_has_prefix(p->content_type, "text/");
+}
+
+/* A text part in the reader itself: decoded, wrapped, sanitised. */
+static void
+ui_attach_text(struct ui *ui, struct ui_attach *av,
+    const struct render_part *p)
+{
+	struct render_options	 opts;
+	struct render_text	*text;
+	GPtrArray		*items;
+	char			*title;
+	size_t			 i;
+
+	memset(&opts, 0, sizeof opts);
+	opts.width = (size_t)(COLS > 2 ? COLS - 1 : 1);
+	opts.envp = ui->child_env;
+	text = render_part_text(av->mime, av->crypt, p->number, &opts);
+	if (text == NULL) {
+		ui_error(ui, "%s", _(render_strerror(RENDER_ERR_NO_PART)));
+		return;
+	}
+	items = g_ptr_array_new_with_free_func(g_free);
+	for (i = 0; i < text->nlines; i++)
+		g_ptr_array_add(items, g_strdup(text->lines[i].text));
+	title = g_strdup_printf(_("satchel: part %u (%s)"), p->number,
+	    p->content_type);
+	ui_push(ui, ui_lines_new(ui, title, items, UI_CTX_HELP));
+	g_free(title);
+	g_ptr_array_unref(items);
+	render_text_free(text);
+}
+
 static void
 ui_attach_open(struct ui *ui, struct ui_attach *av,
     const struct render_part *p)
@@ -233,13 +270,27 @@ ui_attach_open(struct ui *ui, struct ui_attach *av,
 	char			*out = NULL;
 
 	/* A viewer reads a file: decrypted content never goes to one. */
-	if (p->is_protected) {
+	if (p->is_protected && !ui_attach_is_text(p)) {
 		ui_error(ui, "%s", _("A decrypted part is not written to a "
 		    "temporary file for a viewer; save it (s) where you "
 		    "choose."));
 		goto out;
 	}
+	/*
+	 * Text is read here, as mutt does, without mailcap; HTML goes to
+	 * its viewer when one is configured.
+	 */
+	if (ui_attach_is_text(p) && (p->content_type == NULL ||
+	    strcmp(p->content_type, "text/html") != 0)) {
+		ui_attach_text(ui, av, p);
+		goto out;
+	}
 	rs = render_part_view(av->mime, p->number, NULL, &rv, &err);
+	if (rs == RENDER_ERR_NO_MAILCAP && ui_attach_is_text(p)) {
+		g_clear_error(&err);
+		ui_attach_text(ui, av, p);
+		goto out;
+	}
 	if (rs != RENDER_OK) {
 		ui_error(ui, "%s", err != NULL ? err->message :
 		    _(render_strerror(rs)));

@@ -801,11 +801,11 @@ ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
 	struct ui_view		*v = data;
 	struct ui_compose	*c = v->data;
 
-	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
-	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
-	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2,
-	    g_array_index(c->alerts, gboolean, row) ? ui->attrs[UI_A_ERROR] :
-	    A_NORMAL);
+	attr_t			 attr = g_array_index(c->alerts, gboolean,
+				    row) ? ui->attrs[UI_A_ERROR] : A_NORMAL;
+
+	ui_row_begin(ui, y, current, &attr);
+	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2, attr);
 }
 
 static gboolean

@@ -95,19 +95,23 @@ ui_folders_draw(struct ui *ui, void *data, int y, guint64 row,
 	struct store_folder	*f = g_ptr_array_index(fv->folders, row);
 	char			*counts;
 	int			 w;
+	attr_t			 attr = f->unread > 0 ?
+				    ui->attrs[UI_A_UNREAD] : A_NORMAL;
+	attr_t			 rest = A_NORMAL;
 
-	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
-	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	if (ui_row_begin(ui, y, current, &rest) < 0)
+		return;
+	if (current && !ui->arrow_cursor)
+		attr = rest;
 	w = COLS > 60 ? 30 : COLS / 2;
-	ui_term_text(y, 2, f->name, w - 1, f->unread > 0 ?
-	    ui->attrs[UI_A_UNREAD] : A_NORMAL);
+	ui_term_text(y, 2, f->name, w - 1, attr);
 	if (strcmp(f->name, STORE_OUTBOX) == 0)
 		counts = g_strdup_printf(_("%" PRIu64 " queued"),
 		    f->total);
 	else
 		counts = g_strdup_printf(_("%" PRIu64 " unread, %"
 		    PRIu64 " total"), f->unread, f->total);
-	ui_term_text_safe(y, 2 + w, counts, COLS - 2 - w, A_NORMAL);
+	ui_term_text_safe(y, 2 + w, counts, COLS - 2 - w, rest);
 	g_free(counts);
 }
 

@@ -48,6 +48,9 @@ static void	 ui_index_title(struct ui *, struct ui_view *, GString *);
 static void	 ui_index_repaint(struct ui *, struct ui_view *);
 static gboolean	 ui_index_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_index_draw(struct ui *, void *, int, guint64, gboolean);
+static void	 ui_index_draw_format(struct ui *, struct ui_view *, int, int,
+		    guint64, struct store_msg *, struct store_thread *,
+		    const char *, const char *, attr_t, gboolean);
 static gboolean	 ui_index_open(struct ui *, struct ui_index *, GError **);
 static void	 ui_index_drop_cache(struct ui_index *);
 static gboolean	 ui_index_ensure(struct ui *, struct ui_index *, guint64,
@@ -57,7 +60,7 @@ static void	 ui_index_row(struct ui *, struct ui_index *, guint64,
 static void	 ui_index_collapse(struct ui_view *);
 static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64);
 static void	 ui_index_tree(struct ui *, struct ui_index *);
-static char	*ui_index_date(struct ui_index *, int64_t);
+static char	*ui_index_date(struct ui_index *, int64_t, const char *);
 static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
@@ -176,6 +179,17 @@ const char *
 ui_index_folder(struct ui_view *v)
 {
 	return ((struct ui_index *)v->data)->folder;
+}
+
+/* For status_format: rows (messages or threads) and the limit, if any. */
+guint64
+ui_index_total(struct ui_view *v, const char **query)
+{
+	struct ui_index	*ix = v->data;
+
+	if (query != NULL)
+		*query = ix->query;
+	return ix->total;
 }
 
 void
@@ -384,7 +398,7 @@ ui_index_row(struct ui *ui, struct ui_index *ix, guint64 r,
 }
 
 static char *
-ui_index_date(struct ui_index *ix, int64_t date)
+ui_index_date(struct ui_index *ix, int64_t date, const char *fmt)
 {
 	GDateTime	*dt, *now;
 	char		*s;
@@ -395,6 +409,9 @@ ui_index_date(struct ui_index *ix, int64_t date)
 	now = g_date_time_new_from_unix_local(ix->now);
 	if (dt == NULL || now == NULL) {
 		s = g_strdup("?");
+	} else if (fmt != NULL) {
+		/* date_format, or %{...} in index_format. */
+		s = g_date_time_format(dt, fmt);
 	} else if (g_date_time_get_year(dt) == g_date_time_get_year(now) &&
 	    g_date_time_get_day_of_year(dt) ==
 	    g_date_time_get_day_of_year(now)) {
@@ -473,15 +490,20 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	else if (flags[0] == 'N')
 		attr = ui->attrs[UI_A_UNREAD];
 
-	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
-	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
+	x = ui_row_begin(ui, y, current, &attr);
+	if (ui->config->index_format != NULL) {
+		ui_index_draw_format(ui, v, y, x, row, m, t, tree, flags,
+		    attr, current);
+		ui_row_end(ui, y, COLS, current);
+		return;
+	}
 	/*
 	 * The columns go out as one run of one attribute: padding is
 	 * drawn, not skipped, so the terminal gets one attribute change a
 	 * row instead of one per column.
 	 */
 	when = m != NULL ? m->date : t->last_date;
-	date = ui_index_date(ix, when);
+	date = ui_index_date(ix, when, ui->config->date_format);
 	from = m != NULL ? m->from : t->authors;
 	if (from == NULL || *from == '\0')
 		from = m != NULL && m->from_addr != NULL ? m->from_addr : "";
@@ -492,22 +514,139 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	ui_index_pad(row_text, from, ix->w_from);
 	g_string_append_c(row_text, ' ');
 	g_free(date);
-	x = 1 + ui_term_text_safe(y, 1, row_text->str, COLS - 1, attr);
+	x += ui_term_text_safe(y, x, row_text->str, COLS - x, attr);
 	g_string_free(row_text, TRUE);
 	if (x >= COLS)
 		return;
 	if (tree != NULL && *tree != '\0') {
-		w = ui_term_text_safe(y, x, tree, COLS - x,
-		    ui->attrs[UI_A_TREE]);
+		w = ui_term_text_safe(y, x, tree, COLS - x, current &&
+		    !ui->arrow_cursor ? attr : ui->attrs[UI_A_TREE]);
 		x += w;
 	}
 	if (t != NULL && t->count > 1)
 		subject = g_strdup_printf("(%u) %s", t->count,
 		    t->subject != NULL ? t->subject : "");
 	if (x < COLS)
-		ui_term_text(y, x, subject != NULL ? subject :
+		x += ui_term_text(y, x, subject != NULL ? subject :
 		    m != NULL ? m->subject : t->subject, COLS - x, attr);
 	g_free(subject);
+	ui_row_end(ui, y, x, current);
+}
+
+/* What index_format's expandos see. */
+struct ui_index_fmt {
+	struct ui		*ui;
+	struct ui_index		*ix;
+	guint64			 row;
+	struct store_msg	*m;
+	struct store_thread	*t;
+	const char		*tree;
+	const char		*flags;
+};
+
+static gboolean
+ui_index_expando(char code, const char *arg, GString *val,
+    struct ui_format_ctx *fc)
+{
+	struct ui_index_fmt	*f = fc->data;
+	struct store_msg	*m = f->m;
+	struct store_thread	*t = f->t;
+	const char		*from, *addr;
+	char			*s;
+
+	from = m != NULL ? m->from : t->authors;
+	addr = m != NULL && m->from_addr != NULL ? m->from_addr : "";
+	switch (code) {
+	case 'C':
+		g_string_append_printf(val, "%" PRIu64, f->row + 1);
+		fc->trusted = TRUE;
+		return TRUE;
+	case 'Z':
+		g_string_append(val, f->flags);
+		fc->trusted = TRUE;
+		return TRUE;
+	case 'd':
+	case 'D':
+	case '{':
+		s = ui_index_date(f->ix, m != NULL ? m->date : t->last_date,
+		    code == '{' ? arg : f->ui->config->date_format);
+		g_string_append(val, s);
+		g_free(s);
+		return TRUE;
+	case 'F':
+	case 'L':
+		g_string_append(val, from != NULL && *from != '\0' ? from :
+		    addr);
+		return TRUE;
+	case 'n':
+		g_string_append(val, from != NULL && *from != '\0' ? from :
+		    addr);
+		return TRUE;
+	case 'a':
+		g_string_append(val, addr);
+		return TRUE;
+	case 's':
+		if (f->tree != NULL && *f->tree != '\0') {
+			g_string_append(val, f->tree);
+			fc->mark_len = strlen(f->tree);
+		}
+		if (t != NULL && t->count > 1)
+			g_string_append_printf(val, "(%u) ", t->count);
+		g_string_append(val, m != NULL ? (m->subject != NULL ?
+		    m->subject : "") : (t->subject != NULL ? t->subject : ""));
+		return TRUE;
+	case 'c':
+		/* mutt's way: 512, 4.2K, 1.3M. */
+		if (m != NULL && m->size < 1000)
+			g_string_append_printf(val, "%d", (int)MAX(m->size, 0));
+		else if (m != NULL && m->size < 1000 * 1024)
+			g_string_append_printf(val, "%.1fK",
+			    (double)m->size / 1024);
+		else if (m != NULL)
+			g_string_append_printf(val, "%.1fM",
+			    (double)m->size / (1024 * 1024));
+		fc->trusted = TRUE;
+		return TRUE;
+	case 'M':
+		if (t != NULL && t->count > 1)
+			g_string_append_printf(val, "%u", t->count);
+		fc->trusted = TRUE;
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* A row laid out by index_format; the tree keeps its colour. */
+static void
+ui_index_draw_format(struct ui *ui, struct ui_view *v, int y, int x,
+    guint64 row, struct store_msg *m, struct store_thread *t,
+    const char *tree, const char *flags, attr_t attr, gboolean current)
+{
+	struct ui_index_fmt	 f = { ui, v->data, row, m, t, tree, flags };
+	struct ui_format_ctx	 fc = { 0 };
+	GString			*out = g_string_new(NULL);
+	char			*part;
+
+	fc.data = &f;
+	ui_format_expand(ui->config->index_format, ui_index_expando, &fc,
+	    out);
+	if (current && !ui->arrow_cursor)
+		fc.mark_end = fc.mark_off;	/* the bar is one colour */
+	part = g_strndup(out->str, fc.mark_off);
+	x += ui_term_text_safe(y, x, part, COLS - x, attr);
+	g_free(part);
+	if (fc.mark_end > fc.mark_off && x < COLS) {
+		part = g_strndup(out->str + fc.mark_off,
+		    fc.mark_end - fc.mark_off);
+		x += ui_term_text_safe(y, x, part, COLS - x,
+		    ui->attrs[UI_A_TREE]);
+		g_free(part);
+	}
+	if (x < COLS)
+		x += ui_term_text_safe(y, x, out->str + MAX(fc.mark_end,
+		    fc.mark_off), COLS - x, attr);
+	g_string_free(out, TRUE);
 }
 
 static void

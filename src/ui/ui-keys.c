@@ -16,6 +16,7 @@
 
 struct ui_keys {
 	GHashTable	*map[UI_CTX_COUNT];	/* key -> op (both as pointers) */
+	GHashTable	*macros[UI_CTX_COUNT];	/* key -> GArray of keys */
 };
 
 static const char *ui_keys_defaults[] = {
@@ -40,7 +41,7 @@ static const char *ui_keys_defaults[] = {
 	"pager:Right = next-page", "pager:Left = prev-page",
 	"pager:Space = next-page", "pager:- = prev-page",
 	"pager:Home = first-entry", "pager:End = last-entry",
-	"pager:i = quit",
+	"pager:i = quit", "pager:T = toggle-quoted", "H = view-raw",
 	/* Attachment list. */
 	"attach:s = save-attachment", "attach:Enter = select-entry",
 	/* Compose confirmation. */
@@ -90,6 +91,66 @@ static const struct {
 
 static gboolean	ui_keys_bind(struct ui_keys *, const char *key,
 		    const char *opname, GString *warnings);
+static GArray	*ui_keys_macro_parse(const char *spec, const char *text,
+		    GString *warnings);
+
+/*
+ * A macro's keys: characters as typed, <NAME> for a named key as [keys]
+ * names them (<Enter>, <C-u>, <Esc>, <Down> ...), <lt> for '<'. Double
+ * quotes around the whole are dropped. NULL (with a warning) when a name
+ * is unknown or the macro is empty or longer than UI_MACRO_MAX_KEYS.
+ */
+static GArray *
+ui_keys_macro_parse(const char *spec, const char *text, GString *warnings)
+{
+	GArray		*seq;
+	char		*t = g_strstrip(g_strdup(text));
+	const char	*p, *close;
+	size_t		 n = strlen(t);
+	int		 key;
+
+	if (n >= 2 && t[0] == '"' && t[n - 1] == '"') {
+		memmove(t, t + 1, n - 2);
+		t[n - 2] = '\0';
+	}
+	seq = g_array_new(FALSE, FALSE, sizeof(int));
+	if (!g_utf8_validate(t, -1, NULL))
+		goto bad;
+	for (p = t; *p != '\0'; ) {
+		if (*p == '<' && (close = strchr(p + 1, '>')) != NULL &&
+		    close > p + 1) {
+			char *name = g_strndup(p + 1, (gsize)(close - p - 1));
+
+			key = strcmp(name, "lt") == 0 ? '<' :
+			    ui_keys_parse(name);
+			if (key < 0) {
+				g_string_append_printf(warnings, _("[keys]: "
+				    "unknown key <%s> in the macro of '%s'. "),
+				    name, spec);
+				g_free(name);
+				g_array_unref(seq);
+				g_free(t);
+				return NULL;
+			}
+			g_free(name);
+			p = close + 1;
+		} else {
+			key = (int)g_utf8_get_char(p);
+			p = g_utf8_next_char(p);
+		}
+		g_array_append_val(seq, key);
+	}
+	if (seq->len == 0 || seq->len > UI_MACRO_MAX_KEYS)
+		goto bad;
+	g_free(t);
+	return seq;
+bad:
+	g_string_append_printf(warnings, _("[keys]: the macro of '%s' is "
+	    "empty, too long or not text. "), spec);
+	g_array_unref(seq);
+	g_free(t);
+	return NULL;
+}
 
 int
 ui_keys_parse(const char *name)
@@ -177,6 +238,23 @@ ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
 		    spec);
 		return FALSE;
 	}
+	if (g_str_has_prefix(opname, "macro") &&
+	    g_ascii_isspace(opname[5])) {
+		GArray *seq = ui_keys_macro_parse(spec, opname + 6, warnings);
+
+		if (seq == NULL)
+			return FALSE;
+		for (c = 0; c < UI_CTX_COUNT; c++) {
+			if ((ctxmask & UI_CTX_BIT(c)) == 0)
+				continue;
+			for (i = 0; i < (key == '\n' ? 2u : 1u); i++)
+				g_hash_table_replace(keys->macros[c],
+				    GINT_TO_POINTER(i == 0 ? key : '\r'),
+				    g_array_ref(seq));
+		}
+		g_array_unref(seq);
+		return TRUE;
+	}
 	if ((def = ui_ops_find(opname)) == NULL) {
 		g_string_append_printf(warnings,
 		    _("[keys]: unknown operation '%s'. "), opname);
@@ -188,6 +266,9 @@ ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
 		/* Enter arrives as \n or \r depending on the terminal. */
 		for (i = 0; i < (key == '\n' ? 2u : 1u); i++) {
 			gpointer kp = GINT_TO_POINTER(i == 0 ? key : '\r');
+
+			/* An operation bound later replaces a macro. */
+			g_hash_table_remove(keys->macros[c], kp);
 			if (def->op == UI_OP_NOOP)
 				g_hash_table_remove(keys->map[c], kp);
 			else if ((def->ctx & UI_CTX_BIT(c)) != 0)
@@ -210,8 +291,11 @@ ui_keys_new(GHashTable *config_keys, GString *warnings)
 	char		*key, *op;
 
 	keys = g_new0(struct ui_keys, 1);
-	for (c = 0; c < UI_CTX_COUNT; c++)
+	for (c = 0; c < UI_CTX_COUNT; c++) {
 		keys->map[c] = g_hash_table_new(g_direct_hash, g_direct_equal);
+		keys->macros[c] = g_hash_table_new_full(g_direct_hash,
+		    g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
+	}
 	for (i = 0; ui_keys_defaults[i] != NULL; i++) {
 		g_auto(GStrv) kv = g_strsplit(ui_keys_defaults[i], " = ", 2);
 		ui_keys_bind(keys, kv[0], kv[1], warnings);
@@ -243,8 +327,10 @@ ui_keys_free(struct ui_keys *keys)
 
 	if (keys == NULL)
 		return;
-	for (c = 0; c < UI_CTX_COUNT; c++)
+	for (c = 0; c < UI_CTX_COUNT; c++) {
 		g_hash_table_unref(keys->map[c]);
+		g_hash_table_unref(keys->macros[c]);
+	}
 	g_free(keys);
 }
 
@@ -294,4 +380,10 @@ ui_keys_for(struct ui_keys *keys, enum ui_ctx ctx, enum ui_op op)
 	}
 	g_array_free(found, TRUE);
 	return g_string_free(out, FALSE);
+}
+
+const GArray *
+ui_keys_macro(struct ui_keys *keys, enum ui_ctx ctx, int key)
+{
+	return g_hash_table_lookup(keys->macros[ctx], GINT_TO_POINTER(key));
 }

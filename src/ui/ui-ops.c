@@ -21,6 +21,7 @@ static void	ui_ops_compose(struct ui *, enum ui_op);
 static void	ui_ops_sync(struct ui *, enum ui_op);
 static void	ui_ops_msgview(struct ui *, enum ui_op);
 static void	ui_ops_fetch_body(struct ui *, enum ui_op);
+static void	ui_ops_view_raw(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -104,6 +105,10 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Sign, encrypt, both or neither (OpenPGP or S/MIME)") },
 	{ "fetch-body", UI_OP_FETCH_BODY, UI_OPF_MSG, M, ui_ops_fetch_body,
 	  N_("Download the whole of a message fetched headers-only") },
+	{ "toggle-quoted", UI_OP_TOGGLE_QUOTED, V, P, NULL,
+	  N_("Hide or show quoted text") },
+	{ "view-raw", UI_OP_VIEW_RAW, UI_OPF_MSG, M, ui_ops_view_raw,
+	  N_("Show the message as it is stored (header and body)") },
 };
 
 #undef L
@@ -257,4 +262,11 @@ ui_ops_fetch_body(struct ui *ui, enum ui_op op)
 	else
 		ui_jobs_fetch_body(ui, id);
 	store_msg_free(m);
+}
+
+static void
+ui_ops_view_raw(struct ui *ui, enum ui_op op)
+{
+	(void)op;
+	ui_raw_show(ui, ui_current_msg(ui));
 }

@@ -303,11 +303,10 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 			g_free(label);
 		}
 		ui_term_text_safe(y, x, l->text + l->label, COLS - x,
-		    A_NORMAL);
+		    ui->attrs[UI_A_HDRDEFAULT]);
 		return;
 	case RENDER_LINE_QUOTE:
-		attr = (l->quote % 2) == 1 ? ui->attrs[UI_A_QUOTE1] :
-		    ui->attrs[UI_A_QUOTE2];
+		attr = ui_colors_quote(ui, l->quote);
 		break;
 	case RENDER_LINE_SIGNATURE:
 		attr = ui->attrs[UI_A_SIGNATURE];
@@ -316,7 +315,7 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		attr = A_BOLD;
 		break;
 	case RENDER_LINE_NOTICE:
-		attr = ui->attrs[UI_A_TREE] | A_BOLD;
+		attr = ui->attrs[UI_A_ATTACHMENT];
 		break;
 	case RENDER_LINE_VERDICT:
 		attr = ui->attrs[l->verdict == RENDER_VERDICT_GOOD ?
@@ -391,9 +390,20 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	int64_t		 id = -1;
 
 	switch (op) {
+	case UI_OP_NEXT_PAGE:
+		/* mutt: a page on from the end is the next unread message. */
+		if (v->list.top + (guint64)v->list.rows < v->list.count)
+			return ui_list_move(&v->list, op);
+		return ui_pager_op(ui, v, UI_OP_NEXT_UNREAD);
+	case UI_OP_TOGGLE_QUOTED:
+		pg->rflags ^= RENDER_HIDE_QUOTED;
+		ui_pager_render(ui, v);
+		ui_list_goto(&v->list, v->list.top);
+		ui_message(ui, "%s", (pg->rflags & RENDER_HIDE_QUOTED) ?
+		    _("Quoted text hidden.") : _("Quoted text shown."));
+		return TRUE;
 	case UI_OP_NEXT_LINE:
 	case UI_OP_PREV_LINE:
-	case UI_OP_NEXT_PAGE:
 	case UI_OP_PREV_PAGE:
 	case UI_OP_HALF_DOWN:
 	case UI_OP_HALF_UP:
@@ -427,7 +437,8 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		return TRUE;
 	case UI_OP_HEADERS:
 		/* Every header, and the key ids behind the verdicts. */
-		pg->rflags ^= RENDER_ALL_HEADERS | RENDER_CRYPT_DETAILS;
+		pg->rflags ^= RENDER_ALL_HEADERS | RENDER_CRYPT_DETAILS |
+		    RENDER_PART_HEADERS;
 		v->list.top = 0;
 		ui_pager_render(ui, v);
 		return TRUE;

@@ -94,6 +94,8 @@ enum ui_op {
 	UI_OP_POSTPONE,
 	UI_OP_CRYPT,
 	UI_OP_FETCH_BODY,
+	UI_OP_TOGGLE_QUOTED,
+	UI_OP_VIEW_RAW,
 	UI_OP_COUNT,
 };
 
@@ -125,6 +127,8 @@ struct ui_keys;
 struct ui_keys	*ui_keys_new(GHashTable *config_keys, GString *warnings);
 void		 ui_keys_free(struct ui_keys *);
 enum ui_op	 ui_keys_lookup(struct ui_keys *, enum ui_ctx, int key);
+/* The keys of the macro bound to key in ctx ("KEY = macro ..."), or NULL. */
+const GArray	*ui_keys_macro(struct ui_keys *, enum ui_ctx, int key);
 /* Name of a key ("j", "Enter", "C-l"); newly allocated. */
 char		*ui_keys_name(int key);
 /* Key code for a name, or -1. */
@@ -220,8 +224,15 @@ enum ui_attr {
 	UI_A_VERDICT_INFO,
 	UI_A_VERDICT_WARN,
 	UI_A_VERDICT_BAD,
+	UI_A_INDICATOR,		/* the bar across the current list row */
+	UI_A_HDRDEFAULT,	/* header values in the pager */
+	UI_A_ATTACHMENT,	/* the pager's own notices: attachments, cuts */
+	UI_A_MESSAGE,		/* the message line (not an error) */
+	UI_A_TAGGED,
 	UI_A_COUNT,
 };
+/* Quote levels with their own attribute ([colors] quoted0 ... quoted9). */
+#define UI_QUOTE_LEVELS	10
 
 /* The reader's state. */
 struct ui {
@@ -231,7 +242,11 @@ struct ui {
 	struct ui_keys	*keys;
 	SCREEN		*screen;
 	attr_t		 attrs[UI_A_COUNT];
+	attr_t		 quotes[UI_QUOTE_LEVELS];	/* quote level 1 is [0] */
+	int		 nquotes;	/* levels cycle through these */
 	gboolean	 color;
+	gboolean	 arrow_cursor;	/* "->" instead of the indicator bar */
+	gboolean	 indicator_set;	/* [colors] indicator replaces the row's look */
 	gboolean	 utf8;		/* locale is UTF-8: tree glyphs */
 
 	GPtrArray	*views;		/* stack of struct ui_view *, top last */
@@ -354,6 +369,49 @@ int		 ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t);
 void		 ui_term_bar(int y, const char *safe, attr_t);
 /* Read one key (blocking up to ms, -1 forever); -1 on timeout. */
 int		 ui_term_key(int ms);
+/*
+ * Macros: keys read before the terminal's. FALSE (and the queue
+ * dropped) when macros ran more than UI_MACRO_MAX_RUNS times without a
+ * key typed in between: a macro that runs itself stops.
+ */
+#define UI_MACRO_MAX_RUNS	64
+#define UI_MACRO_MAX_KEYS	512
+gboolean	 ui_term_push_keys(const GArray *keys);
+void		 ui_term_drop_keys(void);
+
+/* ui-colors.c: [colors] over the built-in attributes; list rows. */
+/*
+ * Apply the user's [colors] (after ui_term_colors set the defaults);
+ * problems go to warnings.
+ */
+void		 ui_colors_apply(struct ui *, GString *warnings);
+/* The attribute of a quoted line of level (>= 1). */
+attr_t		 ui_colors_quote(struct ui *, unsigned level);
+/*
+ * Begin a list row at y: draws the cursor marker; *attr becomes the
+ * attribute the row's text takes when it is current (the indicator), else
+ * is left alone. Returns the column where the row's text starts.
+ */
+int		 ui_row_begin(struct ui *, int y, gboolean current,
+		    attr_t *attr);
+/* End a row drawn up to column x: the indicator bar reaches the edge. */
+void		 ui_row_end(struct ui *, int y, int x, gboolean current);
+
+/* ui-format.c: mutt-style %-expandos with widths (%-20.20F). */
+struct ui_format_ctx {
+	void		*data;
+	gboolean	 trusted;	/* fn: the value is ours, not mail's */
+	gsize		 mark_len;	/* fn: bytes at the value's start to mark */
+	gsize		 mark_off, mark_end;	/* out: where they landed */
+};
+/*
+ * fn appends the value of expando code (arg: the text of %{arg}, code
+ * '{') to val; FALSE when it does not know the code.
+ */
+typedef gboolean (*ui_format_fn)(char code, const char *arg, GString *val,
+		    struct ui_format_ctx *);
+void		 ui_format_expand(const char *fmt, ui_format_fn,
+		    struct ui_format_ctx *, GString *out);
 
 /* ui-prompt.c: prompts on the message line. */
 /* Edit a line; NULL if cancelled (Esc, C-g). initial may be NULL. */
@@ -370,6 +428,7 @@ gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
 struct ui_view	*ui_index_new(struct ui *, const char *folder);
 void		 ui_index_set_folder(struct ui *, struct ui_view *, const char *);
 const char	*ui_index_folder(struct ui_view *);
+guint64		 ui_index_total(struct ui_view *, const char **query);
 /* Move the index cursor to the next (dir 1) or previous (-1) message or thread. */
 int64_t		 ui_index_step(struct ui *, struct ui_view *, int dir,
 		    gboolean thread);
@@ -396,6 +455,9 @@ struct crypt_state *ui_pager_crypt_state(struct ui *,
 		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
+
+/* ui-raw.c: the message as stored, sanitised. */
+void		 ui_raw_show(struct ui *, int64_t msg_id);
 
 /* ui-compose.c */
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);

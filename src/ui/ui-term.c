@@ -31,6 +31,7 @@ enum {
 
 static SCREEN	*ui_term_try(const char *term);
 static gboolean	 ui_term_known(const char *term);
+static void	 ui_term_derived(struct ui *);
 
 /*
  * Whether a terminfo entry exists for term, looked up where ncurses looks.
@@ -163,11 +164,14 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_VERDICT_WARN] = A_REVERSE | A_UNDERLINE | A_BOLD;
 	ui->attrs[UI_A_VERDICT_BAD] = A_REVERSE | A_UNDERLINE | A_BOLD |
 	    A_BLINK;
+	ui->attrs[UI_A_INDICATOR] = A_REVERSE;
+	ui->attrs[UI_A_TAGGED] = A_BOLD;
 	ui->color = FALSE;
-	if ((nc != NULL && *nc != '\0') || !has_colors())
+	if ((nc != NULL && *nc != '\0') || !has_colors() ||
+	    start_color() != OK) {
+		ui_term_derived(ui);
 		return;
-	if (start_color() != OK)
-		return;
+	}
 	use_default_colors();
 	ui->color = TRUE;
 	init_pair(UI_PAIR_QUOTE1, COLOR_CYAN, -1);
@@ -194,6 +198,20 @@ ui_term_colors(struct ui *ui)
 	ui->attrs[UI_A_VERDICT_WARN] |= COLOR_PAIR(UI_PAIR_VERDICT_WARN);
 	ui->attrs[UI_A_VERDICT_BAD] = (ui->attrs[UI_A_VERDICT_BAD] &
 	    ~A_BLINK) | COLOR_PAIR(UI_PAIR_VERDICT_BAD);
+	ui_term_derived(ui);
+}
+
+/* Attributes made from others, once the colours are known. */
+static void
+ui_term_derived(struct ui *ui)
+{
+	int	i;
+
+	ui->attrs[UI_A_ATTACHMENT] = ui->attrs[UI_A_TREE] | A_BOLD;
+	for (i = 0; i < UI_QUOTE_LEVELS; i++)
+		ui->quotes[i] = ui->attrs[i % 2 == 0 ? UI_A_QUOTE1 :
+		    UI_A_QUOTE2];
+	ui->nquotes = 2;
 }
 
 void
@@ -308,16 +326,53 @@ ui_term_bar(int y, const char *safe, attr_t attr)
 	attrset(A_NORMAL);
 }
 
+/*
+ * Keys a macro typed, read before the terminal's. A macro's keys go in
+ * front of what is left of the one that ran it, as in mutt.
+ */
+static GArray	*ui_term_queue;		/* int */
+static guint	 ui_term_qpos;
+static guint	 ui_term_macro_runs;	/* since the last key typed */
+
+gboolean
+ui_term_push_keys(const GArray *keys)
+{
+	if (keys == NULL || keys->len == 0)
+		return TRUE;
+	if (++ui_term_macro_runs > UI_MACRO_MAX_RUNS) {
+		ui_term_drop_keys();
+		return FALSE;
+	}
+	if (ui_term_queue == NULL)
+		ui_term_queue = g_array_new(FALSE, FALSE, sizeof(int));
+	g_array_insert_vals(ui_term_queue, ui_term_qpos, keys->data,
+	    keys->len);
+	return TRUE;
+}
+
+void
+ui_term_drop_keys(void)
+{
+	if (ui_term_queue != NULL)
+		g_array_set_size(ui_term_queue, 0);
+	ui_term_qpos = 0;
+}
+
 int
 ui_term_key(int ms)
 {
 	wint_t	wc;
 	int	rc;
 
+	if (ui_term_queue != NULL && ui_term_qpos < ui_term_queue->len)
+		return g_array_index(ui_term_queue, int, ui_term_qpos++);
+	if (ui_term_queue != NULL && ui_term_queue->len > 0)
+		ui_term_drop_keys();
 	timeout(ms);
 	rc = get_wch(&wc);
 	if (rc == ERR)
 		return -1;
+	ui_term_macro_runs = 0;
 	if (rc == KEY_CODE_YES)
 		return UI_KEY_FN + (int)wc;
 	if (wc == 0x7f || wc == 8)

@@ -232,6 +232,82 @@ ui_draw_title(struct ui *ui)
 	g_string_free(s, TRUE);
 }
 
+/* status_format's expandos (ui-format.c lists them). */
+static gboolean
+ui_status_expando(char code, const char *arg, GString *val,
+    struct ui_format_ctx *fc)
+{
+	struct ui	*ui = fc->data;
+	struct ui_view	*ix = NULL;
+	const char	*query = NULL;
+	guint		 i;
+	guint64		 total = 0;
+
+	(void)arg;
+	/* The index under the top of the stack (a search is one too). */
+	for (i = ui->views->len; i > 0; i--)
+		if (ui_index_is(g_ptr_array_index(ui->views, i - 1))) {
+			ix = g_ptr_array_index(ui->views, i - 1);
+			break;
+		}
+	if (ix != NULL)
+		total = ui_index_total(ix, &query);
+	switch (code) {
+	case 'f':
+		if (ix != NULL)
+			g_string_append(val, ui_index_folder(ix) != NULL ?
+			    ui_index_folder(ix) : _("search"));
+		return TRUE;
+	case 'm':
+		g_string_append_printf(val, "%" PRIu64, total);
+		return TRUE;
+	case 'l':
+		if (query != NULL)
+			g_string_append(val, query);
+		return TRUE;
+	case 'o':
+		g_string_append(val, !ui->online_known ? _("[offline?]") :
+		    ui->online ? _("[online]") : _("[offline]"));
+		return TRUE;
+	case 'n':
+		g_string_append_printf(val, "%" PRIu64, ui->new_mail);
+		return TRUE;
+	case 'q':
+		g_string_append_printf(val, "%" PRIu64, ui->queue_count);
+		return TRUE;
+	case 'w':
+		if (ui->queue_count > 0 && ui->queue_waits != NULL)
+			g_string_append(val, ui->queue_waits);
+		return TRUE;
+	case 'e':
+		if (ui->send_error != NULL)
+			g_string_append(val, ui->send_error);
+		return TRUE;
+	case 'p':
+		if (ui->fetching) {
+			g_string_append_printf(val, _("Fetching %" PRIu64 "/%"
+			    PRIu64), ui->fetch_msgs, ui->fetch_msgs_total);
+			g_string_append(val, " (");
+			ui_format_bytes(val, ui->fetch_bytes);
+			g_string_append(val, ")");
+		}
+		return TRUE;
+	case 'S':
+		if (ui->sending)
+			g_string_append(val, _("Sending"));
+		return TRUE;
+	case 'r':
+		if (ix != NULL && ix->read_only)
+			g_string_append(val, _("(read-only)"));
+		return TRUE;
+	case 'v':
+		g_string_append(val, PACKAGE_VERSION);
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
 static void
 ui_draw_status(struct ui *ui)
 {
@@ -240,6 +316,18 @@ ui_draw_status(struct ui *ui)
 
 	if (LINES < 3)
 		return;
+	if (ui->config->status_format != NULL) {
+		struct ui_format_ctx fc = { 0 };
+
+		fc.data = ui;
+		s = g_string_new(NULL);
+		/* Every value is sanitised by the expander. */
+		ui_format_expand(ui->config->status_format, ui_status_expando,
+		    &fc, s);
+		ui_term_bar(LINES - 2, s->str, ui->attrs[UI_A_BAR]);
+		g_string_free(s, TRUE);
+		return;
+	}
 	s = g_string_new("-");
 	if (!ui->online_known)
 		g_string_append(s, _("[offline?]"));
@@ -285,7 +373,8 @@ ui_draw_message(struct ui *ui)
 	clrtoeol();
 	if (ui->message != NULL)
 		ui_term_text_safe(LINES - 1, 0, ui->message, COLS,
-		    ui->message_error ? ui->attrs[UI_A_ERROR] : A_NORMAL);
+		    ui->message_error ? ui->attrs[UI_A_ERROR] :
+		    ui->attrs[UI_A_MESSAGE]);
 }
 
 void
@@ -355,6 +444,13 @@ ui_key(struct ui *ui, int key)
 	if (ui->message != NULL) {
 		g_clear_pointer(&ui->message, g_free);
 		ui->dirty = TRUE;
+	}
+	if (ui_keys_macro(ui->keys, top->ops->ctx, key) != NULL) {
+		if (!ui_term_push_keys(ui_keys_macro(ui->keys,
+		    top->ops->ctx, key)))
+			ui_error(ui, "%s", _("A macro ran macros too many "
+			    "times over; stopped."));
+		return;
 	}
 	op = ui_keys_lookup(ui->keys, top->ops->ctx, key);
 	if (op == UI_OP_NOOP) {
@@ -743,6 +839,7 @@ ui_main(struct session *ctx, ui_rebuild_fn rebuild)
 		goto out;
 	}
 	ui_term_colors(&ui);
+	ui_colors_apply(&ui, warnings);
 	ui_jobs_init(&ui);
 	ui_term_stderr_start(&ui);
 	ui_signal_wake(ui.wake[1]);

@@ -273,6 +273,115 @@ test_account_for_address(void **state)
 	g_free(p);
 }
 
+/* [colors]: mutt's objects and colour names; bad lines warn, never fail. */
+static void
+test_colors(void **state)
+{
+	struct config		*c = NULL;
+	struct config_color	 col, *e;
+	GError			*err = NULL;
+	char			*p;
+	guint			 i;
+
+	(void)state;
+	assert_int_equal(config_color_value("default"), CONFIG_COLOR_DEFAULT);
+	assert_int_equal(config_color_value("black"), 0);
+	assert_int_equal(config_color_value("White"), 7);
+	assert_int_equal(config_color_value("brightred"), 9);
+	assert_int_equal(config_color_value("brightwhite"), 15);
+	assert_int_equal(config_color_value("color0"), 0);
+	assert_int_equal(config_color_value("color208"), 208);
+	assert_int_equal(config_color_value("color255"), 255);
+	assert_int_equal(config_color_value("color256"), -2);
+	assert_int_equal(config_color_value("color"), -2);
+	assert_int_equal(config_color_value("color-1"), -2);
+	assert_int_equal(config_color_value("color0001"), -2);
+	assert_int_equal(config_color_value("brightdefault"), -2);
+	assert_int_equal(config_color_value("orange"), -2);
+	assert_int_equal(config_color_value(""), -2);
+	assert_int_equal(config_color_value(NULL), -2);
+
+	assert_true(config_color_parse("indicator", "black cyan", &col, NULL));
+	assert_string_equal(col.object, "indicator");
+	assert_int_equal(col.fg, 0);
+	assert_int_equal(col.bg, 6);
+	assert_int_equal(col.attrs, 0);
+	g_free(col.object);
+	/* "quoted" is quoted0; attributes come first; no background: default. */
+	assert_true(config_color_parse("quoted", "bold underline color33",
+	    &col, NULL));
+	assert_string_equal(col.object, "quoted0");
+	assert_int_equal(col.fg, 33);
+	assert_int_equal(col.bg, CONFIG_COLOR_DEFAULT);
+	assert_int_equal(col.attrs, CONFIG_COLOR_BOLD | CONFIG_COLOR_UNDERLINE);
+	g_free(col.object);
+	assert_true(config_color_parse("status", "reverse", &col, NULL));
+	assert_int_equal(col.fg, CONFIG_COLOR_DEFAULT);
+	assert_int_equal(col.attrs, CONFIG_COLOR_REVERSE);
+	g_free(col.object);
+
+	/* Each failure says what is wrong and leaves out untouched. */
+	memset(&col, 0, sizeof col);
+	assert_false(config_color_parse("sidebar", "red", &col, &err));
+	assert_non_null(strstr(err->message, "unknown object"));
+	g_clear_error(&err);
+	assert_false(config_color_parse("quoted10", "red", &col, &err));
+	g_clear_error(&err);
+	assert_false(config_color_parse("error", "red blue green", &col, &err));
+	assert_non_null(strstr(err->message, "more than"));
+	g_clear_error(&err);
+	assert_false(config_color_parse("error", "rouge", &col, &err));
+	assert_non_null(strstr(err->message, "'rouge'"));
+	g_clear_error(&err);
+	/* An attribute after a colour is not a colour either. */
+	assert_false(config_color_parse("error", "red bold", &col, &err));
+	g_clear_error(&err);
+	assert_false(config_color_parse("error", "", &col, &err));
+	assert_non_null(strstr(err->message, "no colour"));
+	g_clear_error(&err);
+	assert_false(config_color_parse("error", NULL, &col, &err));
+	g_clear_error(&err);
+	assert_null(col.object);
+
+	/* In a file: good lines kept, bad ones warned about, load succeeds. */
+	p = write_conf("[general]\nindex_format = %4C %Z %-20.20F %s\n"
+	    "date_format = %d.%m.%y\narrow_cursor = true\n"
+	    "[colors]\nindicator = brightwhite blue\nquoted1 = green\n"
+	    "bogus = red\nsignature = color999\nerror = \n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_null(err);
+	assert_string_equal(c->index_format, "%4C %Z %-20.20F %s");
+	assert_string_equal(c->date_format, "%d.%m.%y");
+	assert_true(c->arrow_cursor);
+	assert_int_equal(c->colors->len, 2);
+	e = g_ptr_array_index(c->colors, 0);
+	assert_string_equal(e->object, "indicator");
+	assert_int_equal(e->fg, 15);
+	assert_int_equal(e->bg, 4);
+	assert_int_equal(c->warnings->len, 3);
+	for (i = 0; i < c->warnings->len; i++)
+		assert_non_null(strstr(g_ptr_array_index(c->warnings, i),
+		    "[colors]"));
+	config_free(c);
+	g_free(p);
+
+	/* A bad boolean stays an error, as for every typed key. */
+	p = write_conf("[general]\narrow_cursor = maybe\n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_ERR_VALUE);
+	assert_non_null(strstr(err->message, "arrow_cursor"));
+	g_clear_error(&err);
+	g_free(p);
+	/* No [colors]: nothing, no warnings; formats unset. */
+	p = write_conf("[general]\neditor = vi\n", 0600);
+	assert_int_equal(config_load(p, &c, &err), CONFIG_OK);
+	assert_int_equal(c->colors->len, 0);
+	assert_int_equal(c->warnings->len, 0);
+	assert_null(c->index_format);
+	assert_false(c->arrow_cursor);
+	config_free(c);
+	g_free(p);
+}
+
 int
 main(void)
 {
@@ -284,6 +393,7 @@ main(void)
 		cmocka_unit_test(test_writers),
 		cmocka_unit_test(test_oauth_borrowed),
 		cmocka_unit_test(test_account_for_address),
+		cmocka_unit_test(test_colors),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, setup, teardown);
