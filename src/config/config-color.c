@@ -10,7 +10,7 @@
  * struct config's warnings); it never stops satchel, since a colour is
  * not worth refusing to read mail over.
  */
-#include <config.h>
+#include "satchel-config.h"
 
 #include <string.h>
 
