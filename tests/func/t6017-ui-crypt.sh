@@ -5,12 +5,13 @@
 # which no message text gets: a body that says "Good signature" stays
 # plain text outside the signed frame. An encrypted message is decrypted
 # through gpg-agent (no passphrase here), its protected Subject shown and
-# its links listed by u under the pager's numbers.
+# its links listed by u under the pager's numbers; its text attachment is
+# read in the reader (Enter), never written to a viewer's temporary file.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
 t_gnupg_home
-t_plan 19
+t_plan 20
 
 t_gpg_key 'Alice <alice@example.org>'
 t_gpg_key 'Test User <alice@example.test>'
@@ -122,8 +123,11 @@ t_tmux_keys ui j j j s C-u "$T_TMP/out/" Enter
 t_ok "s saves it where the user said" t_tmux_wait ui 'Saved to .*out/plan\.txt' 10
 t_is "with the decrypted content" "$(cat "$T_TMP/out/plan.txt" 2>&1)" \
     'ATTACHED-SECRET'
+# Text is read in the reader, in memory: no viewer, no temporary file.
 t_tmux_keys ui Enter
-t_ok "opening it with a viewer (a temporary file) is refused" \
-    t_tmux_wait ui 'not written to a temporary file' 10
+t_ok "Enter reads the decrypted text in the reader" \
+    t_tmux_wait ui '^ATTACHED-SECRET' 10
+t_is "and writes it to no temporary file" \
+    "$(grep -rl ATTACHED-SECRET "$TMPDIR" "$HOME" 2>/dev/null)" ""
 t_tmux_stop ui
 t_done

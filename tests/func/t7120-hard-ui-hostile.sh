@@ -98,8 +98,10 @@ title=
 i=0
 while test $i -lt 11 && title_after "$title"; do
 	case $title in *PWNED-TITLE*) shown=1 ;; esac
-	# Page, jump to the end and back, all headers, attachment list.
-	t_tmux_keys ui Space Space End Home h
+	# Page (half pages: Space at the end would open the next unread
+	# message, as in mutt), jump to the end and back, all headers,
+	# attachment list.
+	t_tmux_keys ui C-d C-d End Home h
 	settle
 	t_tmux_screen ui >"$T_TMP/screen"
 	cat "$T_TMP/screen" >>"$T_TMP/screens"
