@@ -163,6 +163,14 @@ enum store_status store_msg_set_flags(struct store *, int64_t id,
 enum store_status store_msg_move(struct store *, int64_t id,
 		    const char *folder);
 /*
+ * A copy of the message in folder (which must exist): the same bytes, its
+ * flags but deleted (T), as a new message with its own id (*id_out, may
+ * be NULL). A headers-only message (PARTIAL) is refused (STORE_ERR_INVALID):
+ * the copy could never get its body.
+ */
+enum store_status store_msg_copy(struct store *, int64_t id,
+		    const char *folder, int64_t *id_out);
+/*
  * Delete the file and the row. The (account, UIDL) stays known so keep mode
  * never fetches it again; it is queued for server deletion when the account
  * has delete_on_server_when_deleted (see store_uidl_*).

@@ -9,12 +9,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "config/config.h"
+#include "mime/compose.h"
 #include "store/store.h"
 #include "ui/ui-private.h"
 
@@ -37,6 +40,9 @@ struct ui_index {
 	int64_t		 exp_thread;
 	GPtrArray	*exp_msgs;	/* store_msg in tree order */
 	GPtrArray	*exp_tree;	/* char *: tree prefix per message */
+
+	/* Tagged messages: id -> thread id (both int64_t *), this session. */
+	GHashTable	*tags;
 
 	time_t		 now;		/* for date formats: one per repaint */
 	int		 w_date, w_from;
@@ -61,11 +67,22 @@ static char	*ui_index_date(struct ui_index *, int64_t);
 static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
-static void	 ui_index_move(struct ui *, struct ui_view *);
+static void	 ui_index_move(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
+static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
+		    const char *, gsize);
+static gboolean	 ui_index_row_tagged(struct ui_index *, struct store_msg *,
+		    struct store_thread *);
+static gboolean	 ui_index_targets(struct ui *, struct ui_view *, GArray *);
+static void	 ui_index_tag(struct ui *, struct ui_view *);
+static void	 ui_index_tag_query(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_pipe(struct ui *, struct ui_view *);
+static void	 ui_index_save_file(struct ui *, struct ui_view *);
+static void	 ui_index_jump(struct ui *, struct ui_view *);
+static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
@@ -138,6 +155,8 @@ ui_index_new(struct ui *ui, const char *folder)
 	ix->folder = g_strdup(folder);
 	ix->sort = STORE_SORT_DATE_DESC;
 	ix->cache = g_ptr_array_new();
+	ix->tags = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	    g_free);
 	v = ui_view_new(&ui_index_ops, ix);
 	ui_list_init(&v->list, ui_index_draw, v, FALSE);
 	v->read_only = folder != NULL && strcmp(folder, STORE_OUTBOX) == 0;
@@ -187,6 +206,7 @@ ui_index_set_folder(struct ui *ui, struct ui_view *v, const char *folder)
 	g_free(ix->folder);
 	ix->folder = g_strdup(folder);
 	g_clear_pointer(&ix->query, g_free);
+	g_hash_table_remove_all(ix->tags);
 	v->read_only = folder != NULL && strcmp(folder, STORE_OUTBOX) == 0;
 	v->list.cursor = v->list.top = 0;
 	ix->stale = TRUE;
@@ -212,6 +232,7 @@ ui_index_free(struct ui_view *v)
 		ui_index_drop_cache(ix);
 		g_ptr_array_free(ix->cache, TRUE);
 	}
+	g_hash_table_unref(ix->tags);
 	g_free(ix->folder);
 	g_free(ix->query);
 	g_free(ix);
@@ -454,7 +475,9 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	flags[4] = '\0';
 	if (m != NULL ? (m->flags & STORE_FLAG_SEEN) == 0 : t->unread > 0)
 		flags[0] = 'N';
-	if (f & STORE_FLAG_TRASHED)
+	if (ui_index_row_tagged(ix, m, t))
+		flags[1] = '*';
+	else if (f & STORE_FLAG_TRASHED)
 		flags[1] = 'D';
 	else if (f & STORE_FLAG_FLAGGED)
 		flags[1] = '!';
@@ -718,7 +741,10 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 	int64_t			 id;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (op == UI_OP_FLAG) {
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else if (op == UI_OP_FLAG) {
 		id = ui_index_current_msg(ui, v);
 		if (id >= 0)
 			g_array_append_val(ids, id);
@@ -727,18 +753,25 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (ids->len == 0)
 		goto out;
 	bit = op == UI_OP_FLAG ? STORE_FLAG_FLAGGED :
-	    op == UI_OP_DELETE ? STORE_FLAG_TRASHED : STORE_FLAG_SEEN;
-	/* The first message decides: toggle it, and do the same to the rest. */
-	if (store_msg_get(ui->store, g_array_index(ids, int64_t, 0), &m) !=
-	    STORE_OK) {
-		ui_error(ui, "%s", store_errmsg(ui->store));
-		goto out;
-	}
-	if (m->flags & bit)
+	    op == UI_OP_DELETE || op == UI_OP_UNDELETE ? STORE_FLAG_TRASHED :
+	    STORE_FLAG_SEEN;
+	if (op == UI_OP_UNDELETE)
 		clear = bit;
-	else
+	else if (op == UI_OP_DELETE && ui->tag_prefix)
 		set = bit;
-	store_msg_free(m);
+	else {
+		/* The first message decides: toggle it, the rest the same. */
+		if (store_msg_get(ui->store, g_array_index(ids, int64_t, 0),
+		    &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto out;
+		}
+		if (m->flags & bit)
+			clear = bit;
+		else
+			set = bit;
+		store_msg_free(m);
+	}
 	for (i = 0; i < ids->len; i++) {
 		id = g_array_index(ids, int64_t, i);
 		if (store_msg_set_flags(ui->store, id, set, clear) !=
@@ -747,32 +780,42 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 			break;
 		}
 	}
-	if (op == UI_OP_DELETE)
-		ui_message(ui, "%s", set != 0 ?
-		    _("Marked deleted; purged when you leave the folder.") :
-		    _("Undeleted."));
+	if (i < ids->len)
+		goto out;
+	if (op == UI_OP_DELETE && set != 0)
+		ui_message(ui, ngettext("Marked %u message deleted; purged "
+		    "when you leave the folder.", "Marked %u messages "
+		    "deleted; purged when you leave the folder.", ids->len),
+		    ids->len);
+	else if (op == UI_OP_DELETE || op == UI_OP_UNDELETE)
+		ui_message(ui, ngettext("Undeleted %u message.",
+		    "Undeleted %u messages.", ids->len), ids->len);
+	else if (ui->tag_prefix)
+		ui_message(ui, ngettext("Changed %u message.",
+		    "Changed %u messages.", ids->len), ids->len);
 out:
 	g_array_free(ids, TRUE);
 	ui_index_recalc(ui, v);
 }
 
+/* s moves, C copies: to a folder, created if the user agrees. */
 static void
-ui_index_move(struct ui *ui, struct ui_view *v)
+ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 {
+	struct ui_index		*ix = v->data;
 	GArray			*ids;
 	GPtrArray		*folders = NULL;
 	struct store_folder	*f;
-	char			*name = NULL, *hint;
+	char			*name = NULL;
 	gboolean		 exists = FALSE;
-	guint			 i, moved = 0;
+	guint			 i, done = 0;
+	int64_t			 id;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	ui_index_flag_ids(ui, v, ids);
-	if (ids->len == 0)
+	if (!ui_index_targets(ui, v, ids) || ids->len == 0)
 		goto out;
-	hint = g_strdup_printf(_("Move to folder: "));
-	name = ui_prompt_line(ui, hint, NULL);
-	g_free(hint);
+	name = ui_prompt_line(ui, copy ? _("Copy to folder: ") :
+	    _("Move to folder: "), NULL);
 	if (name == NULL || *g_strstrip(name) == '\0')
 		goto out;
 	if (store_folders(ui->store, &folders) == STORE_OK) {
@@ -795,20 +838,463 @@ ui_index_move(struct ui *ui, struct ui_view *v)
 		}
 	}
 	for (i = 0; i < ids->len; i++) {
-		if (store_msg_move(ui->store, g_array_index(ids, int64_t, i),
-		    name) != STORE_OK) {
+		id = g_array_index(ids, int64_t, i);
+		if ((copy ? store_msg_copy(ui->store, id, name, NULL) :
+		    store_msg_move(ui->store, id, name)) != STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
 			break;
 		}
-		moved++;
+		/* Gone from this folder: no longer tagged here. */
+		if (!copy && g_strcmp0(ix->folder, name) != 0)
+			g_hash_table_remove(ix->tags, &id);
+		done++;
 	}
-	if (moved > 0)
-		ui_message(ui, ngettext("Moved %u message to %s.",
-		    "Moved %u messages to %s.", moved), moved, name);
+	if (done > 0 && i == ids->len)
+		ui_message(ui, copy ? ngettext("Copied %u message to %s.",
+		    "Copied %u messages to %s.", done) :
+		    ngettext("Moved %u message to %s.",
+		    "Moved %u messages to %s.", done), done, name);
 	ui_index_reload(ui, v);
 out:
 	g_free(name);
 	g_array_free(ids, TRUE);
+}
+
+static gboolean
+ui_index_row_tagged(struct ui_index *ix, struct store_msg *m,
+    struct store_thread *t)
+{
+	GHashTableIter	 it;
+	gpointer	 k, val;
+
+	if (g_hash_table_size(ix->tags) == 0)
+		return FALSE;
+	if (m != NULL)
+		return g_hash_table_contains(ix->tags, &m->id);
+	if (t == NULL)
+		return FALSE;
+	g_hash_table_iter_init(&it, ix->tags);
+	while (g_hash_table_iter_next(&it, &k, &val))
+		if (*(int64_t *)val == t->id)
+			return TRUE;
+	return FALSE;
+}
+
+static gint
+ui_index_id_cmp(gconstpointer a, gconstpointer b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+gboolean
+ui_index_tagged(struct ui *ui, struct ui_view *v, GArray *ids)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m;
+	GHashTableIter		 it;
+	gpointer		 k, val;
+
+	/* What left the folder meanwhile (moved, purged) is no longer here. */
+	g_hash_table_iter_init(&it, ix->tags);
+	while (g_hash_table_iter_next(&it, &k, &val)) {
+		m = NULL;
+		if (store_msg_get(ui->store, *(int64_t *)k, &m) != STORE_OK ||
+		    (ix->folder != NULL && strcmp(m->folder, ix->folder) != 0))
+			g_hash_table_iter_remove(&it);
+		else
+			g_array_append_val(ids, *(int64_t *)k);
+		store_msg_free(m);
+	}
+	if (ids->len == 0) {
+		ui_error(ui, "%s", _("No tagged messages."));
+		return FALSE;
+	}
+	g_array_sort(ids, ui_index_id_cmp);
+	return TRUE;
+}
+
+/* What an operation acts on: the tagged messages after ';', else the row. */
+static gboolean
+ui_index_targets(struct ui *ui, struct ui_view *v, GArray *ids)
+{
+	if (ui->tag_prefix)
+		return ui_index_tagged(ui, v, ids);
+	ui_index_flag_ids(ui, v, ids);
+	return ids->len > 0;
+}
+
+static void
+ui_index_tag_one(struct ui_index *ix, int64_t id, int64_t thread,
+    gboolean tag)
+{
+	if (!tag)
+		g_hash_table_remove(ix->tags, &id);
+	else
+		g_hash_table_replace(ix->tags, g_memdup2(&id, sizeof id),
+		    g_memdup2(&thread, sizeof thread));
+}
+
+/* t: tag or untag the message, or a collapsed thread's messages. */
+static void
+ui_index_tag(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m;
+	struct store_thread	*t;
+	const char		*tree;
+	GPtrArray		*msgs = NULL;
+	gboolean		 all = TRUE;
+	guint			 i;
+
+	if (v->list.count == 0)
+		return;
+	ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
+	if (m != NULL) {
+		ui_index_tag_one(ix, m->id, m->thread_id,
+		    !g_hash_table_contains(ix->tags, &m->id));
+	} else if (t != NULL) {
+		if (store_thread_messages_in(ui->store, t->id, ix->folder,
+		    ix->query, &msgs, NULL) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			return;
+		}
+		for (i = 0; i < msgs->len; i++) {
+			m = g_ptr_array_index(msgs, i);
+			if (!g_hash_table_contains(ix->tags, &m->id))
+				all = FALSE;
+		}
+		for (i = 0; i < msgs->len; i++) {
+			m = g_ptr_array_index(msgs, i);
+			ui_index_tag_one(ix, m->id, t->id, !all);
+		}
+		g_ptr_array_unref(msgs);
+	}
+	/* As mutt: on to the next message. */
+	ui_list_move(&v->list, UI_OP_NEXT_ENTRY);
+}
+
+/* T and C-t: tag or untag what a query matches in this folder and limit. */
+static void
+ui_index_tag_query(struct ui *ui, struct ui_view *v, gboolean tag)
+{
+	struct ui_index		*ix = v->data;
+	struct store_query	*q = NULL;
+	struct store_msg	*m;
+	GPtrArray		*rows = NULL;
+	GError			*err = NULL;
+	char			*pat, *full;
+	guint64			 off = 0;
+	guint			 i, n = 0;
+
+	pat = ui_prompt_line(ui, tag ? _("Tag messages matching: ") :
+	    _("Untag messages matching: "), NULL);
+	if (pat == NULL || *g_strstrip(pat) == '\0') {
+		g_free(pat);
+		return;
+	}
+	full = ix->query != NULL ? g_strdup_printf("(%s) (%s)", ix->query,
+	    pat) : g_strdup(pat);
+	if (store_query_new(ui->store, full, ix->folder, &q, &err) !=
+	    STORE_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message : _("Bad query."));
+		g_clear_error(&err);
+		goto out;
+	}
+	for (;;) {
+		if (store_query_page(q, STORE_SORT_DATE_DESC, off, 1000,
+		    &rows) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			break;
+		}
+		for (i = 0; i < rows->len; i++) {
+			m = g_ptr_array_index(rows, i);
+			if (tag != g_hash_table_contains(ix->tags, &m->id))
+				n++;
+			ui_index_tag_one(ix, m->id, m->thread_id, tag);
+		}
+		off += rows->len;
+		i = rows->len;
+		g_ptr_array_unref(rows);
+		if (i < 1000)
+			break;
+	}
+	ui_message(ui, tag ? ngettext("Tagged %u message.",
+	    "Tagged %u messages.", n) : ngettext("Untagged %u message.",
+	    "Untagged %u messages.", n), n);
+out:
+	store_query_free(q);
+	g_free(full);
+	g_free(pat);
+}
+
+/* The raw bytes of ids, one after another. NULL with an error said. */
+static GByteArray *
+ui_index_read_msgs(struct ui *ui, GArray *ids, gboolean mbox)
+{
+	GByteArray		*out = g_byte_array_new();
+	struct store_msg	*m = NULL;
+	GError			*err = NULL;
+	gchar			*data = NULL;
+	gsize			 len = 0;
+	guint			 i;
+
+	for (i = 0; i < ids->len; i++) {
+		if (store_msg_get(ui->store, g_array_index(ids, int64_t, i),
+		    &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto fail;
+		}
+		if (!g_file_get_contents(m->path, &data, &len, &err)) {
+			ui_error(ui, "%s", err->message);
+			g_error_free(err);
+			goto fail;
+		}
+		if (mbox)
+			ui_index_mbox_append(out, m, data, len);
+		else
+			g_byte_array_append(out, (guint8 *)data, (guint)len);
+		g_free(data);
+		store_msg_free(m);
+		m = NULL;
+	}
+	return out;
+fail:
+	store_msg_free(m);
+	g_byte_array_unref(out);
+	return NULL;
+}
+
+/* |: the message (tagged: all of them, in turn) on a command's stdin. */
+static void
+ui_index_pipe(struct ui *ui, struct ui_view *v)
+{
+	GSubprocessLauncher	*l = NULL;
+	GSubprocess		*proc = NULL;
+	GByteArray		*data = NULL;
+	GBytes			*in = NULL;
+	GError			*err = NULL;
+	GArray			*ids;
+	char			*cmd = NULL;
+	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else {
+		int64_t id = ui_index_current_msg(ui, v);
+		g_array_append_val(ids, id);
+	}
+	cmd = ui_prompt_line(ui, _("Pipe to command: "), NULL);
+	if (cmd == NULL || *g_strstrip(cmd) == '\0')
+		goto out;
+	if ((data = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
+		goto out;
+	in = g_byte_array_free_to_bytes(data);
+	argv[2] = cmd;
+	/* As the viewers: in borrowed mode, HOME is the private one. */
+	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
+	if (ui->child_env != NULL)
+		g_subprocess_launcher_set_environ(l, ui->child_env);
+	ui_term_suspend(ui);
+	proc = g_subprocess_launcher_spawnv(l, argv, &err);
+	if (proc != NULL)
+		(void)g_subprocess_communicate(proc, in, NULL, NULL, NULL,
+		    &err);
+	if (proc != NULL && err == NULL && g_subprocess_get_if_exited(proc) &&
+	    g_subprocess_get_exit_status(proc) != 0) {
+		char *st = g_strdup_printf(_("(the command exited with status "
+		    "%d)\n"), g_subprocess_get_exit_status(proc));
+		ssize_t w = write(STDOUT_FILENO, st, strlen(st));
+		(void)w;
+		g_free(st);
+	}
+	if (ui_signal_caught() == 0)
+		ui_term_wait_key(_("Press any key to continue..."));
+	ui_term_resume(ui);
+	if (err != NULL)
+		ui_error(ui, _("Cannot run the command: %s"), err->message);
+	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&
+	    g_subprocess_get_exit_status(proc) != 0)
+		ui_error(ui, _("The command exited with status %d."),
+		    g_subprocess_get_exit_status(proc));
+	else
+		ui_message(ui, ngettext("Piped %u message.",
+		    "Piped %u messages.", ids->len), ids->len);
+out:
+	g_clear_error(&err);
+	if (proc != NULL)
+		g_object_unref(proc);
+	if (l != NULL)
+		g_object_unref(l);
+	if (in != NULL)
+		g_bytes_unref(in);
+	g_free(cmd);
+	g_array_free(ids, TRUE);
+}
+
+/*
+ * One message of an mbox: a "From " line, the text with LF line ends and
+ * its "From " lines quoted (mboxrd), a blank line.
+ */
+static void
+ui_index_mbox_append(GByteArray *out, struct store_msg *m, const char *data,
+    gsize len)
+{
+	GString		*s = g_string_new(NULL);
+	GDateTime	*dt;
+	char		*when;
+	const char	*p = data, *end = data + len, *nl, *q;
+
+	dt = g_date_time_new_from_unix_utc(m->date > 0 ? m->date : 0);
+	when = dt != NULL ? g_date_time_format(dt, "%a %b %e %H:%M:%S %Y") :
+	    NULL;
+	g_string_append_printf(s, "From %s %s\n", m->from_addr != NULL &&
+	    compose_addr_is_safe(m->from_addr) ? m->from_addr :
+	    "MAILER-DAEMON", when != NULL ? when : "Thu Jan  1 00:00:00 1970");
+	g_free(when);
+	if (dt != NULL)
+		g_date_time_unref(dt);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		q = nl != NULL ? nl : end;
+		for (nl = p; nl < q && *nl == '>'; nl++)
+			;
+		if ((size_t)(q - nl) >= 5 && memcmp(nl, "From ", 5) == 0)
+			g_string_append_c(s, '>');
+		g_string_append_len(s, p, (q > p && q[-1] == '\r') ?
+		    q - p - 1 : q - p);
+		g_string_append_c(s, '\n');
+		p = q < end ? q + 1 : end;
+	}
+	g_string_append_c(s, '\n');
+	g_byte_array_append(out, (guint8 *)s->str, (guint)s->len);
+	g_string_free(s, TRUE);
+}
+
+/*
+ * Save to a file: one message as it is stored; tagged messages (;S) as
+ * an mbox. An existing file is overwritten only when the user says so.
+ */
+static void
+ui_index_save_file(struct ui *ui, struct ui_view *v)
+{
+	GByteArray	*data = NULL;
+	GArray		*ids;
+	char		*answer = NULL, *path = NULL, *q;
+	int64_t		 id;
+
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else {
+		id = ui_index_current_msg(ui, v);
+		g_array_append_val(ids, id);
+	}
+	answer = ui_prompt_line(ui, ids->len > 1 ?
+	    _("Save to file (mbox): ") : _("Save to file: "), NULL);
+	if (answer == NULL || *g_strstrip(answer) == '\0')
+		goto out;
+	path = path_expand(answer);
+	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		ui_error(ui, _("%s is a directory: give a file name."), path);
+		goto out;
+	}
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		q = g_strdup_printf(_("%s exists. Overwrite?"), path);
+		if (!ui_prompt_yesno(ui, q, FALSE)) {
+			g_free(q);
+			ui_message(ui, "%s", _("Not saved."));
+			goto out;
+		}
+		g_free(q);
+	}
+	if ((data = ui_index_read_msgs(ui, ids, ids->len > 1)) == NULL)
+		goto out;
+	if (file_write_atomic(path, data->data, data->len, 0600) != 0)
+		ui_error(ui, _("Cannot write %s: %s"), path,
+		    g_strerror(errno));
+	else
+		ui_message(ui, ngettext("Saved %u message to %s.",
+		    "Saved %u messages to %s.", ids->len), ids->len, path);
+out:
+	if (data != NULL)
+		g_byte_array_unref(data);
+	g_free(path);
+	g_free(answer);
+	g_array_free(ids, TRUE);
+}
+
+/*
+ * Digits: jump to a row by its number, 1 to N from the top in the order
+ * shown (as mutt numbers messages).
+ */
+static void
+ui_index_jump(struct ui *ui, struct ui_view *v)
+{
+	char		 first[8] = "";
+	char		*answer, *end = NULL;
+	guint64		 n;
+
+	if (ui->last_key >= '0' && ui->last_key <= '9')
+		first[0] = (char)ui->last_key;
+	answer = ui_prompt_line(ui, _("Jump to: "), first);
+	if (answer == NULL || *g_strstrip(answer) == '\0') {
+		g_free(answer);
+		return;
+	}
+	n = g_ascii_strtoull(answer, &end, 10);
+	if (end == answer || *end != '\0' || n == 0 || n > v->list.count)
+		ui_error(ui, _("There is no message %s here (1 to %" PRIu64
+		    ")."), answer, v->list.count);
+	else {
+		ui_list_goto(&v->list, n - 1);
+		ui_message(ui, _("Message %" PRIu64 " of %" PRIu64 "."), n,
+		    v->list.count);
+	}
+	g_free(answer);
+}
+
+/* The current message's thread, all of it in this folder, marked read. */
+static void
+ui_index_read_thread(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m = NULL, *cur = NULL;
+	GPtrArray		*msgs = NULL;
+	guint			 i, n = 0;
+
+	if (store_msg_get(ui->store, ui_index_current_msg(ui, v), &cur) !=
+	    STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return;
+	}
+	if (store_thread_messages_in(ui->store, cur->thread_id, ix->folder,
+	    NULL, &msgs, NULL) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		goto out;
+	}
+	for (i = 0; i < msgs->len; i++) {
+		m = g_ptr_array_index(msgs, i);
+		if (m->flags & STORE_FLAG_SEEN)
+			continue;
+		if (store_msg_set_flags(ui->store, m->id, STORE_FLAG_SEEN, 0) !=
+		    STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			break;
+		}
+		n++;
+	}
+	if (i == msgs->len)
+		ui_message(ui, ngettext("Marked %u message of the thread read.",
+		    "Marked %u messages of the thread read.", n), n);
+	g_ptr_array_unref(msgs);
+out:
+	store_msg_free(cur);
+	ui_index_recalc(ui, v);
 }
 
 /* Scan forward a page at a time for an unread message, within bounds. */
@@ -1011,12 +1497,39 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_FLAG:
 	case UI_OP_TOGGLE_NEW:
 	case UI_OP_DELETE:
+	case UI_OP_UNDELETE:
 		ui_index_set_flags(ui, v, op);
-		if (op == UI_OP_DELETE && ui_top(ui) == v)
+		if ((op == UI_OP_DELETE || op == UI_OP_UNDELETE) &&
+		    !ui->tag_prefix && ui_top(ui) == v)
 			ui_list_move(&v->list, UI_OP_NEXT_ENTRY);
 		return TRUE;
 	case UI_OP_SAVE:
-		ui_index_move(ui, v);
+	case UI_OP_COPY:
+		ui_index_move(ui, v, op == UI_OP_COPY);
+		return TRUE;
+	case UI_OP_TAG:
+		if (ui->tag_prefix) {
+			ui_error(ui, "%s", _("t tags one message; ';' is for "
+			    "the operation that follows."));
+			return TRUE;
+		}
+		ui_index_tag(ui, v);
+		return TRUE;
+	case UI_OP_TAG_PATTERN:
+	case UI_OP_UNTAG_PATTERN:
+		ui_index_tag_query(ui, v, op == UI_OP_TAG_PATTERN);
+		return TRUE;
+	case UI_OP_PIPE:
+		ui_index_pipe(ui, v);
+		return TRUE;
+	case UI_OP_SAVE_FILE:
+		ui_index_save_file(ui, v);
+		return TRUE;
+	case UI_OP_JUMP:
+		ui_index_jump(ui, v);
+		return TRUE;
+	case UI_OP_READ_THREAD:
+		ui_index_read_thread(ui, v);
 		return TRUE;
 	case UI_OP_ATTACHMENTS:
 		if ((id = ui_index_current_msg(ui, v)) >= 0)

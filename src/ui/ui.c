@@ -355,6 +355,16 @@ ui_key(struct ui *ui, int key)
 		g_clear_pointer(&ui->message, g_free);
 		ui->dirty = TRUE;
 	}
+	/* Esc, unless bound itself, makes the next key Esc-key, as in mutt. */
+	if (ui->esc_pending) {
+		ui->esc_pending = FALSE;
+		if (key != 27)
+			key |= UI_KEY_META;
+	} else if (key == 27 && ui_keys_lookup(ui->keys, top->ops->ctx, key) ==
+	    UI_OP_NOOP) {
+		ui->esc_pending = TRUE;
+		return;
+	}
 	op = ui_keys_lookup(ui->keys, top->ops->ctx, key);
 	if (op == UI_OP_NOOP) {
 		char *name = ui_keys_name(key);
@@ -363,9 +373,14 @@ ui_key(struct ui *ui, int key)
 		    name, *help != '\0' ? help : "?");
 		g_free(name);
 		g_free(help);
+		ui->tag_prefix = FALSE;
 		return;
 	}
+	ui->last_key = key;
 	ui_ops_run(ui, op);
+	/* The tag prefix lasts for one operation. */
+	if (op != UI_OP_TAG_PREFIX)
+		ui->tag_prefix = FALSE;
 	ui->dirty = TRUE;
 }
 

@@ -269,6 +269,50 @@ test_flags(void **state)
 	assert_int_equal(store_msg_get(f->st, id, &m), STORE_ERR_NOTFOUND);
 }
 
+/* Copy: the same bytes in another folder, flags but T kept, original untouched. */
+static void
+test_copy(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_msg	*m = NULL, *c = NULL;
+	g_autofree char		*text = msg_text("f@x", NULL, "copied",
+	    "a@x", "Mon, 01 Jan 2024 00:00:00 +0000", "body to copy");
+	gchar			*a = NULL, *b = NULL;
+	gsize			 alen = 0, blen = 0;
+	int64_t			 id, cid = 0;
+
+	id = deliver(f->st, NULL, text, NULL, STORE_FLAG_SEEN |
+	    STORE_FLAG_TRASHED | STORE_FLAG_FLAGGED);
+	assert_int_equal(store_msg_copy(f->st, id, "Nowhere", &cid),
+	    STORE_ERR_NOTFOUND);
+	assert_int_equal(store_folder_create(f->st, "Keep"), STORE_OK);
+	assert_int_equal(store_msg_copy(f->st, id, "Keep", &cid), STORE_OK);
+	assert_true(cid > 0 && cid != id);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, cid, &c), STORE_OK);
+	assert_string_equal(m->folder, "INBOX");
+	assert_string_equal(c->folder, "Keep");
+	assert_int_equal(c->flags, STORE_FLAG_SEEN | STORE_FLAG_FLAGGED);
+	assert_string_not_equal(m->path, c->path);
+	assert_true(g_file_get_contents(m->path, &a, &alen, NULL));
+	assert_true(g_file_get_contents(c->path, &b, &blen, NULL));
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_int_equal(count(f->st, "folder:Keep"), 1);
+	assert_int_equal(count(f->st, "subject:copied"), 2);
+	g_free(a);
+	g_free(b);
+	store_msg_free(m);
+	store_msg_free(c);
+	/* A headers-only message is not copied. */
+	id = deliver(f->st, NULL, text, NULL, STORE_FLAG_PARTIAL);
+	assert_int_equal(store_msg_copy(f->st, id, "Keep", NULL),
+	    STORE_ERR_INVALID);
+	assert_int_equal(count(f->st, "folder:Keep"), 1);
+	assert_int_equal(store_msg_copy(f->st, 99999, "Keep", NULL),
+	    STORE_ERR_NOTFOUND);
+}
+
 static void
 test_threads(void **state)
 {
@@ -1110,6 +1154,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deliver_and_get, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup,
