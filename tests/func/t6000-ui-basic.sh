@@ -60,7 +60,7 @@ t_like "decoded non-ASCII sender" "$(screen)" 'From: Jürgen Müller'
 t_tmux_keys ui h
 t_ok "h shows all headers" t_tmux_wait ui '^Message-ID: <u1@example.de>'
 t_tmux_keys ui C-b
-t_ok "u lists the links, numbered" \
+t_ok "C-b lists the links, numbered" \
     t_tmux_wait ui '^\[1\] https://example.org/page\?a=1'
 t_tmux_keys ui q q k
 t_ok "hostile subject drawn" t_tmux_wait ui '^>.*evil'
@@ -72,7 +72,7 @@ t_fails "no escape sequence from the mail reached the terminal" \
     -e "$(printf '\342\200\256')" "$raw"
 
 t_tmux_keys ui q z
-t_ok "t toggles threads" t_tmux_wait ui 'INBOX \(7 threads\)'
+t_ok "z toggles threads" t_tmux_wait ui 'INBOX \(7 threads\)'
 t_tmux_keys ui '?'
 t_ok "? shows help from the key table" \
     t_tmux_wait ui 'next-entry +Next entry'
