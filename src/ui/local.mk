@@ -38,6 +38,7 @@ EXTRA_DIST += tests/func/t6010-ui-bounce.sh
 TESTS += tests/func/t6011-ui-stderr.sh
 EXTRA_DIST += tests/func/t6011-ui-stderr.sh
 # mutt's default keys: tagging, the missing verbs, threads.
-UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh
+UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
+	tests/func/t6101-ui-pipe-save-jump.sh
 TESTS += $(UI_MUTT_KEYS_TESTS)
 EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)
