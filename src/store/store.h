@@ -295,6 +295,15 @@ void		 store_thread_free(struct store_thread *);
 enum store_status store_threads_page(struct store *, const char *folder,
 		    const char *query, guint64 offset, guint limit,
 		    GPtrArray **out, GError **err);
+/*
+ * The same in another order: by the newest message (STORE_SORT_DATE_DESC,
+ * as store_threads_page, or _ASC), by the oldest message's sender or
+ * subject (FROM, SUBJECT), or by the thread's size (SIZE), largest first.
+ */
+enum store_status store_threads_page_sorted(struct store *,
+		    const char *folder, const char *query, enum store_sort,
+		    guint64 offset, guint limit, GPtrArray **out,
+		    GError **err);
 enum store_status store_threads_count(struct store *, const char *folder,
 		    const char *query, guint64 *count, GError **err);
 /* The thread's messages in tree order (store_msg.depth set). */

@@ -4,8 +4,10 @@
  * Rows come from the store a page at a time (store_query_page and
  * store_threads_page); only a window of about three screens is kept, so
  * memory and start-up time do not depend on the folder's size. In thread
- * mode one thread at a time is expanded in place into its messages with a
- * tree; rows after it shift by the thread's size.
+ * mode a thread is expanded in place into its messages with a tree; rows
+ * after it shift by the thread's size. Several can be open: Enter and the
+ * pager open one (closing the others they opened), Esc-v and Esc-V open
+ * and close threads that stay open.
  */
 #include "config.h"
 
@@ -34,18 +36,23 @@ struct ui_index {
 	guint64		 cache_off;
 	GPtrArray	*cache;		/* store_msg or store_thread */
 
-	/* The expanded thread (thread mode). */
-	gboolean	 expanded;
-	guint64		 exp_pos;	/* its index among the threads */
-	int64_t		 exp_thread;
-	GPtrArray	*exp_msgs;	/* store_msg in tree order */
-	GPtrArray	*exp_tree;	/* char *: tree prefix per message */
+	/* The open threads (thread mode), by position. */
+	GPtrArray	*exps;		/* struct ui_index_exp * */
 
 	/* Tagged messages: id -> thread id (both int64_t *), this session. */
 	GHashTable	*tags;
 
 	time_t		 now;		/* for date formats: one per repaint */
 	int		 w_date, w_from;
+};
+
+/* An open thread. */
+struct ui_index_exp {
+	guint64		 pos;		/* its index among the threads */
+	int64_t		 thread;
+	gboolean	 pinned;	/* opened by Esc-v/Esc-V: stays open */
+	GPtrArray	*msgs;		/* store_msg in tree order */
+	GPtrArray	*tree;		/* char *: tree prefix per message */
 };
 
 static void	 ui_index_free(struct ui_view *);
@@ -61,8 +68,12 @@ static gboolean	 ui_index_ensure(struct ui *, struct ui_index *, guint64,
 static void	 ui_index_row(struct ui *, struct ui_index *, guint64,
 		    struct store_msg **, struct store_thread **, const char **);
 static void	 ui_index_collapse(struct ui_view *);
-static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64);
-static void	 ui_index_tree(struct ui *, struct ui_index *);
+static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64,
+		    gboolean);
+static void	 ui_index_tree(struct ui *, struct ui_index_exp *);
+static struct ui_index_exp *ui_index_locate(struct ui_index *, guint64,
+		    guint *, guint64 *);
+static guint64	 ui_index_thread_row(struct ui_index *, guint64);
 static char	*ui_index_date(struct ui_index *, int64_t);
 static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
@@ -70,6 +81,7 @@ static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_index_move(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
+static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
@@ -157,6 +169,7 @@ ui_index_new(struct ui *ui, const char *folder)
 	ix->cache = g_ptr_array_new();
 	ix->tags = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
 	    g_free);
+	ix->exps = g_ptr_array_new();
 	v = ui_view_new(&ui_index_ops, ix);
 	ui_list_init(&v->list, ui_index_draw, v, FALSE);
 	v->read_only = folder != NULL && strcmp(folder, STORE_OUTBOX) == 0;
@@ -233,49 +246,151 @@ ui_index_free(struct ui_view *v)
 		g_ptr_array_free(ix->cache, TRUE);
 	}
 	g_hash_table_unref(ix->tags);
+	g_ptr_array_free(ix->exps, TRUE);
 	g_free(ix->folder);
 	g_free(ix->query);
 	g_free(ix);
 }
 
 static void
+ui_index_exp_free(struct ui_index_exp *e)
+{
+	g_ptr_array_unref(e->msgs);
+	g_ptr_array_unref(e->tree);
+	g_free(e);
+}
+
+/* Rows the open threads add. */
+static guint64
+ui_index_extra(struct ui_index *ix)
+{
+	struct ui_index_exp	*e;
+	guint64			 n = 0;
+	guint			 i;
+
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		n += e->msgs->len - 1;
+	}
+	return n;
+}
+
+/* The row where thread pos starts. */
+static guint64
+ui_index_thread_row(struct ui_index *ix, guint64 pos)
+{
+	struct ui_index_exp	*e;
+	guint64			 row = pos;
+	guint			 i;
+
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		if (e->pos >= pos)
+			break;
+		row += e->msgs->len - 1;
+	}
+	return row;
+}
+
+/*
+ * What row r is: a message of an open thread (returned, *k its index in
+ * it) or a collapsed thread (NULL); *pos the thread's position either way.
+ */
+static struct ui_index_exp *
+ui_index_locate(struct ui_index *ix, guint64 r, guint *k, guint64 *pos)
+{
+	struct ui_index_exp	*e;
+	guint64			 extra = 0, first;
+	guint			 i;
+
+	*k = 0;
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		first = e->pos + extra;
+		if (r < first)
+			break;
+		if (r < first + e->msgs->len) {
+			*k = (guint)(r - first);
+			*pos = e->pos;
+			return e;
+		}
+		extra += e->msgs->len - 1;
+	}
+	*pos = r - extra;
+	return NULL;
+}
+
+static void
+ui_index_set_count(struct ui_view *v)
+{
+	struct ui_index	*ix = v->data;
+
+	ui_list_set_count(&v->list, ix->total + ui_index_extra(ix));
+}
+
+/* Close the open thread at exps[i]; rows after it move up. */
+static void
+ui_index_collapse_at(struct ui_view *v, guint i)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e = g_ptr_array_index(ix->exps, i);
+	guint64			 first = ui_index_thread_row(ix, e->pos);
+	guint64			 n = e->msgs->len;
+
+	if (v->list.cursor >= first + n)
+		v->list.cursor -= n - 1;
+	else if (v->list.cursor > first)
+		v->list.cursor = first;
+	if (v->list.top >= first + n)
+		v->list.top -= n - 1;
+	else if (v->list.top > first)
+		v->list.top = first;
+	g_ptr_array_remove_index(ix->exps, i);
+	ui_index_exp_free(e);
+	ui_index_set_count(v);
+}
+
+/* Close every open thread. */
+static void
 ui_index_collapse(struct ui_view *v)
 {
 	struct ui_index	*ix = v->data;
 
-	if (!ix->expanded)
-		return;
-	if (v->list.cursor >= ix->exp_pos + ix->exp_msgs->len)
-		v->list.cursor -= ix->exp_msgs->len - 1;
-	else if (v->list.cursor > ix->exp_pos)
-		v->list.cursor = ix->exp_pos;
-	if (v->list.top >= ix->exp_pos + ix->exp_msgs->len)
-		v->list.top -= ix->exp_msgs->len - 1;
-	else if (v->list.top > ix->exp_pos)
-		v->list.top = ix->exp_pos;
-	g_ptr_array_unref(ix->exp_msgs);
-	g_ptr_array_unref(ix->exp_tree);
-	ix->exp_msgs = ix->exp_tree = NULL;
-	ix->expanded = FALSE;
-	ui_list_set_count(&v->list, ix->total);
+	while (ix->exps->len > 0)
+		ui_index_collapse_at(v, ix->exps->len - 1);
+}
+
+/* Close the threads Enter or the pager opened, but the one at keep. */
+static void
+ui_index_collapse_unpinned(struct ui_view *v, guint64 keep)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
+	guint			 i;
+
+	for (i = ix->exps->len; i > 0; i--) {
+		e = g_ptr_array_index(ix->exps, i - 1);
+		if (!e->pinned && e->pos != keep)
+			ui_index_collapse_at(v, i - 1);
+	}
 }
 
 /* Tree prefixes: "├─>" for a child with later siblings, "└─>" for the last. */
 static void
-ui_index_tree(struct ui *ui, struct ui_index *ix)
+ui_index_tree(struct ui *ui, struct ui_index_exp *e)
 {
 	GArray		*seen;
 	struct store_msg *m;
 	GString		*s;
-	guint		 i, n = ix->exp_msgs->len;
+	guint		 i, n = e->msgs->len;
 	int		 d, l;
 	gboolean	 f = FALSE, t = TRUE;
 
-	ix->exp_tree = g_ptr_array_new_full(n, g_free);
-	g_ptr_array_set_size(ix->exp_tree, n);
+	e->tree = g_ptr_array_new_full(n, g_free);
+	g_ptr_array_set_size(e->tree, n);
 	seen = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	for (i = n; i > 0; i--) {
-		m = g_ptr_array_index(ix->exp_msgs, i - 1);
+		m = g_ptr_array_index(e->msgs, i - 1);
 		d = m->depth < 0 ? 0 : m->depth > 64 ? 64 : m->depth;
 		if ((guint)d + 1 > seen->len)
 			g_array_set_size(seen, (guint)d + 1);
@@ -287,8 +402,7 @@ ui_index_tree(struct ui *ui, struct ui_index *ix)
 			g_string_append(s, g_array_index(seen, gboolean, d) ?
 			    (ui->utf8 ? "\u251c\u2500>" : "|->") :
 			    (ui->utf8 ? "\u2514\u2500>" : "`->"));
-		g_ptr_array_index(ix->exp_tree, i - 1) = g_string_free(s,
-		    FALSE);
+		g_ptr_array_index(e->tree, i - 1) = g_string_free(s, FALSE);
 		g_array_index(seen, gboolean, d) = t;
 		for (l = d + 1; (guint)l < seen->len; l++)
 			g_array_index(seen, gboolean, l) = f;
@@ -296,14 +410,32 @@ ui_index_tree(struct ui *ui, struct ui_index *ix)
 	g_array_free(seen, TRUE);
 }
 
+/*
+ * Open thread thread_pos (already open: TRUE, pinned if asked). Enter and
+ * the pager (pinned FALSE) close the other threads they opened.
+ */
 static gboolean
-ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos)
+ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos,
+    gboolean pinned)
 {
 	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
 	struct store_thread	*t;
 	GPtrArray		*msgs = NULL;
+	guint64			 first;
+	guint			 i;
 
-	ui_index_collapse(v);
+	if (!pinned)
+		ui_index_collapse_unpinned(v, thread_pos);
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		if (e->pos == thread_pos) {
+			e->pinned = e->pinned || pinned;
+			return TRUE;
+		}
+		if (e->pos > thread_pos)
+			break;
+	}
 	if (thread_pos >= ix->total ||
 	    !ui_index_ensure(ui, ix, thread_pos, 1))
 		return FALSE;
@@ -314,15 +446,93 @@ ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos)
 			g_ptr_array_unref(msgs);
 		return FALSE;
 	}
-	ix->exp_msgs = msgs;
-	ix->exp_pos = thread_pos;
-	ix->exp_thread = t->id;
-	ix->expanded = TRUE;
-	ui_index_tree(ui, ix);
-	if (v->list.top > thread_pos)
+	e = g_new0(struct ui_index_exp, 1);
+	e->pos = thread_pos;
+	e->thread = t->id;
+	e->pinned = pinned;
+	e->msgs = msgs;
+	ui_index_tree(ui, e);
+	first = ui_index_thread_row(ix, thread_pos);
+	g_ptr_array_insert(ix->exps, (gint)i, e);
+	if (v->list.top > first)
 		v->list.top += msgs->len - 1;
-	ui_list_set_count(&v->list, ix->total + msgs->len - 1);
+	if (v->list.cursor > first)
+		v->list.cursor += msgs->len - 1;
+	ui_index_set_count(v);
 	return TRUE;
+}
+
+/* Esc-v: open or close the thread under the cursor. */
+static void
+ui_index_toggle_thread(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
+	guint64			 pos;
+	guint			 k, i;
+
+	if (!ix->threads) {
+		ui_error(ui, "%s", _("Not in thread mode (z shows threads)."));
+		return;
+	}
+	if (v->list.count == 0)
+		return;
+	e = ui_index_locate(ix, v->list.cursor, &k, &pos);
+	if (e != NULL) {
+		for (i = 0; i < ix->exps->len; i++)
+			if (g_ptr_array_index(ix->exps, i) == e)
+				ui_index_collapse_at(v, i);
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+		return;
+	}
+	if (ui_index_expand(ui, v, pos, TRUE))
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+}
+
+#define UI_INDEX_OPEN_MAX	1000
+
+/* Esc-V: close every open thread, or open them all (the first 1000). */
+static void
+ui_index_toggle_all(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_thread	*t;
+	GPtrArray		*rows = NULL;
+	GError			*err = NULL;
+	guint64			 pos;
+	guint			 k, i;
+
+	if (!ix->threads) {
+		ui_error(ui, "%s", _("Not in thread mode (z shows threads)."));
+		return;
+	}
+	if (v->list.count == 0)
+		return;
+	(void)ui_index_locate(ix, v->list.cursor, &k, &pos);
+	if (ix->exps->len > 0) {
+		ui_index_collapse(v);
+		ui_list_goto(&v->list, pos);
+		return;
+	}
+	if (store_threads_page_sorted(ui->store, ix->folder, ix->query,
+	    ix->sort, 0, UI_INDEX_OPEN_MAX, &rows, &err) != STORE_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message :
+		    store_errmsg(ui->store));
+		g_clear_error(&err);
+		return;
+	}
+	v->list.top = 0;
+	for (i = 0; i < rows->len; i++) {
+		t = g_ptr_array_index(rows, i);
+		if (t->count > 1)
+			ui_index_expand(ui, v, i, TRUE);
+	}
+	g_ptr_array_set_free_func(rows, (GDestroyNotify)store_thread_free);
+	g_ptr_array_unref(rows);
+	ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+	if (ix->total > UI_INDEX_OPEN_MAX)
+		ui_message(ui, _("Opened the first %u threads."),
+		    UI_INDEX_OPEN_MAX);
 }
 
 /*
@@ -350,8 +560,8 @@ ui_index_ensure(struct ui *ui, struct ui_index *ix, guint64 first, guint64 n)
 		limit = n + (guint64)screen;
 	off = first > (guint64)screen ? first - (guint64)screen : 0;
 	if (ix->threads) {
-		if (store_threads_page(ui->store, ix->folder, ix->query, off,
-		    (guint)limit, &rows, &err) != STORE_OK) {
+		if (store_threads_page_sorted(ui->store, ix->folder, ix->query,
+		    ix->sort, off, (guint)limit, &rows, &err) != STORE_OK) {
 			ui_error(ui, "%s", err != NULL ? err->message :
 			    store_errmsg(ui->store));
 			g_clear_error(&err);
@@ -387,14 +597,15 @@ ui_index_row(struct ui *ui, struct ui_index *ix, guint64 r,
 	*m = NULL;
 	*t = NULL;
 	*tree = NULL;
-	if (ix->threads && ix->expanded) {
-		if (r >= ix->exp_pos && r < ix->exp_pos + ix->exp_msgs->len) {
-			*m = g_ptr_array_index(ix->exp_msgs, r - ix->exp_pos);
-			*tree = g_ptr_array_index(ix->exp_tree, r - ix->exp_pos);
+	if (ix->threads && ix->exps->len > 0) {
+		struct ui_index_exp *e;
+		guint k;
+
+		if ((e = ui_index_locate(ix, r, &k, &pos)) != NULL) {
+			*m = g_ptr_array_index(e->msgs, k);
+			*tree = g_ptr_array_index(e->tree, k);
 			return;
 		}
-		if (r >= ix->exp_pos + ix->exp_msgs->len)
-			pos = r - ix->exp_msgs->len + 1;
 	}
 	if (!ui_index_ensure(ui, ix, pos, 1))
 		return;
@@ -533,6 +744,40 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	g_free(subject);
 }
 
+/* Which threads are open (positions, pinned in the top bit). */
+static GArray *
+ui_index_open_list(struct ui_index *ix)
+{
+	struct ui_index_exp	*e;
+	GArray			*open;
+	guint64			 x;
+	guint			 i;
+
+	open = g_array_new(FALSE, FALSE, sizeof(guint64));
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		x = e->pos | (e->pinned ? G_GUINT64_CONSTANT(1) << 63 : 0);
+		g_array_append_val(open, x);
+	}
+	return open;
+}
+
+/* Open them again, the cursor on the same row of the same thread. */
+static void
+ui_index_reopen(struct ui *ui, struct ui_view *v, GArray *open)
+{
+	struct ui_index	*ix = v->data;
+	guint64		 x, pos;
+	guint		 i;
+
+	for (i = 0; i < open->len; i++) {
+		x = g_array_index(open, guint64, i);
+		pos = x & ~(G_GUINT64_CONSTANT(1) << 63);
+		if (pos < ix->total)
+			ui_index_expand(ui, v, pos, (x >> 63) != 0);
+	}
+}
+
 static void
 ui_index_recalc(struct ui *ui, struct ui_view *v)
 {
@@ -551,8 +796,7 @@ ui_index_recalc(struct ui *ui, struct ui_view *v)
 	 * explicit reloads (stale).
 	 */
 	if (ix->stale) {
-		gboolean was_expanded = ix->expanded;
-		guint64 exp = ix->exp_pos;
+		GArray *open = ui_index_open_list(ix);
 
 		ui_index_collapse(v);
 		old_cursor = v->list.cursor;
@@ -568,15 +812,20 @@ ui_index_recalc(struct ui *ui, struct ui_view *v)
 			old_cursor += ix->total - old_total;
 		ui_list_set_count(&v->list, ix->total);
 		ui_list_goto(&v->list, old_cursor);
-		if (was_expanded && exp < ix->total && old_total == ix->total)
-			ui_index_expand(ui, v, exp);
+		if (old_total == ix->total)
+			ui_index_reopen(ui, v, open);
+		g_array_free(open, TRUE);
 	} else {
 		ui_index_drop_cache(ix);
-		if (ix->expanded) {
-			/* Refresh the expanded thread's flags. */
-			guint64 exp = ix->exp_pos, cur = v->list.cursor;
-			ui_index_expand(ui, v, exp);
+		if (ix->exps->len > 0) {
+			/* Refresh the open threads' flags. */
+			GArray *open = ui_index_open_list(ix);
+			guint64 cur = v->list.cursor;
+
+			ui_index_collapse(v);
+			ui_index_reopen(ui, v, open);
 			ui_list_goto(&v->list, cur);
+			g_array_free(open, TRUE);
 		}
 	}
 	ui->dirty = TRUE;
@@ -601,7 +850,7 @@ ui_index_title(struct ui *ui, struct ui_view *v, GString *s)
 	    (unsigned long)ix->total) :
 	    ngettext(" (%" PRIu64 " message)", " (%" PRIu64 " messages)",
 	    (unsigned long)ix->total), ix->total);
-	if (!ix->threads && ix->sort != STORE_SORT_DATE_DESC &&
+	if (ix->sort != STORE_SORT_DATE_DESC &&
 	    (guint)ix->sort < G_N_ELEMENTS(sorts))
 		g_string_append_printf(s, _(" sorted by %s"),
 		    _(sorts[ix->sort]));
@@ -618,8 +867,15 @@ ui_index_repaint(struct ui *ui, struct ui_view *v)
 	if (ix->stale)
 		ui_index_recalc(ui, v);
 	/* One read for the whole screen, not one per row. */
-	if (!ix->threads || !ix->expanded)
+	if (!ix->threads || ix->exps->len == 0)
 		ui_index_ensure(ui, ix, v->list.top, (guint64)v->list.rows);
+	else {
+		guint64 pos;
+		guint k;
+
+		(void)ui_index_locate(ix, v->list.top, &k, &pos);
+		ui_index_ensure(ui, ix, pos, (guint64)v->list.rows);
+	}
 	ui_list_repaint(ui, &v->list);
 	if (v->list.count == 0)
 		ui_term_text_safe(v->list.y0, 2, ix->query != NULL ?
@@ -653,49 +909,44 @@ int64_t
 ui_index_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
 {
 	struct ui_index		*ix = v->data;
-	struct store_msg	*m;
-	struct store_thread	*t;
-	const char		*tree;
-	guint64			 cur = v->list.cursor, pos;
+	struct ui_index_exp	*e;
+	guint64			 cur = v->list.cursor, pos, first;
+	guint			 k;
 
 	if (v->list.count == 0)
 		return -1;
-	if (!ix->threads || (thread && !ix->expanded)) {
+	if (!ix->threads) {
 		if ((dir > 0 && cur + 1 >= v->list.count) ||
 		    (dir < 0 && cur == 0))
 			return -1;
 		ui_list_goto(&v->list, dir > 0 ? cur + 1 : cur - 1);
-		if (ix->threads && ui_index_expand(ui, v, v->list.cursor))
-			ui_list_goto(&v->list, ix->exp_pos);
 		return ui_index_current_msg(ui, v);
 	}
-	/* Thread mode. */
-	if (ix->expanded && cur >= ix->exp_pos &&
-	    cur < ix->exp_pos + ix->exp_msgs->len && !thread) {
-		if (dir > 0 && cur + 1 < ix->exp_pos + ix->exp_msgs->len) {
+	/* Thread mode: within an open thread first. */
+	e = ui_index_locate(ix, cur, &k, &pos);
+	if (e != NULL && !thread) {
+		if (dir > 0 && k + 1 < e->msgs->len) {
 			ui_list_goto(&v->list, cur + 1);
 			return ui_index_current_msg(ui, v);
 		}
-		if (dir < 0 && cur > ix->exp_pos) {
+		if (dir < 0 && k > 0) {
 			ui_list_goto(&v->list, cur - 1);
 			return ui_index_current_msg(ui, v);
 		}
 	}
-	/* To the neighbouring thread, expanded. */
-	pos = ix->expanded && cur >= ix->exp_pos + ix->exp_msgs->len ?
-	    cur - ix->exp_msgs->len + 1 : ix->expanded && cur > ix->exp_pos ?
-	    ix->exp_pos : cur;
+	/* To the neighbouring thread, opened. */
 	if ((dir > 0 && pos + 1 >= ix->total) || (dir < 0 && pos == 0))
 		return -1;
 	pos = dir > 0 ? pos + 1 : pos - 1;
-	if (!ui_index_expand(ui, v, pos)) {
-		ui_list_goto(&v->list, pos);
+	if (!ui_index_expand(ui, v, pos, FALSE)) {
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
 		return ui_index_current_msg(ui, v);
 	}
-	ui_list_goto(&v->list, dir < 0 && !thread ?
-	    ix->exp_pos + ix->exp_msgs->len - 1 : ix->exp_pos);
-	ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
-	return m != NULL ? m->id : -1;
+	first = ui_index_thread_row(ix, pos);
+	e = ui_index_locate(ix, first, &k, &pos);
+	ui_list_goto(&v->list, dir < 0 && !thread && e != NULL ?
+	    first + e->msgs->len - 1 : first);
+	return ui_index_current_msg(ui, v);
 }
 
 /*
@@ -1334,14 +1585,15 @@ ui_index_sort(struct ui *ui, struct ui_view *v)
 	struct ui_index	*ix = v->data;
 	int		 c;
 
-	if (ix->threads) {
-		ui_error(ui, "%s", _("Threads are sorted by their newest "
-		    "message."));
-		return;
-	}
-	c = ui_prompt_choice(ui, _("Sort: (d)ate newest, (D)ate oldest, "
-	    "(f)rom, (s)ubject, si(z)e?"), "dDfsz");
+	/* In thread mode the threads are sorted, each kept in tree order. */
+	c = ui_prompt_choice(ui, ix->threads ? _("Sort threads: (d)ate newest, "
+	    "(D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads off?") :
+	    _("Sort: (d)ate newest, (D)ate oldest, (f)rom, (s)ubject, "
+	    "si(z)e, (t)hreads?"), "dDfszt");
 	switch (c) {
+	case 't':
+		ui_index_threads(ui, v);
+		return;
 	case 'd':
 		ix->sort = STORE_SORT_DATE_DESC;
 		break;
@@ -1360,8 +1612,23 @@ ui_index_sort(struct ui *ui, struct ui_view *v)
 	default:
 		return;
 	}
+	ui_index_collapse(v);
 	ui_index_drop_cache(ix);
 	ui_list_goto(&v->list, 0);
+}
+
+/* z, and t in the sort prompt: threads on or off. */
+static void
+ui_index_threads(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index	*ix = v->data;
+
+	ui_index_collapse(v);
+	ix->threads = !ix->threads;
+	ix->stale = TRUE;
+	v->list.cursor = v->list.top = 0;
+	ui_index_recalc(ui, v);
+	ui_message(ui, "%s", ix->threads ? _("Threads.") : _("Messages."));
 }
 
 /*
@@ -1451,14 +1718,18 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			return TRUE;
 		ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
 		if (t != NULL) {
-			guint64 pos = v->list.cursor;
-			if (ix->expanded && pos > ix->exp_pos)
-				pos -= ix->exp_msgs->len - 1;
-			if (!ui_index_expand(ui, v, pos))
+			struct ui_index_exp *e;
+			guint64 pos, first;
+			guint k;
+
+			(void)ui_index_locate(ix, v->list.cursor, &k, &pos);
+			if (!ui_index_expand(ui, v, pos, FALSE))
 				return TRUE;
-			ui_list_goto(&v->list, ix->exp_pos);
+			first = ui_index_thread_row(ix, pos);
+			ui_list_goto(&v->list, first);
 			/* A thread of one opens at once; else show the tree. */
-			if (ix->exp_msgs->len > 1)
+			e = ui_index_locate(ix, first, &k, &pos);
+			if (e != NULL && e->msgs->len > 1)
 				return TRUE;
 		}
 		if ((id = ui_index_current_msg(ui, v)) >= 0)
@@ -1476,13 +1747,7 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_error(ui, "%s", _("No more threads."));
 		return TRUE;
 	case UI_OP_THREADS:
-		ui_index_collapse(v);
-		ix->threads = !ix->threads;
-		ix->stale = TRUE;
-		v->list.cursor = v->list.top = 0;
-		ui_index_recalc(ui, v);
-		ui_message(ui, "%s", ix->threads ? _("Threads.") :
-		    _("Messages."));
+		ui_index_threads(ui, v);
 		return TRUE;
 	case UI_OP_SORT:
 		ui_index_sort(ui, v);
@@ -1527,6 +1792,12 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		return TRUE;
 	case UI_OP_JUMP:
 		ui_index_jump(ui, v);
+		return TRUE;
+	case UI_OP_COLLAPSE_THREAD:
+		ui_index_toggle_thread(ui, v);
+		return TRUE;
+	case UI_OP_COLLAPSE_ALL:
+		ui_index_toggle_all(ui, v);
 		return TRUE;
 	case UI_OP_READ_THREAD:
 		ui_index_read_thread(ui, v);
