@@ -313,6 +313,67 @@ test_copy(void **state)
 	    STORE_ERR_NOTFOUND);
 }
 
+/* Threads in the order asked, in a folder and under a query. */
+static void
+test_threads_sorted(void **state)
+{
+	struct fixture		*f = *state;
+	static const enum store_sort sorts[] = {
+		STORE_SORT_DATE_DESC, STORE_SORT_DATE_ASC, STORE_SORT_FROM,
+		STORE_SORT_SUBJECT, STORE_SORT_SIZE,
+	};
+	/* Subjects of the threads' roots, per sort above. */
+	static const char *const want[][3] = {
+		{ "zebra", "apple", "mango" },
+		{ "mango", "apple", "zebra" },
+		{ "apple", "mango", "zebra" },	/* Ann, Bob, Cid */
+		{ "apple", "mango", "zebra" },
+		{ "mango", "zebra", "apple" },
+	};
+	g_autofree char		*big = g_strnfill(3000, 'x');
+	char			*m[5];
+	GPtrArray		*th = NULL;
+	GError			*err = NULL;
+	size_t			 i, j;
+
+	m[0] = msg_text("m1@x", NULL, "mango", "Bob <b@x>",
+	    "Mon, 01 Jan 2024 10:00:00 +0000", big);
+	m[1] = msg_text("a1@x", NULL, "apple", "Ann <a@x>",
+	    "Tue, 02 Jan 2024 10:00:00 +0000", "small");
+	m[2] = msg_text("a2@x", "a1@x", "Re: apple", "Zed <z@x>",
+	    "Wed, 03 Jan 2024 10:00:00 +0000", "small");
+	m[3] = msg_text("z1@x", NULL, "zebra", "Cid <c@x>",
+	    "Thu, 04 Jan 2024 10:00:00 +0000", "a bit longer than small");
+	m[4] = msg_text("z2@x", "z1@x", "Re: zebra", "Ann <a@x>",
+	    "Fri, 05 Jan 2024 10:00:00 +0000", "another reply, longer");
+	for (i = 0; i < G_N_ELEMENTS(m); i++) {
+		deliver(f->st, NULL, m[i], NULL, 0);
+		g_free(m[i]);
+	}
+	for (i = 0; i < G_N_ELEMENTS(sorts); i++) {
+		assert_int_equal(store_threads_page_sorted(f->st, STORE_INBOX,
+		    NULL, sorts[i], 0, 10, &th, &err), STORE_OK);
+		assert_int_equal(th->len, 3);
+		for (j = 0; j < 3; j++)
+			assert_string_equal(((struct store_thread *)
+			    th->pdata[j])->subject, want[i][j]);
+		g_ptr_array_unref(th);
+		/* A query (and its paging) keeps the order. */
+		assert_int_equal(store_threads_page_sorted(f->st, STORE_INBOX,
+		    "NOT nosuchword", sorts[i], 1, 1, &th, &err), STORE_OK);
+		assert_int_equal(th->len, 1);
+		assert_string_equal(((struct store_thread *)
+		    th->pdata[0])->subject, want[i][1]);
+		g_ptr_array_unref(th);
+	}
+	/* The default order is store_threads_page's. */
+	assert_int_equal(store_threads_page(f->st, STORE_INBOX, NULL, 0, 10,
+	    &th, &err), STORE_OK);
+	assert_string_equal(((struct store_thread *)th->pdata[0])->subject,
+	    "zebra");
+	g_ptr_array_unref(th);
+}
+
 static void
 test_threads(void **state)
 {
@@ -1156,6 +1217,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_threads_sorted, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup,
 		    teardown),
