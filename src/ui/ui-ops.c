@@ -130,7 +130,7 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "collapse-thread", UI_OP_COLLAPSE_THREAD, V, I, NULL,
 	  N_("Open or close the current thread") },
 	{ "collapse-all", UI_OP_COLLAPSE_ALL, V, I, NULL,
-	  N_("Open or close every thread on the screen") },
+	  N_("Open every thread, or close them all") },
 	{ "read-thread", UI_OP_READ_THREAD, UI_OPF_MSG | UI_OPF_WRITE, M,
 	  ui_ops_msgview, N_("Mark the whole thread read") },
 };
