@@ -41,6 +41,7 @@ EXTRA_DIST += tests/func/t6011-ui-stderr.sh
 UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
 	tests/func/t6101-ui-pipe-save-jump.sh \
 	tests/func/t6102-ui-list-recall-forward.sh \
-	tests/func/t6103-ui-threads.sh
+	tests/func/t6103-ui-threads.sh \
+	tests/func/t6104-ui-borrowed-pipe.sh
 TESTS += $(UI_MUTT_KEYS_TESTS)
 EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)
