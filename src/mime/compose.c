@@ -978,6 +978,43 @@ compose_addressed_to(GMimeMessage *m)
 }
 
 char *
+compose_list_post(GMimeMessage *m)
+{
+	const char	*v, *p, *end;
+	GString		*addr;
+	int		 hi, lo;
+
+	if (m == NULL || (v = g_mime_object_get_header(GMIME_OBJECT(m),
+	    "List-Post")) == NULL)
+		return NULL;
+	for (p = v; *p != '\0'; p++)
+		if (*p == '<' && g_ascii_strncasecmp(p + 1, "mailto:", 7) == 0)
+			break;
+	if (*p == '\0')
+		return NULL;
+	p += 8;
+	end = p + strcspn(p, ">?");
+	if (*end == '\0')
+		return NULL;
+	addr = g_string_new(NULL);
+	for (; p < end; p++) {
+		if (*p == '%' && p + 2 < end &&
+		    (hi = g_ascii_xdigit_value(p[1])) >= 0 &&
+		    (lo = g_ascii_xdigit_value(p[2])) >= 0) {
+			g_string_append_c(addr, (char)(hi * 16 + lo));
+			p += 2;
+		} else if (*p != ' ' && *p != '\t' && *p != '\r' &&
+		    *p != '\n')
+			g_string_append_c(addr, *p);
+	}
+	if (!compose_addr_is_safe(addr->str)) {
+		g_string_free(addr, TRUE);
+		return NULL;
+	}
+	return g_string_free(addr, FALSE);
+}
+
+char *
 compose_set_header(const char *text, const char *name, const char *value)
 {
 	GString		*out = g_string_new(NULL);

@@ -213,6 +213,13 @@ gboolean	 compose_parse_sender(const char *from, char **name, char **addr,
 GPtrArray	*compose_addressed_to(GMimeMessage *);
 
 /*
+ * The address a list reply goes to: the first mailto: URL of List-Post
+ * (RFC 2369), without its ?parameters, %XX decoded; NULL when there is
+ * none ("NO", only web URLs) or it is not a safe address (g_free).
+ */
+char		*compose_list_post(GMimeMessage *);
+
+/*
  * text (a template) with its header field name set to value: the first
  * such field (with its continuation lines) replaced, or the field added
  * as the first line. Newly allocated.

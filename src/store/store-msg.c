@@ -353,6 +353,40 @@ fail:
 }
 
 enum store_status
+store_msg_copy(struct store *st, int64_t id, const char *folder,
+    int64_t *id_out)
+{
+	struct store_msg	*m = NULL;
+	enum store_status	 s;
+	GError			*err = NULL;
+	gchar			*data = NULL;
+	gsize			 len = 0;
+	int64_t			 fid;
+
+	if ((s = store_folder_id(st, folder, FALSE, &fid)) != STORE_OK)
+		return s;
+	if ((s = store_msg_locate(st, id, &m)) != STORE_OK)
+		return s;
+	if (m->flags & STORE_FLAG_PARTIAL) {
+		s = store_set_error(st, STORE_ERR_INVALID, _("message %" PRId64
+		    " was fetched without its body: download it first"), id);
+		goto out;
+	}
+	if (!g_file_get_contents(m->path, &data, &len, &err)) {
+		s = store_set_error(st, STORE_ERR_IO, "%s", err->message);
+		g_error_free(err);
+		goto out;
+	}
+	s = store_deliver(st, folder, data, len, NULL, m->flags &
+	    (STORE_FLAG_SEEN | STORE_FLAG_REPLIED | STORE_FLAG_FLAGGED |
+	    STORE_FLAG_DRAFT | STORE_FLAG_PASSED), id_out);
+out:
+	g_free(data);
+	store_msg_free(m);
+	return s;
+}
+
+enum store_status
 store_msg_delete(struct store *st, int64_t id)
 {
 	struct store_msg	*m = NULL;

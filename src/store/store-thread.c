@@ -81,10 +81,58 @@ enum store_status
 store_threads_page(struct store *st, const char *folder, const char *query,
     guint64 offset, guint limit, GPtrArray **out, GError **err)
 {
-	static const char plain[] =
+	return store_threads_page_sorted(st, folder, query,
+	    STORE_SORT_DATE_DESC, offset, limit, out, err);
+}
+
+/*
+ * How threads are ordered: by their newest message (either way), or by
+ * their oldest message's sender or subject in this folder (and query), or
+ * by their size there. t is the thread's id column, w what else a message
+ * of it must satisfy.
+ */
+static char *
+store_threads_order(enum store_sort sort, const char *t, const char *w,
+    const char *last)
+{
+	switch (sort) {
+	case STORE_SORT_DATE_ASC:
+		return g_strdup_printf("%s ASC, %s ASC", last, t);
+	case STORE_SORT_FROM:
+	case STORE_SORT_SUBJECT:
+		return g_strdup_printf("(SELECT %s FROM messages o"
+		    " WHERE o.thread_id = %s AND %s ORDER BY o.date, o.id"
+		    " LIMIT 1), %s DESC, %s DESC", sort == STORE_SORT_FROM ?
+		    "o.from_name COLLATE NOCASE" : "o.subject_base", t, w,
+		    last, t);
+	case STORE_SORT_SIZE:
+		return g_strdup_printf("(SELECT sum(o.size) FROM messages o"
+		    " WHERE o.thread_id = %s AND %s) DESC, %s DESC, %s DESC",
+		    t, w, last, t);
+	case STORE_SORT_DATE_DESC:
+	default:
+		return g_strdup_printf("%s DESC, %s DESC", last, t);
+	}
+}
+
+enum store_status
+store_threads_page_sorted(struct store *st, const char *folder,
+    const char *query, enum store_sort sort, guint64 offset, guint limit,
+    GPtrArray **out, GError **err)
+{
+	g_autofree char *order = store_threads_order(sort,
+	    "thread_summary.thread_id",
+	    "o.folder_id = thread_summary.folder_id", "last_date");
+	/* The usual order's statement is kept; the others are made each time. */
+	static const char newest[] =
 	    "SELECT thread_id, last_date, count, unread, flags, newest_msg_id"
 	    " FROM thread_summary WHERE folder_id = ?"
 	    " ORDER BY last_date DESC, thread_id DESC LIMIT ? OFFSET ?";
+	g_autofree char *plain = g_strdup_printf(
+	    "SELECT thread_id, last_date, count, unread, flags, newest_msg_id"
+	    " FROM thread_summary WHERE folder_id = ?"
+	    " ORDER BY %s LIMIT ? OFFSET ?", order);
+	gboolean		 own = sort != STORE_SORT_DATE_DESC;
 	static const char one[] =
 	    "SELECT thread_id, last_date, count, unread, flags, newest_msg_id"
 	    " FROM thread_summary WHERE folder_id = ? AND thread_id = ?";
@@ -104,8 +152,13 @@ store_threads_page(struct store *st, const char *folder, const char *query,
 		return s;
 	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_thread_free);
 	if (query == NULL || *query == '\0') {
-		if ((stmt = store_stmt(st, plain)) == NULL)
+		if (!own && (stmt = store_stmt(st, newest)) == NULL)
 			goto dberr;
+		if (own && (rc = sqlite3_prepare_v2(st->db, plain, -1, &stmt,
+		    NULL)) != SQLITE_OK) {
+			s = store_sql_error(st, rc, "threads");
+			goto fail;
+		}
 		sqlite3_bind_int64(stmt, 1, fid);
 		sqlite3_bind_int64(stmt, 2, limit);
 		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
@@ -120,21 +173,27 @@ store_threads_page(struct store *st, const char *folder, const char *query,
 			t->newest_msg_id = sqlite3_column_int64(stmt, 5);
 			g_ptr_array_add(a, t);
 		}
-		sqlite3_reset(stmt);
+		if (own)
+			sqlite3_finalize(stmt);
+		else
+			sqlite3_reset(stmt);
+		stmt = NULL;
 		if (rc != SQLITE_DONE) {
 			s = store_sql_error(st, rc, "threads");
 			goto fail;
 		}
 	} else {
-		g_autofree char *sql = NULL;
+		g_autofree char *sql = NULL, *qorder = NULL;
 
 		if ((s = store_query_new(st, query, folder, &q, err)) !=
 		    STORE_OK)
 			goto fail;
+		/* The oldest message or the size among those the query keeps. */
+		qorder = store_threads_order(sort, "m.thread_id", folder != NULL ?
+		    "o.folder_id = m.folder_id" : "1", "d");
 		sql = g_strdup_printf("SELECT m.thread_id, max(m.date) AS d"
 		    " FROM messages m WHERE %s GROUP BY m.thread_id"
-		    " ORDER BY d DESC, m.thread_id DESC LIMIT ? OFFSET ?",
-		    q->where->str);
+		    " ORDER BY %s LIMIT ? OFFSET ?", q->where->str, qorder);
 		rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
 		if (rc != SQLITE_OK) {
 			s = store_sql_error(st, rc, "threads");

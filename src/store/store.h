@@ -163,6 +163,14 @@ enum store_status store_msg_set_flags(struct store *, int64_t id,
 enum store_status store_msg_move(struct store *, int64_t id,
 		    const char *folder);
 /*
+ * A copy of the message in folder (which must exist): the same bytes, its
+ * flags but deleted (T), as a new message with its own id (*id_out, may
+ * be NULL). A headers-only message (PARTIAL) is refused (STORE_ERR_INVALID):
+ * the copy could never get its body.
+ */
+enum store_status store_msg_copy(struct store *, int64_t id,
+		    const char *folder, int64_t *id_out);
+/*
  * Delete the file and the row. The (account, UIDL) stays known so keep mode
  * never fetches it again; it is queued for server deletion when the account
  * has delete_on_server_when_deleted (see store_uidl_*).
@@ -287,6 +295,15 @@ void		 store_thread_free(struct store_thread *);
 enum store_status store_threads_page(struct store *, const char *folder,
 		    const char *query, guint64 offset, guint limit,
 		    GPtrArray **out, GError **err);
+/*
+ * The same in another order: by the newest message (STORE_SORT_DATE_DESC,
+ * as store_threads_page, or _ASC), by the oldest message's sender or
+ * subject (FROM, SUBJECT), or by the thread's size (SIZE), largest first.
+ */
+enum store_status store_threads_page_sorted(struct store *,
+		    const char *folder, const char *query, enum store_sort,
+		    guint64 offset, guint limit, GPtrArray **out,
+		    GError **err);
 enum store_status store_threads_count(struct store *, const char *folder,
 		    const char *query, guint64 *count, GError **err);
 /* The thread's messages in tree order (store_msg.depth set). */

@@ -47,3 +47,11 @@ TESTS += tests/func/t6010-ui-bounce.sh
 EXTRA_DIST += tests/func/t6010-ui-bounce.sh
 TESTS += tests/func/t6011-ui-stderr.sh
 EXTRA_DIST += tests/func/t6011-ui-stderr.sh
+# mutt's default keys: tagging, the missing verbs, threads.
+UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
+	tests/func/t6101-ui-pipe-save-jump.sh \
+	tests/func/t6102-ui-list-recall-forward.sh \
+	tests/func/t6103-ui-threads.sh \
+	tests/func/t6104-ui-borrowed-pipe.sh
+TESTS += $(UI_MUTT_KEYS_TESTS)
+EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)

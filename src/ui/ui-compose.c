@@ -50,6 +50,7 @@ struct ui_compose {
 	int64_t		 orig_id;	/* replied to or forwarded, -1 */
 	enum ui_op	 kind;
 	int64_t		 draft_id;	/* resumed draft, -1 */
+	GArray		*forwarded;	/* int64_t: ;f's messages, or NULL */
 	GPtrArray	*rows;		/* char *: what the screen lists */
 	GArray		*alerts;	/* gboolean per row: stands out */
 	GPtrArray	*chosen;	/* char *: directories the user chose */
@@ -68,6 +69,7 @@ static gboolean	 ui_compose_edit(struct ui *, struct ui_compose *);
 static void	 ui_compose_child_setup(gpointer);
 static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
+static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *);
 static void	 ui_compose_sender(struct ui_compose *);
 static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
 		    GMimeMessage *, char **);
@@ -95,6 +97,8 @@ static const struct ui_view_ops ui_compose_ops = {
 static void
 ui_compose_release(struct ui_compose *c)
 {
+	if (c->forwarded != NULL)
+		g_array_free(c->forwarded, TRUE);
 	if (c->path != NULL)
 		unlink(c->path);
 	if (c->dir != NULL)
@@ -528,18 +532,96 @@ ui_compose_build(struct ui *ui, struct ui_compose *c)
 static void
 ui_compose_done(struct ui *ui, struct ui_compose *c)
 {
+	guint	i;
+
 	if (c->orig_id >= 0 && (c->kind == UI_OP_REPLY ||
-	    c->kind == UI_OP_GROUP_REPLY))
+	    c->kind == UI_OP_GROUP_REPLY || c->kind == UI_OP_LIST_REPLY))
 		store_msg_set_flags(ui->store, c->orig_id, STORE_FLAG_REPLIED,
 		    0);
 	else if (c->orig_id >= 0 && c->kind == UI_OP_FORWARD)
 		store_msg_set_flags(ui->store, c->orig_id, STORE_FLAG_PASSED,
 		    0);
+	for (i = 0; c->forwarded != NULL && i < c->forwarded->len; i++)
+		store_msg_set_flags(ui->store, g_array_index(c->forwarded,
+		    int64_t, i), STORE_FLAG_PASSED, 0);
 	ui_refresh_counts(ui);
 }
 
 void
 ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
+{
+	ui_compose_begin(ui, kind, orig_id, NULL);
+}
+
+void
+ui_compose_forward_many(struct ui *ui, GArray *ids)
+{
+	if (ids->len == 0)
+		return;
+	ui_compose_begin(ui, UI_OP_FORWARD, g_array_index(ids, int64_t, 0),
+	    ids->len > 1 ? ids : NULL);
+}
+
+/* m with drafts waiting, outside Drafts: offer them first, as mutt does. */
+static gboolean
+ui_compose_offer_drafts(struct ui *ui)
+{
+	GPtrArray		*folders = NULL, *rows = NULL;
+	struct store_folder	*f;
+	struct store_query	*q = NULL;
+	struct ui_view		*v;
+	guint64			 n = 0;
+	guint			 i;
+	gboolean		 done = FALSE;
+	char			*ask;
+
+	if (store_folders(ui->store, &folders) != STORE_OK)
+		return FALSE;
+	for (i = 0; i < folders->len; i++) {
+		f = g_ptr_array_index(folders, i);
+		if (strcmp(f->name, STORE_DRAFTS) == 0)
+			n = f->total;
+	}
+	g_ptr_array_unref(folders);
+	if (n == 0)
+		return FALSE;
+	ask = g_strdup_printf(ngettext("Recall postponed message? "
+	    "(%u draft)", "Recall postponed message? (%u drafts)",
+	    (unsigned long)n), (unsigned)n);
+	if (!ui_prompt_yesno(ui, ask, FALSE)) {
+		g_free(ask);
+		return FALSE;
+	}
+	g_free(ask);
+	if (n > 1) {
+		/* Several: the Drafts folder to choose from. */
+		v = ui_index_new(ui, STORE_DRAFTS);
+		ui_push(ui, v);
+		ui_message(ui, "%s", _("Choose the draft and press R to "
+		    "recall it."));
+		return TRUE;
+	}
+	if (store_query_new(ui->store, NULL, STORE_DRAFTS, &q, NULL) ==
+	    STORE_OK && store_query_page(q, STORE_SORT_DATE_DESC, 0, 1,
+	    &rows) == STORE_OK && rows->len == 1) {
+		ui_compose_begin(ui, UI_OP_RECALL,
+		    ((struct store_msg *)g_ptr_array_index(rows, 0))->id, NULL);
+		done = TRUE;
+	}
+	if (rows != NULL)
+		g_ptr_array_unref(rows);
+	store_query_free(q);
+	return done;
+}
+
+/*
+ * kind: mail, reply, group-reply, list-reply, forward (more: every
+ * message to attach, when several are forwarded together) or recall (the
+ * message orig_id opened as a new one).
+ */
+static void
+ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
+    GArray *more)
 {
 	struct ui_compose	*c;
 	struct compose_identity	 id;
@@ -560,7 +642,13 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 		    "[account NAME] with an address to send mail."));
 		return;
 	}
-	if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
+	if (kind == UI_OP_MAIL && !(ui_index_is(ui_top(ui)) &&
+	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) &&
+	    ui_compose_offer_drafts(ui))
+		return;
+	if (more != NULL)
+		fwd = 'a';
+	else if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
 	    _("Forward inline or as an attachment? (i/a, Enter: inline) "),
 	    "ia\n")) == 0)
 		return;
@@ -585,7 +673,23 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 		goto fail;
 	}
 	c->path = g_build_filename(c->dir, "message.txt", NULL);
-	if (orig_id >= 0) {
+	if (kind == UI_OP_RECALL) {
+		/* Edit as new: a draft goes on as that draft. */
+		c->kind = UI_OP_MAIL;
+		c->orig_id = -1;
+		if (store_msg_get(ui->store, orig_id, &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto fail;
+		}
+		if ((orig = mime_message_from_file(m->path)) == NULL) {
+			ui_error(ui, _("Cannot read the message file %s."),
+			    m->path);
+			goto fail;
+		}
+		if (strcmp(m->folder, STORE_DRAFTS) == 0)
+			c->draft_id = orig_id;
+		orig_id = -1;
+	} else if (orig_id >= 0) {
 		if (store_msg_get(ui->store, orig_id, &m) != STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
 			goto fail;
@@ -597,7 +701,7 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 		}
 	}
 	/* A reply or forward goes out from the account the original came to. */
-	if (orig != NULL)
+	if (orig != NULL && kind != UI_OP_RECALL)
 		c->account = ui_compose_account_for(ui, m, orig, &via);
 	id.name = c->account->from_name;
 	id.addr = via != NULL ? via : c->account->from_addr;
@@ -622,14 +726,54 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			c->draft_id = orig_id;
 		}
 	}
+	if (kind == UI_OP_RECALL) {
+		struct account *mine = NULL;
+		InternetAddressList *from = g_mime_message_get_from(orig);
+		InternetAddress *a0 = from != NULL &&
+		    internet_address_list_length(from) > 0 ?
+		    internet_address_list_get_address(from, 0) : NULL;
+
+		text = compose_template_resume(orig, c->dir, &err);
+		if (text == NULL) {
+			ui_error(ui, "%s", err->message);
+			g_error_free(err);
+			goto fail;
+		}
+		if (a0 != NULL && INTERNET_ADDRESS_IS_MAILBOX(a0))
+			mine = config_account_for_address(ui->config,
+			    internet_address_mailbox_get_addr(
+			    INTERNET_ADDRESS_MAILBOX(a0)));
+		if (mine != NULL)
+			c->account = mine;
+		else {
+			/* Someone else's message: sent as ours. */
+			g_autofree char *me = id.name != NULL ?
+			    g_strdup_printf("%s <%s>", id.name, id.addr) :
+			    g_strdup(id.addr);
+			char *t2 = compose_set_header(text, "From", me);
+
+			g_free(text);
+			text = t2;
+		}
+	}
 	/* A reply to encrypted mail is signed and encrypted by default. */
 	if (orig != NULL && (kind == UI_OP_REPLY ||
-	    kind == UI_OP_GROUP_REPLY) &&
+	    kind == UI_OP_GROUP_REPLY || kind == UI_OP_LIST_REPLY) &&
 	    (crypt_message_kinds(orig) & CRYPT_ENCRYPTED))
 		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
 	if (text != NULL)
 		;
-	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY) {
+	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY ||
+	    kind == UI_OP_LIST_REPLY) {
+		g_autofree char *list = NULL;
+
+		if (kind == UI_OP_LIST_REPLY &&
+		    (list = compose_list_post(orig)) == NULL) {
+			ui_error(ui, "%s", _("This message has no List-Post "
+			    "address: it did not come through a mailing list "
+			    "that takes replies."));
+			goto fail;
+		}
 		own = g_ptr_array_new();
 		for (i = 0; i < ui->config->accounts->len; i++) {
 			struct account *a = g_ptr_array_index(
@@ -644,14 +788,42 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 		    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
 		    (const char *const *)own->pdata, sig);
 		g_ptr_array_free(own, TRUE);
+		/* The list, and only the list. */
+		if (list != NULL) {
+			char *t2 = compose_set_header(text, "To", list);
+
+			g_free(text);
+			text = compose_set_header(t2, "Cc", "");
+			g_free(t2);
+		}
 	} else if (kind == UI_OP_FORWARD) {
 		text = compose_template_forward(&id, orig, fwd == 'a' ?
 		    COMPOSE_FORWARD_ATTACH : COMPOSE_FORWARD_INLINE, sig);
 		/* The original goes along whole, as message/rfc822. */
-		if (fwd == 'a')
+		if (fwd == 'a' && more == NULL)
 			g_ptr_array_add(c->attachments, compose_attachment_new(
 			    m->path, "forwarded-message.eml",
 			    "message/rfc822"));
+		/* ;f: every tagged message, each whole. */
+		for (i = 0; more != NULL && i < more->len; i++) {
+			struct store_msg *fm = NULL;
+			g_autofree char *name = NULL;
+
+			if (store_msg_get(ui->store, g_array_index(more,
+			    int64_t, i), &fm) != STORE_OK) {
+				ui_error(ui, "%s", store_errmsg(ui->store));
+				goto fail;
+			}
+			name = g_strdup_printf("forwarded-message-%u.eml",
+			    i + 1);
+			g_ptr_array_add(c->attachments, compose_attachment_new(
+			    fm->path, name, "message/rfc822"));
+			store_msg_free(fm);
+		}
+		if (more != NULL) {
+			c->orig_id = -1;
+			c->forwarded = g_array_copy(more);
+		}
 	} else
 		text = compose_template_new(&id, NULL, NULL, sig);
 	{

@@ -4,17 +4,22 @@
  * Rows come from the store a page at a time (store_query_page and
  * store_threads_page); only a window of about three screens is kept, so
  * memory and start-up time do not depend on the folder's size. In thread
- * mode one thread at a time is expanded in place into its messages with a
- * tree; rows after it shift by the thread's size.
+ * mode a thread is expanded in place into its messages with a tree; rows
+ * after it shift by the thread's size. Several can be open: Enter and the
+ * pager open one (closing the others they opened), Esc-v and Esc-V open
+ * and close threads that stay open.
  */
 #include "satchel-config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util/util.h"
 #include "config/config.h"
+#include "mime/compose.h"
 #include "store/store.h"
 #include "ui/ui-private.h"
 
@@ -31,15 +36,23 @@ struct ui_index {
 	guint64		 cache_off;
 	GPtrArray	*cache;		/* store_msg or store_thread */
 
-	/* The expanded thread (thread mode). */
-	gboolean	 expanded;
-	guint64		 exp_pos;	/* its index among the threads */
-	int64_t		 exp_thread;
-	GPtrArray	*exp_msgs;	/* store_msg in tree order */
-	GPtrArray	*exp_tree;	/* char *: tree prefix per message */
+	/* The open threads (thread mode), by position. */
+	GPtrArray	*exps;		/* struct ui_index_exp * */
+
+	/* Tagged messages: id -> thread id (both int64_t *), this session. */
+	GHashTable	*tags;
 
 	time_t		 now;		/* for date formats: one per repaint */
 	int		 w_date, w_from;
+};
+
+/* An open thread. */
+struct ui_index_exp {
+	guint64		 pos;		/* its index among the threads */
+	int64_t		 thread;
+	gboolean	 pinned;	/* opened by Esc-v/Esc-V: stays open */
+	GPtrArray	*msgs;		/* store_msg in tree order */
+	GPtrArray	*tree;		/* char *: tree prefix per message */
 };
 
 static void	 ui_index_free(struct ui_view *);
@@ -58,17 +71,33 @@ static gboolean	 ui_index_ensure(struct ui *, struct ui_index *, guint64,
 static void	 ui_index_row(struct ui *, struct ui_index *, guint64,
 		    struct store_msg **, struct store_thread **, const char **);
 static void	 ui_index_collapse(struct ui_view *);
-static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64);
-static void	 ui_index_tree(struct ui *, struct ui_index *);
+static gboolean	 ui_index_expand(struct ui *, struct ui_view *, guint64,
+		    gboolean);
+static void	 ui_index_tree(struct ui *, struct ui_index_exp *);
+static struct ui_index_exp *ui_index_locate(struct ui_index *, guint64,
+		    guint *, guint64 *);
+static guint64	 ui_index_thread_row(struct ui_index *, guint64);
 static char	*ui_index_date(struct ui_index *, int64_t, const char *);
 static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
-static void	 ui_index_move(struct ui *, struct ui_view *);
+static void	 ui_index_move(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
+static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
+static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
+		    const char *, gsize);
+static gboolean	 ui_index_row_tagged(struct ui_index *, struct store_msg *,
+		    struct store_thread *);
+static gboolean	 ui_index_targets(struct ui *, struct ui_view *, GArray *);
+static void	 ui_index_tag(struct ui *, struct ui_view *);
+static void	 ui_index_tag_query(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_pipe(struct ui *, struct ui_view *);
+static void	 ui_index_save_file(struct ui *, struct ui_view *);
+static void	 ui_index_jump(struct ui *, struct ui_view *);
+static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
@@ -141,6 +170,9 @@ ui_index_new(struct ui *ui, const char *folder)
 	ix->folder = g_strdup(folder);
 	ix->sort = STORE_SORT_DATE_DESC;
 	ix->cache = g_ptr_array_new();
+	ix->tags = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
+	    g_free);
+	ix->exps = g_ptr_array_new();
 	v = ui_view_new(&ui_index_ops, ix);
 	ui_list_init(&v->list, ui_index_draw, v, FALSE);
 	v->read_only = folder != NULL && strcmp(folder, STORE_OUTBOX) == 0;
@@ -201,6 +233,7 @@ ui_index_set_folder(struct ui *ui, struct ui_view *v, const char *folder)
 	g_free(ix->folder);
 	ix->folder = g_strdup(folder);
 	g_clear_pointer(&ix->query, g_free);
+	g_hash_table_remove_all(ix->tags);
 	v->read_only = folder != NULL && strcmp(folder, STORE_OUTBOX) == 0;
 	v->list.cursor = v->list.top = 0;
 	ix->stale = TRUE;
@@ -226,49 +259,152 @@ ui_index_free(struct ui_view *v)
 		ui_index_drop_cache(ix);
 		g_ptr_array_free(ix->cache, TRUE);
 	}
+	g_hash_table_unref(ix->tags);
+	g_ptr_array_free(ix->exps, TRUE);
 	g_free(ix->folder);
 	g_free(ix->query);
 	g_free(ix);
 }
 
 static void
+ui_index_exp_free(struct ui_index_exp *e)
+{
+	g_ptr_array_unref(e->msgs);
+	g_ptr_array_unref(e->tree);
+	g_free(e);
+}
+
+/* Rows the open threads add. */
+static guint64
+ui_index_extra(struct ui_index *ix)
+{
+	struct ui_index_exp	*e;
+	guint64			 n = 0;
+	guint			 i;
+
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		n += e->msgs->len - 1;
+	}
+	return n;
+}
+
+/* The row where thread pos starts. */
+static guint64
+ui_index_thread_row(struct ui_index *ix, guint64 pos)
+{
+	struct ui_index_exp	*e;
+	guint64			 row = pos;
+	guint			 i;
+
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		if (e->pos >= pos)
+			break;
+		row += e->msgs->len - 1;
+	}
+	return row;
+}
+
+/*
+ * What row r is: a message of an open thread (returned, *k its index in
+ * it) or a collapsed thread (NULL); *pos the thread's position either way.
+ */
+static struct ui_index_exp *
+ui_index_locate(struct ui_index *ix, guint64 r, guint *k, guint64 *pos)
+{
+	struct ui_index_exp	*e;
+	guint64			 extra = 0, first;
+	guint			 i;
+
+	*k = 0;
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		first = e->pos + extra;
+		if (r < first)
+			break;
+		if (r < first + e->msgs->len) {
+			*k = (guint)(r - first);
+			*pos = e->pos;
+			return e;
+		}
+		extra += e->msgs->len - 1;
+	}
+	*pos = r - extra;
+	return NULL;
+}
+
+static void
+ui_index_set_count(struct ui_view *v)
+{
+	struct ui_index	*ix = v->data;
+
+	ui_list_set_count(&v->list, ix->total + ui_index_extra(ix));
+}
+
+/* Close the open thread at exps[i]; rows after it move up. */
+static void
+ui_index_collapse_at(struct ui_view *v, guint i)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e = g_ptr_array_index(ix->exps, i);
+	guint64			 first = ui_index_thread_row(ix, e->pos);
+	guint64			 n = e->msgs->len;
+
+	if (v->list.cursor >= first + n)
+		v->list.cursor -= n - 1;
+	else if (v->list.cursor > first)
+		v->list.cursor = first;
+	if (v->list.top >= first + n)
+		v->list.top -= n - 1;
+	else if (v->list.top > first)
+		v->list.top = first;
+	g_ptr_array_remove_index(ix->exps, i);
+	ui_index_exp_free(e);
+	ui_index_set_count(v);
+}
+
+/* Close every open thread. */
+static void
 ui_index_collapse(struct ui_view *v)
 {
 	struct ui_index	*ix = v->data;
 
-	if (!ix->expanded)
-		return;
-	if (v->list.cursor >= ix->exp_pos + ix->exp_msgs->len)
-		v->list.cursor -= ix->exp_msgs->len - 1;
-	else if (v->list.cursor > ix->exp_pos)
-		v->list.cursor = ix->exp_pos;
-	if (v->list.top >= ix->exp_pos + ix->exp_msgs->len)
-		v->list.top -= ix->exp_msgs->len - 1;
-	else if (v->list.top > ix->exp_pos)
-		v->list.top = ix->exp_pos;
-	g_ptr_array_unref(ix->exp_msgs);
-	g_ptr_array_unref(ix->exp_tree);
-	ix->exp_msgs = ix->exp_tree = NULL;
-	ix->expanded = FALSE;
-	ui_list_set_count(&v->list, ix->total);
+	while (ix->exps->len > 0)
+		ui_index_collapse_at(v, ix->exps->len - 1);
+}
+
+/* Close the threads Enter or the pager opened, but the one at keep. */
+static void
+ui_index_collapse_unpinned(struct ui_view *v, guint64 keep)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
+	guint			 i;
+
+	for (i = ix->exps->len; i > 0; i--) {
+		e = g_ptr_array_index(ix->exps, i - 1);
+		if (!e->pinned && e->pos != keep)
+			ui_index_collapse_at(v, i - 1);
+	}
 }
 
 /* Tree prefixes: "├─>" for a child with later siblings, "└─>" for the last. */
 static void
-ui_index_tree(struct ui *ui, struct ui_index *ix)
+ui_index_tree(struct ui *ui, struct ui_index_exp *e)
 {
 	GArray		*seen;
 	struct store_msg *m;
 	GString		*s;
-	guint		 i, n = ix->exp_msgs->len;
+	guint		 i, n = e->msgs->len;
 	int		 d, l;
 	gboolean	 f = FALSE, t = TRUE;
 
-	ix->exp_tree = g_ptr_array_new_full(n, g_free);
-	g_ptr_array_set_size(ix->exp_tree, n);
+	e->tree = g_ptr_array_new_full(n, g_free);
+	g_ptr_array_set_size(e->tree, n);
 	seen = g_array_new(FALSE, TRUE, sizeof(gboolean));
 	for (i = n; i > 0; i--) {
-		m = g_ptr_array_index(ix->exp_msgs, i - 1);
+		m = g_ptr_array_index(e->msgs, i - 1);
 		d = m->depth < 0 ? 0 : m->depth > 64 ? 64 : m->depth;
 		if ((guint)d + 1 > seen->len)
 			g_array_set_size(seen, (guint)d + 1);
@@ -280,8 +416,7 @@ ui_index_tree(struct ui *ui, struct ui_index *ix)
 			g_string_append(s, g_array_index(seen, gboolean, d) ?
 			    (ui->utf8 ? "\u251c\u2500>" : "|->") :
 			    (ui->utf8 ? "\u2514\u2500>" : "`->"));
-		g_ptr_array_index(ix->exp_tree, i - 1) = g_string_free(s,
-		    FALSE);
+		g_ptr_array_index(e->tree, i - 1) = g_string_free(s, FALSE);
 		g_array_index(seen, gboolean, d) = t;
 		for (l = d + 1; (guint)l < seen->len; l++)
 			g_array_index(seen, gboolean, l) = f;
@@ -289,14 +424,32 @@ ui_index_tree(struct ui *ui, struct ui_index *ix)
 	g_array_free(seen, TRUE);
 }
 
+/*
+ * Open thread thread_pos (already open: TRUE, pinned if asked). Enter and
+ * the pager (pinned FALSE) close the other threads they opened.
+ */
 static gboolean
-ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos)
+ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos,
+    gboolean pinned)
 {
 	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
 	struct store_thread	*t;
 	GPtrArray		*msgs = NULL;
+	guint64			 first;
+	guint			 i;
 
-	ui_index_collapse(v);
+	if (!pinned)
+		ui_index_collapse_unpinned(v, thread_pos);
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		if (e->pos == thread_pos) {
+			e->pinned = e->pinned || pinned;
+			return TRUE;
+		}
+		if (e->pos > thread_pos)
+			break;
+	}
 	if (thread_pos >= ix->total ||
 	    !ui_index_ensure(ui, ix, thread_pos, 1))
 		return FALSE;
@@ -307,15 +460,93 @@ ui_index_expand(struct ui *ui, struct ui_view *v, guint64 thread_pos)
 			g_ptr_array_unref(msgs);
 		return FALSE;
 	}
-	ix->exp_msgs = msgs;
-	ix->exp_pos = thread_pos;
-	ix->exp_thread = t->id;
-	ix->expanded = TRUE;
-	ui_index_tree(ui, ix);
-	if (v->list.top > thread_pos)
+	e = g_new0(struct ui_index_exp, 1);
+	e->pos = thread_pos;
+	e->thread = t->id;
+	e->pinned = pinned;
+	e->msgs = msgs;
+	ui_index_tree(ui, e);
+	first = ui_index_thread_row(ix, thread_pos);
+	g_ptr_array_insert(ix->exps, (gint)i, e);
+	if (v->list.top > first)
 		v->list.top += msgs->len - 1;
-	ui_list_set_count(&v->list, ix->total + msgs->len - 1);
+	if (v->list.cursor > first)
+		v->list.cursor += msgs->len - 1;
+	ui_index_set_count(v);
 	return TRUE;
+}
+
+/* Esc-v: open or close the thread under the cursor. */
+static void
+ui_index_toggle_thread(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct ui_index_exp	*e;
+	guint64			 pos;
+	guint			 k, i;
+
+	if (!ix->threads) {
+		ui_error(ui, "%s", _("Not in thread mode (z shows threads)."));
+		return;
+	}
+	if (v->list.count == 0)
+		return;
+	e = ui_index_locate(ix, v->list.cursor, &k, &pos);
+	if (e != NULL) {
+		for (i = 0; i < ix->exps->len; i++)
+			if (g_ptr_array_index(ix->exps, i) == e)
+				ui_index_collapse_at(v, i);
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+		return;
+	}
+	if (ui_index_expand(ui, v, pos, TRUE))
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+}
+
+#define UI_INDEX_OPEN_MAX	1000
+
+/* Esc-V: close every open thread, or open them all (the first 1000). */
+static void
+ui_index_toggle_all(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_thread	*t;
+	GPtrArray		*rows = NULL;
+	GError			*err = NULL;
+	guint64			 pos;
+	guint			 k, i;
+
+	if (!ix->threads) {
+		ui_error(ui, "%s", _("Not in thread mode (z shows threads)."));
+		return;
+	}
+	if (v->list.count == 0)
+		return;
+	(void)ui_index_locate(ix, v->list.cursor, &k, &pos);
+	if (ix->exps->len > 0) {
+		ui_index_collapse(v);
+		ui_list_goto(&v->list, pos);
+		return;
+	}
+	if (store_threads_page_sorted(ui->store, ix->folder, ix->query,
+	    ix->sort, 0, UI_INDEX_OPEN_MAX, &rows, &err) != STORE_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message :
+		    store_errmsg(ui->store));
+		g_clear_error(&err);
+		return;
+	}
+	v->list.top = 0;
+	for (i = 0; i < rows->len; i++) {
+		t = g_ptr_array_index(rows, i);
+		if (t->count > 1)
+			ui_index_expand(ui, v, i, TRUE);
+	}
+	g_ptr_array_set_free_func(rows, (GDestroyNotify)store_thread_free);
+	g_ptr_array_unref(rows);
+	ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
+	if (ix->total > UI_INDEX_OPEN_MAX)
+		ui_message(ui, _("Opened the first %u threads."),
+		    UI_INDEX_OPEN_MAX);
 }
 
 /*
@@ -343,8 +574,8 @@ ui_index_ensure(struct ui *ui, struct ui_index *ix, guint64 first, guint64 n)
 		limit = n + (guint64)screen;
 	off = first > (guint64)screen ? first - (guint64)screen : 0;
 	if (ix->threads) {
-		if (store_threads_page(ui->store, ix->folder, ix->query, off,
-		    (guint)limit, &rows, &err) != STORE_OK) {
+		if (store_threads_page_sorted(ui->store, ix->folder, ix->query,
+		    ix->sort, off, (guint)limit, &rows, &err) != STORE_OK) {
 			ui_error(ui, "%s", err != NULL ? err->message :
 			    store_errmsg(ui->store));
 			g_clear_error(&err);
@@ -380,14 +611,15 @@ ui_index_row(struct ui *ui, struct ui_index *ix, guint64 r,
 	*m = NULL;
 	*t = NULL;
 	*tree = NULL;
-	if (ix->threads && ix->expanded) {
-		if (r >= ix->exp_pos && r < ix->exp_pos + ix->exp_msgs->len) {
-			*m = g_ptr_array_index(ix->exp_msgs, r - ix->exp_pos);
-			*tree = g_ptr_array_index(ix->exp_tree, r - ix->exp_pos);
+	if (ix->threads && ix->exps->len > 0) {
+		struct ui_index_exp *e;
+		guint k;
+
+		if ((e = ui_index_locate(ix, r, &k, &pos)) != NULL) {
+			*m = g_ptr_array_index(e->msgs, k);
+			*tree = g_ptr_array_index(e->tree, k);
 			return;
 		}
-		if (r >= ix->exp_pos + ix->exp_msgs->len)
-			pos = r - ix->exp_msgs->len + 1;
 	}
 	if (!ui_index_ensure(ui, ix, pos, 1))
 		return;
@@ -471,7 +703,9 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	flags[4] = '\0';
 	if (m != NULL ? (m->flags & STORE_FLAG_SEEN) == 0 : t->unread > 0)
 		flags[0] = 'N';
-	if (f & STORE_FLAG_TRASHED)
+	if (ui_index_row_tagged(ix, m, t))
+		flags[1] = '*';
+	else if (f & STORE_FLAG_TRASHED)
 		flags[1] = 'D';
 	else if (f & STORE_FLAG_FLAGGED)
 		flags[1] = '!';
@@ -489,6 +723,14 @@ ui_index_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 		attr = ui->attrs[UI_A_FLAGGED];
 	else if (flags[0] == 'N')
 		attr = ui->attrs[UI_A_UNREAD];
+	/*
+	 * Tagged: [colors] tagged's colour if it has one, else the row's
+	 * (a deleted or flagged row keeps it); its attributes are added.
+	 */
+	if (flags[1] == '*')
+		attr = (ui->attrs[UI_A_TAGGED] & A_COLOR) != 0 ?
+		    ui->attrs[UI_A_TAGGED] | (attr & ~A_COLOR) :
+		    attr | ui->attrs[UI_A_TAGGED];
 
 	x = ui_row_begin(ui, y, current, &attr);
 	if (ui->config->index_format != NULL) {
@@ -649,6 +891,40 @@ ui_index_draw_format(struct ui *ui, struct ui_view *v, int y, int x,
 	g_string_free(out, TRUE);
 }
 
+/* Which threads are open (positions, pinned in the top bit). */
+static GArray *
+ui_index_open_list(struct ui_index *ix)
+{
+	struct ui_index_exp	*e;
+	GArray			*open;
+	guint64			 x;
+	guint			 i;
+
+	open = g_array_new(FALSE, FALSE, sizeof(guint64));
+	for (i = 0; i < ix->exps->len; i++) {
+		e = g_ptr_array_index(ix->exps, i);
+		x = e->pos | (e->pinned ? G_GUINT64_CONSTANT(1) << 63 : 0);
+		g_array_append_val(open, x);
+	}
+	return open;
+}
+
+/* Open them again, the cursor on the same row of the same thread. */
+static void
+ui_index_reopen(struct ui *ui, struct ui_view *v, GArray *open)
+{
+	struct ui_index	*ix = v->data;
+	guint64		 x, pos;
+	guint		 i;
+
+	for (i = 0; i < open->len; i++) {
+		x = g_array_index(open, guint64, i);
+		pos = x & ~(G_GUINT64_CONSTANT(1) << 63);
+		if (pos < ix->total)
+			ui_index_expand(ui, v, pos, (x >> 63) != 0);
+	}
+}
+
 static void
 ui_index_recalc(struct ui *ui, struct ui_view *v)
 {
@@ -667,8 +943,7 @@ ui_index_recalc(struct ui *ui, struct ui_view *v)
 	 * explicit reloads (stale).
 	 */
 	if (ix->stale) {
-		gboolean was_expanded = ix->expanded;
-		guint64 exp = ix->exp_pos;
+		GArray *open = ui_index_open_list(ix);
 
 		ui_index_collapse(v);
 		old_cursor = v->list.cursor;
@@ -684,15 +959,20 @@ ui_index_recalc(struct ui *ui, struct ui_view *v)
 			old_cursor += ix->total - old_total;
 		ui_list_set_count(&v->list, ix->total);
 		ui_list_goto(&v->list, old_cursor);
-		if (was_expanded && exp < ix->total && old_total == ix->total)
-			ui_index_expand(ui, v, exp);
+		if (old_total == ix->total)
+			ui_index_reopen(ui, v, open);
+		g_array_free(open, TRUE);
 	} else {
 		ui_index_drop_cache(ix);
-		if (ix->expanded) {
-			/* Refresh the expanded thread's flags. */
-			guint64 exp = ix->exp_pos, cur = v->list.cursor;
-			ui_index_expand(ui, v, exp);
+		if (ix->exps->len > 0) {
+			/* Refresh the open threads' flags. */
+			GArray *open = ui_index_open_list(ix);
+			guint64 cur = v->list.cursor;
+
+			ui_index_collapse(v);
+			ui_index_reopen(ui, v, open);
 			ui_list_goto(&v->list, cur);
+			g_array_free(open, TRUE);
 		}
 	}
 	ui->dirty = TRUE;
@@ -717,7 +997,7 @@ ui_index_title(struct ui *ui, struct ui_view *v, GString *s)
 	    (unsigned long)ix->total) :
 	    ngettext(" (%" PRIu64 " message)", " (%" PRIu64 " messages)",
 	    (unsigned long)ix->total), ix->total);
-	if (!ix->threads && ix->sort != STORE_SORT_DATE_DESC &&
+	if (ix->sort != STORE_SORT_DATE_DESC &&
 	    (guint)ix->sort < G_N_ELEMENTS(sorts))
 		g_string_append_printf(s, _(" sorted by %s"),
 		    _(sorts[ix->sort]));
@@ -734,8 +1014,15 @@ ui_index_repaint(struct ui *ui, struct ui_view *v)
 	if (ix->stale)
 		ui_index_recalc(ui, v);
 	/* One read for the whole screen, not one per row. */
-	if (!ix->threads || !ix->expanded)
+	if (!ix->threads || ix->exps->len == 0)
 		ui_index_ensure(ui, ix, v->list.top, (guint64)v->list.rows);
+	else {
+		guint64 pos;
+		guint k;
+
+		(void)ui_index_locate(ix, v->list.top, &k, &pos);
+		ui_index_ensure(ui, ix, pos, (guint64)v->list.rows);
+	}
 	ui_list_repaint(ui, &v->list);
 	if (v->list.count == 0)
 		ui_term_text_safe(v->list.y0, 2, ix->query != NULL ?
@@ -769,49 +1056,44 @@ int64_t
 ui_index_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
 {
 	struct ui_index		*ix = v->data;
-	struct store_msg	*m;
-	struct store_thread	*t;
-	const char		*tree;
-	guint64			 cur = v->list.cursor, pos;
+	struct ui_index_exp	*e;
+	guint64			 cur = v->list.cursor, pos, first;
+	guint			 k;
 
 	if (v->list.count == 0)
 		return -1;
-	if (!ix->threads || (thread && !ix->expanded)) {
+	if (!ix->threads) {
 		if ((dir > 0 && cur + 1 >= v->list.count) ||
 		    (dir < 0 && cur == 0))
 			return -1;
 		ui_list_goto(&v->list, dir > 0 ? cur + 1 : cur - 1);
-		if (ix->threads && ui_index_expand(ui, v, v->list.cursor))
-			ui_list_goto(&v->list, ix->exp_pos);
 		return ui_index_current_msg(ui, v);
 	}
-	/* Thread mode. */
-	if (ix->expanded && cur >= ix->exp_pos &&
-	    cur < ix->exp_pos + ix->exp_msgs->len && !thread) {
-		if (dir > 0 && cur + 1 < ix->exp_pos + ix->exp_msgs->len) {
+	/* Thread mode: within an open thread first. */
+	e = ui_index_locate(ix, cur, &k, &pos);
+	if (e != NULL && !thread) {
+		if (dir > 0 && k + 1 < e->msgs->len) {
 			ui_list_goto(&v->list, cur + 1);
 			return ui_index_current_msg(ui, v);
 		}
-		if (dir < 0 && cur > ix->exp_pos) {
+		if (dir < 0 && k > 0) {
 			ui_list_goto(&v->list, cur - 1);
 			return ui_index_current_msg(ui, v);
 		}
 	}
-	/* To the neighbouring thread, expanded. */
-	pos = ix->expanded && cur >= ix->exp_pos + ix->exp_msgs->len ?
-	    cur - ix->exp_msgs->len + 1 : ix->expanded && cur > ix->exp_pos ?
-	    ix->exp_pos : cur;
+	/* To the neighbouring thread, opened. */
 	if ((dir > 0 && pos + 1 >= ix->total) || (dir < 0 && pos == 0))
 		return -1;
 	pos = dir > 0 ? pos + 1 : pos - 1;
-	if (!ui_index_expand(ui, v, pos)) {
-		ui_list_goto(&v->list, pos);
+	if (!ui_index_expand(ui, v, pos, FALSE)) {
+		ui_list_goto(&v->list, ui_index_thread_row(ix, pos));
 		return ui_index_current_msg(ui, v);
 	}
-	ui_list_goto(&v->list, dir < 0 && !thread ?
-	    ix->exp_pos + ix->exp_msgs->len - 1 : ix->exp_pos);
-	ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
-	return m != NULL ? m->id : -1;
+	first = ui_index_thread_row(ix, pos);
+	e = ui_index_locate(ix, first, &k, &pos);
+	ui_list_goto(&v->list, dir < 0 && !thread && e != NULL ?
+	    first + e->msgs->len - 1 : first);
+	return ui_index_current_msg(ui, v);
 }
 
 /*
@@ -857,7 +1139,10 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 	int64_t			 id;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (op == UI_OP_FLAG) {
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else if (op == UI_OP_FLAG) {
 		id = ui_index_current_msg(ui, v);
 		if (id >= 0)
 			g_array_append_val(ids, id);
@@ -866,18 +1151,25 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (ids->len == 0)
 		goto out;
 	bit = op == UI_OP_FLAG ? STORE_FLAG_FLAGGED :
-	    op == UI_OP_DELETE ? STORE_FLAG_TRASHED : STORE_FLAG_SEEN;
-	/* The first message decides: toggle it, and do the same to the rest. */
-	if (store_msg_get(ui->store, g_array_index(ids, int64_t, 0), &m) !=
-	    STORE_OK) {
-		ui_error(ui, "%s", store_errmsg(ui->store));
-		goto out;
-	}
-	if (m->flags & bit)
+	    op == UI_OP_DELETE || op == UI_OP_UNDELETE ? STORE_FLAG_TRASHED :
+	    STORE_FLAG_SEEN;
+	if (op == UI_OP_UNDELETE)
 		clear = bit;
-	else
+	else if (op == UI_OP_DELETE && ui->tag_prefix)
 		set = bit;
-	store_msg_free(m);
+	else {
+		/* The first message decides: toggle it, the rest the same. */
+		if (store_msg_get(ui->store, g_array_index(ids, int64_t, 0),
+		    &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto out;
+		}
+		if (m->flags & bit)
+			clear = bit;
+		else
+			set = bit;
+		store_msg_free(m);
+	}
 	for (i = 0; i < ids->len; i++) {
 		id = g_array_index(ids, int64_t, i);
 		if (store_msg_set_flags(ui->store, id, set, clear) !=
@@ -886,32 +1178,42 @@ ui_index_set_flags(struct ui *ui, struct ui_view *v, enum ui_op op)
 			break;
 		}
 	}
-	if (op == UI_OP_DELETE)
-		ui_message(ui, "%s", set != 0 ?
-		    _("Marked deleted; purged when you leave the folder.") :
-		    _("Undeleted."));
+	if (i < ids->len)
+		goto out;
+	if (op == UI_OP_DELETE && set != 0)
+		ui_message(ui, ngettext("Marked %u message deleted; purged "
+		    "when you leave the folder.", "Marked %u messages "
+		    "deleted; purged when you leave the folder.", ids->len),
+		    ids->len);
+	else if (op == UI_OP_DELETE || op == UI_OP_UNDELETE)
+		ui_message(ui, ngettext("Undeleted %u message.",
+		    "Undeleted %u messages.", ids->len), ids->len);
+	else if (ui->tag_prefix)
+		ui_message(ui, ngettext("Changed %u message.",
+		    "Changed %u messages.", ids->len), ids->len);
 out:
 	g_array_free(ids, TRUE);
 	ui_index_recalc(ui, v);
 }
 
+/* s moves, C copies: to a folder, created if the user agrees. */
 static void
-ui_index_move(struct ui *ui, struct ui_view *v)
+ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 {
+	struct ui_index		*ix = v->data;
 	GArray			*ids;
 	GPtrArray		*folders = NULL;
 	struct store_folder	*f;
-	char			*name = NULL, *hint;
+	char			*name = NULL;
 	gboolean		 exists = FALSE;
-	guint			 i, moved = 0;
+	guint			 i, done = 0;
+	int64_t			 id;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	ui_index_flag_ids(ui, v, ids);
-	if (ids->len == 0)
+	if (!ui_index_targets(ui, v, ids) || ids->len == 0)
 		goto out;
-	hint = g_strdup_printf(_("Move to folder: "));
-	name = ui_prompt_line(ui, hint, NULL);
-	g_free(hint);
+	name = ui_prompt_line(ui, copy ? _("Copy to folder: ") :
+	    _("Move to folder: "), NULL);
 	if (name == NULL || *g_strstrip(name) == '\0')
 		goto out;
 	if (store_folders(ui->store, &folders) == STORE_OK) {
@@ -934,20 +1236,463 @@ ui_index_move(struct ui *ui, struct ui_view *v)
 		}
 	}
 	for (i = 0; i < ids->len; i++) {
-		if (store_msg_move(ui->store, g_array_index(ids, int64_t, i),
-		    name) != STORE_OK) {
+		id = g_array_index(ids, int64_t, i);
+		if ((copy ? store_msg_copy(ui->store, id, name, NULL) :
+		    store_msg_move(ui->store, id, name)) != STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
 			break;
 		}
-		moved++;
+		/* Gone from this folder: no longer tagged here. */
+		if (!copy && g_strcmp0(ix->folder, name) != 0)
+			g_hash_table_remove(ix->tags, &id);
+		done++;
 	}
-	if (moved > 0)
-		ui_message(ui, ngettext("Moved %u message to %s.",
-		    "Moved %u messages to %s.", moved), moved, name);
+	if (done > 0 && i == ids->len)
+		ui_message(ui, copy ? ngettext("Copied %u message to %s.",
+		    "Copied %u messages to %s.", done) :
+		    ngettext("Moved %u message to %s.",
+		    "Moved %u messages to %s.", done), done, name);
 	ui_index_reload(ui, v);
 out:
 	g_free(name);
 	g_array_free(ids, TRUE);
+}
+
+static gboolean
+ui_index_row_tagged(struct ui_index *ix, struct store_msg *m,
+    struct store_thread *t)
+{
+	GHashTableIter	 it;
+	gpointer	 k, val;
+
+	if (g_hash_table_size(ix->tags) == 0)
+		return FALSE;
+	if (m != NULL)
+		return g_hash_table_contains(ix->tags, &m->id);
+	if (t == NULL)
+		return FALSE;
+	g_hash_table_iter_init(&it, ix->tags);
+	while (g_hash_table_iter_next(&it, &k, &val))
+		if (*(int64_t *)val == t->id)
+			return TRUE;
+	return FALSE;
+}
+
+static gint
+ui_index_id_cmp(gconstpointer a, gconstpointer b)
+{
+	int64_t	x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+gboolean
+ui_index_tagged(struct ui *ui, struct ui_view *v, GArray *ids)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m;
+	GHashTableIter		 it;
+	gpointer		 k, val;
+
+	/* What left the folder meanwhile (moved, purged) is no longer here. */
+	g_hash_table_iter_init(&it, ix->tags);
+	while (g_hash_table_iter_next(&it, &k, &val)) {
+		m = NULL;
+		if (store_msg_get(ui->store, *(int64_t *)k, &m) != STORE_OK ||
+		    (ix->folder != NULL && strcmp(m->folder, ix->folder) != 0))
+			g_hash_table_iter_remove(&it);
+		else
+			g_array_append_val(ids, *(int64_t *)k);
+		store_msg_free(m);
+	}
+	if (ids->len == 0) {
+		ui_error(ui, "%s", _("No tagged messages."));
+		return FALSE;
+	}
+	g_array_sort(ids, ui_index_id_cmp);
+	return TRUE;
+}
+
+/* What an operation acts on: the tagged messages after ';', else the row. */
+static gboolean
+ui_index_targets(struct ui *ui, struct ui_view *v, GArray *ids)
+{
+	if (ui->tag_prefix)
+		return ui_index_tagged(ui, v, ids);
+	ui_index_flag_ids(ui, v, ids);
+	return ids->len > 0;
+}
+
+static void
+ui_index_tag_one(struct ui_index *ix, int64_t id, int64_t thread,
+    gboolean tag)
+{
+	if (!tag)
+		g_hash_table_remove(ix->tags, &id);
+	else
+		g_hash_table_replace(ix->tags, g_memdup2(&id, sizeof id),
+		    g_memdup2(&thread, sizeof thread));
+}
+
+/* t: tag or untag the message, or a collapsed thread's messages. */
+static void
+ui_index_tag(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m;
+	struct store_thread	*t;
+	const char		*tree;
+	GPtrArray		*msgs = NULL;
+	gboolean		 all = TRUE;
+	guint			 i;
+
+	if (v->list.count == 0)
+		return;
+	ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
+	if (m != NULL) {
+		ui_index_tag_one(ix, m->id, m->thread_id,
+		    !g_hash_table_contains(ix->tags, &m->id));
+	} else if (t != NULL) {
+		if (store_thread_messages_in(ui->store, t->id, ix->folder,
+		    ix->query, &msgs, NULL) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			return;
+		}
+		for (i = 0; i < msgs->len; i++) {
+			m = g_ptr_array_index(msgs, i);
+			if (!g_hash_table_contains(ix->tags, &m->id))
+				all = FALSE;
+		}
+		for (i = 0; i < msgs->len; i++) {
+			m = g_ptr_array_index(msgs, i);
+			ui_index_tag_one(ix, m->id, t->id, !all);
+		}
+		g_ptr_array_unref(msgs);
+	}
+	/* As mutt: on to the next message. */
+	ui_list_move(&v->list, UI_OP_NEXT_ENTRY);
+}
+
+/* T and C-t: tag or untag what a query matches in this folder and limit. */
+static void
+ui_index_tag_query(struct ui *ui, struct ui_view *v, gboolean tag)
+{
+	struct ui_index		*ix = v->data;
+	struct store_query	*q = NULL;
+	struct store_msg	*m;
+	GPtrArray		*rows = NULL;
+	GError			*err = NULL;
+	char			*pat, *full;
+	guint64			 off = 0;
+	guint			 i, n = 0;
+
+	pat = ui_prompt_line(ui, tag ? _("Tag messages matching: ") :
+	    _("Untag messages matching: "), NULL);
+	if (pat == NULL || *g_strstrip(pat) == '\0') {
+		g_free(pat);
+		return;
+	}
+	full = ix->query != NULL ? g_strdup_printf("(%s) (%s)", ix->query,
+	    pat) : g_strdup(pat);
+	if (store_query_new(ui->store, full, ix->folder, &q, &err) !=
+	    STORE_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message : _("Bad query."));
+		g_clear_error(&err);
+		goto out;
+	}
+	for (;;) {
+		if (store_query_page(q, STORE_SORT_DATE_DESC, off, 1000,
+		    &rows) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			break;
+		}
+		for (i = 0; i < rows->len; i++) {
+			m = g_ptr_array_index(rows, i);
+			if (tag != g_hash_table_contains(ix->tags, &m->id))
+				n++;
+			ui_index_tag_one(ix, m->id, m->thread_id, tag);
+		}
+		off += rows->len;
+		i = rows->len;
+		g_ptr_array_unref(rows);
+		if (i < 1000)
+			break;
+	}
+	ui_message(ui, tag ? ngettext("Tagged %u message.",
+	    "Tagged %u messages.", n) : ngettext("Untagged %u message.",
+	    "Untagged %u messages.", n), n);
+out:
+	store_query_free(q);
+	g_free(full);
+	g_free(pat);
+}
+
+/* The raw bytes of ids, one after another. NULL with an error said. */
+static GByteArray *
+ui_index_read_msgs(struct ui *ui, GArray *ids, gboolean mbox)
+{
+	GByteArray		*out = g_byte_array_new();
+	struct store_msg	*m = NULL;
+	GError			*err = NULL;
+	gchar			*data = NULL;
+	gsize			 len = 0;
+	guint			 i;
+
+	for (i = 0; i < ids->len; i++) {
+		if (store_msg_get(ui->store, g_array_index(ids, int64_t, i),
+		    &m) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			goto fail;
+		}
+		if (!g_file_get_contents(m->path, &data, &len, &err)) {
+			ui_error(ui, "%s", err->message);
+			g_error_free(err);
+			goto fail;
+		}
+		if (mbox)
+			ui_index_mbox_append(out, m, data, len);
+		else
+			g_byte_array_append(out, (guint8 *)data, (guint)len);
+		g_free(data);
+		store_msg_free(m);
+		m = NULL;
+	}
+	return out;
+fail:
+	store_msg_free(m);
+	g_byte_array_unref(out);
+	return NULL;
+}
+
+/* |: the message (tagged: all of them, in turn) on a command's stdin. */
+static void
+ui_index_pipe(struct ui *ui, struct ui_view *v)
+{
+	GSubprocessLauncher	*l = NULL;
+	GSubprocess		*proc = NULL;
+	GByteArray		*data = NULL;
+	GBytes			*in = NULL;
+	GError			*err = NULL;
+	GArray			*ids;
+	char			*cmd = NULL;
+	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else {
+		int64_t id = ui_index_current_msg(ui, v);
+		g_array_append_val(ids, id);
+	}
+	cmd = ui_prompt_line(ui, _("Pipe to command: "), NULL);
+	if (cmd == NULL || *g_strstrip(cmd) == '\0')
+		goto out;
+	if ((data = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
+		goto out;
+	in = g_byte_array_free_to_bytes(data);
+	argv[2] = cmd;
+	/* As the viewers: in borrowed mode, HOME is the private one. */
+	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
+	if (ui->child_env != NULL)
+		g_subprocess_launcher_set_environ(l, ui->child_env);
+	ui_term_suspend(ui);
+	proc = g_subprocess_launcher_spawnv(l, argv, &err);
+	if (proc != NULL)
+		(void)g_subprocess_communicate(proc, in, NULL, NULL, NULL,
+		    &err);
+	if (proc != NULL && err == NULL && g_subprocess_get_if_exited(proc) &&
+	    g_subprocess_get_exit_status(proc) != 0) {
+		char *st = g_strdup_printf(_("(the command exited with status "
+		    "%d)\n"), g_subprocess_get_exit_status(proc));
+		ssize_t w = write(STDOUT_FILENO, st, strlen(st));
+		(void)w;
+		g_free(st);
+	}
+	if (ui_signal_caught() == 0)
+		ui_term_wait_key(_("Press any key to continue..."));
+	ui_term_resume(ui);
+	if (err != NULL)
+		ui_error(ui, _("Cannot run the command: %s"), err->message);
+	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&
+	    g_subprocess_get_exit_status(proc) != 0)
+		ui_error(ui, _("The command exited with status %d."),
+		    g_subprocess_get_exit_status(proc));
+	else
+		ui_message(ui, ngettext("Piped %u message.",
+		    "Piped %u messages.", ids->len), ids->len);
+out:
+	g_clear_error(&err);
+	if (proc != NULL)
+		g_object_unref(proc);
+	if (l != NULL)
+		g_object_unref(l);
+	if (in != NULL)
+		g_bytes_unref(in);
+	g_free(cmd);
+	g_array_free(ids, TRUE);
+}
+
+/*
+ * One message of an mbox: a "From " line, the text with LF line ends and
+ * its "From " lines quoted (mboxrd), a blank line.
+ */
+static void
+ui_index_mbox_append(GByteArray *out, struct store_msg *m, const char *data,
+    gsize len)
+{
+	GString		*s = g_string_new(NULL);
+	GDateTime	*dt;
+	char		*when;
+	const char	*p = data, *end = data + len, *nl, *q;
+
+	dt = g_date_time_new_from_unix_utc(m->date > 0 ? m->date : 0);
+	when = dt != NULL ? g_date_time_format(dt, "%a %b %e %H:%M:%S %Y") :
+	    NULL;
+	g_string_append_printf(s, "From %s %s\n", m->from_addr != NULL &&
+	    compose_addr_is_safe(m->from_addr) ? m->from_addr :
+	    "MAILER-DAEMON", when != NULL ? when : "Thu Jan  1 00:00:00 1970");
+	g_free(when);
+	if (dt != NULL)
+		g_date_time_unref(dt);
+	while (p < end) {
+		nl = memchr(p, '\n', (size_t)(end - p));
+		q = nl != NULL ? nl : end;
+		for (nl = p; nl < q && *nl == '>'; nl++)
+			;
+		if ((size_t)(q - nl) >= 5 && memcmp(nl, "From ", 5) == 0)
+			g_string_append_c(s, '>');
+		g_string_append_len(s, p, (q > p && q[-1] == '\r') ?
+		    q - p - 1 : q - p);
+		g_string_append_c(s, '\n');
+		p = q < end ? q + 1 : end;
+	}
+	g_string_append_c(s, '\n');
+	g_byte_array_append(out, (guint8 *)s->str, (guint)s->len);
+	g_string_free(s, TRUE);
+}
+
+/*
+ * Save to a file: one message as it is stored; tagged messages (;S) as
+ * an mbox. An existing file is overwritten only when the user says so.
+ */
+static void
+ui_index_save_file(struct ui *ui, struct ui_view *v)
+{
+	GByteArray	*data = NULL;
+	GArray		*ids;
+	char		*answer = NULL, *path = NULL, *q;
+	int64_t		 id;
+
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (ui->tag_prefix) {
+		if (!ui_index_tagged(ui, v, ids))
+			goto out;
+	} else {
+		id = ui_index_current_msg(ui, v);
+		g_array_append_val(ids, id);
+	}
+	answer = ui_prompt_line(ui, ids->len > 1 ?
+	    _("Save to file (mbox): ") : _("Save to file: "), NULL);
+	if (answer == NULL || *g_strstrip(answer) == '\0')
+		goto out;
+	path = path_expand(answer);
+	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
+		ui_error(ui, _("%s is a directory: give a file name."), path);
+		goto out;
+	}
+	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
+		q = g_strdup_printf(_("%s exists. Overwrite?"), path);
+		if (!ui_prompt_yesno(ui, q, FALSE)) {
+			g_free(q);
+			ui_message(ui, "%s", _("Not saved."));
+			goto out;
+		}
+		g_free(q);
+	}
+	if ((data = ui_index_read_msgs(ui, ids, ids->len > 1)) == NULL)
+		goto out;
+	if (file_write_atomic(path, data->data, data->len, 0600) != 0)
+		ui_error(ui, _("Cannot write %s: %s"), path,
+		    g_strerror(errno));
+	else
+		ui_message(ui, ngettext("Saved %u message to %s.",
+		    "Saved %u messages to %s.", ids->len), ids->len, path);
+out:
+	if (data != NULL)
+		g_byte_array_unref(data);
+	g_free(path);
+	g_free(answer);
+	g_array_free(ids, TRUE);
+}
+
+/*
+ * Digits: jump to a row by its number, 1 to N from the top in the order
+ * shown (as mutt numbers messages).
+ */
+static void
+ui_index_jump(struct ui *ui, struct ui_view *v)
+{
+	char		 first[8] = "";
+	char		*answer, *end = NULL;
+	guint64		 n;
+
+	if (ui->last_key >= '0' && ui->last_key <= '9')
+		first[0] = (char)ui->last_key;
+	answer = ui_prompt_line(ui, _("Jump to: "), first);
+	if (answer == NULL || *g_strstrip(answer) == '\0') {
+		g_free(answer);
+		return;
+	}
+	n = g_ascii_strtoull(answer, &end, 10);
+	if (end == answer || *end != '\0' || n == 0 || n > v->list.count)
+		ui_error(ui, _("There is no message %s here (1 to %" PRIu64
+		    ")."), answer, v->list.count);
+	else {
+		ui_list_goto(&v->list, n - 1);
+		ui_message(ui, _("Message %" PRIu64 " of %" PRIu64 "."), n,
+		    v->list.count);
+	}
+	g_free(answer);
+}
+
+/* The current message's thread, all of it in this folder, marked read. */
+static void
+ui_index_read_thread(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index		*ix = v->data;
+	struct store_msg	*m = NULL, *cur = NULL;
+	GPtrArray		*msgs = NULL;
+	guint			 i, n = 0;
+
+	if (store_msg_get(ui->store, ui_index_current_msg(ui, v), &cur) !=
+	    STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return;
+	}
+	if (store_thread_messages_in(ui->store, cur->thread_id, ix->folder,
+	    NULL, &msgs, NULL) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		goto out;
+	}
+	for (i = 0; i < msgs->len; i++) {
+		m = g_ptr_array_index(msgs, i);
+		if (m->flags & STORE_FLAG_SEEN)
+			continue;
+		if (store_msg_set_flags(ui->store, m->id, STORE_FLAG_SEEN, 0) !=
+		    STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			break;
+		}
+		n++;
+	}
+	if (i == msgs->len)
+		ui_message(ui, ngettext("Marked %u message of the thread read.",
+		    "Marked %u messages of the thread read.", n), n);
+	g_ptr_array_unref(msgs);
+out:
+	store_msg_free(cur);
+	ui_index_recalc(ui, v);
 }
 
 /* Scan forward a page at a time for an unread message, within bounds. */
@@ -987,14 +1732,15 @@ ui_index_sort(struct ui *ui, struct ui_view *v)
 	struct ui_index	*ix = v->data;
 	int		 c;
 
-	if (ix->threads) {
-		ui_error(ui, "%s", _("Threads are sorted by their newest "
-		    "message."));
-		return;
-	}
-	c = ui_prompt_choice(ui, _("Sort: (d)ate newest, (D)ate oldest, "
-	    "(f)rom, (s)ubject, si(z)e?"), "dDfsz");
+	/* In thread mode the threads are sorted, each kept in tree order. */
+	c = ui_prompt_choice(ui, ix->threads ? _("Sort threads: (d)ate newest, "
+	    "(D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads off?") :
+	    _("Sort: (d)ate newest, (D)ate oldest, (f)rom, (s)ubject, "
+	    "si(z)e, (t)hreads?"), "dDfszt");
 	switch (c) {
+	case 't':
+		ui_index_threads(ui, v);
+		return;
 	case 'd':
 		ix->sort = STORE_SORT_DATE_DESC;
 		break;
@@ -1013,8 +1759,23 @@ ui_index_sort(struct ui *ui, struct ui_view *v)
 	default:
 		return;
 	}
+	ui_index_collapse(v);
 	ui_index_drop_cache(ix);
 	ui_list_goto(&v->list, 0);
+}
+
+/* z, and t in the sort prompt: threads on or off. */
+static void
+ui_index_threads(struct ui *ui, struct ui_view *v)
+{
+	struct ui_index	*ix = v->data;
+
+	ui_index_collapse(v);
+	ix->threads = !ix->threads;
+	ix->stale = TRUE;
+	v->list.cursor = v->list.top = 0;
+	ui_index_recalc(ui, v);
+	ui_message(ui, "%s", ix->threads ? _("Threads.") : _("Messages."));
 }
 
 /*
@@ -1104,14 +1865,18 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			return TRUE;
 		ui_index_row(ui, ix, v->list.cursor, &m, &t, &tree);
 		if (t != NULL) {
-			guint64 pos = v->list.cursor;
-			if (ix->expanded && pos > ix->exp_pos)
-				pos -= ix->exp_msgs->len - 1;
-			if (!ui_index_expand(ui, v, pos))
+			struct ui_index_exp *e;
+			guint64 pos, first;
+			guint k;
+
+			(void)ui_index_locate(ix, v->list.cursor, &k, &pos);
+			if (!ui_index_expand(ui, v, pos, FALSE))
 				return TRUE;
-			ui_list_goto(&v->list, ix->exp_pos);
+			first = ui_index_thread_row(ix, pos);
+			ui_list_goto(&v->list, first);
 			/* A thread of one opens at once; else show the tree. */
-			if (ix->exp_msgs->len > 1)
+			e = ui_index_locate(ix, first, &k, &pos);
+			if (e != NULL && e->msgs->len > 1)
 				return TRUE;
 		}
 		if ((id = ui_index_current_msg(ui, v)) >= 0)
@@ -1129,13 +1894,7 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_error(ui, "%s", _("No more threads."));
 		return TRUE;
 	case UI_OP_THREADS:
-		ui_index_collapse(v);
-		ix->threads = !ix->threads;
-		ix->stale = TRUE;
-		v->list.cursor = v->list.top = 0;
-		ui_index_recalc(ui, v);
-		ui_message(ui, "%s", ix->threads ? _("Threads.") :
-		    _("Messages."));
+		ui_index_threads(ui, v);
 		return TRUE;
 	case UI_OP_SORT:
 		ui_index_sort(ui, v);
@@ -1150,12 +1909,45 @@ ui_index_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_FLAG:
 	case UI_OP_TOGGLE_NEW:
 	case UI_OP_DELETE:
+	case UI_OP_UNDELETE:
 		ui_index_set_flags(ui, v, op);
-		if (op == UI_OP_DELETE && ui_top(ui) == v)
+		if ((op == UI_OP_DELETE || op == UI_OP_UNDELETE) &&
+		    !ui->tag_prefix && ui_top(ui) == v)
 			ui_list_move(&v->list, UI_OP_NEXT_ENTRY);
 		return TRUE;
 	case UI_OP_SAVE:
-		ui_index_move(ui, v);
+	case UI_OP_COPY:
+		ui_index_move(ui, v, op == UI_OP_COPY);
+		return TRUE;
+	case UI_OP_TAG:
+		if (ui->tag_prefix) {
+			ui_error(ui, "%s", _("t tags one message; ';' is for "
+			    "the operation that follows."));
+			return TRUE;
+		}
+		ui_index_tag(ui, v);
+		return TRUE;
+	case UI_OP_TAG_PATTERN:
+	case UI_OP_UNTAG_PATTERN:
+		ui_index_tag_query(ui, v, op == UI_OP_TAG_PATTERN);
+		return TRUE;
+	case UI_OP_PIPE:
+		ui_index_pipe(ui, v);
+		return TRUE;
+	case UI_OP_SAVE_FILE:
+		ui_index_save_file(ui, v);
+		return TRUE;
+	case UI_OP_JUMP:
+		ui_index_jump(ui, v);
+		return TRUE;
+	case UI_OP_COLLAPSE_THREAD:
+		ui_index_toggle_thread(ui, v);
+		return TRUE;
+	case UI_OP_COLLAPSE_ALL:
+		ui_index_toggle_all(ui, v);
+		return TRUE;
+	case UI_OP_READ_THREAD:
+		ui_index_read_thread(ui, v);
 		return TRUE;
 	case UI_OP_ATTACHMENTS:
 		if ((id = ui_index_current_msg(ui, v)) >= 0)

@@ -31,10 +31,18 @@ static const char *ui_keys_defaults[] = {
 	/* Index and pager. */
 	"Tab = next-unread", "C-n = next-thread", "C-p = prev-thread",
 	"y = folders", "c = folders", "/ = search", "n = search-next",
-	"l = limit", "o = sort", "t = threads", "T = threads", "F = flag",
-	"N = toggle-new", "d = delete", "s = save", "m = mail", "r = reply",
-	"g = group-reply", "f = forward", "$ = sync", "v = attachments",
-	"h = headers", "u = urls", "L = urls", "D = fetch-body",
+	"l = limit", "o = sort", "z = threads", "F = flag",
+	"N = toggle-new", "d = delete", "u = undelete", "s = save",
+	"C = copy", "S = save-file", "| = pipe", "m = mail", "r = reply",
+	"g = group-reply", "L = list-reply", "f = forward", "R = recall",
+	"$ = sync", "v = attachments", "h = headers", "C-b = urls",
+	"D = fetch-body", "t = tag", "; = tag-prefix", "index:T = tag-pattern",
+	"index:C-t = untag-pattern", "index:1 = jump", "index:2 = jump",
+	"index:3 = jump", "index:4 = jump", "index:5 = jump",
+	"index:6 = jump", "index:7 = jump", "index:8 = jump",
+	"index:9 = jump", "index:Esc-v = collapse-thread",
+	"index:Esc-V = collapse-all", "C-r = read-thread",
+	"Esc-r = read-thread",
 	/* Pager: arrows and Enter scroll, j/k change message. */
 	"pager:Down = next-line", "pager:Up = prev-line",
 	"pager:Enter = next-line", "pager:Backspace = prev-line",
@@ -152,6 +160,15 @@ bad:
 	return NULL;
 }
 
+/* Esc then key; not Esc twice, nor Esc after Esc-key. */
+static int
+ui_keys_meta(int key)
+{
+	if (key < 0 || key == 27 || (key & UI_KEY_META))
+		return -1;
+	return key | UI_KEY_META;
+}
+
 int
 ui_keys_parse(const char *name)
 {
@@ -160,6 +177,13 @@ ui_keys_parse(const char *name)
 
 	if (name == NULL || *name == '\0')
 		return -1;
+	/* A key after Esc: "Esc-v", "Esc v" or "M-v" (mutt's "\\ev"). */
+	if (g_ascii_strncasecmp(name, "Esc", 3) == 0 &&
+	    (name[3] == '-' || name[3] == ' ') && name[4] != '\0')
+		return ui_keys_meta(ui_keys_parse(name + 4));
+	if ((name[0] == 'M' || name[0] == 'm') && name[1] == '-' &&
+	    name[2] != '\0')
+		return ui_keys_meta(ui_keys_parse(name + 2));
 	for (i = 0; i < G_N_ELEMENTS(ui_keys_names); i++)
 		if (g_ascii_strcasecmp(name, ui_keys_names[i].name) == 0)
 			return ui_keys_names[i].key;
@@ -193,6 +217,12 @@ ui_keys_name(int key)
 
 	if (key == '\r')
 		key = '\n';
+	if (key > 0 && (key & UI_KEY_META)) {
+		char *base = ui_keys_name(key & ~UI_KEY_META);
+		char *name = g_strconcat("Esc-", base, NULL);
+		g_free(base);
+		return name;
+	}
 	for (i = 0; i < G_N_ELEMENTS(ui_keys_names); i++)
 		if (ui_keys_names[i].key == key)
 			return g_strdup(ui_keys_names[i].name);

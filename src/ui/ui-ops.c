@@ -22,6 +22,7 @@ static void	ui_ops_sync(struct ui *, enum ui_op);
 static void	ui_ops_msgview(struct ui *, enum ui_op);
 static void	ui_ops_fetch_body(struct ui *, enum ui_op);
 static void	ui_ops_view_raw(struct ui *, enum ui_op);
+static void	ui_ops_tag_prefix(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -109,6 +110,34 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Hide or show quoted text") },
 	{ "view-raw", UI_OP_VIEW_RAW, UI_OPF_MSG, M, ui_ops_view_raw,
 	  N_("Show the message as it is stored (header and body)") },
+	{ "tag", UI_OP_TAG, UI_OPF_MSG, M, ui_ops_msgview,
+	  N_("Tag or untag the message (a collapsed thread: all of it)") },
+	{ "tag-pattern", UI_OP_TAG_PATTERN, V, I, NULL,
+	  N_("Tag the messages matching a query") },
+	{ "untag-pattern", UI_OP_UNTAG_PATTERN, V, I, NULL,
+	  N_("Untag the messages matching a query") },
+	{ "tag-prefix", UI_OP_TAG_PREFIX, 0, M, ui_ops_tag_prefix,
+	  N_("Apply the next operation to every tagged message") },
+	{ "undelete", UI_OP_UNDELETE, UI_OPF_MSG | UI_OPF_WRITE, M,
+	  ui_ops_msgview, N_("Undelete the message") },
+	{ "copy", UI_OP_COPY, UI_OPF_MSG, M, ui_ops_msgview,
+	  N_("Copy the message to a folder") },
+	{ "pipe", UI_OP_PIPE, UI_OPF_MSG, M, ui_ops_msgview,
+	  N_("Pipe the message to a shell command") },
+	{ "list-reply", UI_OP_LIST_REPLY, UI_OPF_MSG, M, ui_ops_compose,
+	  N_("Reply to the mailing list (List-Post)") },
+	{ "recall", UI_OP_RECALL, UI_OPF_MSG, M, ui_ops_compose,
+	  N_("Edit the message (a draft, or any) as a new message") },
+	{ "jump", UI_OP_JUMP, V, I, NULL,
+	  N_("Jump to a message by its number (digits)") },
+	{ "save-file", UI_OP_SAVE_FILE, UI_OPF_MSG, M, ui_ops_msgview,
+	  N_("Save the message as it is to a file") },
+	{ "collapse-thread", UI_OP_COLLAPSE_THREAD, V, I, NULL,
+	  N_("Open or close the current thread") },
+	{ "collapse-all", UI_OP_COLLAPSE_ALL, V, I, NULL,
+	  N_("Open every thread, or close them all") },
+	{ "read-thread", UI_OP_READ_THREAD, UI_OPF_MSG | UI_OPF_WRITE, M,
+	  ui_ops_msgview, N_("Mark the whole thread read") },
 };
 
 #undef L
@@ -220,7 +249,39 @@ ui_ops_folders(struct ui *ui, enum ui_op op)
 static void
 ui_ops_compose(struct ui *ui, enum ui_op op)
 {
+	struct ui_view	*ix;
+	GArray		*ids;
+
+	/* ;f: one message with every tagged message attached. */
+	if (op == UI_OP_FORWARD && ui->tag_prefix) {
+		ix = ui_index_is(ui_top(ui)) ? ui_top(ui) :
+		    ui_view_below(ui, ui_top(ui));
+		ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+		if (ui_index_is(ix) && ui_index_tagged(ui, ix, ids))
+			ui_compose_forward_many(ui, ids);
+		g_array_free(ids, TRUE);
+		return;
+	}
 	ui_compose_start(ui, op, op == UI_OP_MAIL ? -1 : ui_current_msg(ui));
+}
+
+static void
+ui_ops_tag_prefix(struct ui *ui, enum ui_op op)
+{
+	struct ui_view	*ix;
+	GArray		*ids;
+
+	(void)op;
+	ix = ui_index_is(ui_top(ui)) ? ui_top(ui) :
+	    ui_view_below(ui, ui_top(ui));
+	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	if (ui_index_is(ix) && ui_index_tagged(ui, ix, ids)) {
+		ui->tag_prefix = TRUE;
+		ui_message(ui, ngettext("tag- (the next operation acts on %u "
+		    "tagged message)", "tag- (the next operation acts on %u "
+		    "tagged messages)", ids->len), ids->len);
+	}
+	g_array_free(ids, TRUE);
 }
 
 static void

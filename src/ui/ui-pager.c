@@ -459,7 +459,13 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_FLAG:
 	case UI_OP_TOGGLE_NEW:
 	case UI_OP_DELETE:
+	case UI_OP_UNDELETE:
 	case UI_OP_SAVE:
+	case UI_OP_COPY:
+	case UI_OP_TAG:
+	case UI_OP_PIPE:
+	case UI_OP_SAVE_FILE:
+	case UI_OP_READ_THREAD:
 		if (!ui_index_is(ix) || ix->ops->op == NULL ||
 		    ui_index_current_msg(ui, ix) != pg->id)
 			return FALSE;
@@ -469,7 +475,14 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_pop(ui);
 			return TRUE;
 		}
-		if (op == UI_OP_DELETE) {
+		if (op == UI_OP_TAG) {
+			/* The index moved on: the pager follows. */
+			if ((id = ui_index_current_msg(ui, ix)) >= 0 &&
+			    id != pg->id)
+				ui_pager_load(ui, v, id);
+			return TRUE;
+		}
+		if (op == UI_OP_DELETE && !ui->tag_prefix) {
 			if ((id = ui_index_step(ui, ix, 1, FALSE)) >= 0)
 				ui_pager_load(ui, v, id);
 			return TRUE;

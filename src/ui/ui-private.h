@@ -96,6 +96,20 @@ enum ui_op {
 	UI_OP_FETCH_BODY,
 	UI_OP_TOGGLE_QUOTED,
 	UI_OP_VIEW_RAW,
+	UI_OP_TAG,
+	UI_OP_TAG_PATTERN,
+	UI_OP_UNTAG_PATTERN,
+	UI_OP_TAG_PREFIX,
+	UI_OP_UNDELETE,
+	UI_OP_COPY,
+	UI_OP_PIPE,
+	UI_OP_LIST_REPLY,
+	UI_OP_RECALL,
+	UI_OP_JUMP,
+	UI_OP_SAVE_FILE,
+	UI_OP_COLLAPSE_THREAD,
+	UI_OP_COLLAPSE_ALL,
+	UI_OP_READ_THREAD,
 	UI_OP_COUNT,
 };
 
@@ -121,8 +135,12 @@ const struct ui_op_def *ui_ops_find(const char *name);
 const struct ui_op_def *ui_ops_get(enum ui_op);
 void		 ui_ops_run(struct ui *, enum ui_op);
 
-/* ui-keys.c: key codes are Unicode scalars, or UI_KEY_FN + a KEY_* code. */
+/*
+ * ui-keys.c: key codes are Unicode scalars, or UI_KEY_FN + a KEY_* code;
+ * UI_KEY_META is added for a key that came after Esc ("Esc-v", "M-v").
+ */
 #define UI_KEY_FN	0x200000
+#define UI_KEY_META	0x1000000
 struct ui_keys;
 struct ui_keys	*ui_keys_new(GHashTable *config_keys, GString *warnings);
 void		 ui_keys_free(struct ui_keys *);
@@ -297,6 +315,12 @@ struct ui {
 	/* Pager search term and the last index search. */
 	char		*search;
 
+	/* Keys: Esc came (the next key is Esc-key), the key being run. */
+	gboolean	 esc_pending;
+	int		 last_key;
+	/* ';' came: the next message operation acts on the tagged ones. */
+	gboolean	 tag_prefix;
+
 	/* Borrowed-machine mode and the end of the session. */
 	gboolean	 borrowed;	/* the store is wiped when we end */
 	char		**child_env;	/* borrowed: the environment of the
@@ -367,6 +391,11 @@ int		 ui_term_text(int y, int x, const char *text, int cols, attr_t);
 int		 ui_term_text_safe(int y, int x, const char *safe, int cols, attr_t);
 /* Fill a bar line with attr and draw safe text on it. */
 void		 ui_term_bar(int y, const char *safe, attr_t);
+/*
+ * Out of curses (between suspend and resume): print prompt and wait for
+ * one key on the terminal, as after a piped command.
+ */
+void		 ui_term_wait_key(const char *prompt);
 /* Read one key (blocking up to ms, -1 forever); -1 on timeout. */
 int		 ui_term_key(int ms);
 /*
@@ -435,6 +464,11 @@ int64_t		 ui_index_step(struct ui *, struct ui_view *, int dir,
 void		 ui_index_reload(struct ui *, struct ui_view *);
 int64_t		 ui_index_current_msg(struct ui *, struct ui_view *);
 gboolean	 ui_index_is(struct ui_view *);
+/*
+ * The tagged messages (ids, in id order); FALSE with an error said when
+ * there are none.
+ */
+gboolean	 ui_index_tagged(struct ui *, struct ui_view *, GArray *ids);
 struct ui_view	*ui_folders_new(struct ui *);
 struct ui_view	*ui_help_new(struct ui *, enum ui_ctx);
 struct ui_view	*ui_pager_new(struct ui *, int64_t msg_id);
@@ -461,6 +495,8 @@ void		 ui_raw_show(struct ui *, int64_t msg_id);
 
 /* ui-compose.c */
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);
+/* One new message with every message of ids attached (message/rfc822). */
+void		 ui_compose_forward_many(struct ui *, GArray *ids);
 void		 ui_compose_stuck(struct ui *);
 
 /* ui-jobs.c */

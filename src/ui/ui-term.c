@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <termios.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -356,6 +357,30 @@ ui_term_drop_keys(void)
 	if (ui_term_queue != NULL)
 		g_array_set_size(ui_term_queue, 0);
 	ui_term_qpos = 0;
+}
+
+void
+ui_term_wait_key(const char *prompt)
+{
+	struct termios	 saved, raw;
+	gboolean	 tty;
+	char		 c;
+
+	if (write(STDOUT_FILENO, prompt, strlen(prompt)) < 0)
+		return;
+	tty = tcgetattr(STDIN_FILENO, &saved) == 0;
+	if (tty) {
+		raw = saved;
+		raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+		raw.c_cc[VMIN] = 1;
+		raw.c_cc[VTIME] = 0;
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &raw);
+	}
+	while (read(STDIN_FILENO, &c, 1) < 0 && errno == EINTR &&
+	    ui_signal_caught() == 0)
+		;
+	if (tty)
+		(void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 }
 
 int

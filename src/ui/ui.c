@@ -445,6 +445,16 @@ ui_key(struct ui *ui, int key)
 		g_clear_pointer(&ui->message, g_free);
 		ui->dirty = TRUE;
 	}
+	/* Esc, unless bound itself, makes the next key Esc-key, as in mutt. */
+	if (ui->esc_pending) {
+		ui->esc_pending = FALSE;
+		if (key != 27)
+			key |= UI_KEY_META;
+	} else if (key == 27 && ui_keys_lookup(ui->keys, top->ops->ctx, key) ==
+	    UI_OP_NOOP && ui_keys_macro(ui->keys, top->ops->ctx, key) == NULL) {
+		ui->esc_pending = TRUE;
+		return;
+	}
 	if (ui_keys_macro(ui->keys, top->ops->ctx, key) != NULL) {
 		if (!ui_term_push_keys(ui_keys_macro(ui->keys,
 		    top->ops->ctx, key)))
@@ -460,9 +470,14 @@ ui_key(struct ui *ui, int key)
 		    name, *help != '\0' ? help : "?");
 		g_free(name);
 		g_free(help);
+		ui->tag_prefix = FALSE;
 		return;
 	}
+	ui->last_key = key;
 	ui_ops_run(ui, op);
+	/* The tag prefix lasts for one operation. */
+	if (op != UI_OP_TAG_PREFIX)
+		ui->tag_prefix = FALSE;
 	ui->dirty = TRUE;
 }
 

@@ -59,8 +59,8 @@ t_ok "a non-ASCII message reads right" \
 t_like "decoded non-ASCII sender" "$(screen)" 'From: Jürgen Müller'
 t_tmux_keys ui h
 t_ok "h shows all headers" t_tmux_wait ui '^Message-ID: <u1@example.de>'
-t_tmux_keys ui u
-t_ok "u lists the links, numbered" \
+t_tmux_keys ui C-b
+t_ok "C-b lists the links, numbered" \
     t_tmux_wait ui '^\[1\] https://example.org/page\?a=1'
 t_tmux_keys ui q q k
 t_ok "hostile subject drawn" t_tmux_wait ui '^>.*evil'
@@ -71,8 +71,8 @@ t_fails "no escape sequence from the mail reached the terminal" \
     grep -aq -e "$(printf '\033]0;pwned')" -e "$(printf '\033]2;owned')" \
     -e "$(printf '\342\200\256')" "$raw"
 
-t_tmux_keys ui q t
-t_ok "t toggles threads" t_tmux_wait ui 'INBOX \(7 threads\)'
+t_tmux_keys ui q z
+t_ok "z toggles threads" t_tmux_wait ui 'INBOX \(7 threads\)'
 t_tmux_keys ui '?'
 t_ok "? shows help from the key table" \
     t_tmux_wait ui 'next-entry +Next entry'

@@ -61,7 +61,7 @@ t_is "set up: 4 in INBOX, 1 in Sent, 3 in Work, all unread" \
 
 t_tmux_start ui 100 24 "$SATCHEL" -c "$conf"
 t_ok "index" t_tmux_wait ui 'INBOX \(4 messages\)'
-t_tmux_keys ui t
+t_tmux_keys ui z
 t_ok "thread mode" t_tmux_wait ui 'INBOX \(2 threads\)'
 # The Plans thread (3 here, 7 in all folders) is the older one: second.
 t_tmux_keys ui j N
@@ -105,7 +105,7 @@ t_tmux_wait ui3 'Work' >/dev/null
 t_tmux_keys ui3 G 2>/dev/null
 t_tmux_keys ui3 End Enter
 t_ok "the Work folder" t_tmux_wait ui3 'Work \(3 messages\)'
-t_tmux_keys ui3 t
+t_tmux_keys ui3 z
 t_ok "one thread there" t_tmux_wait ui3 'Work \(1 thread\)'
 t_tmux_keys ui3 s
 t_tmux_wait ui3 'Move to folder:' >/dev/null

@@ -1,7 +1,7 @@
 #!/bin/sh
 # t6009-ui-unparsable: a stored file GMime cannot parse (no header at all,
 # here) is shown, not hidden: the pager, the attachment list (v) and the
-# URL list (u) show its raw text, sanitised, with a notice.
+# URL list (C-b) show its raw text, sanitised, with a notice.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
@@ -26,7 +26,7 @@ t_unlike "no escape from the mail reaches the terminal" \
     "$(cat "$raw")" "$(printf '\033')\\[31mred"
 t_tmux_keys ui v
 t_ok "v lists a part" t_tmux_wait ui 'text/plain' 10
-t_tmux_keys ui q u
+t_tmux_keys ui q C-b
 t_ok "u lists its link" t_tmux_wait ui 'https://example\.org/raw-link' 10
 t_unlike "no 'Cannot read' error" "$(t_tmux_screen ui)" 'Cannot read'
 t_tmux_stop ui

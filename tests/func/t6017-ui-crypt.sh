@@ -112,7 +112,7 @@ t_like "with its protected subject" "$(t_tmux_screen ui)" \
     'Subject: INNER-SUBJECT'
 t_like "its attachment is numbered after the message's own parts" \
     "$(t_tmux_screen ui)" 'Attachment 4: plan\.txt \(text/plain\)'
-t_tmux_keys ui u
+t_tmux_keys ui C-b
 t_ok "u lists the link inside the decrypted part" \
     t_tmux_wait ui '^\[1\] https://example\.org/inner-link' 10
 t_tmux_keys ui q v

@@ -123,9 +123,9 @@ t_is "all 11 messages were opened in the pager" "$seen" 11
 # Back in the index: the thread view draws the same subjects again.
 t_tmux_keys ui q
 settle
-t_tmux_keys ui t
+t_tmux_keys ui z
 settle
-t_tmux_keys ui t
+t_tmux_keys ui z
 settle
 t_tmux_keys ui q
 t_wait_file "$T_TMP/rc" 10

@@ -608,6 +608,48 @@ test_addressed_to(void **state)
 	g_ptr_array_unref(to);
 }
 
+static void
+test_list_post(void **state)
+{
+	static const struct {
+		const char	*header;
+		const char	*want;
+	} cases[] = {
+		{ "<mailto:list@lists.test>", "list@lists.test" },
+		{ "<https://lists.test/post>,\n <mailto:dev%40lists.test?subject=hi>",
+		  "dev@lists.test" },
+		{ "<MAILTO:Up@Lists.Test>", "Up@Lists.Test" },
+		{ "NO (posting not allowed on this list)", NULL },
+		{ "<https://lists.test/post>", NULL },
+		{ "<mailto:a%0d%0aRCPT@x.test>", NULL },
+		{ "<mailto:no-end@x.test", NULL },
+		{ NULL, NULL },
+	};
+	GMimeMessage	*m;
+	char		*addr;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		g_autofree char *text = g_strdup_printf("From: a@x.test\n"
+		    "%s%s%sSubject: s\n\nbody\n",
+		    cases[i].header != NULL ? "List-Post: " : "",
+		    cases[i].header != NULL ? cases[i].header : "",
+		    cases[i].header != NULL ? "\n" : "");
+
+		m = mime_message_from_data(text, strlen(text));
+		assert_non_null(m);
+		addr = compose_list_post(m);
+		if (cases[i].want == NULL)
+			assert_null(addr);
+		else
+			assert_string_equal(addr, cases[i].want);
+		g_free(addr);
+		g_object_unref(m);
+	}
+	assert_null(compose_list_post(NULL));
+}
+
 int
 main(void)
 {
@@ -618,6 +660,7 @@ main(void)
 		cmocka_unit_test(test_sender),
 		cmocka_unit_test(test_set_header),
 		cmocka_unit_test(test_addressed_to),
+		cmocka_unit_test(test_list_post),
 		cmocka_unit_test(test_parse_fields),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_build_message),

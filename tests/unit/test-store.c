@@ -339,6 +339,109 @@ test_thread_deep_chain(void **state)
 		assert_int_equal(m->depth, MIN(i, 64));
 	}
 	g_ptr_array_unref(w.msgs);
+/* Copy: the same bytes in another folder, flags but T kept, original untouched. */
+static void
+test_copy(void **state)
+{
+	struct fixture		*f = *state;
+	struct store_msg	*m = NULL, *c = NULL;
+	g_autofree char		*text = msg_text("f@x", NULL, "copied",
+	    "a@x", "Mon, 01 Jan 2024 00:00:00 +0000", "body to copy");
+	gchar			*a = NULL, *b = NULL;
+	gsize			 alen = 0, blen = 0;
+	int64_t			 id, cid = 0;
+
+	id = deliver(f->st, NULL, text, NULL, STORE_FLAG_SEEN |
+	    STORE_FLAG_TRASHED | STORE_FLAG_FLAGGED);
+	assert_int_equal(store_msg_copy(f->st, id, "Nowhere", &cid),
+	    STORE_ERR_NOTFOUND);
+	assert_int_equal(store_folder_create(f->st, "Keep"), STORE_OK);
+	assert_int_equal(store_msg_copy(f->st, id, "Keep", &cid), STORE_OK);
+	assert_true(cid > 0 && cid != id);
+	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, cid, &c), STORE_OK);
+	assert_string_equal(m->folder, "INBOX");
+	assert_string_equal(c->folder, "Keep");
+	assert_int_equal(c->flags, STORE_FLAG_SEEN | STORE_FLAG_FLAGGED);
+	assert_string_not_equal(m->path, c->path);
+	assert_true(g_file_get_contents(m->path, &a, &alen, NULL));
+	assert_true(g_file_get_contents(c->path, &b, &blen, NULL));
+	assert_int_equal(alen, blen);
+	assert_memory_equal(a, b, alen);
+	assert_int_equal(count(f->st, "folder:Keep"), 1);
+	assert_int_equal(count(f->st, "subject:copied"), 2);
+	g_free(a);
+	g_free(b);
+	store_msg_free(m);
+	store_msg_free(c);
+	/* A headers-only message is not copied. */
+	id = deliver(f->st, NULL, text, NULL, STORE_FLAG_PARTIAL);
+	assert_int_equal(store_msg_copy(f->st, id, "Keep", NULL),
+	    STORE_ERR_INVALID);
+	assert_int_equal(count(f->st, "folder:Keep"), 1);
+	assert_int_equal(store_msg_copy(f->st, 99999, "Keep", NULL),
+	    STORE_ERR_NOTFOUND);
+}
+
+/* Threads in the order asked, in a folder and under a query. */
+static void
+test_threads_sorted(void **state)
+{
+	struct fixture		*f = *state;
+	static const enum store_sort sorts[] = {
+		STORE_SORT_DATE_DESC, STORE_SORT_DATE_ASC, STORE_SORT_FROM,
+		STORE_SORT_SUBJECT, STORE_SORT_SIZE,
+	};
+	/* Subjects of the threads' roots, per sort above. */
+	static const char *const want[][3] = {
+		{ "zebra", "apple", "mango" },
+		{ "mango", "apple", "zebra" },
+		{ "apple", "mango", "zebra" },	/* Ann, Bob, Cid */
+		{ "apple", "mango", "zebra" },
+		{ "mango", "zebra", "apple" },
+	};
+	g_autofree char		*big = g_strnfill(3000, 'x');
+	char			*m[5];
+	GPtrArray		*th = NULL;
+	GError			*err = NULL;
+	size_t			 i, j;
+
+	m[0] = msg_text("m1@x", NULL, "mango", "Bob <b@x>",
+	    "Mon, 01 Jan 2024 10:00:00 +0000", big);
+	m[1] = msg_text("a1@x", NULL, "apple", "Ann <a@x>",
+	    "Tue, 02 Jan 2024 10:00:00 +0000", "small");
+	m[2] = msg_text("a2@x", "a1@x", "Re: apple", "Zed <z@x>",
+	    "Wed, 03 Jan 2024 10:00:00 +0000", "small");
+	m[3] = msg_text("z1@x", NULL, "zebra", "Cid <c@x>",
+	    "Thu, 04 Jan 2024 10:00:00 +0000", "a bit longer than small");
+	m[4] = msg_text("z2@x", "z1@x", "Re: zebra", "Ann <a@x>",
+	    "Fri, 05 Jan 2024 10:00:00 +0000", "another reply, longer");
+	for (i = 0; i < G_N_ELEMENTS(m); i++) {
+		deliver(f->st, NULL, m[i], NULL, 0);
+		g_free(m[i]);
+	}
+	for (i = 0; i < G_N_ELEMENTS(sorts); i++) {
+		assert_int_equal(store_threads_page_sorted(f->st, STORE_INBOX,
+		    NULL, sorts[i], 0, 10, &th, &err), STORE_OK);
+		assert_int_equal(th->len, 3);
+		for (j = 0; j < 3; j++)
+			assert_string_equal(((struct store_thread *)
+			    th->pdata[j])->subject, want[i][j]);
+		g_ptr_array_unref(th);
+		/* A query (and its paging) keeps the order. */
+		assert_int_equal(store_threads_page_sorted(f->st, STORE_INBOX,
+		    "NOT nosuchword", sorts[i], 1, 1, &th, &err), STORE_OK);
+		assert_int_equal(th->len, 1);
+		assert_string_equal(((struct store_thread *)
+		    th->pdata[0])->subject, want[i][1]);
+		g_ptr_array_unref(th);
+	}
+	/* The default order is store_threads_page's. */
+	assert_int_equal(store_threads_page(f->st, STORE_INBOX, NULL, 0, 10,
+	    &th, &err), STORE_OK);
+	assert_string_equal(((struct store_thread *)th->pdata[0])->subject,
+	    "zebra");
+	g_ptr_array_unref(th);
 }
 
 static void
@@ -1182,8 +1285,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_deliver_and_get, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_deep_chain, setup,
+		cmocka_unit_test_setup_teardown(test_threads_sorted, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup,
