@@ -339,6 +339,8 @@ test_thread_deep_chain(void **state)
 		assert_int_equal(m->depth, MIN(i, 64));
 	}
 	g_ptr_array_unref(w.msgs);
+}
+
 /* Copy: the same bytes in another folder, flags but T kept, original untouched. */
 static void
 test_copy(void **state)
@@ -1288,6 +1290,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_thread_deep_chain, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_threads_sorted, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
