@@ -446,8 +446,9 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 	    (s = queue_count(st, QUEUE_FAILED, &f)) != STORE_OK ||
 	    (s = queue_count(st, QUEUE_SENDING, &sending)) != STORE_OK)
 		return outbox_store_error(st, s, err);
-	*pending = q + h;
-	*attention = f;
+	/* A held or failed entry waits for the user, not for a send. */
+	*pending = q;
+	*attention = f + h;
 	if (sending_out != NULL)
 		*sending_out = sending;
 	if (sending > 0 && !outbox_sender_running(st))

@@ -166,7 +166,8 @@ enum outbox_status outbox_list(struct store *, unsigned flags,
 enum outbox_status outbox_get(struct store *, int64_t id,
 		    struct outbox_entry **out, GError **err);
 /*
- * Counts for a status line: queued (incl. held) and failed/maybe sent.
+ * Counts for a status line: queued (waiting for a send), and what waits
+ * for the user: held, failed, maybe sent. A held entry is never "queued".
  * *sending (may be NULL): entries being sent; whether they count as
  * pending or (maybe sent) attention depends on whether a sender runs,
  * which no change to the index announces: a caller that keeps the counts

@@ -7,6 +7,7 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 	src/ui/ui-help.c src/ui/ui-urls.c src/ui/ui-pager.c \
 	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-prompt.c \
 	src/ui/ui-jobs.c src/ui/ui-signal.c
+src_ui_libui_a_SOURCES += src/ui/ui-outbox.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
@@ -22,6 +23,12 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6020-ui-ascii-locale.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
+
+## mutt's patterns, the queue, bounce and completion in the reader.
+UI_MUTT_TESTS = tests/func/t6120-ui-patterns.sh \
+	tests/func/t6121-ui-outbox.sh
+TESTS += $(UI_MUTT_TESTS)
+EXTRA_DIST += $(UI_MUTT_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \

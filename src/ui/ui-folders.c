@@ -1,6 +1,7 @@
 /*
  * ui-folders.c: the folder list (INBOX, Sent, Drafts, Outbox with its
- * count, then the others). Enter shows the folder in the main index.
+ * count, then the others). Enter shows the folder in the main index; on
+ * the Outbox, the queue (ui-outbox.c).
  */
 #include "config.h"
 
@@ -125,6 +126,12 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (v->list.count == 0)
 		return TRUE;
 	f = g_ptr_array_index(fv->folders, v->list.cursor);
+	/* The Outbox is shown as the queue: states, errors, retries. */
+	if (strcmp(f->name, STORE_OUTBOX) == 0) {
+		ui_pop(ui);
+		ui_push(ui, ui_outbox_new(ui));
+		return TRUE;
+	}
 	name = g_strdup(f->name);
 	/* Back to the main index (also from a search), on that folder. */
 	while (ui->views->len > 1)

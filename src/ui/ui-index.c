@@ -16,6 +16,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
+#include "store/store-pattern.h"
 #include "ui/ui-private.h"
 
 struct ui_index {
@@ -65,6 +66,7 @@ static void	 ui_index_move(struct ui *, struct ui_view *);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
+static gboolean	 ui_index_mutt_pattern(struct ui *, char **);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 
 static const struct ui_view_ops ui_index_ops = {
@@ -904,6 +906,30 @@ ui_index_crypt_note(struct ui *ui, const char *query, const char *folder)
 	store_query_free(q);
 }
 
+/*
+ * mutt's patterns (~f alice, ~d <1w, all) in the search language; FALSE
+ * (said, *q freed) when one is not known.
+ */
+static gboolean
+ui_index_mutt_pattern(struct ui *ui, char **q)
+{
+	GError	*err = NULL;
+	char	*t;
+
+	if (!store_pattern_is_mutt(*q))
+		return TRUE;
+	if ((t = store_pattern_translate(*q, &err)) == NULL) {
+		ui_error(ui, "%s", err->message);
+		g_clear_error(&err);
+		g_free(*q);
+		*q = NULL;
+		return FALSE;
+	}
+	g_free(*q);
+	*q = t;
+	return TRUE;
+}
+
 /* limit: narrow this index; search: a new index over every folder. */
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
@@ -917,6 +943,8 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 	if (q == NULL)
 		return;
 	g_strstrip(q);
+	if (!ui_index_mutt_pattern(ui, &q))
+		return;
 	if (search) {
 		if (*q != '\0') {
 			ui_push(ui, ui_index_new_search(ui, q));

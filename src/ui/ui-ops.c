@@ -21,6 +21,7 @@ static void	ui_ops_compose(struct ui *, enum ui_op);
 static void	ui_ops_sync(struct ui *, enum ui_op);
 static void	ui_ops_msgview(struct ui *, enum ui_op);
 static void	ui_ops_fetch_body(struct ui *, enum ui_op);
+static void	ui_ops_outbox(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -29,6 +30,7 @@ static void	ui_ops_fetch_body(struct ui *, enum ui_op);
 #define A	UI_CTX_ALL
 #define C	UI_CTX_BIT(UI_CTX_COMPOSE)
 #define V	UI_OPF_VIEW
+#define O	UI_CTX_BIT(UI_CTX_OUTBOX)
 
 static const struct ui_op_def ui_ops_table[] = {
 	{ "noop", UI_OP_NOOP, 0, A, NULL, N_("Do nothing (unbinds a key)") },
@@ -84,7 +86,7 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Reply to all recipients") },
 	{ "forward", UI_OP_FORWARD, UI_OPF_MSG, M, ui_ops_compose,
 	  N_("Forward the message") },
-	{ "sync", UI_OP_SYNC, 0, M, ui_ops_sync,
+	{ "sync", UI_OP_SYNC, 0, M | O, ui_ops_sync,
 	  N_("Fetch new mail and send the queue") },
 	{ "attachments", UI_OP_ATTACHMENTS, UI_OPF_MSG, M, ui_ops_msgview,
 	  N_("List the message's parts and attachments") },
@@ -104,6 +106,17 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Sign, encrypt, both or neither (OpenPGP or S/MIME)") },
 	{ "fetch-body", UI_OP_FETCH_BODY, UI_OPF_MSG, M, ui_ops_fetch_body,
 	  N_("Download the whole of a message fetched headers-only") },
+	{ "outbox", UI_OP_OUTBOX, 0, M | UI_CTX_BIT(UI_CTX_FOLDERS),
+	  ui_ops_outbox, N_("Show the outbox: state, attempts, next try, "
+	  "last error of each message") },
+	{ "queue-retry", UI_OP_QUEUE_RETRY, V, O, NULL,
+	  N_("Send the message now (a failed or maybe-sent one again)") },
+	{ "queue-hold", UI_OP_QUEUE_HOLD, V, O, NULL,
+	  N_("Hold the message: not sent until released") },
+	{ "queue-release", UI_OP_QUEUE_RELEASE, V, O, NULL,
+	  N_("Release a held message") },
+	{ "queue-delete", UI_OP_QUEUE_DELETE, V, O, NULL,
+	  N_("Delete the message unsent") },
 };
 
 #undef L
@@ -113,6 +126,7 @@ static const struct ui_op_def ui_ops_table[] = {
 #undef A
 #undef C
 #undef V
+#undef O
 
 const struct ui_op_def *
 ui_ops_find(const char *name)
@@ -238,6 +252,15 @@ ui_ops_msgview(struct ui *ui, enum ui_op op)
 
 	if (top->ops->op == NULL || !top->ops->op(ui, top, op))
 		ui_error(ui, _("'%s' does nothing here."), ui_ops_get(op)->name);
+}
+
+static void
+ui_ops_outbox(struct ui *ui, enum ui_op op)
+{
+	(void)op;
+	if (ui_outbox_is(ui_top(ui)))
+		return;
+	ui_push(ui, ui_outbox_new(ui));
 }
 
 /* A message fetched headers-only (max_size): get the rest now. */

@@ -38,12 +38,14 @@ enum ui_ctx {
 	UI_CTX_URLS,
 	UI_CTX_HELP,
 	UI_CTX_COMPOSE,
+	UI_CTX_OUTBOX,
 	UI_CTX_COUNT,
 };
 #define UI_CTX_BIT(c)	(1u << (c))
 #define UI_CTX_LISTS	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_FOLDERS) | \
 	UI_CTX_BIT(UI_CTX_ATTACH) | UI_CTX_BIT(UI_CTX_URLS) |		\
-	UI_CTX_BIT(UI_CTX_HELP) | UI_CTX_BIT(UI_CTX_COMPOSE))
+	UI_CTX_BIT(UI_CTX_HELP) | UI_CTX_BIT(UI_CTX_COMPOSE) |	\
+	UI_CTX_BIT(UI_CTX_OUTBOX))
 #define UI_CTX_ALL	((1u << UI_CTX_COUNT) - 1)
 #define UI_CTX_MSG	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_PAGER))
 
@@ -94,6 +96,14 @@ enum ui_op {
 	UI_OP_POSTPONE,
 	UI_OP_CRYPT,
 	UI_OP_FETCH_BODY,
+	/* The queue in the reader (ui-outbox.c) and bounce. */
+	UI_OP_OUTBOX,
+	UI_OP_QUEUE_RETRY,
+	UI_OP_QUEUE_HOLD,
+	UI_OP_QUEUE_RELEASE,
+	UI_OP_QUEUE_DELETE,
+	UI_OP_QUEUE_EDIT,
+	UI_OP_BOUNCE,
 	UI_OP_COUNT,
 };
 
@@ -250,6 +260,7 @@ struct ui {
 	guint64		 fetch_msgs, fetch_msgs_total, fetch_bytes;
 	guint64		 new_mail;	/* fetched this session, not yet looked at */
 	guint64		 queue_count;
+	guint64		 queue_attention; /* held, failed, maybe sent */
 	gboolean	 queue_sending;	/* counted: an entry being sent */
 	char		*send_error;	/* last send error, sanitised */
 	gboolean	 send_asked;	/* the running send: the user asked */
@@ -396,6 +407,10 @@ struct crypt_state *ui_pager_crypt_state(struct ui *,
 		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
+
+/* ui-outbox.c: the queue, entry by entry. */
+struct ui_view	*ui_outbox_new(struct ui *);
+gboolean	 ui_outbox_is(struct ui_view *);
 
 /* ui-compose.c */
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);

@@ -266,6 +266,11 @@ ui_draw_status(struct ui *ui)
 	    ui->queue_count);
 	if (ui->queue_count > 0 && ui->queue_waits != NULL)
 		g_string_append_printf(s, " (%s)", ui->queue_waits);
+	if (ui->queue_attention > 0) {
+		g_string_append_c(s, ' ');
+		g_string_append_printf(s, _("Held/failed:%" PRIu64),
+		    ui->queue_attention);
+	}
 	if (ui->send_error != NULL) {
 		g_string_append_c(s, ' ');
 		g_string_append_printf(s, _("Send error: %s"), ui->send_error);
@@ -315,8 +320,10 @@ ui_refresh_counts(struct ui *ui)
 	guint	 pending = 0, attention = 0, sending = 0;
 
 	if (outbox_counts(ui->store, &pending, &attention, &sending, &err) ==
-	    OUTBOX_OK)
+	    OUTBOX_OK) {
 		ui->queue_count = pending;
+		ui->queue_attention = attention;
+	}
 	ui->queue_sending = sending > 0;
 	g_clear_error(&err);
 	g_free(ui->queue_waits);
@@ -429,6 +436,7 @@ ui_unsent(struct ui *ui)
 		pending = attention = 0;
 	g_clear_error(&err);
 	ui->queue_count = pending;
+	ui->queue_attention = attention;
 	return pending + attention;
 }
 

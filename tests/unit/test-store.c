@@ -17,6 +17,7 @@
 #include "mime/mime.h"
 #include "store/store.h"
 #include "store/store-private.h"
+#include "store/store-pattern.h"
 
 struct fixture {
 	char		*dir;
@@ -407,6 +408,20 @@ test_search(void **state)
 		"date:2024-13", "date:yesterdayish", "AND banana", "banana OR",
 		"NOT", "has:wings", "banana AND AND x", "()",
 	};
+	static const struct {
+		const char	*q;
+		guint64		 n;
+	} pat[] = {
+		{ "~f alice", 2 }, { "~s report", 1 }, { "~t carol", 1 },
+		{ "~c carol", 1 }, { "~b banana", 2 }, { "~B invoice", 1 },
+		{ "~N", 3 }, { "~F", 1 }, { "~A", 4 }, { "all", 4 },
+		{ "!~N", 1 }, { "~f alice | ~f bob", 3 }, { "~f alice ~b banana", 1 },
+		{ "~d 01/01/2024-31/01/2024", 1 }, { "~d 15/02/2024", 1 },
+		{ "~d -31/12/2023", 1 }, { "~d 01/02/2024-", 2 },
+		{ "~d <1w", 0 }, { "~d >1w", 4 }, { "!(~f alice | ~F)", 1 },
+		{ "~s \"quarterly report\"", 1 }, { "~f ^alice", 2 },
+		{ "~L carol", 1 }, { "~f alice banana", 1 },
+	};
 	struct fixture		*f = *state;
 	struct store_origin	 o = { "home", "u1" };
 	struct store_query	*q = NULL;
@@ -460,6 +475,19 @@ test_search(void **state)
 		assert_null(strstr(err->message, "fts5"));
 		g_clear_error(&err);
 	}
+	/* mutt's patterns, translated, find what mutt would. */
+	for (i = 0; i < G_N_ELEMENTS(pat); i++) {
+		g_autofree char *tq = store_pattern_translate(pat[i].q, &err);
+		guint64 n;
+
+		if (tq == NULL)
+			fail_msg("pattern '%s': %s", pat[i].q, err->message);
+		n = count(f->st, tq);
+		if (n != pat[i].n)
+			fail_msg("pattern '%s' ('%s'): %" G_GUINT64_FORMAT
+			    " matches, expected %" G_GUINT64_FORMAT, pat[i].q,
+			    tq, n, pat[i].n);
+	}
 	/* Pages come newest first. */
 	assert_int_equal(store_query_new(f->st, "", STORE_INBOX, &q, &err),
 	    STORE_OK);
@@ -475,6 +503,73 @@ test_search(void **state)
 	g_ptr_array_unref(page);
 	store_query_free(q);
 	search_plans(f->st);
+}
+
+/* mutt's patterns as text in the search language. */
+static void
+test_patterns(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "~f alice", "from:alice" },
+		{ "~s hello", "subject:hello" },
+		{ "~t bob ~c carol", "to:bob cc:carol" },
+		{ "~C list", "to:list" },
+		{ "~b 'two words'", "body:\"two words\"" },
+		{ "~s \"^Re: lunch$\"", "subject:\"Re: lunch\"" },
+		{ "~N", "is:unread" }, { "~U", "is:unread" },
+		{ "~F", "is:flagged" }, { "~D", "is:trashed" },
+		{ "~Q ~R", "is:replied is:read" },
+		{ "~A", "" }, { "all", "" }, { "  all ", "" },
+		{ "!~N ~F", "NOT is:unread is:flagged" },
+		{ "~f a | ~f b", "from:a OR from:b" },
+		{ "!(~f a|~s b)", "NOT (from:a OR subject:b)" },
+		{ "~d <1w", "date:1w.." }, { "~d >2d", "date:..2d" },
+		{ "~d =3m", "date:4m..3m" }, { "~d <12H", "date:12h.." },
+		{ "~d 01/02/2024-15/03/2024", "date:2024-02-01..2024-03-15" },
+		{ "~d 5/6/24", "date:2024-06-05" },
+		{ "~d 31/12/99-", "date:1999-12-31.." },
+		{ "~d -01/01/2020", "date:..2020-01-01" },
+		{ "~L bob", "(from:bob OR to:bob)" },
+		{ "~i abc@x", "id:abc@x" },
+		{ "from:alice ~s hi \"a phrase\"", "from:alice subject:hi \"a phrase\"" },
+		{ "~B invoice", "invoice" },
+	};
+	static const char *const bad[] = {
+		"~f", "~s \"open", "~d 32/01/2024", "~d <1x", "~d -", "~d 1/13",
+		"~z x", "!~A", "~d <5M",
+	};
+	GError	*err = NULL;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_autofree char *out = store_pattern_translate(t[i].in, &err);
+
+		if (out == NULL)
+			fail_msg("'%s': %s", t[i].in, err->message);
+		if (strcmp(out, t[i].out) != 0)
+			fail_msg("'%s' became '%s', expected '%s'", t[i].in,
+			    out, t[i].out);
+		assert_true(store_pattern_is_mutt(t[i].in) ||
+		    strncmp(t[i].in, "from:", 5) == 0);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *out = store_pattern_translate(bad[i], &err);
+
+		if (out != NULL)
+			fail_msg("'%s' should be refused, became '%s'", bad[i],
+			    out);
+		assert_non_null(err);
+		g_clear_error(&err);
+	}
+	assert_false(store_pattern_is_mutt("banana"));
+	assert_false(store_pattern_is_mutt("from:alice all"));
+	assert_false(store_pattern_is_mutt("a~b"));
+	assert_true(store_pattern_is_mutt("banana ~f x"));
+	assert_true(store_pattern_is_mutt("(~N)"));
 }
 
 /* TRUE when a plan reads every row of the messages table. */
@@ -1107,6 +1202,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_degenerate),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_patterns),
 		cmocka_unit_test_setup_teardown(test_deliver_and_get, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
