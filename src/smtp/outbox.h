@@ -147,6 +147,16 @@ enum outbox_status outbox_queue_to(struct store *, const struct account *,
 		    GError **err);
 
 /*
+ * Queue a message bounced to new recipients (compose_resent): data is
+ * queued byte for byte, to rcpts (the Resent-To addresses) from the
+ * account's address, known by resent_id (its Resent-Message-ID, without
+ * <>). OUTBOX_ERR_INVALID when data does not parse or an address is bad.
+ */
+enum outbox_status outbox_queue_resent(struct store *,
+		    const struct account *, GBytes *data, GPtrArray *rcpts,
+		    const char *resent_id, int64_t *queue_id, GError **err);
+
+/*
  * Save msg (Bcc kept) to Drafts, flagged draft and seen, replacing the
  * draft replace_id when > 0. *msg_id (may be NULL) gets the new store id.
  * Resume with compose_template_resume() on the stored file.

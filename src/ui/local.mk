@@ -7,7 +7,8 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 	src/ui/ui-help.c src/ui/ui-urls.c src/ui/ui-pager.c \
 	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-prompt.c \
 	src/ui/ui-jobs.c src/ui/ui-signal.c
-src_ui_libui_a_SOURCES += src/ui/ui-outbox.c
+src_ui_libui_a_SOURCES += src/ui/ui-outbox.c src/ui/ui-bounce.c \
+	src/ui/ui-complete.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
@@ -26,7 +27,7 @@ EXTRA_DIST += $(UI_TESTS)
 
 ## mutt's patterns, the queue, bounce and completion in the reader.
 UI_MUTT_TESTS = tests/func/t6120-ui-patterns.sh \
-	tests/func/t6121-ui-outbox.sh
+	tests/func/t6121-ui-outbox.sh tests/func/t6122-ui-bounce.sh
 TESTS += $(UI_MUTT_TESTS)
 EXTRA_DIST += $(UI_MUTT_TESTS)
 

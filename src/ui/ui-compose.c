@@ -72,6 +72,8 @@ static void	 ui_compose_sender(struct ui_compose *);
 static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
 		    GMimeMessage *, char **);
 static void	 ui_compose_edit_from(struct ui *, struct ui_view *);
+static void	 ui_compose_edit_addrs(struct ui *, struct ui_view *,
+		    enum ui_op);
 static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
 static void	 ui_compose_release(struct ui_compose *);
@@ -442,6 +444,45 @@ ui_compose_account_for(struct ui *ui, struct store_msg *m, GMimeMessage *orig,
 		return a;
 	}
 	return config_account(ui->config, NULL);
+}
+
+/* mutt's t, c, b: To, Cc or Bcc on a prompt that completes addresses. */
+static void
+ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
+{
+	struct ui_compose	*c = v->data;
+	g_autofree char		*in = NULL, *text = NULL, *edited = NULL;
+	g_autofree char		*prompt = NULL;
+	const char		*name, *cur;
+	size_t			 len;
+
+	name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
+	    "Bcc";
+	cur = !c->parsed ? NULL : op == UI_OP_EDIT_TO ? c->fields.to :
+	    op == UI_OP_EDIT_CC ? c->fields.cc : c->fields.bcc;
+	prompt = g_strdup_printf("%s: ", name);
+	in = ui_prompt_line_kind(ui, prompt, cur, UI_PROMPT_ADDRESS);
+	if (in == NULL)
+		return;
+	if (strpbrk(in, "\r\n") != NULL) {
+		ui_error(ui, _("%s: one line only."), name);
+		return;
+	}
+	if ((text = file_read_all(c->path, &len)) == NULL) {
+		ui_error(ui, _("Cannot read %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	edited = compose_set_header(text, name, g_strstrip(in));
+	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
+		ui_error(ui, _("Cannot write %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	ui_compose_parse(c);
+	ui_compose_recalc(ui, v);
+	if (!c->parsed)
+		ui_error(ui, "%s", c->error);
 }
 
 /* Change the sender: an address, or an account's name. */
@@ -835,7 +876,8 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_from(ui, v);
 		return TRUE;
 	case UI_OP_ATTACH_FILE:
-		path = ui_prompt_line(ui, _("Attach file: "), NULL);
+		path = ui_prompt_line_kind(ui, _("Attach file: "), NULL,
+		    UI_PROMPT_FILE);
 		if (path == NULL || *g_strstrip(path) == '\0') {
 			g_free(path);
 			return TRUE;
@@ -853,6 +895,11 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_compose_recalc(ui, v);
 		}
 		g_free(file);
+		return TRUE;
+	case UI_OP_EDIT_TO:
+	case UI_OP_EDIT_CC:
+	case UI_OP_EDIT_BCC:
+		ui_compose_edit_addrs(ui, v, op);
 		return TRUE;
 	case UI_OP_CRYPT:
 		ui_compose_crypt_choose(ui, c);

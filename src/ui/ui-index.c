@@ -773,7 +773,7 @@ ui_index_move(struct ui *ui, struct ui_view *v)
 	if (ids->len == 0)
 		goto out;
 	hint = g_strdup_printf(_("Move to folder: "));
-	name = ui_prompt_line(ui, hint, NULL);
+	name = ui_prompt_line_kind(ui, hint, NULL, UI_PROMPT_FOLDER);
 	g_free(hint);
 	if (name == NULL || *g_strstrip(name) == '\0')
 		goto out;
@@ -938,8 +938,8 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 	char		*q, *old;
 	GError		*err = NULL;
 
-	q = ui_prompt_line(ui, search ? _("Search: ") : _("Limit to: "),
-	    search ? NULL : ix->query);
+	q = ui_prompt_line_kind(ui, search ? _("Search: ") : _("Limit to: "),
+	    search ? NULL : ix->query, UI_PROMPT_QUERY);
 	if (q == NULL)
 		return;
 	g_strstrip(q);

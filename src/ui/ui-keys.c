@@ -46,8 +46,9 @@ static const char *ui_keys_defaults[] = {
 	/* Compose confirmation. */
 	"compose:y = send", "compose:e = edit", "compose:a = attach-file",
 	"compose:P = postpone", "compose:f = edit-from", "compose:p = crypt",
+	"compose:t = edit-to", "compose:c = edit-cc", "compose:b = edit-bcc",
 	/* The outbox. */
-	"O = outbox", "outbox:r = queue-retry", "outbox:h = queue-hold",
+	"b = bounce", "O = outbox", "outbox:r = queue-retry", "outbox:h = queue-hold",
 	"outbox:u = queue-release", "outbox:d = queue-delete",
 	NULL,
 };

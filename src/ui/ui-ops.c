@@ -22,6 +22,7 @@ static void	ui_ops_sync(struct ui *, enum ui_op);
 static void	ui_ops_msgview(struct ui *, enum ui_op);
 static void	ui_ops_fetch_body(struct ui *, enum ui_op);
 static void	ui_ops_outbox(struct ui *, enum ui_op);
+static void	ui_ops_bounce(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -100,6 +101,12 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "attach-file", UI_OP_ATTACH_FILE, V, C, NULL, N_("Attach a file") },
 	{ "edit-from", UI_OP_EDIT_FROM, V, C, NULL,
 	  N_("Change the sender (an address or an account's name)") },
+	{ "edit-to", UI_OP_EDIT_TO, V, C, NULL,
+	  N_("Change the recipients (Tab completes addresses)") },
+	{ "edit-cc", UI_OP_EDIT_CC, V, C, NULL,
+	  N_("Change the Cc recipients (Tab completes addresses)") },
+	{ "edit-bcc", UI_OP_EDIT_BCC, V, C, NULL,
+	  N_("Change the Bcc recipients (Tab completes addresses)") },
 	{ "postpone", UI_OP_POSTPONE, V, C, NULL,
 	  N_("Save the message as a draft") },
 	{ "crypt", UI_OP_CRYPT, V, C, NULL,
@@ -109,6 +116,9 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "outbox", UI_OP_OUTBOX, 0, M | UI_CTX_BIT(UI_CTX_FOLDERS),
 	  ui_ops_outbox, N_("Show the outbox: state, attempts, next try, "
 	  "last error of each message") },
+	{ "bounce", UI_OP_BOUNCE, UI_OPF_MSG | UI_OPF_ACCOUNT, M,
+	  ui_ops_bounce, N_("Bounce (redirect) the message unchanged to "
+	  "other recipients, through the outbox") },
 	{ "queue-retry", UI_OP_QUEUE_RETRY, V, O, NULL,
 	  N_("Send the message now (a failed or maybe-sent one again)") },
 	{ "queue-hold", UI_OP_QUEUE_HOLD, V, O, NULL,
@@ -261,6 +271,13 @@ ui_ops_outbox(struct ui *ui, enum ui_op op)
 	if (ui_outbox_is(ui_top(ui)))
 		return;
 	ui_push(ui, ui_outbox_new(ui));
+}
+
+static void
+ui_ops_bounce(struct ui *ui, enum ui_op op)
+{
+	(void)op;
+	ui_bounce_start(ui, ui_current_msg(ui));
 }
 
 /* A message fetched headers-only (max_size): get the rest now. */

@@ -28,6 +28,7 @@ struct config;
 struct store;
 struct ui;
 struct ui_view;
+struct ui_complete;
 
 /* Key contexts: each has its own keymap. */
 enum ui_ctx {
@@ -104,6 +105,9 @@ enum ui_op {
 	UI_OP_QUEUE_DELETE,
 	UI_OP_QUEUE_EDIT,
 	UI_OP_BOUNCE,
+	UI_OP_EDIT_TO,
+	UI_OP_EDIT_CC,
+	UI_OP_EDIT_BCC,
 	UI_OP_COUNT,
 };
 
@@ -290,6 +294,8 @@ struct ui {
 	gpointer	 fetch_cancel;	/* struct pop3_cancel * */
 	GHashTable	*secrets;	/* "service:account" -> secret, session only */
 
+	struct ui_complete *complete;	/* histories, aliases (ui-complete.c) */
+
 	/* Pager search term and the last index search. */
 	char		*search;
 
@@ -366,7 +372,20 @@ void		 ui_term_bar(int y, const char *safe, attr_t);
 /* Read one key (blocking up to ms, -1 forever); -1 on timeout. */
 int		 ui_term_key(int ms);
 
-/* ui-prompt.c: prompts on the message line. */
+/*
+ * ui-prompt.c: prompts on the message line. A prompt's kind chooses what
+ * Tab completes (ui-complete.c) and which history Up and Down walk.
+ */
+enum ui_prompt_kind {
+	UI_PROMPT_TEXT,		/* no completion */
+	UI_PROMPT_ADDRESS,	/* addresses; aliases expanded on Enter */
+	UI_PROMPT_FOLDER,	/* folder names */
+	UI_PROMPT_FILE,		/* file paths */
+	UI_PROMPT_QUERY,	/* searches and limits */
+	UI_PROMPT_KINDS,
+};
+char		*ui_prompt_line_kind(struct ui *, const char *prompt,
+		    const char *initial, enum ui_prompt_kind);
 /* Edit a line; NULL if cancelled (Esc, C-g). initial may be NULL. */
 char		*ui_prompt_line(struct ui *, const char *prompt,
 		    const char *initial);
@@ -407,6 +426,27 @@ struct crypt_state *ui_pager_crypt_state(struct ui *,
 		    struct _GMimeMessage *mime);
 struct ui_view	*ui_lines_new(struct ui *, const char *title, GPtrArray *lines,
 		    enum ui_ctx);
+
+/* ui-complete.c: Tab completion and prompt histories (memory only). */
+void		 ui_complete_free(struct ui *);
+void		 ui_complete_history_add(struct ui *, enum ui_prompt_kind,
+		    const char *line);
+/* The back-th newest line (1: the newest), or NULL. */
+const char	*ui_complete_history(struct ui *, enum ui_prompt_kind,
+		    guint back);
+/* Each comma-separated item that is an alias's nick, expanded. g_free. */
+char		*ui_complete_expand_aliases(struct ui *, const char *line);
+/*
+ * Tab at byte cursor of line: the line with the word there completed,
+ * the round-th candidate (0 first); *new_cursor is the byte after it,
+ * *more TRUE when another Tab gives another candidate. NULL: none.
+ */
+char		*ui_complete_tab(struct ui *, enum ui_prompt_kind,
+		    const char *line, gsize cursor, guint round,
+		    gsize *new_cursor, gboolean *more);
+
+/* ui-bounce.c: the message, unchanged, to new recipients (Resent-*). */
+void		 ui_bounce_start(struct ui *, int64_t msg_id);
 
 /* ui-outbox.c: the queue, entry by entry. */
 struct ui_view	*ui_outbox_new(struct ui *);

@@ -767,6 +767,7 @@ out:
 	g_free(ui.send_error);
 	g_free(ui.send_said);
 	g_free(ui.queue_waits);
+	ui_complete_free(&ui);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
 	if (ui.rebuild && rc == CLI_EXIT_OK) {

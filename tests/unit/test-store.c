@@ -18,6 +18,7 @@
 #include "store/store.h"
 #include "store/store-private.h"
 #include "store/store-pattern.h"
+#include "store/store-addr.h"
 
 struct fixture {
 	char		*dir;
@@ -570,6 +571,89 @@ test_patterns(void **state)
 	assert_false(store_pattern_is_mutt("a~b"));
 	assert_true(store_pattern_is_mutt("banana ~f x"));
 	assert_true(store_pattern_is_mutt("(~N)"));
+}
+
+/*
+ * The address book from the index: senders of received mail and the
+ * recipients of sent mail, matched by address or a word of the name,
+ * ranked by how often and how recently.
+ */
+static void
+test_addr_book(void **state)
+{
+	struct fixture		*f = *state;
+	GPtrArray		*out = NULL;
+	struct store_addr	*a;
+	int64_t			 now = 1735689600;	/* 2025-01-01 */
+	char			*m;
+	int			 i;
+
+	/* Anna wrote three times, long ago; Andrew once, yesterday. */
+	for (i = 0; i < 3; i++) {
+		g_autofree char *mid = g_strdup_printf("anna%d@x", i);
+
+		m = msg_text(mid, NULL, "old", "Anna Old <anna@old.example>",
+		    "Mon, 01 Jan 2018 10:00:00 +0000", "hi");
+		deliver(f->st, NULL, m, NULL, 0);
+		g_free(m);
+	}
+	m = msg_text("andrew@x", NULL, "new", "Andrew New <andrew@new.example>",
+	    "Tue, 31 Dec 2024 10:00:00 +0000", "hi");
+	deliver(f->st, NULL, m, NULL, 0);
+	g_free(m);
+	/* We wrote to Ann Sent and to Zed (in Cc), last week. */
+	deliver(f->st, STORE_SENT, "From: Me <me@example.org>\n"
+	    "To: \"Sent, Ann\" <ann@sent.example>\nCc: zed@z.example\n"
+	    "Subject: out\nDate: Tue, 24 Dec 2024 10:00:00 +0000\n\nx\n",
+	    NULL, STORE_FLAG_SEEN);
+	/* A draft's recipient was never written to. */
+	deliver(f->st, STORE_DRAFTS, "From: Me <me@example.org>\n"
+	    "To: anon@draft.example\nSubject: d\n\nx\n", NULL, 0);
+
+	assert_int_equal(store_addr_complete(f->st, "an", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 3);
+	/* Recent and sent first, then recent, then old but often. */
+	a = g_ptr_array_index(out, 0);
+	assert_string_equal(a->addr, "ann@sent.example");
+	assert_string_equal(a->name, "Sent, Ann");
+	assert_int_equal(a->count, 1);
+	a = g_ptr_array_index(out, 1);
+	assert_string_equal(a->addr, "andrew@new.example");
+	a = g_ptr_array_index(out, 2);
+	assert_string_equal(a->addr, "anna@old.example");
+	assert_int_equal(a->count, 3);
+	assert_string_equal(a->name, "Anna Old");
+	g_ptr_array_unref(out);
+
+	/* A word of the name; case does not matter; a limit. */
+	assert_int_equal(store_addr_complete(f->st, "NEW", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct store_addr *)out->pdata[0])->addr,
+	    "andrew@new.example");
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "zed", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 1);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "", now, 2, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 2);
+	g_ptr_array_unref(out);
+	/* Not a substring in the middle; LIKE wildcards are literal. */
+	assert_int_equal(store_addr_complete(f->st, "ndrew", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "%", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "anon", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
 }
 
 /* TRUE when a plan reads every row of the messages table. */
@@ -1221,6 +1305,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addr_book, setup,
+		    teardown),
 	};
 	int	 rc;
 
