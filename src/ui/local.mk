@@ -27,7 +27,8 @@ EXTRA_DIST += $(UI_TESTS)
 
 ## mutt's patterns, the queue, bounce and completion in the reader.
 UI_MUTT_TESTS = tests/func/t6120-ui-patterns.sh \
-	tests/func/t6121-ui-outbox.sh tests/func/t6122-ui-bounce.sh
+	tests/func/t6121-ui-outbox.sh tests/func/t6122-ui-bounce.sh \
+	tests/func/t6123-ui-complete.sh
 TESTS += $(UI_MUTT_TESTS)
 EXTRA_DIST += $(UI_MUTT_TESTS)
 
