@@ -50,6 +50,7 @@ struct ui_compose {
 	int64_t		 orig_id;	/* replied to or forwarded, -1 */
 	enum ui_op	 kind;
 	int64_t		 draft_id;	/* resumed draft, -1 */
+	int64_t		 queue_id;	/* edited outbox entry (held), 0 */
 	GPtrArray	*rows;		/* char *: what the screen lists */
 	GArray		*alerts;	/* gboolean per row: stands out */
 	GPtrArray	*chosen;	/* char *: directories the user chose */
@@ -72,8 +73,11 @@ static void	 ui_compose_sender(struct ui_compose *);
 static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
 		    GMimeMessage *, char **);
 static void	 ui_compose_edit_from(struct ui *, struct ui_view *);
+static void	 ui_compose_open(struct ui *, enum ui_op, int64_t, int64_t,
+		    int64_t);
 static void	 ui_compose_edit_addrs(struct ui *, struct ui_view *,
 		    enum ui_op);
+static void	 ui_compose_unqueue(struct ui *, struct ui_compose *);
 static GMimeMessage *ui_compose_build(struct ui *, struct ui_compose *);
 static void	 ui_compose_done(struct ui *, struct ui_compose *);
 static void	 ui_compose_release(struct ui_compose *);
@@ -446,6 +450,22 @@ ui_compose_account_for(struct ui *ui, struct store_msg *m, GMimeMessage *orig,
 	return config_account(ui->config, NULL);
 }
 
+/* The edited outbox entry was queued again or saved: the old one goes. */
+static void
+ui_compose_unqueue(struct ui *ui, struct ui_compose *c)
+{
+	GError	*err = NULL;
+
+	if (c->queue_id <= 0)
+		return;
+	if (outbox_delete(ui->store, c->queue_id, &err) != OUTBOX_OK) {
+		ui_error(ui, _("The old copy is still held in the outbox: %s"),
+		    err != NULL ? err->message : "?");
+		g_clear_error(&err);
+	}
+	c->queue_id = 0;
+}
+
 /* mutt's t, c, b: To, Cc or Bcc on a prompt that completes addresses. */
 static void
 ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
@@ -582,6 +602,24 @@ ui_compose_done(struct ui *ui, struct ui_compose *c)
 void
 ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 {
+	ui_compose_open(ui, kind, orig_id, -1, 0);
+}
+
+/*
+ * Edit an outbox entry's message (held by the caller) as a draft: sent,
+ * it is queued anew and the entry deleted; postponed, it moves to Drafts;
+ * discarded, the entry stays held.
+ */
+void
+ui_compose_requeue(struct ui *ui, int64_t msg_id, int64_t queue_id)
+{
+	ui_compose_open(ui, UI_OP_MAIL, -1, msg_id, queue_id);
+}
+
+static void
+ui_compose_open(struct ui *ui, enum ui_op kind, int64_t orig_id,
+    int64_t resume_id, int64_t queue_id)
+{
 	struct ui_compose	*c;
 	struct compose_identity	 id;
 	struct store_msg	*m = NULL;
@@ -663,6 +701,33 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 			c->draft_id = orig_id;
 		}
 	}
+	/* An outbox entry's message: its From (so its account) kept. */
+	if (resume_id >= 0) {
+		g_autofree char *from = NULL;
+		InternetAddressList *fl;
+
+		if (store_msg_get(ui->store, resume_id, &m) != STORE_OK ||
+		    (orig = mime_message_from_file(m->path)) == NULL) {
+			ui_error(ui, "%s", _("Cannot read the queued message."));
+			goto fail;
+		}
+		if ((text = compose_template_resume(orig, c->dir, &err)) ==
+		    NULL) {
+			ui_error(ui, "%s", err->message);
+			g_error_free(err);
+			goto fail;
+		}
+		if ((fl = g_mime_message_get_from(orig)) != NULL &&
+		    internet_address_list_length(fl) > 0 &&
+		    (from = internet_address_list_to_string(fl, NULL,
+		    FALSE)) != NULL && strpbrk(from, "\r\n") == NULL) {
+			char *t = compose_set_header(text, "From", from);
+
+			g_free(text);
+			text = t;
+		}
+		c->queue_id = queue_id;
+	}
 	/* A reply to encrypted mail is signed and encrypted by default. */
 	if (orig != NULL && (kind == UI_OP_REPLY ||
 	    kind == UI_OP_GROUP_REPLY) &&
@@ -715,7 +780,8 @@ ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 	before = text;
 	text = NULL;
 	/* An untouched new message or reply is abandoned, as mutt does. */
-	if (after == NULL || (c->draft_id < 0 && strcmp(after, before) == 0)) {
+	if (after == NULL || (c->draft_id < 0 && c->queue_id <= 0 &&
+	    strcmp(after, before) == 0)) {
 		ui_message(ui, "%s", _("Message not changed: cancelled."));
 		goto fail;
 	}
@@ -864,7 +930,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_QUIT:
 		if (!ui_prompt_yesno(ui, _("Discard this message?"), FALSE))
 			return TRUE;
-		ui_message(ui, "%s", _("Message discarded."));
+		ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
+		    "the queued one stays held (u in the outbox releases it).") :
+		    _("Message discarded."));
 		return FALSE;	/* the table pops the view */
 	case UI_OP_SELECT:
 	case UI_OP_EDIT:
@@ -926,6 +994,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			return TRUE;
 		}
 		ui_compose_done(ui, c);
+		ui_compose_unqueue(ui, c);
 		ui_pop(ui);
 		ui_message(ui, "%s", _("Queued for sending."));
 		ui_jobs_send(ui);
@@ -944,6 +1013,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			g_clear_error(&err);
 			return TRUE;
 		}
+		ui_compose_unqueue(ui, c);
 		ui_pop(ui);
 		ui_message(ui, "%s", _("Saved in Drafts."));
 		return TRUE;

@@ -50,6 +50,7 @@ static const char *ui_keys_defaults[] = {
 	/* The outbox. */
 	"b = bounce", "O = outbox", "outbox:r = queue-retry", "outbox:h = queue-hold",
 	"outbox:u = queue-release", "outbox:d = queue-delete",
+	"outbox:e = queue-edit",
 	NULL,
 };
 

@@ -127,6 +127,8 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Release a held message") },
 	{ "queue-delete", UI_OP_QUEUE_DELETE, V, O, NULL,
 	  N_("Delete the message unsent") },
+	{ "queue-edit", UI_OP_QUEUE_EDIT, V, O, NULL,
+	  N_("Hold the message and edit it; sent, it is queued anew") },
 };
 
 #undef L

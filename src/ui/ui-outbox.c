@@ -15,6 +15,7 @@
 
 #include "util/util.h"
 #include "config/config.h"
+#include "mime/mime.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
 #include "ui/ui-private.h"
@@ -38,6 +39,7 @@ static const char *ui_outbox_state(const struct outbox_entry *);
 static char	*ui_outbox_time(int64_t);
 static struct outbox_entry *ui_outbox_current(struct ui_view *);
 static void	 ui_outbox_act(struct ui *, struct ui_view *, enum ui_op);
+static void	 ui_outbox_edit(struct ui *, struct ui_view *);
 
 static const struct ui_view_ops ui_outbox_ops = {
 	.name = "outbox",
@@ -148,9 +150,14 @@ static void
 ui_outbox_title(struct ui *ui, struct ui_view *v, GString *s)
 {
 	struct ui_outbox	*ob = v->data;
-	guint			 n = ob->entries != NULL ? ob->entries->len : 0;
+	guint			 n;
 
-	(void)ui;
+	/*
+	 * Sends in the background and other processes change the queue:
+	 * show it as it is at every repaint (the title is drawn first).
+	 */
+	ui_outbox_load(ui, v);
+	n = ob->entries->len;
 	g_string_append(s, _("satchel: outbox"));
 	g_string_append_printf(s, " (");
 	g_string_append_printf(s, ngettext("%u entry", "%u entries", n), n);
@@ -240,8 +247,6 @@ ui_outbox_repaint(struct ui *ui, struct ui_view *v)
 	int			 y, y0, rows;
 	guint			 i;
 
-	/* Sends in the background change states: show them as they are. */
-	ui_outbox_load(ui, v);
 	ui_list_repaint(ui, &v->list);
 	ui_body_size(&y0, &rows);
 	if (rows <= UI_OUTBOX_DETAIL + 3)
@@ -354,6 +359,54 @@ ui_outbox_act(struct ui *ui, struct ui_view *v, enum ui_op op)
 	ui_refresh_counts(ui);
 }
 
+/*
+ * e: held first, so no send takes it meanwhile; then the compose screen
+ * on its message, which queues it anew (and deletes this entry) when
+ * sent. A bounced message is not edited: it goes as it is.
+ */
+static void
+ui_outbox_edit(struct ui *ui, struct ui_view *v)
+{
+	struct outbox_entry	*e = ui_outbox_current(v);
+	struct store_msg	*m = NULL;
+	GMimeMessage		*mime = NULL;
+	GError			*err = NULL;
+	gboolean		 resent = FALSE;
+	int64_t			 id, msg_id;
+
+	if (e == NULL) {
+		ui_error(ui, "%s", _("The outbox is empty."));
+		return;
+	}
+	if (e->state == OUTBOX_SENT || e->state == OUTBOX_SENDING) {
+		ui_error(ui, "%s", _("This message is with the server (or may "
+		    "be): it cannot be edited."));
+		return;
+	}
+	if (store_msg_get(ui->store, e->msg_id, &m) == STORE_OK &&
+	    (mime = mime_message_from_file(m->path)) != NULL)
+		resent = g_mime_object_get_header(GMIME_OBJECT(mime),
+		    "Resent-Message-ID") != NULL;
+	store_msg_free(m);
+	if (mime != NULL)
+		g_object_unref(mime);
+	if (resent) {
+		ui_error(ui, "%s", _("A bounced message goes as it is: delete "
+		    "it and bounce the original again."));
+		return;
+	}
+	id = e->id;
+	msg_id = e->msg_id;
+	if (e->state != OUTBOX_HELD &&
+	    outbox_hold(ui->store, id, &err) != OUTBOX_OK) {
+		ui_error(ui, "%s", err != NULL ? err->message : "?");
+		g_clear_error(&err);
+		return;
+	}
+	ui_refresh_counts(ui);
+	ui_compose_requeue(ui, msg_id, id);
+}
+
 static gboolean
 ui_outbox_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
@@ -371,6 +424,9 @@ ui_outbox_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_QUEUE_RELEASE:
 	case UI_OP_QUEUE_DELETE:
 		ui_outbox_act(ui, v, op);
+		return TRUE;
+	case UI_OP_QUEUE_EDIT:
+		ui_outbox_edit(ui, v);
 		return TRUE;
 	default:
 		return FALSE;

@@ -454,6 +454,9 @@ gboolean	 ui_outbox_is(struct ui_view *);
 
 /* ui-compose.c */
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);
+/* Edit the message of outbox entry queue_id (held) and queue it anew. */
+void		 ui_compose_requeue(struct ui *, int64_t msg_id,
+		    int64_t queue_id);
 void		 ui_compose_stuck(struct ui *);
 
 /* ui-jobs.c */

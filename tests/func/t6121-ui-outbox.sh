@@ -1,17 +1,21 @@
 #!/bin/sh
 # t6121-ui-outbox: the queue in the reader. O (and the Outbox in the
 # folder list) shows each entry's state, attempts, next try and last error;
-# h holds, u releases, r retries now, d deletes. A held or failed entry
+# h holds, u releases, r retries now, d deletes, e edits (held meanwhile,
+# queued anew when sent). A held or failed entry
 # never counts as queued in the status line. Checked at the real SMTP
 # server: what it received, and for whom.
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd tmux tmux
 t_need_cmd aiosmtpd python3-aiosmtpd
-t_plan 24
+t_plan 30
 t_smtp_start
 conf=$HOME/conf
-t_satchel_config "$conf" general.send_interval=86400
+edit=$T_TMP/edit.sh
+printf '#!/bin/sh\nsed -i "s/typo@/fixed@/" "$1"\n' >"$edit"
+chmod +x "$edit"
+t_satchel_config "$conf" general.send_interval=86400 general.editor="$edit"
 sat() { "$SATCHEL" -c "$conf" "$@"; }
 rcpt() { sed -n 's/^RCPT TO:<\(.*\)>$/\1/p' "$SMTP_SPOOL/$(printf '%04d' "$1").env" 2>/dev/null; }
 arrived() { test "$(t_smtp_count)" -ge "$1"; }
@@ -63,6 +67,17 @@ t_ok "d asks first" t_tmux_wait ui 'Delete this message unsent\?'
 t_tmux_keys ui y
 t_ok "d deletes it" t_tmux_wait ui 'satchel: outbox \(0 entries\)'
 t_is "the queue agrees" "$(sat queue | grep -c doomed)" 0
+
+echo "rcpt typo@* 451 4.3.0 Not now" >"$SMTP_CONTROL"
+echo "Four." | sat compose --to typo@example.test -s "with a typo" >/dev/null
+t_ok "a message with a typo, queued meanwhile" t_tmux_wait ui 'queued .*typo@example\.test' 10
+t_tmux_keys ui e
+t_ok "e: edited, on the screen before sending" t_tmux_wait ui 'To: +fixed@example\.test'
+t_is "meanwhile it is held" "$(sat queue | grep -c 'held')" 1
+t_tmux_keys ui y
+t_ok "y: queued anew and sent" t_wait_until 20 arrived 3
+t_is "to the corrected address" "$(rcpt 3)" 'fixed@example.test'
+t_ok "the old entry is gone" t_tmux_wait ui 'satchel: outbox \(0 entries\)' 10
 
 t_tmux_keys ui q c
 t_ok "the folder list" t_tmux_wait ui 'satchel: folders'
