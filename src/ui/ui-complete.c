@@ -46,6 +46,11 @@ struct ui_complete {
 	GPtrArray	*aliases;	/* struct ui_complete_alias * */
 	char		*alias_path;
 	gint64		 alias_mtime;
+	/* The candidates of the last Tab: Tab again cycles without asking
+	   the store and query_command again. */
+	enum ui_prompt_kind cache_kind;
+	char		*cache_token;
+	GPtrArray	*cache;
 };
 
 static struct ui_complete *ui_complete_get(struct ui *);
@@ -89,6 +94,9 @@ ui_complete_free(struct ui *ui)
 		g_ptr_array_unref(c->history[k]);
 	g_ptr_array_unref(c->aliases);
 	g_free(c->alias_path);
+	g_free(c->cache_token);
+	if (c->cache != NULL)
+		g_ptr_array_unref(c->cache);
 	g_free(c);
 	ui->complete = NULL;
 }
@@ -97,9 +105,13 @@ void
 ui_complete_history_add(struct ui *ui, enum ui_prompt_kind kind,
     const char *line)
 {
-	GPtrArray	*h = ui_complete_get(ui)->history[kind];
+	struct ui_complete *c = ui_complete_get(ui);
+	GPtrArray	*h = c->history[kind];
 	guint		 i;
 
+	/* A prompt ended: the next Tab asks afresh. */
+	g_clear_pointer(&c->cache_token, g_free);
+	g_clear_pointer(&c->cache, g_ptr_array_unref);
 	if (line == NULL || *line == '\0')
 		return;
 	/* Once, as the newest. */
@@ -464,6 +476,7 @@ char *
 ui_complete_tab(struct ui *ui, enum ui_prompt_kind kind, const char *line,
     gsize cursor, guint round, gsize *new_cursor, gboolean *more)
 {
+	struct ui_complete	*c = ui_complete_get(ui);
 	g_autoptr(GPtrArray)	 cand = NULL;
 	g_autofree char		*token = NULL, *common = NULL;
 	const char		*pick;
@@ -471,27 +484,31 @@ ui_complete_tab(struct ui *ui, enum ui_prompt_kind kind, const char *line,
 	GString			*out;
 
 	*more = FALSE;
-	switch (kind) {
-	case UI_PROMPT_ADDRESS: {
+	if (kind == UI_PROMPT_ADDRESS) {
 		const char *comma = g_strrstr_len(line, (gssize)cursor, ",");
 
 		start = comma != NULL ? (gsize)(comma - line) + 1 : 0;
 		while (start < cursor && line[start] == ' ')
 			start++;
-		token = g_strndup(line + start, cursor - start);
-		cand = ui_complete_addresses(ui, token);
-		break;
-	}
-	case UI_PROMPT_FOLDER:
-		token = g_strndup(line, cursor);
-		cand = ui_complete_folders(ui, token);
-		break;
-	case UI_PROMPT_FILE:
-		token = g_strndup(line, cursor);
-		cand = ui_complete_files(token);
-		break;
-	default:
+	} else if (kind != UI_PROMPT_FOLDER && kind != UI_PROMPT_FILE)
 		return NULL;
+	token = g_strndup(line + start, cursor - start);
+	if (round > 0 && c->cache != NULL && c->cache_kind == kind &&
+	    g_strcmp0(c->cache_token, token) == 0)
+		cand = g_ptr_array_ref(c->cache);
+	else if (kind == UI_PROMPT_ADDRESS)
+		cand = ui_complete_addresses(ui, token);
+	else if (kind == UI_PROMPT_FOLDER)
+		cand = ui_complete_folders(ui, token);
+	else
+		cand = ui_complete_files(token);
+	if (cand != c->cache) {
+		g_free(c->cache_token);
+		c->cache_token = g_strdup(token);
+		c->cache_kind = kind;
+		if (c->cache != NULL)
+			g_ptr_array_unref(c->cache);
+		c->cache = g_ptr_array_ref(cand);
 	}
 	if (cand->len == 0)
 		return NULL;
