@@ -102,9 +102,12 @@ ui_folders_draw(struct ui *ui, void *data, int y, guint64 row,
 	w = COLS > 60 ? 30 : COLS / 2;
 	ui_term_text(y, 2, f->name, w - 1, f->unread > 0 ?
 	    ui->attrs[UI_A_UNREAD] : A_NORMAL);
-	if (strcmp(f->name, STORE_OUTBOX) == 0)
+	if (strcmp(f->name, STORE_OUTBOX) == 0 && ui->queue_attention > 0)
+		counts = g_strdup_printf(_("%" PRIu64 " queued, %" PRIu64
+		    " held or failed"), ui->queue_count, ui->queue_attention);
+	else if (strcmp(f->name, STORE_OUTBOX) == 0)
 		counts = g_strdup_printf(_("%" PRIu64 " queued"),
-		    f->total);
+		    ui->queue_count);
 	else
 		counts = g_strdup_printf(_("%" PRIu64 " unread, %"
 		    PRIu64 " total"), f->unread, f->total);
