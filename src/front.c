@@ -7,7 +7,7 @@
  * program (src/main.c) in this same process (execv: same pid, same
  * arguments).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -26,7 +26,7 @@ static char	**front_argv;
 
 static char	*front_full_path(void);
 static void	 front_exec_full(void) G_GNUC_NORETURN;
-static struct store *front_store(struct cli_ctx *, int *);
+static struct store *front_store(struct session *, int *);
 
 /*
  * The full program: in a build tree, src/satchel next to this one; once
@@ -61,7 +61,7 @@ front_exec_full(void)
 	fprintf(stderr, _("satchel: cannot run %s: %s\n"), path,
 	    g_strerror(errno));
 	g_free(path);
-	exit(CLI_EXIT_SOFTWARE);
+	exit(SESSION_EXIT_SOFTWARE);
 }
 
 /*
@@ -70,11 +70,11 @@ front_exec_full(void)
  * runs the same command line.
  */
 static struct store *
-front_store(struct cli_ctx *ctx, int *exit_code)
+front_store(struct session *ctx, int *exit_code)
 {
 	GError	*err = NULL;
 
-	*exit_code = CLI_EXIT_OK;
+	*exit_code = SESSION_EXIT_OK;
 	if (config_load(ctx->config_path, &ctx->config, &err) != CONFIG_OK) {
 		g_clear_error(&err);
 		front_exec_full();
@@ -92,7 +92,7 @@ front_store(struct cli_ctx *ctx, int *exit_code)
 int
 main(int argc, char **argv)
 {
-	struct cli_ctx	 ctx;
+	struct session	 ctx;
 	const char	*base, *localedir;
 	int		 i = 1, rc;
 
@@ -107,7 +107,7 @@ main(int argc, char **argv)
 	    strcmp(argv[1], "-V") == 0)) {
 		printf("satchel %s\n", PACKAGE_VERSION);
 		g_free(front_argv);
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	}
 	memset(&ctx, 0, sizeof ctx);
 	/* The global options a search may have: -c FILE, --config[=]FILE. */

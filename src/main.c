@@ -2,7 +2,7 @@
  * main.c: parse the global options, then run a subcommand or the reader.
  * Nothing else lives here.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -15,6 +15,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "mime/mime.h"
+#include "session/session.h"
 #include "cli/cli.h"
 #include "ui/ui.h"
 
@@ -27,7 +28,7 @@ GNUTLS_SKIP_GLOBAL_INIT
 int
 main(int argc, char **argv)
 {
-	struct cli_ctx	 ctx;
+	struct session	 ctx;
 	GOptionContext	*oc;
 	GError		*err = NULL;
 	gboolean	 version = FALSE;
@@ -56,6 +57,9 @@ main(int argc, char **argv)
 	};
 
 	memset(&ctx, 0, sizeof ctx);
+	/* Before the reader starts, both front ends reach the person so. */
+	ctx.warn = cli_session_warn;
+	ctx.ask_line = cli_session_line;
 	setlocale(LC_ALL, "");
 	const char *localedir = getenv("SATCHEL_LOCALEDIR");
 	bindtextdomain(PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
@@ -73,7 +77,7 @@ main(int argc, char **argv)
 		    strcmp(base, "satchel-sendmail") == 0) {
 			argv[0] = (char *)"sendmail";
 			rc = cli_run(&ctx, argc, argv);
-			cli_ctx_release(&ctx);
+			session_release(&ctx);
 			mime_shutdown();
 			return rc;
 		}
@@ -98,7 +102,7 @@ main(int argc, char **argv)
 		g_error_free(err);
 		g_option_context_free(oc);
 		mime_shutdown();
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	g_option_context_free(oc);
 	if (version) {
@@ -107,7 +111,7 @@ main(int argc, char **argv)
 		g_free(pop3);
 		g_free(ca_file);
 		mime_shutdown();
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	}
 	ctx.config_path = config_path;
 	ctx.pop3_oneoff = pop3;
@@ -117,12 +121,12 @@ main(int argc, char **argv)
 			fprintf(stderr, _("satchel: unknown command '%s'\n"),
 			    argv[1]);
 			cli_print_commands();
-			rc = CLI_EXIT_USAGE;
+			rc = SESSION_EXIT_USAGE;
 		} else
 			rc = cli_run(&ctx, argc - 1, argv + 1);
 	} else
-		rc = ui_main(&ctx);
-	cli_ctx_release(&ctx);
+		rc = ui_main(&ctx, cli_reindex_full);
+	session_release(&ctx);
 	g_free(config_path);
 	g_free(pop3);
 	g_free(ca_file);

@@ -14,3 +14,6 @@ EXTRA_DIST += $(FOUNDATION_TESTS) \
 	tools/stress-check.sh
 TESTS += tests/func/t0004-l10n.sh
 EXTRA_DIST += tests/func/t0004-l10n.sh
+## The layering of src/ (doc/LAYERS, tools/check-layers.sh).
+TESTS += tests/func/t0006-layers.sh
+EXTRA_DIST += tests/func/t0006-layers.sh tools/check-layers.sh doc/LAYERS

@@ -4,8 +4,9 @@
 #
 #   sh tools/build-tree.sh BUILD_DIR JOBS [CONFIGURE ARGUMENTS...]
 #
-# autoreconf runs only when there is no configure script (a fresh clone),
-# configure only when BUILD_DIR has no Makefile or the arguments changed.
+# autoreconf runs only when there is no configure script (a fresh clone)
+# or no template for the build header (satchel-config.h.in), configure
+# only when BUILD_DIR has no Makefile or the arguments changed.
 # Everything else is make's job: the generated Makefile re-runs automake,
 # autoconf and config.status itself when configure.ac, a Makefile.am or
 # local.mk changed. SATCHEL_SKIP_BOOTSTRAP=1 never runs autoreconf.
@@ -17,7 +18,9 @@ jobs=$2
 shift 2
 
 cd "$top"
-if ! test -x configure; then
+# A tree configured before the build header got its name
+# (satchel-config.h) has no template for it: automake cannot make one.
+if ! test -x configure || ! test -f satchel-config.h.in; then
 	if test "${SATCHEL_SKIP_BOOTSTRAP:-0}" = 1; then
 		echo "build-tree: no configure script (run autoreconf -fi)" >&2
 		exit 1

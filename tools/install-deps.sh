@@ -18,7 +18,7 @@ PACKAGES="build-essential autoconf automake autopoint gettext pkg-config
  libglib2.0-dev libetpan-dev libgmime-3.0-dev libsqlite3-dev sqlite3
  libncurses-dev libcmocka-dev libgnutls28-dev gnutls-bin
  dovecot-core dovecot-pop3d python3 python3-aiosmtpd
- tmux valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
+ tmux bsdutils valgrind clang libclang-rt-14-dev locales xz-utils procps groff-base
  postfix iproute2 git git-email libmailtools-perl
  shared-mime-info ca-certificates openssl vim-tiny vim man-db less
  gnupg gpg gpg-agent gpgsm gpgconf pinentry-curses"

@@ -5,7 +5,7 @@
  * Queues the message (or saves it as a draft) without an editor, as mail(1)
  * users expect, and prints the queue id. Nothing goes over the network.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +56,7 @@ cli_compose_read_stdin(GError **err)
 }
 
 int
-cli_compose(struct cli_ctx *ctx, int argc, char **argv)
+cli_compose(struct session *ctx, int argc, char **argv)
 {
 	g_auto(GStrv)		 to = NULL, cc = NULL, bcc = NULL;
 	g_auto(GStrv)		 attach = NULL;
@@ -70,7 +70,7 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 	GError			*err = NULL;
 	gboolean		 draft = FALSE;
 	int64_t			 qid = 0;
-	int			 rc = CLI_EXIT_OK, i;
+	int			 rc = SESSION_EXIT_OK, i;
 	GOptionEntry		 entries[] = {
 		{ "to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &to,
 		  N_("Recipient (repeatable)"), N_("ADDR") },
@@ -95,26 +95,26 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 	    "read from standard input; prints its queue id. It goes out with "
 	    "the next 'satchel send' (or the reader's sender)."), NULL,
 	    entries, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (argc > 1) {
 		fprintf(stderr, _("satchel compose: unexpected argument '%s' "
 		    "(the body is read from standard input)\n"), argv[1]);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if ((config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	if ((acc = config_account(config, account)) == NULL ||
 	    (account != NULL && strcmp(acc->name, account) != 0)) {
 		fprintf(stderr, account != NULL ?
 		    _("satchel compose: no account '%s'\n") :
 		    _("satchel compose: no account configured%s\n"),
 		    account != NULL ? account : "");
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	}
 	if (acc->from_addr == NULL) {
 		fprintf(stderr, _("satchel compose: account %s has no "
 		    "address\n"), acc->name);
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	}
 
 	compose_fields_init(&f);
@@ -128,7 +128,7 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 			    "store's own index; it cannot be attached\n"),
 			    attach[i]);
 			compose_fields_clear(&f);
-			return CLI_EXIT_NOINPUT;
+			return SESSION_EXIT_NOINPUT;
 		}
 		g_ptr_array_add(f.attachments, compose_attachment_new(
 		    attach[i], NULL, NULL));
@@ -137,7 +137,7 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, "satchel compose: %s\n", err->message);
 		g_error_free(err);
 		compose_fields_clear(&f);
-		return CLI_EXIT_IOERR;
+		return SESSION_EXIT_IOERR;
 	}
 	id.name = acc->from_name;
 	id.addr = acc->from_addr;
@@ -148,8 +148,8 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 
 		fprintf(stderr, "satchel compose: %s\n", safe);
 		g_free(safe);
-		rc = err->code == COMPOSE_ERR_ATTACHMENT ? CLI_EXIT_NOINPUT :
-		    CLI_EXIT_DATAERR;
+		rc = err->code == COMPOSE_ERR_ATTACHMENT ? SESSION_EXIT_NOINPUT :
+		    SESSION_EXIT_DATAERR;
 		g_error_free(err);
 		return rc;
 	}
@@ -159,20 +159,20 @@ cli_compose(struct cli_ctx *ctx, int argc, char **argv)
 		if (outbox_draft_save(st, msg, 0, &qid, &err) != OUTBOX_OK)
 			goto fail;
 		printf("%" G_GINT64_FORMAT "\n", qid);
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	}
 	if (outbox_queue(st, acc, msg, 0, &qid, &err) != OUTBOX_OK)
 		goto fail;
 	printf("%" G_GINT64_FORMAT "\n", qid);
-	return CLI_EXIT_OK;
+	return SESSION_EXIT_OK;
 fail:
 	{
 		g_autofree char *safe = sanitize_text(err->message, -1, 0);
 
 		fprintf(stderr, "satchel compose: %s\n", safe);
 	}
-	rc = err->code == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
-	    err->code == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR : CLI_EXIT_DATAERR;
+	rc = err->code == OUTBOX_ERR_BUSY ? SESSION_EXIT_TEMPFAIL :
+	    err->code == OUTBOX_ERR_STORE ? SESSION_EXIT_IOERR : SESSION_EXIT_DATAERR;
 	g_error_free(err);
 	return rc;
 }

@@ -1,5 +1,9 @@
-/* cli-fetch.c: satchel fetch [--quiet] [ACCOUNT...]. */
-#include "config.h"
+/*
+ * cli-fetch.c: satchel fetch [--quiet] [ACCOUNT...]. The fetch itself is
+ * the session's (session_fetch); this file draws its progress and says
+ * what it did.
+ */
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,15 +14,16 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
-#include "net/net.h"
 #include "pop3/pop3.h"
-#include "smtp/outbox.h"
+#include "session/session.h"
 #include "cli/cli.h"
 
 struct fetch_ui {
 	gboolean	 bar;		/* draw a progress bar on the terminal */
 	gint64		 start;
 	int		 width;		/* columns last drawn */
+	gboolean	 quiet;		/* --quiet */
+	int		 code;		/* the exit status so far */
 };
 
 static void	fetch_progress(const struct pop3_progress *, void *);
@@ -26,9 +31,12 @@ static void	fetch_clear_bar(struct fetch_ui *);
 static char	*fetch_size(guint64);
 static int	fetch_exit(enum pop3_status);
 static int	fetch_worse(int, int);
-static int	fetch_one(struct cli_ctx *, struct store *, struct account *,
-		    gboolean);
-static char	*fetch_secret(struct account *, int *);
+static char	*fetch_ask(const struct account *, enum config_service,
+		    enum session_secret_kind, void *);
+static void	fetch_no_secret(const struct account *, enum pop3_status,
+		    const GError *);
+static void	fetch_done(const struct account *, enum pop3_status,
+		    const struct pop3_fetch_result *, const GError *, void *);
 
 static char *
 fetch_size(guint64 n)
@@ -58,6 +66,10 @@ fetch_progress(const struct pop3_progress *p, void *data)
 
 	if (!ui->bar)
 		return;
+	/* The rate is the account's own. */
+	if (p->phase == POP3_PHASE_CONNECT && p->msgs_done == 0 &&
+	    p->bytes_done == 0)
+		ui->start = g_get_monotonic_time();
 	name = sanitize_truncate(p->account, 20, TRUE);
 	switch (p->phase) {
 	case POP3_PHASE_CONNECT:
@@ -106,19 +118,19 @@ fetch_exit(enum pop3_status st)
 	switch (st) {
 	case POP3_OK:
 	case POP3_DEFERRED:
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	case POP3_ERR_CONFIG:
 	case POP3_ERR_NO_SECRET:
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	case POP3_ERR_AUTH:
 	case POP3_ERR_CERT:
 	case POP3_ERR_PLAINTEXT:
-		return CLI_EXIT_NOPERM;
+		return SESSION_EXIT_NOPERM;
 	case POP3_ERR_STORE:
-		return CLI_EXIT_IOERR;
+		return SESSION_EXIT_IOERR;
 	default:
-		return pop3_status_is_temporary(st) ? CLI_EXIT_TEMPFAIL :
-		    CLI_EXIT_UNAVAILABLE;
+		return pop3_status_is_temporary(st) ? SESSION_EXIT_TEMPFAIL :
+		    SESSION_EXIT_UNAVAILABLE;
 	}
 }
 
@@ -126,9 +138,9 @@ fetch_exit(enum pop3_status st)
 static int
 fetch_worse(int a, int b)
 {
-	static const int order[] = { CLI_EXIT_OK, CLI_EXIT_TEMPFAIL,
-	    CLI_EXIT_IOERR, CLI_EXIT_UNAVAILABLE, CLI_EXIT_NOPERM,
-	    CLI_EXIT_CONFIG };
+	static const int order[] = { SESSION_EXIT_OK, SESSION_EXIT_TEMPFAIL,
+	    SESSION_EXIT_IOERR, SESSION_EXIT_UNAVAILABLE, SESSION_EXIT_NOPERM,
+	    SESSION_EXIT_CONFIG };
 	size_t i, ra = 0, rb = 0;
 
 	for (i = 0; i < G_N_ELEMENTS(order); i++) {
@@ -140,29 +152,31 @@ fetch_worse(int a, int b)
 	return ra >= rb ? a : b;
 }
 
-/* The account's password or token; NULL with *code set on failure. */
+/* The session asks for a missing password on the terminal (not a token). */
 static char *
-fetch_secret(struct account *a, int *code)
+fetch_ask(const struct account *a, enum config_service service,
+    enum session_secret_kind kind, void *data)
 {
 	g_autofree char *prompt = NULL, *name = NULL;
-	enum config_status cs;
-	GError *err = NULL;
-	char *secret = NULL;
 
-	*code = CLI_EXIT_OK;
-	if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-		cs = config_oauth2_token(a, &secret, &err);
-	else
-		cs = config_password(a, CONFIG_SERVICE_POP3, &secret, &err);
-	if (cs == CONFIG_OK)
-		return secret;
+	(void)service;
+	(void)data;
+	if (kind != SESSION_SECRET_PASSWORD)
+		return NULL;
 	name = sanitize_text(a->name, -1, 0);
-	if (cs == CONFIG_ERR_NO_SECRET &&
-	    pop3_account_secret(a) == POP3_SECRET_PASSWORD) {
-		g_clear_error(&err);
-		prompt = g_strdup_printf(_("Password for %s: "), name);
-		if ((secret = cli_prompt_secret(prompt)) != NULL)
-			return secret;
+	prompt = g_strdup_printf(_("Password for %s: "), name);
+	return cli_prompt_secret(prompt);
+}
+
+/* No secret for a: say why. */
+static void
+fetch_no_secret(const struct account *a, enum pop3_status st,
+    const GError *err)
+{
+	g_autofree char *name = sanitize_text(a->name, -1, 0);
+
+	if (st == POP3_ERR_NO_SECRET &&
+	    session_pop3_secret_kind(a) == SESSION_SECRET_PASSWORD) {
 		fprintf(stderr, _("satchel fetch: %s: no password: set "
 		    "password_command in the configuration, or run satchel "
 		    "from a terminal to be asked\n"), name);
@@ -172,73 +186,42 @@ fetch_secret(struct account *a, int *code)
 
 		fprintf(stderr, "satchel fetch: %s: %s\n", name, msg);
 	}
-	g_clear_error(&err);
-	*code = CLI_EXIT_CONFIG;
-	return NULL;
 }
 
-static int
-fetch_one(struct cli_ctx *ctx, struct store *store, struct account *a,
-    gboolean quiet)
+/* An account is done: what it did, in words (session_fetch_ops). */
+static void
+fetch_done(const struct account *a, enum pop3_status st,
+    const struct pop3_fetch_result *res, const GError *err, void *data)
 {
-	struct pop3_credentials cr;
-	struct pop3_fetch_result res;
-	struct fetch_ui ui;
+	struct fetch_ui	*ui = data;
 	g_autofree char *name = NULL, *bytes = NULL;
-	enum pop3_status st;
-	GError *err = NULL;
-	char *secret = NULL;
-	gint64 next;
-	int code;
+	gboolean	 quiet = ui->quiet;
 
-	(void)ctx;
-	name = sanitize_text(a->name, -1, 0);
-	next = pop3_next_allowed(store, a);
-	if (next > 0) {
-		if (!quiet) {
-			char when[64];
-			time_t t = (time_t)next;
-
-			strftime(when, sizeof when, "%H:%M:%S", localtime(&t));
-			printf(_("%s: the server allows the next login at %s "
-			    "(LOGIN-DELAY); not fetching now\n"), name, when);
-		}
-		return CLI_EXIT_OK;
+	fetch_clear_bar(ui);
+	ui->code = fetch_worse(ui->code, fetch_exit(st));
+	if (res == NULL) {
+		fetch_no_secret(a, st, err);
+		return;
 	}
-	if ((secret = fetch_secret(a, &code)) == NULL)
-		return code;
-	memset(&cr, 0, sizeof cr);
-	if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-		cr.oauth2_token = secret;
-	else
-		cr.password = secret;
-
-	memset(&ui, 0, sizeof ui);
-	ui.bar = !quiet && cli_isatty();
-	ui.start = g_get_monotonic_time();
-	st = pop3_fetch_account(store, a, &cr, NULL, fetch_progress, &ui,
-	    &res, &err);
-	config_secret_free(secret);
-	fetch_clear_bar(&ui);
-
-	if (st == POP3_OK || (res.new_msgs > 0 && !quiet)) {
-		bytes = fetch_size(res.bytes);
+	name = sanitize_text(a->name, -1, 0);
+	if (st == POP3_OK || (res->new_msgs > 0 && !quiet)) {
+		bytes = fetch_size(res->bytes);
 		if (!quiet) {
 			printf(_("%s: %" PRIu64 " new, %"
-			    PRIu64 " skipped"), name, res.new_msgs,
-			    res.skipped);
-			if (res.partial_msgs > 0)
+			    PRIu64 " skipped"), name, res->new_msgs,
+			    res->skipped);
+			if (res->partial_msgs > 0)
 				printf(_(", %" PRIu64 " headers only"),
-				    res.partial_msgs);
-			if (res.deleted > 0)
+				    res->partial_msgs);
+			if (res->deleted > 0)
 				printf(_(", %" PRIu64
-				    " deleted on the server"), res.deleted);
+				    " deleted on the server"), res->deleted);
 			printf(_(", %s in %.1f s\n"), bytes,
-			    res.elapsed_us / 1e6);
+			    res->elapsed_us / 1e6);
 		}
 	}
 	/* Once, when such messages are fetched; later fetches know them. */
-	if (res.unusable_uidls > 0)
+	if (res->unusable_uidls > 0)
 		fprintf(stderr, ngettext("satchel fetch: %s: warning: %" PRIu64
 		    " message has a UIDL that is not usable (spaces, over 70 "
 		    "characters or not ASCII); it was fetched and is known by a "
@@ -246,29 +229,29 @@ fetch_one(struct cli_ctx *ctx, struct store *store, struct account *a,
 		    PRIu64 " messages have a UIDL that is not usable (spaces, "
 		    "over 70 characters or not ASCII); they were fetched and "
 		    "are known by a digest of that UIDL\n",
-		    res.unusable_uidls), name, res.unusable_uidls);
-	if (res.duplicate_uidls > 0)
+		    res->unusable_uidls), name, res->unusable_uidls);
+	if (res->duplicate_uidls > 0)
 		fprintf(stderr, ngettext("satchel fetch: %s: warning: %" PRIu64
 		    " message has the same UIDL as another; both were "
 		    "fetched\n", "satchel fetch: %s: warning: %" PRIu64
 		    " messages have the same UIDL as another; all were "
-		    "fetched\n", res.duplicate_uidls), name,
-		    res.duplicate_uidls);
-	if (st == POP3_OK && !quiet && a->keep && res.expire_days >= 0 &&
-	    res.expire_days != G_MAXINT) {
-		if (res.expire_days == 0)
+		    "fetched\n", res->duplicate_uidls), name,
+		    res->duplicate_uidls);
+	if (st == POP3_OK && !quiet && a->keep && res->expire_days >= 0 &&
+	    res->expire_days != G_MAXINT) {
+		if (res->expire_days == 0)
 			printf(_("%s: note: the server deletes messages as "
 			    "soon as they are downloaded (EXPIRE 0), even in "
 			    "keep mode\n"), name);
 		else
 			printf(_("%s: note: the server deletes messages %d "
 			    "days after they are downloaded (EXPIRE), even in "
-			    "keep mode\n"), name, res.expire_days);
+			    "keep mode\n"), name, res->expire_days);
 	}
 	if (st == POP3_DEFERRED) {
 		if (!quiet) {
 			char when[64] = "";
-			time_t t = (time_t)res.next_allowed;
+			time_t t = (time_t)res->next_allowed;
 
 			if (t > 0)
 				strftime(when, sizeof when, "%H:%M:%S",
@@ -288,13 +271,10 @@ fetch_one(struct cli_ctx *ctx, struct store *store, struct account *a,
 		    _("satchel fetch: %s: permanent problem (%s); it will "
 		    "not go away by retrying\n"), name, pop3_strerror(st));
 	}
-	g_clear_error(&err);
-	pop3_fetch_result_clear(&res);
-	return fetch_exit(st);
 }
 
 int
-cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
+cli_fetch(struct session *ctx, int argc, char **argv)
 {
 	gboolean quiet = FALSE;
 	GOptionEntry entries[] = {
@@ -306,15 +286,17 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 	struct config *cfg;
 	struct store *store;
 	struct account *a;
-	unsigned timeout = 0;
-	int rc = CLI_EXIT_OK, code, i;
+	struct fetch_ui ui;
+	struct session_fetch_ops ops;
+	struct session_fetch_result res;
+	int code, i;
 	guint j;
 
 	if (!cli_parse_options("fetch", _("[ACCOUNT...] - download new mail"),
 	    NULL, NULL, entries, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if ((cfg = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 
 	todo = g_ptr_array_new();
 	if (argc > 1) {
@@ -335,7 +317,7 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 				    _("satchel fetch: account %s has no "
 				    "pop3_host\n"), n);
 				g_ptr_array_free(todo, TRUE);
-				return CLI_EXIT_CONFIG;
+				return SESSION_EXIT_CONFIG;
 			}
 			g_ptr_array_add(todo, a);
 		}
@@ -349,39 +331,36 @@ cli_fetch(struct cli_ctx *ctx, int argc, char **argv)
 			fprintf(stderr, _("satchel fetch: no account has "
 			    "pop3_host set\n"));
 			g_ptr_array_free(todo, TRUE);
-			return CLI_EXIT_CONFIG;
+			return SESSION_EXIT_CONFIG;
 		}
 	}
-	for (j = 0; j < todo->len; j++) {
-		a = todo->pdata[j];
-		timeout = MAX(timeout, a->timeout);
-	}
-	net_init(timeout);
 	if ((store = cli_store(ctx, &code)) == NULL) {
 		g_ptr_array_free(todo, TRUE);
 		return code;
 	}
-	for (j = 0; j < todo->len; j++)
-		rc = fetch_worse(rc, fetch_one(ctx, store, todo->pdata[j],
-		    quiet));
+	memset(&ui, 0, sizeof ui);
+	ui.bar = !quiet && cli_isatty();
+	ui.start = g_get_monotonic_time();
+	ui.quiet = quiet;
+	ui.code = SESSION_EXIT_OK;
+	memset(&ops, 0, sizeof ops);
+	ops.progress = fetch_progress;
+	ops.ask = fetch_ask;
+	ops.account_done = fetch_done;
+	ops.data = &ui;
+	session_fetch(store, cfg, todo, SESSION_FETCH_DELAY_FIRST |
+	    SESSION_FETCH_BOUNCES_ALWAYS, NULL, &ops, &res);
 	g_ptr_array_free(todo, TRUE);
-	/* Bounces that just arrived are matched to the mail we sent. */
-	{
-		GError	*berr = NULL;
-		guint	 matched = 0;
+	if (res.bounce_err != NULL) {
+		g_autofree char *safe = sanitize_text(res.bounce_err->message,
+		    -1, 0);
 
-		if (outbox_match_bounces(store, &matched, &berr) != OUTBOX_OK) {
-			g_autofree char *safe = sanitize_text(berr != NULL ?
-			    berr->message : "?", -1, 0);
-
-			fprintf(stderr, _("satchel: matching bounces: %s\n"),
-			    safe);
-			g_clear_error(&berr);
-		} else if (matched > 0 && !quiet)
-			printf(ngettext("%u sent message bounced: see "
-			    "'satchel queue --all'\n", "%u sent messages "
-			    "bounced: see 'satchel queue --all'\n", matched),
-			    matched);
-	}
-	return rc;
+		fprintf(stderr, _("satchel: matching bounces: %s\n"), safe);
+		g_clear_error(&res.bounce_err);
+	} else if (res.bounced > 0 && !quiet)
+		printf(ngettext("%u sent message bounced: see "
+		    "'satchel queue --all'\n", "%u sent messages "
+		    "bounced: see 'satchel queue --all'\n", res.bounced),
+		    res.bounced);
+	return ui.code;
 }

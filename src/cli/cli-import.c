@@ -1,5 +1,5 @@
 /* cli-import.c: satchel import PATH [--folder NAME]. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,7 +33,7 @@ cli_import_progress(const struct store_progress *p, void *data)
 }
 
 int
-cli_import(struct cli_ctx *ctx, int argc, char **argv)
+cli_import(struct session *ctx, int argc, char **argv)
 {
 	g_autofree char		*folder = NULL;
 	struct cli_import_tty	 tty = { 0 };
@@ -41,7 +41,7 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 	enum store_status	 s;
 	struct store		*st;
 	gboolean		 quiet = FALSE, progress;
-	int			 code, i, rc = CLI_EXIT_OK;
+	int			 code, i, rc = SESSION_EXIT_OK;
 	GOptionEntry		 opts[] = {
 		{ "folder", 'f', 0, G_OPTION_ARG_STRING, &folder,
 		    N_("Import into folder NAME (default INBOX)"), N_("NAME") },
@@ -52,11 +52,11 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (!cli_parse_options("import", _("PATH... - import a Maildir or an "
 	    "mbox"), NULL, NULL, opts, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (argc < 2) {
 		fprintf(stderr, _("satchel import: which Maildir or mbox? "
 		    "(satchel import PATH [--folder NAME])\n"));
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if ((st = cli_store(ctx, &code)) == NULL)
 		return code;
@@ -67,7 +67,7 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 		if (access(argv[i], R_OK) != 0) {
 			fprintf(stderr, _("satchel import: %s: %s\n"), name,
 			    g_strerror(errno));
-			rc = CLI_EXIT_NOINPUT;
+			rc = SESSION_EXIT_NOINPUT;
 			continue;
 		}
 		s = store_import(st, argv[i], folder, progress ?
@@ -91,7 +91,7 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 				fprintf(stderr, _("satchel import: %s: no message "
 				    "could be read (not an mbox or a message)\n"),
 				    name);
-				rc = CLI_EXIT_DATAERR;
+				rc = SESSION_EXIT_DATAERR;
 			} else if (!quiet)
 				printf(_("%s: holds no message (empty)\n"), name);
 			continue;
@@ -104,20 +104,20 @@ cli_import(struct cli_ctx *ctx, int argc, char **argv)
 			switch (s) {
 			case STORE_ERR_NOSPC:
 			case STORE_ERR_IO:
-				rc = CLI_EXIT_IOERR;
+				rc = SESSION_EXIT_IOERR;
 				break;
 			case STORE_ERR_NOTFOUND:
 			case STORE_ERR_INVALID:
-				rc = CLI_EXIT_NOINPUT;
+				rc = SESSION_EXIT_NOINPUT;
 				break;
 			case STORE_ERR_BUSY:
-				rc = CLI_EXIT_TEMPFAIL;
+				rc = SESSION_EXIT_TEMPFAIL;
 				break;
 			case STORE_ERR_PERM:
-				rc = CLI_EXIT_NOPERM;
+				rc = SESSION_EXIT_NOPERM;
 				break;
 			default:
-				rc = CLI_EXIT_SOFTWARE;
+				rc = SESSION_EXIT_SOFTWARE;
 				break;
 			}
 			break;

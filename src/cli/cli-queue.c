@@ -2,7 +2,7 @@
  * cli-queue.c: satchel queue [--all] [list | retry | hold | release |
  * delete | resend | mark-sent ID...]
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -114,7 +114,7 @@ cli_queue_print(const struct outbox_entry *e)
 }
 
 int
-cli_queue(struct cli_ctx *ctx, int argc, char **argv)
+cli_queue(struct session *ctx, int argc, char **argv)
 {
 	const struct cli_queue_action	*a;
 	g_autoptr(GPtrArray)		 entries = NULL;
@@ -122,7 +122,7 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 	struct store			*st;
 	GError				*err = NULL;
 	gboolean			 all = FALSE;
-	int				 rc = CLI_EXIT_OK, i;
+	int				 rc = SESSION_EXIT_OK, i;
 	guint				 j;
 	GOptionEntry			 options[] = {
 		{ "all", 0, 0, G_OPTION_ARG_NONE, &all,
@@ -135,9 +135,9 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 	    "attempts, next try, last error) or change entries. resend and "
 	    "mark-sent resolve an entry that may have been sent when a sender "
 	    "stopped mid-way."), NULL, options, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if ((config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	if ((st = cli_store(ctx, &rc)) == NULL)
 		return rc;
 
@@ -151,14 +151,14 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 			    -1, 0);
 
 			fprintf(stderr, "satchel queue: %s\n", safe);
-			rc = err->code == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
-			    CLI_EXIT_IOERR;
+			rc = err->code == OUTBOX_ERR_BUSY ? SESSION_EXIT_TEMPFAIL :
+			    SESSION_EXIT_IOERR;
 			g_error_free(err);
 			return rc;
 		}
 		for (j = 0; j < entries->len; j++)
 			cli_queue_print(g_ptr_array_index(entries, j));
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	}
 	for (a = cli_queue_actions; a->name != NULL; a++)
 		if (strcmp(a->name, argv[1]) == 0)
@@ -167,7 +167,7 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 		fprintf(stderr, a->name == NULL ?
 		    _("satchel queue: unknown action '%s'\n") :
 		    _("satchel queue: %s needs a queue id\n"), argv[1]);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	for (i = 2; i < argc; i++) {
 		char		*end = NULL;
@@ -177,7 +177,7 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 		if (end == argv[i] || *end != '\0' || id <= 0) {
 			fprintf(stderr, _("satchel queue: bad queue id '%s'\n"),
 			    argv[i]);
-			rc = CLI_EXIT_USAGE;
+			rc = SESSION_EXIT_USAGE;
 			continue;
 		}
 		os = a->fn(st, id, &err);
@@ -187,10 +187,10 @@ cli_queue(struct cli_ctx *ctx, int argc, char **argv)
 
 			fprintf(stderr, "satchel queue: %s\n", safe);
 			g_clear_error(&err);
-			if (rc == CLI_EXIT_OK)
-				rc = os == OUTBOX_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
-				    os == OUTBOX_ERR_STORE ? CLI_EXIT_IOERR :
-				    CLI_EXIT_FAILURE;
+			if (rc == SESSION_EXIT_OK)
+				rc = os == OUTBOX_ERR_BUSY ? SESSION_EXIT_TEMPFAIL :
+				    os == OUTBOX_ERR_STORE ? SESSION_EXIT_IOERR :
+				    SESSION_EXIT_FAILURE;
 			continue;
 		}
 		printf("%" G_GINT64_FORMAT ": %s\n", id, _(a->done));

@@ -1,5 +1,5 @@
 /* cli-reindex.c: satchel reindex [--full]. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -34,21 +34,21 @@ cli_reindex_exit(enum store_status s)
 {
 	switch (s) {
 	case STORE_OK:
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	case STORE_ERR_NOSPC:
 	case STORE_ERR_IO:
-		return CLI_EXIT_IOERR;
+		return SESSION_EXIT_IOERR;
 	case STORE_ERR_BUSY:
-		return CLI_EXIT_TEMPFAIL;
+		return SESSION_EXIT_TEMPFAIL;
 	case STORE_ERR_PERM:
-		return CLI_EXIT_NOPERM;
+		return SESSION_EXIT_NOPERM;
 	default:
-		return CLI_EXIT_SOFTWARE;
+		return SESSION_EXIT_SOFTWARE;
 	}
 }
 
 int
-cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
+cli_reindex(struct session *ctx, int argc, char **argv)
 {
 	struct store_progress	 pr = { 0 };
 	struct config		*c;
@@ -69,14 +69,14 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (!cli_parse_options("reindex", _("- rebuild the index from the "
 	    "Maildir"), NULL, NULL, opts, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (argc > 1) {
 		fprintf(stderr, _("satchel reindex: unexpected argument "
 		    "\"%s\"\n"), argv[1]);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if ((c = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	progress = !quiet && isatty(STDERR_FILENO);
 	/*
 	 * A damaged index is moved aside and rebuilt: the Maildir is the
@@ -125,5 +125,13 @@ cli_reindex(struct cli_ctx *ctx, int argc, char **argv)
 		printf(_("reindex: %" PRIu64 " files, %"
 		    PRIu64 " indexed, %" PRIu64
 		    " unreadable\n"), pr.total, pr.imported, pr.unreadable);
-	return CLI_EXIT_OK;
+	return SESSION_EXIT_OK;
+}
+
+int
+cli_reindex_full(struct session *ctx)
+{
+	char	*argv[] = { (char *)"reindex", (char *)"--full", NULL };
+
+	return cli_reindex(ctx, 2, argv);
 }

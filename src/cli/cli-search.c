@@ -1,5 +1,5 @@
 /* cli-search.c: satchel search [--format=text|json] [--count] QUERY. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -14,7 +14,7 @@
 static void	 cli_search_json_str(GString *, const char *, const char *,
 		    gboolean);
 static void	 cli_search_print(const struct store_msg *, gboolean);
-static void	 cli_search_encrypted_note(struct cli_ctx *, struct store *,
+static void	 cli_search_encrypted_note(struct session *, struct store *,
 		    const char *);
 
 /* Append "key":"value" with the value sanitised, then escaped for JSON. */
@@ -121,7 +121,7 @@ cli_search_print(const struct store_msg *m, gboolean json)
  * on: a search for words says how many it could only match by headers.
  */
 static void
-cli_search_encrypted_note(struct cli_ctx *ctx, struct store *st,
+cli_search_encrypted_note(struct session *ctx, struct store *st,
     const char *folder)
 {
 	struct store_query	*q = NULL;
@@ -143,20 +143,20 @@ cli_search_encrypted_note(struct cli_ctx *ctx, struct store *st,
 }
 
 static struct store *
-cli_search_store(struct cli_ctx *ctx, int *exit_code)
+cli_search_store(struct session *ctx, int *exit_code)
 {
 	return cli_store_flags(ctx, STORE_OPEN_CREATE | STORE_OPEN_QUERY,
 	    exit_code);
 }
 
 int
-cli_search(struct cli_ctx *ctx, int argc, char **argv)
+cli_search(struct session *ctx, int argc, char **argv)
 {
 	return cli_search_run(ctx, argc, argv, cli_search_store);
 }
 
 int
-cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
+cli_search_run(struct session *ctx, int argc, char **argv,
     cli_store_fn open_store)
 {
 	g_autoptr(GError)	 err = NULL;
@@ -186,17 +186,17 @@ cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
 	    "date:2024-01..2024-03, date:7d.., is:unread, is:flagged, "
 	    "is:signed, is:encrypted, has:attachment, folder:, account:, AND, OR, NOT, parentheses."),
 	    opts, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (format != NULL && strcmp(format, "json") == 0)
 		json = TRUE;
 	else if (format != NULL && strcmp(format, "text") != 0) {
 		fprintf(stderr, _("satchel search: unknown format \"%s\" (text "
 		    "or json)\n"), format);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if (limit < 0) {
 		fprintf(stderr, _("satchel search: --limit must be positive\n"));
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	query = argc > 1 ? g_strjoinv(" ", argv + 1) : g_strdup("");
 	if ((st = open_store(ctx, &code)) == NULL)
@@ -207,7 +207,7 @@ cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
 		    err->message : store_errmsg(st), -1, 0);
 
 		fprintf(stderr, _("satchel search: %s\n"), safe);
-		return CLI_EXIT_DATAERR;
+		return SESSION_EXIT_DATAERR;
 	}
 	if (s != STORE_OK)
 		goto fail;
@@ -218,7 +218,7 @@ cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
 			goto fail;
 		printf("%" G_GUINT64_FORMAT "\n", n);
 		store_query_free(q);
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	}
 	for (;;) {
 		guint want = CLI_SEARCH_PAGE, i;
@@ -241,7 +241,7 @@ cli_search_run(struct cli_ctx *ctx, int argc, char **argv,
 	}
 	store_query_free(q);
 	fflush(stdout);
-	return n > 0 ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+	return n > 0 ? SESSION_EXIT_OK : SESSION_EXIT_FAILURE;
 fail:
 	{
 		g_autofree char *safe = sanitize_text(store_errmsg(st), -1, 0);
@@ -249,5 +249,5 @@ fail:
 		fprintf(stderr, _("satchel search: %s\n"), safe);
 	}
 	store_query_free(q);
-	return s == STORE_ERR_BUSY ? CLI_EXIT_TEMPFAIL : CLI_EXIT_SOFTWARE;
+	return s == STORE_ERR_BUSY ? SESSION_EXIT_TEMPFAIL : SESSION_EXIT_SOFTWARE;
 }

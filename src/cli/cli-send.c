@@ -5,7 +5,7 @@
  * something waits for a retry, 69 (EX_UNAVAILABLE) when something failed
  * for good or an account was refused (certificate, AUTH).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,45 +15,53 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
+#include "session/session.h"
 #include "cli/cli.h"
 
 struct cli_send_state {
 	gboolean	 verbose;
 };
 
+static char	*cli_send_ask(const struct account *, enum config_service,
+		    enum session_secret_kind, void *);
 static char	*cli_send_secret(const struct account *,
 		    enum outbox_secret_kind, void *);
 static void	 cli_send_notify(const struct outbox_event *, void *);
 static void	 cli_send_eprint(const char *, const char *, const char *);
 
-/* Password: the account's command or file, else a prompt on the terminal. */
+/* A password nothing supplies is asked for on the terminal; a token is not. */
 static char *
-cli_send_secret(const struct account *acc, enum outbox_secret_kind kind,
-    void *data)
+cli_send_ask(const struct account *acc, enum config_service service,
+    enum session_secret_kind kind, void *data)
 {
-	g_autofree char		*prompt = NULL;
-	enum config_status	 cs;
-	GError			*err = NULL;
-	char			*secret = NULL;
+	g_autofree char	*prompt = NULL;
 
+	(void)service;
 	(void)data;
-	if (kind == OUTBOX_SECRET_OAUTH2_TOKEN)
-		cs = config_oauth2_token(acc, &secret, &err);
-	else
-		cs = config_password(acc, CONFIG_SERVICE_SMTP, &secret, &err);
-	if (cs == CONFIG_OK)
-		return secret;
-	if (err != NULL) {
-		cli_send_eprint(acc->name, NULL, err->message);
-		g_error_free(err);
-		return NULL;
-	}
-	if (kind == OUTBOX_SECRET_OAUTH2_TOKEN)
+	if (kind != SESSION_SECRET_PASSWORD)
 		return NULL;
 	prompt = g_strdup_printf(_("SMTP password for %s@%s: "),
 	    acc->smtp_user != NULL ? acc->smtp_user : acc->from_addr,
 	    acc->smtp_host);
 	return cli_prompt_secret(prompt);
+}
+
+/* The account's secret (session_secret); why there is none, on stderr. */
+static char *
+cli_send_secret(const struct account *acc, enum outbox_secret_kind kind,
+    void *data)
+{
+	GError	*err = NULL;
+	char	*secret = NULL;
+
+	(void)data;
+	if (session_secret(acc, CONFIG_SERVICE_SMTP, kind ==
+	    OUTBOX_SECRET_OAUTH2_TOKEN ? SESSION_SECRET_TOKEN :
+	    SESSION_SECRET_PASSWORD, cli_send_ask, NULL, &secret, &err) !=
+	    CONFIG_OK && err != NULL)
+		cli_send_eprint(acc->name, NULL, err->message);
+	g_clear_error(&err);
+	return secret;
 }
 
 /* "satchel send: PREFIX: text" on stderr, text sanitised. */
@@ -115,7 +123,7 @@ cli_send_notify(const struct outbox_event *ev, void *data)
 }
 
 int
-cli_send(struct cli_ctx *ctx, int argc, char **argv)
+cli_send(struct session *ctx, int argc, char **argv)
 {
 	struct cli_send_state		 s;
 	struct outbox_flush_result	 res;
@@ -139,14 +147,14 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	if (!cli_parse_options("send", NULL, _("Submit queued messages over "
 	    "SMTP now. Exit status 75: something waits for a retry; 69: "
 	    "something failed for good."), NULL, options, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (argc > 1) {
 		fprintf(stderr, _("satchel send: unexpected argument \"%s\"\n"),
 		    argv[1]);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if ((config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	if ((st = cli_store(ctx, &rc)) == NULL)
 		return rc;
 	s.verbose = verbose;
@@ -179,21 +187,21 @@ cli_send(struct cli_ctx *ctx, int argc, char **argv)
 	g_clear_error(&err);
 	switch (os) {
 	case OUTBOX_OK:
-		return CLI_EXIT_OK;
+		return SESSION_EXIT_OK;
 	case OUTBOX_ERR_TEMP:
 	case OUTBOX_ERR_BUSY:
 	case OUTBOX_ERR_CREDENTIALS:
-		return CLI_EXIT_TEMPFAIL;
+		return SESSION_EXIT_TEMPFAIL;
 	case OUTBOX_ERR_PERM:
 		/*
 		 * sysexits: a refused login is EX_NOPERM. A certificate
 		 * that cannot be trusted leaves the queue waiting (75).
 		 */
-		return res.refused_login ? CLI_EXIT_NOPERM :
-		    CLI_EXIT_UNAVAILABLE;
+		return res.refused_login ? SESSION_EXIT_NOPERM :
+		    SESSION_EXIT_UNAVAILABLE;
 	case OUTBOX_ERR_STORE:
-		return CLI_EXIT_IOERR;
+		return SESSION_EXIT_IOERR;
 	default:
-		return CLI_EXIT_SOFTWARE;
+		return SESSION_EXIT_SOFTWARE;
 	}
 }

@@ -19,7 +19,7 @@
  * other than -bm (-bs, -bp, -q ...) are refused. Exit statuses are
  * sysexits.h values, as sendmail's callers expect.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +41,7 @@ struct cli_sendmail_opts {
 	GPtrArray	*args;		/* recipient arguments (char *, borrowed) */
 };
 
-static int	 cli_sendmail_parse(struct cli_ctx *, int, char **,
+static int	 cli_sendmail_parse(struct session *, int, char **,
 		    struct cli_sendmail_opts *);
 static GString	*cli_sendmail_read(gboolean);
 static struct account *cli_sendmail_account(struct config *,
@@ -56,7 +56,7 @@ static const char cli_sendmail_valued[] = "fFraCBNRVXLhOp";
 static const char cli_sendmail_flags[] = "tivmnUGeAcdsx";
 
 static int
-cli_sendmail_parse(struct cli_ctx *ctx, int argc, char **argv,
+cli_sendmail_parse(struct session *ctx, int argc, char **argv,
     struct cli_sendmail_opts *o)
 {
 	const char	*arg, *val;
@@ -96,13 +96,13 @@ cli_sendmail_parse(struct cli_ctx *ctx, int argc, char **argv,
 				continue;
 			fprintf(stderr, _("satchel sendmail: mode %s is not "
 			    "supported (only -bm: read a message)\n"), arg);
-			return CLI_EXIT_USAGE;
+			return SESSION_EXIT_USAGE;
 		}
 		if (c == 'q' || c == 'I') {
 			fprintf(stderr, _("satchel sendmail: %s is not "
 			    "supported; use 'satchel send' or 'satchel queue'\n"),
 			    arg);
-			return CLI_EXIT_USAGE;
+			return SESSION_EXIT_USAGE;
 		}
 		if (strchr(cli_sendmail_valued, c) != NULL) {
 			val = arg[2] != '\0' ? arg + 2 : (i + 1 < argc ?
@@ -110,7 +110,7 @@ cli_sendmail_parse(struct cli_ctx *ctx, int argc, char **argv,
 			if (val == NULL) {
 				fprintf(stderr, _("satchel sendmail: option "
 				    "-%c needs a value\n"), c);
-				return CLI_EXIT_USAGE;
+				return SESSION_EXIT_USAGE;
 			}
 			if (c == 'f' || c == 'r')
 				o->from = val;
@@ -204,7 +204,7 @@ cli_sendmail_account(struct config *config, const struct cli_sendmail_opts *o,
 /*
  * Add the addresses of one argument (it may be a list: "a@x, B <b@y>").
  * A bare name that is the user's own login (cron mails the crontab's
- * owner) means the account's own address. Returns 0 or CLI_EXIT_NOUSER.
+ * owner) means the account's own address. Returns 0 or SESSION_EXIT_NOUSER.
  */
 static int
 cli_sendmail_add(GPtrArray *rcpts, const char *arg, const struct account *acc)
@@ -223,7 +223,7 @@ cli_sendmail_add(GPtrArray *rcpts, const char *arg, const struct account *acc)
 		fprintf(stderr, _("satchel sendmail: \"%s\" is not a mail "
 		    "address (user@domain); only your own login name stands "
 		    "for your address\n"), bare);
-		return CLI_EXIT_NOUSER;
+		return SESSION_EXIT_NOUSER;
 	}
 	list = internet_address_list_parse(mime_parser_options(), arg);
 	n = list != NULL ? internet_address_list_length(list) : 0;
@@ -232,7 +232,7 @@ cli_sendmail_add(GPtrArray *rcpts, const char *arg, const struct account *acc)
 
 		fprintf(stderr, _("satchel sendmail: bad address \"%s\"\n"),
 		    safe);
-		return CLI_EXIT_NOUSER;
+		return SESSION_EXIT_NOUSER;
 	}
 	for (i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address(list,
@@ -247,7 +247,7 @@ cli_sendmail_add(GPtrArray *rcpts, const char *arg, const struct account *acc)
 
 			fprintf(stderr, _("satchel sendmail: bad address "
 			    "\"%s\"\n"), safe);
-			return CLI_EXIT_NOUSER;
+			return SESSION_EXIT_NOUSER;
 		}
 		g_ptr_array_add(rcpts, g_strdup(addr));
 	}
@@ -283,7 +283,7 @@ cli_sendmail_headers(GMimeMessage *msg, const struct account *acc,
 }
 
 int
-cli_sendmail(struct cli_ctx *ctx, int argc, char **argv)
+cli_sendmail(struct session *ctx, int argc, char **argv)
 {
 	struct cli_sendmail_opts	 o;
 	g_autoptr(GPtrArray)		 rcpts = NULL;
@@ -294,7 +294,7 @@ cli_sendmail(struct cli_ctx *ctx, int argc, char **argv)
 	struct store			*st;
 	GString				*in;
 	GError				*err = NULL;
-	int				 rc = CLI_EXIT_OK;
+	int				 rc = SESSION_EXIT_OK;
 	guint				 i, j;
 
 	memset(&o, 0, sizeof o);
@@ -302,34 +302,34 @@ cli_sendmail(struct cli_ctx *ctx, int argc, char **argv)
 	args = g_ptr_array_new();
 	o.args = args;
 	if ((rc = cli_sendmail_parse(ctx, argc, argv, &o)) != 0)
-		return rc == -2 ? CLI_EXIT_OK : rc;
+		return rc == -2 ? SESSION_EXIT_OK : rc;
 	if (!o.extract && args->len == 0) {
 		fprintf(stderr, "%s\n", _("satchel sendmail: no recipient "
 		    "(name them as arguments, or use -t to read them from the "
 		    "message)"));
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if ((in = cli_sendmail_read(o.dot_ends)) == NULL) {
 		fprintf(stderr, "%s\n", _("satchel sendmail: cannot read the "
 		    "message from standard input"));
-		return CLI_EXIT_IOERR;
+		return SESSION_EXIT_IOERR;
 	}
 	msg = in->len > 0 ? mime_message_from_data(in->str, in->len) : NULL;
 	g_string_free(in, TRUE);
 	if (msg == NULL) {
 		fprintf(stderr, "%s\n", _("satchel sendmail: the input is "
 		    "not a mail message"));
-		return CLI_EXIT_DATAERR;
+		return SESSION_EXIT_DATAERR;
 	}
 	if ((config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	if ((acc = cli_sendmail_account(config, &o, msg)) == NULL ||
 	    acc->from_addr == NULL) {
 		fprintf(stderr, o.account != NULL ?
 		    _("satchel sendmail: no account '%s'\n") :
 		    _("satchel sendmail: no account with an address is "
 		    "configured%s\n"), o.account != NULL ? o.account : "");
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	}
 
 	rcpts = g_ptr_array_new_with_free_func(g_free);
@@ -356,7 +356,7 @@ cli_sendmail(struct cli_ctx *ctx, int argc, char **argv)
 	if (rcpts->len == 0) {
 		fprintf(stderr, "%s\n", _("satchel sendmail: the message "
 		    "names no recipient"));
-		return CLI_EXIT_NOUSER;
+		return SESSION_EXIT_NOUSER;
 	}
 	cli_sendmail_headers(msg, acc, &o);
 
@@ -366,12 +366,12 @@ cli_sendmail(struct cli_ctx *ctx, int argc, char **argv)
 		g_autofree char *safe = sanitize_text(err->message, -1, 0);
 
 		fprintf(stderr, "satchel sendmail: %s\n", safe);
-		rc = err->code == OUTBOX_ERR_STORE ? CLI_EXIT_TEMPFAIL :
-		    err->code == OUTBOX_ERR_INVALID ? CLI_EXIT_NOUSER :
-		    err->code == OUTBOX_ERR_ACCOUNT ? CLI_EXIT_CONFIG :
-		    CLI_EXIT_SOFTWARE;
+		rc = err->code == OUTBOX_ERR_STORE ? SESSION_EXIT_TEMPFAIL :
+		    err->code == OUTBOX_ERR_INVALID ? SESSION_EXIT_NOUSER :
+		    err->code == OUTBOX_ERR_ACCOUNT ? SESSION_EXIT_CONFIG :
+		    SESSION_EXIT_SOFTWARE;
 		g_error_free(err);
 		return rc;
 	}
-	return CLI_EXIT_OK;
+	return SESSION_EXIT_OK;
 }

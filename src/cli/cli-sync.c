@@ -17,7 +17,7 @@
  * commands only; sync never prompts. Messages go through the logger
  * (sanitised, on standard error: the journal under systemd).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <signal.h>
@@ -33,6 +33,7 @@
 #include "store/store.h"
 #include "pop3/pop3.h"
 #include "smtp/outbox.h"
+#include "session/session.h"
 #include "cli/cli.h"
 
 #define CLI_SYNC_LOCK		"sync"
@@ -77,6 +78,8 @@ static void	 cli_sync_send(struct cli_sync *, unsigned);
 static void	 cli_sync_fetch(struct cli_sync *);
 static gpointer	 cli_sync_send_thread(gpointer);
 static gpointer	 cli_sync_fetch_thread(gpointer);
+static void	 cli_sync_fetched(const struct account *, enum pop3_status,
+		    const struct pop3_fetch_result *, const GError *, void *);
 static gboolean	 cli_sync_done(gpointer);
 static void	 cli_sync_arm_due(struct cli_sync *);
 static gboolean	 cli_sync_due(gpointer);
@@ -169,19 +172,40 @@ out:
 	return NULL;
 }
 
+/* The fetch thread: an account is done; only trouble is logged. */
+static void
+cli_sync_fetched(const struct account *a, enum pop3_status ps,
+    const struct pop3_fetch_result *res, const GError *err, void *data)
+{
+	struct cli_sync_done	*d = data;
+
+	if (res == NULL) {
+		log_warn(_("sync: account %s: %s"), a->name,
+		    err != NULL ? err->message : _("no password command"));
+		d->ok = FALSE;
+		return;
+	}
+	d->count += res->new_msgs;
+	if (ps != POP3_OK && ps != POP3_DEFERRED) {
+		d->ok = FALSE;
+		if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
+			log_info(_("sync: account %s: %s"), a->name,
+			    err != NULL ? err->message : pop3_strerror(ps));
+		else
+			log_warn(_("sync: account %s: %s"), a->name,
+			    err != NULL ? err->message : pop3_strerror(ps));
+	}
+}
+
+/* Passwords and tokens from the configured commands only: no prompt. */
 static gpointer
 cli_sync_fetch_thread(gpointer data)
 {
-	struct cli_sync_done	*d = data;
-	struct cli_sync		*s = d->s;
-	struct store		*st = NULL;
-	struct pop3_credentials	 cred;
-	struct pop3_fetch_opts	 opts;
-	struct pop3_fetch_result res;
-	enum pop3_status	 ps;
-	GError			*err = NULL;
-	char			*secret;
-	guint			 i;
+	struct cli_sync_done		*d = data;
+	struct cli_sync			*s = d->s;
+	struct store			*st = NULL;
+	struct session_fetch_ops	 ops;
+	struct session_fetch_result	 res;
 
 	d->ok = TRUE;
 	if (store_open(s->store_dir, 0, &st) != STORE_OK) {
@@ -190,51 +214,11 @@ cli_sync_fetch_thread(gpointer data)
 		d->ok = FALSE;
 		goto out;
 	}
-	for (i = 0; i < s->config->accounts->len; i++) {
-		struct account *a = g_ptr_array_index(s->config->accounts, i);
-
-		if (a->pop3_host == NULL || pop3_cancel_is_set(s->cancel))
-			continue;
-		secret = NULL;
-		if ((pop3_account_secret(a) == POP3_SECRET_OAUTH2 ?
-		    config_oauth2_token(a, &secret, &err) :
-		    config_password(a, CONFIG_SERVICE_POP3, &secret, &err)) !=
-		    CONFIG_OK) {
-			log_warn(_("sync: account %s: %s"), a->name,
-			    err != NULL ? err->message :
-			    _("no password command"));
-			g_clear_error(&err);
-			d->ok = FALSE;
-			continue;
-		}
-		memset(&cred, 0, sizeof cred);
-		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-			cred.oauth2_token = secret;
-		else
-			cred.password = secret;
-		memset(&opts, 0, sizeof opts);
-		opts.cancel = s->cancel;
-		pop3_fetch_result_init(&res);
-		ps = pop3_fetch_account(st, a, &cred, &opts, NULL, NULL, &res,
-		    &err);
-		config_secret_free(secret);
-		d->count += res.new_msgs;
-		if (ps != POP3_OK && ps != POP3_DEFERRED) {
-			d->ok = FALSE;
-			if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
-				log_info(_("sync: account %s: %s"), a->name,
-				    err != NULL ? err->message :
-				    pop3_strerror(ps));
-			else
-				log_warn(_("sync: account %s: %s"), a->name,
-				    err != NULL ? err->message :
-				    pop3_strerror(ps));
-		}
-		g_clear_error(&err);
-		pop3_fetch_result_clear(&res);
-	}
-	if (d->count > 0)
-		(void)outbox_match_bounces(st, NULL, NULL);
+	memset(&ops, 0, sizeof ops);
+	ops.account_done = cli_sync_fetched;
+	ops.data = d;
+	session_fetch(st, s->config, NULL, 0, s->cancel, &ops, &res);
+	g_clear_error(&res.bounce_err);
 out:
 	store_close(st);
 	g_idle_add(cli_sync_done, d);
@@ -442,7 +426,7 @@ cli_sync_signal(gpointer data)
 }
 
 int
-cli_sync(struct cli_ctx *ctx, int argc, char **argv)
+cli_sync(struct session *ctx, int argc, char **argv)
 {
 	struct cli_sync		 s;
 	enum store_status	 ss;
@@ -451,7 +435,7 @@ cli_sync(struct cli_ctx *ctx, int argc, char **argv)
 	g_autoptr(GFile)	 dir = NULL;
 	GError			*err = NULL;
 	guint			 sig[3], i;
-	int			 rc = CLI_EXIT_OK;
+	int			 rc = SESSION_EXIT_OK;
 	GOptionEntry		 entries[] = {
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose,
 		  N_("Log every send and fetch, not only problems"), NULL },
@@ -464,15 +448,15 @@ cli_sync(struct cli_ctx *ctx, int argc, char **argv)
 	    "as soon as it is queued or the network returns, fetch every "
 	    "fetch_interval seconds. Stops cleanly on SIGTERM. One per "
 	    "store."), NULL, entries, &argc, &argv))
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	if (argc > 1) {
 		fprintf(stderr, _("satchel sync: unexpected argument '%s'\n"),
 		    argv[1]);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	memset(&s, 0, sizeof s);
 	if ((s.config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
+		return SESSION_EXIT_CONFIG;
 	if ((s.st = cli_store(ctx, &rc)) == NULL)
 		return rc;
 	if ((ss = store_lock(s.st, CLI_SYNC_LOCK)) != STORE_OK) {
@@ -482,14 +466,14 @@ cli_sync(struct cli_ctx *ctx, int argc, char **argv)
 		else
 			fprintf(stderr, "satchel sync: %s\n",
 			    store_errmsg(s.st));
-		return ss == STORE_ERR_BUSY ? CLI_EXIT_TEMPFAIL :
-		    CLI_EXIT_IOERR;
+		return ss == STORE_ERR_BUSY ? SESSION_EXIT_TEMPFAIL :
+		    SESSION_EXIT_IOERR;
 	}
 	if (interval > 86400 || interval < -1) {
 		fprintf(stderr, "%s\n", _("satchel sync: --fetch-interval "
 		    "takes 0 to 86400 seconds"));
 		store_unlock(s.st, CLI_SYNC_LOCK);
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
 	if (verbose)
 		log_set_level(LOG_LEVEL_INFO);
@@ -548,5 +532,5 @@ cli_sync(struct cli_ctx *ctx, int argc, char **argv)
 	g_main_loop_unref(s.loop);
 	g_free(s.store_dir);
 	store_unlock(s.st, CLI_SYNC_LOCK);
-	return CLI_EXIT_OK;
+	return SESSION_EXIT_OK;
 }

@@ -2,7 +2,7 @@
  * cli-table.c: the subcommand table. Apart from cli.c, so that a program
  * that runs one command (the search front) links none of the others.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@
 
 struct cli_command {
 	const char	*name;
-	int		(*fn)(struct cli_ctx *, int, char **);
+	int		(*fn)(struct session *, int, char **);
 	const char	*help;
 };
 
@@ -52,13 +52,13 @@ cli_print_commands(void)
 }
 
 int
-cli_run(struct cli_ctx *ctx, int argc, char **argv)
+cli_run(struct session *ctx, int argc, char **argv)
 {
 	const struct cli_command *c;
 
 	for (c = cli_commands; c->name != NULL; c++)
 		if (strcmp(c->name, argv[0]) == 0)
 			return c->fn(ctx, argc, argv);
-	return CLI_EXIT_USAGE;
+	return SESSION_EXIT_USAGE;
 }
 

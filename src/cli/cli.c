@@ -1,5 +1,9 @@
-/* cli.c: what every subcommand shares (the table is in cli-table.c). */
-#include "config.h"
+/*
+ * cli.c: what every subcommand shares (the table is in cli-table.c): the
+ * session's config and store with their errors printed, the terminal's
+ * prompts, safe printing.
+ */
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 
@@ -12,8 +16,8 @@
 
 #include "util/util.h"
 #include "config/config.h"
-#include "mime/mime.h"
 #include "store/store.h"
+#include "session/session.h"
 #include "cli/cli.h"
 
 gboolean
@@ -49,103 +53,49 @@ cli_parse_options(const char *name, const char *params, const char *summary,
 }
 
 struct config *
-cli_config(struct cli_ctx *ctx)
+cli_config(struct session *ctx)
 {
-	GError *err = NULL;
+	struct config	*c;
+	GError		*err = NULL;
 
-	if (ctx->config != NULL)
-		return ctx->config;
-	if (ctx->ca_file != NULL && ctx->pop3_oneoff == NULL) {
-		fprintf(stderr, _("satchel: --ca-file goes with --pop3 (in a "
-		    "config file, use ca_file)\n"));
-		return NULL;
-	}
-	if (ctx->pop3_oneoff != NULL) {
-		if (!ctx->borrowed) {
-			fprintf(stderr, _("satchel: --pop3 goes with "
-			    "--borrowed\n"));
-			return NULL;
-		}
-		if ((ctx->config = cli_borrowed_oneoff(ctx)) == NULL)
-			return NULL;
-	} else if (config_load(ctx->config_path, &ctx->config, &err) !=
-	    CONFIG_OK) {
-		fprintf(stderr, "satchel: %s\n", err->message);
+	if ((c = session_config(ctx, &err)) == NULL && err != NULL) {
+		fputs(err->message, stderr);
 		g_error_free(err);
-		return NULL;
 	}
-	/* Before any gpg runs: the keyring and whether to index plain text. */
-	if (ctx->config->gnupghome != NULL)
-		g_setenv("GNUPGHOME", ctx->config->gnupghome, TRUE);
-	mime_set_summary_flags(ctx->config->index_decrypted ?
-	    MIME_SUMMARY_DECRYPT : 0);
-	if (ctx->borrowed || ctx->config->borrowed) {
-		if (cli_borrowed_begin(ctx, ctx->config) != 0) {
-			config_free(ctx->config);
-			ctx->config = NULL;
-			return NULL;
-		}
-	}
-	return ctx->config;
+	return c;
 }
 
 struct store *
-cli_store(struct cli_ctx *ctx, int *exit_code)
+cli_store(struct session *ctx, int *exit_code)
 {
 	return cli_store_flags(ctx, STORE_OPEN_CREATE, exit_code);
 }
 
 struct store *
-cli_store_flags(struct cli_ctx *ctx, unsigned flags, int *exit_code)
+cli_store_flags(struct session *ctx, unsigned flags, int *exit_code)
 {
-	struct config		*c;
-	enum store_status	 st;
+	GError	*err = NULL;
 
-	*exit_code = CLI_EXIT_OK;
-	if (ctx->store != NULL)
+	if ((*exit_code = session_open(ctx, flags, &err)) == SESSION_EXIT_OK)
 		return ctx->store;
-	if ((c = cli_config(ctx)) == NULL) {
-		*exit_code = CLI_EXIT_CONFIG;
-		return NULL;
-	}
-	st = store_open(c->store, flags, &ctx->store);
-	if (st != STORE_OK) {
-		fprintf(stderr, _("satchel: cannot open the store %s: %s\n"),
-		    c->store, ctx->store != NULL ? store_errmsg(ctx->store) :
-		    store_strerror(st));
-		store_close(ctx->store);
-		ctx->store = NULL;
-		switch (st) {
-		case STORE_ERR_PERM:
-			*exit_code = CLI_EXIT_NOPERM;
-			break;
-		case STORE_ERR_BUSY:
-			*exit_code = CLI_EXIT_TEMPFAIL;
-			break;
-		case STORE_ERR_NOSPC:
-		case STORE_ERR_IO:
-			*exit_code = CLI_EXIT_IOERR;
-			break;
-		case STORE_ERR_CORRUPT:
-			*exit_code = CLI_EXIT_DATAERR;
-			break;
-		default:
-			*exit_code = CLI_EXIT_CANTCREAT;
-			break;
-		}
-		return NULL;
-	}
-	return ctx->store;
+	if (err != NULL)
+		fputs(err->message, stderr);
+	g_clear_error(&err);
+	return NULL;
 }
 
 void
-cli_ctx_release(struct cli_ctx *ctx)
+cli_session_warn(const char *line, void *data)
 {
-	store_close(ctx->store);
-	ctx->store = NULL;
-	config_free(ctx->config);
-	ctx->config = NULL;
-	cli_borrowed_end(ctx);
+	(void)data;
+	fputs(line, stderr);
+}
+
+char *
+cli_session_line(const char *prompt, void *data)
+{
+	(void)data;
+	return cli_prompt_line(prompt);
 }
 
 char *

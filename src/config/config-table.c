@@ -1,5 +1,5 @@
 /* config-table.c: every configuration key, its type, default and help. */
-#include <config.h>
+#include "satchel-config.h"
 
 #include "config/config.h"
 #include "util/util.h"

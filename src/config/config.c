@@ -1,5 +1,5 @@
 /* config.c: load and check the configuration file. */
-#include <config.h>
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

@@ -4,7 +4,7 @@
  * with a block of Resent-* fields added at the top. Nothing of the
  * original is re-encoded: its bytes follow the new fields unchanged.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

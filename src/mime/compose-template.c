@@ -2,7 +2,7 @@
  * compose-template.c: editable text for new messages, replies, forwards and
  * resumed drafts.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

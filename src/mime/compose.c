@@ -1,7 +1,7 @@
 /*
  * compose.c: parse an edited template into fields and build the message.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

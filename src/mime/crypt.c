@@ -3,7 +3,7 @@
  * signing/encrypting a message to send, through GMime's GpgME contexts
  * (gpg for OpenPGP, gpgsm for S/MIME).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

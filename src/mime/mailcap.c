@@ -5,7 +5,7 @@
  * parsed by a shell. Entries that need a shell (test=, pipes) are skipped
  * or refused.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

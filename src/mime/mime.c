@@ -1,5 +1,5 @@
 /* mime.c: GMime set-up and message parsing for the index. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -4,7 +4,7 @@
  * 8-bit text all end in valid UTF-8 (windows-1252 is the fallback, as for
  * headers), and NUL bytes survive as text for the sanitiser to replace.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <string.h>

@@ -7,7 +7,7 @@
  * separated by " | ", entities are decoded, script and style are dropped
  * and pre keeps its spacing. Nothing is fetched and nothing is run.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

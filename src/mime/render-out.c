@@ -4,7 +4,7 @@
  * boundaries so that no line is wider than the output width as
  * sanitize_width() counts columns.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * render-part.c: the numbered parts of a message, saving one to a file and
  * preparing one for its mailcap viewer.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

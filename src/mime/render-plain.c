@@ -4,7 +4,7 @@
  * (RFC 3676) lines are joined back into paragraphs: space-stuffing is
  * undone and DelSp=yes drops the space before each soft break.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

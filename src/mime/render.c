@@ -3,7 +3,7 @@
  * (depth and part count capped), picks what to show of each container,
  * decodes the text parts and hands their logical lines to render-out.c.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <stdarg.h>

@@ -5,7 +5,7 @@
  * plugin. The protocol modules own the wire; this file only maps a
  * challenge to a response.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * libetpan performs the handshake but checks nothing; every TLS session is
  * verified here before a credential is sent (DESIGN invariant 7).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -14,7 +14,6 @@
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
-#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -52,14 +51,6 @@ net_strerror(enum net_status s)
 
 /* GnuTLS initialised (net_connect). */
 static gsize net_tls_ready;
-
-void
-net_init(unsigned timeout)
-{
-	signal(SIGPIPE, SIG_IGN);
-	mailstream_network_delay.tv_sec = timeout > 0 ? timeout : 60;
-	mailstream_network_delay.tv_usec = 0;
-}
 
 void
 net_tls_sni_cb(struct mailstream_ssl_context *ctx, void *host)

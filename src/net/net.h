@@ -19,9 +19,6 @@ enum net_status {
 };
 const char	*net_strerror(enum net_status);
 
-/* Once per process: ignore SIGPIPE, set libetpan's global network delay. */
-void		 net_init(unsigned timeout_seconds);
-
 /*
  * Connect to host:port over TCP with a timeout (seconds) for the connect
  * itself; TCP_NODELAY is set. Returns the socket in *fd. *err gets a

@@ -4,7 +4,7 @@
  * batches, and only then, where the account's policy says so, DELE what
  * is durable and QUIT to commit it.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -7,7 +7,7 @@
  * the middle of a reply is an error, and message bodies are dot-unstuffed
  * in place and streamed to a sink in large chunks.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <sys/socket.h>

@@ -2,7 +2,7 @@
  * pop3.c: what the POP3 module shares: status names, the error domain,
  * cancelling and which secret an account needs.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <libetpan/libetpan.h>
 

@@ -1,7 +1,7 @@
 /*
  * outbox-retry.c: when to try a deferred message again.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include "util/util.h"
 #include "smtp/outbox.h"

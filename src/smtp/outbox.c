@@ -2,7 +2,7 @@
  * outbox.c: the durable outgoing queue: queue, drafts, listing, the user's
  * commands, the sender (flush) and bounce matching.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>
@@ -925,6 +925,8 @@ outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
 		log_error("outbox: cannot record the retry of %" G_GINT64_FORMAT
 		    ": %s", row->id, store_errmsg(c->st));
 	c->res.deferred++;
+	if (network)
+		c->res.deferred_network++;
 	c->any_temp = TRUE;
 	outbox_notify(c, OUTBOX_EVENT_DEFERRED, row->account, NULL, row, why,
 	    FALSE);

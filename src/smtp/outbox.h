@@ -235,6 +235,7 @@ struct outbox_flush_result {
 	guint		 sent;		/* moved to Sent (some maybe partial) */
 	guint		 partial;	/* of those, with refused recipients */
 	guint		 deferred;	/* left queued for a retry */
+	guint		 deferred_network; /* of those, no server was reached */
 	guint		 failed;	/* failed for good now */
 	guint		 skipped;	/* held, not due, maybe sent, no account */
 	/* A server refused the login, or its certificate did not verify. */

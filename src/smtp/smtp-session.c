@@ -8,7 +8,7 @@
  * needed, commands are pipelined when the server offers PIPELINING, and
  * every reply is read with its exact code.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 

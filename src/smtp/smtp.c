@@ -1,7 +1,7 @@
 /*
  * smtp.c: status names, results and small helpers shared by the SMTP code.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

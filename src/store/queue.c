@@ -1,7 +1,7 @@
 /*
  * queue.c: the outbox queue table. Rows only; the policy is smtp/outbox.c.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

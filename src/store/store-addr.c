@@ -5,7 +5,7 @@
  * cc_addr) and are parsed here. One hash table by lower-case address
  * adds the two up.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

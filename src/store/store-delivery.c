@@ -5,7 +5,7 @@
  * the end of the transaction. Inside a batch the file sync and the rename
  * wait for store_commit(), which does them for the whole batch at once.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -6,7 +6,7 @@
  * A source directory (or mbox) whose mtime and size are what the last
  * import recorded is skipped without being read.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

@@ -3,7 +3,7 @@
  * it (no database, safe in a worker thread), then insert the row, the
  * full-text entry and its place in a thread.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

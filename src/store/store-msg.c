@@ -2,7 +2,7 @@
  * store-msg.c: one message of the index: read it, change its flags (index
  * and Maildir info suffix), move and delete it.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <sys/stat.h>

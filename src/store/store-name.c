@@ -10,7 +10,7 @@
  * (",S=1234" from Dovecot) are ignored, and so is a plain field holding
  * other characters (not written by satchel).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

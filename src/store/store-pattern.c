@@ -3,7 +3,7 @@
  * store-pattern.h for the table). A pure string translation: the result
  * goes through the query parser of store-query.c like anything typed.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

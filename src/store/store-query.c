@@ -9,7 +9,7 @@
  *	unary	:= ("NOT" | "-") unary | "(" or ")" | term
  *	term	:= word | "phrase" | field ":" (word | "phrase")
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

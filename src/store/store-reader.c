@@ -4,7 +4,7 @@
  * which takes the results in order and does the database work. At most
  * STORE_READER_WINDOW results wait at any time.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

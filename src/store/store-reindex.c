@@ -6,7 +6,7 @@
  * renamed ones (flags changed by another reader) updated, vanished ones
  * dropped. full re-parses every file.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

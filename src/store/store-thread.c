@@ -4,7 +4,7 @@
  * thread_summary keeps one row per (folder, thread) and one per thread for
  * all folders (folder 0), so a page of threads is one indexed range read.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 
@@ -17,7 +17,7 @@ static enum store_status store_thread_fill(struct store *,
 		    struct store_thread *);
 static void	 store_thread_kids_free(gpointer);
 static void	 store_thread_walk(GPtrArray *, GPtrArray *, GPtrArray *,
-		    guint, int, gboolean *);
+		    guint, gboolean *);
 
 void
 store_thread_free(struct store_thread *t)
@@ -282,23 +282,50 @@ store_thread_kids_free(gpointer p)
 		g_array_unref(p);
 }
 
-/* Depth-first: node i, then its children (already in date order). */
+/*
+ * Depth-first: node i, then its children (already in date order). With
+ * an explicit stack, not recursion: a thread is as deep as a stranger's
+ * References chain makes it.
+ */
+struct store_thread_frame {
+	guint	node;
+	int	depth;
+};
+
 static void
 store_thread_walk(GPtrArray *msgs, GPtrArray *kids, GPtrArray *out, guint i,
-    int depth, gboolean *done)
+    gboolean *done)
 {
-	struct store_msg	*m = msgs->pdata[i];
-	GArray			*k = kids->pdata[i];
-	guint			 j;
+	g_autoptr(GArray)	stack = g_array_new(FALSE, FALSE,
+	    sizeof(struct store_thread_frame));
+	struct store_thread_frame f = { i, 0 };
 
-	if (done[i])
-		return;
-	done[i] = TRUE;
-	m->depth = MIN(depth, STORE_THREAD_MAX_DEPTH);
-	g_ptr_array_add(out, m);
-	for (j = 0; k != NULL && j < k->len; j++)
-		store_thread_walk(msgs, kids, out, g_array_index(k, guint, j),
-		    depth + 1, done);
+	g_array_append_val(stack, f);
+	while (stack->len > 0) {
+		struct store_msg	*m;
+		GArray			*k;
+		guint			 j;
+
+		f = g_array_index(stack, struct store_thread_frame,
+		    stack->len - 1);
+		g_array_set_size(stack, stack->len - 1);
+		if (done[f.node])
+			continue;
+		done[f.node] = TRUE;
+		m = msgs->pdata[f.node];
+		m->depth = MIN(f.depth, STORE_THREAD_MAX_DEPTH);
+		g_ptr_array_add(out, m);
+		k = kids->pdata[f.node];
+		/* Pushed last first, so that they come off in order. */
+		for (j = k != NULL ? k->len : 0; j > 0; j--) {
+			struct store_thread_frame c = {
+				g_array_index(k, guint, j - 1), f.depth + 1
+			};
+
+			if (!done[c.node])
+				g_array_append_val(stack, c);
+		}
+	}
 }
 
 enum store_status
@@ -374,11 +401,11 @@ store_thread_messages(struct store *st, int64_t thread_id, GPtrArray **out)
 	res = g_ptr_array_new_full(msgs->len, (GDestroyNotify)store_msg_free);
 	for (i = 0; i < msgs->len; i++)
 		if (parent[i] < 0)
-			store_thread_walk(msgs, kids, res, i, 0, done);
+			store_thread_walk(msgs, kids, res, i, done);
 	/* Messages caught in a reference loop: show them as roots. */
 	for (i = 0; i < msgs->len; i++)
 		if (!done[i])
-			store_thread_walk(msgs, kids, res, i, 0, done);
+			store_thread_walk(msgs, kids, res, i, done);
 	g_ptr_array_unref(kids);
 	g_ptr_array_unref(msgs);
 	*out = res;

@@ -7,7 +7,7 @@
  *
  *	account TAB uidl TAB unix-time LF	(account and uidl %-escaped)
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -2,7 +2,7 @@
  * store.c: opening the store, the schema and its migrations, folders,
  * transactions (batches) and locks.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/file.h>
 #include <sys/stat.h>

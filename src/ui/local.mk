@@ -21,7 +21,8 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6014-ui-identities.sh tests/func/t6015-ui-sender-gone.sh \
 	tests/func/t6016-ui-honest-status.sh tests/func/t6017-ui-crypt.sh \
 	tests/func/t6018-ui-compose-crypt.sh tests/func/t6019-ui-pinentry.sh \
-	tests/func/t6020-ui-ascii-locale.sh
+	tests/func/t6020-ui-ascii-locale.sh \
+	tests/func/t6021-ui-server-answered.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 

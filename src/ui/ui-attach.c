@@ -5,7 +5,7 @@
  * sanitised so it cannot leave the directory, and an existing file is
  * replaced only when the user says so.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -5,7 +5,7 @@
  * (compose_resent). The envelope is the new recipients, from the address
  * of the account the message came in through.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -11,7 +11,7 @@
  * The history of each kind of prompt is kept in memory for the session
  * only (never on disk, so borrowed mode leaves none behind).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 #include <sys/wait.h>

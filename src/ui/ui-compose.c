@@ -14,7 +14,7 @@
  * Also here: messages a crash left in state "sending" are shown at
  * start-up for the user to decide (send again, or count as sent).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -33,7 +33,7 @@
 #include "mime/crypt.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
-#include "cli/cli.h"
+#include "session/session.h"
 #include "ui/ui-private.h"
 
 struct ui_compose {
@@ -290,7 +290,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	 * its own history switch is on, so that it keeps nothing outside.
 	 */
 	envp = ui->child_env;
-	flags = envp != NULL ? cli_borrowed_editor_flags(argv[0]) : NULL;
+	flags = envp != NULL ? session_borrowed_editor_flags(argv[0]) : NULL;
 	args = g_ptr_array_new();
 	for (i = 0; argv[i] != NULL; i++) {
 		g_ptr_array_add(args, argv[i]);

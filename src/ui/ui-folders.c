@@ -3,7 +3,7 @@
  * count, then the others). Enter shows the folder in the main index; on
  * the Outbox, the queue (ui-outbox.c).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -3,7 +3,7 @@
  * keymap of the screen it was asked from, so it always tells the truth
  * about the user's own bindings.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include "util/util.h"
 #include "ui/ui-private.h"

@@ -7,7 +7,7 @@
  * mode one thread at a time is expanded in place into its messages with a
  * tree; rows after it shift by the thread's size.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -13,7 +13,7 @@
  * often. When the network changes (netwatch), every entry waiting for the
  * network is sent at once, and with fetch_interval set mail is fetched.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +27,7 @@
 #include "store/store.h"
 #include "pop3/pop3.h"
 #include "smtp/outbox.h"
+#include "session/session.h"
 #include "ui/ui-private.h"
 
 /* How often the reader looks for changes by other processes (µs). */
@@ -40,16 +41,17 @@ struct ui_job {
 	unsigned	 flush;		/* enum outbox_flush_flags */
 	gint64		 last_progress;
 	int64_t		 msg_id;	/* body job: the headers-only message */
+	struct ui_event	*done;		/* fetch job: what it posts at the end */
 };
 
 static gpointer	 ui_jobs_fetch_thread(gpointer);
 static gpointer	 ui_jobs_send_thread(gpointer);
 static gpointer	 ui_jobs_body_thread(gpointer);
-static char	*ui_jobs_pop3_secret(struct ui_job *, struct account *,
-		    GError **);
+static void	 ui_jobs_fetched(const struct account *, enum pop3_status,
+		    const struct pop3_fetch_result *, const GError *, void *);
 static void	 ui_jobs_progress(const struct pop3_progress *, void *);
-static char	*ui_jobs_ask_secret(struct ui_job *, const struct account *,
-		    int service, const char *what);
+static char	*ui_jobs_ask_secret(const struct account *,
+		    enum config_service, enum session_secret_kind, void *);
 static char	*ui_jobs_smtp_secret(const struct account *,
 		    enum outbox_secret_kind, void *);
 static void	 ui_jobs_notify(const struct outbox_event *, void *);
@@ -244,11 +246,17 @@ ui_jobs_job_free(struct ui_job *job)
 	g_free(job);
 }
 
-/* In the job's thread: ask the main thread for a secret and wait. */
+/*
+ * In the job's thread: ask the main thread for a secret and wait
+ * (session_ask_fn; data is the job). NULL when none was given.
+ */
 static char *
-ui_jobs_ask_secret(struct ui_job *job, const struct account *a, int service,
-    const char *what)
+ui_jobs_ask_secret(const struct account *a, enum config_service service,
+    enum session_secret_kind kind, void *data)
 {
+	struct ui_job	*job = data;
+	const char	*what = kind == SESSION_SECRET_TOKEN ? "token" :
+			    "password";
 	struct ui_event	*ev;
 	GAsyncQueue	*reply;
 	char		*s;
@@ -291,22 +299,47 @@ ui_jobs_progress(const struct pop3_progress *p, void *data)
 	ui_jobs_post(job->ui, ev);
 }
 
+/* In the fetch thread: an account is done (session_fetch_ops). */
+static void
+ui_jobs_fetched(const struct account *a, enum pop3_status ps,
+    const struct pop3_fetch_result *res, const GError *err, void *data)
+{
+	struct ui_job	*job = data;
+	struct ui_event	*done = job->done;
+
+	/* No secret given: skipped, the prompt said so. */
+	if (res == NULL && ps == POP3_ERR_NO_SECRET)
+		return;
+	if (res == NULL) {
+		done->ok = FALSE;
+		g_free(done->text);
+		done->text = g_strdup_printf("%s: %s", a->name,
+		    err != NULL ? err->message : pop3_strerror(ps));
+		return;
+	}
+	if (ps != POP3_OK && ps != POP3_DEFERRED) {
+		done->ok = FALSE;
+		if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
+			done->network_error = TRUE;
+		g_free(done->text);
+		done->text = g_strdup_printf("%s: %s", a->name,
+		    err != NULL ? err->message : pop3_strerror(ps));
+		/* A refused password is not asked for again silently. */
+		if (ps == POP3_ERR_AUTH)
+			done->service = 1;
+	}
+}
+
 static gpointer
 ui_jobs_fetch_thread(gpointer data)
 {
-	struct ui_job		*job = data;
-	struct store		*st = NULL;
-	struct account		*a;
-	struct pop3_credentials	 cred;
-	struct pop3_fetch_opts	 opts;
-	struct pop3_fetch_result res;
-	struct ui_event		*done;
-	GError			*err = NULL;
-	enum pop3_status	 ps;
-	char			*secret = NULL;
-	guint			 i;
+	struct ui_job			*job = data;
+	struct store			*st = NULL;
+	struct session_fetch_ops	 ops;
+	struct session_fetch_result	 res;
+	struct ui_event			*done;
 
-	done = g_new0(struct ui_event, 1);
+	done = job->done = g_new0(struct ui_event, 1);
 	done->type = UI_EV_FETCH_DONE;
 	done->ok = TRUE;
 	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
@@ -315,51 +348,14 @@ ui_jobs_fetch_thread(gpointer data)
 		    _("cannot open the store"));
 		goto out;
 	}
-	for (i = 0; i < job->config->accounts->len; i++) {
-		a = g_ptr_array_index(job->config->accounts, i);
-		if (a->pop3_host == NULL)
-			continue;
-		if (pop3_cancel_is_set(job->cancel))
-			break;
-		memset(&cred, 0, sizeof cred);
-		if ((secret = ui_jobs_pop3_secret(job, a, &err)) == NULL) {
-			if (err != NULL) {
-				done->ok = FALSE;
-				g_free(done->text);
-				done->text = g_strdup_printf("%s: %s", a->name,
-				    err->message);
-				g_clear_error(&err);
-			}
-			continue;
-		}
-		if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-			cred.oauth2_token = secret;
-		else
-			cred.password = secret;
-		memset(&opts, 0, sizeof opts);
-		opts.cancel = job->cancel;
-		pop3_fetch_result_init(&res);
-		ps = pop3_fetch_account(st, a, &cred, &opts, ui_jobs_progress,
-		    job, &res, &err);
-		config_secret_free(secret);
-		secret = NULL;
-		done->a += res.new_msgs;
-		if (ps != POP3_OK && ps != POP3_DEFERRED) {
-			done->ok = FALSE;
-			if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
-				done->network_error = TRUE;
-			g_free(done->text);
-			done->text = g_strdup_printf("%s: %s", a->name,
-			    err != NULL ? err->message : pop3_strerror(ps));
-			/* A refused password is not asked for again silently. */
-			if (ps == POP3_ERR_AUTH)
-				done->service = 1;
-		}
-		g_clear_error(&err);
-		pop3_fetch_result_clear(&res);
-	}
-	if (done->a > 0)
-		outbox_match_bounces(st, NULL, NULL);
+	memset(&ops, 0, sizeof ops);
+	ops.progress = ui_jobs_progress;
+	ops.ask = ui_jobs_ask_secret;
+	ops.account_done = ui_jobs_fetched;
+	ops.data = job;
+	session_fetch(st, job->config, NULL, 0, job->cancel, &ops, &res);
+	done->a = res.new_msgs;
+	g_clear_error(&res.bounce_err);
 out:
 	store_close(st);
 	ui_jobs_post(job->ui, done);
@@ -367,45 +363,14 @@ out:
 	return NULL;
 }
 
-/*
- * The POP3 secret of a, from its command or typed (the main thread asks).
- * NULL with *err set when the command failed, NULL alone when skipped.
- */
-static char *
-ui_jobs_pop3_secret(struct ui_job *job, struct account *a, GError **err)
-{
-	enum config_status	 cs;
-	gboolean		 oauth;
-	char			*secret = NULL;
-
-	oauth = pop3_account_secret(a) == POP3_SECRET_OAUTH2;
-	if (oauth)
-		cs = config_oauth2_token(a, &secret, err);
-	else
-		cs = config_password(a, CONFIG_SERVICE_POP3, &secret, err);
-	if (cs == CONFIG_ERR_NO_SECRET) {
-		g_clear_error(err);
-		return ui_jobs_ask_secret(job, a, CONFIG_SERVICE_POP3,
-		    oauth ? "token" : "password");
-	}
-	if (cs != CONFIG_OK)
-		return NULL;
-	return secret;
-}
-
 static gpointer
 ui_jobs_body_thread(gpointer data)
 {
 	struct ui_job		*job = data;
 	struct store		*st = NULL;
-	struct store_msg	*m = NULL;
-	struct account		*a = NULL;
-	struct pop3_credentials	 cred;
-	struct pop3_fetch_opts	 opts;
 	struct ui_event		*done;
 	GError			*err = NULL;
 	enum pop3_status	 ps;
-	char			*secret = NULL;
 	int64_t			 new_id = -1;
 
 	done = g_new0(struct ui_event, 1);
@@ -416,31 +381,8 @@ ui_jobs_body_thread(gpointer data)
 		    _("cannot open the store"));
 		goto out;
 	}
-	if (store_msg_get(st, job->msg_id, &m) != STORE_OK) {
-		done->text = g_strdup(store_errmsg(st));
-		goto out;
-	}
-	if (m->account != NULL)
-		a = config_account(job->config, m->account);
-	if (a == NULL || a->pop3_host == NULL) {
-		done->text = g_strdup_printf(_("no account '%s' fetches this "
-		    "message"), m->account != NULL ? m->account : "");
-		goto out;
-	}
-	if ((secret = ui_jobs_pop3_secret(job, a, &err)) == NULL) {
-		done->text = g_strdup(err != NULL ? err->message :
-		    _("no password given"));
-		goto out;
-	}
-	memset(&cred, 0, sizeof cred);
-	if (pop3_account_secret(a) == POP3_SECRET_OAUTH2)
-		cred.oauth2_token = secret;
-	else
-		cred.password = secret;
-	memset(&opts, 0, sizeof opts);
-	opts.cancel = job->cancel;
-	ps = pop3_fetch_body(st, a, &cred, job->msg_id, &opts,
-	    ui_jobs_progress, job, &new_id, &err);
+	ps = session_fetch_body(st, job->config, job->msg_id, job->cancel,
+	    ui_jobs_progress, ui_jobs_ask_secret, job, &new_id, &err);
 	if (ps == POP3_OK) {
 		done->ok = TRUE;
 		done->a = (guint64)new_id;
@@ -454,8 +396,6 @@ ui_jobs_body_thread(gpointer data)
 	}
 out:
 	g_clear_error(&err);
-	config_secret_free(secret);
-	store_msg_free(m);
 	store_close(st);
 	ui_jobs_post(job->ui, done);
 	ui_jobs_job_free(job);
@@ -486,22 +426,14 @@ static char *
 ui_jobs_smtp_secret(const struct account *a, enum outbox_secret_kind kind,
     void *data)
 {
-	struct ui_job		*job = data;
-	GError			*err = NULL;
-	enum config_status	 cs;
-	char			*secret = NULL;
+	GError	*err = NULL;
+	char	*secret = NULL;
 
-	if (kind == OUTBOX_SECRET_OAUTH2_TOKEN)
-		cs = config_oauth2_token(a, &secret, &err);
-	else
-		cs = config_password(a, CONFIG_SERVICE_SMTP, &secret, &err);
+	(void)session_secret(a, CONFIG_SERVICE_SMTP, kind ==
+	    OUTBOX_SECRET_OAUTH2_TOKEN ? SESSION_SECRET_TOKEN :
+	    SESSION_SECRET_PASSWORD, ui_jobs_ask_secret, data, &secret, &err);
 	g_clear_error(&err);
-	if (cs == CONFIG_OK)
-		return secret;
-	if (cs != CONFIG_ERR_NO_SECRET)
-		return NULL;
-	return ui_jobs_ask_secret(job, a, CONFIG_SERVICE_SMTP,
-	    kind == OUTBOX_SECRET_OAUTH2_TOKEN ? "token" : "password");
+	return secret;
 }
 
 static void
@@ -562,8 +494,12 @@ ui_jobs_send_thread(gpointer data)
 	done->b = res.deferred;
 	done->c = res.failed;
 	done->ok = os == OUTBOX_OK || os == OUTBOX_ERR_BUSY;
-	/* Something got through: we are online even if one message failed. */
-	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP;
+	/*
+	 * Offline only when no server was reached: something got through, or
+	 * a server answered "try later", means we are online.
+	 */
+	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP &&
+	    res.deferred_network == res.deferred;
 	if (!done->ok && os != OUTBOX_ERR_BUSY)
 		done->text = g_strdup(err != NULL ? err->message :
 		    outbox_strerror(os));
@@ -790,10 +726,11 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		 * what it said, the last send error included.
 		 */
 		if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
-			if (ev->a > 0 || ev->ok)
-				ui->online = ui->online_known = TRUE;
+			/* A server that answered, even "later", is online. */
 			if (ev->network_error)
 				ui->online = FALSE, ui->online_known = TRUE;
+			else if (ev->a + ev->b + ev->c > 0 || ev->ok)
+				ui->online = ui->online_known = TRUE;
 			if (ev->text != NULL) {
 				g_free(ui->send_error);
 				ui->send_error = sanitize_text(ev->text, -1,

@@ -7,7 +7,7 @@
  * every context where the operation exists; later lines win, so the
  * pager-specific lines below override the generic list bindings there.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -3,7 +3,7 @@
  * of a message's links). Long lines wrap, so a URL can be copied whole
  * from the terminal even over SSH.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -6,7 +6,7 @@
  * Repainting draws the visible rows into stdscr; ncurses then sends only
  * the cells that changed, so moving the cursor costs two marker cells.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include "util/util.h"
 #include "ui/ui-private.h"

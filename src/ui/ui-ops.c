@@ -3,7 +3,7 @@
  * the contexts it exists in, prerequisite flags checked here once, and a
  * handler; rows with UI_OPF_VIEW are handled by the top view's op hook.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

@@ -7,7 +7,7 @@
  * edit an entry; Enter shows its message. The same verbs as `satchel
  * queue`, through smtp/outbox.c.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <inttypes.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * notices for parts). Opening a message marks it seen. Message operations
  * (flag, delete, move) go to the index below, so both stay in step.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -23,7 +23,7 @@
 
 #include "util/util.h"
 
-struct cli_ctx;
+struct session;
 struct config;
 struct store;
 struct ui;
@@ -239,7 +239,7 @@ enum ui_attr {
 
 /* The reader's state. */
 struct ui {
-	struct cli_ctx	*ctx;
+	struct session	*ctx;
 	struct config	*config;
 	struct store	*store;
 	struct ui_keys	*keys;
@@ -303,7 +303,7 @@ struct ui {
 	gboolean	 borrowed;	/* the store is wiped when we end */
 	char		**child_env;	/* borrowed: the environment of the
 					   editor, viewers and HTML converter
-					   (cli_borrowed_child_env); else NULL */
+					   (session_borrowed_child_env); else NULL */
 	int		 signalled;	/* SIGHUP, SIGTERM, SIGINT: ending now */
 	GThread		*body_thread;	/* downloading a headers-only message */
 	int64_t		 body_msg;	/* its id while it runs */

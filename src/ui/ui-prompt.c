@@ -3,7 +3,7 @@
  * characters, horizontal scrolling), secrets with echo off, and one-key
  * choices. Background events keep being handled while a prompt waits.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <poll.h>

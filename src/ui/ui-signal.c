@@ -6,7 +6,7 @@
  * installed before curses starts, so ncurses keeps its hands off them;
  * it still handles SIGWINCH itself.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <signal.h>

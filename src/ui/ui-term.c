@@ -3,7 +3,7 @@
  * types, colours (none with NO_COLOR or on terminals without them), the
  * text drawing every view uses, keys, and leaving curses for a child.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

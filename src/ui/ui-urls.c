@@ -3,7 +3,7 @@
  * pager shows for HTML links, one per line and wrapped rather than cut,
  * so they can be copied from the terminal over SSH.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include "util/util.h"
 #include "mime/mime.h"

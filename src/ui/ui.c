@@ -7,7 +7,7 @@
  * Nothing proportional to the store's size happens at start-up: open the
  * store, count the folder, draw one page.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -23,7 +23,7 @@
 #include "store/store.h"
 #include "pop3/pop3.h"
 #include "smtp/outbox.h"
-#include "cli/cli.h"
+#include "session/session.h"
 #include "ui/ui.h"
 #include "ui/ui-private.h"
 
@@ -38,7 +38,8 @@ static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
 static gboolean	ui_quit_sent_ok(struct ui *);
 static void	ui_end_signalled(struct ui *);
-static gboolean	ui_rebuild_asked(struct cli_ctx *);
+static gboolean	ui_rebuild_asked(struct session *, ui_rebuild_fn);
+static int	ui_open(struct session *);
 static gboolean	ui_fetches(struct ui *);
 
 /* Borrowed mode: how long quitting waits for the queue to go out. */
@@ -465,7 +466,7 @@ ui_quit_ok(struct ui *ui)
 	q = g_strdup_printf(_("Remove satchel itself (the unpacked %s) as "
 	    "well?"), safe);
 	if (ui_prompt_yesno(ui, q, FALSE) &&
-	    cli_borrowed_remove_bundle(ui->ctx) != 0) {
+	    !session_borrowed_remove_bundle(ui->ctx)) {
 		/* Not quitting: the message would not be seen. */
 		ui_error(ui, "%s", _("The bundle cannot be removed with the "
 		    "session; answer n to quit and remove it yourself."));
@@ -577,7 +578,7 @@ ui_end_signalled(struct ui *ui)
 			fprintf(stderr, "%s\n", _("satchel: sending did not "
 			    "finish in time; unsent mail is lost with the "
 			    "session."));
-		cli_borrowed_end(ui->ctx);
+		session_borrowed_end(ui->ctx);
 		_exit(128 + ui->signalled);
 	}
 	if ((n = ui_unsent(ui)) > 0 && tell)
@@ -645,13 +646,12 @@ out:
 }
 
 /*
- * The index is damaged (cli_store said why): offer, on the terminal before
+ * The index is damaged (ui_open said why): offer, on the terminal before
  * curses starts, to rebuild it from the Maildir. TRUE when it was rebuilt.
  */
 static gboolean
-ui_rebuild_asked(struct cli_ctx *ctx)
+ui_rebuild_asked(struct session *ctx, ui_rebuild_fn rebuild)
 {
-	char		*argv[] = { (char *)"reindex", (char *)"--full", NULL };
 	const char	*yn = _("yn");	/* as in ui_prompt_yesno() */
 	char		 line[16], c;
 
@@ -666,7 +666,7 @@ ui_rebuild_asked(struct cli_ctx *ctx)
 	if (c != '\n' && c != 'y' && (strlen(yn) != 2 ||
 	    c != g_ascii_tolower(yn[0])))
 		return FALSE;
-	return cli_reindex(ctx, 2, argv) == CLI_EXIT_OK;
+	return rebuild(ctx) == SESSION_EXIT_OK;
 }
 
 /* Whether some account fetches mail (has a POP3 server). */
@@ -683,12 +683,29 @@ ui_fetches(struct ui *ui)
 	return FALSE;
 }
 
+/*
+ * The session's config and store, saying on stderr what went wrong
+ * (curses has not started). Returns an exit status.
+ */
+static int
+ui_open(struct session *ctx)
+{
+	GError	*err = NULL;
+	int	 rc;
+
+	if ((rc = session_open(ctx, STORE_OPEN_CREATE, &err)) !=
+	    SESSION_EXIT_OK && err != NULL)
+		fputs(err->message, stderr);
+	g_clear_error(&err);
+	return rc;
+}
+
 int
-ui_main(struct cli_ctx *ctx)
+ui_main(struct session *ctx, ui_rebuild_fn rebuild)
 {
 	struct ui	 ui;
 	GString		*warnings = NULL;
-	int		 rc = CLI_EXIT_OK;
+	int		 rc = SESSION_EXIT_OK;
 	guint		 i;
 
 	memset(&ui, 0, sizeof ui);
@@ -698,15 +715,15 @@ ui_main(struct cli_ctx *ctx)
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "%s\n", _("satchel: the reader needs a terminal; "
 		    "see 'satchel --help' for commands."));
-		return CLI_EXIT_USAGE;
+		return SESSION_EXIT_USAGE;
 	}
-	if ((ui.config = cli_config(ctx)) == NULL)
-		return CLI_EXIT_CONFIG;
-	if ((ui.store = cli_store(ctx, &rc)) == NULL &&
-	    rc == CLI_EXIT_DATAERR && ui_rebuild_asked(ctx))
-		ui.store = cli_store(ctx, &rc);
-	if (ui.store == NULL)
+	if ((rc = ui_open(ctx)) == SESSION_EXIT_DATAERR &&
+	    ui_rebuild_asked(ctx, rebuild))
+		rc = ui_open(ctx);
+	if (rc != SESSION_EXIT_OK)
 		return rc;
+	ui.config = ctx->config;
+	ui.store = ctx->store;
 	warnings = g_string_new(NULL);
 	ui.keys = ui_keys_new(ui.config->keys, warnings);
 	ui.utf8 = g_get_charset(NULL);
@@ -714,7 +731,7 @@ ui_main(struct cli_ctx *ctx)
 	ui.secrets = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 	    (GDestroyNotify)config_secret_free);
 	ui.borrowed = ctx->borrowed_dir != NULL;
-	ui.child_env = cli_borrowed_child_env(ctx);
+	ui.child_env = session_borrowed_child_env(ctx);
 	if (ui.borrowed && ctx->borrowed_fd > 0)
 		ui_signal_janitor_fd(ctx->borrowed_fd);
 	ui.body_msg = -1;
@@ -730,7 +747,7 @@ ui_main(struct cli_ctx *ctx)
 	if ((ui.screen = ui_term_start(warnings)) == NULL) {
 		fprintf(stderr, _("satchel: cannot use the terminal (TERM=%s)\n"),
 		    g_getenv("TERM") != NULL ? g_getenv("TERM") : "");
-		rc = CLI_EXIT_SOFTWARE;
+		rc = SESSION_EXIT_SOFTWARE;
 		goto out;
 	}
 	ui_term_colors(&ui);
@@ -770,13 +787,11 @@ out:
 	ui_complete_free(&ui);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
-	if (ui.rebuild && rc == CLI_EXIT_OK) {
-		char	*argv[] = { (char *)"reindex", (char *)"--full", NULL };
-
+	if (ui.rebuild && rc == SESSION_EXIT_OK) {
 		fprintf(stderr, "%s\n", _("satchel: rebuilding the index from "
 		    "the Maildir"));
-		if ((rc = cli_reindex(ctx, 2, argv)) == CLI_EXIT_OK)
-			return ui_main(ctx);
+		if ((rc = rebuild(ctx)) == SESSION_EXIT_OK)
+			return ui_main(ctx, rebuild);
 	}
 	return rc;
 }

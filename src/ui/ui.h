@@ -1,13 +1,25 @@
 /*
- * ui.h: the ncurses reader. The only module that includes ncurses.h and the
- * only one that draws on the terminal.
+ * ui.h: the ncurses reader, a front end on the session layer
+ * (session/session.h), beside cli/ and never including it. The only
+ * module that includes ncurses.h and the only one that draws on the
+ * terminal.
  */
 #ifndef SATCHEL_UI_H
 #define SATCHEL_UI_H
 
-struct cli_ctx;
+struct session;
 
-/* Open the reader on the configured store. Returns an exit status. */
-int	ui_main(struct cli_ctx *);
+/*
+ * Rebuild the index from the Maildir, saying how on stderr (curses is not
+ * running): the front end that knows how. Returns an exit status.
+ */
+typedef int	(*ui_rebuild_fn)(struct session *);
+
+/*
+ * Open the reader on the session's store. rebuild is run when the person
+ * asks for a damaged index to be rebuilt. Returns an exit status (enum
+ * session_exit).
+ */
+int	ui_main(struct session *, ui_rebuild_fn rebuild);
 
 #endif

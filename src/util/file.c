@@ -1,5 +1,5 @@
 /* file.c: durable files, written the one way every module uses. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 #include <sys/types.h>

@@ -1,5 +1,5 @@
 /* log.c: leveled logging into a sink chosen by the front end. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stdio.h>

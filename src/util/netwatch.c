@@ -2,7 +2,7 @@
  * netwatch.c: network changes from GNetworkMonitor, debounced, to one
  * callback.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <gio/gio.h>
 

@@ -1,5 +1,5 @@
 /* path.c: where satchel keeps its files (XDG base directories). */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 

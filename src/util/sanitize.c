@@ -4,7 +4,7 @@
  * character with U+FFFD and drops bidirectional and invisible formatting
  * characters that could reorder or hide what is drawn.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <string.h>
 #include <wchar.h>

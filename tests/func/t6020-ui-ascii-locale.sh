@@ -20,12 +20,20 @@ address = Me <me@example.org>
 EOC
 "$SATCHEL" -c "$conf" import "$md" >/dev/null 2>&1 || t_diag "import failed"
 
-t_tmux_start ui 80 24 env LC_ALL=C LANG=C LANGUAGE= "$SATCHEL" -c "$conf"
+# script(1) keeps every byte the reader writes, before tmux draws it: a
+# raw byte of the mail would be there even where the screen shows '?'.
+t_need_cmd script bsdutils
+t_tmux_start ui 80 24 script -q -f -e -c \
+    "env LC_ALL=C LANG=C LANGUAGE= '$SATCHEL' -c '$conf'" "$T_TMP/out.raw"
 t_ok "the index shows '?' for what ASCII cannot" t_tmux_wait ui 'Zo\? +Gr\?\?e aus K\?ln'
 t_tmux_keys ui Enter
 # A wide character is one '?': the text after it stays in its place.
 t_ok "the pager too, one '?' per character" t_tmux_wait ui '^Sch\?ne Gr\?\?e, \?\? and the end\.$'
-t_unlike "no raw bytes reach the terminal" "$(t_tmux_screen ui)" "$(printf '\303')"
 t_unlike "no M- notation" "$(t_tmux_screen ui)" 'M-'
 t_tmux_keys ui q x
+t_wait_until 10 t_tmux_dead ui || t_diag "the reader did not quit"
+# Only bytes below 0x80 were written (the UTF-8 run of the same mail
+# writes 28 bytes above it, and check 4 fails).
+t_is "no byte above ASCII reached the terminal" \
+    "$(LC_ALL=C tr -d '\000-\177' <"$T_TMP/out.raw" | wc -c)" 0
 t_done

@@ -18,7 +18,7 @@
  *  - a resumed draft lists exactly the files it wrote, all inside its own
  *    directory.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -9,7 +9,7 @@
  * signature_file there could block or never end, which is the user's own
  * choice, not a parser bug. Password commands are never run by config_load.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <errno.h>
 #include <fcntl.h>

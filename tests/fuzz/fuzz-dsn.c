@@ -15,7 +15,7 @@
  * and after the index is thrown away and rebuilt (reindex), each sent
  * message is bounced exactly when it was before, with the same reason.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -21,7 +21,7 @@
  * USER, PASS, APOP or AUTH command ever leaves the client; a second fetch
  * stores no message whose UIDL the first one stored.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 

@@ -13,7 +13,7 @@
  * store_check(); a second import of the same, unchanged source adds
  * nothing; and every stored message can be read back.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

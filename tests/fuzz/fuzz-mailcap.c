@@ -17,7 +17,7 @@
  * '-' and is only [a-z0-9/.+_-]; a command without
  * %s reads the part on stdin.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

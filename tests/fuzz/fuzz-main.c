@@ -8,7 +8,7 @@
  * Exit status: 0 when every input ran, 2 when an input could not be read.
  * A harness that finds a broken property calls abort(), which fails the run.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/stat.h>
 

@@ -7,7 +7,7 @@
  * snippet is one line, the search text is capped; mime_to_utf8() returns
  * valid UTF-8 whatever the charset name.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -15,7 +15,7 @@
  *   control characters, under 255 bytes with its info suffix, that parses
  *   back to exactly that account, UIDL and partial flag.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -11,7 +11,7 @@
  * checks that every failure carries a message and that the download sink
  * sees begin, data, end in order for messages that were asked for.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 

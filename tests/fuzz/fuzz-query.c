@@ -9,7 +9,7 @@
  * parser let something through unquoted), and a query that does not parse
  * must say why. Thread listing runs the same query.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

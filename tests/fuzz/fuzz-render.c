@@ -11,7 +11,7 @@
  * render_url_list() gives the URLs render_message() numbered; a saved part
  * lands inside the directory asked for, whatever its name says.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <locale.h>
 #include <stdint.h>

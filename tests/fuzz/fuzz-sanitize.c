@@ -8,7 +8,7 @@
  * character; sanitising twice changes nothing; truncation never exceeds its
  * width; a sanitised file name has no path separator and no leading dot.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <locale.h>
 #include <stdint.h>

@@ -25,7 +25,7 @@
  * tombstoned UIDLs of account "acct" are known after every rebuild; a
  * file outside the store that a link points to is left as it was.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -14,7 +14,7 @@
  * Option bit 0x20 asks for STARTTLS: a scripted server can never complete
  * the handshake, so then no AUTH, MAIL, RCPT or DATA may leave the client.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 

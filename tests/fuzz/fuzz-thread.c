@@ -18,7 +18,7 @@
  * is in exactly one thread, appears once in that thread's tree, and the
  * thread counts add up to the number of messages; depths are sane.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

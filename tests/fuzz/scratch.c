@@ -1,7 +1,7 @@
 /*
  * scratch.c: scratch directories and fresh stores for the harnesses.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdint.h>
 #include <stdio.h>

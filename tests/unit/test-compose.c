@@ -1,5 +1,5 @@
 /* test-compose.c: templates, parsing, building and wire bytes. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

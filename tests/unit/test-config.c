@@ -1,5 +1,5 @@
 /* test-config.c: loading, validation, defaults, secrets. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

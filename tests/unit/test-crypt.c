@@ -6,7 +6,7 @@
  * hand; what satchel signs and encrypts is checked by gpg outside satchel.
  * Skips when gpg is not installed.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
  * test-mailcap.c: what a message can put into a mailcap command line (%t)
  * and what a timed-out converter leaves behind (src/mime/mailcap.c).
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

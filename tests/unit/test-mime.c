@@ -1,5 +1,5 @@
 /* test-mime.c: mime_summarize, what the index learns of a message. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

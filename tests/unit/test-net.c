@@ -1,5 +1,5 @@
 /* test-net.c: the SASL encodings POP3 and SMTP share (net-sasl.c). */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -4,7 +4,7 @@
  * waits for, the flush selection when the network changed, the queue
  * stamp, and queueing with explicit envelope recipients.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

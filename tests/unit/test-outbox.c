@@ -1,5 +1,5 @@
 /* test-outbox.c: queue rows, state changes, drafts, recovery, backoff. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * in the middle of RETR), STLS and plaintext refusal, response codes,
  * timeouts.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/socket.h>
 #include <netinet/in.h>

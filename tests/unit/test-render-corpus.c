@@ -4,7 +4,7 @@
  * UTF-8, no control or bidi characters, not wider than the width. Also
  * lists parts and URLs. Skips when the corpus is absent.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

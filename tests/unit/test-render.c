@@ -3,7 +3,7 @@
  * messages with the exact lines expected, then hostile input, parts,
  * saving, mailcap and URLs.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* test-store.c: delivery, flags, threads, search, UIDLs, reindex, import. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 
 #include <sys/stat.h>
 #include <dirent.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -269,6 +270,77 @@ test_flags(void **state)
 	store_msg_free(m);
 	assert_int_equal(store_msg_delete(f->st, id), STORE_OK);
 	assert_int_equal(store_msg_get(f->st, id, &m), STORE_ERR_NOTFOUND);
+}
+
+/*
+ * A reply chain as deep as a stranger cares to make it is walked without
+ * recursion: on a thread with a 256 KiB stack, 20,000 levels would need
+ * several MiB of frames.
+ */
+#define DEEP_CHAIN	20000
+struct deep_walk {
+	struct store	*st;
+	int64_t		 thread_id;
+	GPtrArray	*msgs;
+	enum store_status rc;
+};
+
+static void *
+deep_walk_run(void *p)
+{
+	struct deep_walk *w = p;
+
+	w->rc = store_thread_messages(w->st, w->thread_id, &w->msgs);
+	return NULL;
+}
+
+static void
+test_thread_deep_chain(void **state)
+{
+	struct fixture		*f = *state;
+	struct deep_walk	 w = { f->st, 0, NULL, STORE_OK };
+	GPtrArray		*th = NULL;
+	GError			*err = NULL;
+	pthread_attr_t		 attr;
+	pthread_t		 tid;
+	int			 i;
+
+	assert_int_equal(store_begin(f->st), STORE_OK);
+	for (i = 0; i < DEEP_CHAIN; i++) {
+		g_autofree char *mid = g_strdup_printf("d%d@x", i);
+		g_autofree char *irt = i > 0 ? g_strdup_printf("d%d@x",
+		    i - 1) : NULL;
+		g_autofree char *date = g_strdup_printf("Mon, 01 Jan 2024 "
+		    "%02d:%02d:%02d +0000", i / 3600 % 24, i / 60 % 60,
+		    i % 60);
+		g_autofree char *text = msg_text(mid, irt, "deep", "a@x",
+		    date, "x");
+
+		deliver(f->st, NULL, text, NULL, STORE_FLAG_SEEN);
+	}
+	assert_int_equal(store_commit(f->st), STORE_OK);
+	assert_int_equal(store_threads_page(f->st, NULL, NULL, 0, 10, &th,
+	    &err), STORE_OK);
+	assert_int_equal(th->len, 1);
+	w.thread_id = ((struct store_thread *)th->pdata[0])->id;
+	g_ptr_array_unref(th);
+
+	assert_int_equal(pthread_attr_init(&attr), 0);
+	assert_int_equal(pthread_attr_setstacksize(&attr, 256 * 1024), 0);
+	assert_int_equal(pthread_create(&tid, &attr, deep_walk_run, &w), 0);
+	assert_int_equal(pthread_join(tid, NULL), 0);
+	pthread_attr_destroy(&attr);
+	assert_int_equal(w.rc, STORE_OK);
+	assert_int_equal(w.msgs->len, DEEP_CHAIN);
+	for (i = 0; i < DEEP_CHAIN; i += 997) {
+		struct store_msg *m = w.msgs->pdata[i];
+		g_autofree char *mid = g_strdup_printf("d%d@x", i);
+
+		assert_string_equal(m->message_id, mid);
+		/* Depths stop at 64 (store-thread.c), as the index draws them. */
+		assert_int_equal(m->depth, MIN(i, 64));
+	}
+	g_ptr_array_unref(w.msgs);
 }
 
 static void
@@ -1291,6 +1363,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_thread_deep_chain, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup,
 		    teardown),

@@ -1,5 +1,5 @@
 /* test-util.c: sanitiser, truncation, file names, atomic files. */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <stdarg.h>
 #include <stddef.h>

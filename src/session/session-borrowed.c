@@ -1,12 +1,13 @@
 /*
- * cli-borrowed.c: borrowed-machine mode (DESIGN invariant 8). The store
+ * session-borrowed.c: borrowed-machine mode (DESIGN invariant 8), part of
+ * the session layer (session.h): both front ends run on it. The store
  * lives in a private directory in RAM when the machine has one, and a
  * janitor process removes it when satchel ends, however it ends: it waits
  * on a pipe whose only writer is satchel, so even kill -9 is covered.
  * Run from an unpacked bundle with --remove-bundle, the janitor removes
  * the bundle's directory as well.
  */
-#include "config.h"
+#include "satchel-config.h"
 
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -17,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,15 +29,15 @@
 #include "config/config.h"
 #include "mime/mime.h"
 #include "mime/compose.h"
-#include "cli/cli.h"
+#include "session/session.h"
 
 /* A directory of this name is the session's HOME for the editor. */
-#define CLI_BORROWED_HOME	"home"
+#define SESSION_BORROWED_HOME	"home"
 /* The file that marks the top directory of an unpacked bundle. */
-#define CLI_BORROWED_MARK	"SATCHEL-BUNDLE"
+#define SESSION_BORROWED_MARK	"SATCHEL-BUNDLE"
 
 /* What the janitor holds open: a directory and its name in a parent. */
-struct cli_borrowed_hold {
+struct session_borrowed_hold {
 	int		 parentfd;
 	int		 dirfd;
 	char		*name;
@@ -43,16 +45,19 @@ struct cli_borrowed_hold {
 	ino_t		 ino;
 };
 
-static char	*cli_borrowed_base(gboolean *in_ram);
-static void	 cli_borrowed_janitor(int, struct cli_borrowed_hold *,
-		    struct cli_borrowed_hold *, gboolean);
-static gboolean	 cli_borrowed_hold(const char *, const char *,
-		    struct cli_borrowed_hold *);
-static void	 cli_borrowed_release(struct cli_borrowed_hold *);
-static char	*cli_borrowed_bundle(struct cli_borrowed_hold *, gboolean);
-static char	*cli_borrowed_ask_from(const char *);
-static gboolean	 cli_borrowed_hostport(const char *, char **, unsigned *);
-static void	 cli_borrowed_nodump(void);
+static char	*session_borrowed_base(gboolean *in_ram);
+static void	 session_borrowed_janitor(int, struct session_borrowed_hold *,
+		    struct session_borrowed_hold *, gboolean);
+static gboolean	 session_borrowed_hold(const char *, const char *,
+		    struct session_borrowed_hold *);
+static void	 session_borrowed_release(struct session_borrowed_hold *);
+static char	*session_borrowed_bundle(struct session_borrowed_hold *, gboolean,
+		    GError **);
+static char	*session_borrowed_ask_from(struct session *, const char *);
+static gboolean	 session_borrowed_hostport(const char *, char **, unsigned *);
+static void	 session_borrowed_nodump(struct session *);
+static void	 session_borrowed_warn(struct session *, const char *, ...)
+		    G_GNUC_PRINTF(2, 3);
 
 /*
  * No core file and no same-user ptrace or /proc/PID/mem: typed passwords
@@ -61,21 +66,36 @@ static void	 cli_borrowed_nodump(void);
  * without exec, keeps both.
  */
 static void
-cli_borrowed_nodump(void)
+session_borrowed_nodump(struct session *ctx)
 {
 	struct rlimit rl = { 0, 0 };
 
 	if (setrlimit(RLIMIT_CORE, &rl) != 0)
-		fprintf(stderr, "satchel: setrlimit(RLIMIT_CORE): %s\n",
-		    g_strerror(errno));
+		session_borrowed_warn(ctx, "satchel: setrlimit(RLIMIT_CORE): "
+		    "%s\n", g_strerror(errno));
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-		fprintf(stderr, "satchel: prctl(PR_SET_DUMPABLE): %s\n",
-		    g_strerror(errno));
+		session_borrowed_warn(ctx, "satchel: prctl(PR_SET_DUMPABLE): "
+		    "%s\n", g_strerror(errno));
+}
+
+/* A line for the person, through the front end (session.h). */
+static void
+session_borrowed_warn(struct session *ctx, const char *fmt, ...)
+{
+	g_autofree char	*line = NULL;
+	va_list		 ap;
+
+	if (ctx->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	line = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+	ctx->warn(line, ctx->front);
 }
 
 /* "host", "host:port" or "[v6]:port"; *port 0 when none is given. */
 static gboolean
-cli_borrowed_hostport(const char *s, char **host, unsigned *port)
+session_borrowed_hostport(const char *s, char **host, unsigned *port)
 {
 	const char	*colon, *end;
 	guint64		 n;
@@ -112,7 +132,7 @@ bad:
 
 /* A RAM-backed directory we own: the runtime dir, else /dev/shm. */
 static char *
-cli_borrowed_base(gboolean *in_ram)
+session_borrowed_base(gboolean *in_ram)
 {
 	const char	*rt = g_getenv("XDG_RUNTIME_DIR");
 	struct stat	 sb;
@@ -145,8 +165,8 @@ cli_borrowed_base(gboolean *in_ram)
  * could have changed.
  */
 static void
-cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
-    struct cli_borrowed_hold *bundle, gboolean remove_bundle)
+session_borrowed_janitor(int rfd, struct session_borrowed_hold *priv,
+    struct session_borrowed_hold *bundle, gboolean remove_bundle)
 {
 	char	c;
 	ssize_t	n;
@@ -222,8 +242,8 @@ cli_borrowed_janitor(int rfd, struct cli_borrowed_hold *priv,
  * (mode 0700), through no symbolic link.
  */
 static gboolean
-cli_borrowed_hold(const char *base, const char *name,
-    struct cli_borrowed_hold *h)
+session_borrowed_hold(const char *base, const char *name,
+    struct session_borrowed_hold *h)
 {
 	struct stat	sb;
 
@@ -244,7 +264,7 @@ cli_borrowed_hold(const char *base, const char *name,
 }
 
 static void
-cli_borrowed_release(struct cli_borrowed_hold *h)
+session_borrowed_release(struct session_borrowed_hold *h)
 {
 	if (h->parentfd >= 0)
 		close(h->parentfd);
@@ -262,7 +282,8 @@ cli_borrowed_release(struct cli_borrowed_hold *h)
  * or NULL, after saying why when loud (--remove-bundle was given).
  */
 static char *
-cli_borrowed_bundle(struct cli_borrowed_hold *h, gboolean loud)
+session_borrowed_bundle(struct session_borrowed_hold *h, gboolean loud,
+    GError **err)
 {
 	g_autofree char	*base = NULL, *name = NULL;
 	char		*dir = NULL;
@@ -271,14 +292,16 @@ cli_borrowed_bundle(struct cli_borrowed_hold *h, gboolean loud)
 
 	if (env == NULL || *env != '/') {
 		if (loud)
-			fprintf(stderr, "%s", _("satchel: --remove-bundle "
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+			    "%s", _("satchel: --remove-bundle "
 			    "works when satchel runs from an unpacked bundle, "
 			    "through its launcher\n"));
 		return NULL;
 	}
 	if ((dir = realpath(env, NULL)) == NULL || strcmp(dir, "/") == 0) {
 		if (loud)
-			fprintf(stderr, _("satchel: cannot use the bundle "
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+			    _("satchel: cannot use the bundle "
 			    "directory %s: %s\n"), env,
 			    g_strerror(dir == NULL ? errno : EPERM));
 		free(dir);
@@ -287,43 +310,45 @@ cli_borrowed_bundle(struct cli_borrowed_hold *h, gboolean loud)
 	base = g_path_get_dirname(dir);
 	name = g_path_get_basename(dir);
 	errno = 0;
-	if (!cli_borrowed_hold(base, name, h)) {
+	if (!session_borrowed_hold(base, name, h)) {
 		if (loud)
-			fprintf(stderr, _("satchel: cannot use the bundle "
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+			    _("satchel: cannot use the bundle "
 			    "directory %s: %s\n"), dir, g_strerror(errno));
 		goto fail;
 	}
-	if (fstatat(h->dirfd, CLI_BORROWED_MARK, &sb, AT_SYMLINK_NOFOLLOW) !=
-	    0 || !S_ISREG(sb.st_mode)) {
+	if (fstatat(h->dirfd, SESSION_BORROWED_MARK, &sb,
+	    AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(sb.st_mode)) {
 		if (loud)
-			fprintf(stderr, _("satchel: %s is not an unpacked "
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+			    _("satchel: %s is not an unpacked "
 			    "satchel bundle (no %s in it); it is not "
-			    "removed\n"), dir, CLI_BORROWED_MARK);
+			    "removed\n"), dir, SESSION_BORROWED_MARK);
 		goto fail;
 	}
 	return dir;
 fail:
-	cli_borrowed_release(h);
+	session_borrowed_release(h);
 	free(dir);
 	return NULL;
 }
 
-int
-cli_borrowed_remove_bundle(struct cli_ctx *ctx)
+gboolean
+session_borrowed_remove_bundle(struct session *ctx)
 {
 	if (ctx->bundle_dir == NULL || ctx->borrowed_fd <= 0)
-		return -1;
+		return FALSE;
 	if (write(ctx->borrowed_fd, "R\n", 2) != 2)
-		return -1;
-	return 0;
+		return FALSE;
+	return TRUE;
 }
 
-int
-cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
+gboolean
+session_borrowed_begin(struct session *ctx, struct config *c, GError **err)
 {
 	g_autofree char		*base = NULL, *name = NULL;
-	struct cli_borrowed_hold priv = { -1, -1, NULL, 0, 0 };
-	struct cli_borrowed_hold bundle = { -1, -1, NULL, 0, 0 };
+	struct session_borrowed_hold priv = { -1, -1, NULL, 0, 0 };
+	struct session_borrowed_hold bundle = { -1, -1, NULL, 0, 0 };
 	struct stat		 sb;
 	char			*dir;
 	gboolean		 in_ram;
@@ -331,75 +356,80 @@ cli_borrowed_begin(struct cli_ctx *ctx, struct config *c)
 	pid_t			 pid;
 	guint			 i;
 
-	cli_borrowed_nodump();
+	session_borrowed_nodump(ctx);
 	if (ctx->borrowed_dir != NULL)
 		goto set;
 	/* Held whenever there is one: the user may ask at quit. */
 	if (g_getenv("SATCHEL_BUNDLE") != NULL || ctx->remove_bundle) {
-		char *b = cli_borrowed_bundle(&bundle, ctx->remove_bundle);
+		char *b = session_borrowed_bundle(&bundle, ctx->remove_bundle,
+		    err);
 
 		if (b == NULL && ctx->remove_bundle)
-			return -1;
+			return FALSE;
 		g_free(ctx->bundle_dir);
 		ctx->bundle_dir = b != NULL ? g_strdup(b) : NULL;
 		free(b);
 	}
-	base = cli_borrowed_base(&in_ram);
+	base = session_borrowed_base(&in_ram);
 	dir = g_build_filename(base, "satchel-borrowed-XXXXXX", NULL);
 	if (g_mkdtemp_full(dir, 0700) == NULL) {
-		fprintf(stderr, _("satchel: cannot create a private "
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+		    _("satchel: cannot create a private "
 		    "directory in %s: %s\n"), base, g_strerror(errno));
 		g_free(dir);
-		cli_borrowed_release(&bundle);
-		return -1;
+		session_borrowed_release(&bundle);
+		return FALSE;
 	}
 	if (!in_ram)
-		fprintf(stderr, _("satchel: warning: no RAM-backed directory "
+		session_borrowed_warn(ctx, _("satchel: warning: no RAM-backed directory "
 		    "is available; the borrowed store is on disk in %s and "
 		    "is removed on exit\n"), dir);
 	ctx->borrowed_dir = dir;
 	/* Hold the directory itself, not its name (see the janitor). */
 	name = g_path_get_basename(dir);
 	errno = 0;
-	if (!cli_borrowed_hold(base, name, &priv) ||
+	if (!session_borrowed_hold(base, name, &priv) ||
 	    fstat(priv.dirfd, &sb) != 0 || (sb.st_mode & 077) != 0) {
-		fprintf(stderr, _("satchel: cannot open the private directory "
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+		    _("satchel: cannot open the private directory "
 		    "%s: %s\n"), dir, g_strerror(errno != 0 ? errno : EPERM));
-		cli_borrowed_release(&priv);
-		cli_borrowed_release(&bundle);
-		return -1;
+		session_borrowed_release(&priv);
+		session_borrowed_release(&bundle);
+		return FALSE;
 	}
 	ctx->borrowed_dev = priv.dev;
 	ctx->borrowed_ino = priv.ino;
 	if (pipe2(p, O_CLOEXEC) != 0) {
-		fprintf(stderr, "satchel: pipe: %s\n", g_strerror(errno));
-		cli_borrowed_release(&priv);
-		cli_borrowed_release(&bundle);
-		return -1;
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+		    "satchel: pipe: %s\n", g_strerror(errno));
+		session_borrowed_release(&priv);
+		session_borrowed_release(&bundle);
+		return FALSE;
 	}
 	fflush(stdout);
 	fflush(stderr);
 	pid = fork();
 	if (pid < 0) {
-		fprintf(stderr, "satchel: fork: %s\n", g_strerror(errno));
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+		    "satchel: fork: %s\n", g_strerror(errno));
 		close(p[0]);
 		close(p[1]);
-		cli_borrowed_release(&priv);
-		cli_borrowed_release(&bundle);
-		return -1;
+		session_borrowed_release(&priv);
+		session_borrowed_release(&bundle);
+		return FALSE;
 	}
 	if (pid == 0) {
 		/* The janitor never returns: what it does not use goes now. */
 		g_clear_pointer(&base, g_free);
 		g_clear_pointer(&name, g_free);
 		close(p[1]);
-		cli_borrowed_janitor(p[0], &priv, &bundle,
+		session_borrowed_janitor(p[0], &priv, &bundle,
 		    ctx->remove_bundle);
 	}
 	/* Our end stays open, unseen by children (close-on-exec). */
 	close(p[0]);
-	cli_borrowed_release(&priv);
-	cli_borrowed_release(&bundle);
+	session_borrowed_release(&priv);
+	session_borrowed_release(&bundle);
 	ctx->borrowed_fd = p[1];
 set:
 	g_free(c->store);
@@ -425,18 +455,19 @@ set:
 		    "gnupg", NULL);
 
 		if (mkdir(gh, 0700) != 0 && errno != EEXIST) {
-			fprintf(stderr, _("satchel: cannot create %s: %s\n"),
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_BORROWED,
+			    _("satchel: cannot create %s: %s\n"),
 			    gh, g_strerror(errno));
-			return -1;
+			return FALSE;
 		}
 		g_setenv("GNUPGHOME", gh, TRUE);
 		ctx->borrowed_gnupg = TRUE;
 	}
-	return 0;
+	return TRUE;
 }
 
 char **
-cli_borrowed_child_env(struct cli_ctx *ctx)
+session_borrowed_child_env(struct session *ctx)
 {
 	static const char *const xdg[][2] = {
 		{ "XDG_CONFIG_HOME", ".config" },
@@ -450,7 +481,7 @@ cli_borrowed_child_env(struct cli_ctx *ctx)
 
 	if (ctx->borrowed_dir == NULL)
 		return NULL;
-	home = g_build_filename(ctx->borrowed_dir, CLI_BORROWED_HOME, NULL);
+	home = g_build_filename(ctx->borrowed_dir, SESSION_BORROWED_HOME, NULL);
 	env = g_get_environ();
 	env = g_environ_setenv(env, "HOME", home, TRUE);
 	for (i = 0; i < G_N_ELEMENTS(xdg); i++) {
@@ -467,7 +498,7 @@ cli_borrowed_child_env(struct cli_ctx *ctx)
 }
 
 const char *const *
-cli_borrowed_editor_flags(const char *argv0)
+session_borrowed_editor_flags(const char *argv0)
 {
 	/* viminfo (vim) and ShaDa (neovim): history, marks, registers. */
 	static const char *const vim[] = { "-i", "NONE", NULL };
@@ -491,7 +522,7 @@ cli_borrowed_editor_flags(const char *argv0)
 }
 
 char *
-cli_borrowed_default_from(const char *user, const char *host)
+session_borrowed_default_from(const char *user, const char *host)
 {
 	static const char *const labels[] = { "pop.", "pop3.", "mail.",
 	    NULL };
@@ -514,7 +545,7 @@ cli_borrowed_default_from(const char *user, const char *host)
  * Returns "Name <addr>" or "addr" (caller frees); NULL at end of input.
  */
 static char *
-cli_borrowed_ask_from(const char *def)
+session_borrowed_ask_from(struct session *ctx, const char *def)
 {
 	g_autofree char	*prompt = NULL;
 	char		*line;
@@ -526,7 +557,7 @@ cli_borrowed_ask_from(const char *def)
 		struct account	*a;
 		gboolean	 ok;
 
-		if ((line = cli_prompt_line(prompt)) == NULL)
+		if ((line = ctx->ask_line(prompt, ctx->front)) == NULL)
 			return NULL;
 		g_strstrip(line);
 		if (*line == '\0') {
@@ -540,7 +571,7 @@ cli_borrowed_ask_from(const char *def)
 		config_account_free(a);
 		if (ok)
 			return line;
-		fprintf(stderr, _("satchel: '%s' is not an address like "
+		session_borrowed_warn(ctx, _("satchel: '%s' is not an address like "
 		    "jane@example.org or Jane Doe <jane@example.org>\n"),
 		    line);
 		g_free(line);
@@ -549,7 +580,7 @@ cli_borrowed_ask_from(const char *def)
 }
 
 void
-cli_borrowed_end(struct cli_ctx *ctx)
+session_borrowed_end(struct session *ctx)
 {
 	if (ctx->borrowed_dir == NULL)
 		return;
@@ -577,7 +608,7 @@ cli_borrowed_end(struct cli_ctx *ctx)
 }
 
 struct config *
-cli_borrowed_oneoff(struct cli_ctx *ctx)
+session_borrowed_oneoff(struct session *ctx, GError **err)
 {
 	struct config	*c;
 	struct account	*a;
@@ -586,14 +617,16 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 
 	at = strrchr(ctx->pop3_oneoff, '@');
 	if (at == NULL || at == ctx->pop3_oneoff || at[1] == '\0') {
-		fprintf(stderr, _("satchel: --pop3 needs USER@HOST\n"));
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_CONFIG,
+		    _("satchel: --pop3 needs USER@HOST\n"));
 		return NULL;
 	}
 	c = config_new_default();
 	a = config_account_new("borrowed");
 	a->pop3_user = g_strndup(ctx->pop3_oneoff, at - ctx->pop3_oneoff);
-	if (!cli_borrowed_hostport(at + 1, &a->pop3_host, &a->pop3_port)) {
-		fprintf(stderr, _("satchel: --pop3 needs USER@HOST or "
+	if (!session_borrowed_hostport(at + 1, &a->pop3_host, &a->pop3_port)) {
+		g_set_error(err, SESSION_ERROR, SESSION_ERROR_CONFIG,
+		    _("satchel: --pop3 needs USER@HOST or "
 		    "USER@HOST:PORT\n"));
 		config_account_free(a);
 		config_free(c);
@@ -602,7 +635,8 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 	a->borrowed = TRUE;
 	if (ctx->ca_file != NULL) {
 		if (access(ctx->ca_file, R_OK) != 0) {
-			fprintf(stderr, _("satchel: cannot read %s: %s\n"),
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_CONFIG,
+			    _("satchel: cannot read %s: %s\n"),
 			    ctx->ca_file, g_strerror(errno));
 			config_account_free(a);
 			config_free(c);
@@ -610,24 +644,25 @@ cli_borrowed_oneoff(struct cli_ctx *ctx)
 		}
 		a->ca_file = g_strdup(ctx->ca_file);
 	}
-	a->address = cli_borrowed_default_from(a->pop3_user, a->pop3_host);
+	a->address = session_borrowed_default_from(a->pop3_user, a->pop3_host);
 	/* Sending is optional: ask for a server only on a terminal. */
-	if (isatty(STDIN_FILENO) &&
-	    (smtp = cli_prompt_line(_("SMTP server for replies, HOST[:PORT] (empty: none): "))) != NULL) {
+	if (isatty(STDIN_FILENO) && ctx->ask_line != NULL &&
+	    (smtp = ctx->ask_line(_("SMTP server for replies, HOST[:PORT] (empty: none): "), ctx->front)) != NULL) {
 		g_strstrip(smtp);
-		if (*smtp != '\0' && !cli_borrowed_hostport(smtp,
+		if (*smtp != '\0' && !session_borrowed_hostport(smtp,
 		    &a->smtp_host, &a->smtp_port))
-			fprintf(stderr, _("satchel: '%s' is not HOST or "
+			session_borrowed_warn(ctx, _("satchel: '%s' is not HOST or "
 			    "HOST:PORT; replies stay queued\n"), smtp);
 		a->smtp_user = g_strdup(a->pop3_user);
 		g_free(smtp);
 	}
 	/* Replies go out with this: the user sees it and may change it. */
-	if (isatty(STDIN_FILENO)) {
-		char *from = cli_borrowed_ask_from(a->address);
+	if (isatty(STDIN_FILENO) && ctx->ask_line != NULL) {
+		char *from = session_borrowed_ask_from(ctx, a->address);
 
 		if (from == NULL) {
-			fprintf(stderr, "%s", _("satchel: no From address; "
+			g_set_error(err, SESSION_ERROR, SESSION_ERROR_CONFIG,
+			    "%s", _("satchel: no From address; "
 			    "not starting\n"));
 			config_account_free(a);
 			config_free(c);
