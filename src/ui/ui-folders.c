@@ -129,12 +129,6 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (v->list.count == 0)
 		return TRUE;
 	f = g_ptr_array_index(fv->folders, v->list.cursor);
-	/* The Outbox is shown as the queue: states, errors, retries. */
-	if (strcmp(f->name, STORE_OUTBOX) == 0) {
-		ui_pop(ui);
-		ui_push(ui, ui_outbox_new(ui));
-		return TRUE;
-	}
 	name = g_strdup(f->name);
 	/* Back to the main index (also from a search), on that folder. */
 	while (ui->views->len > 1)
@@ -147,6 +141,10 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_purge(ui, ui_index_folder(ui_top(ui)));
 	}
 	ui_index_set_folder(ui, ui_top(ui), name);
+	/* The Outbox is shown as the queue (states, errors, retries) over
+	   its index. */
+	if (strcmp(name, STORE_OUTBOX) == 0)
+		ui_push(ui, ui_outbox_new(ui));
 	g_free(name);
 	return TRUE;
 }
