@@ -57,6 +57,10 @@ t_like "the index is still drawn (the screen was not cleared)" \
 
 # The editor runs with the terminal's standard error.
 t_tmux_keys ui m
+sleep 0.5
+t_tmux_keys ui 'bob@example.test' Enter
+sleep 0.3
+t_tmux_keys ui 'stderr test' Enter
 i=0
 while ! grep -q 'EDITOR-SAYS-HELLO' "$raw" 2>/dev/null && test $i -lt 50; do
 	sleep 0.2
