@@ -16,6 +16,10 @@ const struct config_option config_options[] = {
 	{ "general", "fetch_interval", CONFIG_TYPE_UINT, "0", 0, 86400,
 	  N_("Seconds between the reader's automatic fetches (0: only on request).") },
 
+	{ "general", "alias_file", CONFIG_TYPE_PATH, NULL, 0, 0,
+	  N_("mutt-style aliases (alias NICK Name <addr>): address prompts complete them with Tab and expand a nick typed whole.") },
+	{ "general", "query_command", CONFIG_TYPE_COMMAND, NULL, 0, 0,
+	  N_("External address book, mutt's query_command protocol: %s is the text typed (no shell).") },
 	{ "general", "index_decrypted", CONFIG_TYPE_BOOL, "false", 0, 0,
 	  N_("Decrypt encrypted mail when indexing, so search finds its words (the text is then on disk in the index).") },
 	{ "general", "gnupghome", CONFIG_TYPE_PATH, "$GNUPGHOME, ~/.gnupg", 0, 0,

@@ -227,4 +227,18 @@ char		*compose_list_post(GMimeMessage *);
 char		*compose_set_header(const char *text, const char *name,
 		    const char *value);
 
+/*
+ * Bounce (mutt's word; RFC 5322 3.6.6 "resent"): data, a whole message,
+ * unchanged after a new Resent-From (id), Resent-To (to, an address list
+ * as typed), Resent-Date and Resent-Message-ID, in the message's own line
+ * ends (an mbox "From " line is dropped). *rcpts (may be NULL) gets the
+ * envelope recipients, the addresses of to (owning); *resent_id (may be
+ * NULL) the new id without <> (g_free). NULL with *err set
+ * (COMPOSE_ERR_ADDRESS, COMPOSE_ERR_NO_RECIPIENT) when id or to is
+ * unusable. Returns a new GBytes.
+ */
+GBytes		*compose_resent(const struct compose_identity *id,
+		    const char *to, const void *data, gsize len,
+		    GPtrArray **rcpts, char **resent_id, GError **err);
+
 #endif

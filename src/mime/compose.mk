@@ -1,6 +1,6 @@
 ## compose: building messages, replies and forwards.
 MIME_COMPOSE_SOURCES += src/mime/compose.h src/mime/compose.c \
-	src/mime/compose-template.c
+	src/mime/compose-template.c src/mime/compose-resent.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-compose

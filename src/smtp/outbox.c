@@ -66,7 +66,7 @@ static enum outbox_status outbox_change(struct store *, int64_t,
 		    const char *const *, const char *, gboolean, GError **);
 static enum outbox_status outbox_queue_common(struct store *,
 		    const struct account *, GMimeMessage *, GPtrArray *,
-		    int64_t, int64_t *, GError **);
+		    int64_t, GBytes *, const char *, int64_t *, GError **);
 static char	*outbox_clock(int64_t, int64_t);
 
 G_DEFINE_QUARK(satchel-outbox-error-quark, outbox_error)
@@ -242,21 +242,40 @@ enum outbox_status
 outbox_queue(struct store *st, const struct account *acc, GMimeMessage *msg,
     int64_t draft_id, int64_t *queue_id, GError **err)
 {
-	return outbox_queue_common(st, acc, msg, NULL, draft_id, queue_id,
-	    err);
+	return outbox_queue_common(st, acc, msg, NULL, draft_id, NULL, NULL,
+	    queue_id, err);
 }
 
 enum outbox_status
 outbox_queue_to(struct store *st, const struct account *acc,
     GMimeMessage *msg, GPtrArray *rcpts, int64_t *queue_id, GError **err)
 {
-	return outbox_queue_common(st, acc, msg, rcpts, 0, queue_id, err);
+	return outbox_queue_common(st, acc, msg, rcpts, 0, NULL, NULL, queue_id,
+	    err);
+}
+
+enum outbox_status
+outbox_queue_resent(struct store *st, const struct account *acc,
+    GBytes *data, GPtrArray *rcpts, const char *resent_id, int64_t *queue_id,
+    GError **err)
+{
+	g_autoptr(GMimeMessage)	msg = NULL;
+
+	msg = mime_message_from_data(g_bytes_get_data(data, NULL),
+	    g_bytes_get_size(data));
+	if (msg == NULL || rcpts == NULL) {
+		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_INVALID, "%s",
+		    _("the message cannot be read"));
+		return OUTBOX_ERR_INVALID;
+	}
+	return outbox_queue_common(st, acc, msg, rcpts, 0, data, resent_id,
+	    queue_id, err);
 }
 
 static enum outbox_status
 outbox_queue_common(struct store *st, const struct account *acc,
-    GMimeMessage *msg, GPtrArray *given, int64_t draft_id, int64_t *queue_id,
-    GError **err)
+    GMimeMessage *msg, GPtrArray *given, int64_t draft_id, GBytes *raw,
+    const char *raw_id, int64_t *queue_id, GError **err)
 {
 	g_autoptr(GPtrArray)	 rcpts = NULL;
 	g_autofree char		*envid = NULL;
@@ -293,14 +312,16 @@ outbox_queue_common(struct store *st, const struct account *acc,
 			return OUTBOX_ERR_INVALID;
 		}
 	}
-	bytes = compose_to_bytes(msg, TRUE);
+	/* A resent message goes as it is, known by its Resent-Message-ID. */
+	bytes = raw != NULL ? g_bytes_ref(raw) : compose_to_bytes(msg, TRUE);
 	data = g_bytes_get_data(bytes, &len);
-	envid = outbox_envid(g_mime_message_get_message_id(msg));
+	envid = outbox_envid(raw_id != NULL ? raw_id :
+	    g_mime_message_get_message_id(msg));
 
 	memset(&row, 0, sizeof row);
 	row.account = acc->name;
 	row.from = acc->from_addr;
-	{
+	if (raw == NULL) {
 		/* Sent as one of the account's alternates: bounces go there. */
 		InternetAddressList *fl = g_mime_message_get_from(msg);
 		InternetAddress *ia = fl != NULL &&
@@ -314,7 +335,8 @@ outbox_queue_common(struct store *st, const struct account *acc,
 			row.from = (char *)fa;
 	}
 	row.recipients = rcpts;
-	row.message_id = (char *)g_mime_message_get_message_id(msg);
+	row.message_id = raw_id != NULL ? (char *)raw_id :
+	    (char *)g_mime_message_get_message_id(msg);
 	row.envid = envid;
 	row.subject = (char *)g_mime_message_get_subject(msg);
 	row.state = (char *)QUEUE_QUEUED;
@@ -446,8 +468,9 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 	    (s = queue_count(st, QUEUE_FAILED, &f)) != STORE_OK ||
 	    (s = queue_count(st, QUEUE_SENDING, &sending)) != STORE_OK)
 		return outbox_store_error(st, s, err);
-	*pending = q + h;
-	*attention = f;
+	/* A held or failed entry waits for the user, not for a send. */
+	*pending = q;
+	*attention = f + h;
 	if (sending_out != NULL)
 		*sending_out = sending;
 	if (sending > 0 && !outbox_sender_running(st))

@@ -147,6 +147,16 @@ enum outbox_status outbox_queue_to(struct store *, const struct account *,
 		    GError **err);
 
 /*
+ * Queue a message bounced to new recipients (compose_resent): data is
+ * queued byte for byte, to rcpts (the Resent-To addresses) from the
+ * account's address, known by resent_id (its Resent-Message-ID, without
+ * <>). OUTBOX_ERR_INVALID when data does not parse or an address is bad.
+ */
+enum outbox_status outbox_queue_resent(struct store *,
+		    const struct account *, GBytes *data, GPtrArray *rcpts,
+		    const char *resent_id, int64_t *queue_id, GError **err);
+
+/*
  * Save msg (Bcc kept) to Drafts, flagged draft and seen, replacing the
  * draft replace_id when > 0. *msg_id (may be NULL) gets the new store id.
  * Resume with compose_template_resume() on the stored file.
@@ -166,7 +176,8 @@ enum outbox_status outbox_list(struct store *, unsigned flags,
 enum outbox_status outbox_get(struct store *, int64_t id,
 		    struct outbox_entry **out, GError **err);
 /*
- * Counts for a status line: queued (incl. held) and failed/maybe sent.
+ * Counts for a status line: queued (waiting for a send), and what waits
+ * for the user: held, failed, maybe sent. A held entry is never "queued".
  * *sending (may be NULL): entries being sent; whether they count as
  * pending or (maybe sent) attention depends on whether a sender runs,
  * which no change to the index announces: a caller that keeps the counts

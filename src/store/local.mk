@@ -8,6 +8,8 @@ src_store_libstore_a_SOURCES = src/store/store.h src/store/store-private.h \
 	src/store/store-uidl.c src/store/store-query.c \
 	src/store/store-thread.c src/store/store-reader.c \
 	src/store/store-reindex.c src/store/store-import.c \
+	src/store/store-pattern.h src/store/store-pattern.c \
+	src/store/store-addr.h src/store/store-addr.c \
 	$(STORE_QUEUE_SOURCES)
 
 if HAVE_CMOCKA

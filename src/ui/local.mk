@@ -9,6 +9,8 @@ src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
 	src/ui/ui-jobs.c src/ui/ui-signal.c
 src_ui_libui_a_SOURCES += src/ui/ui-colors.c src/ui/ui-format.c \
 	src/ui/ui-raw.c
+src_ui_libui_a_SOURCES += src/ui/ui-outbox.c src/ui/ui-bounce.c \
+	src/ui/ui-complete.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
@@ -22,7 +24,8 @@ UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
 	tests/func/t6016-ui-honest-status.sh tests/func/t6017-ui-crypt.sh \
 	tests/func/t6018-ui-compose-crypt.sh tests/func/t6019-ui-pinentry.sh \
 	tests/func/t6020-ui-ascii-locale.sh \
-	tests/func/t6021-ui-server-answered.sh
+	tests/func/t6021-ui-server-answered.sh \
+	tests/func/t6022-ui-typeahead.sh
 TESTS += $(UI_TESTS)
 EXTRA_DIST += $(UI_TESTS)
 
@@ -32,6 +35,12 @@ UI_HABIT_TESTS = tests/func/t6140-ui-pager-malformed.sh \
 	tests/func/t6143-ui-formats-macros.sh
 TESTS += $(UI_HABIT_TESTS)
 EXTRA_DIST += $(UI_HABIT_TESTS)
+## mutt's patterns, the queue, bounce and completion in the reader.
+UI_MUTT_TESTS = tests/func/t6120-ui-patterns.sh \
+	tests/func/t6121-ui-outbox.sh tests/func/t6122-ui-bounce.sh \
+	tests/func/t6123-ui-complete.sh
+TESTS += $(UI_MUTT_TESTS)
+EXTRA_DIST += $(UI_MUTT_TESTS)
 
 ## Borrowed-machine mode, end to end.
 BORROWED_TESTS = tests/func/t7100-borrowed-session.sh \

@@ -173,7 +173,7 @@ ui_attach_save(struct ui *ui, struct ui_attach *av,
 	dir = ui_attach_default_dir();
 	def = g_build_filename(dir, p->filename != NULL ? p->filename :
 	    "attachment", NULL);
-	answer = ui_prompt_line(ui, _("Save to: "), def);
+	answer = ui_prompt_line_kind(ui, _("Save to: "), def, UI_PROMPT_FILE);
 	if (answer == NULL || *g_strstrip(answer) == '\0')
 		goto out;
 	path = path_expand(answer);

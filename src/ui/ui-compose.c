@@ -51,6 +51,7 @@ struct ui_compose {
 	enum ui_op	 kind;
 	int64_t		 draft_id;	/* resumed draft, -1 */
 	GArray		*forwarded;	/* int64_t: ;f's messages, or NULL */
+	int64_t		 queue_id;	/* edited outbox entry (held), 0 */
 	GPtrArray	*rows;		/* char *: what the screen lists */
 	GArray		*alerts;	/* gboolean per row: stands out */
 	GPtrArray	*chosen;	/* char *: directories the user chose */
@@ -69,7 +70,11 @@ static gboolean	 ui_compose_edit(struct ui *, struct ui_compose *);
 static void	 ui_compose_child_setup(gpointer);
 static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
-static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *);
+static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
+		    int64_t, int64_t);
+static void	 ui_compose_edit_addrs(struct ui *, struct ui_view *,
+		    enum ui_op);
+static void	 ui_compose_unqueue(struct ui *, struct ui_compose *);
 static void	 ui_compose_sender(struct ui_compose *);
 static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
 		    GMimeMessage *, char **);
@@ -547,10 +552,76 @@ ui_compose_done(struct ui *ui, struct ui_compose *c)
 	ui_refresh_counts(ui);
 }
 
+/* The edited outbox entry was queued again or saved: the old one goes. */
+static void
+ui_compose_unqueue(struct ui *ui, struct ui_compose *c)
+{
+	GError	*err = NULL;
+
+	if (c->queue_id <= 0)
+		return;
+	if (outbox_delete(ui->store, c->queue_id, &err) != OUTBOX_OK) {
+		ui_error(ui, _("The old copy is still held in the outbox: %s"),
+		    err != NULL ? err->message : "?");
+		g_clear_error(&err);
+	}
+	c->queue_id = 0;
+}
+
+/* mutt's t, c, b: To, Cc or Bcc on a prompt that completes addresses. */
+static void
+ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
+{
+	struct ui_compose	*c = v->data;
+	g_autofree char		*in = NULL, *text = NULL, *edited = NULL;
+	g_autofree char		*prompt = NULL;
+	const char		*name, *cur;
+	size_t			 len;
+
+	name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
+	    "Bcc";
+	cur = !c->parsed ? NULL : op == UI_OP_EDIT_TO ? c->fields.to :
+	    op == UI_OP_EDIT_CC ? c->fields.cc : c->fields.bcc;
+	prompt = g_strdup_printf("%s: ", name);
+	in = ui_prompt_line_kind(ui, prompt, cur, UI_PROMPT_ADDRESS);
+	if (in == NULL)
+		return;
+	if (strpbrk(in, "\r\n") != NULL) {
+		ui_error(ui, _("%s: one line only."), name);
+		return;
+	}
+	if ((text = file_read_all(c->path, &len)) == NULL) {
+		ui_error(ui, _("Cannot read %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	edited = compose_set_header(text, name, g_strstrip(in));
+	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
+		ui_error(ui, _("Cannot write %s: %s"), c->path,
+		    g_strerror(errno));
+		return;
+	}
+	ui_compose_parse(c);
+	ui_compose_recalc(ui, v);
+	if (!c->parsed)
+		ui_error(ui, "%s", c->error);
+}
+
 void
 ui_compose_start(struct ui *ui, enum ui_op kind, int64_t orig_id)
 {
-	ui_compose_begin(ui, kind, orig_id, NULL);
+	ui_compose_begin(ui, kind, orig_id, NULL, -1, 0);
+}
+
+/*
+ * Edit an outbox entry's message (held by the caller) as a draft: sent,
+ * it is queued anew and the entry deleted; postponed, it moves to Drafts;
+ * discarded, the entry stays held.
+ */
+void
+ui_compose_requeue(struct ui *ui, int64_t msg_id, int64_t queue_id)
+{
+	ui_compose_begin(ui, UI_OP_MAIL, -1, NULL, msg_id, queue_id);
 }
 
 void
@@ -559,7 +630,7 @@ ui_compose_forward_many(struct ui *ui, GArray *ids)
 	if (ids->len == 0)
 		return;
 	ui_compose_begin(ui, UI_OP_FORWARD, g_array_index(ids, int64_t, 0),
-	    ids->len > 1 ? ids : NULL);
+	    ids->len > 1 ? ids : NULL, -1, 0);
 }
 
 /* m with drafts waiting, outside Drafts: offer them first, as mutt does. */
@@ -605,7 +676,8 @@ ui_compose_offer_drafts(struct ui *ui)
 	    STORE_OK && store_query_page(q, STORE_SORT_DATE_DESC, 0, 1,
 	    &rows) == STORE_OK && rows->len == 1) {
 		ui_compose_begin(ui, UI_OP_RECALL,
-		    ((struct store_msg *)g_ptr_array_index(rows, 0))->id, NULL);
+		    ((struct store_msg *)g_ptr_array_index(rows, 0))->id, NULL,
+		    -1, 0);
 		done = TRUE;
 	}
 	if (rows != NULL)
@@ -617,11 +689,12 @@ ui_compose_offer_drafts(struct ui *ui)
 /*
  * kind: mail, reply, group-reply, list-reply, forward (more: every
  * message to attach, when several are forwarded together) or recall (the
- * message orig_id opened as a new one).
+ * message orig_id opened as a new one); resume_id >= 0: the message of
+ * outbox entry queue_id, edited to be queued anew.
  */
 static void
 ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
-    GArray *more)
+    GArray *more, int64_t resume_id, int64_t queue_id)
 {
 	struct ui_compose	*c;
 	struct compose_identity	 id;
@@ -642,7 +715,7 @@ ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
 		    "[account NAME] with an address to send mail."));
 		return;
 	}
-	if (kind == UI_OP_MAIL && !(ui_index_is(ui_top(ui)) &&
+	if (kind == UI_OP_MAIL && resume_id < 0 && !(ui_index_is(ui_top(ui)) &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) &&
 	    ui_compose_offer_drafts(ui))
 		return;
@@ -725,6 +798,33 @@ ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
 			}
 			c->draft_id = orig_id;
 		}
+	}
+	/* An outbox entry's message: its From (so its account) kept. */
+	if (resume_id >= 0) {
+		g_autofree char *from = NULL;
+		InternetAddressList *fl;
+
+		if (store_msg_get(ui->store, resume_id, &m) != STORE_OK ||
+		    (orig = mime_message_from_file(m->path)) == NULL) {
+			ui_error(ui, "%s", _("Cannot read the queued message."));
+			goto fail;
+		}
+		if ((text = compose_template_resume(orig, c->dir, &err)) ==
+		    NULL) {
+			ui_error(ui, "%s", err->message);
+			g_error_free(err);
+			goto fail;
+		}
+		if ((fl = g_mime_message_get_from(orig)) != NULL &&
+		    internet_address_list_length(fl) > 0 &&
+		    (from = internet_address_list_to_string(fl, NULL,
+		    FALSE)) != NULL && strpbrk(from, "\r\n") == NULL) {
+			char *t = compose_set_header(text, "From", from);
+
+			g_free(text);
+			text = t;
+		}
+		c->queue_id = queue_id;
 	}
 	if (kind == UI_OP_RECALL) {
 		struct account *mine = NULL;
@@ -846,7 +946,8 @@ ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
 	before = text;
 	text = NULL;
 	/* An untouched new message or reply is abandoned, as mutt does. */
-	if (after == NULL || (c->draft_id < 0 && strcmp(after, before) == 0)) {
+	if (after == NULL || (c->draft_id < 0 && c->queue_id <= 0 &&
+	    strcmp(after, before) == 0)) {
 		ui_message(ui, "%s", _("Message not changed: cancelled."));
 		goto fail;
 	}
@@ -995,7 +1096,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_QUIT:
 		if (!ui_prompt_yesno(ui, _("Discard this message?"), FALSE))
 			return TRUE;
-		ui_message(ui, "%s", _("Message discarded."));
+		ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
+		    "the queued one stays held (u in the outbox releases it).") :
+		    _("Message discarded."));
 		return FALSE;	/* the table pops the view */
 	case UI_OP_SELECT:
 	case UI_OP_EDIT:
@@ -1007,7 +1110,8 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_from(ui, v);
 		return TRUE;
 	case UI_OP_ATTACH_FILE:
-		path = ui_prompt_line(ui, _("Attach file: "), NULL);
+		path = ui_prompt_line_kind(ui, _("Attach file: "), NULL,
+		    UI_PROMPT_FILE);
 		if (path == NULL || *g_strstrip(path) == '\0') {
 			g_free(path);
 			return TRUE;
@@ -1025,6 +1129,11 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_compose_recalc(ui, v);
 		}
 		g_free(file);
+		return TRUE;
+	case UI_OP_EDIT_TO:
+	case UI_OP_EDIT_CC:
+	case UI_OP_EDIT_BCC:
+		ui_compose_edit_addrs(ui, v, op);
 		return TRUE;
 	case UI_OP_CRYPT:
 		ui_compose_crypt_choose(ui, c);
@@ -1051,6 +1160,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			return TRUE;
 		}
 		ui_compose_done(ui, c);
+		ui_compose_unqueue(ui, c);
 		ui_pop(ui);
 		ui_message(ui, "%s", _("Queued for sending."));
 		ui_jobs_send(ui);
@@ -1069,6 +1179,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			g_clear_error(&err);
 			return TRUE;
 		}
+		ui_compose_unqueue(ui, c);
 		ui_pop(ui);
 		ui_message(ui, "%s", _("Saved in Drafts."));
 		return TRUE;

@@ -1,6 +1,7 @@
 /*
  * ui-folders.c: the folder list (INBOX, Sent, Drafts, Outbox with its
- * count, then the others). Enter shows the folder in the main index.
+ * count, then the others). Enter shows the folder in the main index; on
+ * the Outbox, the queue (ui-outbox.c).
  */
 #include "satchel-config.h"
 
@@ -105,9 +106,12 @@ ui_folders_draw(struct ui *ui, void *data, int y, guint64 row,
 		attr = rest;
 	w = COLS > 60 ? 30 : COLS / 2;
 	ui_term_text(y, 2, f->name, w - 1, attr);
-	if (strcmp(f->name, STORE_OUTBOX) == 0)
+	if (strcmp(f->name, STORE_OUTBOX) == 0 && ui->queue_attention > 0)
+		counts = g_strdup_printf(_("%" PRIu64 " queued, %" PRIu64
+		    " held or failed"), ui->queue_count, ui->queue_attention);
+	else if (strcmp(f->name, STORE_OUTBOX) == 0)
 		counts = g_strdup_printf(_("%" PRIu64 " queued"),
-		    f->total);
+		    ui->queue_count);
 	else
 		counts = g_strdup_printf(_("%" PRIu64 " unread, %"
 		    PRIu64 " total"), f->unread, f->total);
@@ -141,6 +145,10 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_purge(ui, ui_index_folder(ui_top(ui)));
 	}
 	ui_index_set_folder(ui, ui_top(ui), name);
+	/* The Outbox is shown as the queue (states, errors, retries) over
+	   its index. */
+	if (strcmp(name, STORE_OUTBOX) == 0)
+		ui_push(ui, ui_outbox_new(ui));
 	g_free(name);
 	return TRUE;
 }

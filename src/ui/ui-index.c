@@ -21,6 +21,7 @@
 #include "config/config.h"
 #include "mime/compose.h"
 #include "store/store.h"
+#include "store/store-pattern.h"
 #include "ui/ui-private.h"
 
 struct ui_index {
@@ -86,6 +87,7 @@ static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
+static gboolean	 ui_index_mutt_pattern(struct ui *, char **);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
 		    const char *, gsize);
@@ -1212,8 +1214,8 @@ ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	if (!ui_index_targets(ui, v, ids) || ids->len == 0)
 		goto out;
-	name = ui_prompt_line(ui, copy ? _("Copy to folder: ") :
-	    _("Move to folder: "), NULL);
+	name = ui_prompt_line_kind(ui, copy ? _("Copy to folder: ") :
+	    _("Move to folder: "), NULL, UI_PROMPT_FOLDER);
 	if (name == NULL || *g_strstrip(name) == '\0')
 		goto out;
 	if (store_folders(ui->store, &folders) == STORE_OK) {
@@ -1386,12 +1388,14 @@ ui_index_tag_query(struct ui *ui, struct ui_view *v, gboolean tag)
 	guint64			 off = 0;
 	guint			 i, n = 0;
 
-	pat = ui_prompt_line(ui, tag ? _("Tag messages matching: ") :
-	    _("Untag messages matching: "), NULL);
+	pat = ui_prompt_line_kind(ui, tag ? _("Tag messages matching: ") :
+	    _("Untag messages matching: "), NULL, UI_PROMPT_QUERY);
 	if (pat == NULL || *g_strstrip(pat) == '\0') {
 		g_free(pat);
 		return;
 	}
+	if (!ui_index_mutt_pattern(ui, &pat))
+		return;
 	full = ix->query != NULL ? g_strdup_printf("(%s) (%s)", ix->query,
 	    pat) : g_strdup(pat);
 	if (store_query_new(ui->store, full, ix->folder, &q, &err) !=
@@ -1592,8 +1596,9 @@ ui_index_save_file(struct ui *ui, struct ui_view *v)
 		id = ui_index_current_msg(ui, v);
 		g_array_append_val(ids, id);
 	}
-	answer = ui_prompt_line(ui, ids->len > 1 ?
-	    _("Save to file (mbox): ") : _("Save to file: "), NULL);
+	answer = ui_prompt_line_kind(ui, ids->len > 1 ?
+	    _("Save to file (mbox): ") : _("Save to file: "), NULL,
+	    UI_PROMPT_FILE);
 	if (answer == NULL || *g_strstrip(answer) == '\0')
 		goto out;
 	path = path_expand(answer);
@@ -1804,6 +1809,30 @@ ui_index_crypt_note(struct ui *ui, const char *query, const char *folder)
 	store_query_free(q);
 }
 
+/*
+ * mutt's patterns (~f alice, ~d <1w, all) in the search language; FALSE
+ * (said, *q freed) when one is not known.
+ */
+static gboolean
+ui_index_mutt_pattern(struct ui *ui, char **q)
+{
+	GError	*err = NULL;
+	char	*t;
+
+	if (!store_pattern_is_mutt(*q))
+		return TRUE;
+	if ((t = store_pattern_translate(*q, &err)) == NULL) {
+		ui_error(ui, "%s", err->message);
+		g_clear_error(&err);
+		g_free(*q);
+		*q = NULL;
+		return FALSE;
+	}
+	g_free(*q);
+	*q = t;
+	return TRUE;
+}
+
 /* limit: narrow this index; search: a new index over every folder. */
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
@@ -1812,11 +1841,13 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 	char		*q, *old;
 	GError		*err = NULL;
 
-	q = ui_prompt_line(ui, search ? _("Search: ") : _("Limit to: "),
-	    search ? NULL : ix->query);
+	q = ui_prompt_line_kind(ui, search ? _("Search: ") : _("Limit to: "),
+	    search ? NULL : ix->query, UI_PROMPT_QUERY);
 	if (q == NULL)
 		return;
 	g_strstrip(q);
+	if (!ui_index_mutt_pattern(ui, &q))
+		return;
 	if (search) {
 		if (*q != '\0') {
 			ui_push(ui, ui_index_new_search(ui, q));

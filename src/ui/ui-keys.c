@@ -55,6 +55,12 @@ static const char *ui_keys_defaults[] = {
 	/* Compose confirmation. */
 	"compose:y = send", "compose:e = edit", "compose:a = attach-file",
 	"compose:P = postpone", "compose:f = edit-from", "compose:p = crypt",
+	"compose:t = edit-to", "compose:c = edit-cc", "compose:b = edit-bcc",
+	/* The outbox. */
+	"b = bounce", "O = outbox", "outbox:r = queue-retry",
+	"outbox:h = queue-hold",
+	"outbox:u = queue-release", "outbox:d = queue-delete",
+	"outbox:e = queue-edit",
 	NULL,
 };
 
@@ -95,6 +101,7 @@ static const struct {
 	{ "urls", UI_CTX_URLS },
 	{ "help", UI_CTX_HELP },
 	{ "compose", UI_CTX_COMPOSE },
+	{ "outbox", UI_CTX_OUTBOX },
 };
 
 static gboolean	ui_keys_bind(struct ui_keys *, const char *key,

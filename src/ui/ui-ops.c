@@ -23,6 +23,8 @@ static void	ui_ops_msgview(struct ui *, enum ui_op);
 static void	ui_ops_fetch_body(struct ui *, enum ui_op);
 static void	ui_ops_view_raw(struct ui *, enum ui_op);
 static void	ui_ops_tag_prefix(struct ui *, enum ui_op);
+static void	ui_ops_outbox(struct ui *, enum ui_op);
+static void	ui_ops_bounce(struct ui *, enum ui_op);
 
 #define L	UI_CTX_LISTS
 #define P	UI_CTX_BIT(UI_CTX_PAGER)
@@ -31,6 +33,7 @@ static void	ui_ops_tag_prefix(struct ui *, enum ui_op);
 #define A	UI_CTX_ALL
 #define C	UI_CTX_BIT(UI_CTX_COMPOSE)
 #define V	UI_OPF_VIEW
+#define O	UI_CTX_BIT(UI_CTX_OUTBOX)
 
 static const struct ui_op_def ui_ops_table[] = {
 	{ "noop", UI_OP_NOOP, 0, A, NULL, N_("Do nothing (unbinds a key)") },
@@ -86,7 +89,7 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Reply to all recipients") },
 	{ "forward", UI_OP_FORWARD, UI_OPF_MSG, M, ui_ops_compose,
 	  N_("Forward the message") },
-	{ "sync", UI_OP_SYNC, 0, M, ui_ops_sync,
+	{ "sync", UI_OP_SYNC, 0, M | O, ui_ops_sync,
 	  N_("Fetch new mail and send the queue") },
 	{ "attachments", UI_OP_ATTACHMENTS, UI_OPF_MSG, M, ui_ops_msgview,
 	  N_("List the message's parts and attachments") },
@@ -100,6 +103,12 @@ static const struct ui_op_def ui_ops_table[] = {
 	{ "attach-file", UI_OP_ATTACH_FILE, V, C, NULL, N_("Attach a file") },
 	{ "edit-from", UI_OP_EDIT_FROM, V, C, NULL,
 	  N_("Change the sender (an address or an account's name)") },
+	{ "edit-to", UI_OP_EDIT_TO, V, C, NULL,
+	  N_("Change the recipients (Tab completes addresses)") },
+	{ "edit-cc", UI_OP_EDIT_CC, V, C, NULL,
+	  N_("Change the Cc recipients (Tab completes addresses)") },
+	{ "edit-bcc", UI_OP_EDIT_BCC, V, C, NULL,
+	  N_("Change the Bcc recipients (Tab completes addresses)") },
 	{ "postpone", UI_OP_POSTPONE, V, C, NULL,
 	  N_("Save the message as a draft") },
 	{ "crypt", UI_OP_CRYPT, V, C, NULL,
@@ -138,6 +147,22 @@ static const struct ui_op_def ui_ops_table[] = {
 	  N_("Open every thread, or close them all") },
 	{ "read-thread", UI_OP_READ_THREAD, UI_OPF_MSG | UI_OPF_WRITE, M,
 	  ui_ops_msgview, N_("Mark the whole thread read") },
+	{ "outbox", UI_OP_OUTBOX, 0, M | UI_CTX_BIT(UI_CTX_FOLDERS),
+	  ui_ops_outbox, N_("Show the outbox: state, attempts, next try, "
+	  "last error of each message") },
+	{ "bounce", UI_OP_BOUNCE, UI_OPF_MSG | UI_OPF_ACCOUNT, M,
+	  ui_ops_bounce, N_("Bounce (redirect) the message unchanged to "
+	  "other recipients, through the outbox") },
+	{ "queue-retry", UI_OP_QUEUE_RETRY, V, O, NULL,
+	  N_("Send the message now (a failed or maybe-sent one again)") },
+	{ "queue-hold", UI_OP_QUEUE_HOLD, V, O, NULL,
+	  N_("Hold the message: not sent until released") },
+	{ "queue-release", UI_OP_QUEUE_RELEASE, V, O, NULL,
+	  N_("Release a held message") },
+	{ "queue-delete", UI_OP_QUEUE_DELETE, V, O, NULL,
+	  N_("Delete the message unsent") },
+	{ "queue-edit", UI_OP_QUEUE_EDIT, V, O, NULL,
+	  N_("Hold the message and edit it; sent, it is queued anew") },
 };
 
 #undef L
@@ -147,6 +172,7 @@ static const struct ui_op_def ui_ops_table[] = {
 #undef A
 #undef C
 #undef V
+#undef O
 
 const struct ui_op_def *
 ui_ops_find(const char *name)
@@ -304,6 +330,22 @@ ui_ops_msgview(struct ui *ui, enum ui_op op)
 
 	if (top->ops->op == NULL || !top->ops->op(ui, top, op))
 		ui_error(ui, _("'%s' does nothing here."), ui_ops_get(op)->name);
+}
+
+static void
+ui_ops_outbox(struct ui *ui, enum ui_op op)
+{
+	(void)op;
+	if (ui_outbox_is(ui_top(ui)))
+		return;
+	ui_push(ui, ui_outbox_new(ui));
+}
+
+static void
+ui_ops_bounce(struct ui *ui, enum ui_op op)
+{
+	(void)op;
+	ui_bounce_start(ui, ui_current_msg(ui));
 }
 
 /* A message fetched headers-only (max_size): get the rest now. */

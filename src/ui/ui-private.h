@@ -28,6 +28,7 @@ struct config;
 struct store;
 struct ui;
 struct ui_view;
+struct ui_complete;
 
 /* Key contexts: each has its own keymap. */
 enum ui_ctx {
@@ -38,12 +39,14 @@ enum ui_ctx {
 	UI_CTX_URLS,
 	UI_CTX_HELP,
 	UI_CTX_COMPOSE,
+	UI_CTX_OUTBOX,
 	UI_CTX_COUNT,
 };
 #define UI_CTX_BIT(c)	(1u << (c))
 #define UI_CTX_LISTS	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_FOLDERS) | \
 	UI_CTX_BIT(UI_CTX_ATTACH) | UI_CTX_BIT(UI_CTX_URLS) |		\
-	UI_CTX_BIT(UI_CTX_HELP) | UI_CTX_BIT(UI_CTX_COMPOSE))
+	UI_CTX_BIT(UI_CTX_HELP) | UI_CTX_BIT(UI_CTX_COMPOSE) |	\
+	UI_CTX_BIT(UI_CTX_OUTBOX))
 #define UI_CTX_ALL	((1u << UI_CTX_COUNT) - 1)
 #define UI_CTX_MSG	(UI_CTX_BIT(UI_CTX_INDEX) | UI_CTX_BIT(UI_CTX_PAGER))
 
@@ -110,6 +113,17 @@ enum ui_op {
 	UI_OP_COLLAPSE_THREAD,
 	UI_OP_COLLAPSE_ALL,
 	UI_OP_READ_THREAD,
+	/* The queue in the reader (ui-outbox.c) and bounce. */
+	UI_OP_OUTBOX,
+	UI_OP_QUEUE_RETRY,
+	UI_OP_QUEUE_HOLD,
+	UI_OP_QUEUE_RELEASE,
+	UI_OP_QUEUE_DELETE,
+	UI_OP_QUEUE_EDIT,
+	UI_OP_BOUNCE,
+	UI_OP_EDIT_TO,
+	UI_OP_EDIT_CC,
+	UI_OP_EDIT_BCC,
 	UI_OP_COUNT,
 };
 
@@ -283,6 +297,7 @@ struct ui {
 	guint64		 fetch_msgs, fetch_msgs_total, fetch_bytes;
 	guint64		 new_mail;	/* fetched this session, not yet looked at */
 	guint64		 queue_count;
+	guint64		 queue_attention; /* held, failed, maybe sent */
 	gboolean	 queue_sending;	/* counted: an entry being sent */
 	char		*send_error;	/* last send error, sanitised */
 	gboolean	 send_asked;	/* the running send: the user asked */
@@ -311,6 +326,8 @@ struct ui {
 	GThread		*send_thread;
 	gpointer	 fetch_cancel;	/* struct pop3_cancel * */
 	GHashTable	*secrets;	/* "service:account" -> secret, session only */
+
+	struct ui_complete *complete;	/* histories, aliases (ui-complete.c) */
 
 	/* Pager search term and the last index search. */
 	char		*search;
@@ -442,7 +459,20 @@ typedef gboolean (*ui_format_fn)(char code, const char *arg, GString *val,
 void		 ui_format_expand(const char *fmt, ui_format_fn,
 		    struct ui_format_ctx *, GString *out);
 
-/* ui-prompt.c: prompts on the message line. */
+/*
+ * ui-prompt.c: prompts on the message line. A prompt's kind chooses what
+ * Tab completes (ui-complete.c) and which history Up and Down walk.
+ */
+enum ui_prompt_kind {
+	UI_PROMPT_TEXT,		/* no completion */
+	UI_PROMPT_ADDRESS,	/* addresses; aliases expanded on Enter */
+	UI_PROMPT_FOLDER,	/* folder names */
+	UI_PROMPT_FILE,		/* file paths */
+	UI_PROMPT_QUERY,	/* searches and limits */
+	UI_PROMPT_KINDS,
+};
+char		*ui_prompt_line_kind(struct ui *, const char *prompt,
+		    const char *initial, enum ui_prompt_kind);
 /* Edit a line; NULL if cancelled (Esc, C-g). initial may be NULL. */
 char		*ui_prompt_line(struct ui *, const char *prompt,
 		    const char *initial);
@@ -497,6 +527,34 @@ void		 ui_raw_show(struct ui *, int64_t msg_id);
 void		 ui_compose_start(struct ui *, enum ui_op, int64_t msg_id);
 /* One new message with every message of ids attached (message/rfc822). */
 void		 ui_compose_forward_many(struct ui *, GArray *ids);
+/* ui-complete.c: Tab completion and prompt histories (memory only). */
+void		 ui_complete_free(struct ui *);
+void		 ui_complete_history_add(struct ui *, enum ui_prompt_kind,
+		    const char *line);
+/* The back-th newest line (1: the newest), or NULL. */
+const char	*ui_complete_history(struct ui *, enum ui_prompt_kind,
+		    guint back);
+/* Each comma-separated item that is an alias's nick, expanded. g_free. */
+char		*ui_complete_expand_aliases(struct ui *, const char *line);
+/*
+ * Tab at byte cursor of line: the line with the word there completed,
+ * the round-th candidate (0 first); *new_cursor is the byte after it,
+ * *more TRUE when another Tab gives another candidate. NULL: none.
+ */
+char		*ui_complete_tab(struct ui *, enum ui_prompt_kind,
+		    const char *line, gsize cursor, guint round,
+		    gsize *new_cursor, gboolean *more);
+
+/* ui-bounce.c: the message, unchanged, to new recipients (Resent-*). */
+void		 ui_bounce_start(struct ui *, int64_t msg_id);
+
+/* ui-outbox.c: the queue, entry by entry. */
+struct ui_view	*ui_outbox_new(struct ui *);
+gboolean	 ui_outbox_is(struct ui_view *);
+
+/* Edit the message of outbox entry queue_id (held) and queue it anew. */
+void		 ui_compose_requeue(struct ui *, int64_t msg_id,
+		    int64_t queue_id);
 void		 ui_compose_stuck(struct ui *);
 
 /* ui-jobs.c */

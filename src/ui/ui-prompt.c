@@ -21,7 +21,9 @@ static int	ui_prompt_key(struct ui *);
 static void	ui_prompt_draw(struct ui *, const char *prompt, GArray *text,
 		    guint cursor, gboolean secret);
 static char	*ui_prompt_edit(struct ui *, const char *prompt,
-		    const char *initial, gboolean secret);
+		    const char *initial, gboolean secret, enum ui_prompt_kind);
+static void	ui_prompt_set(GArray *, const char *);
+static char	*ui_prompt_get(GArray *, guint upto);
 
 /* The next key; events are handled meanwhile. UI_PROMPT_HANGUP if the terminal is gone. */
 static int
@@ -110,23 +112,45 @@ ui_prompt_draw(struct ui *ui, const char *prompt, GArray *text, guint cursor,
 	refresh();
 }
 
+/* The line's text from UTF-8 (invalid text: nothing). */
+static void
+ui_prompt_set(GArray *text, const char *s)
+{
+	const char	*p;
+
+	g_array_set_size(text, 0);
+	if (s == NULL || !g_utf8_validate(s, -1, NULL))
+		return;
+	for (p = s; *p != '\0'; p = g_utf8_next_char(p)) {
+		gunichar c = g_utf8_get_char(p);
+		g_array_append_val(text, c);
+	}
+}
+
+/* The first upto characters as UTF-8. */
+static char *
+ui_prompt_get(GArray *text, guint upto)
+{
+	GString	*out = g_string_new(NULL);
+	guint	 i;
+
+	for (i = 0; i < text->len && i < upto; i++)
+		g_string_append_unichar(out, g_array_index(text, gunichar, i));
+	return g_string_free(out, FALSE);
+}
+
 static char *
 ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
-    gboolean secret)
+    gboolean secret, enum ui_prompt_kind kind)
 {
 	GArray		*text;
-	GString		*out;
-	const char	*p;
-	guint		 cursor, i;
+	guint		 cursor, tab_round = 0, back = 0;
 	int		 key;
-	char		*result = NULL;
+	char		*result = NULL, *base = NULL, *typed = NULL;
+	gsize		 base_cursor = 0;
 
 	text = g_array_new(FALSE, FALSE, sizeof(gunichar));
-	if (initial != NULL && g_utf8_validate(initial, -1, NULL))
-		for (p = initial; *p != '\0'; p = g_utf8_next_char(p)) {
-			gunichar c = g_utf8_get_char(p);
-			g_array_append_val(text, c);
-		}
+	ui_prompt_set(text, initial);
 	cursor = text->len;
 	g_clear_pointer(&ui->message, g_free);
 	if (!secret) {
@@ -139,14 +163,73 @@ ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
 		if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
 			break;
 		if (key == '\n' || key == '\r' || key == UI_KEY_FN + KEY_ENTER) {
-			out = g_string_new(NULL);
-			for (i = 0; i < text->len; i++)
-				g_string_append_unichar(out,
-				    g_array_index(text, gunichar, i));
-			result = g_string_free(out, FALSE);
+			result = ui_prompt_get(text, text->len);
 			break;
 		}
+		if (key != '\t' && key != UI_KEY_FN + KEY_RESIZE) {
+			tab_round = 0;
+			g_clear_pointer(&base, g_free);
+		}
 		switch (key) {
+		case '\t': {	/* complete the word before the cursor */
+			char		*line;
+			gsize		 nc = 0;
+			gboolean	 more = FALSE;
+
+			if (secret || kind == UI_PROMPT_TEXT ||
+			    kind == UI_PROMPT_QUERY)
+				break;
+			if (base == NULL) {
+				g_autofree char *pre = ui_prompt_get(text,
+				    cursor);
+
+				base = ui_prompt_get(text, text->len);
+				base_cursor = strlen(pre);
+				tab_round = 0;
+			}
+			line = ui_complete_tab(ui, kind, base, base_cursor,
+			    tab_round, &nc, &more);
+			if (line == NULL) {
+				beep();
+				break;
+			}
+			ui_prompt_set(text, line);
+			cursor = (guint)g_utf8_strlen(line, (gssize)nc);
+			g_free(line);
+			if (more)
+				tab_round++;
+			else {
+				tab_round = 0;
+				g_clear_pointer(&base, g_free);
+			}
+			break;
+		}
+		case UI_KEY_FN + KEY_UP:	/* older lines of this kind */
+		case UI_KEY_FN + KEY_DOWN: {
+			const char *h;
+
+			if (secret)
+				break;
+			if (key == UI_KEY_FN + KEY_UP) {
+				if ((h = ui_complete_history(ui, kind,
+				    back + 1)) == NULL) {
+					beep();
+					break;
+				}
+				if (back++ == 0) {
+					g_free(typed);
+					typed = ui_prompt_get(text, text->len);
+				}
+			} else {
+				if (back == 0)
+					break;
+				h = --back == 0 ? typed :
+				    ui_complete_history(ui, kind, back);
+			}
+			ui_prompt_set(text, h);
+			cursor = text->len;
+			break;
+		}
 		case UI_KEY_FN + KEY_RESIZE:
 			break;
 		case UI_KEY_FN + KEY_BACKSPACE:
@@ -210,6 +293,18 @@ out:
 		/* Do not leave the secret in freed memory. */
 		memset(text->data, 0, text->len * sizeof(gunichar));
 	}
+	g_free(base);
+	g_free(typed);
+	if (result != NULL && !secret) {
+		/* An alias typed whole is the addresses it stands for. */
+		if (kind == UI_PROMPT_ADDRESS) {
+			char *x = ui_complete_expand_aliases(ui, result);
+
+			g_free(result);
+			result = x;
+		}
+		ui_complete_history_add(ui, kind, result);
+	}
 	g_array_free(text, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
@@ -222,7 +317,14 @@ out:
 char *
 ui_prompt_line(struct ui *ui, const char *prompt, const char *initial)
 {
-	return ui_prompt_edit(ui, prompt, initial, FALSE);
+	return ui_prompt_edit(ui, prompt, initial, FALSE, UI_PROMPT_TEXT);
+}
+
+char *
+ui_prompt_line_kind(struct ui *ui, const char *prompt, const char *initial,
+    enum ui_prompt_kind kind)
+{
+	return ui_prompt_edit(ui, prompt, initial, FALSE, kind);
 }
 
 char *
@@ -230,7 +332,7 @@ ui_prompt_secret(struct ui *ui, const char *prompt)
 {
 	char	*s, *copy;
 
-	s = ui_prompt_edit(ui, prompt, NULL, TRUE);
+	s = ui_prompt_edit(ui, prompt, NULL, TRUE, UI_PROMPT_TEXT);
 	if (s == NULL)
 		return NULL;
 	/* config_secret_free() wipes what it frees. */

@@ -247,6 +247,12 @@ ui_term_resume(struct ui *ui)
 		(void)dup2(ui->err_pipe[1], STDERR_FILENO);
 	}
 	reset_prog_mode();
+	/*
+	 * Keys typed while the editor, a viewer or a command had the
+	 * terminal were meant for it: dropped, so that a stray y on the
+	 * compose screen cannot send.
+	 */
+	flushinp();
 	curs_set(0);
 	clearok(curscr, TRUE);
 	ui->recalc = TRUE;

@@ -355,6 +355,11 @@ ui_draw_status(struct ui *ui)
 	    ui->queue_count);
 	if (ui->queue_count > 0 && ui->queue_waits != NULL)
 		g_string_append_printf(s, " (%s)", ui->queue_waits);
+	if (ui->queue_attention > 0) {
+		g_string_append_c(s, ' ');
+		g_string_append_printf(s, _("Held/failed:%" PRIu64),
+		    ui->queue_attention);
+	}
 	if (ui->send_error != NULL) {
 		g_string_append_c(s, ' ');
 		g_string_append_printf(s, _("Send error: %s"), ui->send_error);
@@ -405,8 +410,10 @@ ui_refresh_counts(struct ui *ui)
 	guint	 pending = 0, attention = 0, sending = 0;
 
 	if (outbox_counts(ui->store, &pending, &attention, &sending, &err) ==
-	    OUTBOX_OK)
+	    OUTBOX_OK) {
 		ui->queue_count = pending;
+		ui->queue_attention = attention;
+	}
 	ui->queue_sending = sending > 0;
 	g_clear_error(&err);
 	g_free(ui->queue_waits);
@@ -541,6 +548,7 @@ ui_unsent(struct ui *ui)
 		pending = attention = 0;
 	g_clear_error(&err);
 	ui->queue_count = pending;
+	ui->queue_attention = attention;
 	return pending + attention;
 }
 
@@ -888,6 +896,7 @@ out:
 	g_free(ui.send_error);
 	g_free(ui.send_said);
 	g_free(ui.queue_waits);
+	ui_complete_free(&ui);
 	g_free(ui.search);
 	g_string_free(warnings, TRUE);
 	if (ui.rebuild && rc == SESSION_EXIT_OK) {

@@ -211,6 +211,15 @@ test_state_changes(void **state)
 	assert_int_equal(outbox_release(f->st, id, &err), OUTBOX_ERR_STATE);
 	g_clear_error(&err);
 	assert_int_equal(outbox_hold(f->st, id, &err), OUTBOX_OK);
+	/* A held entry waits for the user, not for a send. */
+	{
+		guint pending = 9, attention = 9;
+
+		assert_int_equal(outbox_counts(f->st, &pending, &attention,
+		    NULL, &err), OUTBOX_OK);
+		assert_int_equal(pending, 0);
+		assert_int_equal(attention, 1);
+	}
 	assert_int_equal(outbox_hold(f->st, id, &err), OUTBOX_ERR_STATE);
 	g_clear_error(&err);
 	assert_int_equal(outbox_retry(f->st, id, &err), OUTBOX_ERR_STATE);

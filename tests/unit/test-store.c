@@ -18,6 +18,8 @@
 #include "mime/mime.h"
 #include "store/store.h"
 #include "store/store-private.h"
+#include "store/store-pattern.h"
+#include "store/store-addr.h"
 
 struct fixture {
 	char		*dir;
@@ -584,6 +586,20 @@ test_search(void **state)
 		"date:2024-13", "date:yesterdayish", "AND banana", "banana OR",
 		"NOT", "has:wings", "banana AND AND x", "()",
 	};
+	static const struct {
+		const char	*q;
+		guint64		 n;
+	} pat[] = {
+		{ "~f alice", 2 }, { "~s report", 1 }, { "~t carol", 1 },
+		{ "~c carol", 1 }, { "~b banana", 2 }, { "~B invoice", 1 },
+		{ "~N", 3 }, { "~F", 1 }, { "~A", 4 }, { "all", 4 },
+		{ "!~N", 1 }, { "~f alice | ~f bob", 3 }, { "~f alice ~b banana", 1 },
+		{ "~d 01/01/2024-31/01/2024", 1 }, { "~d 15/02/2024", 1 },
+		{ "~d -31/12/2023", 1 }, { "~d 01/02/2024-", 2 },
+		{ "~d <1w", 0 }, { "~d >1w", 4 }, { "!(~f alice | ~F)", 1 },
+		{ "~s \"quarterly report\"", 1 }, { "~f ^alice", 2 },
+		{ "~L carol", 1 }, { "~f alice banana", 1 },
+	};
 	struct fixture		*f = *state;
 	struct store_origin	 o = { "home", "u1" };
 	struct store_query	*q = NULL;
@@ -637,6 +653,19 @@ test_search(void **state)
 		assert_null(strstr(err->message, "fts5"));
 		g_clear_error(&err);
 	}
+	/* mutt's patterns, translated, find what mutt would. */
+	for (i = 0; i < G_N_ELEMENTS(pat); i++) {
+		g_autofree char *tq = store_pattern_translate(pat[i].q, &err);
+		guint64 n;
+
+		if (tq == NULL)
+			fail_msg("pattern '%s': %s", pat[i].q, err->message);
+		n = count(f->st, tq);
+		if (n != pat[i].n)
+			fail_msg("pattern '%s' ('%s'): %" G_GUINT64_FORMAT
+			    " matches, expected %" G_GUINT64_FORMAT, pat[i].q,
+			    tq, n, pat[i].n);
+	}
 	/* Pages come newest first. */
 	assert_int_equal(store_query_new(f->st, "", STORE_INBOX, &q, &err),
 	    STORE_OK);
@@ -652,6 +681,156 @@ test_search(void **state)
 	g_ptr_array_unref(page);
 	store_query_free(q);
 	search_plans(f->st);
+}
+
+/* mutt's patterns as text in the search language. */
+static void
+test_patterns(void **state)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;
+	} t[] = {
+		{ "~f alice", "from:alice" },
+		{ "~s hello", "subject:hello" },
+		{ "~t bob ~c carol", "to:bob cc:carol" },
+		{ "~C list", "to:list" },
+		{ "~b 'two words'", "body:\"two words\"" },
+		{ "~s \"^Re: lunch$\"", "subject:\"Re: lunch\"" },
+		{ "~N", "is:unread" }, { "~U", "is:unread" },
+		{ "~F", "is:flagged" }, { "~D", "is:trashed" },
+		{ "~Q ~R", "is:replied is:read" },
+		{ "~A", "" }, { "all", "" }, { "  all ", "" },
+		{ "!~N ~F", "NOT is:unread is:flagged" },
+		{ "~f a | ~f b", "from:a OR from:b" },
+		{ "!(~f a|~s b)", "NOT (from:a OR subject:b)" },
+		{ "~d <1w", "date:1w.." }, { "~d >2d", "date:..2d" },
+		{ "~d =3m", "date:4m..3m" }, { "~d <12H", "date:12h.." },
+		{ "~d 01/02/2024-15/03/2024", "date:2024-02-01..2024-03-15" },
+		{ "~d 5/6/24", "date:2024-06-05" },
+		{ "~d 31/12/99-", "date:1999-12-31.." },
+		{ "~d -01/01/2020", "date:..2020-01-01" },
+		{ "~L bob", "(from:bob OR to:bob)" },
+		{ "~i abc@x", "id:abc@x" },
+		{ "from:alice ~s hi \"a phrase\"", "from:alice subject:hi \"a phrase\"" },
+		{ "~B invoice", "invoice" },
+	};
+	static const char *const bad[] = {
+		"~f", "~s \"open", "~d 32/01/2024", "~d <1x", "~d -", "~d 1/13",
+		"~z x", "!~A", "~d <5M",
+	};
+	GError	*err = NULL;
+	size_t	 i;
+
+	(void)state;
+	for (i = 0; i < G_N_ELEMENTS(t); i++) {
+		g_autofree char *out = store_pattern_translate(t[i].in, &err);
+
+		if (out == NULL)
+			fail_msg("'%s': %s", t[i].in, err->message);
+		if (strcmp(out, t[i].out) != 0)
+			fail_msg("'%s' became '%s', expected '%s'", t[i].in,
+			    out, t[i].out);
+		assert_true(store_pattern_is_mutt(t[i].in) ||
+		    strncmp(t[i].in, "from:", 5) == 0);
+	}
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		g_autofree char *out = store_pattern_translate(bad[i], &err);
+
+		if (out != NULL)
+			fail_msg("'%s' should be refused, became '%s'", bad[i],
+			    out);
+		assert_non_null(err);
+		g_clear_error(&err);
+	}
+	assert_false(store_pattern_is_mutt("banana"));
+	assert_false(store_pattern_is_mutt("from:alice all"));
+	assert_false(store_pattern_is_mutt("a~b"));
+	assert_true(store_pattern_is_mutt("banana ~f x"));
+	assert_true(store_pattern_is_mutt("(~N)"));
+}
+
+/*
+ * The address book from the index: senders of received mail and the
+ * recipients of sent mail, matched by address or a word of the name,
+ * ranked by how often and how recently.
+ */
+static void
+test_addr_book(void **state)
+{
+	struct fixture		*f = *state;
+	GPtrArray		*out = NULL;
+	struct store_addr	*a;
+	int64_t			 now = 1735689600;	/* 2025-01-01 */
+	char			*m;
+	int			 i;
+
+	/* Anna wrote three times, long ago; Andrew once, yesterday. */
+	for (i = 0; i < 3; i++) {
+		g_autofree char *mid = g_strdup_printf("anna%d@x", i);
+
+		m = msg_text(mid, NULL, "old", "Anna Old <anna@old.example>",
+		    "Mon, 01 Jan 2018 10:00:00 +0000", "hi");
+		deliver(f->st, NULL, m, NULL, 0);
+		g_free(m);
+	}
+	m = msg_text("andrew@x", NULL, "new", "Andrew New <andrew@new.example>",
+	    "Tue, 31 Dec 2024 10:00:00 +0000", "hi");
+	deliver(f->st, NULL, m, NULL, 0);
+	g_free(m);
+	/* We wrote to Ann Sent and to Zed (in Cc), last week. */
+	deliver(f->st, STORE_SENT, "From: Me <me@example.org>\n"
+	    "To: \"Sent, Ann\" <ann@sent.example>\nCc: zed@z.example\n"
+	    "Subject: out\nDate: Tue, 24 Dec 2024 10:00:00 +0000\n\nx\n",
+	    NULL, STORE_FLAG_SEEN);
+	/* A draft's recipient was never written to. */
+	deliver(f->st, STORE_DRAFTS, "From: Me <me@example.org>\n"
+	    "To: anon@draft.example\nSubject: d\n\nx\n", NULL, 0);
+
+	assert_int_equal(store_addr_complete(f->st, "an", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 3);
+	/* Recent and sent first, then recent, then old but often. */
+	a = g_ptr_array_index(out, 0);
+	assert_string_equal(a->addr, "ann@sent.example");
+	assert_string_equal(a->name, "Sent, Ann");
+	assert_int_equal(a->count, 1);
+	a = g_ptr_array_index(out, 1);
+	assert_string_equal(a->addr, "andrew@new.example");
+	a = g_ptr_array_index(out, 2);
+	assert_string_equal(a->addr, "anna@old.example");
+	assert_int_equal(a->count, 3);
+	assert_string_equal(a->name, "Anna Old");
+	g_ptr_array_unref(out);
+
+	/* A word of the name; case does not matter; a limit. */
+	assert_int_equal(store_addr_complete(f->st, "NEW", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 1);
+	assert_string_equal(((struct store_addr *)out->pdata[0])->addr,
+	    "andrew@new.example");
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "zed", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 1);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "", now, 2, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 2);
+	g_ptr_array_unref(out);
+	/* Not a substring in the middle; LIKE wildcards are literal. */
+	assert_int_equal(store_addr_complete(f->st, "ndrew", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "%", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
+	assert_int_equal(store_addr_complete(f->st, "anon", now, 10, &out),
+	    STORE_OK);
+	assert_int_equal(out->len, 0);
+	g_ptr_array_unref(out);
 }
 
 /* TRUE when a plan reads every row of the messages table. */
@@ -1284,6 +1463,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_open_degenerate),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_patterns),
 		cmocka_unit_test_setup_teardown(test_deliver_and_get, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_flags, setup, teardown),
@@ -1307,6 +1487,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_import, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dsn, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_addr_book, setup,
+		    teardown),
 	};
 	int	 rc;
 
