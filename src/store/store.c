@@ -131,6 +131,14 @@ static const char *const store_migrations[] = {
 	 * `satchel reindex --full`.
 	 */
 	"ALTER TABLE messages ADD COLUMN crypt INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 6: the words without positions (msg_terms), filled from the text
+	 * msg_fts holds: searches without a phrase read its short lists.
+	 */
+	STORE_TERMS_CREATE
+	"INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
+	"  attachments) SELECT rowid, subject, sender, recipients, body,"
+	"  attachments FROM msg_fts;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);
