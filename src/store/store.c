@@ -139,6 +139,14 @@ static const char *const store_migrations[] = {
 	"INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
 	"  attachments) SELECT rowid, subject, sender, recipients, body,"
 	"  attachments FROM msg_fts;",
+	/*
+	 * 7: is:signed and is:encrypted from an index of those few rows;
+	 * every text search counts is:encrypted (the note about text not
+	 * searched), which read the whole messages table.
+	 */
+	"CREATE INDEX messages_signed ON messages(date) WHERE (crypt & 1) <> 0;"
+	"CREATE INDEX messages_encrypted ON messages(date)"
+	"  WHERE (crypt & 2) <> 0;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);

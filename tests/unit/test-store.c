@@ -505,7 +505,7 @@ search_plans(struct store *st)
 		"has:attachment", "folder:INBOX", "NOT banana", "-banana",
 		"banana OR report", "banana AND NOT ripe", "banana -ripe -split",
 		"-banana -report", "bana*", "is:unread -banana",
-		"banana AND NOT is:flagged",
+		"banana AND NOT is:flagged", "is:encrypted", "is:signed",
 	};
 	struct store_query	*q = NULL;
 	GError			*err = NULL;
