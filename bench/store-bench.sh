@@ -25,6 +25,10 @@
 #                         DIR; a later run with the same DIR skips indexing
 #                         and measures only start-up and searches (e.g. a
 #                         new satchel binary against the same indexes)
+#   STORE_BENCH_REINDEX=1 with such a DIR: first bring satchel's index up
+#                         to date with this binary (a schema migration),
+#                         then time its `reindex --full` again, against
+#                         the `notmuch new` time the first run recorded
 # Needs python3 and GNU time; notmuch and mu are skipped when missing.
 # Run it under `nice -n 19` on a shared machine: the report prints the
 # load average next to each table.
@@ -96,6 +100,16 @@ run() {
 	read -r secs kb <"$work/t"
 	echo "| $label | $tool | ${secs} s | $((kb / 1024)) MiB |"
 	eval "t_$(echo "$label" | tr -c 'a-z0-9\n' '_')_$tool=$secs"
+	echo "t_$(echo "$label" | tr -c 'a-z0-9\n' '_')_$tool=$secs" \
+	    >>"$work/index-times"
+}
+# The size of each tool's index, in MB.
+sizes() {
+	echo
+	echo "Index size: satchel $(du -cm "$store"/index.sqlite* | tail -n 1 |
+	    cut -f1) MB$(test $has_nm = 1 && echo ", notmuch $(du -sm \
+	    "$mail/.notmuch" | cut -f1) MB")$(test $has_mu = 1 &&
+	    echo ", mu $(du -sm "$work/mu" | cut -f1) MB") (mail $size MB)."
 }
 
 if test $has_nm = 1; then
@@ -107,6 +121,29 @@ if test $indexed = 1; then
 	echo "Indexes as built by an earlier run in $work (indexing not measured"
 	echo "again)."
 	echo
+	if test "${STORE_BENCH_REINDEX:-0}" = 1; then
+		# shellcheck disable=SC1091
+		. "$work/index-times"
+		s=$(date +%s%N)
+		"$SATCHEL" reindex -q >/dev/null 2>&1
+		e=$(date +%s%N)
+		echo "This binary's first open of that index (schema" \
+		    "migration, load $(load)): $(((e - s) / 1000000)) ms."
+		echo
+		echo "| step | tool | time | peak RSS |"
+		echo "| --- | --- | ---: | ---: |"
+		run "reindex --full (index present)" satchel \
+		    "$SATCHEL" reindex --full -q
+		echo
+		echo "Load average at the end: $(load); \`notmuch new\` from" \
+		    "nothing took ${t_index_from_nothing_notmuch:-?} s in the" \
+		    "first run."
+		awk -v f="${t_reindex___full__index_present__satchel:-0}" \
+		    -v n="${t_index_from_nothing_notmuch:-0}" 'BEGIN {
+			if (f > 0 && n > 0)
+				printf "\nnotmuch new / satchel reindex --full: %.1fx.\n", n / f
+		}'
+	fi
 else
 	echo "Indexing (load average at the start: $(load)):"
 	echo
@@ -144,6 +181,7 @@ else
 
 	touch "$work/indexed"
 fi
+sizes
 
 # Search terms from the data itself: a common word, a rare one, a second
 # common word, a phrase of two adjacent words, a prefix.
@@ -204,25 +242,27 @@ row() {
 	mode=$1 label=$2 sq=$3 nq=$4 mq=$5
 	a="" b="" c=""
 	rounds=$RUNS
-	test "$mode" = cold && rounds=$COLD_RUNS
+	case $mode in cold*) rounds=$COLD_RUNS ;; esac
 	i=0
 	while test $i -lt $rounds; do
-		test "$mode" = cold && drop
-		if test "$mode" = count; then
+		case $mode in cold*) drop ;; esac
+		if test "$mode" = count || test "$mode" = coldcount; then
 			a="$a $(ms "$SATCHEL" search --count "$sq")"
 		else
 			a="$a $(ms "$SATCHEL" search --limit 50 "$sq")"
 		fi
 		if test $has_nm = 1; then
-			test "$mode" = cold && drop
-			if test "$mode" = count; then
+			case $mode in cold*) drop ;; esac
+			if test "$mode" = count || test "$mode" = coldcount
+			then
 				b="$b $(ms notmuch count "$nq")"
 			else
 				b="$b $(ms notmuch search --limit=50 \
 				    --output=messages "$nq")"
 			fi
 		fi
-		if test $has_mu = 1 && test "$mode" != count; then
+		if test $has_mu = 1 && test "$mode" != count &&
+		    test "$mode" != coldcount; then
 			test "$mode" = cold && drop
 			c="$c $(ms mu find --muhome="$work/mu" --maxnum=50 \
 			    --sortfield=date --reverse "$mq")"
@@ -319,6 +359,14 @@ if test $can_drop = 1; then
 	echo
 	header
 	queries cold
+	echo
+	echo "Load average at the end: $(load)."
+	echo
+	echo "Count, page cache dropped before every run: median of"
+	echo "$COLD_RUNS runs, ms (load at the start: $(load)):"
+	echo
+	header
+	queries coldcount
 	echo
 	echo "Load average at the end: $(load)."
 else

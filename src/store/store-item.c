@@ -31,6 +31,7 @@ static enum store_status store_item_thread_lookup(struct store *,
 static enum store_status store_item_thread_merge(struct store *, int64_t,
 		    int64_t);
 static void	 store_bind_text(sqlite3_stmt *, int, const char *);
+static enum store_status store_item_terms_delete(struct store *, int64_t);
 
 int64_t
 store_item_hash(const void *data, size_t len)
@@ -436,6 +437,9 @@ store_item_insert(struct store *st, struct store_item *it,
 	static const char fts[] =
 	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
 	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char terms[] =
+	    "INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
+	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
 	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
 	static const char oldtid[] =
 	    "SELECT thread_id FROM messages WHERE id = ?";
@@ -445,7 +449,7 @@ store_item_insert(struct store *st, struct store_item *it,
 	enum store_status	 s;
 	gboolean		 reply;
 	int64_t			 tid = 0, id, date;
-	int			 rc;
+	int			 rc, i;
 
 	sbase = store_item_subject_base(sum->subject, &reply);
 	date = sum->date != 0 ? sum->date : it->delivered;
@@ -507,6 +511,8 @@ store_item_insert(struct store *st, struct store_item *it,
 		return store_sql_error(st, rc, "insert message");
 	id = replace_id > 0 ? replace_id : sqlite3_last_insert_rowid(st->db);
 	if (replace_id > 0) {
+		if ((s = store_item_terms_delete(st, id)) != STORE_OK)
+			return s;
 		if ((stmt = store_stmt(st, ftsdel)) == NULL)
 			return STORE_ERR_DB;
 		sqlite3_bind_int64(stmt, 1, id);
@@ -519,22 +525,51 @@ store_item_insert(struct store *st, struct store_item *it,
 	    sum->from_addr != NULL ? sum->from_addr : "", NULL);
 	rcpt = g_strjoin(" ", sum->to != NULL ? sum->to : "",
 	    sum->cc != NULL ? sum->cc : "", NULL);
-	if ((stmt = store_stmt(st, fts)) == NULL)
-		return STORE_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, id);
-	store_bind_text(stmt, 2, sum->subject);
-	store_bind_text(stmt, 3, sender);
-	store_bind_text(stmt, 4, rcpt);
-	store_bind_text(stmt, 5, sum->body_text);
-	store_bind_text(stmt, 6, sum->attachment_names);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "index text");
+	/* The same text into both FTS tables (msg_terms keeps no copy). */
+	for (i = 0; i < 2; i++) {
+		if ((stmt = store_stmt(st, i == 0 ? fts : terms)) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, id);
+		store_bind_text(stmt, 2, sum->subject);
+		store_bind_text(stmt, 3, sender);
+		store_bind_text(stmt, 4, rcpt);
+		store_bind_text(stmt, 5, sum->body_text);
+		store_bind_text(stmt, 6, sum->attachment_names);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "index text");
+	}
 	store_item_dirty(st, tid);
 	store_folder_touch(st, it->folder_id);
 	if (id_out != NULL)
 		*id_out = id;
+	return STORE_OK;
+}
+
+/*
+ * Take message id's words out of msg_terms, which keeps no copy of the
+ * text: its 'delete' command is given the text that went in, read back
+ * from msg_fts (so this runs before msg_fts loses the row).
+ */
+static enum store_status
+store_item_terms_delete(struct store *st, int64_t id)
+{
+	static const char sql[] =
+	    "INSERT INTO msg_terms(msg_terms, rowid, subject, sender,"
+	    " recipients, body, attachments) SELECT 'delete', rowid, subject,"
+	    " sender, recipients, body, attachments FROM msg_fts"
+	    " WHERE rowid = ?";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "index text");
 	return STORE_OK;
 }
 
@@ -547,6 +582,7 @@ store_item_delete_row(struct store *st, int64_t id)
 	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
 	const char	*sqls[] = { del, ftsdel };
 	sqlite3_stmt	*stmt;
+	enum store_status s;
 	size_t		 i;
 	int		 rc;
 
@@ -558,6 +594,8 @@ store_item_delete_row(struct store *st, int64_t id)
 		store_folder_touch(st, sqlite3_column_int64(stmt, 1));
 	}
 	sqlite3_reset(stmt);
+	if ((s = store_item_terms_delete(st, id)) != STORE_OK)
+		return s;
 	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
 		if ((stmt = store_stmt(st, sqls[i])) == NULL)
 			return STORE_ERR_DB;

@@ -38,6 +38,20 @@ enum store_subdir {
 	"CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients," \
 	"  body, attachments, tokenize='unicode61 remove_diacritics 2'," \
 	"  prefix='2 3');"
+/*
+ * The same words without their positions (detail=column: which message,
+ * which column), holding no copy of the text (content=''): what a search
+ * with no phrase reads. A common word's list in msg_fts carries every
+ * position of the word in every message; walking it to answer "a AND NOT
+ * b" or "subject:a" read megabytes where this list is a few hundred
+ * kilobytes. Rows are taken out with the 'delete' command and the text
+ * that went in (read back from msg_fts, before its row goes).
+ */
+#define STORE_TERMS_CREATE \
+	"CREATE VIRTUAL TABLE msg_terms USING fts5(subject, sender," \
+	"  recipients, body, attachments," \
+	"  tokenize='unicode61 remove_diacritics 2', prefix='2 3'," \
+	"  detail=column, content='');"
 
 struct store {
 	char		*dir;

@@ -25,11 +25,26 @@
  * then looked up), or a probe of the FTS index per message (cheap when
  * most messages match and only a page of them is read in date order).
  */
-#define STORE_QUERY_IN \
-	"m.id IN (SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?)"
-#define STORE_QUERY_PROBE \
-	"EXISTS (SELECT 1 FROM msg_fts WHERE msg_fts MATCH ? AND" \
+#define STORE_QUERY_IN_OF(t) \
+	"m.id IN (SELECT rowid FROM " t " WHERE " t " MATCH ?)"
+#define STORE_QUERY_PROBE_OF(t) \
+	"EXISTS (SELECT 1 FROM " t " WHERE " t " MATCH ? AND" \
 	" rowid = m.id)"
+/*
+ * The two FTS tables: msg_fts has the words' positions (phrases need
+ * them), msg_terms only which message and column has a word, lists many
+ * times shorter for everything else (store-private.h).
+ */
+#define STORE_QUERY_IN		STORE_QUERY_IN_OF("msg_fts")
+#define STORE_QUERY_IN_TERMS	STORE_QUERY_IN_OF("msg_terms")
+static const struct store_query_table {
+	const char	*name;
+	const char	*in;
+	const char	*probe;
+} store_query_tables[] = {
+	{ "msg_fts", STORE_QUERY_IN, STORE_QUERY_PROBE_OF("msg_fts") },
+	{ "msg_terms", STORE_QUERY_IN_TERMS, STORE_QUERY_PROBE_OF("msg_terms") },
+};
 /*
  * Cost of one probe against reading one match into the set, measured
  * (about 30 us against 0.55 us on 20,000 messages).
@@ -39,7 +54,7 @@
 enum store_qnode_type {
 	QN_TRUE,
 	QN_FALSE,
-	QN_FTS,		/* text: FTS5 expression in s */
+	QN_FTS,		/* text: FTS5 expression in s (phrase: positions) */
 	QN_SQL,		/* condition in s, parameters in params */
 	QN_AND,
 	QN_OR,
@@ -49,6 +64,7 @@ enum store_qnode_type {
 struct store_qnode {
 	enum store_qnode_type	 type;
 	char			*s;
+	gboolean		 phrase;	/* QN_FTS of two words or more */
 	GPtrArray		*params;	/* struct store_query_param */
 	GPtrArray		*kids;
 };
@@ -98,16 +114,19 @@ static struct store_qnode *store_query_sql(const char *, const char *,
 static gboolean	 store_query_date(const char *, gboolean, int64_t *,
 		    GError **);
 static struct store_qnode *store_query_date_range(const char *, GError **);
-static char	*store_query_fts_expr(struct store_qnode *);
-static char	*store_query_fts_not(struct store_qnode *);
+static char	*store_query_fts_expr(struct store_qnode *, gboolean *);
+static char	*store_query_fts_not(struct store_qnode *, gboolean *);
+static gboolean	 store_query_one_token(const char *);
 static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
 static void	 store_query_take_params(GPtrArray *, GPtrArray *);
 static gboolean	 store_query_few(struct store_query *);
-static const char *store_query_single_fts(struct store_query *, guint *);
+static const char *store_query_single_fts(struct store_query *, guint *,
+		    const struct store_query_table **);
 static gboolean	 store_query_long_prefix(const char *);
-static gboolean	 store_query_dense(struct store_query *, const char *,
-		    guint64, GString **);
+static gboolean	 store_query_dense(struct store_query *,
+		    const struct store_query_table *, const char *, guint64,
+		    GString **);
 static int64_t	 store_query_int(struct store_query *, const char *,
 		    const char *);
 static int	 store_query_bind_skip(struct store_query *, sqlite3_stmt *,
@@ -409,6 +428,25 @@ store_query_fts_quote(const char *text, gboolean allow_prefix)
 	return g_string_free(s, FALSE);
 }
 
+/*
+ * TRUE when the tokenizer makes one word of text (a trailing '*' aside):
+ * letters and digits only, all of them word characters of unicode61.
+ * Anything else may split it into a phrase, which only msg_fts answers.
+ */
+static gboolean
+store_query_one_token(const char *text)
+{
+	const char	*p;
+	size_t		 len = strlen(text);
+
+	if (len > 1 && text[len - 1] == '*')
+		len--;
+	for (p = text; p < text + len; p = g_utf8_next_char(p))
+		if (!g_unichar_isalnum(g_utf8_get_char(p)))
+			return FALSE;
+	return len > 0;
+}
+
 static struct store_qnode *
 store_query_sql(const char *sql, const char *text, int64_t i,
     gboolean is_int)
@@ -471,6 +509,7 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 			return store_query_node(QN_TRUE);
 		n = store_query_node(QN_FTS);
 		n->s = fts;
+		n->phrase = !store_query_one_token(t->s);
 		return n;
 	case QT_FIELD:
 		break;
@@ -495,6 +534,7 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 			return store_query_node(QN_TRUE);
 		n = store_query_node(QN_FTS);
 		n->s = g_strdup_printf("%s : %s", textfields[i].column, fts);
+		n->phrase = !store_query_one_token(t->v);
 		g_free(fts);
 		return n;
 	}
@@ -554,6 +594,7 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 			return store_query_node(QN_TRUE);
 		n = store_query_node(QN_FTS);
 		n->s = fts;
+		n->phrase = !store_query_one_token(all);
 		return n;
 	}
 }
@@ -690,17 +731,21 @@ store_query_date_range(const char *v, GError **err)
 /*
  * The node as one FTS5 expression, or NULL if it needs SQL. Negations in
  * an AND with at least one text term become FTS5's binary NOT, so that
- * "a AND NOT b" is one lookup in the FTS index, not an anti-join.
+ * "a AND NOT b" is one lookup in the FTS index, not an anti-join. *phrase
+ * is set when the expression holds a phrase (left alone otherwise).
  */
 static char *
-store_query_fts_expr(struct store_qnode *n)
+store_query_fts_expr(struct store_qnode *n, gboolean *phrase)
 {
 	GString		*s, *neg;
-	gboolean	 any = FALSE;
+	gboolean	 any = FALSE, ph = FALSE;
 	guint		 i;
 
-	if (n->type == QN_FTS)
+	if (n->type == QN_FTS) {
+		if (n->phrase)
+			*phrase = TRUE;
 		return g_strdup(n->s);
+	}
 	if (n->type != QN_AND && n->type != QN_OR)
 		return NULL;
 	s = g_string_new("(");
@@ -710,15 +755,15 @@ store_query_fts_expr(struct store_qnode *n)
 		char *k;
 
 		if (n->type == QN_AND && kid->type == QN_NOT) {
-			if ((k = store_query_fts_expr(kid->kids->pdata[0])) ==
-			    NULL)
+			if ((k = store_query_fts_expr(kid->kids->pdata[0],
+			    &ph)) == NULL)
 				goto sql;
 			g_string_append(neg, neg->len > 0 ? " OR " : "");
 			g_string_append(neg, k);
 			g_free(k);
 			continue;
 		}
-		if ((k = store_query_fts_expr(kid)) == NULL)
+		if ((k = store_query_fts_expr(kid, &ph)) == NULL)
 			goto sql;
 		if (any)
 			g_string_append(s, n->type == QN_AND ? " AND " :
@@ -735,6 +780,8 @@ store_query_fts_expr(struct store_qnode *n)
 		g_string_append_printf(s, " NOT (%s))", neg->str);
 	}
 	g_string_free(neg, TRUE);
+	if (ph)
+		*phrase = TRUE;
 	return g_string_free(s, FALSE);
 sql:
 	g_string_free(neg, TRUE);
@@ -744,11 +791,11 @@ sql:
 
 /* The FTS5 expression of a NOT node's operand, or NULL. */
 static char *
-store_query_fts_not(struct store_qnode *n)
+store_query_fts_not(struct store_qnode *n, gboolean *phrase)
 {
 	if (n->type != QN_NOT)
 		return NULL;
-	return store_query_fts_expr(n->kids->pdata[0]);
+	return store_query_fts_expr(n->kids->pdata[0], phrase);
 }
 
 static void
@@ -779,8 +826,9 @@ store_query_fts_param(GPtrArray *params, char *expr)
 static void
 store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 {
-	char	*fts;
-	guint	 i;
+	char		*fts;
+	gboolean	 phrase = FALSE;
+	guint		 i;
 
 	switch (n->type) {
 	case QN_TRUE:
@@ -800,8 +848,9 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 	default:
 		break;
 	}
-	if ((fts = store_query_fts_expr(n)) != NULL) {
-		g_string_append(out, STORE_QUERY_IN);
+	if ((fts = store_query_fts_expr(n, &phrase)) != NULL) {
+		g_string_append(out, phrase ? STORE_QUERY_IN :
+		    STORE_QUERY_IN_TERMS);
 		store_query_fts_param(params, fts);
 		return;
 	}
@@ -809,7 +858,7 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		GString	*ftsand = g_string_new(NULL);
 		GString	*ftsnot = g_string_new(NULL);
 		g_autofree char *nots = NULL;
-		gboolean first = TRUE, folded;
+		gboolean first = TRUE, folded, ph = FALSE, nph = FALSE;
 
 		/*
 		 * The text terms of an AND share one MATCH, their negations
@@ -817,13 +866,13 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		 */
 		g_string_append_c(out, '(');
 		for (i = 0; i < n->kids->len; i++) {
-			if ((fts = store_query_fts_expr(n->kids->pdata[i])) !=
-			    NULL) {
+			if ((fts = store_query_fts_expr(n->kids->pdata[i],
+			    &ph)) != NULL) {
 				if (ftsand->len > 0)
 					g_string_append(ftsand, " AND ");
 				g_string_append(ftsand, fts);
 			} else if ((fts = store_query_fts_not(
-			    n->kids->pdata[i])) != NULL) {
+			    n->kids->pdata[i], &nph)) != NULL) {
 				if (ftsnot->len > 0)
 					g_string_append(ftsnot, " OR ");
 				g_string_append(ftsnot, fts);
@@ -837,8 +886,10 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 				g_string_prepend(ftsand, "((");
 				g_string_append_printf(ftsand, ") NOT (%s))",
 				    nots);
+				ph = ph || nph;
 			}
-			g_string_append(out, STORE_QUERY_IN);
+			g_string_append(out, ph ? STORE_QUERY_IN :
+			    STORE_QUERY_IN_TERMS);
 			store_query_fts_param(params, g_strdup(ftsand->str));
 			first = FALSE;
 		}
@@ -846,8 +897,8 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		for (i = 0; i < n->kids->len; i++) {
 			struct store_qnode *k = n->kids->pdata[i];
 
-			if ((fts = store_query_fts_expr(k)) != NULL ||
-			    (folded && (fts = store_query_fts_not(k)) !=
+			if ((fts = store_query_fts_expr(k, &ph)) != NULL ||
+			    (folded && (fts = store_query_fts_not(k, &ph)) !=
 			    NULL)) {
 				g_free(fts);
 				continue;
@@ -900,7 +951,8 @@ store_query_bind_skip(struct store_query *q, sqlite3_stmt *stmt, int first,
 gboolean
 store_query_has_text(const struct store_query *q)
 {
-	return q != NULL && strstr(q->where->str, "msg_fts") != NULL;
+	return q != NULL && (strstr(q->where->str, "msg_fts") != NULL ||
+	    strstr(q->where->str, "msg_terms") != NULL);
 }
 
 enum store_status
@@ -992,12 +1044,21 @@ store_query_count_sql(struct store_query *q)
 	 * negation alone: all messages but those (every message has its FTS
 	 * row and no other), no anti-join over the table.
 	 */
-	if (strcmp(q->where->str, STORE_QUERY_IN) == 0)
-		return g_strdup("SELECT count(*) FROM msg_fts WHERE msg_fts"
-		    " MATCH ?");
-	if (strcmp(q->where->str, "NOT " STORE_QUERY_IN) == 0)
-		return g_strdup("SELECT (SELECT count(*) FROM messages) -"
-		    " (SELECT count(*) FROM msg_fts WHERE msg_fts MATCH ?)");
+	const char	*w = q->where->str;
+	size_t		 i;
+
+	for (i = 0; i < G_N_ELEMENTS(store_query_tables); i++) {
+		const char *t = store_query_tables[i].name;
+
+		if (strcmp(w, store_query_tables[i].in) == 0)
+			return g_strdup_printf("SELECT count(*) FROM %s WHERE"
+			    " %s MATCH ?", t, t);
+		if (g_str_has_prefix(w, "NOT ") &&
+		    strcmp(w + 4, store_query_tables[i].in) == 0)
+			return g_strdup_printf("SELECT (SELECT count(*) FROM"
+			    " messages) - (SELECT count(*) FROM %s WHERE %s"
+			    " MATCH ?)", t, t);
+	}
 	return g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
 	    q->where->str);
 }
@@ -1049,16 +1110,27 @@ store_query_few(struct store_query *q)
 
 /*
  * The FTS expression of the query's only text term, or NULL; *param is
- * the index of its parameter.
+ * the index of its parameter, *table the FTS table it reads.
  */
 static const char *
-store_query_single_fts(struct store_query *q, guint *param)
+store_query_single_fts(struct store_query *q, guint *param,
+    const struct store_query_table **table)
 {
-	const char	*w = q->where->str, *hit, *p;
+	const char	*w = q->where->str, *hit = NULL, *p;
 	guint		 idx = 0;
+	size_t		 i;
 
-	if ((hit = strstr(w, STORE_QUERY_IN)) == NULL ||
-	    strstr(hit + 1, STORE_QUERY_IN) != NULL)
+	for (i = 0; i < G_N_ELEMENTS(store_query_tables); i++) {
+		const char *in = store_query_tables[i].in, *h;
+
+		if ((h = strstr(w, in)) == NULL)
+			continue;
+		if (hit != NULL || strstr(h + 1, in) != NULL)
+			return NULL;
+		hit = h;
+		*table = &store_query_tables[i];
+	}
+	if (hit == NULL)
 		return NULL;
 	for (p = w; p < hit; p++)
 		if (*p == '?')
@@ -1113,8 +1185,8 @@ store_query_long_prefix(const char *fts)
  * want * total * STORE_QUERY_PROBE_COST. Counting stops at that bound.
  */
 static gboolean
-store_query_dense(struct store_query *q, const char *fts, guint64 want,
-    GString **ids)
+store_query_dense(struct store_query *q, const struct store_query_table *t,
+    const char *fts, guint64 want, GString **ids)
 {
 	g_autofree char	*sql = NULL;
 	sqlite3_stmt	*stmt = NULL;
@@ -1144,8 +1216,8 @@ store_query_dense(struct store_query *q, const char *fts, guint64 want,
 	 * stand in for the text term in the page's SQL (*ids), so the FTS
 	 * expression (a phrase, a column filter) is not evaluated again.
 	 */
-	sql = g_strdup_printf("SELECT rowid FROM msg_fts WHERE msg_fts MATCH ?"
-	    " LIMIT %" G_GUINT64_FORMAT, bound + 1);
+	sql = g_strdup_printf("SELECT rowid FROM %s WHERE %s MATCH ?"
+	    " LIMIT %" G_GUINT64_FORMAT, t->name, t->name, bound + 1);
 	if (sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return FALSE;
 	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_STATIC);
@@ -1169,6 +1241,7 @@ static char *
 store_query_page_sql(struct store_query *q, enum store_sort sort,
     guint64 offset, guint limit, guint *skip)
 {
+	const struct store_query_table *t = NULL;
 	const char	*order, *fts;
 	char		*sql;
 	GString		*where, *ids = NULL;
@@ -1196,19 +1269,17 @@ store_query_page_sql(struct store_query *q, enum store_sort sort,
 		 * would walk end to end for a rare word).
 		 */
 		order = "m.date DESC, m.id DESC";
-		if (strstr(q->where->str, "msg_fts") == NULL)
+		if (!store_query_has_text(q))
 			break;
-		if ((fts = store_query_single_fts(q, &param)) != NULL) {
+		if ((fts = store_query_single_fts(q, &param, &t)) != NULL) {
 			/* A term in most messages: probe along the dates. */
-			if (store_query_dense(q, fts, offset + limit, &ids))
-				g_string_replace(where, STORE_QUERY_IN,
-				    STORE_QUERY_PROBE, 0);
+			if (store_query_dense(q, t, fts, offset + limit, &ids))
+				g_string_replace(where, t->in, t->probe, 0);
 			else if (strstr(q->where->str, "NOT ") == NULL)
 				sorted = TRUE;
 			/* Its matches, read once, stand in for it. */
 			if (ids != NULL) {
-				g_string_replace(where, STORE_QUERY_IN,
-				    ids->str, 0);
+				g_string_replace(where, t->in, ids->str, 0);
 				g_string_free(ids, TRUE);
 				*skip = param;
 			}

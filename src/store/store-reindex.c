@@ -682,6 +682,8 @@ store_reindex_wipe(struct store *st)
 	    /* Drops its pages; made again as a new index makes it. */
 	    "DROP TABLE msg_fts;"
 	    STORE_FTS_CREATE
+	    "DROP TABLE msg_terms;"
+	    STORE_TERMS_CREATE
 	    "UPDATE folders SET new_mtime = -1, cur_mtime = -1;";
 	enum store_status	 s;
 

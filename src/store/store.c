@@ -131,6 +131,22 @@ static const char *const store_migrations[] = {
 	 * `satchel reindex --full`.
 	 */
 	"ALTER TABLE messages ADD COLUMN crypt INTEGER NOT NULL DEFAULT 0;",
+	/*
+	 * 6: the words without positions (msg_terms), filled from the text
+	 * msg_fts holds: searches without a phrase read its short lists.
+	 */
+	STORE_TERMS_CREATE
+	"INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
+	"  attachments) SELECT rowid, subject, sender, recipients, body,"
+	"  attachments FROM msg_fts;",
+	/*
+	 * 7: is:signed and is:encrypted from an index of those few rows;
+	 * every text search counts is:encrypted (the note about text not
+	 * searched), which read the whole messages table.
+	 */
+	"CREATE INDEX messages_signed ON messages(date) WHERE (crypt & 1) <> 0;"
+	"CREATE INDEX messages_encrypted ON messages(date)"
+	"  WHERE (crypt & 2) <> 0;",
 };
 
 static enum store_status store_open_db(struct store *, gboolean);

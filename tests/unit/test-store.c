@@ -861,7 +861,7 @@ search_plans(struct store *st)
 		"has:attachment", "folder:INBOX", "NOT banana", "-banana",
 		"banana OR report", "banana AND NOT ripe", "banana -ripe -split",
 		"-banana -report", "bana*", "is:unread -banana",
-		"banana AND NOT is:flagged",
+		"banana AND NOT is:flagged", "is:encrypted", "is:signed",
 	};
 	struct store_query	*q = NULL;
 	GError			*err = NULL;
@@ -882,6 +882,108 @@ search_plans(struct store *st)
 		}
 		store_query_free(q);
 	}
+}
+
+/* Messages of table (msg_fts or msg_terms) matching the FTS5 expression. */
+static int64_t
+fts_count(struct store *st, const char *table, const char *match)
+{
+	g_autofree char	*sql = g_strdup_printf("SELECT count(*) FROM %s"
+			    " WHERE %s MATCH ?", table, table);
+	sqlite3_stmt	*stmt = NULL;
+	int64_t		 n;
+
+	assert_int_equal(sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(stmt, 1, match, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* TRUE when the plan of q (a page, or the count) reads table. */
+static gboolean
+plan_reads(struct store *st, const char *q, gboolean cnt, const char *table)
+{
+	struct store_query	*qq = NULL;
+	GError			*err = NULL;
+	g_autofree char		*plan = NULL;
+
+	assert_int_equal(store_query_new(st, q, NULL, &qq, &err), STORE_OK);
+	assert_int_equal(store_query_plan(qq, cnt, STORE_SORT_DATE_DESC, 50,
+	    &plan), STORE_OK);
+	store_query_free(qq);
+	return strstr(plan, table) != NULL;
+}
+
+/*
+ * Searches without a phrase read msg_terms (words without positions);
+ * phrases read msg_fts. msg_terms keeps no copy of the text: a message
+ * deleted or replaced (the full body of a partial fetch) must leave no
+ * entry of its old words behind.
+ */
+static void
+test_search_terms(void **state)
+{
+	static const struct {
+		const char	*q;
+		const char	*table;
+	} plans[] = {
+		{ "apple", "msg_terms" },
+		{ "subject:apple", "msg_terms" },
+		{ "apple AND NOT pear", "msg_terms" },
+		{ "NOT apple", "msg_terms" },
+		{ "apple OR pear", "msg_terms" },
+		{ "app*", "msg_terms" },
+		{ "\"ripe apple\"", "msg_fts" },
+		{ "\"ripe apple\" -pear", "msg_fts" },
+		{ "from:ann@example.org", "msg_fts" },
+	};
+	struct fixture		*f = *state;
+	struct store_delivery	*d = NULL;
+	g_autofree char		*a = NULL, *p = NULL, *q = NULL, *o = NULL;
+	int64_t			 ida, idp, idq = 0;
+	size_t			 i;
+	int			 cnt;
+
+	a = msg_text("a@x", NULL, "apple crate", "Ann <ann@example.org>",
+	    "Mon, 15 Jan 2024 10:00:00 +0000", "a ripe apple");
+	p = msg_text("p@x", NULL, "pear crate", "Ann <ann@example.org>",
+	    "Tue, 16 Jan 2024 10:00:00 +0000", "a ripe pear");
+	q = msg_text("p@x", NULL, "quince crate", "Ann <ann@example.org>",
+	    "Tue, 16 Jan 2024 10:00:00 +0000", "a ripe quince");
+	ida = deliver(f->st, NULL, a, NULL, 0);
+	idp = deliver(f->st, NULL, p, NULL, STORE_FLAG_PARTIAL);
+	o = msg_text("o@x", NULL, "other", "Bo <bo@x.org>",
+	    "Wed, 17 Jan 2024 10:00:00 +0000", "nothing ripe");
+	deliver(f->st, NULL, o, NULL, 0);
+	assert_int_equal(count(f->st, "ripe AND NOT pear"), 2);
+	assert_int_equal(count(f->st, "subject:crate -subject:pear"), 1);
+	assert_int_equal(count(f->st, "\"ripe pear\" OR apple"), 2);
+	for (i = 0; i < G_N_ELEMENTS(plans); i++)
+		for (cnt = 0; cnt < 2; cnt++)
+			if (!plan_reads(f->st, plans[i].q, cnt,
+			    plans[i].table))
+				fail_msg("query '%s' (%s) does not read %s",
+				    plans[i].q, cnt ? "count" : "page",
+				    plans[i].table);
+	/* The pear message's full body replaces it: now a quince. */
+	assert_int_equal(store_delivery_begin(f->st, NULL, &d), STORE_OK);
+	assert_int_equal(store_delivery_write(d, q, strlen(q)), STORE_OK);
+	assert_int_equal(store_delivery_commit_replace(d, idp, &idq),
+	    STORE_OK);
+	assert_int_equal(count(f->st, "pear"), 0);
+	assert_int_equal(count(f->st, "quince"), 1);
+	assert_int_equal(fts_count(f->st, "msg_terms", "pear"), 0);
+	assert_int_equal(store_msg_delete(f->st, ida), STORE_OK);
+	assert_int_equal(count(f->st, "apple"), 0);
+	assert_int_equal(count(f->st, "NOT apple"), 2);
+	assert_int_equal(fts_count(f->st, "msg_terms", "ripe"), 2);
+	assert_int_equal(fts_count(f->st, "msg_fts", "ripe"), 2);
+	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO msg_terms("
+	    "msg_terms) VALUES('integrity-check')", NULL, NULL, NULL),
+	    SQLITE_OK);
 }
 
 /* Message i (0-based) of test_search_pages has the word of every k. */
@@ -1475,6 +1577,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_search_pages, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_search_terms, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_uidl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
