@@ -7,7 +7,10 @@ t_need_cmd sqlite3 sqlite3
 
 small=$T_TMP/small
 mkdir -p "$small"
-if ! mount -t tmpfs -o size=1536k,mode=0700 tmpfs "$small" 2>/dev/null; then
+# 2 MiB: the big import (2.4 MB) fills it. At 1.5 MiB the index's fixed
+# size (two full-text tables since schema 6) left no room for the log of
+# the deletions once every message file was removed.
+if ! mount -t tmpfs -o size=2048k,mode=0700 tmpfs "$small" 2>/dev/null; then
 	t_skip_all "cannot mount a small tmpfs (not root?)"
 fi
 t_at_exit "umount '$small'"
