@@ -61,6 +61,7 @@ UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
 	tests/func/t6101-ui-pipe-save-jump.sh \
 	tests/func/t6102-ui-list-recall-forward.sh \
 	tests/func/t6103-ui-threads.sh \
-	tests/func/t6104-ui-borrowed-pipe.sh
+	tests/func/t6104-ui-borrowed-pipe.sh \
+	tests/func/t6105-ui-pipe-unread.sh
 TESTS += $(UI_MUTT_KEYS_TESTS)
 EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)

@@ -1502,9 +1502,13 @@ ui_index_pipe(struct ui *ui, struct ui_view *v)
 		g_subprocess_launcher_set_environ(l, ui->child_env);
 	ui_term_suspend(ui);
 	proc = g_subprocess_launcher_spawnv(l, argv, &err);
-	if (proc != NULL)
-		(void)g_subprocess_communicate(proc, in, NULL, NULL, NULL,
-		    &err);
+	if (proc != NULL && !g_subprocess_communicate(proc, in, NULL, NULL,
+	    NULL, &err) && g_error_matches(err, G_IO_ERROR,
+	    G_IO_ERROR_BROKEN_PIPE)) {
+		/* The command stopped reading (head, exit): its own choice. */
+		g_clear_error(&err);
+		(void)g_subprocess_wait(proc, NULL, NULL);
+	}
 	if (proc != NULL && err == NULL && g_subprocess_get_if_exited(proc) &&
 	    g_subprocess_get_exit_status(proc) != 0) {
 		char *st = g_strdup_printf(_("(the command exited with status "
