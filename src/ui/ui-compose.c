@@ -75,6 +75,8 @@ static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
 static void	 ui_compose_edit_addrs(struct ui *, struct ui_view *,
 		    enum ui_op);
 static void	 ui_compose_unqueue(struct ui *, struct ui_compose *);
+static gboolean	 ui_compose_set_field(struct ui *, struct ui_view *,
+		    const char *, const char *);
 static void	 ui_compose_sender(struct ui_compose *);
 static struct account *ui_compose_account_for(struct ui *, struct store_msg *,
 		    GMimeMessage *, char **);
@@ -453,16 +455,44 @@ ui_compose_account_for(struct ui *ui, struct store_msg *m, GMimeMessage *orig,
 	return config_account(ui->config, NULL);
 }
 
+/*
+ * One header of the message file set to value, then the screen parsed
+ * again; TRUE when the message still parses (an error is said otherwise).
+ */
+static gboolean
+ui_compose_set_field(struct ui *ui, struct ui_view *v, const char *name,
+    const char *value)
+{
+	struct ui_compose	*c = v->data;
+	g_autofree char		*text = NULL, *edited = NULL;
+	size_t			 len;
+
+	if ((text = file_read_all(c->path, &len)) == NULL) {
+		ui_error(ui, _("Cannot read %s: %s"), c->path,
+		    g_strerror(errno));
+		return FALSE;
+	}
+	edited = compose_set_header(text, name, value);
+	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
+		ui_error(ui, _("Cannot write %s: %s"), c->path,
+		    g_strerror(errno));
+		return FALSE;
+	}
+	ui_compose_parse(c);
+	ui_compose_recalc(ui, v);
+	if (!c->parsed)
+		ui_error(ui, "%s", c->error);
+	return c->parsed;
+}
+
 /* Change the sender: an address, or an account's name. */
 static void
 ui_compose_edit_from(struct ui *ui, struct ui_view *v)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*cur = NULL, *in = NULL, *text = NULL;
-	g_autofree char		*edited = NULL;
+	g_autofree char		*cur = NULL, *in = NULL;
 	struct account		*a;
 	const char		*value;
-	size_t			 len;
 
 	cur = c->from_name != NULL ? g_strdup_printf("%s <%s>", c->from_name,
 	    c->from_addr) : g_strdup(c->from_addr != NULL ? c->from_addr : "");
@@ -478,22 +508,7 @@ ui_compose_edit_from(struct ui *ui, struct ui_view *v)
 	if ((a = config_account(ui->config, in)) != NULL &&
 	    strcmp(a->name, in) == 0 && a->address != NULL)
 		value = a->address;
-	if ((text = file_read_all(c->path, &len)) == NULL) {
-		ui_error(ui, _("Cannot read %s: %s"), c->path,
-		    g_strerror(errno));
-		return;
-	}
-	edited = compose_set_header(text, "From", value);
-	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
-		ui_error(ui, _("Cannot write %s: %s"), c->path,
-		    g_strerror(errno));
-		return;
-	}
-	ui_compose_parse(c);
-	ui_compose_recalc(ui, v);
-	if (!c->parsed)
-		ui_error(ui, "%s", c->error);
-	else
+	if (ui_compose_set_field(ui, v, "From", value))
 		ui_message(ui, _("Sending from account %s."), c->account->name);
 }
 
@@ -573,10 +588,8 @@ static void
 ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*in = NULL, *text = NULL, *edited = NULL;
-	g_autofree char		*prompt = NULL;
+	g_autofree char		*in = NULL, *prompt = NULL;
 	const char		*name, *cur;
-	size_t			 len;
 
 	name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
 	    "Bcc";
@@ -590,21 +603,7 @@ ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_error(ui, _("%s: one line only."), name);
 		return;
 	}
-	if ((text = file_read_all(c->path, &len)) == NULL) {
-		ui_error(ui, _("Cannot read %s: %s"), c->path,
-		    g_strerror(errno));
-		return;
-	}
-	edited = compose_set_header(text, name, g_strstrip(in));
-	if (file_write_atomic(c->path, edited, strlen(edited), 0600) != 0) {
-		ui_error(ui, _("Cannot write %s: %s"), c->path,
-		    g_strerror(errno));
-		return;
-	}
-	ui_compose_parse(c);
-	ui_compose_recalc(ui, v);
-	if (!c->parsed)
-		ui_error(ui, "%s", c->error);
+	(void)ui_compose_set_field(ui, v, name, g_strstrip(in));
 }
 
 void
