@@ -17,3 +17,6 @@ EXTRA_DIST += tests/func/t0004-l10n.sh
 ## The layering of src/ (doc/LAYERS, tools/check-layers.sh).
 TESTS += tests/func/t0006-layers.sh
 EXTRA_DIST += tests/func/t0006-layers.sh tools/check-layers.sh doc/LAYERS
+## No function over 120 lines without a reason (tools/check-functions.sh).
+TESTS += tests/func/t0007-functions.sh
+EXTRA_DIST += tests/func/t0007-functions.sh tools/check-functions.sh

@@ -501,16 +501,177 @@ config_check_writers(const char *file, const struct stat *sb, GError **err)
 	return TRUE;
 }
 
+/*
+ * First pass over the file: every group and key is known and its value
+ * well-formed. *has_secret: a password is written in it.
+ */
+static enum config_status
+config_check_groups(struct config *c, const char *file, GStrv groups,
+    gboolean *has_secret, GError **err)
+{
+	gsize	i, j;
+
+	for (i = 0; groups[i] != NULL; i++) {
+		const char *g = groups[i], *kind;
+		g_auto(GStrv) keys = NULL;
+
+		if (strcmp(g, "general") == 0)
+			kind = "general";
+		else if (g_str_has_prefix(g, ACCOUNT_PREFIX))
+			kind = "account";
+		else if (strcmp(g, "keys") == 0 || strcmp(g, "colors") == 0)
+			continue;
+		else {
+			g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
+			    _("%s: [%s]: unknown group (expected [general], "
+			    "[account NAME], [keys] or [colors])"), file, g);
+			return CONFIG_ERR_VALUE;
+		}
+		keys = g_key_file_get_keys(c->kf, g, NULL, NULL);
+		for (j = 0; keys != NULL && keys[j] != NULL; j++) {
+			const struct config_option *o =
+			    config_find_option(kind, keys[j]);
+
+			if (o == NULL) {
+				g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
+				    _("%s: [%s] %s: unknown key"), file, g,
+				    keys[j]);
+				return CONFIG_ERR_VALUE;
+			}
+			if (!config_check_value(c->kf, file, g, keys[j], o,
+			    err))
+				return CONFIG_ERR_VALUE;
+			if (strcmp(keys[j], "password") == 0)
+				*has_secret = TRUE;
+		}
+	}
+	return CONFIG_OK;
+}
+
+/* [general], checked already. */
+static void
+config_load_general(struct config *c)
+{
+	char	*v;
+
+	if (!g_key_file_has_group(c->kf, "general"))
+		return;
+	if ((v = config_get(c->kf, "general", "store")) != NULL) {
+		g_free(c->store);
+		c->store = path_expand(v);
+		g_free(v);
+	}
+	if ((v = config_get(c->kf, "general", "editor")) != NULL) {
+		g_free(c->editor);
+		c->editor = v;
+	}
+	c->borrowed = config_get_bool(c->kf, "general", "borrowed", FALSE);
+	c->send_interval = (unsigned)config_get_uint(c->kf, "general",
+	    "send_interval", 60);
+	c->fetch_interval = (unsigned)config_get_uint(c->kf, "general",
+	    "fetch_interval", 0);
+	c->index_decrypted = config_get_bool(c->kf, "general",
+	    "index_decrypted", FALSE);
+	if ((v = config_get(c->kf, "general", "gnupghome")) != NULL) {
+		c->gnupghome = path_expand(v);
+		g_free(v);
+	}
+	c->index_format = g_key_file_get_string(c->kf, "general",
+	    "index_format", NULL);
+	c->date_format = g_key_file_get_string(c->kf, "general",
+	    "date_format", NULL);
+	c->status_format = g_key_file_get_string(c->kf, "general",
+	    "status_format", NULL);
+	c->arrow_cursor = config_get_bool(c->kf, "general", "arrow_cursor",
+	    FALSE);
+}
+
+/* Every [account NAME], in the file's order; names are unique. */
+static enum config_status
+config_load_accounts(struct config *c, const char *file, GStrv groups,
+    GError **err)
+{
+	struct account	*a;
+	gsize		 i;
+
+	for (i = 0; groups[i] != NULL; i++) {
+		if (!g_str_has_prefix(groups[i], ACCOUNT_PREFIX))
+			continue;
+		if (!config_load_account(c, file, groups[i], &a, err))
+			return CONFIG_ERR_VALUE;
+		if (config_account(c, a->name) != NULL) {
+			g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
+			    _("%s: [%s]: account defined twice"), file,
+			    groups[i]);
+			config_account_free(a);
+			return CONFIG_ERR_VALUE;
+		}
+		if (a->borrowed)
+			c->borrowed = TRUE;
+		g_ptr_array_add(c->accounts, a);
+	}
+	return CONFIG_OK;
+}
+
+/* [keys]: the reader's key bindings, as written (the reader parses them). */
+static void
+config_load_keys(struct config *c)
+{
+	g_auto(GStrv)	 keys = NULL;
+	gsize		 j;
+
+	if (!g_key_file_has_group(c->kf, "keys"))
+		return;
+	keys = g_key_file_get_keys(c->kf, "keys", NULL, NULL);
+	for (j = 0; keys != NULL && keys[j] != NULL; j++)
+		g_hash_table_replace(c->keys, g_strdup(keys[j]),
+		    config_get(c->kf, "keys", keys[j]));
+}
+
+/* Open and parse the file that exists at file (stat'ed into sb). */
+static enum config_status
+config_parse_file(struct config *c, const char *file, const struct stat *sb,
+    GError **err)
+{
+	g_auto(GStrv)		 groups = NULL;
+	GError			*kerr = NULL;
+	gboolean		 has_secret = FALSE;
+	enum config_status	 s;
+
+	if (!config_check_writers(file, sb, err))
+		return CONFIG_ERR_PERM;
+	if (!g_key_file_load_from_file(c->kf, file, G_KEY_FILE_NONE, &kerr)) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PARSE, "%s: %s",
+		    file, kerr->message);
+		g_error_free(kerr);
+		return CONFIG_ERR_PARSE;
+	}
+	c->path = g_strdup(file);
+	groups = g_key_file_get_groups(c->kf, NULL);
+	if ((s = config_check_groups(c, file, groups, &has_secret, err)) !=
+	    CONFIG_OK)
+		return s;
+	if (has_secret && (sb->st_mode & 077) != 0) {
+		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PERM,
+		    _("%s holds a password and is readable by others; "
+		    "run: chmod 600 %s"), file, file);
+		return CONFIG_ERR_PERM;
+	}
+	config_load_general(c);
+	config_load_colors(c);
+	if ((s = config_load_accounts(c, file, groups, err)) != CONFIG_OK)
+		return s;
+	config_load_keys(c);
+	return CONFIG_OK;
+}
+
 enum config_status
 config_load(const char *path, struct config **out, GError **err)
 {
-	struct config	*c;
-	g_autofree char	*file = NULL;
-	g_auto(GStrv)	 groups = NULL;
-	GError		*kerr = NULL;
-	struct stat	 sb;
-	gboolean	 has_secret = FALSE;
-	gsize		 i, j;
+	struct config		*c;
+	g_autofree char		*file = NULL;
+	struct stat		 sb;
+	enum config_status	 s;
 
 	*out = NULL;
 	c = config_new_default();
@@ -526,127 +687,9 @@ config_load(const char *path, struct config **out, GError **err)
 		config_free(c);
 		return CONFIG_ERR_NOTFOUND;
 	}
-	if (!config_check_writers(file, &sb, err)) {
+	if ((s = config_parse_file(c, file, &sb, err)) != CONFIG_OK) {
 		config_free(c);
-		return CONFIG_ERR_PERM;
-	}
-	if (!g_key_file_load_from_file(c->kf, file, G_KEY_FILE_NONE, &kerr)) {
-		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PARSE, "%s: %s",
-		    file, kerr->message);
-		g_error_free(kerr);
-		config_free(c);
-		return CONFIG_ERR_PARSE;
-	}
-	c->path = g_strdup(file);
-	groups = g_key_file_get_groups(c->kf, NULL);
-	/* First pass: every group and key is known and well-formed. */
-	for (i = 0; groups[i] != NULL; i++) {
-		const char *g = groups[i], *kind;
-		g_auto(GStrv) keys = NULL;
-
-		if (strcmp(g, "general") == 0)
-			kind = "general";
-		else if (g_str_has_prefix(g, ACCOUNT_PREFIX))
-			kind = "account";
-		else if (strcmp(g, "keys") == 0 || strcmp(g, "colors") == 0)
-			continue;
-		else {
-			g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
-			    _("%s: [%s]: unknown group (expected [general], "
-			    "[account NAME], [keys] or [colors])"), file, g);
-			config_free(c);
-			return CONFIG_ERR_VALUE;
-		}
-		keys = g_key_file_get_keys(c->kf, g, NULL, NULL);
-		for (j = 0; keys != NULL && keys[j] != NULL; j++) {
-			const struct config_option *o =
-			    config_find_option(kind, keys[j]);
-
-			if (o == NULL) {
-				g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
-				    _("%s: [%s] %s: unknown key"), file, g,
-				    keys[j]);
-				config_free(c);
-				return CONFIG_ERR_VALUE;
-			}
-			if (!config_check_value(c->kf, file, g, keys[j], o,
-			    err)) {
-				config_free(c);
-				return CONFIG_ERR_VALUE;
-			}
-			if (strcmp(keys[j], "password") == 0)
-				has_secret = TRUE;
-		}
-	}
-	if (has_secret && (sb.st_mode & 077) != 0) {
-		g_set_error(err, CONFIG_ERROR, CONFIG_ERR_PERM,
-		    _("%s holds a password and is readable by others; "
-		    "run: chmod 600 %s"), file, file);
-		config_free(c);
-		return CONFIG_ERR_PERM;
-	}
-	if (g_key_file_has_group(c->kf, "general")) {
-		char *v;
-
-		if ((v = config_get(c->kf, "general", "store")) != NULL) {
-			g_free(c->store);
-			c->store = path_expand(v);
-			g_free(v);
-		}
-		if ((v = config_get(c->kf, "general", "editor")) != NULL) {
-			g_free(c->editor);
-			c->editor = v;
-		}
-		c->borrowed = config_get_bool(c->kf, "general", "borrowed",
-		    FALSE);
-		c->send_interval = (unsigned)config_get_uint(c->kf, "general",
-		    "send_interval", 60);
-		c->fetch_interval = (unsigned)config_get_uint(c->kf, "general",
-		    "fetch_interval", 0);
-		c->index_decrypted = config_get_bool(c->kf, "general",
-		    "index_decrypted", FALSE);
-		if ((v = config_get(c->kf, "general", "gnupghome")) != NULL) {
-			c->gnupghome = path_expand(v);
-			g_free(v);
-		}
-		c->index_format = g_key_file_get_string(c->kf, "general",
-		    "index_format", NULL);
-		c->date_format = g_key_file_get_string(c->kf, "general",
-		    "date_format", NULL);
-		c->status_format = g_key_file_get_string(c->kf, "general",
-		    "status_format", NULL);
-		c->arrow_cursor = config_get_bool(c->kf, "general",
-		    "arrow_cursor", FALSE);
-	}
-	config_load_colors(c);
-	for (i = 0; groups[i] != NULL; i++) {
-		struct account *a;
-
-		if (!g_str_has_prefix(groups[i], ACCOUNT_PREFIX))
-			continue;
-		if (!config_load_account(c, file, groups[i], &a, err)) {
-			config_free(c);
-			return CONFIG_ERR_VALUE;
-		}
-		if (config_account(c, a->name) != NULL) {
-			g_set_error(err, CONFIG_ERROR, CONFIG_ERR_VALUE,
-			    _("%s: [%s]: account defined twice"), file,
-			    groups[i]);
-			config_account_free(a);
-			config_free(c);
-			return CONFIG_ERR_VALUE;
-		}
-		if (a->borrowed)
-			c->borrowed = TRUE;
-		g_ptr_array_add(c->accounts, a);
-	}
-	if (g_key_file_has_group(c->kf, "keys")) {
-		g_auto(GStrv) keys = g_key_file_get_keys(c->kf, "keys", NULL,
-		    NULL);
-
-		for (j = 0; keys != NULL && keys[j] != NULL; j++)
-			g_hash_table_replace(c->keys, g_strdup(keys[j]),
-			    config_get(c->kf, "keys", keys[j]));
+		return s;
 	}
 	*out = c;
 	return CONFIG_OK;

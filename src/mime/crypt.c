@@ -846,12 +846,81 @@ crypt_sender(GMimeMessage *msg)
 	return internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a));
 }
 
+/*
+ * The keys protecting a message needs: *rcpts gets the recipients to
+ * encrypt to (the sender included, so the Sent copy stays readable) when
+ * encrypting; returns the addresses without a usable key (public keys of
+ * the recipients, the sender's secret key when signing), NULL-terminated,
+ * empty when nothing lacks (g_strfreev).
+ */
+static char **
+crypt_protect_keys(GMimeMessage *msg, const char *signer, gboolean smime,
+    gboolean sign, gboolean encrypt, GPtrArray **rcpts)
+{
+	GPtrArray	*all, *lack;
+	char		**pub = NULL, **sec = NULL;
+	guint		 i;
+
+	*rcpts = NULL;
+	if (encrypt) {
+		all = compose_recipients(msg);
+		*rcpts = g_ptr_array_new_with_free_func(g_free);
+		for (i = 0; i < all->len; i++)
+			g_ptr_array_add(*rcpts, g_strdup(
+			    g_ptr_array_index(all, i)));
+		g_ptr_array_unref(all);
+		g_ptr_array_add(*rcpts, g_strdup(signer));
+		g_ptr_array_add(*rcpts, NULL);
+		pub = crypt_missing_keys((const char *const *)(*rcpts)->pdata,
+		    smime, FALSE);
+		g_ptr_array_remove_index(*rcpts, (*rcpts)->len - 1);
+	}
+	if (sign) {
+		const char *self[] = { signer, NULL };
+
+		sec = crypt_missing_keys(self, smime, TRUE);
+	}
+	lack = g_ptr_array_new();
+	for (i = 0; pub != NULL && pub[i] != NULL; i++)
+		g_ptr_array_add(lack, g_strdup(pub[i]));
+	if (sec != NULL && sec[0] != NULL)
+		g_ptr_array_add(lack, g_strdup(sec[0]));
+	g_ptr_array_add(lack, NULL);
+	g_strfreev(pub);
+	g_strfreev(sec);
+	return (char **)g_ptr_array_free(lack, FALSE);
+}
+
+/* The body signed, encrypted or both; NULL with *err set on failure. */
+static GMimeObject *
+crypt_protect_body(GMimeCryptoContext *ctx, GMimeObject *body,
+    const char *signer, gboolean smime, gboolean sign, gboolean encrypt,
+    GPtrArray *rcpts, GError **err)
+{
+	GMimeObject	*signed_obj, *result;
+
+	if (!smime && encrypt)
+		return (GMimeObject *)g_mime_multipart_encrypted_encrypt(ctx,
+		    body, sign, signer, GMIME_ENCRYPT_ALWAYS_TRUST, rcpts, err);
+	if (!sign)
+		return (GMimeObject *)g_mime_application_pkcs7_mime_encrypt(
+		    body, GMIME_ENCRYPT_ALWAYS_TRUST, rcpts, err);
+	signed_obj = (GMimeObject *)g_mime_multipart_signed_sign(ctx, body,
+	    signer, err);
+	if (signed_obj == NULL || !encrypt)
+		return signed_obj;
+	result = (GMimeObject *)g_mime_application_pkcs7_mime_encrypt(
+	    signed_obj, GMIME_ENCRYPT_ALWAYS_TRUST, rcpts, err);
+	g_object_unref(signed_obj);
+	return result;
+}
+
 enum crypt_status
 crypt_message_protect(GMimeMessage *msg, unsigned flags, char ***missing,
     GError **error)
 {
 	GMimeCryptoContext	*ctx = NULL;
-	GMimeObject		*body, *signed_obj = NULL, *result = NULL;
+	GMimeObject		*body, *result = NULL;
 	GPtrArray		*rcpts = NULL;
 	GError			*err = NULL;
 	const char		*signer, *subject;
@@ -869,41 +938,8 @@ crypt_message_protect(GMimeMessage *msg, unsigned flags, char ***missing,
 	signer = crypt_sender(msg);
 	if (body == NULL || signer == NULL)
 		return CRYPT_ERR_INVALID;
-	if (encrypt) {
-		GPtrArray *all = compose_recipients(msg);
-		guint i;
-
-		rcpts = g_ptr_array_new_with_free_func(g_free);
-		for (i = 0; i < all->len; i++)
-			g_ptr_array_add(rcpts, g_strdup(
-			    g_ptr_array_index(all, i)));
-		g_ptr_array_unref(all);
-		/* Encrypt to self: the Sent copy stays readable. */
-		g_ptr_array_add(rcpts, g_strdup(signer));
-		g_ptr_array_add(rcpts, NULL);
-		lack = crypt_missing_keys((const char *const *)rcpts->pdata,
-		    smime, FALSE);
-		g_ptr_array_remove_index(rcpts, rcpts->len - 1);
-	}
-	if (sign) {
-		const char *self[] = { signer, NULL };
-		char **nosec = crypt_missing_keys(self, smime, TRUE);
-
-		if (nosec[0] != NULL) {
-			GPtrArray *both = g_ptr_array_new();
-			guint i;
-
-			for (i = 0; lack != NULL && lack[i] != NULL; i++)
-				g_ptr_array_add(both, lack[i]);
-			g_ptr_array_add(both, nosec[0]);
-			g_ptr_array_add(both, NULL);
-			g_free(lack);
-			lack = (char **)g_ptr_array_free(both, FALSE);
-			nosec[0] = NULL;
-		}
-		g_strfreev(nosec);
-	}
-	if (lack != NULL && lack[0] != NULL) {
+	lack = crypt_protect_keys(msg, signer, smime, sign, encrypt, &rcpts);
+	if (lack[0] != NULL) {
 		status = CRYPT_ERR_NO_KEY;
 		g_set_error(error, g_quark_from_static_string("crypt"),
 		    CRYPT_ERR_NO_KEY, "no usable key for %s", lack[0]);
@@ -929,24 +965,8 @@ crypt_message_protect(GMimeMessage *msg, unsigned flags, char ***missing,
 		    "OpenPGP");
 		goto out;
 	}
-	if (!smime && encrypt) {
-		result = (GMimeObject *)g_mime_multipart_encrypted_encrypt(ctx,
-		    body, sign, signer, GMIME_ENCRYPT_ALWAYS_TRUST, rcpts,
-		    &err);
-	} else if (sign) {
-		signed_obj = (GMimeObject *)g_mime_multipart_signed_sign(ctx,
-		    body, signer, &err);
-		if (signed_obj != NULL && encrypt)
-			result = (GMimeObject *)
-			    g_mime_application_pkcs7_mime_encrypt(signed_obj,
-			    GMIME_ENCRYPT_ALWAYS_TRUST, rcpts, &err);
-		else
-			result = signed_obj != NULL ?
-			    g_object_ref(signed_obj) : NULL;
-	} else {
-		result = (GMimeObject *)g_mime_application_pkcs7_mime_encrypt(
-		    body, GMIME_ENCRYPT_ALWAYS_TRUST, rcpts, &err);
-	}
+	result = crypt_protect_body(ctx, body, signer, smime, sign, encrypt,
+	    rcpts, &err);
 	if (result == NULL) {
 		status = CRYPT_ERR_ENGINE;
 		g_set_error(error, g_quark_from_static_string("crypt"),
@@ -965,8 +985,6 @@ crypt_message_protect(GMimeMessage *msg, unsigned flags, char ***missing,
 out:
 	if (result != NULL)
 		g_object_unref(result);
-	if (signed_obj != NULL)
-		g_object_unref(signed_obj);
 	if (ctx != NULL)
 		g_object_unref(ctx);
 	if (rcpts != NULL)

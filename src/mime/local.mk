@@ -6,6 +6,7 @@ MIME_COMPOSE_SOURCES =
 include src/mime/render.mk
 include src/mime/compose.mk
 src_mime_libmime_a_SOURCES = src/mime/mime.h src/mime/mime.c \
+	src/mime/html.h src/mime/html.c \
 	src/mime/crypt.h src/mime/crypt.c \
 	$(MIME_RENDER_SOURCES) $(MIME_COMPOSE_SOURCES)
 

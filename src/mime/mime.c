@@ -10,7 +10,7 @@
 #include "util/util.h"
 #include "mime/mime.h"
 #include "mime/crypt.h"
-#include "mime/render.h"
+#include "mime/html.h"
 
 /* Limits that keep hostile messages (deep nesting, huge part counts) cheap. */
 #define MIME_MAX_DEPTH		32
@@ -1044,7 +1044,7 @@ mime_summarize(GMimeMessage *m)
 		g_autofree char *html = mime_part_text(w.html);
 
 		if (html != NULL)
-			body = render_html_to_text(html, -1);
+			body = html_to_text(html, -1);
 	}
 	if (body != NULL && strlen(body) > MIME_MAX_BODY) {
 		/* Cut at a character boundary. */

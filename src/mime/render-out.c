@@ -14,7 +14,6 @@
 #include "mime/render-private.h"
 
 #define RENDER_OUT_TABSTOP	8
-#define RENDER_OUT_URL_MAX	2048
 
 static unsigned	 render_out_cw(gunichar);
 static char	*render_out_expand(const char *);
@@ -296,40 +295,11 @@ render_out_trim(struct render_out *out)
 unsigned
 render_out_url(struct render_out *out, const char *url, gssize len)
 {
-	GString		*raw;
 	char		*clean;
-	const char	*p, *end;
 	gpointer	 n;
-	size_t		 cut;
 
-	if (url == NULL)
+	if ((clean = html_url_clean(url, len)) == NULL)
 		return 0;
-	if (len < 0)
-		len = (gssize)strlen(url);
-	/* Mail wraps long hrefs: whitespace inside a URL is never meant. */
-	raw = g_string_sized_new((gsize)len);
-	end = url + len;
-	for (p = url; p < end && raw->len <= RENDER_OUT_URL_MAX + 4; p++) {
-		if (!g_ascii_isspace(*p))
-			g_string_append_c(raw, *p);
-	}
-	if (!(g_ascii_strncasecmp(raw->str, "http://", 7) == 0 ||
-	    g_ascii_strncasecmp(raw->str, "https://", 8) == 0 ||
-	    g_ascii_strncasecmp(raw->str, "ftp://", 6) == 0 ||
-	    g_ascii_strncasecmp(raw->str, "mailto:", 7) == 0) ||
-	    raw->len < 8) {
-		g_string_free(raw, TRUE);
-		return 0;
-	}
-	clean = sanitize_text(raw->str, (gssize)raw->len, 0);
-	g_string_free(raw, TRUE);
-	cut = strlen(clean);
-	if (cut > RENDER_OUT_URL_MAX) {
-		cut = RENDER_OUT_URL_MAX;
-		while (cut > 0 && ((unsigned char)clean[cut] & 0xC0) == 0x80)
-			cut--;
-		clean[cut] = '\0';
-	}
 	n = g_hash_table_lookup(out->url_index, clean);
 	if (n != NULL) {
 		g_free(clean);

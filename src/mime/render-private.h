@@ -5,6 +5,7 @@
 #ifndef SATCHEL_RENDER_PRIVATE_H
 #define SATCHEL_RENDER_PRIVATE_H
 
+#include "mime/html.h"
 #include "mime/render.h"
 
 /* A logical line before wrapping: a paragraph of text or one line of it. */
@@ -48,18 +49,6 @@ void		 render_out_scan_urls(struct render_out *, const char *text, gssize len);
 /* render-plain.c: text/plain (optionally format=flowed) into the output. */
 void		 render_plain_add(struct render_out *, const char *text, size_t len,
 		    gboolean flowed, gboolean delsp);
-
-/* render-html.c: the HTML converter, emitting logical lines. */
-typedef gboolean (*render_html_emit_fn)(const struct render_para *, void *);
-/*
- * Convert html, call emit for every logical line (a FALSE return stops the
- * conversion) and add each link to out's URL table (out may be NULL: links
- * then get numbers local to this call, as render_html_to_text does).
- * Returns the numbers of the links used, in order, as a GArray of guint
- * (caller g_array_unref).
- */
-GArray		*render_html_convert(const char *html, size_t len,
-		    struct render_out *out, render_html_emit_fn emit, void *data);
 
 /* render-decode.c: bytes in a charset to valid UTF-8 (g_free). */
 char		*render_decode_text(const char *bytes, size_t len,

@@ -45,7 +45,11 @@ static void	 render_html(struct render_ctx *, GMimePart *, const char *,
 		    size_t);
 static char	*render_html_external(struct render_ctx *, GMimePart *,
 		    const char *, size_t, size_t *);
-static gboolean	 render_html_emit(const struct render_para *, void *);
+G_STATIC_ASSERT(RENDER_MAX_LINE_BYTES == HTML_MAX_LINE_BYTES);
+G_STATIC_ASSERT(RENDER_MAX_PARTS == HTML_MAX_LINKS);
+
+static gboolean	 render_html_emit(const struct html_line *, void *);
+static unsigned	 render_html_link(const char *, void *);
 static unsigned	 render_number(struct render_ctx *, gpointer);
 static gboolean	 render_is_text(GMimeContentType *);
 static void	 render_bounce(struct render_ctx *, const char *);
@@ -367,13 +371,35 @@ render_multipart(struct render_ctx *ctx, GMimeMultipart *mp, unsigned depth)
 	}
 }
 
+/* The HTML converter's sink: its lines and links into the output. */
 static gboolean
-render_html_emit(const struct render_para *para, void *data)
+render_html_emit(const struct html_line *line, void *data)
+{
+	static const enum render_line_kind kinds[] = {
+		[HTML_LINE_TEXT] = RENDER_LINE_TEXT,
+		[HTML_LINE_QUOTE] = RENDER_LINE_QUOTE,
+		[HTML_LINE_HEADING] = RENDER_LINE_HEADING,
+	};
+	struct render_ctx	*ctx = data;
+	struct render_para	 para;
+
+	memset(&para, 0, sizeof para);
+	para.text = line->text;
+	para.len = line->len;
+	para.kind = kinds[line->kind];
+	para.quote = line->quote;
+	para.indent = line->indent;
+	para.hang = line->hang;
+	render_out_scan_urls(&ctx->out, para.text, (gssize)para.len);
+	return render_out_para(&ctx->out, &para);
+}
+
+static unsigned
+render_html_link(const char *url, void *data)
 {
 	struct render_ctx	*ctx = data;
 
-	render_out_scan_urls(&ctx->out, para->text, (gssize)para->len);
-	return render_out_para(&ctx->out, para);
+	return render_out_url(&ctx->out, url, -1);
 }
 
 /*
@@ -429,6 +455,7 @@ static void
 render_html(struct render_ctx *ctx, GMimePart *part, const char *bytes,
     size_t len)
 {
+	struct html_sink	 sink = { render_html_emit, render_html_link, ctx };
 	struct render_para	 para;
 	GArray			*used;
 	const char		*charset;
@@ -467,7 +494,7 @@ render_html(struct render_ctx *ctx, GMimePart *part, const char *bytes,
 	}
 	text = render_decode_text(bytes, len, charset, &tlen);
 	g_free(sniff);
-	used = render_html_convert(text, tlen, &ctx->out, render_html_emit, ctx);
+	used = html_convert(text, tlen, &sink);
 	g_free(text);
 	if (used->len > 0 && !ctx->out.full) {
 		render_out_blank(&ctx->out);

@@ -171,14 +171,6 @@ size_t	*render_search(const struct render_text *text, const char *needle, size_t
  */
 char	**render_url_list(GMimeMessage *msg, const struct render_options *opts);
 
-/*
- * The HTML converter on its own, for indexing and tests: html (len bytes, or
- * up to NUL when len is -1; valid UTF-8 expected, invalid bytes tolerated)
- * as plain text, one paragraph per line, links marked [N] and listed at
- * the end. Not sanitised and not wrapped. Caller g_free()s. Never NULL.
- */
-char	*render_html_to_text(const char *html, gssize len);
-
 /* One entry of the part list. */
 struct render_part {
 	unsigned	 number;	/* 1-based part number */

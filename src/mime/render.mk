@@ -1,7 +1,7 @@
 ## render: message -> safe terminal lines (owned by the render work).
 MIME_RENDER_SOURCES += src/mime/render.h src/mime/render-private.h \
 	src/mime/render.c src/mime/render-out.c src/mime/render-plain.c \
-	src/mime/render-html.c src/mime/render-decode.c \
+	src/mime/render-decode.c \
 	src/mime/render-part.c src/mime/mailcap.c
 
 if HAVE_CMOCKA

@@ -4,7 +4,7 @@
  * some inputs, saving an attachment under its own (hostile) file name.
  *
  * Input: one byte of options, then a raw message (or, with bit 0x40, an
- * HTML document for render_html_to_text alone). Each run checks render.h's
+ * HTML document for html_to_text alone). Each run checks render.h's
  * promises and aborts when one is broken: every line is valid UTF-8 with no
  * control, C1 or bidi character and fits the width; the line count is
  * capped; part numbers run 1..n; file names and content types are clean;
@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "mime/mime.h"
+#include "mime/html.h"
 #include "mime/render.h"
 #include "util/util.h"
 
@@ -125,9 +126,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data++;
 	size--;
 	if (opt & 0x40) {
-		h = render_html_to_text((const char *)data, (gssize)size);
+		h = html_to_text((const char *)data, (gssize)size);
 		if (h == NULL)
-			fuzz_die("render_html_to_text returned NULL");
+			fuzz_die("html_to_text returned NULL");
 		clean = sanitize_text(h, -1, SANITIZE_KEEP_NEWLINE);
 		fuzz_check_clean(strchr(clean, '\n') == NULL ? clean : "",
 		    "html text");

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
+#include "mime/html.h"
 #include "mime/render.h"
 
 #define NOHDR	RENDER_NO_HEADERS
@@ -543,10 +544,10 @@ test_html_to_text(void **state)
 	char	*s;
 
 	(void)state;
-	s = render_html_to_text(NULL, -1);
+	s = html_to_text(NULL, -1);
 	assert_string_equal(s, "");
 	g_free(s);
-	s = render_html_to_text("<p>a &amp; b</p><p><a href=\"http://x.example/\">"
+	s = html_to_text("<p>a &amp; b</p><p><a href=\"http://x.example/\">"
 	    "x</a></p>", -1);
 	assert_string_equal(s, "a & b\n\nx[1]\n\n[1] http://x.example/\n");
 	g_free(s);

@@ -1,9 +1,11 @@
 /*
- * render-html.c: a small HTML to text converter for mail. It does not build
- * a tree: one pass over the bytes, a few counters for lists, quotes and
- * tables, and logical lines handed to a callback. Paragraphs, headings and
- * line breaks become line breaks, list items get bullets or numbers, links
- * get a number [N] (their URLs are listed by the caller), table cells are
+ * html.c: a small HTML to text converter for mail, the core below both the
+ * parser (mime.c: the text of an HTML-only message for the index) and the
+ * renderer (render.c: the pager's lines). It does not build a tree:
+ * one pass over the bytes, a few counters for lists, quotes and tables, and
+ * logical lines handed to the sink. Paragraphs, headings and line breaks
+ * become line breaks, list items get bullets or numbers, links get a number
+ * [N] from the sink (their URLs are listed by the caller), table cells are
  * separated by " | ", entities are decoded, script and style are dropped
  * and pre keeps its spacing. Nothing is fetched and nothing is run.
  */
@@ -12,7 +14,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "mime/render-private.h"
+#include "mime/html.h"
 
 #define HTML_MAX_LIST	16
 #define HTML_MAX_QUOTE	64
@@ -25,16 +27,14 @@ struct html_list {
 };
 
 struct html {
-	struct render_out	*out;
-	render_html_emit_fn	 emit;
-	void			*data;
+	const struct html_sink	*sink;
 	gboolean		 stop;
 	GArray			*used;		/* guint link numbers, in order */
 	GHashTable		*used_set;
 
 	GString			*line;
 	gboolean		 line_open;
-	enum render_line_kind	 line_kind;
+	enum html_line_kind	 line_kind;
 	unsigned		 line_quote;
 	unsigned		 line_indent;
 	unsigned		 line_hang;
@@ -119,7 +119,7 @@ static gboolean		 html_entity(const char *, const char *, gunichar *,
 			    const char **);
 static gboolean		 html_entity_name(const char *, size_t, gunichar *);
 static void		 html_emit(struct html *, const char *, size_t,
-			    enum render_line_kind, unsigned, unsigned, unsigned);
+			    enum html_line_kind, unsigned, unsigned, unsigned);
 static void		 html_flush(struct html *, gboolean);
 static void		 html_begin(struct html *);
 static void		 html_put(struct html *, const char *, size_t);
@@ -134,7 +134,7 @@ static const char	*html_tag(struct html *, const char *, const char *);
 static void		 html_element(struct html *, const char *, gboolean,
 			    const char *, const char *);
 static gboolean		 html_name_in(const char *, const char *const *);
-static gboolean		 html_text_emit(const struct render_para *, void *);
+static void		 html_link_end(struct html *);
 
 static gboolean
 html_entity_name(const char *name, size_t len, gunichar *c)
@@ -226,20 +226,19 @@ html_entity(const char *p, const char *end, gunichar *c, const char **next)
 
 static void
 html_emit(struct html *h, const char *text, size_t len,
-    enum render_line_kind kind, unsigned quote, unsigned indent, unsigned hang)
+    enum html_line_kind kind, unsigned quote, unsigned indent, unsigned hang)
 {
-	struct render_para	 para;
+	struct html_line	 line;
 
 	if (h->stop)
 		return;
-	memset(&para, 0, sizeof para);
-	para.text = text;
-	para.len = len;
-	para.kind = kind;
-	para.quote = quote;
-	para.indent = indent;
-	para.hang = hang;
-	if (!h->emit(&para, h->data))
+	line.text = text;
+	line.len = len;
+	line.kind = kind;
+	line.quote = quote;
+	line.indent = indent;
+	line.hang = hang;
+	if (!h->sink->line(&line, h->sink->data))
 		h->stop = TRUE;
 	h->started = TRUE;
 }
@@ -275,8 +274,8 @@ html_begin(struct html *h)
 	html_flush(h, FALSE);
 	if (h->started) {
 		for (i = 1; i < h->nl; i++)
-			html_emit(h, "", 0, q > 0 ? RENDER_LINE_QUOTE :
-			    RENDER_LINE_TEXT, q, 0, 0);
+			html_emit(h, "", 0, q > 0 ? HTML_LINE_QUOTE :
+			    HTML_LINE_TEXT, q, 0, 0);
 	}
 	h->nl = 0;
 	h->line_open = TRUE;
@@ -284,11 +283,11 @@ html_begin(struct html *h)
 	h->line_indent = h->depth > 1 ? 2 * (MIN(h->depth, HTML_MAX_LIST) - 1) : 0;
 	h->line_hang = 0;
 	if (h->quote > 0)
-		h->line_kind = RENDER_LINE_QUOTE;
+		h->line_kind = HTML_LINE_QUOTE;
 	else if (h->heading > 0)
-		h->line_kind = RENDER_LINE_HEADING;
+		h->line_kind = HTML_LINE_HEADING;
 	else
-		h->line_kind = RENDER_LINE_TEXT;
+		h->line_kind = HTML_LINE_TEXT;
 	h->space = FALSE;
 	h->cellsep = FALSE;
 	if (h->bullet[0] != '\0') {
@@ -303,7 +302,7 @@ static void
 html_put(struct html *h, const char *s, size_t n)
 {
 	html_begin(h);
-	if (h->line->len > RENDER_MAX_LINE_BYTES)
+	if (h->line->len > HTML_MAX_LINE_BYTES)
 		return;		/* the wrapper would cut it anyway */
 	if (h->cellsep && h->line->len > h->line_hang) {
 		while (h->line->len > 0 && h->line->str[h->line->len - 1] == ' ')
@@ -512,6 +511,136 @@ html_name_in(const char *name, const char *const *names)
 	return FALSE;
 }
 
+/* Close the open link: its number after its text. */
+static void
+html_link_end(struct html *h)
+{
+	char	mark[16];
+
+	if (h->link == 0)
+		return;
+	g_snprintf(mark, sizeof mark, "[%u]", h->link);
+	h->space = FALSE;
+	html_put(h, mark, strlen(mark));
+	h->link = 0;
+}
+
+/* <a>: number the href through the sink; the mark comes at </a>. */
+static void
+html_link_start(struct html *h, const char *tag, const char *tag_end)
+{
+	char		*val;
+	unsigned	 n;
+
+	val = html_attr(tag, tag_end, "href");
+	n = val != NULL ? h->sink->link(val, h->sink->data) : 0;
+	g_free(val);
+	if (n == 0)
+		return;
+	h->link = n;
+	if (!g_hash_table_contains(h->used_set, GUINT_TO_POINTER(n))) {
+		g_hash_table_add(h->used_set, GUINT_TO_POINTER(n));
+		g_array_append_val(h->used, n);
+	}
+}
+
+/* <ul>, <ol> and their ends: the nesting, an ordered list's start. */
+static void
+html_list(struct html *h, const char *name, gboolean close,
+    const char *tag, const char *tag_end)
+{
+	char		*val;
+	unsigned	 n;
+
+	if (close) {
+		if (h->depth > 0) {
+			h->depth--;
+			html_block(h, h->depth == 0 ? 2 : 1);
+		}
+		return;
+	}
+	html_block(h, h->depth == 0 ? 2 : 1);
+	h->depth++;
+	if (h->depth > HTML_MAX_LIST)
+		return;
+	h->list[h->depth - 1].ordered = name[0] == 'o';
+	h->list[h->depth - 1].n = 1;
+	val = name[0] == 'o' ? html_attr(tag, tag_end, "start") : NULL;
+	if (val != NULL) {
+		n = (unsigned)g_ascii_strtoull(val, NULL, 10);
+		if (n > 0 && n < 1000000)
+			h->list[h->depth - 1].n = n;
+		g_free(val);
+	}
+}
+
+/* <li>: the marker of the next line, by the list it is in. */
+static void
+html_item(struct html *h, gboolean close)
+{
+	struct html_list	*l;
+	unsigned		 d;
+
+	html_block(h, 1);
+	if (close)
+		return;
+	if (h->depth == 0) {
+		g_strlcpy(h->bullet, html_bullets[0], sizeof h->bullet);
+		return;
+	}
+	d = MIN(h->depth, HTML_MAX_LIST);
+	l = &h->list[d - 1];
+	if (l->ordered)
+		g_snprintf(h->bullet, sizeof h->bullet, "%u. ", l->n++);
+	else
+		g_strlcpy(h->bullet, html_bullets[(d - 1) % 3],
+		    sizeof h->bullet);
+}
+
+/* Table rows and cells: cells of a row joined by " | ". */
+static void
+html_cell(struct html *h, const char *name, gboolean close)
+{
+	if (strcmp(name, "tr") == 0) {
+		html_block(h, 1);
+		h->cells = 0;
+		h->cellsep = FALSE;
+	} else if (!close) {
+		if (h->cells > 0 && h->line_open && h->nl == 0)
+			h->cellsep = TRUE;
+		h->cells++;
+	} else if (h->line_open)
+		h->space = TRUE;
+}
+
+/* <img>: its alt text in brackets, nothing when it has none. */
+static void
+html_image(struct html *h, const char *tag, const char *tag_end)
+{
+	char	*val, *alt;
+
+	val = html_attr(tag, tag_end, "alt");
+	if (val == NULL)
+		return;
+	g_strstrip(val);
+	if (*val != '\0') {
+		alt = g_strdup_printf("[%s]", val);
+		html_chars(h, alt, alt + strlen(alt));
+		g_free(alt);
+	}
+	g_free(val);
+}
+
+/* Count an opening or closing tag of a nesting kind (quote, pre...). */
+static void
+html_nest(unsigned *level, gboolean close, unsigned max)
+{
+	if (!close)
+		*level = MIN(*level + 1, max);
+	else if (*level > 0)
+		(*level)--;
+}
+
 static void
 html_element(struct html *h, const char *name, gboolean close,
     const char *tag, const char *tag_end)
@@ -521,123 +650,41 @@ html_element(struct html *h, const char *name, gboolean close,
 	    "address", "figure", "figcaption", "fieldset", "legend",
 	    "details", "summary", "caption", "dt", "dd", "table", "tbody",
 	    "thead", "tfoot", "dl", "option", "body", NULL };
-	char		*val;
-	unsigned	 n;
-	gboolean	 dup;
 
 	if (strcmp(name, "p") == 0) {
 		html_block(h, 2);
 	} else if (name[0] == 'h' && name[1] >= '1' && name[1] <= '6' &&
 	    name[2] == '\0') {
 		html_block(h, 2);
-		if (!close)
-			h->heading++;
-		else if (h->heading > 0)
-			h->heading--;
+		html_nest(&h->heading, close, G_MAXUINT);
 	} else if (strcmp(name, "br") == 0) {
 		h->nl = MIN(h->nl + 1, HTML_MAX_NL);
 		h->space = FALSE;
 	} else if (strcmp(name, "blockquote") == 0) {
 		html_block(h, 2);
-		if (!close)
-			h->quote = MIN(h->quote + 1, HTML_MAX_QUOTE);
-		else if (h->quote > 0)
-			h->quote--;
+		html_nest(&h->quote, close, HTML_MAX_QUOTE);
 	} else if (strcmp(name, "ul") == 0 || strcmp(name, "ol") == 0) {
-		if (!close) {
-			html_block(h, h->depth == 0 ? 2 : 1);
-			h->depth++;
-			if (h->depth <= HTML_MAX_LIST) {
-				h->list[h->depth - 1].ordered = name[0] == 'o';
-				h->list[h->depth - 1].n = 1;
-				val = name[0] == 'o' ? html_attr(tag, tag_end,
-				    "start") : NULL;
-				if (val != NULL) {
-					n = (unsigned)g_ascii_strtoull(val,
-					    NULL, 10);
-					if (n > 0 && n < 1000000)
-						h->list[h->depth - 1].n = n;
-					g_free(val);
-				}
-			}
-		} else if (h->depth > 0) {
-			h->depth--;
-			html_block(h, h->depth == 0 ? 2 : 1);
-		}
+		html_list(h, name, close, tag, tag_end);
 	} else if (strcmp(name, "li") == 0) {
-		html_block(h, 1);
-		if (!close) {
-			struct html_list *l;
-
-			if (h->depth == 0) {
-				g_strlcpy(h->bullet, html_bullets[0],
-				    sizeof h->bullet);
-				return;
-			}
-			l = &h->list[MIN(h->depth, HTML_MAX_LIST) - 1];
-			if (l->ordered)
-				g_snprintf(h->bullet, sizeof h->bullet, "%u. ",
-				    l->n++);
-			else
-				g_strlcpy(h->bullet, html_bullets[(MIN(h->depth,
-				    HTML_MAX_LIST) - 1) % 3], sizeof h->bullet);
-		}
+		html_item(h, close);
 	} else if (strcmp(name, "pre") == 0) {
 		html_block(h, 2);
-		if (!close) {
-			h->pre++;
+		if (!close)
 			h->pre_start = TRUE;
-		} else if (h->pre > 0)
-			h->pre--;
+		html_nest(&h->pre, close, G_MAXUINT);
 	} else if (strcmp(name, "hr") == 0) {
 		html_block(h, 2);
 		html_put(h, "----------", 10);
 		html_block(h, 2);
-	} else if (strcmp(name, "tr") == 0) {
-		html_block(h, 1);
-		h->cells = 0;
-		h->cellsep = FALSE;
-	} else if (strcmp(name, "td") == 0 || strcmp(name, "th") == 0) {
-		if (!close) {
-			if (h->cells > 0 && h->line_open && h->nl == 0)
-				h->cellsep = TRUE;
-			h->cells++;
-		} else if (h->line_open)
-			h->space = TRUE;
+	} else if (strcmp(name, "tr") == 0 || strcmp(name, "td") == 0 ||
+	    strcmp(name, "th") == 0) {
+		html_cell(h, name, close);
 	} else if (strcmp(name, "a") == 0) {
-		if (h->link != 0) {
-			char mark[16];
-
-			g_snprintf(mark, sizeof mark, "[%u]", h->link);
-			h->space = FALSE;
-			html_put(h, mark, strlen(mark));
-			h->link = 0;
-		}
-		if (close)
-			return;
-		val = html_attr(tag, tag_end, "href");
-		n = val != NULL ? render_out_url(h->out, val, -1) : 0;
-		g_free(val);
-		if (n == 0)
-			return;
-		h->link = n;
-		dup = g_hash_table_contains(h->used_set, GUINT_TO_POINTER(n));
-		if (!dup) {
-			g_hash_table_add(h->used_set, GUINT_TO_POINTER(n));
-			g_array_append_val(h->used, n);
-		}
+		html_link_end(h);
+		if (!close)
+			html_link_start(h, tag, tag_end);
 	} else if (strcmp(name, "img") == 0) {
-		val = html_attr(tag, tag_end, "alt");
-		if (val != NULL) {
-			g_strstrip(val);
-			if (*val != '\0') {
-				char *alt = g_strdup_printf("[%s]", val);
-
-				html_chars(h, alt, alt + strlen(alt));
-				g_free(alt);
-			}
-			g_free(val);
-		}
+		html_image(h, tag, tag_end);
 	} else if (html_name_in(name, lines)) {
 		html_block(h, 1);
 	}
@@ -702,16 +749,13 @@ html_tag(struct html *h, const char *p, const char *end)
 }
 
 GArray *
-render_html_convert(const char *html, size_t len, struct render_out *out,
-    render_html_emit_fn emit, void *data)
+html_convert(const char *html, size_t len, const struct html_sink *sink)
 {
 	struct html	 h;
 	const char	*p, *end, *q;
 
 	memset(&h, 0, sizeof h);
-	h.out = out;
-	h.emit = emit;
-	h.data = data;
+	h.sink = sink;
 	h.used = g_array_new(FALSE, FALSE, sizeof(guint));
 	h.used_set = g_hash_table_new(g_direct_hash, g_direct_equal);
 	h.line = g_string_new(NULL);
@@ -730,42 +774,103 @@ render_html_convert(const char *html, size_t len, struct render_out *out,
 		html_chars(&h, p, q);
 		p = q;
 	}
-	if (h.link != 0) {
-		char mark[16];
-
-		g_snprintf(mark, sizeof mark, "[%u]", h.link);
-		h.space = FALSE;
-		html_put(&h, mark, strlen(mark));
-	}
+	html_link_end(&h);
 	html_flush(&h, FALSE);
 	g_string_free(h.line, TRUE);
 	g_hash_table_destroy(h.used_set);
 	return h.used;
 }
 
-/* Collect lines as text for render_html_to_text(). */
-static gboolean
-html_text_emit(const struct render_para *para, void *data)
+char *
+html_url_clean(const char *url, gssize len)
 {
-	GString		*s = data;
-	unsigned	 i;
+	GString		*raw;
+	char		*clean;
+	const char	*p, *end;
+	size_t		 cut;
 
-	for (i = 0; i < para->quote; i++)
-		g_string_append_c(s, '>');
-	if (para->quote > 0 && para->len > 0)
-		g_string_append_c(s, ' ');
-	for (i = 0; i < para->indent; i++)
-		g_string_append_c(s, ' ');
-	g_string_append_len(s, para->text, (gssize)para->len);
-	g_string_append_c(s, '\n');
-	return s->len < RENDER_MAX_TEXT_BYTES;
+	if (url == NULL)
+		return NULL;
+	if (len < 0)
+		len = (gssize)strlen(url);
+	/* Mail wraps long hrefs: whitespace inside a URL is never meant. */
+	raw = g_string_sized_new((gsize)len);
+	end = url + len;
+	for (p = url; p < end && raw->len <= HTML_URL_MAX + 4; p++) {
+		if (!g_ascii_isspace(*p))
+			g_string_append_c(raw, *p);
+	}
+	if (!(g_ascii_strncasecmp(raw->str, "http://", 7) == 0 ||
+	    g_ascii_strncasecmp(raw->str, "https://", 8) == 0 ||
+	    g_ascii_strncasecmp(raw->str, "ftp://", 6) == 0 ||
+	    g_ascii_strncasecmp(raw->str, "mailto:", 7) == 0) ||
+	    raw->len < 8) {
+		g_string_free(raw, TRUE);
+		return NULL;
+	}
+	clean = sanitize_text(raw->str, (gssize)raw->len, 0);
+	g_string_free(raw, TRUE);
+	cut = strlen(clean);
+	if (cut > HTML_URL_MAX) {
+		cut = HTML_URL_MAX;
+		while (cut > 0 && ((unsigned char)clean[cut] & 0xC0) == 0x80)
+			cut--;
+		clean[cut] = '\0';
+	}
+	return clean;
+}
+
+/* html_to_text(): lines as text, links numbered in a table of its own. */
+struct html_text {
+	GString		*s;
+	GPtrArray	*urls;		/* char *, link N at N - 1 */
+	GHashTable	*index;		/* url -> N (GUINT_TO_POINTER) */
+};
+
+static gboolean
+html_text_line(const struct html_line *line, void *data)
+{
+	struct html_text	*t = data;
+	unsigned		 i;
+
+	for (i = 0; i < line->quote; i++)
+		g_string_append_c(t->s, '>');
+	if (line->quote > 0 && line->len > 0)
+		g_string_append_c(t->s, ' ');
+	for (i = 0; i < line->indent; i++)
+		g_string_append_c(t->s, ' ');
+	g_string_append_len(t->s, line->text, (gssize)line->len);
+	g_string_append_c(t->s, '\n');
+	return t->s->len < HTML_MAX_TEXT_BYTES;
+}
+
+static unsigned
+html_text_link(const char *url, void *data)
+{
+	struct html_text	*t = data;
+	char			*u;
+	gpointer		 n;
+
+	if ((u = html_url_clean(url, -1)) == NULL)
+		return 0;
+	if ((n = g_hash_table_lookup(t->index, u)) != NULL) {
+		g_free(u);
+		return GPOINTER_TO_UINT(n);
+	}
+	if (t->urls->len >= HTML_MAX_LINKS) {
+		g_free(u);
+		return 0;
+	}
+	g_ptr_array_add(t->urls, u);
+	g_hash_table_insert(t->index, u, GUINT_TO_POINTER(t->urls->len));
+	return t->urls->len;
 }
 
 char *
-render_html_to_text(const char *html, gssize len)
+html_to_text(const char *html, gssize len)
 {
-	struct render_out	 out;
-	GString			*s;
+	struct html_text	 t;
+	struct html_sink	 sink = { html_text_line, html_text_link, &t };
 	GArray			*used;
 	guint			 i, n;
 
@@ -773,19 +878,21 @@ render_html_to_text(const char *html, gssize len)
 		return g_strdup("");
 	if (len < 0)
 		len = (gssize)strlen(html);
-	if ((size_t)len > RENDER_MAX_TEXT_BYTES)
-		len = RENDER_MAX_TEXT_BYTES;
-	render_out_init(&out, 80);
-	s = g_string_new(NULL);
-	used = render_html_convert(html, (size_t)len, &out, html_text_emit, s);
+	if ((size_t)len > HTML_MAX_TEXT_BYTES)
+		len = HTML_MAX_TEXT_BYTES;
+	t.s = g_string_new(NULL);
+	t.urls = g_ptr_array_new_with_free_func(g_free);
+	t.index = g_hash_table_new(g_str_hash, g_str_equal);
+	used = html_convert(html, (size_t)len, &sink);
 	if (used->len > 0)
-		g_string_append_c(s, '\n');
+		g_string_append_c(t.s, '\n');
 	for (i = 0; i < used->len; i++) {
 		n = g_array_index(used, guint, i);
-		g_string_append_printf(s, "[%u] %s\n", n,
-		    (const char *)g_ptr_array_index(out.urls, n - 1));
+		g_string_append_printf(t.s, "[%u] %s\n", n,
+		    (const char *)g_ptr_array_index(t.urls, n - 1));
 	}
 	g_array_unref(used);
-	render_out_release(&out);
-	return g_string_free(s, FALSE);
+	g_hash_table_destroy(t.index);
+	g_ptr_array_unref(t.urls);
+	return g_string_free(t.s, FALSE);
 }
