@@ -396,7 +396,6 @@ compose_template_keep(InternetAddressList *l, const char *const *own,
 	InternetAddress	*ia;
 	const char	*addr;
 	const char	*const *o;
-	char		*key;
 	int		 i;
 
 	for (i = 0; l != NULL && i < internet_address_list_length(l); i++) {
@@ -418,13 +417,8 @@ compose_template_keep(InternetAddressList *l, const char *const *own,
 				break;
 		if (o != NULL && *o != NULL)
 			continue;
-		key = g_utf8_casefold(addr, -1);
-		if (g_hash_table_contains(seen, key)) {
-			g_free(key);
-			continue;
-		}
-		g_hash_table_add(seen, key);
-		internet_address_list_add(keep, ia);
+		if (compose_addr_first_seen(seen, addr))
+			internet_address_list_add(keep, ia);
 	}
 }
 

@@ -89,6 +89,19 @@ compose_attachment_free(struct compose_attachment *a)
 	g_free(a);
 }
 
+gboolean
+compose_addr_first_seen(GHashTable *seen, const char *addr)
+{
+	char	*key = g_utf8_casefold(addr, -1);
+
+	if (g_hash_table_contains(seen, key)) {
+		g_free(key);
+		return FALSE;
+	}
+	g_hash_table_add(seen, key);
+	return TRUE;
+}
+
 void
 compose_fields_init(struct compose_fields *f)
 {
@@ -805,7 +818,6 @@ compose_recipients(GMimeMessage *m)
 				InternetAddress *mb = members != NULL ?
 				    internet_address_list_get_address(members,
 				    j) : ia;
-				char *key;
 
 				if (!INTERNET_ADDRESS_IS_MAILBOX(mb))
 					continue;
@@ -813,13 +825,8 @@ compose_recipients(GMimeMessage *m)
 				    INTERNET_ADDRESS_MAILBOX(mb));
 				if (addr == NULL || *addr == '\0')
 					continue;
-				key = g_utf8_casefold(addr, -1);
-				if (g_hash_table_contains(seen, key)) {
-					g_free(key);
-					continue;
-				}
-				g_hash_table_add(seen, key);
-				g_ptr_array_add(out, g_strdup(addr));
+				if (compose_addr_first_seen(seen, addr))
+					g_ptr_array_add(out, g_strdup(addr));
 			}
 		}
 	}

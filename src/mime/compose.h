@@ -85,6 +85,12 @@ struct compose_fields {
 	GPtrArray	*attachments;	/* of struct compose_attachment *, owning */
 };
 void		 compose_fields_init(struct compose_fields *);
+/*
+ * TRUE the first time addr is met (letter case aside); seen is a set of
+ * casefolded addresses, g_hash_table_new_full(g_str_hash, g_str_equal,
+ * g_free, NULL), that remembers it.
+ */
+gboolean	 compose_addr_first_seen(GHashTable *seen, const char *addr);
 void		 compose_fields_clear(struct compose_fields *);
 
 /*
