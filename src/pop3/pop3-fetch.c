@@ -776,8 +776,11 @@ quit:
 				    store_errmsg(store));
 		}
 	}
-	if (st != POP3_OK && pop3_session_last_error(s) != NULL)
+	if (st != POP3_OK && pop3_session_last_error(s) != NULL) {
+		/* A skipped message may have set it already. */
+		g_free(result->server_text);
 		result->server_text = g_strdup(pop3_session_last_error(s));
+	}
 out:
 	if (f.batch_open) {
 		store_rollback(store);
