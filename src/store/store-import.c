@@ -285,6 +285,51 @@ store_import_one(struct store_import *im, struct store_reader_result *res,
 	return STORE_OK;
 }
 
+/*
+ * Where the job's message goes (STORE_SUBDIR_*) and its Maildir flags: a
+ * file from cur/ (or mutt's new/NAME:2,T for deleted unread mail) keeps
+ * the flags of its name, an mbox message those of its Status lines.
+ */
+static int
+store_import_dest(const struct store_reader_job *job, int subdir,
+    unsigned *flags)
+{
+	int dest = subdir;
+
+	*flags = 0;
+	if (job->len < 0) {
+		const char *slash = strrchr(job->path, '/');
+		const char *name = slash != NULL ? slash + 1 : job->path;
+
+		if (subdir == STORE_SUBDIR_CUR || strstr(name, ":2,") != NULL) {
+			store_name_parse(name, NULL, NULL, NULL, flags);
+			dest = STORE_SUBDIR_CUR;
+		}
+	} else if (job->status) {
+		*flags = job->flags;
+		dest = STORE_SUBDIR_CUR;
+	}
+	*flags &= STORE_MAILDIR_FLAGS;
+	return dest;
+}
+
+/* A failed batch: its files written so far are removed, its rows undone. */
+static void
+store_import_discard(struct store_import *im)
+{
+	guint i;
+
+	for (i = 0; i < im->pending->len; i++) {
+		struct store_import_pending *pe = im->pending->pdata[i];
+
+		if (pe->tmp != NULL)
+			unlink(pe->tmp);
+	}
+	g_ptr_array_set_size(im->pending, 0);
+	store_tx_rollback(im->st);
+	im->batch_new = 0;
+}
+
 static enum store_status
 store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
     struct store_import_src *src)
@@ -306,7 +351,7 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 	im->batch_new = 0;
 	budget = store_space_budget(st);
 	while ((res = store_reader_next(rd)) != NULL) {
-		unsigned flags = 0;
+		unsigned flags;
 		int dest;
 		guint64 size;
 
@@ -322,24 +367,7 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 			store_reader_result_free(res);
 			continue;
 		}
-		dest = subdir;
-		if (res->job->len < 0) {
-			const char *slash = strrchr(res->job->path, '/');
-			const char *name = slash != NULL ? slash + 1 :
-			    res->job->path;
-
-			/* mutt leaves new/NAME:2,T for deleted unread mail. */
-			if (subdir == STORE_SUBDIR_CUR ||
-			    strstr(name, ":2,") != NULL) {
-				store_name_parse(name, NULL, NULL, NULL,
-				    &flags);
-				dest = STORE_SUBDIR_CUR;
-			}
-		} else if (res->job->status) {
-			flags = res->job->flags;
-			dest = STORE_SUBDIR_CUR;
-		}
-		flags &= STORE_MAILDIR_FLAGS;
+		dest = store_import_dest(res->job, subdir, &flags);
 		size = (guint64)res->item->size;
 		s = store_import_one(im, res, dest, flags);
 		store_reader_result_free(res);
@@ -393,20 +421,7 @@ store_import_run(struct store_import *im, GPtrArray *jobs, int subdir,
 	im->batch_new = 0;
 	goto out;
 fail:
-	{
-		guint i;
-
-		for (i = 0; i < im->pending->len; i++) {
-			struct store_import_pending *pe =
-			    im->pending->pdata[i];
-
-			if (pe->tmp != NULL)
-				unlink(pe->tmp);
-		}
-		g_ptr_array_set_size(im->pending, 0);
-	}
-	store_tx_rollback(st);
-	im->batch_new = 0;
+	store_import_discard(im);
 out:
 	store_reader_free(rd);
 	if (im->fn != NULL)
@@ -739,6 +754,162 @@ store_import_header_jobs(const char *path, const char *buf, size_t len,
 	return TRUE;
 }
 
+/* Import the new/ and cur/ directories of the Maildir at real, in chunks. */
+static enum store_status
+store_import_maildir(struct store_import *im, const char *real,
+    const char *path)
+{
+	static const char *const subs[] = { "new", "cur" };
+	struct store		*st = im->st;
+	struct store_progress	*pr = im->pr;
+	enum store_status	 s = STORE_OK;
+	gboolean		 maildir = FALSE;
+	int			 i;
+
+	for (i = 0; i < 2 && s == STORE_OK; i++) {
+		g_autofree char *sub = g_build_filename(real, subs[i], NULL);
+		struct store_import_src src;
+		struct dirent *de;
+		struct stat ssb;
+		GPtrArray *jobs;
+		gboolean last;
+		DIR *d;
+
+		if (stat(sub, &ssb) != 0 || !S_ISDIR(ssb.st_mode))
+			continue;
+		maildir = TRUE;
+		memset(&src, 0, sizeof(src));
+		src.key = sub;
+		src.mtime = (int64_t)ssb.st_mtim.tv_sec * 1000000000 +
+		    ssb.st_mtim.tv_nsec;
+		src.size = 0;
+		if (store_import_unchanged(st, &src)) {
+			pr->unchanged++;
+			continue;
+		}
+		if ((d = opendir(sub)) == NULL) {
+			s = store_set_error(st, store_errno_status(errno),
+			    "%s: %s", sub, g_strerror(errno));
+			break;
+		}
+		/* Count first, for the progress total. */
+		while ((de = readdir(d)) != NULL)
+			if (de->d_name[0] != '.')
+				pr->total++;
+		rewinddir(d);
+		im->counted = TRUE;
+		/*
+		 * In chunks, so that memory does not grow with the number of
+		 * files; the source is recorded as done with the last one.
+		 */
+		do {
+			jobs = g_ptr_array_new();
+			while (jobs->len < STORE_IMPORT_FILES &&
+			    (de = readdir(d)) != NULL) {
+				struct store_reader_job *j;
+
+				if (de->d_name[0] == '.')
+					continue;
+				if (!store_import_regular(d, sub, de->d_name)) {
+					pr->skipped++;
+					pr->total--;
+					continue;
+				}
+				j = g_new0(struct store_reader_job, 1);
+				j->path = g_build_filename(sub, de->d_name,
+				    NULL);
+				j->len = -1;
+				g_ptr_array_add(jobs, j);
+			}
+			last = de == NULL;
+			s = store_import_run(im, jobs, i == 0 ?
+			    STORE_SUBDIR_NEW : STORE_SUBDIR_CUR,
+			    last ? &src : NULL);
+		} while (s == STORE_OK && !last);
+		closedir(d);
+		im->counted = FALSE;
+	}
+	if (!maildir && s == STORE_OK)
+		s = store_set_error(st, STORE_ERR_INVALID,
+		    _("%s: not a Maildir (no cur/ or new/) and not an "
+		    "mbox file"), path);
+	return s;
+}
+
+/*
+ * The jobs of the file buf: an mbox (From_ lines or MMDF markers), a file
+ * of messages each starting with a header, or one message.
+ */
+static void
+store_import_file_jobs(struct store_import *im, const char *real,
+    const char *buf, size_t len, GPtrArray *jobs)
+{
+	size_t skip;
+
+	/* Blank lines before the first From_ line are allowed. */
+	for (skip = 0; skip < len && (buf[skip] == '\n' ||
+	    buf[skip] == '\r'); skip++)
+		;
+	if (len - skip >= 5 && memcmp(buf + skip, "From ", 5) == 0)
+		store_import_mbox_jobs(real, buf, len, jobs);
+	else if (len - skip >= 4 && memcmp(buf + skip,
+	    "\001\001\001\001", 4) == 0)
+		store_import_mbox_jobs(real, buf, len, jobs);
+	else if (len > 0 && store_import_header_jobs(real, buf, len, jobs))
+		;
+	else {
+		/* One message in a file. */
+		struct store_reader_job *j = g_new0(struct store_reader_job,
+		    1);
+
+		j->path = g_strdup(real);
+		j->len = -1;
+		g_ptr_array_add(jobs, j);
+	}
+	if (jobs->len == 0) {
+		/* Only blank lines and MMDF markers, or nothing. */
+		for (skip = 0; skip < len && (g_ascii_isspace(buf[skip]) ||
+		    buf[skip] == '\001'); skip++)
+			;
+		if (skip < len)
+			im->pr->unreadable++;
+		else
+			im->pr->empty++;
+	}
+}
+
+/* Import the regular file real (sb its stat), unless it is unchanged. */
+static enum store_status
+store_import_file(struct store_import *im, char *real,
+    const struct stat *sb)
+{
+	struct store_import_src	 src;
+	GMappedFile		*mf;
+	GPtrArray		*jobs;
+	GError			*gerr = NULL;
+	enum store_status	 s;
+
+	memset(&src, 0, sizeof(src));
+	src.key = real;
+	src.mtime = (int64_t)sb->st_mtim.tv_sec * 1000000000 +
+	    sb->st_mtim.tv_nsec;
+	src.size = (int64_t)sb->st_size;
+	if (store_import_unchanged(im->st, &src)) {
+		im->pr->unchanged++;
+		return STORE_OK;
+	}
+	if ((mf = g_mapped_file_new(real, FALSE, &gerr)) == NULL) {
+		s = store_set_error(im->st, STORE_ERR_IO, "%s", gerr->message);
+		g_error_free(gerr);
+		return s;
+	}
+	jobs = g_ptr_array_new();
+	store_import_file_jobs(im, real, g_mapped_file_get_contents(mf),
+	    g_mapped_file_get_length(mf), jobs);
+	g_mapped_file_unref(mf);
+	return store_import_run(im, jobs, STORE_SUBDIR_NEW, &src);
+}
+
 enum store_status
 store_import(struct store *st, const char *path, const char *folder,
     store_progress_fn fn, void *data, struct store_progress *result)
@@ -748,7 +919,6 @@ store_import(struct store *st, const char *path, const char *folder,
 	struct stat		 sb;
 	enum store_status	 s = STORE_OK;
 	g_autofree char		*real = NULL;
-	int			 i;
 
 	memset(&pr, 0, sizeof(pr));
 	memset(&im, 0, sizeof(im));
@@ -774,150 +944,16 @@ store_import(struct store *st, const char *path, const char *folder,
 	im.top = store_folder_path(st, folder);
 	im.pending = g_ptr_array_new_with_free_func(store_import_pending_free);
 	if ((im.syncfd = open(im.top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) <
-	    0) {
+	    0)
 		s = store_set_error(st, store_errno_status(errno), "%s: %s",
 		    im.top, g_strerror(errno));
-		goto out;
-	}
-
-	if (S_ISDIR(sb.st_mode)) {
-		static const char *const subs[] = { "new", "cur" };
-		gboolean maildir = FALSE;
-
-		for (i = 0; i < 2 && s == STORE_OK; i++) {
-			g_autofree char *sub = g_build_filename(real, subs[i],
-			    NULL);
-			struct store_import_src src;
-			struct dirent *de;
-			struct stat ssb;
-			GPtrArray *jobs;
-			gboolean last;
-			DIR *d;
-
-			if (stat(sub, &ssb) != 0 || !S_ISDIR(ssb.st_mode))
-				continue;
-			maildir = TRUE;
-			memset(&src, 0, sizeof(src));
-			src.key = sub;
-			src.mtime = (int64_t)ssb.st_mtim.tv_sec * 1000000000 +
-			    ssb.st_mtim.tv_nsec;
-			src.size = 0;
-			if (store_import_unchanged(st, &src)) {
-				pr.unchanged++;
-				continue;
-			}
-			if ((d = opendir(sub)) == NULL) {
-				s = store_set_error(st,
-				    store_errno_status(errno), "%s: %s", sub,
-				    g_strerror(errno));
-				break;
-			}
-			/* Count first, for the progress total. */
-			while ((de = readdir(d)) != NULL)
-				if (de->d_name[0] != '.')
-					pr.total++;
-			rewinddir(d);
-			im.counted = TRUE;
-			/*
-			 * In chunks, so that memory does not grow with the
-			 * number of files; the source is recorded as done
-			 * with the last one.
-			 */
-			do {
-				jobs = g_ptr_array_new();
-				while (jobs->len < STORE_IMPORT_FILES &&
-				    (de = readdir(d)) != NULL) {
-					struct store_reader_job *j;
-
-					if (de->d_name[0] == '.')
-						continue;
-					if (!store_import_regular(d, sub,
-					    de->d_name)) {
-						pr.skipped++;
-						pr.total--;
-						continue;
-					}
-					j = g_new0(struct store_reader_job, 1);
-					j->path = g_build_filename(sub,
-					    de->d_name, NULL);
-					j->len = -1;
-					g_ptr_array_add(jobs, j);
-				}
-				last = de == NULL;
-				s = store_import_run(&im, jobs, i == 0 ?
-				    STORE_SUBDIR_NEW : STORE_SUBDIR_CUR,
-				    last ? &src : NULL);
-			} while (s == STORE_OK && !last);
-			closedir(d);
-			im.counted = FALSE;
-		}
-		if (!maildir && s == STORE_OK)
-			s = store_set_error(st, STORE_ERR_INVALID,
-			    _("%s: not a Maildir (no cur/ or new/) and not an "
-			    "mbox file"), path);
-	} else if (S_ISREG(sb.st_mode)) {
-		struct store_import_src	 src;
-		GMappedFile		*mf;
-		GPtrArray		*jobs = g_ptr_array_new();
-		GError			*gerr = NULL;
-		const char		*buf;
-		size_t			 len, skip;
-
-		memset(&src, 0, sizeof(src));
-		src.key = real;
-		src.mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 +
-		    sb.st_mtim.tv_nsec;
-		src.size = (int64_t)sb.st_size;
-		if (store_import_unchanged(st, &src)) {
-			pr.unchanged++;
-			g_ptr_array_unref(jobs);
-			goto out;
-		}
-		if ((mf = g_mapped_file_new(real, FALSE, &gerr)) == NULL) {
-			s = store_set_error(st, STORE_ERR_IO, "%s", gerr->message);
-			g_error_free(gerr);
-			g_ptr_array_unref(jobs);
-			goto out;
-		}
-		buf = g_mapped_file_get_contents(mf);
-		len = g_mapped_file_get_length(mf);
-		/* Blank lines before the first From_ line are allowed. */
-		for (skip = 0; skip < len && (buf[skip] == '\n' ||
-		    buf[skip] == '\r'); skip++)
-			;
-		if (len - skip >= 5 && memcmp(buf + skip, "From ", 5) == 0)
-			store_import_mbox_jobs(real, buf, len, jobs);
-		else if (len - skip >= 4 && memcmp(buf + skip,
-		    "\001\001\001\001", 4) == 0)
-			store_import_mbox_jobs(real, buf, len, jobs);
-		else if (len > 0 && store_import_header_jobs(real, buf, len,
-		    jobs))
-			;
-		else {
-			/* One message in a file. */
-			struct store_reader_job *j = g_new0(
-			    struct store_reader_job, 1);
-
-			j->path = g_strdup(real);
-			j->len = -1;
-			g_ptr_array_add(jobs, j);
-		}
-		if (jobs->len == 0) {
-			/* Only blank lines and MMDF markers, or nothing. */
-			for (skip = 0; skip < len && (g_ascii_isspace(buf[skip])
-			    || buf[skip] == '\001'); skip++)
-				;
-			if (skip < len)
-				pr.unreadable++;
-			else
-				pr.empty++;
-		}
-		g_mapped_file_unref(mf);
-		s = store_import_run(&im, jobs, STORE_SUBDIR_NEW, &src);
-	} else
+	else if (S_ISDIR(sb.st_mode))
+		s = store_import_maildir(&im, real, path);
+	else if (S_ISREG(sb.st_mode))
+		s = store_import_file(&im, real, &sb);
+	else
 		s = store_set_error(st, STORE_ERR_INVALID,
 		    _("%s: not a Maildir or an mbox file"), path);
-out:
 	if (im.syncfd > 0)
 		close(im.syncfd);
 	g_ptr_array_unref(im.pending);
