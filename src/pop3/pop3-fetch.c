@@ -42,7 +42,7 @@ struct fetch {
 	const struct pop3_session_item *items;
 	char		**item_uidl;	/* per item, borrowed; NULL: none */
 	GArray		*item_size;	/* guint64 per item (LIST) */
-	GArray		*sizes;		/* LIST by message number - 1, or NULL */
+	GArray		*sizes;		/* LIST by message number - 1, or NULL; owned */
 	guint		 cur;		/* item being downloaded */
 	guint64		 cur_bytes;	/* its bytes so far */
 	struct store_delivery *d;
@@ -57,6 +57,20 @@ struct fetch {
 	GArray		*pending;	/* item indexes delivered, not committed */
 	GArray		*durable;	/* item indexes committed */
 	GError		*store_err;
+
+	/* pop3_fetch_account's run: the session, the listing, the plan. */
+	struct pop3_session *s;
+	gboolean	 locked;	/* holds the store's "fetch" lock */
+	gint64		 now;		/* Unix time at the start */
+	guint		 count;		/* messages on the server */
+	GPtrArray	*uidls;		/* UIDL key per message - 1, or NULL */
+	GHashTable	*known;		/* the store's UIDLs for the account */
+	GHashTable	*seen;		/* UIDLs planned already */
+	GArray		*plan;		/* struct pop3_session_item: the new */
+	GPtrArray	*plan_uidl;	/* per plan entry, borrowed; NULL: none */
+	GArray		*dele;		/* message numbers to DELE */
+	GPtrArray	*dele_uidl;	/* per dele entry, borrowed; NULL: none */
+	gboolean	*deleted;	/* per dele entry: +OK */
 
 	/* fetch_body */
 	int64_t		 replace_id;
@@ -86,6 +100,20 @@ static enum pop3_status	fetch_check(const struct account *,
 static gboolean		fetch_wants_delete(const struct account *,
 			    const struct store_uidl *, guint64, gint64);
 static GHashTable	*fetch_partial_uidls(struct store *, const char *);
+static enum pop3_status	fetch_login(struct fetch *,
+			    const struct pop3_credentials *,
+			    const struct pop3_fetch_opts *, GError **);
+static enum pop3_status	fetch_list(struct fetch *, gboolean *, GError **);
+static enum pop3_status	fetch_plan(struct fetch *);
+static enum pop3_status	fetch_download(struct fetch *,
+			    const struct pop3_fetch_opts *, GError **);
+static void		fetch_plan_policy_deletes(struct fetch *);
+static enum pop3_status	fetch_delete(struct fetch *, GError **);
+static enum pop3_status	fetch_quit(struct fetch *, GError **);
+static void		fetch_finish(struct fetch *, enum pop3_status, gint64,
+			    GError **);
+static enum pop3_status	fetch_body_find(struct fetch *, const char *,
+			    guint *, GError **);
 
 void
 pop3_fetch_result_init(struct pop3_fetch_result *r)
@@ -541,6 +569,333 @@ fetch_partial_uidls(struct store *store, const char *account)
 	return h;
 }
 
+/* Check the account, take the store's fetch lock, make the folder, log in. */
+static enum pop3_status
+fetch_login(struct fetch *f, const struct pop3_credentials *cr,
+    const struct pop3_fetch_opts *o, GError **err)
+{
+	enum store_status ss;
+	enum pop3_status st;
+
+	if ((st = fetch_check(f->acct, cr, err)) != POP3_OK)
+		return st;
+	ss = store_lock(f->store, "fetch");
+	if (ss != STORE_OK) {
+		st = ss == STORE_ERR_BUSY ? POP3_ERR_LOCKED : POP3_ERR_STORE;
+		g_set_error(err, POP3_ERROR, st, ss == STORE_ERR_BUSY ?
+		    _("Another fetch is already running on this store") :
+		    _("Cannot lock the store: %s"), store_errmsg(f->store));
+		return st;
+	}
+	f->locked = TRUE;
+	/* The account's own folder may not exist yet. */
+	if ((ss = store_folder_create(f->store, f->folder)) != STORE_OK)
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot create the folder for fetched mail"));
+	return fetch_connect(f, cr, o, &f->s, err);
+}
+
+/*
+ * STAT, UIDL and LIST into f->count, f->uidls and f->sizes; without UIDL
+ * only delete mode goes on (by message number). *empty: nothing on the
+ * server, go straight to QUIT.
+ */
+static enum pop3_status
+fetch_list(struct fetch *f, gboolean *empty, GError **err)
+{
+	GError *uerr = NULL;
+	enum pop3_status st;
+	guint64 mbox_size;
+
+	fetch_report(f, POP3_PHASE_LIST, TRUE);
+	st = pop3_session_listing(f->s, &f->count, &mbox_size, &f->uidls,
+	    &f->sizes, &uerr);
+	f->res->server_msgs = f->count;
+	*empty = st == POP3_OK && f->count == 0;
+	if (st == POP3_ERR_NO_UIDL && !f->acct->keep) {
+		/*
+		 * Delete mode works without UIDL: messages are fetched by
+		 * number and deleted once durable. A stop between the commit
+		 * and QUIT leaves them on the server; the next fetch knows
+		 * them by their bytes (sink_end) and only deletes them.
+		 */
+		g_clear_error(&uerr);
+		return POP3_OK;
+	}
+	if (st == POP3_ERR_NO_UIDL) {
+		g_clear_error(&uerr);
+		g_set_error(err, POP3_ERROR, st,
+		    _("%s: the server does not support UIDL, so satchel "
+		    "cannot tell which messages it already has; keep mode "
+		    "needs it (set keep = false to fetch and delete)"),
+		    f->acct->pop3_host);
+		return st;
+	}
+	if (st != POP3_OK)
+		g_propagate_error(err, uerr);
+	return st;
+}
+
+/*
+ * The plan: the first occurrence of each UIDL the store does not know,
+ * headers only (TOP) where max_size says so, and the progress totals.
+ */
+static enum pop3_status
+fetch_plan(struct fetch *f)
+{
+	const struct account *acct = f->acct;
+	enum store_status ss;
+	guint i;
+
+	ss = store_uidl_known(f->store, acct->name, &f->known);
+	if (ss != STORE_OK)
+		return fetch_store_error(f, f->store, ss,
+		    _("Cannot read the known UIDLs"));
+	f->plan = g_array_new(FALSE, FALSE, sizeof(struct pop3_session_item));
+	f->seen = g_hash_table_new(g_str_hash, g_str_equal);
+	f->plan_uidl = g_ptr_array_new();
+	for (i = 0; i < f->count; i++) {
+		char *u = f->uidls != NULL ? g_ptr_array_index(f->uidls, i) :
+		    NULL;
+		struct pop3_session_item it = { i + 1, FALSE };
+
+		if (f->uidls != NULL && u == NULL)
+			continue;	/* left out of the listing */
+		if (u != NULL && (g_hash_table_contains(f->known, u) ||
+		    !g_hash_table_add(f->seen, u))) {
+			f->res->skipped++;
+			continue;
+		}
+		g_array_append_val(f->plan, it);
+		g_ptr_array_add(f->plan_uidl, u);
+	}
+	/* Sizes: for max_size, progress, and deciding deletions. */
+	for (i = 0; i < f->plan->len; i++) {
+		struct pop3_session_item *it = &g_array_index(f->plan,
+		    struct pop3_session_item, i);
+		guint64 sz = g_array_index(f->sizes, guint64, it->msgno - 1);
+
+		if (acct->max_size > 0 && sz > acct->max_size &&
+		    (pop3_session_caps(f->s) & POP3_CAP_TOP) &&
+		    g_ptr_array_index(f->plan_uidl, i) != NULL)
+			it->top = TRUE;
+		f->prog.bytes_total += it->top ? 0 : sz;
+	}
+	f->prog.msgs_total = f->plan->len;
+	return POP3_OK;
+}
+
+/*
+ * The fetch loop: download the plan (pipelined) through the sinks, which
+ * commit in batches; whatever arrived whole is committed even after an
+ * error.
+ */
+static enum pop3_status
+fetch_download(struct fetch *f, const struct pop3_fetch_opts *o,
+    GError **err)
+{
+	struct pop3_session_sink sink;
+	struct pop3_fetch_result *result = f->res;
+	enum pop3_status st;
+	guint window;
+
+	if (f->plan->len == 0)
+		return POP3_OK;
+	f->items = (const struct pop3_session_item *)f->plan->data;
+	f->item_uidl = (char **)f->plan_uidl->pdata;
+	sink.begin = sink_begin;
+	sink.write = sink_write;
+	sink.end = sink_end;
+	sink.skip = sink_skip;
+	sink.data = f;
+	window = o != NULL && o->window > 0 ? o->window : DEFAULT_WINDOW;
+	fetch_report(f, POP3_PHASE_FETCH, TRUE);
+	st = pop3_session_fetch(f->s, f->items, f->plan->len, window, &sink,
+	    err);
+	if (f->d != NULL) {
+		store_delivery_abort(f->d);
+		f->d = NULL;
+	}
+	/* Whatever arrived whole stays, even after an error. */
+	if (fetch_commit(f) != POP3_OK && st == POP3_OK)
+		st = POP3_ERR_STORE;
+	if ((st == POP3_ERR_STORE || st == POP3_ERR_PROTOCOL) &&
+	    f->store_err != NULL) {
+		g_clear_error(err);
+		g_propagate_error(err, f->store_err);
+		f->store_err = NULL;
+	}
+	if (result->unusable_uidls > 0 || result->duplicate_uidls > 0)
+		log_warn("%s: %s lists %" PRIu64 " new messages with a "
+		    "UIDL that breaks RFC 1939 and %" PRIu64 " with "
+		    "the same UIDL as another; they are stored under "
+		    "keys of their own", f->acct->name, f->acct->pop3_host,
+		    result->unusable_uidls, result->duplicate_uidls);
+	return st;
+}
+
+/*
+ * With a UIDL listing: the messages the account's policy removes from the
+ * server, of those durable in the store (known before, or committed now),
+ * never a headers-only one whose body is still needed.
+ */
+static void
+fetch_plan_policy_deletes(struct fetch *f)
+{
+	const struct account *acct = f->acct;
+	g_autoptr(GHashTable) fresh = g_hash_table_new(g_str_hash,
+	    g_str_equal);
+	g_autoptr(GHashTable) once = g_hash_table_new(g_str_hash,
+	    g_str_equal);
+	g_autoptr(GHashTable) partial = fetch_partial_uidls(f->store,
+	    acct->name);
+	guint i;
+
+	if (partial == NULL) {
+		log_warn("%s: %s; nothing is deleted on the server "
+		    "this time", acct->name, store_errmsg(f->store));
+	}
+	for (i = 0; i < f->durable->len; i++) {
+		guint idx = g_array_index(f->durable, guint, i);
+		g_hash_table_add(fresh, f->item_uidl[idx]);
+	}
+	for (i = 0; partial != NULL && i < f->count; i++) {
+		char *u = g_ptr_array_index(f->uidls, i);
+		struct store_uidl fake = { u, f->now, FALSE };
+		const struct store_uidl *k;
+		guint64 sz = f->sizes != NULL ? g_array_index(f->sizes,
+		    guint64, i) : 0;
+		guint msgno = i + 1;
+
+		if (u == NULL || !g_hash_table_add(once, u))
+			continue;
+		k = g_hash_table_lookup(f->known, u);
+		if (k == NULL && g_hash_table_contains(fresh, u))
+			k = &fake;
+		if (k == NULL || !fetch_wants_delete(acct, k, sz, f->now))
+			continue;
+		/* Headers only here: the body is still needed. */
+		if (g_hash_table_contains(partial, u))
+			continue;
+		g_array_append_val(f->dele, msgno);
+		g_ptr_array_add(f->dele_uidl, u);
+	}
+}
+
+/* Deletions: DELE only what is durable in the store (committed at QUIT). */
+static enum pop3_status
+fetch_delete(struct fetch *f, GError **err)
+{
+	const struct account *acct = f->acct;
+	guint i;
+
+	f->dele = g_array_new(FALSE, FALSE, sizeof(guint));
+	f->dele_uidl = g_ptr_array_new();
+	if (f->uidls == NULL) {
+		for (i = 0; i < f->durable->len; i++) {
+			guint idx = g_array_index(f->durable, guint, i);
+			g_array_append_val(f->dele, g_array_index(f->plan,
+			    struct pop3_session_item, idx).msgno);
+			g_ptr_array_add(f->dele_uidl, NULL);
+		}
+	} else if (!acct->keep || acct->delete_after_days > 0 ||
+	    acct->delete_on_server_when_deleted)
+		fetch_plan_policy_deletes(f);
+	if (f->dele->len == 0)
+		return POP3_OK;
+	fetch_report(f, POP3_PHASE_DELETE, TRUE);
+	f->deleted = g_new0(gboolean, f->dele->len);
+	return pop3_session_dele(f->s, (guint *)f->dele->data, f->dele->len,
+	    DEFAULT_WINDOW * 4, f->deleted, err);
+}
+
+/*
+ * QUIT, which commits the DELEs: count them and forget their UIDLs; on
+ * failure keep the server's last words.
+ */
+static enum pop3_status
+fetch_quit(struct fetch *f, GError **err)
+{
+	struct pop3_fetch_result *result = f->res;
+	enum pop3_status st;
+	guint i;
+
+	st = pop3_session_quit(f->s, err);
+	if (st == POP3_OK && f->dele != NULL) {
+		for (i = 0; i < f->dele->len; i++) {
+			const char *u = g_ptr_array_index(f->dele_uidl, i);
+
+			if (!f->deleted[i])
+				continue;
+			result->deleted++;
+			if (u != NULL && store_uidl_forget(f->store,
+			    f->acct->name, u) != STORE_OK)
+				log_warn("%s: %s", f->acct->name,
+				    store_errmsg(f->store));
+		}
+	}
+	if (st != POP3_OK && pop3_session_last_error(f->s) != NULL) {
+		/* A skipped message may have set it already. */
+		g_free(result->server_text);
+		result->server_text = g_strdup(pop3_session_last_error(f->s));
+	}
+	return st;
+}
+
+/*
+ * The result: roll back an open batch, keep the server's last words for an
+ * error, close without QUIT if it was not sent, unlock, hand over a store
+ * error, report DONE and free the run.
+ */
+static void
+fetch_finish(struct fetch *f, enum pop3_status st, gint64 t0, GError **err)
+{
+	struct pop3_fetch_result *result = f->res;
+
+	if (f->batch_open) {
+		store_rollback(f->store);
+		fetch_uncount(f);
+	}
+	if (st != POP3_OK && st != POP3_DEFERRED && f->s != NULL &&
+	    result->server_text == NULL &&
+	    pop3_session_last_error(f->s) != NULL)
+		result->server_text = g_strdup(pop3_session_last_error(f->s));
+	pop3_session_free(f->s);
+	f->s = NULL;
+	if (f->locked)
+		store_unlock(f->store, "fetch");
+	if (f->store_err != NULL) {
+		if (err != NULL && *err == NULL)
+			g_propagate_error(err, f->store_err);
+		else
+			g_error_free(f->store_err);
+		f->store_err = NULL;
+	}
+	result->elapsed_us = g_get_monotonic_time() - t0;
+	fetch_report(f, POP3_PHASE_DONE, TRUE);
+	g_free(f->deleted);
+	if (f->plan_uidl != NULL)
+		g_ptr_array_free(f->plan_uidl, TRUE);
+	if (f->dele_uidl != NULL)
+		g_ptr_array_free(f->dele_uidl, TRUE);
+	if (f->dele != NULL)
+		g_array_unref(f->dele);
+	if (f->seen != NULL)
+		g_hash_table_unref(f->seen);
+	if (f->known != NULL)
+		g_hash_table_unref(f->known);
+	if (f->plan != NULL)
+		g_array_unref(f->plan);
+	if (f->sizes != NULL)
+		g_array_unref(f->sizes);
+	if (f->uidls != NULL)
+		g_ptr_array_unref(f->uidls);
+	g_array_unref(f->pending);
+	g_array_unref(f->durable);
+	if (f->ck != NULL)
+		g_checksum_free(f->ck);
+}
+
 enum pop3_status
 pop3_fetch_account(struct store *store, const struct account *acct,
     const struct pop3_credentials *cr, const struct pop3_fetch_opts *o,
@@ -548,20 +903,10 @@ pop3_fetch_account(struct store *store, const struct account *acct,
     GError **err)
 {
 	struct pop3_fetch_result local;
-	struct pop3_session *s = NULL;
-	struct pop3_session_sink sink;
 	struct fetch f;
-	GPtrArray *uidls = NULL;
-	GArray *sizes = NULL, *items = NULL, *dele = NULL;
-	GHashTable *known = NULL, *seen = NULL;
-	GPtrArray *dele_uidl = NULL, *item_uidl = NULL;
-	GError *uerr = NULL;
-	gboolean *deleted = NULL, locked = FALSE;
-	enum store_status ss;
 	enum pop3_status st;
-	guint count = 0, i, window;
-	guint64 mbox_size;
-	gint64 t0 = g_get_monotonic_time(), now = (gint64)time(NULL);
+	gboolean empty = FALSE;
+	gint64 t0 = g_get_monotonic_time();
 
 	if (result == NULL)
 		result = &local;
@@ -574,257 +919,54 @@ pop3_fetch_account(struct store *store, const struct account *acct,
 	f.pdata = pdata;
 	f.prog.account = acct->name;
 	f.res = result;
+	f.now = (gint64)time(NULL);
 	f.pending = g_array_new(FALSE, FALSE, sizeof(guint));
 	f.durable = g_array_new(FALSE, FALSE, sizeof(guint));
 
-	if ((st = fetch_check(acct, cr, err)) != POP3_OK)
-		goto out;
-	ss = store_lock(store, "fetch");
-	if (ss != STORE_OK) {
-		st = ss == STORE_ERR_BUSY ? POP3_ERR_LOCKED : POP3_ERR_STORE;
-		g_set_error(err, POP3_ERROR, st, ss == STORE_ERR_BUSY ?
-		    _("Another fetch is already running on this store") :
-		    _("Cannot lock the store: %s"), store_errmsg(store));
-		goto out;
-	}
-	locked = TRUE;
-	/* The account's own folder may not exist yet. */
-	if ((ss = store_folder_create(store, f.folder)) != STORE_OK) {
-		st = fetch_store_error(&f, store, ss,
-		    _("Cannot create the folder for fetched mail"));
-		goto out;
-	}
-
-	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
-		goto out;
-	fetch_report(&f, POP3_PHASE_LIST, TRUE);
-	st = pop3_session_listing(s, &count, &mbox_size, &uidls, &sizes,
-	    &uerr);
-	result->server_msgs = count;
-	if (st == POP3_OK && count == 0)
-		goto quit;
-	if (st == POP3_ERR_NO_UIDL && !acct->keep) {
-		/*
-		 * Delete mode works without UIDL: messages are fetched by
-		 * number and deleted once durable. A stop between the commit
-		 * and QUIT leaves them on the server; the next fetch knows
-		 * them by their bytes (sink_end) and only deletes them.
-		 */
-		g_clear_error(&uerr);
-		st = POP3_OK;
-	} else if (st == POP3_ERR_NO_UIDL) {
-		g_clear_error(&uerr);
-		g_set_error(err, POP3_ERROR, st,
-		    _("%s: the server does not support UIDL, so satchel "
-		    "cannot tell which messages it already has; keep mode "
-		    "needs it (set keep = false to fetch and delete)"),
-		    acct->pop3_host);
-		goto out;
-	} else if (st != POP3_OK) {
-		g_propagate_error(err, uerr);
-		goto out;
-	}
-	ss = store_uidl_known(store, acct->name, &known);
-	if (ss != STORE_OK) {
-		st = fetch_store_error(&f, store, ss,
-		    _("Cannot read the known UIDLs"));
-		goto out;
-	}
-
-	/* What is new: first occurrence of each UIDL not yet stored. */
-	items = g_array_new(FALSE, FALSE, sizeof(struct pop3_session_item));
-	seen = g_hash_table_new(g_str_hash, g_str_equal);
-	item_uidl = g_ptr_array_new();
-	for (i = 0; i < count; i++) {
-		char *u = uidls != NULL ? g_ptr_array_index(uidls, i) : NULL;
-		struct pop3_session_item it = { i + 1, FALSE };
-
-		if (uidls != NULL && u == NULL)
-			continue;	/* left out of the listing */
-		if (u != NULL && (g_hash_table_contains(known, u) ||
-		    !g_hash_table_add(seen, u))) {
-			result->skipped++;
-			continue;
-		}
-		g_array_append_val(items, it);
-		g_ptr_array_add(item_uidl, u);
-	}
-
-	/* Sizes: for max_size, progress, and deciding deletions. */
-	{
-		for (i = 0; i < items->len; i++) {
-			struct pop3_session_item *it = &g_array_index(items,
-			    struct pop3_session_item, i);
-			guint64 sz = g_array_index(sizes, guint64,
-			    it->msgno - 1);
-
-			if (acct->max_size > 0 && sz > acct->max_size &&
-			    (pop3_session_caps(s) & POP3_CAP_TOP) &&
-			    g_ptr_array_index(item_uidl, i) != NULL)
-				it->top = TRUE;
-			f.prog.bytes_total += it->top ? 0 : sz;
-		}
-	}
-	f.prog.msgs_total = items->len;
-
-	if (items->len > 0) {
-		f.items = (const struct pop3_session_item *)items->data;
-		f.item_uidl = (char **)item_uidl->pdata;
-		sink.begin = sink_begin;
-		sink.write = sink_write;
-		sink.end = sink_end;
-		sink.skip = sink_skip;
-		sink.data = &f;
-		window = o != NULL && o->window > 0 ? o->window :
-		    DEFAULT_WINDOW;
-		fetch_report(&f, POP3_PHASE_FETCH, TRUE);
-		f.sizes = sizes;
-		st = pop3_session_fetch(s, f.items, items->len, window, &sink,
-		    err);
-		if (f.d != NULL) {
-			store_delivery_abort(f.d);
-			f.d = NULL;
-		}
-		/* Whatever arrived whole stays, even after an error. */
-		if (fetch_commit(&f) != POP3_OK && st == POP3_OK)
-			st = POP3_ERR_STORE;
-		if ((st == POP3_ERR_STORE || st == POP3_ERR_PROTOCOL) &&
-		    f.store_err != NULL) {
-			g_clear_error(err);
-			g_propagate_error(err, f.store_err);
-			f.store_err = NULL;
-		}
-		if (result->unusable_uidls > 0 || result->duplicate_uidls > 0)
-			log_warn("%s: %s lists %" PRIu64 " new messages with a "
-			    "UIDL that breaks RFC 1939 and %" PRIu64 " with "
-			    "the same UIDL as another; they are stored under "
-			    "keys of their own", acct->name, acct->pop3_host,
-			    result->unusable_uidls, result->duplicate_uidls);
-		if (st != POP3_OK)
-			goto out;
-	}
-
-	/* Deletions: only what is durable in the store. */
-	dele = g_array_new(FALSE, FALSE, sizeof(guint));
-	dele_uidl = g_ptr_array_new();
-	if (uidls == NULL) {
-		for (i = 0; i < f.durable->len; i++) {
-			guint idx = g_array_index(f.durable, guint, i);
-			g_array_append_val(dele, g_array_index(items,
-			    struct pop3_session_item, idx).msgno);
-			g_ptr_array_add(dele_uidl, NULL);
-		}
-	} else if (!acct->keep || acct->delete_after_days > 0 ||
-	    acct->delete_on_server_when_deleted) {
-		g_autoptr(GHashTable) fresh = g_hash_table_new(g_str_hash,
-		    g_str_equal);
-		g_autoptr(GHashTable) once = g_hash_table_new(g_str_hash,
-		    g_str_equal);
-		g_autoptr(GHashTable) partial = fetch_partial_uidls(store,
-		    acct->name);
-
-		if (partial == NULL) {
-			log_warn("%s: %s; nothing is deleted on the server "
-			    "this time", acct->name, store_errmsg(store));
-		}
-		for (i = 0; i < f.durable->len; i++) {
-			guint idx = g_array_index(f.durable, guint, i);
-			g_hash_table_add(fresh, f.item_uidl[idx]);
-		}
-		for (i = 0; partial != NULL && i < count; i++) {
-			char *u = g_ptr_array_index(uidls, i);
-			struct store_uidl fake = { u, now, FALSE };
-			const struct store_uidl *k;
-			guint64 sz = sizes != NULL ? g_array_index(sizes,
-			    guint64, i) : 0;
-			guint msgno = i + 1;
-
-			if (u == NULL || !g_hash_table_add(once, u))
-				continue;
-			k = g_hash_table_lookup(known, u);
-			if (k == NULL && g_hash_table_contains(fresh, u))
-				k = &fake;
-			if (k == NULL || !fetch_wants_delete(acct, k, sz, now))
-				continue;
-			/* Headers only here: the body is still needed. */
-			if (g_hash_table_contains(partial, u))
-				continue;
-			g_array_append_val(dele, msgno);
-			g_ptr_array_add(dele_uidl, u);
-		}
-	}
-	if (dele->len > 0) {
-		fetch_report(&f, POP3_PHASE_DELETE, TRUE);
-		deleted = g_new0(gboolean, dele->len);
-		st = pop3_session_dele(s, (guint *)dele->data, dele->len,
-		    DEFAULT_WINDOW * 4, deleted, err);
-		if (st != POP3_OK)
-			goto out;
-	}
-quit:
-	st = pop3_session_quit(s, err);
-	if (st == POP3_OK && dele != NULL) {
-		for (i = 0; i < dele->len; i++) {
-			const char *u = g_ptr_array_index(dele_uidl, i);
-
-			if (!deleted[i])
-				continue;
-			result->deleted++;
-			if (u != NULL && (ss = store_uidl_forget(store,
-			    acct->name, u)) != STORE_OK)
-				log_warn("%s: %s", acct->name,
-				    store_errmsg(store));
-		}
-	}
-	if (st != POP3_OK && pop3_session_last_error(s) != NULL) {
-		/* A skipped message may have set it already. */
-		g_free(result->server_text);
-		result->server_text = g_strdup(pop3_session_last_error(s));
-	}
-out:
-	if (f.batch_open) {
-		store_rollback(store);
-		fetch_uncount(&f);
-	}
-	if (item_uidl != NULL)
-		g_ptr_array_free(item_uidl, TRUE);
-	if (st != POP3_OK && st != POP3_DEFERRED && s != NULL &&
-	    result->server_text == NULL &&
-	    pop3_session_last_error(s) != NULL)
-		result->server_text = g_strdup(pop3_session_last_error(s));
-	pop3_session_free(s);
-	if (locked)
-		store_unlock(store, "fetch");
-	if (f.store_err != NULL) {
-		if (err != NULL && *err == NULL)
-			g_propagate_error(err, f.store_err);
-		else
-			g_error_free(f.store_err);
-	}
-	result->elapsed_us = g_get_monotonic_time() - t0;
-	fetch_report(&f, POP3_PHASE_DONE, TRUE);
-	g_free(deleted);
-	if (dele_uidl != NULL)
-		g_ptr_array_free(dele_uidl, TRUE);
-	if (dele != NULL)
-		g_array_unref(dele);
-	if (seen != NULL)
-		g_hash_table_unref(seen);
-	if (known != NULL)
-		g_hash_table_unref(known);
-	if (items != NULL)
-		g_array_unref(items);
-	if (sizes != NULL)
-		g_array_unref(sizes);
-	if (uidls != NULL)
-		g_ptr_array_unref(uidls);
-	g_array_unref(f.pending);
-	g_array_unref(f.durable);
-	if (f.ck != NULL)
-		g_checksum_free(f.ck);
+	if ((st = fetch_login(&f, cr, o, err)) == POP3_OK)
+		st = fetch_list(&f, &empty, err);
+	if (st == POP3_OK && !empty && (st = fetch_plan(&f)) == POP3_OK &&
+	    (st = fetch_download(&f, o, err)) == POP3_OK)
+		st = fetch_delete(&f, err);
+	if (st == POP3_OK)
+		st = fetch_quit(&f, err);
+	fetch_finish(&f, st, t0, err);
 	if (result == &local)
 		pop3_fetch_result_clear(&local);
 	return st;
+}
+
+/*
+ * pop3_fetch_body's listing: STAT and UIDL on f->s, and the number of the
+ * message listed with uidl; POP3_ERR_NOTFOUND (after QUIT) if none is.
+ */
+static enum pop3_status
+fetch_body_find(struct fetch *f, const char *uidl, guint *msgno,
+    GError **err)
+{
+	enum pop3_status st;
+	guint64 mbox_size;
+	guint i;
+
+	if ((st = pop3_session_stat(f->s, &f->count, &mbox_size, err)) !=
+	    POP3_OK)
+		return st;
+	if (f->count > 0 && (st = pop3_session_uidl(f->s, f->count,
+	    &f->uidls, err)) != POP3_OK)
+		return st;
+	for (i = 0; i < f->count; i++) {
+		const char *u = g_ptr_array_index(f->uidls, i);
+
+		if (u != NULL && strcmp(u, uidl) == 0) {
+			*msgno = i + 1;
+			return POP3_OK;
+		}
+	}
+	g_set_error(err, POP3_ERROR, POP3_ERR_NOTFOUND,
+	    _("%s: the message is no longer on the server"),
+	    f->acct->pop3_host);
+	(void)pop3_session_quit(f->s, NULL);
+	return POP3_ERR_NOTFOUND;
 }
 
 enum pop3_status
@@ -839,13 +981,10 @@ pop3_fetch_body(struct store *store, const struct account *acct,
 	struct pop3_session_sink sink;
 	struct pop3_session_item it = { 0, FALSE };
 	struct fetch f;
-	GPtrArray *uidls = NULL;
 	enum store_status ss;
 	enum pop3_status st;
-	gboolean locked = FALSE, gone = TRUE;
+	gboolean locked = FALSE;
 	char *uidl_one[1];
-	guint count = 0, i;
-	guint64 mbox_size;
 
 	pop3_fetch_result_init(&res);
 	memset(&f, 0, sizeof f);
@@ -890,28 +1029,9 @@ pop3_fetch_body(struct store *store, const struct account *acct,
 	locked = TRUE;
 	if ((st = fetch_connect(&f, cr, o, &s, err)) != POP3_OK)
 		goto out;
-	if ((st = pop3_session_stat(s, &count, &mbox_size, err)) != POP3_OK)
+	f.s = s;
+	if ((st = fetch_body_find(&f, m->uidl, &it.msgno, err)) != POP3_OK)
 		goto out;
-	if (count > 0 && (st = pop3_session_uidl(s, count, &uidls, err)) !=
-	    POP3_OK)
-		goto out;
-	for (i = 0; i < count; i++) {
-		const char *u = g_ptr_array_index(uidls, i);
-
-		if (u != NULL && strcmp(u, m->uidl) == 0) {
-			it.msgno = i + 1;
-			gone = FALSE;
-			break;
-		}
-	}
-	if (gone) {
-		st = POP3_ERR_NOTFOUND;
-		g_set_error(err, POP3_ERROR, st,
-		    _("%s: the message is no longer on the server"),
-		    acct->pop3_host);
-		(void)pop3_session_quit(s, NULL);
-		goto out;
-	}
 	uidl_one[0] = m->uidl;
 	f.items = &it;
 	f.item_uidl = uidl_one;
@@ -947,8 +1067,8 @@ out:
 		store_unlock(store, "fetch");
 	if (f.store_err != NULL)
 		g_error_free(f.store_err);
-	if (uidls != NULL)
-		g_ptr_array_unref(uidls);
+	if (f.uidls != NULL)
+		g_ptr_array_unref(f.uidls);
 	fetch_report(&f, POP3_PHASE_DONE, TRUE);
 	pop3_fetch_result_clear(&res);
 	store_msg_free(m);

@@ -53,6 +53,18 @@ static enum smtp_status outbox_connect(struct outbox_flush_ctx *,
 		    struct account *, struct smtp_session **, char **);
 static void	 outbox_send_one(struct outbox_flush_ctx *, struct account *,
 		    struct smtp_session *, struct queue_row *);
+static gboolean	 outbox_send_claim(struct outbox_flush_ctx *,
+		    struct queue_row *, struct store_msg **, char **, size_t *);
+static enum smtp_status outbox_send_transmit(struct outbox_flush_ctx *,
+		    struct smtp_session *, struct queue_row *, GBytes *,
+		    struct smtp_result *, gboolean *);
+static void	 outbox_send_done(struct outbox_flush_ctx *, struct queue_row *,
+		    const struct smtp_result *, const char *, size_t);
+static void	 outbox_send_maybe(struct outbox_flush_ctx *,
+		    struct queue_row *, const char *);
+static void	 outbox_send_refused(struct outbox_flush_ctx *,
+		    struct queue_row *, const struct smtp_result *,
+		    const char *, enum smtp_status);
 static void	 outbox_defer(struct outbox_flush_ctx *, struct queue_row *,
 		    const char *, gboolean, enum smtp_status);
 static void	 outbox_fail(struct outbox_flush_ctx *, struct queue_row *,
@@ -1129,125 +1141,150 @@ outbox_before_dot(void *data)
 	return TRUE;
 }
 
-static void
-outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
-    struct smtp_session *ss, struct queue_row *row)
+/*
+ * Claim row for this send and read its file: only an entry still queued
+ * (the user may have held it). It stays "queued" until the whole message
+ * is with the server: a stop before the final dot of DATA leaves it to be
+ * retried without asking. FALSE when there is nothing to send (counted).
+ */
+static gboolean
+outbox_send_claim(struct outbox_flush_ctx *c, struct queue_row *row,
+    struct store_msg **m, char **data, size_t *len)
 {
-	struct outbox_dot	 dot;
-	struct store_msg	*m = NULL;
-	struct smtp_result	 res;
-	g_autofree char		*data = NULL, *refused = NULL, *why = NULL;
-	GBytes			*wire = NULL;
-	enum smtp_status	 st;
-	enum store_status	 s;
-	size_t			 len = 0;
-	int64_t			 now = (int64_t)time(NULL);
-	gboolean		 requeued = FALSE;
-
-	(void)acc;
-	smtp_result_init(&res);
-	/*
-	 * Only an entry still queued (the user may have held it). It stays
-	 * "queued" until the whole message is with the server: a stop before
-	 * the final dot of DATA leaves it to be retried without asking.
-	 */
-	row->last_try = now;
+	row->last_try = (int64_t)time(NULL);
 	if (queue_update(c->st, row, QUEUE_QUEUED) != STORE_OK) {
 		c->res.skipped++;
-		goto out;
+		return FALSE;
 	}
-	if (store_msg_get(c->st, row->msg_id, &m) != STORE_OK ||
-	    (data = file_read_all(m->path, &len)) == NULL) {
+	if (store_msg_get(c->st, row->msg_id, m) != STORE_OK ||
+	    (*data = file_read_all((*m)->path, len)) == NULL) {
 		outbox_fail(c, row, _("the message file is missing from the "
 		    "Outbox"), NULL);
-		goto out;
+		return FALSE;
 	}
-	wire = compose_wire_bytes(data, len);
-	outbox_notify(c, OUTBOX_EVENT_SENDING, row->account, NULL, row, NULL,
-	    FALSE);
+	return TRUE;
+}
+
+/*
+ * The SMTP transaction for row, with "sending" recorded just before the
+ * final dot. *lost: the entry was not sendable at the dot (held, deleted
+ * or not recordable): the server never got it.
+ */
+static enum smtp_status
+outbox_send_transmit(struct outbox_flush_ctx *c, struct smtp_session *ss,
+    struct queue_row *row, GBytes *wire, struct smtp_result *res,
+    gboolean *lost)
+{
+	struct outbox_dot	 dot;
+	enum smtp_status	 st;
+
 	dot.c = c;
 	dot.row = row;
 	dot.lost = FALSE;
 	smtp_session_set_before_dot(ss, outbox_before_dot, &dot);
 	st = smtp_session_send(ss, row->from, row->recipients, row->envid,
-	    g_bytes_get_data(wire, NULL), g_bytes_get_size(wire), &res);
+	    g_bytes_get_data(wire, NULL), g_bytes_get_size(wire), res);
 	smtp_session_set_before_dot(ss, NULL, NULL);
-	if (dot.lost) {
-		/* Held, deleted or not recordable: the server never got it. */
-		c->res.skipped++;
-		goto out;
-	}
-	why = res.code > 0 ? g_strdup_printf("%d %s", res.code,
-	    res.text != NULL ? res.text : "") : g_strdup(res.text != NULL ?
-	    res.text : smtp_strerror(st));
+	*lost = dot.lost;
+	return st;
+}
 
-	if (st == SMTP_OK) {
-		/* Sent: record it first, then file it in Sent. */
-		refused = outbox_refused_text(res.refused, 0);
-		outbox_set_text(&row->state, QUEUE_SENT);
-		outbox_set_text(&row->refused, refused);
-		outbox_set_text(&row->last_error, NULL);
-		outbox_set_text(&row->fail_kind, NULL);
-		row->sent_at = (int64_t)time(NULL);
-		row->attempts++;
-		/* The retry copy for 4xx recipients and "sent": together. */
-		if ((s = store_begin(c->st)) == STORE_OK &&
-		    (s = outbox_requeue_refused(c, row, res.refused, data,
-		    len, &requeued)) != STORE_OK) {
-			log_error("outbox: cannot queue the retry for refused "
-			    "recipients of %" G_GINT64_FORMAT ": %s", row->id,
-			    store_errmsg(c->st));
-			/* Still record the send; the refusals stay shown. */
-			store_rollback(c->st);
-			requeued = FALSE;
-			s = store_begin(c->st);
-		}
-		if (s == STORE_OK &&
-		    (s = queue_update(c->st, row, NULL)) == STORE_OK)
-			s = store_commit(c->st);
-		else if (s == STORE_OK)
-			store_rollback(c->st);
-		if (s != STORE_OK) {
-			log_error("outbox: %" G_GINT64_FORMAT " was sent but "
-			    "the queue could not record it: %s", row->id,
-			    store_errmsg(c->st));
-			requeued = FALSE;
-		} else {
-			/*
-			 * The row says sent (committed); the file follows to
-			 * Sent in a batch. A crash before that leaves it in
-			 * the Outbox, and the next flush files it.
-			 */
-			g_array_append_val(c->to_file, row->msg_id);
-			if (c->to_file->len >= OUTBOX_FILE_BATCH)
-				outbox_file_sent(c->st, c->to_file);
-		}
-		c->res.sent++;
-		if (res.refused->len > 0)
-			c->res.partial++;
-		if (requeued) {
-			c->res.deferred++;
-			c->any_temp = TRUE;
-		}
-		outbox_notify(c, OUTBOX_EVENT_SENT, row->account, NULL, row,
-		    refused, FALSE);
-		goto out;
-	}
-	if (res.data_done && !smtp_session_alive(ss)) {
-		/* The at-most-once window: the user decides. */
-		g_autofree char *t = g_strdup_printf(_("%s after the whole "
-		    "message was sent: the server may have accepted it"), why);
+/*
+ * The server took the message: record "sent" (with a retry copy for the
+ * recipients refused with 4xx, in the same batch), then queue the file
+ * for Sent.
+ */
+static void
+outbox_send_done(struct outbox_flush_ctx *c, struct queue_row *row,
+    const struct smtp_result *res, const char *data, size_t len)
+{
+	g_autofree char		*refused = NULL;
+	enum store_status	 s;
+	gboolean		 requeued = FALSE;
 
-		outbox_set_text(&row->last_error, t);
-		row->attempts++;
-		if (queue_update(c->st, row, NULL) != STORE_OK)
-			log_error("outbox: %s", store_errmsg(c->st));
-		c->any_perm = TRUE;
-		outbox_notify(c, OUTBOX_EVENT_FAILED, row->account, NULL, row,
-		    t, TRUE);
-		goto out;
+	refused = outbox_refused_text(res->refused, 0);
+	outbox_set_text(&row->state, QUEUE_SENT);
+	outbox_set_text(&row->refused, refused);
+	outbox_set_text(&row->last_error, NULL);
+	outbox_set_text(&row->fail_kind, NULL);
+	row->sent_at = (int64_t)time(NULL);
+	row->attempts++;
+	/* The retry copy for 4xx recipients and "sent": together. */
+	if ((s = store_begin(c->st)) == STORE_OK &&
+	    (s = outbox_requeue_refused(c, row, res->refused, data,
+	    len, &requeued)) != STORE_OK) {
+		log_error("outbox: cannot queue the retry for refused "
+		    "recipients of %" G_GINT64_FORMAT ": %s", row->id,
+		    store_errmsg(c->st));
+		/* Still record the send; the refusals stay shown. */
+		store_rollback(c->st);
+		requeued = FALSE;
+		s = store_begin(c->st);
 	}
-	refused = outbox_refused_text(res.refused, 0);
+	if (s == STORE_OK &&
+	    (s = queue_update(c->st, row, NULL)) == STORE_OK)
+		s = store_commit(c->st);
+	else if (s == STORE_OK)
+		store_rollback(c->st);
+	if (s != STORE_OK) {
+		log_error("outbox: %" G_GINT64_FORMAT " was sent but "
+		    "the queue could not record it: %s", row->id,
+		    store_errmsg(c->st));
+		requeued = FALSE;
+	} else {
+		/*
+		 * The row says sent (committed); the file follows to
+		 * Sent in a batch. A crash before that leaves it in
+		 * the Outbox, and the next flush files it.
+		 */
+		g_array_append_val(c->to_file, row->msg_id);
+		if (c->to_file->len >= OUTBOX_FILE_BATCH)
+			outbox_file_sent(c->st, c->to_file);
+	}
+	c->res.sent++;
+	if (res->refused->len > 0)
+		c->res.partial++;
+	if (requeued) {
+		c->res.deferred++;
+		c->any_temp = TRUE;
+	}
+	outbox_notify(c, OUTBOX_EVENT_SENT, row->account, NULL, row,
+	    refused, FALSE);
+}
+
+/*
+ * The link dropped after the whole message was written, before the
+ * server's reply: the at-most-once window. The entry stays "sending"
+ * (maybe sent) and the user decides.
+ */
+static void
+outbox_send_maybe(struct outbox_flush_ctx *c, struct queue_row *row,
+    const char *why)
+{
+	g_autofree char *t = g_strdup_printf(_("%s after the whole "
+	    "message was sent: the server may have accepted it"), why);
+
+	outbox_set_text(&row->last_error, t);
+	row->attempts++;
+	if (queue_update(c->st, row, NULL) != STORE_OK)
+		log_error("outbox: %s", store_errmsg(c->st));
+	c->any_perm = TRUE;
+	outbox_notify(c, OUTBOX_EVENT_FAILED, row->account, NULL, row,
+	    t, TRUE);
+}
+
+/*
+ * The server (or the network) refused the message: the refusals are
+ * recorded, then a temporary error is retried later and a permanent one
+ * fails the entry.
+ */
+static void
+outbox_send_refused(struct outbox_flush_ctx *c, struct queue_row *row,
+    const struct smtp_result *res, const char *why, enum smtp_status st)
+{
+	g_autofree char	*refused = NULL;
+
+	refused = outbox_refused_text(res->refused, 0);
 	if (refused != NULL)
 		outbox_set_text(&row->refused, refused);
 	if (smtp_status_is_temporary(st))
@@ -1256,6 +1293,42 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 		row->attempts++;
 		outbox_fail(c, row, why, refused);
 	}
+}
+
+/* Send one queued entry over ss and record what the server said. */
+static void
+outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
+    struct smtp_session *ss, struct queue_row *row)
+{
+	struct store_msg	*m = NULL;
+	struct smtp_result	 res;
+	g_autofree char		*data = NULL, *why = NULL;
+	GBytes			*wire = NULL;
+	enum smtp_status	 st;
+	size_t			 len = 0;
+	gboolean		 lost;
+
+	(void)acc;
+	smtp_result_init(&res);
+	if (!outbox_send_claim(c, row, &m, &data, &len))
+		goto out;
+	wire = compose_wire_bytes(data, len);
+	outbox_notify(c, OUTBOX_EVENT_SENDING, row->account, NULL, row, NULL,
+	    FALSE);
+	st = outbox_send_transmit(c, ss, row, wire, &res, &lost);
+	if (lost) {
+		c->res.skipped++;
+		goto out;
+	}
+	why = res.code > 0 ? g_strdup_printf("%d %s", res.code,
+	    res.text != NULL ? res.text : "") : g_strdup(res.text != NULL ?
+	    res.text : smtp_strerror(st));
+	if (st == SMTP_OK)
+		outbox_send_done(c, row, &res, data, len);
+	else if (res.data_done && !smtp_session_alive(ss))
+		outbox_send_maybe(c, row, why);
+	else
+		outbox_send_refused(c, row, &res, why, st);
 out:
 	if (wire != NULL)
 		g_bytes_unref(wire);

@@ -84,6 +84,18 @@ static enum smtp_status smtp_session_cyrus(struct smtp_session *,
 		    const char *, const char *, const char *, char **);
 static enum smtp_status smtp_session_fail(struct smtp_result *,
 		    enum smtp_status, int, const char *);
+struct smtp_txn;
+static enum smtp_status smtp_session_check_envelope(struct smtp_session *,
+		    const char *, GPtrArray *, gboolean *, struct smtp_result *);
+static void	 smtp_session_txn_build(struct smtp_session *,
+		    struct smtp_txn *, const char *, GPtrArray *, const char *,
+		    gsize, gboolean, gboolean);
+static void	 smtp_session_txn_exchange(struct smtp_session *,
+		    struct smtp_txn *);
+static enum smtp_status smtp_session_txn_judge(struct smtp_txn *,
+		    GPtrArray *, struct smtp_result *, gboolean *);
+static enum smtp_status smtp_session_txn_data(struct smtp_session *,
+		    const void *, gsize, struct smtp_result *);
 
 /*
  * libetpan's logger sees every byte read and written. Count what the server
@@ -758,23 +770,27 @@ smtp_session_reset(struct smtp_session *ss)
 	return code / 100 == 2 ? SMTP_OK : smtp_session_code_status(code);
 }
 
-enum smtp_status
-smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
-    const char *envid, const void *data, gsize len, struct smtp_result *res)
-{
-	g_autoptr(GPtrArray)	 cmds = NULL;
-	g_autofree int		*codes = NULL;
-	char			**texts = NULL;
-	GString			*cmd;
-	gboolean		 eight, utf8 = FALSE, with_rset;
-	guint			 i, n, first_rcpt, accepted = 0, temp = 0;
-	int			 data_code;
-	enum smtp_status	 st;
+/* One transaction's commands and the replies read to them. */
+struct smtp_txn {
+	GPtrArray	*cmds;		/* [RSET,] MAIL, RCPT..., DATA */
+	int		*codes;		/* per command; 0: no reply */
+	char		**texts;	/* per command, NULL-terminated */
+	guint		 n;		/* commands */
+	guint		 first_rcpt;	/* index of the first RCPT */
+	gboolean	 with_rset;
+};
 
-	if (res->refused == NULL)
-		smtp_result_init(res);
-	res->status = SMTP_OK;
-	res->data_done = FALSE;
+/*
+ * The envelope is usable: paths that cannot inject a command, at least one
+ * recipient, SMTPUTF8 offered when an address needs it (*utf8).
+ */
+static enum smtp_status
+smtp_session_check_envelope(struct smtp_session *ss, const char *from,
+    GPtrArray *rcpts, gboolean *utf8, struct smtp_result *res)
+{
+	guint i;
+
+	*utf8 = FALSE;
 	if (!ss->alive)
 		return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
 		    _("connection lost"));
@@ -794,21 +810,30 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 			return smtp_session_fail(res, SMTP_ERR_INVALID, 0, t);
 		}
 		if (!smtp_session_ascii(r))
-			utf8 = TRUE;
+			*utf8 = TRUE;
 	}
 	if (!smtp_session_ascii(from))
-		utf8 = TRUE;
-	if (utf8 && !ss->smtputf8)
+		*utf8 = TRUE;
+	if (*utf8 && !ss->smtputf8)
 		return smtp_session_fail(res, SMTP_ERR_PERM, 0,
 		    _("an address is not ASCII and the server does not offer "
 		    "SMTPUTF8"));
-	eight = smtp_session_has_8bit(data, len);
+	return SMTP_OK;
+}
 
-	/* The commands of the transaction, in order. */
-	cmds = g_ptr_array_new_with_free_func(g_free);
-	with_rset = ss->dirty;
-	if (with_rset)
-		g_ptr_array_add(cmds, g_strdup("RSET\r\n"));
+/* The commands of the transaction, in order, with the parameters offered. */
+static void
+smtp_session_txn_build(struct smtp_session *ss, struct smtp_txn *t,
+    const char *from, GPtrArray *rcpts, const char *envid, gsize len,
+    gboolean eight, gboolean utf8)
+{
+	GString	*cmd;
+	guint	 i;
+
+	t->cmds = g_ptr_array_new_with_free_func(g_free);
+	t->with_rset = ss->dirty;
+	if (t->with_rset)
+		g_ptr_array_add(t->cmds, g_strdup("RSET\r\n"));
 	cmd = g_string_new(NULL);
 	g_string_printf(cmd, "MAIL FROM:<%s>", from);
 	if (ss->size)
@@ -823,152 +848,193 @@ smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
 		g_string_append_printf(cmd, " RET=HDRS ENVID=%s", x);
 	}
 	g_string_append(cmd, "\r\n");
-	g_ptr_array_add(cmds, g_string_free(cmd, FALSE));
-	first_rcpt = cmds->len;
+	g_ptr_array_add(t->cmds, g_string_free(cmd, FALSE));
+	t->first_rcpt = t->cmds->len;
 	for (i = 0; i < rcpts->len; i++)
-		g_ptr_array_add(cmds, g_strdup_printf("RCPT TO:<%s>%s\r\n",
+		g_ptr_array_add(t->cmds, g_strdup_printf("RCPT TO:<%s>%s\r\n",
 		    (const char *)g_ptr_array_index(rcpts, i),
 		    ss->dsn ? " NOTIFY=FAILURE,DELAY" : ""));
-	g_ptr_array_add(cmds, g_strdup("DATA\r\n"));
-	n = cmds->len;
-	codes = g_new0(int, n);
-	texts = g_new0(char *, n + 1);
-	ss->dirty = TRUE;
+	g_ptr_array_add(t->cmds, g_strdup("DATA\r\n"));
+	t->n = t->cmds->len;
+	t->codes = g_new0(int, t->n);
+	t->texts = g_new0(char *, t->n + 1);
+}
 
+/*
+ * Send the commands and read their replies: in one write with PIPELINING
+ * (RFC 2920), else one at a time, stopping at a refused MAIL and sending
+ * no DATA without an accepted recipient.
+ */
+static void
+smtp_session_txn_exchange(struct smtp_session *ss, struct smtp_txn *t)
+{
+	guint i, accepted = 0;
+
+	ss->dirty = TRUE;
 	if (ss->pipelining) {
-		/* RFC 2920: everything up to DATA in one write. */
-		for (i = 0; i < n; i++) {
-			const char *c = g_ptr_array_index(cmds, i);
+		for (i = 0; i < t->n; i++) {
+			const char *c = g_ptr_array_index(t->cmds, i);
 
 			if (!smtp_session_write(ss, c, strlen(c)))
 				break;
 		}
 		smtp_session_flush(ss);
-		for (i = 0; i < n; i++)
-			codes[i] = smtp_session_read(ss, &texts[i]);
-	} else {
-		for (i = 0; i < n; i++) {
-			const char *c = g_ptr_array_index(cmds, i);
-
-			if (i == n - 1 && accepted == 0)
-				break;		/* no DATA without a recipient */
-			if (!smtp_session_write(ss, c, strlen(c)) ||
-			    !smtp_session_flush(ss))
-				break;
-			codes[i] = smtp_session_read(ss, &texts[i]);
-			if (codes[i] == 0)
-				break;
-			if (i == first_rcpt - 1 && codes[i] / 100 != 2)
-				break;		/* MAIL refused */
-			if (i >= first_rcpt && i < n - 1 &&
-			    codes[i] / 100 == 2)
-				accepted++;
-		}
-		accepted = 0;
+		for (i = 0; i < t->n; i++)
+			t->codes[i] = smtp_session_read(ss, &t->texts[i]);
+		return;
 	}
+	for (i = 0; i < t->n; i++) {
+		const char *c = g_ptr_array_index(t->cmds, i);
 
-	/* Decide from the replies, in order. */
-	if (with_rset && codes[0] == 0) {
-		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
-		    texts[0] != NULL ? texts[0] : _("connection lost"));
-		goto out;
+		if (i == t->n - 1 && accepted == 0)
+			break;		/* no DATA without a recipient */
+		if (!smtp_session_write(ss, c, strlen(c)) ||
+		    !smtp_session_flush(ss))
+			break;
+		t->codes[i] = smtp_session_read(ss, &t->texts[i]);
+		if (t->codes[i] == 0)
+			break;
+		if (i == t->first_rcpt - 1 && t->codes[i] / 100 != 2)
+			break;		/* MAIL refused */
+		if (i >= t->first_rcpt && i < t->n - 1 &&
+		    t->codes[i] / 100 == 2)
+			accepted++;
 	}
-	i = first_rcpt - 1;
-	if (codes[i] / 100 != 2) {
-		st = smtp_session_code_status(codes[i]);
+}
+
+/*
+ * Decide from the replies, in order: SMTP_OK if DATA may follow (354 with
+ * a recipient accepted; the refused ones in res->refused), else the
+ * failure, with *drain set when a pipelined DATA may still be open.
+ */
+static enum smtp_status
+smtp_session_txn_judge(struct smtp_txn *t, GPtrArray *rcpts,
+    struct smtp_result *res, gboolean *drain)
+{
+	enum smtp_status st;
+	guint i, accepted = 0, temp = 0;
+
+	*drain = FALSE;
+	if (t->with_rset && t->codes[0] == 0)
+		return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		    t->texts[0] != NULL ? t->texts[0] : _("connection lost"));
+	i = t->first_rcpt - 1;
+	if (t->codes[i] / 100 != 2) {
+		st = smtp_session_code_status(t->codes[i]);
 		if (st == SMTP_OK)
 			st = SMTP_ERR_PROTOCOL;
-		st = smtp_session_fail(res, st, codes[i], texts[i]);
-		goto drain;
+		*drain = TRUE;
+		return smtp_session_fail(res, st, t->codes[i], t->texts[i]);
 	}
-	for (i = first_rcpt; i < n - 1; i++) {
-		const char		*addr = g_ptr_array_index(rcpts,
-					    i - first_rcpt);
-		struct smtp_refusal	*ref;
+	for (i = t->first_rcpt; i < t->n - 1; i++) {
+		struct smtp_refusal *ref;
 
-		if (codes[i] == 0) {
-			st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
-			    texts[i]);
-			goto out;
-		}
-		if (codes[i] / 100 == 2) {
+		if (t->codes[i] == 0)
+			return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+			    t->texts[i]);
+		if (t->codes[i] / 100 == 2) {
 			accepted++;
 			continue;
 		}
 		ref = g_new0(struct smtp_refusal, 1);
-		ref->addr = g_strdup(addr);
-		ref->code = codes[i];
-		ref->text = g_strdup(texts[i]);
+		ref->addr = g_strdup(g_ptr_array_index(rcpts,
+		    i - t->first_rcpt));
+		ref->code = t->codes[i];
+		ref->text = g_strdup(t->texts[i]);
 		g_ptr_array_add(res->refused, ref);
-		if (codes[i] / 100 == 4)
+		if (t->codes[i] / 100 == 4)
 			temp++;
 	}
 	if (accepted == 0) {
 		struct smtp_refusal *first = g_ptr_array_index(res->refused, 0);
-		g_autofree char *t = g_strdup_printf(_("every recipient was "
-		    "refused; %s: %d %s"), first->addr, first->code,
+		g_autofree char *text = g_strdup_printf(_("every recipient "
+		    "was refused; %s: %d %s"), first->addr, first->code,
 		    first->text);
 
-		st = smtp_session_fail(res, temp > 0 ? SMTP_ERR_TEMP :
-		    SMTP_ERR_PERM, first->code, t);
-		goto drain;
+		*drain = TRUE;
+		return smtp_session_fail(res, temp > 0 ? SMTP_ERR_TEMP :
+		    SMTP_ERR_PERM, first->code, text);
 	}
-	data_code = codes[n - 1];
-	if (data_code != 354) {
-		st = smtp_session_code_status(data_code);
+	if (t->codes[t->n - 1] != 354) {
+		st = smtp_session_code_status(t->codes[t->n - 1]);
 		if (st == SMTP_OK)
 			st = SMTP_ERR_PROTOCOL;
-		st = smtp_session_fail(res, st, data_code, texts[n - 1]);
-		goto out;
+		return smtp_session_fail(res, st, t->codes[t->n - 1],
+		    t->texts[t->n - 1]);
 	}
+	return SMTP_OK;
+}
 
-	/*
-	 * The message, then (once the caller has recorded that from here on
-	 * the server may take it) the final ".": a stop before the dot
-	 * leaves a message the server cannot have accepted.
-	 */
+/*
+ * The message, then (once the caller has recorded that from here on the
+ * server may take it) the final ".", and the reply that decides: a stop
+ * before the dot leaves a message the server cannot have accepted.
+ */
+static enum smtp_status
+smtp_session_txn_data(struct smtp_session *ss, const void *data, gsize len,
+    struct smtp_result *res)
+{
+	g_autofree char *t = NULL;
+	enum smtp_status st;
+	int code;
+
 	if (!smtp_session_write_stuffed(ss, data, len) ||
-	    !smtp_session_flush(ss)) {
-		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+	    !smtp_session_flush(ss))
+		return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
 		    _("connection lost while sending the message"));
-		goto out;
-	}
 	if (ss->before_dot != NULL && !ss->before_dot(ss->before_dot_data)) {
 		/* Only closing the link can end DATA without the message. */
 		ss->alive = FALSE;
-		st = smtp_session_fail(res, SMTP_ERR_INVALID, 0,
+		return smtp_session_fail(res, SMTP_ERR_INVALID, 0,
 		    _("stopped before the end of the message"));
-		goto out;
 	}
 	if (!smtp_session_write(ss, ".\r\n", 3) || !smtp_session_flush(ss)) {
 		ss->alive = FALSE;
 		res->data_done = TRUE;
-		st = smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
+		return smtp_session_fail(res, SMTP_ERR_NETWORK, 0,
 		    _("connection lost while sending the message"));
-		goto out;
 	}
 	res->data_done = TRUE;
-	{
-		g_autofree char *t = NULL;
-		int code = smtp_session_read(ss, &t);
+	code = smtp_session_read(ss, &t);
+	st = smtp_session_code_status(code);
+	if (st == SMTP_OK && code / 100 != 2)
+		st = SMTP_ERR_PROTOCOL;
+	res->status = st;
+	res->code = code;
+	g_free(res->text);
+	res->text = g_steal_pointer(&t);
+	return st;
+}
 
-		st = smtp_session_code_status(code);
-		if (st == SMTP_OK && code / 100 != 2)
-			st = SMTP_ERR_PROTOCOL;
-		res->status = st;
-		res->code = code;
-		g_free(res->text);
-		res->text = g_steal_pointer(&t);
-	}
-	goto out;
+enum smtp_status
+smtp_session_send(struct smtp_session *ss, const char *from, GPtrArray *rcpts,
+    const char *envid, const void *data, gsize len, struct smtp_result *res)
+{
+	struct smtp_txn		 t;
+	gboolean		 utf8, drain;
+	enum smtp_status	 st;
 
-drain:
-	/* Pipelined DATA that the server took anyway gets an empty message. */
-	if (ss->pipelining && codes[n - 1] == 354) {
+	if (res->refused == NULL)
+		smtp_result_init(res);
+	res->status = SMTP_OK;
+	res->data_done = FALSE;
+	if ((st = smtp_session_check_envelope(ss, from, rcpts, &utf8, res)) !=
+	    SMTP_OK)
+		return st;
+	memset(&t, 0, sizeof t);
+	smtp_session_txn_build(ss, &t, from, rcpts, envid, len,
+	    smtp_session_has_8bit(data, len), utf8);
+	smtp_session_txn_exchange(ss, &t);
+	st = smtp_session_txn_judge(&t, rcpts, res, &drain);
+	if (st == SMTP_OK)
+		st = smtp_session_txn_data(ss, data, len, res);
+	else if (drain && ss->pipelining && t.codes[t.n - 1] == 354) {
+		/* Pipelined DATA the server took anyway: an empty message. */
 		if (smtp_session_write(ss, ".\r\n", 3) && smtp_session_flush(ss))
 			(void)smtp_session_read(ss, NULL);
 	}
-out:
-	g_strfreev(texts);
+	g_ptr_array_unref(t.cmds);
+	g_free(t.codes);
+	g_strfreev(t.texts);
 	return st;
 }

@@ -43,6 +43,19 @@ struct store_delivery {
 static enum store_status store_delivery_finish(struct store_delivery *,
 		    const char *, const char *, unsigned, int64_t, gboolean,
 		    int64_t *);
+static enum store_status store_delivery_close(struct store_delivery *,
+		    gboolean);
+static enum store_status store_delivery_dest(struct store_delivery *,
+		    const char *, const char *, unsigned, char **, char **,
+		    char **);
+static void	 store_delivery_origin(struct store_delivery *,
+		    struct store_item *, const char *, const char *,
+		    const char *, const char *, unsigned);
+static enum store_status store_delivery_queue(struct store_delivery *,
+		    struct store_item *, char *);
+static enum store_status store_delivery_index(struct store_delivery *,
+		    struct store_item *, const char *, gboolean, int64_t,
+		    int64_t *);
 static gboolean	 store_delivery_uidl_valid(const char *);
 static void	 store_parse_worker(gpointer, gpointer);
 static void	 store_parse_job_free(struct store_parse_job *);
@@ -226,89 +239,94 @@ store_delivery_finish(struct store_delivery *d, const char *account,
     int64_t *id_out)
 {
 	struct store		*st = d->st;
-	struct store_item	*it = NULL;
-	struct store_pending	*pe;
+	struct store_item	*it;
 	enum store_status	 s;
-	g_autofree char		*base = NULL, *name = NULL, *top = NULL;
-	g_autofree char		*dest = NULL;
-	int			 fd = d->fd;
+	g_autofree char		*base = NULL, *name = NULL, *dest = NULL;
 
 	defer = defer && st->tx_depth > 0;
-	d->fd = -1;
-	if ((!defer && fsync(fd) != 0) || close(fd) != 0) {
-		int e = errno;
-
-		if (!defer)
-			close(fd);
-		s = store_set_error(st, store_errno_status(e), "%s: %s",
-		    d->tmp_path, g_strerror(e));
+	if ((s = store_delivery_close(d, defer)) != STORE_OK ||
+	    (s = store_delivery_dest(d, account, uidl, flags, &base, &name,
+	    &dest)) != STORE_OK) {
 		store_delivery_abort(d);
 		return s;
 	}
-	base = store_name_build(d->unique, account, uidl,
-	    (flags & STORE_FLAG_PARTIAL) != 0);
-	if (base == NULL) {
-		s = store_set_error(st, STORE_ERR_INVALID,
-		    _("account name too long for a Maildir file name"));
-		store_delivery_abort(d);
-		return s;
-	}
-	name = (flags & STORE_MAILDIR_FLAGS) != 0 ?
-	    store_name_with_flags(base, flags) : g_strdup(base);
-	top = store_folder_path(st, d->folder);
-	dest = g_build_filename(top, (flags & STORE_MAILDIR_FLAGS) != 0 ?
-	    "cur" : "new", name, NULL);
-
 	if (defer && id_out == NULL && replace_id == 0) {
-		struct store_parse_job *j;
-
 		/* Parsed by a worker, indexed by a later drain. */
-		if (st->tx_failed) {
-			/* An earlier delivery failed: errmsg says why. */
-			store_delivery_abort(d);
-			return STORE_ERR_DB;
-		}
-		if (st->parse_pool == NULL)
-			st->parse_pool = g_thread_pool_new(store_parse_worker,
-			    st, CLAMP(g_get_num_processors(), 1,
-			    STORE_PARSE_THREADS), FALSE, NULL);
-		j = g_new0(struct store_parse_job, 1);
-		it = j->item = g_new0(struct store_item, 1);
-		it->folder = g_strdup(d->folder);
-		it->folder_id = d->folder_id;
-		it->subdir = (flags & STORE_MAILDIR_FLAGS) != 0 ?
-		    STORE_SUBDIR_CUR : STORE_SUBDIR_NEW;
-		it->name = g_strdup(name);
-		it->base = g_strdup(base);
-		it->account = g_strdup(account);
-		it->uidl = g_strdup(uidl);
-		it->flags = flags;
-		it->delivered = (int64_t)time(NULL);
-		j->path = g_strdup(d->tmp_path);
-		pe = g_new0(struct store_pending, 1);
-		pe->tmp = g_steal_pointer(&d->tmp_path);
-		pe->dest = g_steal_pointer(&dest);
-		g_ptr_array_add(st->tx_pending, pe);
-		store_folder_touch(st, d->folder_id);
-		g_mutex_lock(&st->parse_lock);
-		g_queue_push_tail(st->parse_queue, j);
-		g_mutex_unlock(&st->parse_lock);
-		g_thread_pool_push(st->parse_pool, j, NULL);
-		store_delivery_abort(d);
-		return store_delivery_drain(st, FALSE);
+		it = g_new0(struct store_item, 1);
+		store_delivery_origin(d, it, name, base, account, uidl,
+		    flags);
+		return store_delivery_queue(d, it, g_steal_pointer(&dest));
 	}
 	/* Earlier deliveries of the batch first: keep the order. */
 	if ((s = store_delivery_drain(st, TRUE)) != STORE_OK) {
 		store_delivery_abort(d);
 		return s;
 	}
-
 	if ((it = store_item_read(d->tmp_path, 0, -1)) == NULL) {
 		s = store_set_error(st, store_errno_status(errno), "%s: %s",
 		    d->tmp_path, g_strerror(errno));
 		store_delivery_abort(d);
 		return s;
 	}
+	store_delivery_origin(d, it, name, base, account, uidl, flags);
+	s = store_delivery_index(d, it, dest, defer, replace_id, id_out);
+	store_item_free(it);
+	store_delivery_abort(d);
+	if (s != STORE_OK)
+		return s;
+	return store_tx_commit(st);
+}
+
+/*
+ * The tmp/ file written: fsynced (unless deferred, then the batch's commit
+ * syncs it) and closed.
+ */
+static enum store_status
+store_delivery_close(struct store_delivery *d, gboolean defer)
+{
+	int	 fd = d->fd;
+
+	d->fd = -1;
+	if ((!defer && fsync(fd) != 0) || close(fd) != 0) {
+		int e = errno;
+
+		if (!defer)
+			close(fd);
+		return store_set_error(d->st, store_errno_status(e),
+		    "%s: %s", d->tmp_path, g_strerror(e));
+	}
+	return STORE_OK;
+}
+
+/*
+ * The names the file takes: its base (unique part and origin), its name
+ * (base and Maildir flags) and its path in new/ or cur/.
+ */
+static enum store_status
+store_delivery_dest(struct store_delivery *d, const char *account,
+    const char *uidl, unsigned flags, char **base, char **name, char **dest)
+{
+	g_autofree char	*top = NULL;
+
+	*base = store_name_build(d->unique, account, uidl,
+	    (flags & STORE_FLAG_PARTIAL) != 0);
+	if (*base == NULL)
+		return store_set_error(d->st, STORE_ERR_INVALID,
+		    _("account name too long for a Maildir file name"));
+	*name = (flags & STORE_MAILDIR_FLAGS) != 0 ?
+	    store_name_with_flags(*base, flags) : g_strdup(*base);
+	top = store_folder_path(d->st, d->folder);
+	*dest = g_build_filename(top, (flags & STORE_MAILDIR_FLAGS) != 0 ?
+	    "cur" : "new", *name, NULL);
+	return STORE_OK;
+}
+
+/* Where the item goes and where it came from (the file says the rest). */
+static void
+store_delivery_origin(struct store_delivery *d, struct store_item *it,
+    const char *name, const char *base, const char *account,
+    const char *uidl, unsigned flags)
+{
 	it->folder = g_strdup(d->folder);
 	it->folder_id = d->folder_id;
 	it->subdir = (flags & STORE_MAILDIR_FLAGS) != 0 ? STORE_SUBDIR_CUR :
@@ -319,12 +337,64 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 	it->uidl = g_strdup(uidl);
 	it->flags = flags;
 	it->delivered = (int64_t)time(NULL);
+}
 
-	if ((s = store_tx_begin(st)) != STORE_OK) {
+/*
+ * A deferred delivery of a batch: the file waits in tmp/ for the commit,
+ * a worker parses it and a drain indexes it in delivery order. Takes it
+ * and dest; frees d.
+ */
+static enum store_status
+store_delivery_queue(struct store_delivery *d, struct store_item *it,
+    char *dest)
+{
+	struct store		*st = d->st;
+	struct store_parse_job	*j;
+	struct store_pending	*pe;
+
+	if (st->tx_failed) {
+		/* An earlier delivery failed: errmsg says why. */
 		store_item_free(it);
+		g_free(dest);
 		store_delivery_abort(d);
-		return s;
+		return STORE_ERR_DB;
 	}
+	if (st->parse_pool == NULL)
+		st->parse_pool = g_thread_pool_new(store_parse_worker, st,
+		    CLAMP(g_get_num_processors(), 1, STORE_PARSE_THREADS),
+		    FALSE, NULL);
+	j = g_new0(struct store_parse_job, 1);
+	j->item = it;
+	j->path = g_strdup(d->tmp_path);
+	pe = g_new0(struct store_pending, 1);
+	pe->tmp = g_steal_pointer(&d->tmp_path);
+	pe->dest = dest;
+	g_ptr_array_add(st->tx_pending, pe);
+	store_folder_touch(st, d->folder_id);
+	g_mutex_lock(&st->parse_lock);
+	g_queue_push_tail(st->parse_queue, j);
+	g_mutex_unlock(&st->parse_lock);
+	g_thread_pool_push(st->parse_pool, j, NULL);
+	store_delivery_abort(d);
+	return store_delivery_drain(st, FALSE);
+}
+
+/*
+ * The file into new/ or cur/ (now, or with defer at the batch's commit)
+ * and its row into the index, under a savepoint of a transaction opened
+ * here if none is. On failure both are undone and the transaction is
+ * closed if it was ours; on success the caller commits it.
+ */
+static enum store_status
+store_delivery_index(struct store_delivery *d, struct store_item *it,
+    const char *dest, gboolean defer, int64_t replace_id, int64_t *id_out)
+{
+	struct store		*st = d->st;
+	struct store_pending	*pe;
+	enum store_status	 s;
+
+	if ((s = store_tx_begin(st)) != STORE_OK)
+		return s;
 	if ((s = store_exec(st, "SAVEPOINT delivery")) != STORE_OK)
 		goto fail_tx;
 	if (defer) {
@@ -353,9 +423,7 @@ store_delivery_finish(struct store_delivery *d, const char *account,
 		goto fail_sp;
 	}
 	store_exec(st, "RELEASE delivery");
-	store_item_free(it);
-	store_delivery_abort(d);
-	return store_tx_commit(st);
+	return STORE_OK;
 
 fail_sp:
 	sqlite3_exec(st->db, "ROLLBACK TO delivery; RELEASE delivery", NULL,
@@ -366,8 +434,6 @@ fail_tx:
 		store_tx_rollback(st);
 	else
 		st->tx_depth--;
-	store_item_free(it);
-	store_delivery_abort(d);
 	return s;
 }
 

@@ -32,6 +32,12 @@ static enum store_status store_item_thread_merge(struct store *, int64_t,
 		    int64_t);
 static void	 store_bind_text(sqlite3_stmt *, int, const char *);
 static enum store_status store_item_terms_delete(struct store *, int64_t);
+static enum store_status store_item_dirty_old(struct store *, int64_t);
+static enum store_status store_item_row(struct store *, struct store_item *,
+		    const char *, int64_t, int64_t, int64_t, int64_t *);
+static enum store_status store_item_text_drop(struct store *, int64_t);
+static enum store_status store_item_text(struct store *, int64_t,
+		    struct mime_summary *);
 
 int64_t
 store_item_hash(const void *data, size_t len)
@@ -412,6 +418,61 @@ enum store_status
 store_item_insert(struct store *st, struct store_item *it,
     int64_t replace_id, int64_t *id_out)
 {
+	struct mime_summary	*sum = it->sum;
+	g_autofree char		*sbase = NULL;
+	enum store_status	 s;
+	gboolean		 reply;
+	int64_t			 tid = 0, id = 0, date;
+
+	sbase = store_item_subject_base(sum->subject, &reply);
+	date = sum->date != 0 ? sum->date : it->delivered;
+	if (sum->date == 0)
+		sum->date = date;
+	if ((s = store_item_thread(st, it, sbase, reply, &tid)) != STORE_OK)
+		return s;
+	if (replace_id > 0 && (s = store_item_dirty_old(st, replace_id)) !=
+	    STORE_OK)
+		return s;
+	if ((s = store_item_row(st, it, sbase, date, tid, replace_id, &id)) !=
+	    STORE_OK)
+		return s;
+	if (replace_id > 0 && (s = store_item_text_drop(st, id)) != STORE_OK)
+		return s;
+	if ((s = store_item_text(st, id, sum)) != STORE_OK)
+		return s;
+	store_item_dirty(st, tid);
+	store_folder_touch(st, it->folder_id);
+	if (id_out != NULL)
+		*id_out = id;
+	return STORE_OK;
+}
+
+/*
+ * A replaced message's new content may start another thread (no
+ * Message-ID, other references): the old thread's summary must be
+ * recomputed too, or it lists a message it no longer has.
+ */
+static enum store_status
+store_item_dirty_old(struct store *st, int64_t replace_id)
+{
+	static const char oldtid[] =
+	    "SELECT thread_id FROM messages WHERE id = ?";
+	sqlite3_stmt	*stmt;
+
+	if ((stmt = store_stmt(st, oldtid)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, replace_id);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		store_item_dirty(st, sqlite3_column_int64(stmt, 0));
+	sqlite3_reset(stmt);
+	return STORE_OK;
+}
+
+/* The message's row: a new one, or replace_id's rewritten; its id. */
+static enum store_status
+store_item_row(struct store *st, struct store_item *it, const char *sbase,
+    int64_t date, int64_t tid, int64_t replace_id, int64_t *id)
+{
 	static const char ins[] =
 	    "INSERT INTO messages(folder_id, subdir, base, name, account,"
 	    " uidl, message_id, in_reply_to, refs, date, delivered, from_name,"
@@ -434,42 +495,10 @@ store_item_insert(struct store *st, struct store_item *it,
 	    " dsn_envid = ?26, dsn_action = ?27, dsn_status = ?28,"
 	    " dsn_diagnostic = ?29, dsn_recipient = ?30, crypt = ?32"
 	    " WHERE id = ?31";
-	static const char fts[] =
-	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
-	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
-	static const char terms[] =
-	    "INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
-	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
-	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
-	static const char oldtid[] =
-	    "SELECT thread_id FROM messages WHERE id = ?";
 	struct mime_summary	*sum = it->sum;
-	g_autofree char		*sbase = NULL, *sender = NULL, *rcpt = NULL;
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
-	gboolean		 reply;
-	int64_t			 tid = 0, id, date;
-	int			 rc, i;
+	int			 rc;
 
-	sbase = store_item_subject_base(sum->subject, &reply);
-	date = sum->date != 0 ? sum->date : it->delivered;
-	if (sum->date == 0)
-		sum->date = date;
-	if ((s = store_item_thread(st, it, sbase, reply, &tid)) != STORE_OK)
-		return s;
-	if (replace_id > 0) {
-		/*
-		 * The new content may start another thread (no Message-ID,
-		 * other references): the old thread's summary must be
-		 * recomputed too, or it lists a message it no longer has.
-		 */
-		if ((stmt = store_stmt(st, oldtid)) == NULL)
-			return STORE_ERR_DB;
-		sqlite3_bind_int64(stmt, 1, replace_id);
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			store_item_dirty(st, sqlite3_column_int64(stmt, 0));
-		sqlite3_reset(stmt);
-	}
 	if ((stmt = store_stmt(st, replace_id > 0 ? upd : ins)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, it->folder_id);
@@ -509,23 +538,49 @@ store_item_insert(struct store *st, struct store_item *it,
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE)
 		return store_sql_error(st, rc, "insert message");
-	id = replace_id > 0 ? replace_id : sqlite3_last_insert_rowid(st->db);
-	if (replace_id > 0) {
-		if ((s = store_item_terms_delete(st, id)) != STORE_OK)
-			return s;
-		if ((stmt = store_stmt(st, ftsdel)) == NULL)
-			return STORE_ERR_DB;
-		sqlite3_bind_int64(stmt, 1, id);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_DONE)
-			return store_sql_error(st, rc, "index text");
-	}
+	*id = replace_id > 0 ? replace_id : sqlite3_last_insert_rowid(st->db);
+	return STORE_OK;
+}
+
+/* Take a replaced message's old text out of both FTS tables. */
+static enum store_status
+store_item_text_drop(struct store *st, int64_t id)
+{
+	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
+	sqlite3_stmt		*stmt;
+	enum store_status	 s;
+	int			 rc;
+
+	if ((s = store_item_terms_delete(st, id)) != STORE_OK)
+		return s;
+	if ((stmt = store_stmt(st, ftsdel)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "index text");
+	return STORE_OK;
+}
+
+/* The same text into both FTS tables (msg_terms keeps no copy). */
+static enum store_status
+store_item_text(struct store *st, int64_t id, struct mime_summary *sum)
+{
+	static const char fts[] =
+	    "INSERT INTO msg_fts(rowid, subject, sender, recipients, body,"
+	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char terms[] =
+	    "INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
+	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
+	g_autofree char	*sender = NULL, *rcpt = NULL;
+	sqlite3_stmt	*stmt;
+	int		 rc, i;
+
 	sender = g_strjoin(" ", sum->from != NULL ? sum->from : "",
 	    sum->from_addr != NULL ? sum->from_addr : "", NULL);
 	rcpt = g_strjoin(" ", sum->to != NULL ? sum->to : "",
 	    sum->cc != NULL ? sum->cc : "", NULL);
-	/* The same text into both FTS tables (msg_terms keeps no copy). */
 	for (i = 0; i < 2; i++) {
 		if ((stmt = store_stmt(st, i == 0 ? fts : terms)) == NULL)
 			return STORE_ERR_DB;
@@ -540,10 +595,6 @@ store_item_insert(struct store *st, struct store_item *it,
 		if (rc != SQLITE_DONE)
 			return store_sql_error(st, rc, "index text");
 	}
-	store_item_dirty(st, tid);
-	store_folder_touch(st, it->folder_id);
-	if (id_out != NULL)
-		*id_out = id;
 	return STORE_OK;
 }
 

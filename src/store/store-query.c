@@ -108,6 +108,17 @@ static struct store_qnode *store_query_and(struct store_qparser *);
 static struct store_qnode *store_query_unary(struct store_qparser *);
 static struct store_qnode *store_query_term(struct store_qparser *,
 		    struct store_qtok *);
+static struct store_qnode *store_query_text(const char *, gboolean,
+		    const char *);
+static gboolean	 store_query_field(struct store_qparser *,
+		    struct store_qtok *, struct store_qnode **);
+static struct store_qnode *store_query_field_is(struct store_qparser *,
+		    const char *);
+static struct store_qnode *store_query_field_has(struct store_qparser *,
+		    const char *);
+static struct store_qnode *store_query_field_mid(const char *);
+static struct store_qnode *store_query_field_thread(struct store_qparser *,
+		    const char *);
 static char	*store_query_fts_quote(const char *, gboolean);
 static struct store_qnode *store_query_sql(const char *, const char *,
 		    int64_t, gboolean);
@@ -468,6 +479,66 @@ store_query_sql(const char *sql, const char *text, int64_t i,
 static struct store_qnode *
 store_query_term(struct store_qparser *qp, struct store_qtok *t)
 {
+	struct store_qnode	*n;
+	g_autofree char		*all = NULL;
+
+	switch (t->type) {
+	case QT_WORD:
+	case QT_PHRASE:
+		return store_query_text(t->s, t->type == QT_WORD, NULL);
+	case QT_FIELD:
+		break;
+	case QT_RPAREN:
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("unexpected \")\" in the search"));
+		return NULL;
+	default:
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("a search term is missing"));
+		return NULL;
+	}
+	if (*t->v == '\0' && !t->quoted) {
+		g_set_error(qp->err, store_query_error_quark(), 1,
+		    _("\"%s:\" needs a value"), t->s);
+		return NULL;
+	}
+	if (store_query_field(qp, t, &n))
+		return n;
+	/* Not a field we know ("http://..."): search the text as it is. */
+	all = g_strconcat(t->s, ":", t->v, NULL);
+	return store_query_text(all, FALSE, NULL);
+}
+
+/*
+ * Words or a phrase in the text (in one column if column is set): bare,
+ * words that may carry a trailing "*" for a prefix.
+ */
+static struct store_qnode *
+store_query_text(const char *text, gboolean bare, const char *column)
+{
+	struct store_qnode	*n;
+	char			*fts;
+
+	if ((fts = store_query_fts_quote(text, bare)) == NULL)
+		return store_query_node(QN_TRUE);
+	n = store_query_node(QN_FTS);
+	if (column != NULL) {
+		n->s = g_strdup_printf("%s : %s", column, fts);
+		g_free(fts);
+	} else
+		n->s = fts;
+	n->phrase = !store_query_one_token(text);
+	return n;
+}
+
+/*
+ * A term "field:value" of a field we know into *out (NULL on an error,
+ * set in qp). FALSE: no such field.
+ */
+static gboolean
+store_query_field(struct store_qparser *qp, struct store_qtok *t,
+    struct store_qnode **out)
+{
 	static const struct {
 		const char	*name;
 		const char	*column;
@@ -477,6 +548,38 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 		{ "body", "body" }, { "attachment", "attachments" },
 		{ "file", "attachments" },
 	};
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(textfields); i++)
+		if (strcmp(t->s, textfields[i].name) == 0) {
+			*out = store_query_text(t->v, !t->quoted,
+			    textfields[i].column);
+			return TRUE;
+		}
+	if (strcmp(t->s, "is") == 0 || strcmp(t->s, "tag") == 0)
+		*out = store_query_field_is(qp, t->v);
+	else if (strcmp(t->s, "has") == 0)
+		*out = store_query_field_has(qp, t->v);
+	else if (strcmp(t->s, "folder") == 0 || strcmp(t->s, "in") == 0)
+		*out = store_query_sql("m.folder_id = (SELECT id FROM folders"
+		    " WHERE name = ?)", t->v, 0, FALSE);
+	else if (strcmp(t->s, "account") == 0)
+		*out = store_query_sql("m.account = ?", t->v, 0, FALSE);
+	else if (strcmp(t->s, "id") == 0 || strcmp(t->s, "mid") == 0)
+		*out = store_query_field_mid(t->v);
+	else if (strcmp(t->s, "thread") == 0)
+		*out = store_query_field_thread(qp, t->v);
+	else if (strcmp(t->s, "date") == 0)
+		*out = store_query_date_range(t->v, qp->err);
+	else
+		return FALSE;
+	return TRUE;
+}
+
+/* is:VALUE (tag:VALUE): a flag, or signed or encrypted. */
+static struct store_qnode *
+store_query_field_is(struct store_qparser *qp, const char *value)
+{
 	static const struct {
 		const char	*name;
 		const char	*sql;
@@ -497,106 +600,53 @@ store_query_term(struct store_qparser *qp, struct store_qtok *t)
 		{ "signed", "(m.crypt & 1) <> 0" },
 		{ "encrypted", "(m.crypt & 2) <> 0" },
 	};
-	struct store_qnode	*n;
-	char			*fts;
-	size_t			 i;
+	g_autofree char	*v = g_ascii_strdown(value, -1);
+	size_t		 i;
 
-	switch (t->type) {
-	case QT_WORD:
-	case QT_PHRASE:
-		if ((fts = store_query_fts_quote(t->s, t->type == QT_WORD)) ==
-		    NULL)
-			return store_query_node(QN_TRUE);
-		n = store_query_node(QN_FTS);
-		n->s = fts;
-		n->phrase = !store_query_one_token(t->s);
-		return n;
-	case QT_FIELD:
-		break;
-	case QT_RPAREN:
-		g_set_error(qp->err, store_query_error_quark(), 1,
-		    _("unexpected \")\" in the search"));
-		return NULL;
-	default:
-		g_set_error(qp->err, store_query_error_quark(), 1,
-		    _("a search term is missing"));
-		return NULL;
-	}
-	if (*t->v == '\0' && !t->quoted) {
-		g_set_error(qp->err, store_query_error_quark(), 1,
-		    _("\"%s:\" needs a value"), t->s);
-		return NULL;
-	}
-	for (i = 0; i < G_N_ELEMENTS(textfields); i++) {
-		if (strcmp(t->s, textfields[i].name) != 0)
-			continue;
-		if ((fts = store_query_fts_quote(t->v, !t->quoted)) == NULL)
-			return store_query_node(QN_TRUE);
-		n = store_query_node(QN_FTS);
-		n->s = g_strdup_printf("%s : %s", textfields[i].column, fts);
-		n->phrase = !store_query_one_token(t->v);
-		g_free(fts);
-		return n;
-	}
-	if (strcmp(t->s, "is") == 0 || strcmp(t->s, "tag") == 0) {
-		g_autofree char *v = g_ascii_strdown(t->v, -1);
+	for (i = 0; i < G_N_ELEMENTS(isvals); i++)
+		if (strcmp(v, isvals[i].name) == 0)
+			return store_query_sql(isvals[i].sql, NULL, 0, FALSE);
+	g_set_error(qp->err, store_query_error_quark(), 1,
+	    _("unknown value in \"is:%s\" (try unread, read, flagged, "
+	    "replied, trashed, draft, bounced, signed, encrypted)"), value);
+	return NULL;
+}
 
-		for (i = 0; i < G_N_ELEMENTS(isvals); i++)
-			if (strcmp(v, isvals[i].name) == 0)
-				return store_query_sql(isvals[i].sql, NULL, 0,
-				    FALSE);
+/* has:attachment, the only value. */
+static struct store_qnode *
+store_query_field_has(struct store_qparser *qp, const char *value)
+{
+	if (g_ascii_strncasecmp(value, "attachment", 10) == 0)
+		return store_query_sql("m.has_attachment = 1", NULL, 0, FALSE);
+	g_set_error(qp->err, store_query_error_quark(), 1,
+	    _("unknown value in \"has:%s\" (try has:attachment)"), value);
+	return NULL;
+}
+
+/* id:VALUE (mid:): a Message-ID, with or without its angle brackets. */
+static struct store_qnode *
+store_query_field_mid(const char *value)
+{
+	g_autofree char *v = g_strdup(value[0] == '<' ? value + 1 : value);
+
+	if (*v != '\0' && v[strlen(v) - 1] == '>')
+		v[strlen(v) - 1] = '\0';
+	return store_query_sql("m.message_id = ?", v, 0, FALSE);
+}
+
+/* thread:N, a thread's number. */
+static struct store_qnode *
+store_query_field_thread(struct store_qparser *qp, const char *value)
+{
+	char	*end;
+	gint64	 v = g_ascii_strtoll(value, &end, 10);
+
+	if (*end != '\0') {
 		g_set_error(qp->err, store_query_error_quark(), 1,
-		    _("unknown value in \"is:%s\" (try unread, read, flagged, "
-		    "replied, trashed, draft, bounced, signed, encrypted)"),
-		    t->v);
+		    _("\"thread:\" needs a number"));
 		return NULL;
 	}
-	if (strcmp(t->s, "has") == 0) {
-		if (g_ascii_strncasecmp(t->v, "attachment", 10) == 0)
-			return store_query_sql("m.has_attachment = 1", NULL,
-			    0, FALSE);
-		g_set_error(qp->err, store_query_error_quark(), 1,
-		    _("unknown value in \"has:%s\" (try has:attachment)"),
-		    t->v);
-		return NULL;
-	}
-	if (strcmp(t->s, "folder") == 0 || strcmp(t->s, "in") == 0)
-		return store_query_sql("m.folder_id = (SELECT id FROM folders"
-		    " WHERE name = ?)", t->v, 0, FALSE);
-	if (strcmp(t->s, "account") == 0)
-		return store_query_sql("m.account = ?", t->v, 0, FALSE);
-	if (strcmp(t->s, "id") == 0 || strcmp(t->s, "mid") == 0) {
-		g_autofree char *v = g_strdup(t->v[0] == '<' ? t->v + 1 :
-		    t->v);
-
-		if (*v != '\0' && v[strlen(v) - 1] == '>')
-			v[strlen(v) - 1] = '\0';
-		return store_query_sql("m.message_id = ?", v, 0, FALSE);
-	}
-	if (strcmp(t->s, "thread") == 0) {
-		char *end;
-		gint64 v = g_ascii_strtoll(t->v, &end, 10);
-
-		if (*end != '\0') {
-			g_set_error(qp->err, store_query_error_quark(), 1,
-			    _("\"thread:\" needs a number"));
-			return NULL;
-		}
-		return store_query_sql("m.thread_id = ?", NULL, v, TRUE);
-	}
-	if (strcmp(t->s, "date") == 0)
-		return store_query_date_range(t->v, qp->err);
-	/* Not a field we know ("http://..."): search the text as it is. */
-	{
-		g_autofree char *all = g_strconcat(t->s, ":", t->v, NULL);
-
-		if ((fts = store_query_fts_quote(all, FALSE)) == NULL)
-			return store_query_node(QN_TRUE);
-		n = store_query_node(QN_FTS);
-		n->s = fts;
-		n->phrase = !store_query_one_token(all);
-		return n;
-	}
+	return store_query_sql("m.thread_id = ?", NULL, v, TRUE);
 }
 
 /*

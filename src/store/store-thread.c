@@ -18,6 +18,14 @@ static enum store_status store_thread_fill(struct store *,
 static void	 store_thread_kids_free(gpointer);
 static void	 store_thread_walk(GPtrArray *, GPtrArray *, GPtrArray *,
 		    guint, gboolean *);
+static struct store_thread *store_thread_from_row(sqlite3_stmt *);
+static enum store_status store_threads_summary_page(struct store *,
+		    int64_t, enum store_sort, guint64, guint, GPtrArray *);
+static enum store_status store_threads_query_ids(struct store *,
+		    const char *, const char *, enum store_sort, guint64,
+		    guint, GArray *, GError **);
+static enum store_status store_threads_summaries(struct store *, int64_t,
+		    GArray *, GPtrArray *);
 
 void
 store_thread_free(struct store_thread *t)
@@ -120,6 +128,53 @@ store_threads_page_sorted(struct store *st, const char *folder,
     const char *query, enum store_sort sort, guint64 offset, guint limit,
     GPtrArray **out, GError **err)
 {
+	enum store_status	 s;
+	GPtrArray		*a;
+	g_autoptr(GArray)	 tids = g_array_new(FALSE, FALSE,
+	    sizeof(int64_t));
+	int64_t			 fid = 0;
+	guint			 i;
+
+	*out = NULL;
+	if (folder != NULL && (s = store_folder_id(st, folder, FALSE, &fid)) !=
+	    STORE_OK)
+		return s;
+	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_thread_free);
+	if (query == NULL || *query == '\0')
+		s = store_threads_summary_page(st, fid, sort, offset, limit, a);
+	else if ((s = store_threads_query_ids(st, query, folder, sort, offset,
+	    limit, tids, err)) == STORE_OK)
+		s = store_threads_summaries(st, fid, tids, a);
+	for (i = 0; s == STORE_OK && i < a->len; i++)
+		s = store_thread_fill(st, a->pdata[i]);
+	if (s != STORE_OK) {
+		g_ptr_array_unref(a);
+		return s;
+	}
+	*out = a;
+	return STORE_OK;
+}
+
+/* A thread from a row of thread_summary (the columns of the selects). */
+static struct store_thread *
+store_thread_from_row(sqlite3_stmt *stmt)
+{
+	struct store_thread *t = g_new0(struct store_thread, 1);
+
+	t->id = sqlite3_column_int64(stmt, 0);
+	t->last_date = sqlite3_column_int64(stmt, 1);
+	t->count = (guint)sqlite3_column_int(stmt, 2);
+	t->unread = (guint)sqlite3_column_int(stmt, 3);
+	t->flags = (unsigned)sqlite3_column_int(stmt, 4);
+	t->newest_msg_id = sqlite3_column_int64(stmt, 5);
+	return t;
+}
+
+/* Without a query: a page of the folder's thread summaries, in order. */
+static enum store_status
+store_threads_summary_page(struct store *st, int64_t fid,
+    enum store_sort sort, guint64 offset, guint limit, GPtrArray *a)
+{
 	g_autofree char *order = store_threads_order(sort,
 	    "thread_summary.thread_id",
 	    "o.folder_id = thread_summary.folder_id", "last_date");
@@ -132,122 +187,95 @@ store_threads_page_sorted(struct store *st, const char *folder,
 	    "SELECT thread_id, last_date, count, unread, flags, newest_msg_id"
 	    " FROM thread_summary WHERE folder_id = ?"
 	    " ORDER BY %s LIMIT ? OFFSET ?", order);
-	gboolean		 own = sort != STORE_SORT_DATE_DESC;
+	gboolean	 own = sort != STORE_SORT_DATE_DESC;
+	sqlite3_stmt	*stmt = NULL;
+	int		 rc;
+
+	if (!own && (stmt = store_stmt(st, newest)) == NULL)
+		return STORE_ERR_DB;
+	if (own && (rc = sqlite3_prepare_v2(st->db, plain, -1, &stmt,
+	    NULL)) != SQLITE_OK)
+		return store_sql_error(st, rc, "threads");
+	sqlite3_bind_int64(stmt, 1, fid);
+	sqlite3_bind_int64(stmt, 2, limit);
+	sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		g_ptr_array_add(a, store_thread_from_row(stmt));
+	if (own)
+		sqlite3_finalize(stmt);
+	else
+		sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "threads");
+	return STORE_OK;
+}
+
+/*
+ * With a query: a page of the ids of the threads holding a message it
+ * matches, ordered by the newest (or oldest, or size) among those it keeps.
+ */
+static enum store_status
+store_threads_query_ids(struct store *st, const char *query,
+    const char *folder, enum store_sort sort, guint64 offset, guint limit,
+    GArray *tids, GError **err)
+{
+	g_autofree char		*sql = NULL, *qorder = NULL;
+	struct store_query	*q = NULL;
+	enum store_status	 s;
+	sqlite3_stmt		*stmt = NULL;
+	int			 rc, i;
+
+	if ((s = store_query_new(st, query, folder, &q, err)) != STORE_OK) {
+		store_query_free(q);
+		return s;
+	}
+	/* The oldest message or the size among those the query keeps. */
+	qorder = store_threads_order(sort, "m.thread_id", folder != NULL ?
+	    "o.folder_id = m.folder_id" : "1", "d");
+	sql = g_strdup_printf("SELECT m.thread_id, max(m.date) AS d"
+	    " FROM messages m WHERE %s GROUP BY m.thread_id"
+	    " ORDER BY %s LIMIT ? OFFSET ?", q->where->str, qorder);
+	rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
+	if (rc != SQLITE_OK) {
+		store_query_free(q);
+		return store_sql_error(st, rc, "threads");
+	}
+	i = store_query_bind(q, stmt, 1);
+	sqlite3_bind_int64(stmt, i, limit);
+	sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)offset);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		int64_t tid = sqlite3_column_int64(stmt, 0);
+
+		g_array_append_val(tids, tid);
+	}
+	sqlite3_finalize(stmt);
+	store_query_free(q);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "threads");
+	return STORE_OK;
+}
+
+/* The summaries in folder fid of the threads tids, in their order. */
+static enum store_status
+store_threads_summaries(struct store *st, int64_t fid, GArray *tids,
+    GPtrArray *a)
+{
 	static const char one[] =
 	    "SELECT thread_id, last_date, count, unread, flags, newest_msg_id"
 	    " FROM thread_summary WHERE folder_id = ? AND thread_id = ?";
-	struct store_query	*q = NULL;
-	enum store_status	 s;
-	GPtrArray		*a;
-	g_autoptr(GArray)	 tids = g_array_new(FALSE, FALSE,
-	    sizeof(int64_t));
-	sqlite3_stmt		*stmt = NULL;
-	int64_t			 fid = 0;
-	guint			 i;
-	int			 rc;
+	sqlite3_stmt	*stmt;
+	guint		 i;
 
-	*out = NULL;
-	if (folder != NULL && (s = store_folder_id(st, folder, FALSE, &fid)) !=
-	    STORE_OK)
-		return s;
-	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_thread_free);
-	if (query == NULL || *query == '\0') {
-		if (!own && (stmt = store_stmt(st, newest)) == NULL)
-			goto dberr;
-		if (own && (rc = sqlite3_prepare_v2(st->db, plain, -1, &stmt,
-		    NULL)) != SQLITE_OK) {
-			s = store_sql_error(st, rc, "threads");
-			goto fail;
-		}
+	for (i = 0; i < tids->len; i++) {
+		if ((stmt = store_stmt(st, one)) == NULL)
+			return STORE_ERR_DB;
 		sqlite3_bind_int64(stmt, 1, fid);
-		sqlite3_bind_int64(stmt, 2, limit);
-		sqlite3_bind_int64(stmt, 3, (sqlite3_int64)offset);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			struct store_thread *t = g_new0(struct store_thread, 1);
-
-			t->id = sqlite3_column_int64(stmt, 0);
-			t->last_date = sqlite3_column_int64(stmt, 1);
-			t->count = (guint)sqlite3_column_int(stmt, 2);
-			t->unread = (guint)sqlite3_column_int(stmt, 3);
-			t->flags = (unsigned)sqlite3_column_int(stmt, 4);
-			t->newest_msg_id = sqlite3_column_int64(stmt, 5);
-			g_ptr_array_add(a, t);
-		}
-		if (own)
-			sqlite3_finalize(stmt);
-		else
-			sqlite3_reset(stmt);
-		stmt = NULL;
-		if (rc != SQLITE_DONE) {
-			s = store_sql_error(st, rc, "threads");
-			goto fail;
-		}
-	} else {
-		g_autofree char *sql = NULL, *qorder = NULL;
-
-		if ((s = store_query_new(st, query, folder, &q, err)) !=
-		    STORE_OK)
-			goto fail;
-		/* The oldest message or the size among those the query keeps. */
-		qorder = store_threads_order(sort, "m.thread_id", folder != NULL ?
-		    "o.folder_id = m.folder_id" : "1", "d");
-		sql = g_strdup_printf("SELECT m.thread_id, max(m.date) AS d"
-		    " FROM messages m WHERE %s GROUP BY m.thread_id"
-		    " ORDER BY %s LIMIT ? OFFSET ?", q->where->str, qorder);
-		rc = sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL);
-		if (rc != SQLITE_OK) {
-			s = store_sql_error(st, rc, "threads");
-			goto fail;
-		}
-		i = (guint)store_query_bind(q, stmt, 1);
-		sqlite3_bind_int64(stmt, (int)i, limit);
-		sqlite3_bind_int64(stmt, (int)i + 1, (sqlite3_int64)offset);
-		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-			int64_t tid = sqlite3_column_int64(stmt, 0);
-
-			g_array_append_val(tids, tid);
-		}
-		sqlite3_finalize(stmt);
-		stmt = NULL;
-		if (rc != SQLITE_DONE) {
-			s = store_sql_error(st, rc, "threads");
-			goto fail;
-		}
-		for (i = 0; i < tids->len; i++) {
-			struct store_thread *t;
-
-			if ((stmt = store_stmt(st, one)) == NULL)
-				goto dberr;
-			sqlite3_bind_int64(stmt, 1, fid);
-			sqlite3_bind_int64(stmt, 2, g_array_index(tids,
-			    int64_t, i));
-			if (sqlite3_step(stmt) != SQLITE_ROW) {
-				sqlite3_reset(stmt);
-				continue;
-			}
-			t = g_new0(struct store_thread, 1);
-			t->id = sqlite3_column_int64(stmt, 0);
-			t->last_date = sqlite3_column_int64(stmt, 1);
-			t->count = (guint)sqlite3_column_int(stmt, 2);
-			t->unread = (guint)sqlite3_column_int(stmt, 3);
-			t->flags = (unsigned)sqlite3_column_int(stmt, 4);
-			t->newest_msg_id = sqlite3_column_int64(stmt, 5);
-			sqlite3_reset(stmt);
-			g_ptr_array_add(a, t);
-		}
+		sqlite3_bind_int64(stmt, 2, g_array_index(tids, int64_t, i));
+		if (sqlite3_step(stmt) == SQLITE_ROW)
+			g_ptr_array_add(a, store_thread_from_row(stmt));
+		sqlite3_reset(stmt);
 	}
-	for (i = 0; i < a->len; i++)
-		if ((s = store_thread_fill(st, a->pdata[i])) != STORE_OK)
-			goto fail;
-	store_query_free(q);
-	*out = a;
 	return STORE_OK;
-dberr:
-	s = STORE_ERR_DB;
-fail:
-	store_query_free(q);
-	g_ptr_array_unref(a);
-	return s;
 }
 
 enum store_status

@@ -61,6 +61,16 @@ struct ui_compose {
 	gboolean	 crypt_auto;	/* encrypt if every recipient has a key */
 };
 
+/* What a compose starts from, while ui_compose_begin runs. */
+struct ui_compose_src {
+	struct store_msg	*m;	/* the original's row, or NULL */
+	GMimeMessage		*orig;	/* the original, or NULL */
+	char			*via;	/* the address it came to, or NULL */
+	struct compose_identity	 id;	/* who it goes out as */
+	const char		*sig;	/* the account's signature */
+	char			*text;	/* what the editor is given */
+};
+
 static void	 ui_compose_free(struct ui_view *);
 static void	 ui_compose_recalc(struct ui *, struct ui_view *);
 static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
@@ -72,6 +82,26 @@ static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
 static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
 		    int64_t, int64_t);
+static int	 ui_compose_ask(struct ui *, enum ui_op, GArray *, int64_t);
+static struct ui_compose *ui_compose_alloc(struct ui *, enum ui_op, int64_t);
+static gboolean	 ui_compose_load_msg(struct ui *, int64_t,
+		    struct ui_compose_src *);
+static gboolean	 ui_compose_load(struct ui *, struct ui_compose *, enum ui_op,
+		    int64_t, struct ui_compose_src *);
+static gboolean	 ui_compose_resume_text(struct ui *, struct ui_compose *,
+		    struct ui_compose_src *);
+static gboolean	 ui_compose_resume_draft(struct ui *, struct ui_compose *,
+		    struct ui_compose_src *);
+static gboolean	 ui_compose_resume_queued(struct ui *, struct ui_compose *,
+		    int64_t, int64_t, struct ui_compose_src *);
+static gboolean	 ui_compose_recall_text(struct ui *, struct ui_compose *,
+		    struct ui_compose_src *);
+static gboolean	 ui_compose_reply_text(struct ui *, enum ui_op,
+		    struct ui_compose_src *);
+static gboolean	 ui_compose_forward_text(struct ui *, struct ui_compose *,
+		    GArray *, int, struct ui_compose_src *);
+static gboolean	 ui_compose_first_edit(struct ui *, struct ui_compose *,
+		    const char *);
 static void	 ui_compose_edit_addrs(struct ui *, struct ui_view *,
 		    enum ui_op);
 static void	 ui_compose_unqueue(struct ui *, struct ui_compose *);
@@ -686,46 +716,43 @@ ui_compose_offer_drafts(struct ui *ui)
 }
 
 /*
- * kind: mail, reply, group-reply, list-reply, forward (more: every
- * message to attach, when several are forwarded together) or recall (the
- * message orig_id opened as a new one); resume_id >= 0: the message of
- * outbox entry queue_id, edited to be queued anew.
+ * Before anything is made: an account to send from, the drafts offered
+ * (m), inline or attached (forward). The forward's form ('i', 'a'), or 0
+ * when nothing is to be composed now.
  */
-static void
-ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
-    GArray *more, int64_t resume_id, int64_t queue_id)
+static int
+ui_compose_ask(struct ui *ui, enum ui_op kind, GArray *more,
+    int64_t resume_id)
 {
-	struct ui_compose	*c;
-	struct compose_identity	 id;
-	struct store_msg	*m = NULL;
-	GMimeMessage		*orig = NULL;
-	GPtrArray		*own;
-	GError			*err = NULL;
-	struct ui_view		*v;
-	char			*text = NULL, *before = NULL, *after = NULL;
-	g_autofree char		*via = NULL;
-	const char		*sig;
-	guint			 i;
-	size_t			 len;
-	int			 fwd = 'i';
+	int	fwd = 'i';
 
 	if (ui->config->accounts == NULL || ui->config->accounts->len == 0) {
 		ui_error(ui, "%s", _("No account is configured: add an "
 		    "[account NAME] with an address to send mail."));
-		return;
+		return 0;
 	}
 	if (kind == UI_OP_MAIL && resume_id < 0 && !(ui_index_is(ui_top(ui)) &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) &&
 	    ui_compose_offer_drafts(ui))
-		return;
+		return 0;
 	if (more != NULL)
 		fwd = 'a';
 	else if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
 	    _("Forward inline or as an attachment? (i/a, Enter: inline) "),
 	    "ia\n")) == 0)
-		return;
+		return 0;
 	if (fwd == '\n')
 		fwd = 'i';
+	return fwd;
+}
+
+/* A new compose state with its private directory; NULL said. */
+static struct ui_compose *
+ui_compose_alloc(struct ui *ui, enum ui_op kind, int64_t orig_id)
+{
+	struct ui_compose	*c;
+	GError			*err = NULL;
+
 	c = g_new0(struct ui_compose, 1);
 	c->config = ui->config;
 	c->account = config_account(ui->config, NULL);
@@ -742,226 +769,335 @@ ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
 	if ((c->dir = ui_compose_mkdir(ui, &err)) == NULL) {
 		ui_error(ui, "%s", err->message);
 		g_error_free(err);
-		goto fail;
+		ui_compose_release(c);
+		return NULL;
 	}
 	c->path = g_build_filename(c->dir, "message.txt", NULL);
+	return c;
+}
+
+/* Message id's row and parsed message into src; FALSE said. */
+static gboolean
+ui_compose_load_msg(struct ui *ui, int64_t id, struct ui_compose_src *src)
+{
+	if (store_msg_get(ui->store, id, &src->m) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		return FALSE;
+	}
+	if ((src->orig = mime_message_from_file(src->m->path)) == NULL) {
+		ui_error(ui, _("Cannot read the message file %s."),
+		    src->m->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The message replied to, forwarded or recalled (recall: edited as new,
+ * a draft going on as that draft); the account and identity it goes out
+ * as, and the protection asked for by default. FALSE said.
+ */
+static gboolean
+ui_compose_load(struct ui *ui, struct ui_compose *c, enum ui_op kind,
+    int64_t orig_id, struct ui_compose_src *src)
+{
 	if (kind == UI_OP_RECALL) {
 		/* Edit as new: a draft goes on as that draft. */
 		c->kind = UI_OP_MAIL;
 		c->orig_id = -1;
-		if (store_msg_get(ui->store, orig_id, &m) != STORE_OK) {
-			ui_error(ui, "%s", store_errmsg(ui->store));
-			goto fail;
-		}
-		if ((orig = mime_message_from_file(m->path)) == NULL) {
-			ui_error(ui, _("Cannot read the message file %s."),
-			    m->path);
-			goto fail;
-		}
-		if (strcmp(m->folder, STORE_DRAFTS) == 0)
+		if (!ui_compose_load_msg(ui, orig_id, src))
+			return FALSE;
+		if (strcmp(src->m->folder, STORE_DRAFTS) == 0)
 			c->draft_id = orig_id;
-		orig_id = -1;
-	} else if (orig_id >= 0) {
-		if (store_msg_get(ui->store, orig_id, &m) != STORE_OK) {
-			ui_error(ui, "%s", store_errmsg(ui->store));
-			goto fail;
-		}
-		if ((orig = mime_message_from_file(m->path)) == NULL) {
-			ui_error(ui, _("Cannot read the message file %s."),
-			    m->path);
-			goto fail;
-		}
-	}
+	} else if (orig_id >= 0 && !ui_compose_load_msg(ui, orig_id, src))
+		return FALSE;
 	/* A reply or forward goes out from the account the original came to. */
-	if (orig != NULL && kind != UI_OP_RECALL)
-		c->account = ui_compose_account_for(ui, m, orig, &via);
-	id.name = c->account->from_name;
-	id.addr = via != NULL ? via : c->account->from_addr;
-	sig = c->account->signature;
+	if (src->orig != NULL && kind != UI_OP_RECALL)
+		c->account = ui_compose_account_for(ui, src->m, src->orig,
+		    &src->via);
+	src->id.name = c->account->from_name;
+	src->id.addr = src->via != NULL ? src->via : c->account->from_addr;
+	src->sig = c->account->signature;
 	/* The account's defaults; p on the compose screen changes them. */
 	c->crypt = (c->account->crypt_sign ? CRYPT_PROTECT_SIGN : 0) |
 	    (c->account->crypt_smime ? CRYPT_PROTECT_SMIME : 0);
 	c->crypt_auto = c->account->crypt_encrypt;
-	/* In Drafts, mail resumes the draft under the cursor. */
-	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
+	return TRUE;
+}
+
+/* The text of message orig as a draft to go on with; FALSE said. */
+static gboolean
+ui_compose_resume_text(struct ui *ui, struct ui_compose *c,
+    struct ui_compose_src *src)
+{
+	GError	*err = NULL;
+
+	if ((src->text = compose_template_resume(src->orig, c->dir,
+	    &err)) == NULL) {
+		ui_error(ui, "%s", err->message);
+		g_error_free(err);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/* In Drafts, mail resumes the draft under the cursor. FALSE said. */
+static gboolean
+ui_compose_resume_draft(struct ui *ui, struct ui_compose *c,
+    struct ui_compose_src *src)
+{
+	int64_t	id;
+
+	if (!(ui_index_is(ui_top(ui)) &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
-	    (orig_id = ui_current_msg(ui)) >= 0 &&
-	    ui_prompt_yesno(ui, _("Resume this draft?"), TRUE)) {
-		if (store_msg_get(ui->store, orig_id, &m) == STORE_OK &&
-		    (orig = mime_message_from_file(m->path)) != NULL) {
-			text = compose_template_resume(orig, c->dir, &err);
-			if (text == NULL) {
-				ui_error(ui, "%s", err->message);
-				g_error_free(err);
-				goto fail;
-			}
-			c->draft_id = orig_id;
-		}
+	    (id = ui_current_msg(ui)) >= 0 &&
+	    ui_prompt_yesno(ui, _("Resume this draft?"), TRUE)))
+		return TRUE;
+	if (store_msg_get(ui->store, id, &src->m) == STORE_OK &&
+	    (src->orig = mime_message_from_file(src->m->path)) != NULL) {
+		if (!ui_compose_resume_text(ui, c, src))
+			return FALSE;
+		c->draft_id = id;
 	}
-	/* An outbox entry's message: its From (so its account) kept. */
-	if (resume_id >= 0) {
-		g_autofree char *from = NULL;
-		InternetAddressList *fl;
+	return TRUE;
+}
 
-		if (store_msg_get(ui->store, resume_id, &m) != STORE_OK ||
-		    (orig = mime_message_from_file(m->path)) == NULL) {
-			ui_error(ui, "%s", _("Cannot read the queued message."));
-			goto fail;
-		}
-		if ((text = compose_template_resume(orig, c->dir, &err)) ==
-		    NULL) {
-			ui_error(ui, "%s", err->message);
-			g_error_free(err);
-			goto fail;
-		}
-		if ((fl = g_mime_message_get_from(orig)) != NULL &&
-		    internet_address_list_length(fl) > 0 &&
-		    (from = internet_address_list_to_string(fl, NULL,
-		    FALSE)) != NULL && strpbrk(from, "\r\n") == NULL) {
-			char *t = compose_set_header(text, "From", from);
+/*
+ * An outbox entry's message (resume_id, entry queue_id): its From (so
+ * its account) kept. FALSE said.
+ */
+static gboolean
+ui_compose_resume_queued(struct ui *ui, struct ui_compose *c,
+    int64_t resume_id, int64_t queue_id, struct ui_compose_src *src)
+{
+	g_autofree char		*from = NULL;
+	InternetAddressList	*fl;
 
-			g_free(text);
-			text = t;
-		}
-		c->queue_id = queue_id;
+	if (store_msg_get(ui->store, resume_id, &src->m) != STORE_OK ||
+	    (src->orig = mime_message_from_file(src->m->path)) == NULL) {
+		ui_error(ui, "%s", _("Cannot read the queued message."));
+		return FALSE;
 	}
-	if (kind == UI_OP_RECALL) {
-		struct account *mine = NULL;
-		InternetAddressList *from = g_mime_message_get_from(orig);
-		InternetAddress *a0 = from != NULL &&
-		    internet_address_list_length(from) > 0 ?
-		    internet_address_list_get_address(from, 0) : NULL;
+	if (!ui_compose_resume_text(ui, c, src))
+		return FALSE;
+	if ((fl = g_mime_message_get_from(src->orig)) != NULL &&
+	    internet_address_list_length(fl) > 0 &&
+	    (from = internet_address_list_to_string(fl, NULL,
+	    FALSE)) != NULL && strpbrk(from, "\r\n") == NULL) {
+		char *t = compose_set_header(src->text, "From", from);
 
-		text = compose_template_resume(orig, c->dir, &err);
-		if (text == NULL) {
-			ui_error(ui, "%s", err->message);
-			g_error_free(err);
-			goto fail;
-		}
-		if (a0 != NULL && INTERNET_ADDRESS_IS_MAILBOX(a0))
-			mine = config_account_for_address(ui->config,
-			    internet_address_mailbox_get_addr(
-			    INTERNET_ADDRESS_MAILBOX(a0)));
-		if (mine != NULL)
-			c->account = mine;
-		else {
-			/* Someone else's message: sent as ours. */
-			g_autofree char *me = id.name != NULL ?
-			    g_strdup_printf("%s <%s>", id.name, id.addr) :
-			    g_strdup(id.addr);
-			char *t2 = compose_set_header(text, "From", me);
-
-			g_free(text);
-			text = t2;
-		}
+		g_free(src->text);
+		src->text = t;
 	}
-	/* A reply to encrypted mail is signed and encrypted by default. */
-	if (orig != NULL && (kind == UI_OP_REPLY ||
-	    kind == UI_OP_GROUP_REPLY || kind == UI_OP_LIST_REPLY) &&
-	    (crypt_message_kinds(orig) & CRYPT_ENCRYPTED))
-		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
-	if (text != NULL)
-		;
-	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY ||
-	    kind == UI_OP_LIST_REPLY) {
-		g_autofree char *list = NULL;
+	c->queue_id = queue_id;
+	return TRUE;
+}
 
-		if (kind == UI_OP_LIST_REPLY &&
-		    (list = compose_list_post(orig)) == NULL) {
-			ui_error(ui, "%s", _("This message has no List-Post "
-			    "address: it did not come through a mailing list "
-			    "that takes replies."));
-			goto fail;
-		}
-		own = g_ptr_array_new();
-		for (i = 0; i < ui->config->accounts->len; i++) {
-			struct account *a = g_ptr_array_index(
-			    ui->config->accounts, i);
-			if (a->from_addr != NULL)
-				g_ptr_array_add(own, a->from_addr);
-		}
-		if (via != NULL)
-			g_ptr_array_add(own, via);
-		g_ptr_array_add(own, NULL);
-		text = compose_template_reply(&id, orig,
-		    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
-		    (const char *const *)own->pdata, sig);
-		g_ptr_array_free(own, TRUE);
-		/* The list, and only the list. */
-		if (list != NULL) {
-			char *t2 = compose_set_header(text, "To", list);
+/*
+ * Recall: the message's text, sent by the account of its From, or (someone
+ * else's message) as ours. FALSE said.
+ */
+static gboolean
+ui_compose_recall_text(struct ui *ui, struct ui_compose *c,
+    struct ui_compose_src *src)
+{
+	struct account *mine = NULL;
+	InternetAddressList *from = g_mime_message_get_from(src->orig);
+	InternetAddress *a0 = from != NULL &&
+	    internet_address_list_length(from) > 0 ?
+	    internet_address_list_get_address(from, 0) : NULL;
 
-			g_free(text);
-			text = compose_set_header(t2, "Cc", "");
-			g_free(t2);
-		}
-	} else if (kind == UI_OP_FORWARD) {
-		text = compose_template_forward(&id, orig, fwd == 'a' ?
-		    COMPOSE_FORWARD_ATTACH : COMPOSE_FORWARD_INLINE, sig);
-		/* The original goes along whole, as message/rfc822. */
-		if (fwd == 'a' && more == NULL)
-			g_ptr_array_add(c->attachments, compose_attachment_new(
-			    m->path, "forwarded-message.eml",
-			    "message/rfc822"));
-		/* ;f: every tagged message, each whole. */
-		for (i = 0; more != NULL && i < more->len; i++) {
-			struct store_msg *fm = NULL;
-			g_autofree char *name = NULL;
+	if (!ui_compose_resume_text(ui, c, src))
+		return FALSE;
+	if (a0 != NULL && INTERNET_ADDRESS_IS_MAILBOX(a0))
+		mine = config_account_for_address(ui->config,
+		    internet_address_mailbox_get_addr(
+		    INTERNET_ADDRESS_MAILBOX(a0)));
+	if (mine != NULL)
+		c->account = mine;
+	else {
+		/* Someone else's message: sent as ours. */
+		g_autofree char *me = src->id.name != NULL ?
+		    g_strdup_printf("%s <%s>", src->id.name, src->id.addr) :
+		    g_strdup(src->id.addr);
+		char *t2 = compose_set_header(src->text, "From", me);
 
-			if (store_msg_get(ui->store, g_array_index(more,
-			    int64_t, i), &fm) != STORE_OK) {
-				ui_error(ui, "%s", store_errmsg(ui->store));
-				goto fail;
-			}
-			name = g_strdup_printf("forwarded-message-%u.eml",
-			    i + 1);
-			g_ptr_array_add(c->attachments, compose_attachment_new(
-			    fm->path, name, "message/rfc822"));
-			store_msg_free(fm);
-		}
-		if (more != NULL) {
-			c->orig_id = -1;
-			c->forwarded = g_array_copy(more);
-		}
-	} else
-		text = compose_template_new(&id, NULL, NULL, sig);
-	{
-		struct compose_fields given;
+		g_free(src->text);
+		src->text = t2;
+	}
+	return TRUE;
+}
 
-		/* What the editor is given: a Bcc there was not typed now. */
-		if (compose_parse(text, NULL, &given, NULL)) {
-			c->given_bcc = g_steal_pointer(&given.bcc);
-			compose_fields_clear(&given);
+/* A reply's text (list-reply: to the list only). FALSE said. */
+static gboolean
+ui_compose_reply_text(struct ui *ui, enum ui_op kind,
+    struct ui_compose_src *src)
+{
+	g_autofree char	*list = NULL;
+	GPtrArray	*own;
+	guint		 i;
+
+	if (kind == UI_OP_LIST_REPLY &&
+	    (list = compose_list_post(src->orig)) == NULL) {
+		ui_error(ui, "%s", _("This message has no List-Post "
+		    "address: it did not come through a mailing list "
+		    "that takes replies."));
+		return FALSE;
+	}
+	own = g_ptr_array_new();
+	for (i = 0; i < ui->config->accounts->len; i++) {
+		struct account *a = g_ptr_array_index(ui->config->accounts, i);
+		if (a->from_addr != NULL)
+			g_ptr_array_add(own, a->from_addr);
+	}
+	if (src->via != NULL)
+		g_ptr_array_add(own, src->via);
+	g_ptr_array_add(own, NULL);
+	src->text = compose_template_reply(&src->id, src->orig,
+	    kind == UI_OP_GROUP_REPLY ? COMPOSE_REPLY_ALL : 0,
+	    (const char *const *)own->pdata, src->sig);
+	g_ptr_array_free(own, TRUE);
+	/* The list, and only the list. */
+	if (list != NULL) {
+		char *t2 = compose_set_header(src->text, "To", list);
+
+		g_free(src->text);
+		src->text = compose_set_header(t2, "Cc", "");
+		g_free(t2);
+	}
+	return TRUE;
+}
+
+/*
+ * A forward's text and attachments: the original whole (fwd 'a'), or
+ * every message of more (;f). FALSE said.
+ */
+static gboolean
+ui_compose_forward_text(struct ui *ui, struct ui_compose *c, GArray *more,
+    int fwd, struct ui_compose_src *src)
+{
+	guint	i;
+
+	src->text = compose_template_forward(&src->id, src->orig, fwd == 'a' ?
+	    COMPOSE_FORWARD_ATTACH : COMPOSE_FORWARD_INLINE, src->sig);
+	/* The original goes along whole, as message/rfc822. */
+	if (fwd == 'a' && more == NULL)
+		g_ptr_array_add(c->attachments, compose_attachment_new(
+		    src->m->path, "forwarded-message.eml", "message/rfc822"));
+	/* ;f: every tagged message, each whole. */
+	for (i = 0; more != NULL && i < more->len; i++) {
+		struct store_msg *fm = NULL;
+		g_autofree char *name = NULL;
+
+		if (store_msg_get(ui->store, g_array_index(more, int64_t, i),
+		    &fm) != STORE_OK) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			return FALSE;
 		}
+		name = g_strdup_printf("forwarded-message-%u.eml", i + 1);
+		g_ptr_array_add(c->attachments, compose_attachment_new(
+		    fm->path, name, "message/rfc822"));
+		store_msg_free(fm);
+	}
+	if (more != NULL) {
+		c->orig_id = -1;
+		c->forwarded = g_array_copy(more);
+	}
+	return TRUE;
+}
+
+/*
+ * The editor's first go at the text: written, edited, read back. FALSE
+ * (said) when it failed or the message was left untouched.
+ */
+static gboolean
+ui_compose_first_edit(struct ui *ui, struct ui_compose *c, const char *text)
+{
+	struct compose_fields	 given;
+	g_autofree char		*after = NULL;
+	size_t			 len;
+
+	/* What the editor is given: a Bcc there was not typed now. */
+	if (compose_parse(text, NULL, &given, NULL)) {
+		c->given_bcc = g_steal_pointer(&given.bcc);
+		compose_fields_clear(&given);
 	}
 	if (file_write_atomic(c->path, text, strlen(text), 0600) != 0) {
 		ui_error(ui, _("Cannot write %s: %s"), c->path,
 		    g_strerror(errno));
-		goto fail;
+		return FALSE;
 	}
 	if (!ui_compose_edit(ui, c))
-		goto fail;
+		return FALSE;
 	after = file_read_all(c->path, &len);
-	before = text;
-	text = NULL;
 	/* An untouched new message or reply is abandoned, as mutt does. */
 	if (after == NULL || (c->draft_id < 0 && c->queue_id <= 0 &&
-	    strcmp(after, before) == 0)) {
+	    strcmp(after, text) == 0)) {
 		ui_message(ui, "%s", _("Message not changed: cancelled."));
-		goto fail;
+		return FALSE;
 	}
+	return TRUE;
+}
+
+/*
+ * kind: mail, reply, group-reply, list-reply, forward (more: every
+ * message to attach, when several are forwarded together) or recall (the
+ * message orig_id opened as a new one); resume_id >= 0: the message of
+ * outbox entry queue_id, edited to be queued anew.
+ */
+static void
+ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
+    GArray *more, int64_t resume_id, int64_t queue_id)
+{
+	struct ui_compose	*c;
+	struct ui_compose_src	 src;
+	struct ui_view		*v;
+	gboolean		 ok;
+	int			 fwd;
+
+	if ((fwd = ui_compose_ask(ui, kind, more, resume_id)) == 0)
+		return;
+	if ((c = ui_compose_alloc(ui, kind, orig_id)) == NULL)
+		return;
+	memset(&src, 0, sizeof src);
+	if (!ui_compose_load(ui, c, kind, orig_id, &src))
+		goto fail;
+	if (kind == UI_OP_MAIL && !ui_compose_resume_draft(ui, c, &src))
+		goto fail;
+	if (resume_id >= 0 &&
+	    !ui_compose_resume_queued(ui, c, resume_id, queue_id, &src))
+		goto fail;
+	if (kind == UI_OP_RECALL && !ui_compose_recall_text(ui, c, &src))
+		goto fail;
+	/* A reply to encrypted mail is signed and encrypted by default. */
+	if (src.orig != NULL && (kind == UI_OP_REPLY ||
+	    kind == UI_OP_GROUP_REPLY || kind == UI_OP_LIST_REPLY) &&
+	    (crypt_message_kinds(src.orig) & CRYPT_ENCRYPTED))
+		c->crypt |= CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT;
+	if (src.text != NULL)
+		ok = TRUE;
+	else if (kind == UI_OP_REPLY || kind == UI_OP_GROUP_REPLY ||
+	    kind == UI_OP_LIST_REPLY)
+		ok = ui_compose_reply_text(ui, kind, &src);
+	else if (kind == UI_OP_FORWARD)
+		ok = ui_compose_forward_text(ui, c, more, fwd, &src);
+	else {
+		src.text = compose_template_new(&src.id, NULL, NULL, src.sig);
+		ok = TRUE;
+	}
+	if (!ok || !ui_compose_first_edit(ui, c, src.text))
+		goto fail;
 	ui_compose_parse(c);
 	v = ui_view_new(&ui_compose_ops, c);
 	ui_list_init(&v->list, ui_compose_draw, v, FALSE);
 	ui_push(ui, v);
 	c = NULL;
 fail:
-	g_free(text);
-	g_free(before);
-	g_free(after);
-	store_msg_free(m);
-	if (orig != NULL)
-		g_object_unref(orig);
+	g_free(src.text);
+	g_free(src.via);
+	store_msg_free(src.m);
+	if (src.orig != NULL)
+		g_object_unref(src.orig);
 	if (c != NULL)
 		ui_compose_release(c);
 }

@@ -62,6 +62,14 @@ static void	 ui_jobs_net_changed(gboolean, void *);
 static void	 ui_jobs_send_start(struct ui *, unsigned);
 static void	 ui_jobs_network(struct ui *, gboolean);
 static void	 ui_jobs_job_free(struct ui_job *);
+static void	 ui_jobs_on_log(struct ui *, struct ui_event *);
+static void	 ui_jobs_on_fetch_done(struct ui *, struct ui_event *,
+		    struct ui_view *);
+static void	 ui_jobs_on_send_progress(struct ui *, struct ui_event *);
+static void	 ui_jobs_on_send_done(struct ui *, struct ui_event *,
+		    struct ui_view *);
+static void	 ui_jobs_on_body_done(struct ui *, struct ui_event *,
+		    struct ui_view *);
 
 void
 ui_event_free(struct ui_event *ev)
@@ -635,20 +643,165 @@ ui_jobs_secret_reply(struct ui *ui, struct ui_event *ev)
 	g_hash_table_replace(ui->secrets, g_strdup(ev->text), s);
 }
 
+/* A warning or error logged anywhere: the message line shows it. */
+static void
+ui_jobs_on_log(struct ui *ui, struct ui_event *ev)
+{
+	if (ev->level >= LOG_LEVEL_WARN) {
+		g_free(ui->message);
+		ui->message = g_strdup(ev->text);
+		ui->message_error = ev->level >= LOG_LEVEL_ERROR;
+		ui->dirty = TRUE;
+	}
+}
+
+/*
+ * The fetch ended: the network's state, what it brought, the index
+ * reloaded; a fetch the network changed under goes again, a send waiting
+ * for the network goes.
+ */
+static void
+ui_jobs_on_fetch_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+{
+	ui_jobs_join(ui, &ui->fetch_thread);
+	ui->fetching = FALSE;
+	if (ev->ok || !ev->network_error) {
+		ui->online = ev->ok;
+		ui->online_known = ev->ok;
+	}
+	if (ev->network_error) {
+		ui->online = FALSE;
+		ui->online_known = TRUE;
+	}
+	if (ev->text != NULL)
+		ui_error(ui, _("Fetch: %s"), ev->text);
+	else if (ev->a > 0)
+		ui_message(ui, ngettext("%" PRIu64 " new message.",
+		    "%" PRIu64 " new messages.", (unsigned long)ev->a),
+		    ev->a);
+	else
+		ui_message(ui, "%s", _("No new mail."));
+	/* A refused password is asked for again next time. */
+	if (ev->service == 1)
+		g_hash_table_remove_all(ui->secrets);
+	ui->new_mail += ev->a;
+	if (ev->a > 0 && ui_index_is(ix))
+		ui_index_reload(ui, ix);
+	if (ui->net_fetch) {
+		ui->net_fetch = FALSE;
+		if (!ev->ok)
+			ui_jobs_fetch(ui);
+	}
+	/* Fetched: the network works, whatever waited for it goes. */
+	if (ev->ok)
+		ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
+		    OUTBOX_FLUSH_NETWORK);
+	ui->dirty = TRUE;
+}
+
+/* A step of a send: the status line's error, the message line's words. */
+static void
+ui_jobs_on_send_progress(struct ui *ui, struct ui_event *ev)
+{
+	if (ev->ok) {
+		ui->online = ui->online_known = TRUE;
+		g_clear_pointer(&ui->send_error, g_free);
+	}
+	if (ev->ok)
+		g_clear_pointer(&ui->send_said, g_free);
+	if (ev->level >= LOG_LEVEL_ERROR) {
+		g_free(ui->send_error);
+		ui->send_error = sanitize_text(ev->text, -1, 0);
+		/*
+		 * A retry nobody asked for that fails as the last one did
+		 * has nothing new to say: the status line already shows
+		 * it, and the message line keeps what the user last did.
+		 */
+		if (!ui->send_asked &&
+		    g_strcmp0(ui->send_said, ev->text) == 0)
+			return;
+		g_free(ui->send_said);
+		ui->send_said = g_strdup(ev->text);
+	} else if (!ev->ok && !ui->send_asked)
+		return;	/* "Sending ..." of a background retry */
+	ui_message(ui, "%s", ev->text);
+}
+
+/*
+ * The send ended: the network's state and the last error, the counts,
+ * the Outbox or Sent index reloaded; a send the network changed under
+ * goes again.
+ */
+static void
+ui_jobs_on_send_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+{
+	ui_jobs_join(ui, &ui->send_thread);
+	ui->sending = FALSE;
+	/*
+	 * A send that tried nothing (nothing was due) learnt nothing about
+	 * the network or the server: the status line keeps what it said,
+	 * the last send error included.
+	 */
+	if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
+		/* A server that answered, even "later", is online. */
+		if (ev->network_error)
+			ui->online = FALSE, ui->online_known = TRUE;
+		else if (ev->a + ev->b + ev->c > 0 || ev->ok)
+			ui->online = ui->online_known = TRUE;
+		if (ev->text != NULL) {
+			g_free(ui->send_error);
+			ui->send_error = sanitize_text(ev->text, -1, 0);
+		} else if (ev->ok)
+			g_clear_pointer(&ui->send_error, g_free);
+	}
+	ui_refresh_counts(ui);
+	if (ev->a > 0)
+		ui_message(ui, ngettext("Sent %" PRIu64 " message.",
+		    "Sent %" PRIu64 " messages.", (unsigned long)ev->a),
+		    ev->a);
+	if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
+	    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
+	    strcmp(ui_index_folder(ix), STORE_SENT) == 0))
+		ui_index_reload(ui, ix);
+	if (ui->net_send) {
+		ui->net_send = FALSE;
+		if (ui->queue_count > 0)
+			ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
+			    OUTBOX_FLUSH_NETWORK);
+	}
+}
+
+/* A headers-only message's body came (or did not): the pager shows it. */
+static void
+ui_jobs_on_body_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+{
+	ui_jobs_join(ui, &ui->body_thread);
+	ui->fetching = ui->fetch_thread != NULL;
+	ui->body_msg = -1;
+	if (ev->service == 1)
+		g_hash_table_remove_all(ui->secrets);
+	if (ev->network_error)
+		ui->online = FALSE, ui->online_known = TRUE;
+	if (!ev->ok) {
+		ui_error(ui, _("Download: %s"), ev->text != NULL ?
+		    ev->text : "?");
+		return;
+	}
+	ui->online = ui->online_known = TRUE;
+	ui_pager_replaced(ui, (int64_t)ev->b, (int64_t)ev->a);
+	if (ui_index_is(ix))
+		ui_index_reload(ui, ix);
+	ui_message(ui, "%s", _("Downloaded the whole message."));
+}
+
 void
 ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 {
 	struct ui_view	*ix = g_ptr_array_index(ui->views, 0);
-	gint64		 now = g_get_monotonic_time();
 
 	switch (ev->type) {
 	case UI_EV_LOG:
-		if (ev->level >= LOG_LEVEL_WARN) {
-			g_free(ui->message);
-			ui->message = g_strdup(ev->text);
-			ui->message_error = ev->level >= LOG_LEVEL_ERROR;
-			ui->dirty = TRUE;
-		}
+		ui_jobs_on_log(ui, ev);
 		break;
 	case UI_EV_FETCH_PROGRESS:
 		ui->fetch_msgs = ev->a;
@@ -657,102 +810,13 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		ui->dirty = TRUE;
 		break;
 	case UI_EV_FETCH_DONE:
-		ui_jobs_join(ui, &ui->fetch_thread);
-		ui->fetching = FALSE;
-		if (ev->ok || !ev->network_error) {
-			ui->online = ev->ok;
-			ui->online_known = ev->ok;
-		}
-		if (ev->network_error) {
-			ui->online = FALSE;
-			ui->online_known = TRUE;
-		}
-		if (ev->text != NULL)
-			ui_error(ui, _("Fetch: %s"), ev->text);
-		else if (ev->a > 0)
-			ui_message(ui, ngettext("%" PRIu64 " new message.",
-			    "%" PRIu64 " new messages.", (unsigned long)ev->a),
-			    ev->a);
-		else
-			ui_message(ui, "%s", _("No new mail."));
-		/* A refused password is asked for again next time. */
-		if (ev->service == 1)
-			g_hash_table_remove_all(ui->secrets);
-		ui->new_mail += ev->a;
-		if (ev->a > 0 && ui_index_is(ix))
-			ui_index_reload(ui, ix);
-		if (ui->net_fetch) {
-			ui->net_fetch = FALSE;
-			if (!ev->ok)
-				ui_jobs_fetch(ui);
-		}
-		/* Fetched: the network works, whatever waited for it goes. */
-		if (ev->ok)
-			ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
-			    OUTBOX_FLUSH_NETWORK);
-		ui->dirty = TRUE;
+		ui_jobs_on_fetch_done(ui, ev, ix);
 		break;
 	case UI_EV_SEND_PROGRESS:
-		if (ev->ok) {
-			ui->online = ui->online_known = TRUE;
-			g_clear_pointer(&ui->send_error, g_free);
-		}
-		if (ev->ok)
-			g_clear_pointer(&ui->send_said, g_free);
-		if (ev->level >= LOG_LEVEL_ERROR) {
-			g_free(ui->send_error);
-			ui->send_error = sanitize_text(ev->text, -1, 0);
-			/*
-			 * A retry nobody asked for that fails as the last
-			 * one did has nothing new to say: the status line
-			 * already shows it, and the message line keeps
-			 * what the user last did.
-			 */
-			if (!ui->send_asked &&
-			    g_strcmp0(ui->send_said, ev->text) == 0)
-				break;
-			g_free(ui->send_said);
-			ui->send_said = g_strdup(ev->text);
-		} else if (!ev->ok && !ui->send_asked)
-			break;	/* "Sending ..." of a background retry */
-		ui_message(ui, "%s", ev->text);
+		ui_jobs_on_send_progress(ui, ev);
 		break;
 	case UI_EV_SEND_DONE:
-		ui_jobs_join(ui, &ui->send_thread);
-		ui->sending = FALSE;
-		/*
-		 * A send that tried nothing (nothing was due) learnt nothing
-		 * about the network or the server: the status line keeps
-		 * what it said, the last send error included.
-		 */
-		if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
-			/* A server that answered, even "later", is online. */
-			if (ev->network_error)
-				ui->online = FALSE, ui->online_known = TRUE;
-			else if (ev->a + ev->b + ev->c > 0 || ev->ok)
-				ui->online = ui->online_known = TRUE;
-			if (ev->text != NULL) {
-				g_free(ui->send_error);
-				ui->send_error = sanitize_text(ev->text, -1,
-				    0);
-			} else if (ev->ok)
-				g_clear_pointer(&ui->send_error, g_free);
-		}
-		ui_refresh_counts(ui);
-		if (ev->a > 0)
-			ui_message(ui, ngettext("Sent %" PRIu64 " message.",
-			    "Sent %" PRIu64 " messages.", (unsigned long)ev->a),
-			    ev->a);
-		if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
-		    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
-		    strcmp(ui_index_folder(ix), STORE_SENT) == 0))
-			ui_index_reload(ui, ix);
-		if (ui->net_send) {
-			ui->net_send = FALSE;
-			if (ui->queue_count > 0)
-				ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
-				    OUTBOX_FLUSH_NETWORK);
-		}
+		ui_jobs_on_send_done(ui, ev, ix);
 		break;
 	case UI_EV_NET_CHANGED:
 		ui_jobs_network(ui, ev->ok);
@@ -761,26 +825,9 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 		ui_jobs_secret_reply(ui, ev);
 		break;
 	case UI_EV_BODY_DONE:
-		ui_jobs_join(ui, &ui->body_thread);
-		ui->fetching = ui->fetch_thread != NULL;
-		ui->body_msg = -1;
-		if (ev->service == 1)
-			g_hash_table_remove_all(ui->secrets);
-		if (ev->network_error)
-			ui->online = FALSE, ui->online_known = TRUE;
-		if (!ev->ok) {
-			ui_error(ui, _("Download: %s"), ev->text != NULL ?
-			    ev->text : "?");
-			break;
-		}
-		ui->online = ui->online_known = TRUE;
-		ui_pager_replaced(ui, (int64_t)ev->b, (int64_t)ev->a);
-		if (ui_index_is(ix))
-			ui_index_reload(ui, ix);
-		ui_message(ui, "%s", _("Downloaded the whole message."));
+		ui_jobs_on_body_done(ui, ev, ix);
 		break;
 	}
-	(void)now;
 }
 
 /*

@@ -17,6 +17,29 @@
 
 #define UI_PROMPT_HANGUP	(-2)
 
+/* A line being edited. */
+struct ui_prompt {
+	const char		*prompt;
+	GArray			*text;		/* gunichar */
+	guint			 cursor;
+	gboolean		 secret;
+	enum ui_prompt_kind	 kind;
+	/* Tab: the line as it was before the first Tab, the round. */
+	char			*base;
+	gsize			 base_cursor;
+	guint			 tab_round;
+	/* Up, Down: how far back in the history, what was typed. */
+	guint			 back;
+	char			*typed;
+};
+
+/* What a key did to the line. */
+enum ui_prompt_step {
+	UI_PROMPT_EDITING,
+	UI_PROMPT_ANSWERED,
+	UI_PROMPT_CANCELLED,
+};
+
 static int	ui_prompt_key(struct ui *);
 static void	ui_prompt_draw(struct ui *, const char *prompt, GArray *text,
 		    guint cursor, gboolean secret);
@@ -24,6 +47,13 @@ static char	*ui_prompt_edit(struct ui *, const char *prompt,
 		    const char *initial, gboolean secret, enum ui_prompt_kind);
 static void	ui_prompt_set(GArray *, const char *);
 static char	*ui_prompt_get(GArray *, guint upto);
+static void	ui_prompt_tab(struct ui *, struct ui_prompt *);
+static void	ui_prompt_history(struct ui *, struct ui_prompt *, int key);
+static gboolean	ui_prompt_motion(struct ui_prompt *, int key);
+static enum ui_prompt_step ui_prompt_edit_key(struct ui *, struct ui_prompt *,
+		    int key);
+static char	*ui_prompt_finish(struct ui *, struct ui_prompt *,
+		    char *result);
 
 /* The next key; events are handled meanwhile. UI_PROMPT_HANGUP if the terminal is gone. */
 static int
@@ -139,179 +169,212 @@ ui_prompt_get(GArray *text, guint upto)
 	return g_string_free(out, FALSE);
 }
 
-static char *
-ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
-    gboolean secret, enum ui_prompt_kind kind)
+/* Tab: the word before the cursor completed, the next candidate each time. */
+static void
+ui_prompt_tab(struct ui *ui, struct ui_prompt *p)
 {
-	GArray		*text;
-	guint		 cursor, tab_round = 0, back = 0;
-	int		 key;
-	char		*result = NULL, *base = NULL, *typed = NULL;
-	gsize		 base_cursor = 0;
+	char		*line;
+	gsize		 nc = 0;
+	gboolean	 more = FALSE;
 
-	text = g_array_new(FALSE, FALSE, sizeof(gunichar));
-	ui_prompt_set(text, initial);
-	cursor = text->len;
-	g_clear_pointer(&ui->message, g_free);
-	if (!secret) {
-		leaveok(stdscr, FALSE);
-		curs_set(1);
+	if (p->secret || p->kind == UI_PROMPT_TEXT ||
+	    p->kind == UI_PROMPT_QUERY)
+		return;
+	if (p->base == NULL) {
+		g_autofree char *pre = ui_prompt_get(p->text, p->cursor);
+
+		p->base = ui_prompt_get(p->text, p->text->len);
+		p->base_cursor = strlen(pre);
+		p->tab_round = 0;
 	}
-	for (;;) {
-		ui_prompt_draw(ui, prompt, text, cursor, secret);
-		key = ui_prompt_key(ui);
-		if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
-			break;
-		if (key == '\n' || key == '\r' || key == UI_KEY_FN + KEY_ENTER) {
-			result = ui_prompt_get(text, text->len);
-			break;
-		}
-		if (key != '\t' && key != UI_KEY_FN + KEY_RESIZE) {
-			tab_round = 0;
-			g_clear_pointer(&base, g_free);
-		}
-		switch (key) {
-		case '\t': {	/* complete the word before the cursor */
-			char		*line;
-			gsize		 nc = 0;
-			gboolean	 more = FALSE;
-
-			if (secret || kind == UI_PROMPT_TEXT ||
-			    kind == UI_PROMPT_QUERY)
-				break;
-			if (base == NULL) {
-				g_autofree char *pre = ui_prompt_get(text,
-				    cursor);
-
-				base = ui_prompt_get(text, text->len);
-				base_cursor = strlen(pre);
-				tab_round = 0;
-			}
-			line = ui_complete_tab(ui, kind, base, base_cursor,
-			    tab_round, &nc, &more);
-			if (line == NULL) {
-				beep();
-				break;
-			}
-			ui_prompt_set(text, line);
-			cursor = (guint)g_utf8_strlen(line, (gssize)nc);
-			g_free(line);
-			if (more)
-				tab_round++;
-			else {
-				tab_round = 0;
-				g_clear_pointer(&base, g_free);
-			}
-			break;
-		}
-		case UI_KEY_FN + KEY_UP:	/* older lines of this kind */
-		case UI_KEY_FN + KEY_DOWN: {
-			const char *h;
-
-			if (secret)
-				break;
-			if (key == UI_KEY_FN + KEY_UP) {
-				if ((h = ui_complete_history(ui, kind,
-				    back + 1)) == NULL) {
-					beep();
-					break;
-				}
-				if (back++ == 0) {
-					g_free(typed);
-					typed = ui_prompt_get(text, text->len);
-				}
-			} else {
-				if (back == 0)
-					break;
-				h = --back == 0 ? typed :
-				    ui_complete_history(ui, kind, back);
-			}
-			ui_prompt_set(text, h);
-			cursor = text->len;
-			break;
-		}
-		case UI_KEY_FN + KEY_RESIZE:
-			break;
-		case UI_KEY_FN + KEY_BACKSPACE:
-			if (cursor > 0)
-				g_array_remove_index(text, --cursor);
-			else if (text->len == 0)
-				goto out;	/* Backspace on empty: cancel. */
-			break;
-		case UI_KEY_FN + KEY_DC:
-		case 4:
-			if (cursor < text->len)
-				g_array_remove_index(text, cursor);
-			break;
-		case UI_KEY_FN + KEY_LEFT:
-		case 2:
-			if (cursor > 0)
-				cursor--;
-			break;
-		case UI_KEY_FN + KEY_RIGHT:
-		case 6:
-			if (cursor < text->len)
-				cursor++;
-			break;
-		case UI_KEY_FN + KEY_HOME:
-		case 1:
-			cursor = 0;
-			break;
-		case UI_KEY_FN + KEY_END:
-		case 5:
-			cursor = text->len;
-			break;
-		case 21:	/* C-u */
-			g_array_remove_range(text, 0, cursor);
-			cursor = 0;
-			break;
-		case 11:	/* C-k */
-			g_array_set_size(text, cursor);
-			break;
-		case 23:	/* C-w: the word before the cursor */
-			while (cursor > 0 && g_array_index(text, gunichar,
-			    cursor - 1) == ' ')
-				g_array_remove_index(text, --cursor);
-			while (cursor > 0 && g_array_index(text, gunichar,
-			    cursor - 1) != ' ')
-				g_array_remove_index(text, --cursor);
-			break;
-		default:
-			if (key >= UI_KEY_FN || key < 0x20 || key == 0x7f ||
-			    (key >= 0x80 && key < 0xa0) || text->len >= 4096)
-				break;
-			{
-				gunichar c = (gunichar)key;
-				g_array_insert_val(text, cursor, c);
-				cursor++;
-			}
-			break;
-		}
+	line = ui_complete_tab(ui, p->kind, p->base, p->base_cursor,
+	    p->tab_round, &nc, &more);
+	if (line == NULL) {
+		beep();
+		return;
 	}
-out:
-	if (secret) {
+	ui_prompt_set(p->text, line);
+	p->cursor = (guint)g_utf8_strlen(line, (gssize)nc);
+	g_free(line);
+	if (more)
+		p->tab_round++;
+	else {
+		p->tab_round = 0;
+		g_clear_pointer(&p->base, g_free);
+	}
+}
+
+/* Up and Down: older lines of this kind, back to what was typed. */
+static void
+ui_prompt_history(struct ui *ui, struct ui_prompt *p, int key)
+{
+	const char *h;
+
+	if (p->secret)
+		return;
+	if (key == UI_KEY_FN + KEY_UP) {
+		if ((h = ui_complete_history(ui, p->kind,
+		    p->back + 1)) == NULL) {
+			beep();
+			return;
+		}
+		if (p->back++ == 0) {
+			g_free(p->typed);
+			p->typed = ui_prompt_get(p->text, p->text->len);
+		}
+	} else {
+		if (p->back == 0)
+			return;
+		h = --p->back == 0 ? p->typed :
+		    ui_complete_history(ui, p->kind, p->back);
+	}
+	ui_prompt_set(p->text, h);
+	p->cursor = p->text->len;
+}
+
+/* Move or delete within the line; FALSE: Backspace on an empty line. */
+static gboolean
+ui_prompt_motion(struct ui_prompt *p, int key)
+{
+	GArray	*text = p->text;
+
+	switch (key) {
+	case UI_KEY_FN + KEY_BACKSPACE:
+		if (p->cursor > 0)
+			g_array_remove_index(text, --p->cursor);
+		else if (text->len == 0)
+			return FALSE;	/* Backspace on empty: cancel. */
+		break;
+	case UI_KEY_FN + KEY_DC:
+	case 4:
+		if (p->cursor < text->len)
+			g_array_remove_index(text, p->cursor);
+		break;
+	case UI_KEY_FN + KEY_LEFT:
+	case 2:
+		if (p->cursor > 0)
+			p->cursor--;
+		break;
+	case UI_KEY_FN + KEY_RIGHT:
+	case 6:
+		if (p->cursor < text->len)
+			p->cursor++;
+		break;
+	case UI_KEY_FN + KEY_HOME:
+	case 1:
+		p->cursor = 0;
+		break;
+	case UI_KEY_FN + KEY_END:
+	case 5:
+		p->cursor = text->len;
+		break;
+	case 21:	/* C-u */
+		g_array_remove_range(text, 0, p->cursor);
+		p->cursor = 0;
+		break;
+	case 11:	/* C-k */
+		g_array_set_size(text, p->cursor);
+		break;
+	case 23:	/* C-w: the word before the cursor */
+		while (p->cursor > 0 && g_array_index(text, gunichar,
+		    p->cursor - 1) == ' ')
+			g_array_remove_index(text, --p->cursor);
+		while (p->cursor > 0 && g_array_index(text, gunichar,
+		    p->cursor - 1) != ' ')
+			g_array_remove_index(text, --p->cursor);
+		break;
+	default:
+		if (key >= UI_KEY_FN || key < 0x20 || key == 0x7f ||
+		    (key >= 0x80 && key < 0xa0) || text->len >= 4096)
+			break;
+		{
+			gunichar c = (gunichar)key;
+			g_array_insert_val(text, p->cursor, c);
+			p->cursor++;
+		}
+		break;
+	}
+	return TRUE;
+}
+
+/* One key typed at the line: answered, cancelled, or still editing. */
+static enum ui_prompt_step
+ui_prompt_edit_key(struct ui *ui, struct ui_prompt *p, int key)
+{
+	if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
+		return UI_PROMPT_CANCELLED;
+	if (key == '\n' || key == '\r' || key == UI_KEY_FN + KEY_ENTER)
+		return UI_PROMPT_ANSWERED;
+	if (key != '\t' && key != UI_KEY_FN + KEY_RESIZE) {
+		p->tab_round = 0;
+		g_clear_pointer(&p->base, g_free);
+	}
+	if (key == '\t')
+		ui_prompt_tab(ui, p);
+	else if (key == UI_KEY_FN + KEY_UP || key == UI_KEY_FN + KEY_DOWN)
+		ui_prompt_history(ui, p, key);
+	else if (key != UI_KEY_FN + KEY_RESIZE && !ui_prompt_motion(p, key))
+		return UI_PROMPT_CANCELLED;
+	return UI_PROMPT_EDITING;
+}
+
+/*
+ * The line is done (result: its text, or NULL when cancelled): the
+ * secret wiped, aliases expanded, the history told; the line cleared.
+ */
+static char *
+ui_prompt_finish(struct ui *ui, struct ui_prompt *p, char *result)
+{
+	if (p->secret) {
 		/* Do not leave the secret in freed memory. */
-		memset(text->data, 0, text->len * sizeof(gunichar));
+		memset(p->text->data, 0, p->text->len * sizeof(gunichar));
 	}
-	g_free(base);
-	g_free(typed);
-	if (result != NULL && !secret) {
+	g_free(p->base);
+	g_free(p->typed);
+	if (result != NULL && !p->secret) {
 		/* An alias typed whole is the addresses it stands for. */
-		if (kind == UI_PROMPT_ADDRESS) {
+		if (p->kind == UI_PROMPT_ADDRESS) {
 			char *x = ui_complete_expand_aliases(ui, result);
 
 			g_free(result);
 			result = x;
 		}
-		ui_complete_history_add(ui, kind, result);
+		ui_complete_history_add(ui, p->kind, result);
 	}
-	g_array_free(text, TRUE);
+	g_array_free(p->text, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
 	move(LINES - 1, 0);
 	clrtoeol();
 	ui->dirty = TRUE;
 	return result;
+}
+
+static char *
+ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
+    gboolean secret, enum ui_prompt_kind kind)
+{
+	struct ui_prompt	 p;
+	enum ui_prompt_step	 step = UI_PROMPT_EDITING;
+
+	memset(&p, 0, sizeof p);
+	p.prompt = prompt;
+	p.secret = secret;
+	p.kind = kind;
+	p.text = g_array_new(FALSE, FALSE, sizeof(gunichar));
+	ui_prompt_set(p.text, initial);
+	p.cursor = p.text->len;
+	g_clear_pointer(&ui->message, g_free);
+	if (!secret) {
+		leaveok(stdscr, FALSE);
+		curs_set(1);
+	}
+	while (step == UI_PROMPT_EDITING) {
+		ui_prompt_draw(ui, prompt, p.text, p.cursor, secret);
+		step = ui_prompt_edit_key(ui, &p, ui_prompt_key(ui));
+	}
+	return ui_prompt_finish(ui, &p, step == UI_PROMPT_ANSWERED ?
+	    ui_prompt_get(p.text, p.text->len) : NULL);
 }
 
 char *
