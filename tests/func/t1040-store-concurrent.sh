@@ -188,12 +188,13 @@ until "$SATCHEL" -c "$conf" fetch -q >"$T_TMP/final" 2>&1 || test $i -ge 20; do
 done
 t_is "a last fetch succeeds" "$(cat "$T_TMP/final")" ""
 
-# The reader's count (queued + held, and sending while a sender runs) is
-# what `satchel queue` lists as waiting.
+# The reader's "Queue:" is what `satchel queue` lists as still to be sent
+# (queued, and sending while a sender runs); held and failed entries are
+# counted apart ("Held/failed:"), so they are not counted here.
 qcount() {
 	"$SATCHEL" -c "$conf" queue 2>/dev/null |
-	    awk '$1 ~ /^[0-9]+$/ && ($2 == "queued" || $2 == "held" ||
-	        $2 == "sending") { n++ } END { print n + 0 }'
+	    awk '$1 ~ /^[0-9]+$/ && ($2 == "queued" || $2 == "sending") {
+	        n++ } END { print n + 0 }'
 }
 rcount() {
 	t_tmux_screen ui | sed -n 's/.*Queue:\([0-9]*\).*/\1/p' | head -n 1
