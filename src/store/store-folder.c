@@ -370,3 +370,20 @@ store_folder_record_mtimes(struct store *st)
 		sqlite3_reset(stmt);
 	}
 }
+
+/*
+ * TRUE when the folder of a row (name, new_mtime, cur_mtime) of the
+ * folders table is as the index last read it: neither its new/ nor its
+ * cur/ changed since.
+ */
+gboolean
+store_folder_unchanged(struct store *st, sqlite3_stmt *row)
+{
+	g_autofree char	*top = store_folder_path(st, (const char *)
+	    sqlite3_column_text(row, 0));
+	g_autofree char	*n = g_build_filename(top, "new", NULL);
+	g_autofree char	*c = g_build_filename(top, "cur", NULL);
+
+	return store_folder_mtime(n) == sqlite3_column_int64(row, 1) &&
+	    store_folder_mtime(c) == sqlite3_column_int64(row, 2);
+}

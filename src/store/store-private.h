@@ -164,6 +164,8 @@ char		*store_folder_name(struct store *, int64_t id);
 enum store_status store_folder_std(struct store *);
 void		 store_folder_touch(struct store *, int64_t id);
 int64_t		 store_folder_mtime(const char *path);
+/* TRUE: the folder of a row (name, new_mtime, cur_mtime) did not change. */
+gboolean	 store_folder_unchanged(struct store *, sqlite3_stmt *row);
 /* fsync the new/ and cur/ directories of every folder the tx touched. */
 void		 store_folder_sync_touched(struct store *);
 void		 store_folder_record_mtimes(struct store *);

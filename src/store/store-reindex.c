@@ -871,15 +871,8 @@ store_poll(struct store *st, gboolean *changed)
 
 	if ((stmt = store_stmt(st, fl)) == NULL)
 		return STORE_ERR_DB;
-	while (!stale && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		g_autofree char *top = store_folder_path(st,
-		    (const char *)sqlite3_column_text(stmt, 0));
-		g_autofree char *n = g_build_filename(top, "new", NULL);
-		g_autofree char *c = g_build_filename(top, "cur", NULL);
-
-		stale = store_folder_mtime(n) != sqlite3_column_int64(stmt, 1) ||
-		    store_folder_mtime(c) != sqlite3_column_int64(stmt, 2);
-	}
+	while (!stale && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		stale = !store_folder_unchanged(st, stmt);
 	sqlite3_reset(stmt);
 	if (!stale && rc != SQLITE_DONE)
 		return store_sql_error(st, rc, "folders");

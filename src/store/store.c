@@ -53,15 +53,8 @@ store_open_current(struct store *st)
 	if (!ok || sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) !=
 	    SQLITE_OK)
 		return FALSE;
-	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		g_autofree char *top = store_folder_path(st, (const char *)
-		    sqlite3_column_text(stmt, 0));
-		g_autofree char *n = g_build_filename(top, "new", NULL);
-		g_autofree char *c = g_build_filename(top, "cur", NULL);
-
-		ok = store_folder_mtime(n) == sqlite3_column_int64(stmt, 1) &&
-		    store_folder_mtime(c) == sqlite3_column_int64(stmt, 2);
-	}
+	while (ok && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		ok = store_folder_unchanged(st, stmt);
 	if (ok && rc != SQLITE_DONE)
 		ok = FALSE;
 	sqlite3_finalize(stmt);
