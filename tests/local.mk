@@ -20,3 +20,6 @@ EXTRA_DIST += tests/func/t0006-layers.sh tools/check-layers.sh doc/LAYERS
 ## No function over 120 lines without a reason (tools/check-functions.sh).
 TESTS += tests/func/t0007-functions.sh
 EXTRA_DIST += tests/func/t0007-functions.sh tools/check-functions.sh
+## The store's floor files never call up (tools/check-store-floor.sh).
+TESTS += tests/func/t0008-store-floor.sh
+EXTRA_DIST += tests/func/t0008-store-floor.sh tools/check-store-floor.sh

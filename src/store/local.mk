@@ -3,9 +3,11 @@ noinst_LIBRARIES += src/store/libstore.a
 STORE_QUEUE_SOURCES =
 include src/store/queue.mk
 src_store_libstore_a_SOURCES = src/store/store.h src/store/store-private.h \
+	src/store/store-db.c src/store/store-folder.c src/store/store-tx.c \
 	src/store/store.c src/store/store-name.c src/store/store-item.c \
 	src/store/store-delivery.c src/store/store-msg.c \
-	src/store/store-uidl.c src/store/store-query.c \
+	src/store/store-uidl.c src/store/store-sidefile.c \
+	src/store/store-query.c \
 	src/store/store-thread.c src/store/store-reader.c \
 	src/store/store-reindex.c src/store/store-import.c \
 	src/store/store-pattern.h src/store/store-pattern.c \

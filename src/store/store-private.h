@@ -1,6 +1,22 @@
 /*
  * store-private.h: what the store's own files (and the outbox queue, which
  * keeps its table in the same database) share. Not a public contract.
+ *
+ * The store stands on four floors; a floor file calls only functions of
+ * its own floor or those below it, never up (tools/check-store-floor.sh,
+ * run by `make check`):
+ *
+ *	0 store-db.c	errors, statements, the database file, migrations
+ *	1 store-folder.c folders, Maildir directories, unique names, tmp/ sweep
+ *	2 store-tx.c	transactions and the batched flush at commit (the
+ *			one floor file that calls up: to delivery's drain and
+ *			discard and item's thread refresh)
+ *	3 store.c	the store as a whole: its handle, open, close, locks
+ *
+ * Everything else (delivery, item, reader, reindex with store_open and
+ * store_poll, query, thread, msg, uidl, sidefile, import, name, pattern,
+ * addr, the queue) stands on them. struct store is made and freed by
+ * store.c; its members are grouped below by the file that owns them.
  */
 #ifndef SATCHEL_STORE_PRIVATE_H
 #define SATCHEL_STORE_PRIVATE_H
@@ -29,7 +45,7 @@ enum store_subdir {
 #define STORE_INDEX		"index.sqlite"
 /*
  * The FTS table as a new or fully rebuilt index makes it: migration 1 of
- * store.c without prefix indexes, plus prefix indexes for 2 and 3
+ * store-db.c without prefix indexes, plus prefix indexes for 2 and 3
  * characters so that "bel*" reads one list instead of merging those of
  * every word it starts. An older index keeps its table until reindex
  * --full (converting it means tokenising all the text again).
@@ -54,30 +70,42 @@ enum store_subdir {
 	"  detail=column, content='');"
 
 struct store {
+	/* store.c */
 	char		*dir;
-	sqlite3		*db;
 	unsigned	 open_flags;
+	GHashTable	*locks;		/* lock name -> fd */
+
+	/* store-db.c */
+	sqlite3		*db;
 	char		*errmsg;
+	GHashTable	*stmts;		/* sql text pointer -> sqlite3_stmt */
+
+	/* store-folder.c */
 	char		*host;		/* for unique file names */
 	guint		 counter;
-
-	int		 tx_depth;	/* nested store_tx_begin() */
-	gboolean	 tx_failed;
-	GHashTable	*stmts;		/* sql text pointer -> sqlite3_stmt */
 	GHashTable	*folder_ids;	/* name -> id (GINT_TO_POINTER) */
 	GHashTable	*touched;	/* folder id set: record dir mtimes */
+
+	/* store-tx.c */
+	int		 tx_depth;	/* nested store_tx_begin() */
+	gboolean	 tx_failed;
 	GHashTable	*dirty_threads;	/* thread id set: refresh summary */
 	GPtrArray	*tx_files;	/* files delivered in the open tx */
 	GPtrArray	*tx_pending;	/* struct store_pending: still in tmp/ */
+	gboolean	 tx_sync;	/* store_sync() asked inside the tx */
+
+	/* store-delivery.c */
 	GThreadPool	*parse_pool;	/* parses a batch's deliveries */
 	GQueue		*parse_queue;	/* struct store_parse_job, in order */
 	GMutex		 parse_lock;
 	GCond		 parse_cond;
+
+	/* store-item.c (reset by store-tx.c at begin) */
 	int64_t		 next_thread;	/* 0: load from the database */
-	GHashTable	*locks;		/* lock name -> fd */
-	gboolean	 bulk;		/* import/reindex: defer thread work */
+
+	/* store-reindex.c (read by store-tx.c at commit) */
+	gboolean	 bulk;		/* reindex: mtimes recorded by itself */
 	int64_t		 data_version;	/* store_poll(): -1 before the first */
-	gboolean	 tx_sync;	/* store_sync() asked inside the tx */
 };
 
 /* A message file read and parsed, ready to be indexed (no database use). */
@@ -105,12 +133,63 @@ struct store_pending {
 	char		*tmp;
 	char		*dest;
 };
+/* store-db.c (floor 0) */
+#define STORE_BUSY_TIMEOUT	10000	/* ms a statement waits for a lock */
+enum store_status store_set_error(struct store *, enum store_status,
+		    const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+enum store_status store_sql_error(struct store *, int rc, const char *what);
+enum store_status store_errno_status(int);
+/* For the outbox: the index database handle (owned by the store). */
+sqlite3		*store_db(struct store *);
+sqlite3_stmt	*store_stmt(struct store *, const char *sql);
+void		 store_stmt_finalize(gpointer);
+enum store_status store_exec(struct store *, const char *sql);
+/* Open the index to write (made and migrated if need be) or to read. */
+enum store_status store_db_open(struct store *, gboolean readonly);
+/* Open it to query only (query_only): nothing is made or written. */
+enum store_status store_db_open_query(struct store *);
+/* Read-only, even as an immutable file when no -shm can be made. */
+enum store_status store_db_open_fallback(struct store *);
+gboolean	 store_db_current(struct store *);
+/* Move a damaged index (and its -wal, -shm) aside under a dated name. */
+void		 store_db_move_aside(struct store *);
+
+/* store-folder.c (floor 1) */
+/* Absolute path of folder's Maildir (g_free). */
+char		*store_folder_path(struct store *, const char *folder);
+/* Folder id, creating the folder (directory and row) if create. */
+enum store_status store_folder_id(struct store *, const char *name,
+		    gboolean create, int64_t *id);
+char		*store_folder_name(struct store *, int64_t id);
+enum store_status store_folder_std(struct store *);
+void		 store_folder_touch(struct store *, int64_t id);
+int64_t		 store_folder_mtime(const char *path);
+/* TRUE: the folder of a row (name, new_mtime, cur_mtime) did not change. */
+gboolean	 store_folder_unchanged(struct store *, sqlite3_stmt *row);
+/* fsync the new/ and cur/ directories of every folder the tx touched. */
+void		 store_folder_sync_touched(struct store *);
+void		 store_folder_record_mtimes(struct store *);
+char		*store_unique_name(struct store *);
+gboolean	 store_folder_name_valid(const char *);
+/* Remove crash leftovers from folder's tmp/ (old, or their writer gone). */
+void		 store_sweep_folder(struct store *, const char *folder);
+
+/* store-tx.c (floor 2) */
 void		 store_pending_free(gpointer);
+enum store_status store_tx_begin(struct store *);
+enum store_status store_tx_commit(struct store *);
+void		 store_tx_rollback(struct store *);
+/* At close: an open batch rolled back, the parse workers gone. */
+void		 store_tx_close(struct store *);
 /*
  * Make the last commit durable against a power cut now, or, inside a
  * transaction, when it commits. Used for the outbox queue's transitions.
  */
 enum store_status store_sync(struct store *);
+
+/* store.c (floor 3): store_open() but the scan (*scan: run it). */
+enum store_status store_open_index(const char *dir, unsigned flags,
+		    struct store **out, gboolean *scan);
 
 /*
  * store-delivery.c: a batch's deliveries are parsed by worker threads and
@@ -120,31 +199,6 @@ enum store_status store_sync(struct store *);
  */
 enum store_status store_delivery_drain(struct store *, gboolean wait);
 void		 store_delivery_discard(struct store *);
-
-/* For the outbox: the index database handle (owned by the store). */
-sqlite3		*store_db(struct store *);
-/* Absolute path of folder's Maildir (g_free). */
-char		*store_folder_path(struct store *, const char *folder);
-
-/* store.c */
-enum store_status store_set_error(struct store *, enum store_status,
-		    const char *fmt, ...) G_GNUC_PRINTF(3, 4);
-enum store_status store_sql_error(struct store *, int rc, const char *what);
-enum store_status store_errno_status(int);
-sqlite3_stmt	*store_stmt(struct store *, const char *sql);
-enum store_status store_exec(struct store *, const char *sql);
-enum store_status store_tx_begin(struct store *);
-enum store_status store_tx_commit(struct store *);
-void		 store_tx_rollback(struct store *);
-/* Folder id, creating the folder (directory and row) if create. */
-enum store_status store_folder_id(struct store *, const char *name,
-		    gboolean create, int64_t *id);
-char		*store_folder_name(struct store *, int64_t id);
-void		 store_folder_touch(struct store *, int64_t id);
-char		*store_unique_name(struct store *);
-gboolean	 store_folder_name_valid(const char *);
-/* Remove crash leftovers from folder's tmp/ (old, or their writer gone). */
-void		 store_sweep_folder(struct store *, const char *folder);
 
 /* store-name.c: Maildir file names. */
 /* Base name: unique part plus the encoded origin; NULL if too long. */
@@ -203,7 +257,14 @@ enum store_status store_reindex_folder(struct store *, const char *folder,
 		    gboolean full, gboolean force, store_progress_fn, void *,
 		    struct store_progress *);
 
-/* store-uidl.c: durably record a locally deleted POP3 message. */
+/*
+ * store-sidefile.c: the append-only files next to the index. _append adds
+ * one line durably; _read returns its lines as triples (field 1, field 2
+ * or NULL when empty, field 3), a line cut short by a crash skipped.
+ */
+enum store_status store_sidefile_append(struct store *, const char *file,
+		    const char *line);
+GPtrArray	*store_sidefile_read(struct store *, const char *file);
 /*
  * Bounced messages, one line each in STORE_BOUNCES (append-only, fsynced):
  * base TAB reason TAB unix-time LF, base and reason %-escaped, an empty
@@ -212,6 +273,8 @@ enum store_status store_reindex_folder(struct store *, const char *folder,
 enum store_status store_bounce_record(struct store *, const char *base,
 		    const char *reason);
 GPtrArray	*store_bounce_read(struct store *);
+
+/* store-uidl.c: durably record a locally deleted POP3 message. */
 enum store_status store_uidl_tombstone(struct store *, const char *account,
 		    const char *uidl);
 

@@ -4,7 +4,9 @@
  * read at all; otherwise its files are listed and compared with the rows:
  * new files are parsed and indexed (account and UIDL from the file name),
  * renamed ones (flags changed by another reader) updated, vanished ones
- * dropped. full re-parses every file.
+ * dropped. full re-parses every file. The store's open and its poll for
+ * changes live here too: both end in such a scan, and the floors below
+ * (store.c and what it stands on) never call up into it.
  */
 #include "satchel-config.h"
 
@@ -65,7 +67,6 @@ struct store_reindex {
 	guint			 inbatch;
 };
 
-static int64_t	 store_reindex_mtime(const char *);
 static enum store_status store_reindex_list(struct store_reindex *,
 		    const char *, int);
 static enum store_status store_reindex_drop_partials(struct store_reindex *);
@@ -79,16 +80,6 @@ static enum store_status store_reindex_new(struct store_reindex *,
 static gboolean	 store_reindex_has_table(struct store *, const char *);
 static enum store_status store_reindex_wipe(struct store *);
 static enum store_status store_reindex_requeue(struct store *);
-
-static int64_t
-store_reindex_mtime(const char *path)
-{
-	struct stat	 sb;
-
-	if (stat(path, &sb) != 0)
-		return -1;
-	return (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-}
 
 /* Record the files of one subdirectory in temp.reindex_seen. */
 static enum store_status
@@ -482,8 +473,8 @@ store_reindex_folder(struct store *st, const char *folder, gboolean full,
 		return s;
 	newd = g_build_filename(top, "new", NULL);
 	curd = g_build_filename(top, "cur", NULL);
-	nm = store_reindex_mtime(newd);
-	cm = store_reindex_mtime(curd);
+	nm = store_folder_mtime(newd);
+	cm = store_folder_mtime(curd);
 	if ((stmt = store_stmt(st, msql)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, fid);
@@ -828,5 +819,74 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 		s = store_reindex_bounces(st);
 	if (result != NULL)
 		*result = pr;
+	return s;
+}
+
+enum store_status
+store_open(const char *dir, unsigned flags, struct store **out)
+{
+	enum store_status	 s;
+	gboolean		 scan;
+
+	if ((s = store_open_index(dir, flags, out, &scan)) != STORE_OK ||
+	    !scan)
+		return s;
+	/*
+	 * Bring the index up to date with the Maildir: files renamed in by a
+	 * process killed before it committed, flag changes by other readers.
+	 * Only directories whose mtime changed are read.
+	 */
+	return store_reindex(*out, FALSE, NULL, NULL, NULL);
+}
+
+enum store_status
+store_poll(struct store *st, gboolean *changed)
+{
+	static const char dv[] = "PRAGMA data_version";
+	static const char fl[] =
+	    "SELECT name, new_mtime, cur_mtime FROM folders";
+	sqlite3_stmt		*stmt;
+	enum store_status	 s = STORE_OK;
+	gboolean		 stale = FALSE;
+	int64_t			 v;
+	int			 rc;
+
+	*changed = FALSE;
+	if ((stmt = store_stmt(st, dv)) == NULL)
+		return STORE_ERR_DB;
+	rc = sqlite3_step(stmt);
+	v = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_ROW)
+		return store_sql_error(st, rc, "data version");
+	/*
+	 * The first poll has nothing to compare with, but another process
+	 * may have committed between the open (when the caller read what it
+	 * shows) and now, and already recorded the folders' new mtimes:
+	 * report a change once, or that commit would never be seen.
+	 */
+	if (st->data_version < 0 || v != st->data_version)
+		*changed = TRUE;
+	st->data_version = v;
+
+	if ((stmt = store_stmt(st, fl)) == NULL)
+		return STORE_ERR_DB;
+	while (!stale && (rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		stale = !store_folder_unchanged(st, stmt);
+	sqlite3_reset(stmt);
+	if (!stale && rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "folders");
+	if (!stale)
+		return STORE_OK;
+	/*
+	 * Read the changed folders again. A process that renamed files in and
+	 * has not committed yet holds the write lock: do not wait for it (the
+	 * caller is a user interface), ask again at the next poll.
+	 */
+	sqlite3_busy_timeout(st->db, 100);
+	s = store_reindex(st, FALSE, NULL, NULL, NULL);
+	sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT);
+	if (s == STORE_OK)
+		*changed = TRUE;
 	return s;
 }

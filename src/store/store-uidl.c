@@ -3,7 +3,8 @@
  * store come from the index (and, for reindex, from the file names); those
  * of messages the user deleted locally are tombstones in a small append-only
  * file next to the index, so that keep mode never fetches them again, even
- * after the index is rebuilt. One line per tombstone:
+ * after the index is rebuilt (a side file, store-sidefile.c). One line
+ * per tombstone:
  *
  *	account TAB uidl TAB unix-time LF	(account and uidl %-escaped)
  */
@@ -19,10 +20,7 @@
 #include "util/util.h"
 #include "store/store-private.h"
 
-static GPtrArray *store_uidl_read_file(struct store *, const char *);
 static GPtrArray *store_uidl_read_tombstones(struct store *);
-static enum store_status store_uidl_append(struct store *, const char *,
-		    const char *);
 
 void
 store_uidl_free(struct store_uidl *u)
@@ -33,32 +31,6 @@ store_uidl_free(struct store_uidl *u)
 	g_free(u);
 }
 
-/* Append one line to a file next to the Maildir, durably. */
-static enum store_status
-store_uidl_append(struct store *st, const char *file, const char *line)
-{
-	g_autofree char	*path = g_build_filename(st->dir, file, NULL);
-	gboolean	 created;
-	int		 fd;
-
-	created = access(path, F_OK) != 0;
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return store_set_error(st, store_errno_status(errno),
-		    "%s: %s", path, g_strerror(errno));
-	if (file_write_all(fd, line, strlen(line)) != 0 || fsync(fd) != 0) {
-		int e = errno;
-
-		close(fd);
-		return store_set_error(st, store_errno_status(e), "%s: %s",
-		    path, g_strerror(e));
-	}
-	close(fd);
-	if (created)
-		file_fsync_dir(path);
-	return STORE_OK;
-}
-
 enum store_status
 store_uidl_tombstone(struct store *st, const char *account, const char *uidl)
 {
@@ -67,89 +39,14 @@ store_uidl_tombstone(struct store *st, const char *account, const char *uidl)
 	g_autofree char	*line = NULL;
 
 	line = g_strdup_printf("%s\t%s\t%lld\n", a, u, (long long)time(NULL));
-	return store_uidl_append(st, STORE_TOMBSTONES, line);
-}
-
-enum store_status
-store_bounce_record(struct store *st, const char *base, const char *reason)
-{
-	g_autofree char	*b = g_uri_escape_string(base, NULL, TRUE);
-	g_autofree char	*r = g_uri_escape_string(reason != NULL ? reason :
-	    "", NULL, TRUE);
-	g_autofree char	*line = NULL;
-
-	line = g_strdup_printf("%s\t%s\t%lld\n", b, r, (long long)time(NULL));
-	return store_uidl_append(st, STORE_BOUNCES, line);
-}
-
-/* A triple of store_uidl_read_file(): its middle may be NULL. */
-static void
-store_uidl_triple_free(gpointer p)
-{
-	char	**v = p;
-
-	g_free(v[0]);
-	g_free(v[1]);
-	g_free(v[2]);
-	g_free(v);
-}
-
-/*
- * Read one of the append-only side files (tombstones, bounces): lines of
- * three tab-separated fields, the first two URI-escaped. Returns triples
- * (field 1, field 2 or NULL when empty, field 3) as arrays of three
- * strings, freed by the array (not g_strfreev: the middle may be NULL). A
- * line cut short by a crash has no third field and is skipped, as is one
- * whose first field does not unescape.
- */
-static GPtrArray *
-store_uidl_read_file(struct store *st, const char *name)
-{
-	g_autofree char	*path = g_build_filename(st->dir, name, NULL);
-	g_autofree char	*data = NULL;
-	GPtrArray	*out = g_ptr_array_new_with_free_func(
-	    store_uidl_triple_free);
-	char		**lines;
-	size_t		 len, i;
-
-	if ((data = file_read_all(path, &len)) == NULL)
-		return out;
-	lines = g_strsplit(data, "\n", 0);
-	for (i = 0; lines[i] != NULL; i++) {
-		char **f = g_strsplit(lines[i], "\t", 3);
-		char **v;
-
-		if (g_strv_length(f) != 3 || *f[2] == '\0') {
-			g_strfreev(f);
-			continue;
-		}
-		v = g_new0(char *, 4);
-		v[0] = g_uri_unescape_string(f[0], NULL);
-		v[1] = *f[1] != '\0' ? g_uri_unescape_string(f[1], NULL) :
-		    NULL;
-		v[2] = g_strdup(f[2]);
-		g_strfreev(f);
-		if (v[0] == NULL) {
-			store_uidl_triple_free(v);
-			continue;
-		}
-		g_ptr_array_add(out, v);
-	}
-	g_strfreev(lines);
-	return out;
-}
-
-GPtrArray *
-store_bounce_read(struct store *st)
-{
-	return store_uidl_read_file(st, STORE_BOUNCES);
+	return store_sidefile_append(st, STORE_TOMBSTONES, line);
 }
 
 /* Tombstones as an array of triples (account, uidl, time string). */
 static GPtrArray *
 store_uidl_read_tombstones(struct store *st)
 {
-	GPtrArray	*out = store_uidl_read_file(st, STORE_TOMBSTONES);
+	GPtrArray	*out = store_sidefile_read(st, STORE_TOMBSTONES);
 	guint		 i = 0;
 
 	/* A tombstone needs its UIDL. */
