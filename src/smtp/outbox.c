@@ -13,7 +13,7 @@
 #include "mime/mime.h"
 #include "mime/compose.h"
 #include "store/store.h"
-#include "store/queue.h"
+#include "store/store-queue.h"
 #include "smtp/smtp.h"
 #include "smtp/outbox.h"
 
@@ -40,42 +40,43 @@ struct outbox_flush_ctx {
 
 static enum outbox_status outbox_store_error(struct store *,
 		    enum store_status, GError **);
-static struct outbox_entry *outbox_entry_from_row(const struct queue_row *,
+static struct outbox_entry *outbox_entry_take(struct store_queue_row *,
 		    gboolean);
+static char	*outbox_row_waits(const struct store_queue_row *, int64_t);
 static gboolean	 outbox_sender_running(struct store *);
 static char	*outbox_envid(const char *);
 static void	 outbox_notify(struct outbox_flush_ctx *,
 		    enum outbox_event_type, const char *, const char *,
-		    const struct queue_row *, const char *, gboolean);
+		    const struct store_queue_row *, const char *, gboolean);
 static void	 outbox_flush_account(struct outbox_flush_ctx *,
 		    const char *, GPtrArray *);
 static enum smtp_status outbox_connect(struct outbox_flush_ctx *,
 		    struct account *, struct smtp_session **, char **);
 static void	 outbox_send_one(struct outbox_flush_ctx *, struct account *,
-		    struct smtp_session *, struct queue_row *);
+		    struct smtp_session *, struct store_queue_row *);
 static gboolean	 outbox_send_claim(struct outbox_flush_ctx *,
-		    struct queue_row *, struct store_msg **, char **, size_t *);
+		    struct store_queue_row *, struct store_msg **, char **, size_t *);
 static enum smtp_status outbox_send_transmit(struct outbox_flush_ctx *,
-		    struct smtp_session *, struct queue_row *, GBytes *,
+		    struct smtp_session *, struct store_queue_row *, GBytes *,
 		    struct smtp_result *, gboolean *);
-static void	 outbox_send_done(struct outbox_flush_ctx *, struct queue_row *,
+static void	 outbox_send_done(struct outbox_flush_ctx *, struct store_queue_row *,
 		    const struct smtp_result *, const char *, size_t);
 static void	 outbox_send_maybe(struct outbox_flush_ctx *,
-		    struct queue_row *, const char *);
+		    struct store_queue_row *, const char *);
 static void	 outbox_send_refused(struct outbox_flush_ctx *,
-		    struct queue_row *, const struct smtp_result *,
+		    struct store_queue_row *, const struct smtp_result *,
 		    const char *, enum smtp_status);
-static void	 outbox_defer(struct outbox_flush_ctx *, struct queue_row *,
+static void	 outbox_defer(struct outbox_flush_ctx *, struct store_queue_row *,
 		    const char *, gboolean, enum smtp_status);
-static void	 outbox_fail(struct outbox_flush_ctx *, struct queue_row *,
+static void	 outbox_fail(struct outbox_flush_ctx *, struct store_queue_row *,
 		    const char *, const char *);
 static char	*outbox_refused_text(GPtrArray *, int);
 static enum store_status outbox_requeue_refused(struct outbox_flush_ctx *,
-		    const struct queue_row *, GPtrArray *, const void *, gsize,
+		    const struct store_queue_row *, GPtrArray *, const void *, gsize,
 		    gboolean *);
 static void	 outbox_file_sent(struct store *, GArray *);
-static enum outbox_status outbox_change(struct store *, int64_t,
-		    const char *const *, const char *, gboolean, GError **);
+static enum outbox_status outbox_change(struct store *, int64_t, unsigned,
+		    enum store_queue_state, gboolean, GError **);
 static enum outbox_status outbox_queue_common(struct store *,
 		    const struct account *, GMimeMessage *, GPtrArray *,
 		    int64_t, GBytes *, const char *, int64_t *, GError **);
@@ -111,55 +112,12 @@ outbox_strerror(enum outbox_status st)
 	return _("unknown error");
 }
 
-const char *
-outbox_state_name(enum outbox_state s)
-{
-	switch (s) {
-	case OUTBOX_QUEUED:
-		return "queued";
-	case OUTBOX_SENDING:
-		return "sending";
-	case OUTBOX_SENT:
-		return "sent";
-	case OUTBOX_FAILED:
-		return "failed";
-	case OUTBOX_HELD:
-		return "held";
-	}
-	return "queued";
-}
-
-static enum outbox_state
-outbox_state_parse(const char *s)
-{
-	if (s == NULL)
-		return OUTBOX_QUEUED;
-	if (strcmp(s, QUEUE_SENDING) == 0)
-		return OUTBOX_SENDING;
-	if (strcmp(s, QUEUE_SENT) == 0)
-		return OUTBOX_SENT;
-	if (strcmp(s, QUEUE_FAILED) == 0)
-		return OUTBOX_FAILED;
-	if (strcmp(s, QUEUE_HELD) == 0)
-		return OUTBOX_HELD;
-	return OUTBOX_QUEUED;
-}
-
 void
 outbox_entry_free(struct outbox_entry *e)
 {
 	if (e == NULL)
 		return;
-	g_free(e->account);
-	g_free(e->from);
-	if (e->recipients != NULL)
-		g_ptr_array_unref(e->recipients);
-	g_free(e->message_id);
-	g_free(e->envid);
-	g_free(e->subject);
-	g_free(e->last_error);
-	g_free(e->refused);
-	g_free(e->bounce);
+	store_queue_row_clear(&e->row);
 	g_free(e);
 }
 
@@ -182,38 +140,17 @@ outbox_store_error(struct store *st, enum store_status s, GError **err)
 	return OUTBOX_ERR_STORE;
 }
 
+/* An entry owning r's members (r itself is freed). */
 static struct outbox_entry *
-outbox_entry_from_row(const struct queue_row *r, gboolean sender_running)
+outbox_entry_take(struct store_queue_row *r, gboolean sender_running)
 {
 	struct outbox_entry	*e;
-	guint			 i;
 
 	e = g_new0(struct outbox_entry, 1);
-	e->id = r->id;
-	e->msg_id = r->msg_id;
-	e->account = g_strdup(r->account);
-	e->from = g_strdup(r->from);
-	e->recipients = g_ptr_array_new_with_free_func(g_free);
-	for (i = 0; r->recipients != NULL && i < r->recipients->len; i++)
-		g_ptr_array_add(e->recipients,
-		    g_strdup(g_ptr_array_index(r->recipients, i)));
-	e->message_id = g_strdup(r->message_id);
-	e->envid = g_strdup(r->envid);
-	e->subject = g_strdup(r->subject);
-	e->state = outbox_state_parse(r->state);
-	e->maybe_sent = e->state == OUTBOX_SENDING && !sender_running;
-	e->attempts = r->attempts;
-	e->created = r->created;
-	e->next_try = r->next_try;
-	e->last_try = r->last_try;
-	e->sent_at = r->sent_at;
-	e->last_error = g_strdup(r->last_error);
-	e->refused = g_strdup(r->refused);
-	e->bounce = g_strdup(r->bounce);
-	if (g_strcmp0(r->fail_kind, QUEUE_WAIT_NETWORK) == 0)
-		e->wait = OUTBOX_WAIT_NETWORK;
-	else if (g_strcmp0(r->fail_kind, QUEUE_WAIT_SERVER) == 0)
-		e->wait = OUTBOX_WAIT_SERVER;
+	e->row = *r;
+	g_free(r);
+	e->maybe_sent = e->row.state == STORE_QUEUE_SENDING &&
+	    !sender_running;
 	return e;
 }
 
@@ -292,7 +229,7 @@ outbox_queue_common(struct store *st, const struct account *acc,
 	g_autoptr(GPtrArray)	 rcpts = NULL;
 	g_autofree char		*envid = NULL;
 	GBytes			*bytes = NULL;
-	struct queue_row	 row;
+	struct store_queue_row	 row;
 	enum store_status	 s;
 	int64_t			 msg_id = 0, qid = 0;
 	const char		*data;
@@ -351,18 +288,17 @@ outbox_queue_common(struct store *st, const struct account *acc,
 	    (char *)g_mime_message_get_message_id(msg);
 	row.envid = envid;
 	row.subject = (char *)g_mime_message_get_subject(msg);
-	row.state = (char *)QUEUE_QUEUED;
+	row.state = STORE_QUEUE_QUEUED;
 	row.created = (int64_t)time(NULL);
 
 	/* File and row in one batch: durable together at store_commit. */
-	if ((s = queue_init(st)) != STORE_OK ||
-	    (s = store_begin(st)) != STORE_OK)
+	if ((s = store_begin(st)) != STORE_OK)
 		goto fail;
 	if ((s = store_deliver(st, STORE_OUTBOX, data, len, NULL,
 	    STORE_FLAG_SEEN, &msg_id)) != STORE_OK)
 		goto rollback;
 	row.msg_id = msg_id;
-	if ((s = queue_insert(st, &row, &qid)) != STORE_OK)
+	if ((s = store_queue_insert(st, &row, &qid)) != STORE_OK)
 		goto rollback;
 	if (draft_id > 0 && (s = store_msg_delete(st, draft_id)) != STORE_OK &&
 	    s != STORE_ERR_NOTFOUND)
@@ -438,14 +374,16 @@ outbox_list(struct store *st, unsigned flags, GPtrArray **out, GError **err)
 	guint			 i;
 
 	*out = NULL;
-	if ((s = queue_list(st, (flags & OUTBOX_LIST_SENT) ?
-	    QUEUE_LIST_SENT : 0, 0, &rows)) != STORE_OK)
+	if ((s = store_queue_list(st, (flags & OUTBOX_LIST_SENT) ?
+	    STORE_QUEUE_LIST_SENT : 0, 0, &rows)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	running = outbox_sender_running(st);
 	*out = g_ptr_array_new_with_free_func(
 	    (GDestroyNotify)outbox_entry_free);
+	/* The entries take the rows over. */
+	g_ptr_array_set_free_func(rows, NULL);
 	for (i = 0; i < rows->len; i++)
-		g_ptr_array_add(*out, outbox_entry_from_row(
+		g_ptr_array_add(*out, outbox_entry_take(
 		    g_ptr_array_index(rows, i), running));
 	return OUTBOX_OK;
 }
@@ -454,14 +392,13 @@ enum outbox_status
 outbox_get(struct store *st, int64_t id, struct outbox_entry **out,
     GError **err)
 {
-	struct queue_row	*row = NULL;
+	struct store_queue_row	*row = NULL;
 	enum store_status	 s;
 
 	*out = NULL;
-	if ((s = queue_get(st, id, &row)) != STORE_OK)
+	if ((s = store_queue_get(st, id, &row)) != STORE_OK)
 		return outbox_store_error(st, s, err);
-	*out = outbox_entry_from_row(row, outbox_sender_running(st));
-	queue_row_free(row);
+	*out = outbox_entry_take(row, outbox_sender_running(st));
 	return OUTBOX_OK;
 }
 
@@ -475,10 +412,10 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 	*pending = *attention = 0;
 	if (sending_out != NULL)
 		*sending_out = 0;
-	if ((s = queue_count(st, QUEUE_QUEUED, &q)) != STORE_OK ||
-	    (s = queue_count(st, QUEUE_HELD, &h)) != STORE_OK ||
-	    (s = queue_count(st, QUEUE_FAILED, &f)) != STORE_OK ||
-	    (s = queue_count(st, QUEUE_SENDING, &sending)) != STORE_OK)
+	if ((s = store_queue_count(st, STORE_QUEUE_QUEUED, &q)) != STORE_OK ||
+	    (s = store_queue_count(st, STORE_QUEUE_HELD, &h)) != STORE_OK ||
+	    (s = store_queue_count(st, STORE_QUEUE_FAILED, &f)) != STORE_OK ||
+	    (s = store_queue_count(st, STORE_QUEUE_SENDING, &sending)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	/* A held or failed entry waits for the user, not for a send. */
 	*pending = q;
@@ -511,14 +448,20 @@ outbox_clock(int64_t t, int64_t now)
 char *
 outbox_entry_waits(const struct outbox_entry *e, int64_t now)
 {
+	return e != NULL ? outbox_row_waits(&e->row, now) : NULL;
+}
+
+/* outbox_entry_waits for a row. */
+static char *
+outbox_row_waits(const struct store_queue_row *e, int64_t now)
+{
 	g_autofree char	*when = NULL, *code = NULL;
 	const char	*le;
 
-	if (e == NULL || e->state != OUTBOX_QUEUED ||
-	    e->wait == OUTBOX_WAIT_NONE)
+	if (e->state != STORE_QUEUE_QUEUED || e->wait == STORE_QUEUE_WAIT_NONE)
 		return NULL;
 	when = e->next_try > now ? outbox_clock(e->next_try, now) : NULL;
-	if (e->wait == OUTBOX_WAIT_NETWORK)
+	if (e->wait == STORE_QUEUE_WAIT_NETWORK)
 		return when != NULL ? g_strdup_printf(_("waiting for the "
 		    "network, next try %s"), when) :
 		    g_strdup(_("waiting for the network"));
@@ -540,30 +483,25 @@ char *
 outbox_waits(struct store *st)
 {
 	g_autoptr(GPtrArray)	 rows = NULL;
-	const struct queue_row	*best = NULL;
-	struct outbox_entry	*e;
-	char			*text;
+	const struct store_queue_row *best = NULL;
 	guint			 i;
 
-	if (queue_list(st, QUEUE_LIST_QUEUED, 0, &rows) != STORE_OK)
+	if (store_queue_list(st, STORE_QUEUE_LIST_QUEUED, 0, &rows) != STORE_OK)
 		return NULL;
 	for (i = 0; i < rows->len; i++) {
-		const struct queue_row *r = g_ptr_array_index(rows, i);
+		const struct store_queue_row *r = g_ptr_array_index(rows, i);
 
-		if (g_strcmp0(r->fail_kind, QUEUE_WAIT_NETWORK) == 0) {
+		if (r->wait == STORE_QUEUE_WAIT_NETWORK) {
 			best = r;
 			break;
 		}
-		if (g_strcmp0(r->fail_kind, QUEUE_WAIT_SERVER) == 0 &&
+		if (r->wait == STORE_QUEUE_WAIT_SERVER &&
 		    (best == NULL || r->next_try < best->next_try))
 			best = r;
 	}
 	if (best == NULL)
 		return NULL;
-	e = outbox_entry_from_row(best, TRUE);
-	text = outbox_entry_waits(e, (int64_t)time(NULL));
-	outbox_entry_free(e);
-	return text;
+	return outbox_row_waits(best, (int64_t)time(NULL));
 }
 
 enum outbox_status
@@ -571,7 +509,7 @@ outbox_stamp(struct store *st, int64_t *max_id, guint *ready, GError **err)
 {
 	enum store_status s;
 
-	if ((s = queue_stamp(st, max_id, ready)) != STORE_OK)
+	if ((s = store_queue_stamp(st, max_id, ready)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	return OUTBOX_OK;
 }
@@ -583,7 +521,7 @@ outbox_next_due(struct store *st)
 	gboolean	 found;
 	gint64		 now = (gint64)time(NULL);
 
-	if (queue_next_try(st, &next, &found) != STORE_OK || !found)
+	if (store_queue_next_try(st, &next, &found) != STORE_OK || !found)
 		return -1;
 	return next <= now ? 0 : next - now;
 }
@@ -592,20 +530,22 @@ outbox_next_due(struct store *st)
  * The user's commands.
  */
 
+/* A set of states for outbox_change. */
+#define OUTBOX_IN(state)	(1u << (state))
+
 /*
- * Move entry id from one of the states in from (NULL terminated) to state
+ * Move entry id from one of the states in from (OUTBOX_IN bits) to state
  * to. maybe_sent_only: a "sending" entry only when no sender runs (the
  * send lock is held meanwhile so no flush starts).
  */
 static enum outbox_status
-outbox_change(struct store *st, int64_t id, const char *const *from,
-    const char *to, gboolean maybe_sent_only, GError **err)
+outbox_change(struct store *st, int64_t id, unsigned from,
+    enum store_queue_state to, gboolean maybe_sent_only, GError **err)
 {
-	struct queue_row	*row = NULL;
-	g_autofree char		*old = NULL;
+	struct store_queue_row	*row = NULL;
+	enum store_queue_state	 old;
 	enum store_status	 s;
 	enum outbox_status	 ret = OUTBOX_OK;
-	const char *const	*f;
 	gboolean		 locked = FALSE;
 
 	if (maybe_sent_only) {
@@ -617,89 +557,77 @@ outbox_change(struct store *st, int64_t id, const char *const *from,
 		}
 		locked = TRUE;
 	}
-	if ((s = queue_get(st, id, &row)) != STORE_OK) {
+	if ((s = store_queue_get(st, id, &row)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}
-	for (f = from; *f != NULL; f++)
-		if (strcmp(row->state, *f) == 0)
-			break;
-	if (*f == NULL) {
+	if ((from & OUTBOX_IN(row->state)) == 0) {
 		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STATE,
 		    _("queue entry %" PRId64 " is %s"), id,
-		    row->state);
+		    store_queue_state_name(row->state));
 		ret = OUTBOX_ERR_STATE;
 		goto out;
 	}
-	old = g_strdup(row->state);
-	g_free(row->state);
-	row->state = g_strdup(to);
-	if (strcmp(to, QUEUE_QUEUED) == 0)
+	old = row->state;
+	row->state = to;
+	if (to == STORE_QUEUE_QUEUED)
 		row->next_try = 0;
-	if (strcmp(to, QUEUE_SENT) == 0) {
+	if (to == STORE_QUEUE_SENT) {
 		row->sent_at = (int64_t)time(NULL);
 		g_free(row->last_error);
 		row->last_error = NULL;
 	}
-	if ((s = queue_update(st, row, old)) != STORE_OK) {
+	if ((s = store_queue_update_if(st, row, old)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}
-	if (strcmp(to, QUEUE_SENT) == 0 &&
+	if (to == STORE_QUEUE_SENT &&
 	    (s = store_msg_move(st, row->msg_id, STORE_SENT)) != STORE_OK)
 		log_warn("outbox: entry %" G_GINT64_FORMAT " is sent but its "
 		    "file did not move to Sent: %s", id, store_errmsg(st));
 out:
 	if (locked)
 		store_unlock(st, OUTBOX_LOCK);
-	queue_row_free(row);
+	store_queue_row_free(row);
 	return ret;
 }
 
 enum outbox_status
 outbox_retry(struct store *st, int64_t id, GError **err)
 {
-	static const char *const from[] = { QUEUE_QUEUED, QUEUE_FAILED, NULL };
-
-	return outbox_change(st, id, from, QUEUE_QUEUED, FALSE, err);
+	return outbox_change(st, id, OUTBOX_IN(STORE_QUEUE_QUEUED) |
+	    OUTBOX_IN(STORE_QUEUE_FAILED), STORE_QUEUE_QUEUED, FALSE, err);
 }
 
 enum outbox_status
 outbox_hold(struct store *st, int64_t id, GError **err)
 {
-	static const char *const from[] = { QUEUE_QUEUED, QUEUE_FAILED, NULL };
-
-	return outbox_change(st, id, from, QUEUE_HELD, FALSE, err);
+	return outbox_change(st, id, OUTBOX_IN(STORE_QUEUE_QUEUED) |
+	    OUTBOX_IN(STORE_QUEUE_FAILED), STORE_QUEUE_HELD, FALSE, err);
 }
 
 enum outbox_status
 outbox_release(struct store *st, int64_t id, GError **err)
 {
-	static const char *const from[] = { QUEUE_HELD, NULL };
-
-	return outbox_change(st, id, from, QUEUE_QUEUED, FALSE, err);
+	return outbox_change(st, id, OUTBOX_IN(STORE_QUEUE_HELD), STORE_QUEUE_QUEUED, FALSE, err);
 }
 
 enum outbox_status
 outbox_resend(struct store *st, int64_t id, GError **err)
 {
-	static const char *const from[] = { QUEUE_SENDING, NULL };
-
-	return outbox_change(st, id, from, QUEUE_QUEUED, TRUE, err);
+	return outbox_change(st, id, OUTBOX_IN(STORE_QUEUE_SENDING), STORE_QUEUE_QUEUED, TRUE, err);
 }
 
 enum outbox_status
 outbox_mark_sent(struct store *st, int64_t id, GError **err)
 {
-	static const char *const from[] = { QUEUE_SENDING, NULL };
-
-	return outbox_change(st, id, from, QUEUE_SENT, TRUE, err);
+	return outbox_change(st, id, OUTBOX_IN(STORE_QUEUE_SENDING), STORE_QUEUE_SENT, TRUE, err);
 }
 
 enum outbox_status
 outbox_delete(struct store *st, int64_t id, GError **err)
 {
-	struct queue_row	*row = NULL;
+	struct store_queue_row	*row = NULL;
 	enum store_status	 s;
 	enum outbox_status	 ret = OUTBOX_OK;
 
@@ -708,11 +636,11 @@ outbox_delete(struct store *st, int64_t id, GError **err)
 		    _("a sender is running; try again when it is done"));
 		return OUTBOX_ERR_BUSY;
 	}
-	if ((s = queue_get(st, id, &row)) != STORE_OK) {
+	if ((s = store_queue_get(st, id, &row)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}
-	if (strcmp(row->state, QUEUE_SENT) == 0) {
+	if (row->state == STORE_QUEUE_SENT) {
 		g_set_error(err, OUTBOX_ERROR, OUTBOX_ERR_STATE,
 		    _("queue entry %" PRId64 " was sent; delete the "
 		    "message from Sent instead"), id);
@@ -723,7 +651,7 @@ outbox_delete(struct store *st, int64_t id, GError **err)
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}
-	if ((s = queue_delete(st, id)) != STORE_OK ||
+	if ((s = store_queue_delete(st, id)) != STORE_OK ||
 	    ((s = store_msg_delete(st, row->msg_id)) != STORE_OK &&
 	    s != STORE_ERR_NOTFOUND)) {
 		ret = outbox_store_error(st, s, err);
@@ -734,7 +662,7 @@ outbox_delete(struct store *st, int64_t id, GError **err)
 		ret = outbox_store_error(st, s, err);
 out:
 	store_unlock(st, OUTBOX_LOCK);
-	queue_row_free(row);
+	store_queue_row_free(row);
 	return ret;
 }
 
@@ -756,20 +684,19 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 	 * One transaction: two processes recovering at once must not both
 	 * add an entry for the same message.
 	 */
-	if ((s = queue_init(st)) != STORE_OK || (s = store_begin(st)) !=
-	    STORE_OK)
+	if ((s = store_begin(st)) != STORE_OK)
 		return outbox_store_error(st, s, err);
-	if ((s = queue_orphans(st, STORE_OUTBOX, &ids)) != STORE_OK)
+	if ((s = store_queue_orphans(st, STORE_OUTBOX, &ids)) != STORE_OK)
 		goto fail;
 	for (i = 0; i < ids->len; i++) {
 		int64_t			 id = g_array_index(ids, int64_t, i);
 		struct store_msg	*m = NULL, *old = NULL;
-		struct queue_row	*known = NULL;
+		struct store_queue_row	*known = NULL;
 		g_autoptr(GMimeMessage)	 msg = NULL;
 		g_autoptr(GPtrArray)	 rcpts = NULL;
 		g_autofree char		*envid = NULL;
 		struct account		*acc = NULL;
-		struct queue_row	 row;
+		struct store_queue_row	 row;
 
 		if (store_msg_get(st, id, &m) != STORE_OK)
 			continue;
@@ -786,15 +713,15 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 		 */
 		envid = outbox_envid(g_mime_message_get_message_id(msg));
 		if (g_mime_message_get_message_id(msg) != NULL &&
-		    queue_find_sent(st, envid, g_mime_message_get_message_id(
+		    store_queue_find_sent(st, envid, g_mime_message_get_message_id(
 		    msg), &known) == STORE_OK) {
 			if (store_msg_get(st, known->msg_id, &old) ==
 			    STORE_ERR_NOTFOUND) {
 				known->msg_id = id;
-				s = queue_update(st, known, NULL);
+				s = store_queue_update(st, known);
 			}
 			store_msg_free(old);
-			queue_row_free(known);
+			store_queue_row_free(known);
 			store_msg_free(m);
 			if (s != STORE_OK)
 				goto fail;
@@ -821,11 +748,11 @@ outbox_recover(struct store *st, struct config *config, guint *recovered,
 		row.message_id = (char *)g_mime_message_get_message_id(msg);
 		row.envid = envid;
 		row.subject = (char *)g_mime_message_get_subject(msg);
-		row.state = (char *)QUEUE_HELD;
+		row.state = STORE_QUEUE_HELD;
 		row.created = m->date > 0 ? m->date : (int64_t)time(NULL);
 		row.last_error = (char *)_("found in the Outbox without a queue "
 		    "entry (index rebuilt): release it to send it");
-		s = queue_insert(st, &row, NULL);
+		s = store_queue_insert(st, &row, NULL);
 		store_msg_free(m);
 		if (s != STORE_OK)
 			goto fail;
@@ -877,25 +804,26 @@ outbox_file_sent(struct store *st, GArray *ids)
 
 static void
 outbox_notify(struct outbox_flush_ctx *c, enum outbox_event_type type,
-    const char *account, const char *host, const struct queue_row *row,
+    const char *account, const char *host, const struct store_queue_row *row,
     const char *text, gboolean permanent)
 {
 	struct outbox_event	 ev;
-	struct outbox_entry	*e = NULL;
+	struct outbox_entry	 e;
 
 	if (c->notify == NULL)
 		return;
+	/* The row, borrowed for the call (a sender runs: not maybe sent). */
+	memset(&e, 0, sizeof e);
 	if (row != NULL)
-		e = outbox_entry_from_row(row, TRUE);
+		e.row = *row;
 	memset(&ev, 0, sizeof ev);
 	ev.type = type;
 	ev.account = account;
 	ev.host = host;
-	ev.entry = e;
+	ev.entry = row != NULL ? &e : NULL;
 	ev.text = text;
 	ev.permanent = permanent;
 	c->notify(&ev, c->notify_data);
-	outbox_entry_free(e);
 }
 
 static void
@@ -911,7 +839,7 @@ outbox_set_text(char **slot, const char *text)
  * failure waits for the network to change, or a short capped interval.
  */
 static void
-outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_defer(struct outbox_flush_ctx *c, struct store_queue_row *row,
     const char *why, gboolean counted, enum smtp_status st)
 {
 	int64_t		now = (int64_t)time(NULL);
@@ -926,14 +854,14 @@ outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
 		outbox_fail(c, row, t, NULL);
 		return;
 	}
-	outbox_set_text(&row->state, QUEUE_QUEUED);
+	row->state = STORE_QUEUE_QUEUED;
 	outbox_set_text(&row->last_error, why);
-	outbox_set_text(&row->fail_kind, network ? QUEUE_WAIT_NETWORK :
-	    QUEUE_WAIT_SERVER);
+	row->wait = network ? STORE_QUEUE_WAIT_NETWORK :
+	    STORE_QUEUE_WAIT_SERVER;
 	row->next_try = now + (network ?
 	    outbox_retry_network_delay(MAX(row->attempts, 1)) :
 	    outbox_retry_delay(MAX(row->attempts, 1)));
-	if (queue_update(c->st, row, NULL) != STORE_OK)
+	if (store_queue_update(c->st, row) != STORE_OK)
 		log_error("outbox: cannot record the retry of %" G_GINT64_FORMAT
 		    ": %s", row->id, store_errmsg(c->st));
 	c->res.deferred++;
@@ -945,15 +873,15 @@ outbox_defer(struct outbox_flush_ctx *c, struct queue_row *row,
 }
 
 static void
-outbox_fail(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_fail(struct outbox_flush_ctx *c, struct store_queue_row *row,
     const char *why, const char *refused)
 {
-	outbox_set_text(&row->state, QUEUE_FAILED);
+	row->state = STORE_QUEUE_FAILED;
 	outbox_set_text(&row->last_error, why);
-	outbox_set_text(&row->fail_kind, NULL);
+	row->wait = STORE_QUEUE_WAIT_NONE;
 	if (refused != NULL)
 		outbox_set_text(&row->refused, refused);
-	if (queue_update(c->st, row, NULL) != STORE_OK)
+	if (store_queue_update(c->st, row) != STORE_OK)
 		log_error("outbox: cannot record the failure of %"
 		    G_GINT64_FORMAT ": %s", row->id, store_errmsg(c->st));
 	c->res.failed++;
@@ -994,12 +922,12 @@ outbox_refused_text(GPtrArray *refused, int code_class)
  * *queued is set when a copy was added.
  */
 static enum store_status
-outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
+outbox_requeue_refused(struct outbox_flush_ctx *c, const struct store_queue_row *row,
     GPtrArray *refused, const void *data, gsize len, gboolean *queued)
 {
 	g_autoptr(GPtrArray)	 rcpts = g_ptr_array_new_with_free_func(g_free);
 	g_autofree char		*why = NULL;
-	struct queue_row	 copy;
+	struct store_queue_row	 copy;
 	enum store_status	 s;
 	int64_t			 msg_id = 0, now = (int64_t)time(NULL);
 	guint			 i;
@@ -1016,7 +944,7 @@ outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
 	why = outbox_refused_text(refused, 4);
 	copy = *row;
 	copy.recipients = rcpts;
-	copy.state = (char *)QUEUE_QUEUED;
+	copy.state = STORE_QUEUE_QUEUED;
 	copy.attempts = 1;
 	copy.next_try = now + outbox_retry_delay(1);
 	copy.last_try = now;
@@ -1024,12 +952,12 @@ outbox_requeue_refused(struct outbox_flush_ctx *c, const struct queue_row *row,
 	copy.last_error = why;
 	copy.refused = NULL;
 	copy.bounce = NULL;
-	copy.fail_kind = (char *)QUEUE_WAIT_SERVER;
+	copy.wait = STORE_QUEUE_WAIT_SERVER;
 	if ((s = store_deliver(c->st, STORE_OUTBOX, data, len, NULL,
 	    STORE_FLAG_SEEN, &msg_id)) != STORE_OK)
 		return s;
 	copy.msg_id = msg_id;
-	if ((s = queue_insert(c->st, &copy, NULL)) != STORE_OK)
+	if ((s = store_queue_insert(c->st, &copy, NULL)) != STORE_OK)
 		return s;
 	*queued = TRUE;
 	return STORE_OK;
@@ -1116,7 +1044,7 @@ outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
 
 struct outbox_dot {
 	struct outbox_flush_ctx	*c;
-	struct queue_row	*row;
+	struct store_queue_row	*row;
 	gboolean		 lost;
 };
 
@@ -1131,8 +1059,8 @@ outbox_before_dot(void *data)
 {
 	struct outbox_dot *d = data;
 
-	outbox_set_text(&d->row->state, QUEUE_SENDING);
-	if (queue_update(d->c->st, d->row, QUEUE_QUEUED) != STORE_OK) {
+	d->row->state = STORE_QUEUE_SENDING;
+	if (store_queue_update_if(d->c->st, d->row, STORE_QUEUE_QUEUED) != STORE_OK) {
 		log_error("outbox: %" G_GINT64_FORMAT " not sent: %s",
 		    d->row->id, store_errmsg(d->c->st));
 		d->lost = TRUE;
@@ -1148,11 +1076,11 @@ outbox_before_dot(void *data)
  * retried without asking. FALSE when there is nothing to send (counted).
  */
 static gboolean
-outbox_send_claim(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_send_claim(struct outbox_flush_ctx *c, struct store_queue_row *row,
     struct store_msg **m, char **data, size_t *len)
 {
 	row->last_try = (int64_t)time(NULL);
-	if (queue_update(c->st, row, QUEUE_QUEUED) != STORE_OK) {
+	if (store_queue_update_if(c->st, row, STORE_QUEUE_QUEUED) != STORE_OK) {
 		c->res.skipped++;
 		return FALSE;
 	}
@@ -1172,7 +1100,7 @@ outbox_send_claim(struct outbox_flush_ctx *c, struct queue_row *row,
  */
 static enum smtp_status
 outbox_send_transmit(struct outbox_flush_ctx *c, struct smtp_session *ss,
-    struct queue_row *row, GBytes *wire, struct smtp_result *res,
+    struct store_queue_row *row, GBytes *wire, struct smtp_result *res,
     gboolean *lost)
 {
 	struct outbox_dot	 dot;
@@ -1195,7 +1123,7 @@ outbox_send_transmit(struct outbox_flush_ctx *c, struct smtp_session *ss,
  * for Sent.
  */
 static void
-outbox_send_done(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_send_done(struct outbox_flush_ctx *c, struct store_queue_row *row,
     const struct smtp_result *res, const char *data, size_t len)
 {
 	g_autofree char		*refused = NULL;
@@ -1203,10 +1131,10 @@ outbox_send_done(struct outbox_flush_ctx *c, struct queue_row *row,
 	gboolean		 requeued = FALSE;
 
 	refused = outbox_refused_text(res->refused, 0);
-	outbox_set_text(&row->state, QUEUE_SENT);
+	row->state = STORE_QUEUE_SENT;
 	outbox_set_text(&row->refused, refused);
 	outbox_set_text(&row->last_error, NULL);
-	outbox_set_text(&row->fail_kind, NULL);
+	row->wait = STORE_QUEUE_WAIT_NONE;
 	row->sent_at = (int64_t)time(NULL);
 	row->attempts++;
 	/* The retry copy for 4xx recipients and "sent": together. */
@@ -1222,7 +1150,7 @@ outbox_send_done(struct outbox_flush_ctx *c, struct queue_row *row,
 		s = store_begin(c->st);
 	}
 	if (s == STORE_OK &&
-	    (s = queue_update(c->st, row, NULL)) == STORE_OK)
+	    (s = store_queue_update(c->st, row)) == STORE_OK)
 		s = store_commit(c->st);
 	else if (s == STORE_OK)
 		store_rollback(c->st);
@@ -1258,7 +1186,7 @@ outbox_send_done(struct outbox_flush_ctx *c, struct queue_row *row,
  * (maybe sent) and the user decides.
  */
 static void
-outbox_send_maybe(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_send_maybe(struct outbox_flush_ctx *c, struct store_queue_row *row,
     const char *why)
 {
 	g_autofree char *t = g_strdup_printf(_("%s after the whole "
@@ -1266,7 +1194,7 @@ outbox_send_maybe(struct outbox_flush_ctx *c, struct queue_row *row,
 
 	outbox_set_text(&row->last_error, t);
 	row->attempts++;
-	if (queue_update(c->st, row, NULL) != STORE_OK)
+	if (store_queue_update(c->st, row) != STORE_OK)
 		log_error("outbox: %s", store_errmsg(c->st));
 	c->any_perm = TRUE;
 	outbox_notify(c, OUTBOX_EVENT_FAILED, row->account, NULL, row,
@@ -1279,7 +1207,7 @@ outbox_send_maybe(struct outbox_flush_ctx *c, struct queue_row *row,
  * fails the entry.
  */
 static void
-outbox_send_refused(struct outbox_flush_ctx *c, struct queue_row *row,
+outbox_send_refused(struct outbox_flush_ctx *c, struct store_queue_row *row,
     const struct smtp_result *res, const char *why, enum smtp_status st)
 {
 	g_autofree char	*refused = NULL;
@@ -1298,7 +1226,7 @@ outbox_send_refused(struct outbox_flush_ctx *c, struct queue_row *row,
 /* Send one queued entry over ss and record what the server said. */
 static void
 outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
-    struct smtp_session *ss, struct queue_row *row)
+    struct smtp_session *ss, struct store_queue_row *row)
 {
 	struct store_msg	*m = NULL;
 	struct smtp_result	 res;
@@ -1355,10 +1283,10 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 		    g_strdup_printf(_("account %s has no smtp_host"), name);
 
 		for (i = 0; i < rows->len; i++) {
-			struct queue_row *row = g_ptr_array_index(rows, i);
+			struct store_queue_row *row = g_ptr_array_index(rows, i);
 
 			outbox_set_text(&row->last_error, t);
-			(void)queue_update(c->st, row, QUEUE_QUEUED);
+			(void)store_queue_update_if(c->st, row, STORE_QUEUE_QUEUED);
 			c->res.skipped++;
 		}
 		c->any_perm = TRUE;
@@ -1367,7 +1295,7 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 		return;
 	}
 	for (i = 0; i < rows->len; i++) {
-		struct queue_row *row = g_ptr_array_index(rows, i);
+		struct store_queue_row *row = g_ptr_array_index(rows, i);
 
 		if (ss != NULL && !smtp_session_alive(ss)) {
 			smtp_session_close(ss);
@@ -1408,7 +1336,7 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 			/* The rest of this account's entries wait. */
 			if (c->any_cred && st == SMTP_ERR_INVALID) {
 				outbox_set_text(&row->last_error, err);
-				(void)queue_update(c->st, row, QUEUE_QUEUED);
+				(void)store_queue_update_if(c->st, row, STORE_QUEUE_QUEUED);
 				c->res.skipped++;
 			} else
 				outbox_defer(c, row, err, TRUE, st);
@@ -1457,14 +1385,14 @@ outbox_flush(struct store *st, struct config *config, unsigned flags,
 	{
 		GArray *ids = NULL;
 
-		if (queue_sent_in(st, STORE_OUTBOX, &ids) == STORE_OK) {
+		if (store_queue_sent_in(st, STORE_OUTBOX, &ids) == STORE_OK) {
 			outbox_file_sent(st, ids);
 			g_array_unref(ids);
 		}
 	}
-	if ((s = queue_list(st, (flags & OUTBOX_FLUSH_DUE) ? QUEUE_LIST_DUE |
-	    ((flags & OUTBOX_FLUSH_NETWORK) ? QUEUE_LIST_NETWORK : 0) :
-	    QUEUE_LIST_QUEUED, (int64_t)time(NULL), &rows)) != STORE_OK) {
+	if ((s = store_queue_list(st, (flags & OUTBOX_FLUSH_DUE) ? STORE_QUEUE_LIST_DUE |
+	    ((flags & OUTBOX_FLUSH_NETWORK) ? STORE_QUEUE_LIST_NETWORK : 0) :
+	    STORE_QUEUE_LIST_QUEUED, (int64_t)time(NULL), &rows)) != STORE_OK) {
 		ret = outbox_store_error(st, s, err);
 		goto out;
 	}
@@ -1473,7 +1401,7 @@ outbox_flush(struct store *st, struct config *config, unsigned flags,
 	    (GDestroyNotify)g_ptr_array_unref);
 	names = g_ptr_array_new_with_free_func(g_free);
 	for (i = 0; i < rows->len; i++) {
-		struct queue_row	*row = g_ptr_array_index(rows, i);
+		struct store_queue_row	*row = g_ptr_array_index(rows, i);
 		GPtrArray		*list;
 
 		list = g_hash_table_lookup(by_account, row->account);
@@ -1539,7 +1467,7 @@ outbox_same_addr(const char *a, const char *b, size_t blen)
 
 /* Did row go to rcpt; did our server refuse rcpt then ("addr: code")? */
 static int
-outbox_bounce_score(const struct queue_row *row, const char *rcpt)
+outbox_bounce_score(const struct store_queue_row *row, const char *rcpt)
 {
 	const char	*p, *colon;
 	int		 score = 0;
@@ -1562,7 +1490,7 @@ outbox_bounce_score(const struct queue_row *row, const char *rcpt)
 				p++;
 		}
 	}
-	if (row->state != NULL && strcmp(row->state, QUEUE_SENT) == 0)
+	if (row->state == STORE_QUEUE_SENT)
 		score += 1;
 	return score;
 }
@@ -1583,7 +1511,7 @@ outbox_bounce_join(const char *text, const char *reason)
  * row keeps one); the index row's fields when the file cannot be read.
  */
 static GPtrArray *
-outbox_dsn_rcpts(struct store *st, const struct queue_dsn *d)
+outbox_dsn_rcpts(struct store *st, const struct store_queue_dsn *d)
 {
 	struct store_msg	*m = NULL;
 	struct mime_summary	*sum = NULL;
@@ -1620,12 +1548,12 @@ outbox_dsn_rcpts(struct store *st, const struct queue_dsn *d)
  * *hit is set when a message was marked.
  */
 static enum outbox_status
-outbox_bounce_one(struct store *st, const struct queue_dsn *d,
+outbox_bounce_one(struct store *st, const struct store_queue_dsn *d,
     const struct mime_dsn_rcpt *r, gboolean *hit, GError **err)
 {
 	g_autoptr(GPtrArray)	 rows = NULL;
 	g_autofree char		*reason = NULL, *text = NULL;
-	struct queue_row	*row = NULL;
+	struct store_queue_row	*row = NULL;
 	struct store_msg	*sent = NULL;
 	enum store_status	 s;
 	int64_t			 target = 0;
@@ -1643,12 +1571,12 @@ outbox_bounce_one(struct store *st, const struct queue_dsn *d,
 		g_free(reason);
 		reason = g_strdup(_("delivery failed"));
 	}
-	if ((s = queue_find_all(st, d->envid, d->original_message_id,
+	if ((s = store_queue_find_all(st, d->envid, d->original_message_id,
 	    &rows)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	/* Newest first: the newest of equally good entries wins. */
 	for (i = 0; i < rows->len; i++) {
-		struct queue_row *q = g_ptr_array_index(rows, i);
+		struct store_queue_row *q = g_ptr_array_index(rows, i);
 
 		if ((sc = outbox_bounce_score(q, r->recipient)) > best) {
 			best = sc;
@@ -1660,7 +1588,7 @@ outbox_bounce_one(struct store *st, const struct queue_dsn *d,
 		if (row->bounce == NULL || strcmp(text, row->bounce) != 0) {
 			g_free(row->bounce);
 			row->bounce = g_strdup(text);
-			if ((s = queue_update(st, row, NULL)) != STORE_OK)
+			if ((s = store_queue_update(st, row)) != STORE_OK)
 				return outbox_store_error(st, s, err);
 		}
 		target = row->msg_id;
@@ -1696,12 +1624,12 @@ outbox_match_bounces(struct store *st, guint *matched, GError **err)
 
 	if (matched != NULL)
 		*matched = 0;
-	if ((s = queue_meta_get(st, OUTBOX_DSN_WATERMARK, &after)) != STORE_OK)
+	if ((s = store_queue_mark_get(st, OUTBOX_DSN_WATERMARK, &after)) != STORE_OK)
 		return outbox_store_error(st, s, err);
-	if ((s = queue_dsn_since(st, after, &dsns, &last)) != STORE_OK)
+	if ((s = store_queue_dsn_since(st, after, &dsns, &last)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	for (i = 0; i < dsns->len; i++) {
-		struct queue_dsn	*d = g_ptr_array_index(dsns, i);
+		struct store_queue_dsn	*d = g_ptr_array_index(dsns, i);
 		g_autoptr(GPtrArray)	 rcpts = outbox_dsn_rcpts(st, d);
 
 		any = FALSE;
@@ -1724,7 +1652,7 @@ outbox_match_bounces(struct store *st, guint *matched, GError **err)
 		if (any)
 			n++;
 	}
-	if ((s = queue_meta_set(st, OUTBOX_DSN_WATERMARK, last)) != STORE_OK)
+	if ((s = store_queue_mark_set(st, OUTBOX_DSN_WATERMARK, last)) != STORE_OK)
 		return outbox_store_error(st, s, err);
 	if (matched != NULL)
 		*matched = n;
