@@ -84,8 +84,8 @@ cli_send_notify(const struct outbox_event *ev, void *data)
 	g_autofree char		*who = NULL, *subj = NULL;
 
 	if (e != NULL) {
-		subj = sanitize_text(e->row.subject != NULL ? e->row.subject : "", -1,
-		    0);
+		subj = sanitize_text(e->row.subject != NULL ?
+		    e->row.subject : "", -1, 0);
 		who = g_strdup_printf(_("queue entry %" PRId64 " (%s)"),
 		    e->row.id, subj);
 	}

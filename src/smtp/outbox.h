@@ -1,7 +1,10 @@
 /*
- * outbox.h: the durable outgoing queue (DESIGN invariant 4). Depends on util,
- * config, mime, store, smtp. Never prints or prompts: credentials come from
- * a callback, progress goes to a callback.
+ * outbox.h: the durable outgoing queue (DESIGN invariant 4), layer smtp.
+ * Depends on util, config, mime, store, smtp. Never prints or prompts:
+ * credentials come from a callback, progress goes to a callback. The rows
+ * and their states are store/store-queue.h's; queueing and the user's
+ * commands are outbox-queue.c, the sender outbox-send.c, bounce matching
+ * outbox-bounce.c, the backoff outbox-retry.c.
  *
  * A queued message is a file in the Outbox Maildir folder (its headers keep
  * Bcc; Bcc is stripped when sending) plus a row in the queue table (state,

@@ -1,6 +1,6 @@
 /*
- * store-private.h: what the store's own files (and the outbox queue, which
- * keeps its table in the same database) share. Not a public contract.
+ * store-private.h: what the store's own files (store-queue.c, the outbox
+ * queue's rows, included) share. Not a public contract.
  */
 #ifndef SATCHEL_STORE_PRIVATE_H
 #define SATCHEL_STORE_PRIVATE_H

@@ -194,7 +194,8 @@ store_queue_row_from_stmt(sqlite3_stmt *stmt)
 }
 
 enum store_status
-store_queue_insert(struct store *st, const struct store_queue_row *r, int64_t *id_out)
+store_queue_insert(struct store *st, const struct store_queue_row *r,
+    int64_t *id_out)
 {
 	static const char sql[] = "INSERT INTO queue(msg_id, account, sender,"
 	    " recipients, message_id, envid, subject, state, attempts, created,"
@@ -273,7 +274,8 @@ store_queue_get(struct store *st, int64_t id, struct store_queue_row **out)
 }
 
 enum store_status
-store_queue_get_by_msg(struct store *st, int64_t msg_id, struct store_queue_row **out)
+store_queue_get_by_msg(struct store *st, int64_t msg_id,
+    struct store_queue_row **out)
 {
 	return store_queue_get_where(st, "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE msg_id = ? ORDER BY id DESC LIMIT 1", msg_id,
@@ -300,7 +302,8 @@ store_queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 	int			 rc;
 
 	*out = NULL;
-	if ((flags & STORE_QUEUE_LIST_DUE) && (flags & STORE_QUEUE_LIST_NETWORK))
+	if ((flags & STORE_QUEUE_LIST_DUE) &&
+	    (flags & STORE_QUEUE_LIST_NETWORK))
 		sql = due_net;
 	else if (flags & STORE_QUEUE_LIST_DUE)
 		sql = due;
@@ -314,7 +317,8 @@ store_queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 		return STORE_ERR_DB;
 	if (sql == due || sql == due_net)
 		sqlite3_bind_int64(stmt, 1, now);
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)store_queue_row_free);
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_row_free);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		g_ptr_array_add(*out, store_queue_row_from_stmt(stmt));
 	sqlite3_reset(stmt);
@@ -461,8 +465,8 @@ store_queue_delete(struct store *st, int64_t id)
 
 /* The newest entry of queue_find_all's answer. */
 enum store_status
-store_queue_find_sent(struct store *st, const char *envid, const char *message_id,
-    struct store_queue_row **out)
+store_queue_find_sent(struct store *st, const char *envid,
+    const char *message_id, struct store_queue_row **out)
 {
 	GPtrArray		*all;
 	enum store_status	 s;
@@ -478,8 +482,8 @@ store_queue_find_sent(struct store *st, const char *envid, const char *message_i
 }
 
 enum store_status
-store_queue_find_all(struct store *st, const char *envid, const char *message_id,
-    GPtrArray **out)
+store_queue_find_all(struct store *st, const char *envid,
+    const char *message_id, GPtrArray **out)
 {
 	static const char by_envid[] = "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE envid = ? ORDER BY id DESC LIMIT 1000";
@@ -490,7 +494,8 @@ store_queue_find_all(struct store *st, const char *envid, const char *message_id
 	sqlite3_stmt		*stmt;
 	int			 i, rc;
 
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)store_queue_row_free);
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_row_free);
 	for (i = 0; i < 2 && (*out)->len == 0; i++) {
 		if (keys[i] == NULL || *keys[i] == '\0')
 			continue;
@@ -534,7 +539,8 @@ store_queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, top);
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)store_queue_dsn_free);
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_dsn_free);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		d = g_new0(struct store_queue_dsn, 1);
 		d->msg_id = sqlite3_column_int64(stmt, 0);
@@ -590,7 +596,8 @@ store_queue_mark_set(struct store *st, const char *key, int64_t value)
 }
 
 static enum store_status
-store_queue_ids(struct store *st, const char *sql, const char *folder, GArray **out)
+store_queue_ids(struct store *st, const char *sql, const char *folder,
+    GArray **out)
 {
 	sqlite3_stmt		*stmt;
 	int64_t			 id;

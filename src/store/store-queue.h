@@ -120,7 +120,8 @@ enum store_status store_queue_update(struct store *,
  * when it is not any more (someone else changed it).
  */
 enum store_status store_queue_update_if(struct store *,
-		    const struct store_queue_row *, enum store_queue_state expect);
+		    const struct store_queue_row *,
+		    enum store_queue_state expect);
 enum store_status store_queue_delete(struct store *, int64_t id);
 
 /*

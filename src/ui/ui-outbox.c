@@ -209,7 +209,8 @@ ui_outbox_draw(struct ui *ui, void *data, int y, guint64 row,
 	attr_t			 a = A_NORMAL;
 	int			 x;
 
-	if (e->row.state == STORE_QUEUE_FAILED || e->maybe_sent || e->row.bounce != NULL)
+	if (e->row.state == STORE_QUEUE_FAILED || e->maybe_sent ||
+	    e->row.bounce != NULL)
 		a = ui->attrs[UI_A_ERROR];
 	else if (e->row.state == STORE_QUEUE_HELD)
 		a = ui->attrs[UI_A_DELETED];
@@ -378,7 +379,8 @@ ui_outbox_edit(struct ui *ui, struct ui_view *v)
 		ui_error(ui, "%s", _("The outbox is empty."));
 		return;
 	}
-	if (e->row.state == STORE_QUEUE_SENT || e->row.state == STORE_QUEUE_SENDING) {
+	if (e->row.state == STORE_QUEUE_SENT ||
+	    e->row.state == STORE_QUEUE_SENDING) {
 		ui_error(ui, "%s", _("This message is with the server (or may "
 		    "be): it cannot be edited."));
 		return;

@@ -1,8 +1,8 @@
 /*
  * fuzz-dsn.c: delivery status notifications, from parsing (what the index
  * keeps of a DSN, src/mime/mime.c) to matching them against the queue
- * (outbox_match_bounces, src/smtp/outbox.c, and src/store/queue.c), with a
- * real store in a temporary directory.
+ * (outbox_match_bounces, src/smtp/outbox-bounce.c, and
+ * src/store/store-queue.c), with a real store in a temporary directory.
  *
  * Input: one message, as a fetch would deliver it to INBOX. Before it, the
  * store holds two sent messages: <queued-1@example.org>, sent through the

@@ -344,8 +344,8 @@ test_migrate(void **state)
 		assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 		assert_int_equal(sql_int(db, "PRAGMA user_version"),
 		    CURRENT_SCHEMA);
-		assert_int_equal(sql_int(db, "SELECT count(*) FROM sqlite_master"
-		    " WHERE name = 'queue_meta'"), 0);
+		assert_int_equal(sql_int(db, "SELECT count(*) FROM"
+		    " sqlite_master WHERE name = 'queue_meta'"), 0);
 		sqlite3_close(db);
 	}
 }
