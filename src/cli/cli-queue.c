@@ -74,21 +74,21 @@ cli_queue_print(const struct outbox_entry *e)
 
 	if (e->maybe_sent)
 		state = g_strdup(_("sending: maybe sent"));
-	else if (e->state == OUTBOX_SENT && e->bounce != NULL)
+	else if (e->row.state == STORE_QUEUE_SENT && e->row.bounce != NULL)
 		state = g_strdup(_("sent, bounced"));
-	else if (e->state == OUTBOX_SENT && e->refused != NULL)
+	else if (e->row.state == STORE_QUEUE_SENT && e->row.refused != NULL)
 		state = g_strdup(_("sent, some refused"));
 	else
-		state = g_strdup(outbox_state_name(e->state));
-	next = e->state == OUTBOX_QUEUED ? (e->next_try <= 0 ?
-	    g_strdup(_("now")) : cli_queue_time(e->next_try)) :
+		state = g_strdup(store_queue_state_name(e->row.state));
+	next = e->row.state == STORE_QUEUE_QUEUED ? (e->row.next_try <= 0 ?
+	    g_strdup(_("now")) : cli_queue_time(e->row.next_try)) :
 	    g_strdup("-");
-	g_ptr_array_add(e->recipients, NULL);
-	rcpts = g_strjoinv(", ", (char **)e->recipients->pdata);
-	g_ptr_array_set_size(e->recipients, e->recipients->len - 1);
+	g_ptr_array_add(e->row.recipients, NULL);
+	rcpts = g_strjoinv(", ", (char **)e->row.recipients->pdata);
+	g_ptr_array_set_size(e->row.recipients, e->row.recipients->len - 1);
 	line = g_strdup_printf("%" G_GINT64_FORMAT "\t%s\t%s %u\t%s %s\t%s\t%s",
-	    e->id, state, _("attempts"), e->attempts, _("next"), next,
-	    rcpts, e->subject != NULL ? e->subject : "");
+	    e->row.id, state, _("attempts"), e->row.attempts, _("next"), next,
+	    rcpts, e->row.subject != NULL ? e->row.subject : "");
 	cli_puts_safe(line);
 	waits = outbox_entry_waits(e, (int64_t)time(NULL));
 	if (waits != NULL) {
@@ -96,18 +96,18 @@ cli_queue_print(const struct outbox_entry *e)
 
 		cli_puts_safe(l);
 	}
-	if (e->state == OUTBOX_SENT) {
-		sent = cli_queue_time(e->sent_at);
+	if (e->row.state == STORE_QUEUE_SENT) {
+		sent = cli_queue_time(e->row.sent_at);
 		cli_queue_detail(_("sent"), sent);
 	}
-	cli_queue_detail(_("last error"), e->last_error);
-	cli_queue_detail(_("refused"), e->refused);
-	cli_queue_detail(_("bounced"), e->bounce);
+	cli_queue_detail(_("last error"), e->row.last_error);
+	cli_queue_detail(_("refused"), e->row.refused);
+	cli_queue_detail(_("bounced"), e->row.bounce);
 	if (e->maybe_sent) {
 		g_autofree char *hint = g_strdup_printf(_("the server may "
 		    "have it: 'satchel queue resend %" PRId64 "' or "
-		    "'satchel queue mark-sent %" PRId64 "'"), e->id,
-		    e->id);
+		    "'satchel queue mark-sent %" PRId64 "'"), e->row.id,
+		    e->row.id);
 
 		cli_queue_detail(_("decide"), hint);
 	}

@@ -84,10 +84,10 @@ cli_send_notify(const struct outbox_event *ev, void *data)
 	g_autofree char		*who = NULL, *subj = NULL;
 
 	if (e != NULL) {
-		subj = sanitize_text(e->subject != NULL ? e->subject : "", -1,
-		    0);
+		subj = sanitize_text(e->row.subject != NULL ?
+		    e->row.subject : "", -1, 0);
 		who = g_strdup_printf(_("queue entry %" PRId64 " (%s)"),
-		    e->id, subj);
+		    e->row.id, subj);
 	}
 	switch (ev->type) {
 	case OUTBOX_EVENT_CONNECTING:
@@ -173,7 +173,7 @@ cli_send(struct session *ctx, int argc, char **argv)
 			    PRId64 " may have been sent already; "
 			    "decide with 'satchel queue resend %" PRId64
 			    "' or 'satchel queue mark-sent %" PRId64
-			    "'\n"), e->id, e->id, e->id);
+			    "'\n"), e->row.id, e->row.id, e->row.id);
 		}
 	}
 	if (res.sent + res.deferred + res.failed > 0 || verbose)

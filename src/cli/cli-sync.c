@@ -116,8 +116,8 @@ cli_sync_notify(const struct outbox_event *e, void *data)
 	const char *subject;
 
 	(void)data;
-	subject = e->entry != NULL && e->entry->subject != NULL ?
-	    e->entry->subject : "";
+	subject = e->entry != NULL && e->entry->row.subject != NULL ?
+	    e->entry->row.subject : "";
 	switch (e->type) {
 	case OUTBOX_EVENT_SENT:
 		log_info(_("sync: sent \"%s\""), subject);

@@ -2,8 +2,9 @@
 ## store, net.
 noinst_LIBRARIES += src/smtp/libsmtp.a
 src_smtp_libsmtp_a_SOURCES = src/smtp/smtp.h src/smtp/smtp.c \
-	src/smtp/smtp-session.c src/smtp/outbox.h src/smtp/outbox.c \
-	src/smtp/outbox-retry.c
+	src/smtp/smtp-session.c src/smtp/outbox.h src/smtp/outbox-private.h \
+	src/smtp/outbox.c src/smtp/outbox-queue.c src/smtp/outbox-send.c \
+	src/smtp/outbox-bounce.c src/smtp/outbox-retry.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-outbox

@@ -1,7 +1,10 @@
 /*
- * outbox.h: the durable outgoing queue (DESIGN invariant 4). Depends on util,
- * config, mime, store, smtp. Never prints or prompts: credentials come from
- * a callback, progress goes to a callback.
+ * outbox.h: the durable outgoing queue (DESIGN invariant 4), layer smtp.
+ * Depends on util, config, mime, store, smtp. Never prints or prompts:
+ * credentials come from a callback, progress goes to a callback. The rows
+ * and their states are store/store-queue.h's; queueing and the user's
+ * commands are outbox-queue.c, the sender outbox-send.c, bounce matching
+ * outbox-bounce.c, the backoff outbox-retry.c.
  *
  * A queued message is a file in the Outbox Maildir folder (its headers keep
  * Bcc; Bcc is stripped when sending) plus a row in the queue table (state,
@@ -20,7 +23,7 @@
  *   held     the user holds it; never sent until released
  *
  * Retry: two kinds of temporary failure, two policies, recorded per entry
- * (outbox_entry.wait). A server's 4xx retries after 1, 2, 4 ... minutes
+ * (the row's wait). A server's 4xx retries after 1, 2, 4 ... minutes
  * (capped at 60) and expires after OUTBOX_RETRY_EXPIRE. A network failure
  * (no address, no route, refused, reset, timeout, TLS cut) is retried as
  * soon as the network changes (OUTBOX_FLUSH_NETWORK) and otherwise after
@@ -48,6 +51,7 @@
 #include "config/config.h"
 #include "mime/mime.h"
 #include "store/store.h"
+#include "store/store-queue.h"
 
 struct store;
 
@@ -67,43 +71,13 @@ const char	*outbox_strerror(enum outbox_status);
 #define OUTBOX_ERROR (outbox_error_quark())
 GQuark		 outbox_error_quark(void);
 
-enum outbox_state {
-	OUTBOX_QUEUED,
-	OUTBOX_SENDING,
-	OUTBOX_SENT,
-	OUTBOX_FAILED,
-	OUTBOX_HELD,
-};
-/* What a queued entry waits for after a temporary failure. */
-enum outbox_wait {
-	OUTBOX_WAIT_NONE,	/* never tried, or nothing to wait for */
-	OUTBOX_WAIT_SERVER,	/* the server said 4xx: backoff */
-	OUTBOX_WAIT_NETWORK,	/* the network failed: next network change */
-};
-
-/* "queued", "sending", "sent", "failed", "held" (not translated). */
-const char	*outbox_state_name(enum outbox_state);
-
+/*
+ * An entry: its queue row (the states, what a deferred entry waits for:
+ * store/store-queue.h) and what only the outbox knows.
+ */
 struct outbox_entry {
-	int64_t		 id;		/* queue id */
-	int64_t		 msg_id;	/* store message (Outbox, then Sent) */
-	char		*account;
-	char		*from;		/* envelope sender */
-	GPtrArray	*recipients;	/* char *, To + Cc + Bcc */
-	char		*message_id;	/* without <> */
-	char		*envid;		/* DSN ENVID (plain, not xtext) */
-	char		*subject;	/* decoded UTF-8, raw (sanitise to show) */
-	enum outbox_state state;
+	struct store_queue_row row;
 	gboolean	 maybe_sent;	/* state SENDING and no sender running */
-	guint		 attempts;
-	int64_t		 created;	/* Unix times; 0 = not set */
-	int64_t		 next_try;
-	int64_t		 last_try;
-	int64_t		 sent_at;
-	char		*last_error;	/* "451 4.3.0 text" or a local reason; raw */
-	char		*refused;	/* "addr: 550 5.1.1 text" per line, raw; NULL */
-	char		*bounce;	/* "addr: 5.1.1 diagnostic" from a DSN; NULL */
-	enum outbox_wait wait;		/* queued: what the retry waits for */
 };
 void		 outbox_entry_free(struct outbox_entry *);
 

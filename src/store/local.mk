@@ -1,7 +1,5 @@
 ## store: depends on util, mime. The only module that includes sqlite3.h.
 noinst_LIBRARIES += src/store/libstore.a
-STORE_QUEUE_SOURCES =
-include src/store/queue.mk
 src_store_libstore_a_SOURCES = src/store/store.h src/store/store-private.h \
 	src/store/store-db.c src/store/store-folder.c src/store/store-tx.c \
 	src/store/store.c src/store/store-name.c src/store/store-item.c \
@@ -12,7 +10,7 @@ src_store_libstore_a_SOURCES = src/store/store.h src/store/store-private.h \
 	src/store/store-reindex.c src/store/store-import.c \
 	src/store/store-pattern.h src/store/store-pattern.c \
 	src/store/store-addr.h src/store/store-addr.c \
-	$(STORE_QUEUE_SOURCES)
+	src/store/store-queue.h src/store/store-queue.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-store
@@ -22,6 +20,14 @@ tests_unit_test_store_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_test_store_LDADD = src/store/libstore.a src/mime/libmime.a \
 	src/util/libutil.a $(CMOCKA_LIBS) $(SQLITE_LIBS) $(GMIME_LIBS) \
 	$(GLIB_LIBS) $(LTLIBINTL) -lpthread
+
+check_PROGRAMS += tests/unit/test-store-queue
+TESTS += tests/unit/test-store-queue
+tests_unit_test_store_queue_SOURCES = tests/unit/test-store-queue.c
+tests_unit_test_store_queue_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_store_queue_LDADD = src/store/libstore.a \
+	src/mime/libmime.a src/util/libutil.a $(CMOCKA_LIBS) $(SQLITE_LIBS) \
+	$(GMIME_LIBS) $(GLIB_LIBS) $(LTLIBINTL) -lpthread
 endif
 
 STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \

@@ -129,9 +129,60 @@ static const char *const store_migrations[] = {
 	"CREATE INDEX messages_signed ON messages(date) WHERE (crypt & 1) <> 0;"
 	"CREATE INDEX messages_encrypted ON messages(date)"
 	"  WHERE (crypt & 2) <> 0;",
+	/*
+	 * 8: the outbox queue (store-queue.c) joins the schema. It used to
+	 * make its table on first use, versioned in its own queue_meta
+	 * table (1: no fail_kind, 2: as below); such a table is kept with
+	 * its rows (store_migrate_queue adds what version 1 lacks) and
+	 * queue_meta's other rows (the DSN watermark) go to queue_marks.
+	 */
+	"CREATE TABLE IF NOT EXISTS queue("
+	"  id INTEGER PRIMARY KEY,"
+	"  msg_id INTEGER NOT NULL,"
+	"  account TEXT NOT NULL,"
+	"  sender TEXT NOT NULL,"
+	"  recipients TEXT NOT NULL,"
+	"  message_id TEXT,"
+	"  envid TEXT,"
+	"  subject TEXT,"
+	"  state TEXT NOT NULL,"
+	"  attempts INTEGER NOT NULL DEFAULT 0,"
+	"  created INTEGER NOT NULL,"
+	"  next_try INTEGER NOT NULL DEFAULT 0,"
+	"  last_try INTEGER NOT NULL DEFAULT 0,"
+	"  sent_at INTEGER NOT NULL DEFAULT 0,"
+	"  last_error TEXT,"
+	"  refused TEXT,"
+	"  bounce TEXT,"
+	"  fail_kind TEXT);"
+	"CREATE INDEX IF NOT EXISTS queue_state ON queue(state, next_try);"
+	"CREATE INDEX IF NOT EXISTS queue_msg ON queue(msg_id);"
+	"CREATE INDEX IF NOT EXISTS queue_envid ON queue(envid);"
+	"CREATE INDEX IF NOT EXISTS queue_message_id ON queue(message_id);"
+	"CREATE TABLE IF NOT EXISTS queue_marks("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE IF NOT EXISTS queue_meta("
+	"  key TEXT PRIMARY KEY,"
+	"  value INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO queue_marks(key, value) SELECT key, value"
+	"  FROM queue_meta WHERE key <> 'version';"
+	"DROP TABLE queue_meta;",
+};
+
+/*
+ * What a migration's SQL cannot say, run after it in its transaction:
+ * hooks[i] (NULL: none) follows store_migrations[i].
+ */
+typedef enum store_status (*store_migration_hook)(struct store *);
+static enum store_status store_migrate_queue(struct store *);
+static const store_migration_hook store_migration_hooks[] = {
+	[7] = store_migrate_queue,
 };
 
 static enum store_status store_migrate(struct store *);
+static gboolean	 store_has_column(struct store *, const char *,
+		    const char *);
 static gboolean	 store_is_corrupt(int);
 static enum store_status store_db_open_setup(struct store *);
 
@@ -485,6 +536,10 @@ store_migrate(struct store *st)
 
 		if ((s = store_exec(st, store_migrations[i])) != STORE_OK)
 			goto fail;
+		if (i < G_N_ELEMENTS(store_migration_hooks) &&
+		    store_migration_hooks[i] != NULL &&
+		    (s = store_migration_hooks[i](st)) != STORE_OK)
+			goto fail;
 		sql = g_strdup_printf("PRAGMA user_version=%zu", i + 1);
 		if ((s = store_exec(st, sql)) != STORE_OK)
 			goto fail;
@@ -495,6 +550,36 @@ store_migrate(struct store *st)
 fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return s;
+}
+
+/* TRUE when table has column (PRAGMA table_info). */
+static gboolean
+store_has_column(struct store *st, const char *table, const char *column)
+{
+	g_autofree char	*sql = g_strdup_printf("PRAGMA table_info(%s)", table);
+	sqlite3_stmt	*stmt = NULL;
+	gboolean	 has = FALSE;
+
+	if (sqlite3_prepare_v2(st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
+		return FALSE;
+	while (!has && sqlite3_step(stmt) == SQLITE_ROW)
+		has = g_strcmp0((const char *)sqlite3_column_text(stmt, 1),
+		    column) == 0;
+	sqlite3_finalize(stmt);
+	return has;
+}
+
+/*
+ * Migration 8's hook: a queue table made by the outbox's own version 1
+ * has no fail_kind (what a deferred entry waits for). ALTER TABLE ADD
+ * COLUMN has no IF NOT EXISTS, so the column is looked for first.
+ */
+static enum store_status
+store_migrate_queue(struct store *st)
+{
+	if (store_has_column(st, "queue", "fail_kind"))
+		return STORE_OK;
+	return store_exec(st, "ALTER TABLE queue ADD COLUMN fail_kind TEXT;");
 }
 
 enum store_status

@@ -1,6 +1,6 @@
 /*
- * store-private.h: what the store's own files (and the outbox queue, which
- * keeps its table in the same database) share. Not a public contract.
+ * store-private.h: what the store's own files (store-queue.c, the outbox
+ * queue's rows, included) share. Not a public contract.
  *
  * The store stands on four floors; a floor file calls only functions of
  * its own floor or those below it, never up (tools/check-store-floor.sh,

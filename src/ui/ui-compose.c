@@ -1455,17 +1455,17 @@ ui_compose_stuck(struct ui *ui)
 		e = g_ptr_array_index(list, i);
 		if (!e->maybe_sent)
 			continue;
-		to = e->recipients != NULL && e->recipients->len > 0 ?
-		    g_ptr_array_index(e->recipients, 0) : "";
+		to = e->row.recipients != NULL && e->row.recipients->len > 0 ?
+		    g_ptr_array_index(e->row.recipients, 0) : "";
 		q = g_strdup_printf(_("\"%s\" to %s may have been sent before "
 		    "a crash. (r)esend, (m)ark sent, (l)eave for later?"),
-		    e->subject != NULL ? e->subject : "", to);
+		    e->row.subject != NULL ? e->row.subject : "", to);
 		c = ui_prompt_choice(ui, q, "rml");
 		g_free(q);
 		if (c == 'r')
-			outbox_resend(ui->store, e->id, &err);
+			outbox_resend(ui->store, e->row.id, &err);
 		else if (c == 'm')
-			outbox_mark_sent(ui->store, e->id, &err);
+			outbox_mark_sent(ui->store, e->row.id, &err);
 		if (err != NULL) {
 			ui_error(ui, "%s", err->message);
 			g_clear_error(&err);

@@ -459,14 +459,14 @@ ui_jobs_notify(const struct outbox_event *e, void *data)
 		break;
 	case OUTBOX_EVENT_SENDING:
 		ev->text = g_strdup_printf(_("Sending \"%s\"..."),
-		    e->entry != NULL && e->entry->subject != NULL ?
-		    e->entry->subject : "");
+		    e->entry != NULL && e->entry->row.subject != NULL ?
+		    e->entry->row.subject : "");
 		break;
 	case OUTBOX_EVENT_SENT:
 		ev->ok = TRUE;
 		ev->text = g_strdup_printf(_("Sent \"%s\"."),
-		    e->entry != NULL && e->entry->subject != NULL ?
-		    e->entry->subject : "");
+		    e->entry != NULL && e->entry->row.subject != NULL ?
+		    e->entry->row.subject : "");
 		break;
 	case OUTBOX_EVENT_DEFERRED:
 	case OUTBOX_EVENT_FAILED:

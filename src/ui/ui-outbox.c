@@ -104,8 +104,8 @@ ui_outbox_load(struct ui *ui, struct ui_view *v)
 	}
 	for (i = 0; i < all->len; i++) {
 		e = g_ptr_array_index(all, i);
-		if (e->state == OUTBOX_SENT && e->bounce == NULL &&
-		    e->refused == NULL)
+		if (e->row.state == STORE_QUEUE_SENT && e->row.bounce == NULL &&
+		    e->row.refused == NULL)
 			continue;
 		g_ptr_array_add(ob->entries, e);
 		all->pdata[i] = NULL;	/* kept: not freed with the rest */
@@ -143,7 +143,7 @@ ui_outbox_current_msg(struct ui *ui, struct ui_view *v)
 	struct outbox_entry	*e = ui_outbox_current(v);
 
 	(void)ui;
-	return e != NULL ? e->msg_id : -1;
+	return e != NULL ? e->row.msg_id : -1;
 }
 
 static void
@@ -170,19 +170,19 @@ ui_outbox_state(const struct outbox_entry *e)
 {
 	if (e->maybe_sent)
 		return _("maybe sent");
-	if (e->state == OUTBOX_SENT)
-		return e->bounce != NULL ? _("bounced") : _("refused");
-	switch (e->state) {
-	case OUTBOX_QUEUED:
+	if (e->row.state == STORE_QUEUE_SENT)
+		return e->row.bounce != NULL ? _("bounced") : _("refused");
+	switch (e->row.state) {
+	case STORE_QUEUE_QUEUED:
 		return _("queued");
-	case OUTBOX_SENDING:
+	case STORE_QUEUE_SENDING:
 		return _("sending");
-	case OUTBOX_FAILED:
+	case STORE_QUEUE_FAILED:
 		return _("failed");
-	case OUTBOX_HELD:
+	case STORE_QUEUE_HELD:
 		return _("held");
 	default:
-		return outbox_state_name(e->state);
+		return store_queue_state_name(e->row.state);
 	}
 }
 
@@ -209,32 +209,33 @@ ui_outbox_draw(struct ui *ui, void *data, int y, guint64 row,
 	attr_t			 a = A_NORMAL;
 	int			 x;
 
-	if (e->state == OUTBOX_FAILED || e->maybe_sent || e->bounce != NULL)
+	if (e->row.state == STORE_QUEUE_FAILED || e->maybe_sent ||
+	    e->row.bounce != NULL)
 		a = ui->attrs[UI_A_ERROR];
-	else if (e->state == OUTBOX_HELD)
+	else if (e->row.state == STORE_QUEUE_HELD)
 		a = ui->attrs[UI_A_DELETED];
 	move(y, 0);
 	clrtoeol();
 	ui_term_text_safe(y, 0, current ? ">" : " ", 1,
 	    current ? ui->attrs[UI_A_CURSOR] : A_NORMAL);
-	if (e->state != OUTBOX_QUEUED)
+	if (e->row.state != STORE_QUEUE_QUEUED)
 		next = g_strdup("-");
-	else if (e->next_try <= (int64_t)time(NULL))
+	else if (e->row.next_try <= (int64_t)time(NULL))
 		next = g_strdup(_("now"));
 	else
-		next = ui_outbox_time(e->next_try);
-	line = g_strdup_printf("%3" PRId64 " %-10s %2u %-11s", e->id,
-	    ui_outbox_state(e), e->attempts, next);
+		next = ui_outbox_time(e->row.next_try);
+	line = g_strdup_printf("%3" PRId64 " %-10s %2u %-11s", e->row.id,
+	    ui_outbox_state(e), e->row.attempts, next);
 	x = 2 + ui_term_text(y, 2, line, COLS - 2, a);
-	g_ptr_array_add(e->recipients, NULL);
-	rcpts = g_strjoinv(", ", (char **)e->recipients->pdata);
-	g_ptr_array_set_size(e->recipients, e->recipients->len - 1);
+	g_ptr_array_add(e->row.recipients, NULL);
+	rcpts = g_strjoinv(", ", (char **)e->row.recipients->pdata);
+	g_ptr_array_set_size(e->row.recipients, e->row.recipients->len - 1);
 	if (x + 1 < COLS)
 		x += 1 + ui_term_text(y, x + 1, rcpts, MIN(24, COLS - x - 1),
 		    A_NORMAL);
 	if (x + 2 < COLS)
-		ui_term_text(y, MAX(x + 2, 55), e->subject != NULL ?
-		    e->subject : "", COLS - MAX(x + 2, 55), A_NORMAL);
+		ui_term_text(y, MAX(x + 2, 55), e->row.subject != NULL ?
+		    e->row.subject : "", COLS - MAX(x + 2, 55), A_NORMAL);
 }
 
 /* The list, then the current entry in full below a bar. */
@@ -269,24 +270,24 @@ ui_outbox_repaint(struct ui *ui, struct ui_view *v)
 	if (e->maybe_sent)
 		g_ptr_array_add(lines, g_strdup(_("The server may have it: r "
 		    "sends it again.")));
-	if (e->last_error != NULL)
+	if (e->row.last_error != NULL)
 		g_ptr_array_add(lines, g_strdup_printf(_("Last error: %s"),
-		    e->last_error));
-	if (e->last_try > 0) {
-		g_autofree char *t = ui_outbox_time(e->last_try);
+		    e->row.last_error));
+	if (e->row.last_try > 0) {
+		g_autofree char *t = ui_outbox_time(e->row.last_try);
 
 		g_ptr_array_add(lines, g_strdup_printf(_("Last try: %s"), t));
 	}
-	for (i = 0; e->refused != NULL && i < 2; i++) {
-		g_auto(GStrv) r = g_strsplit(e->refused, "\n", 3);
+	for (i = 0; e->row.refused != NULL && i < 2; i++) {
+		g_auto(GStrv) r = g_strsplit(e->row.refused, "\n", 3);
 
 		if (r[i] == NULL)
 			break;
 		g_ptr_array_add(lines, g_strdup_printf(_("Refused: %s"),
 		    r[i]));
 	}
-	for (i = 0; e->bounce != NULL && i < 3; i++) {
-		g_auto(GStrv) b = g_strsplit(e->bounce, "\n", 4);
+	for (i = 0; e->row.bounce != NULL && i < 3; i++) {
+		g_auto(GStrv) b = g_strsplit(e->row.bounce, "\n", 4);
 
 		if (b[i] == NULL)
 			break;
@@ -314,7 +315,7 @@ ui_outbox_act(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_error(ui, "%s", _("The outbox is empty."));
 		return;
 	}
-	id = e->id;
+	id = e->row.id;
 	switch (op) {
 	case UI_OP_QUEUE_RETRY:
 		os = e->maybe_sent ? outbox_resend(ui->store, id, &err) :
@@ -378,12 +379,13 @@ ui_outbox_edit(struct ui *ui, struct ui_view *v)
 		ui_error(ui, "%s", _("The outbox is empty."));
 		return;
 	}
-	if (e->state == OUTBOX_SENT || e->state == OUTBOX_SENDING) {
+	if (e->row.state == STORE_QUEUE_SENT ||
+	    e->row.state == STORE_QUEUE_SENDING) {
 		ui_error(ui, "%s", _("This message is with the server (or may "
 		    "be): it cannot be edited."));
 		return;
 	}
-	if (store_msg_get(ui->store, e->msg_id, &m) == STORE_OK &&
+	if (store_msg_get(ui->store, e->row.msg_id, &m) == STORE_OK &&
 	    (mime = mime_message_from_file(m->path)) != NULL)
 		resent = g_mime_object_get_header(GMIME_OBJECT(mime),
 		    "Resent-Message-ID") != NULL;
@@ -395,9 +397,9 @@ ui_outbox_edit(struct ui *ui, struct ui_view *v)
 		    "it and bounce the original again."));
 		return;
 	}
-	id = e->id;
-	msg_id = e->msg_id;
-	if (e->state != OUTBOX_HELD &&
+	id = e->row.id;
+	msg_id = e->row.msg_id;
+	if (e->row.state != STORE_QUEUE_HELD &&
 	    outbox_hold(ui->store, id, &err) != OUTBOX_OK) {
 		ui_error(ui, "%s", err != NULL ? err->message : "?");
 		g_clear_error(&err);

@@ -35,7 +35,7 @@ sqlite3 "$db" 'DROP TABLE msg_terms; DROP INDEX messages_signed;
 t_is "a search of an older index answers" \
     "$("$SATCHEL" search --count 'ripe AND NOT pear')" 40
 t_is "the index was brought to the current schema" \
-    "$(sqlite3 "$db" 'PRAGMA user_version')" 7
+    "$(sqlite3 "$db" 'PRAGMA user_version')" 8
 t_is "its words table was filled from the text" "$(terms pear)" "20 20"
 t_is "subject: from the words table" \
     "$("$SATCHEL" search --count subject:pear)" 20

@@ -60,7 +60,9 @@ t_unlike "a sent entry waits for nothing" "$(S queue --all)" 'server said'
 
 # --- migration from a version 1 queue ---------------------------------------
 printf 'x\n' | S compose --to dave@example.test --subject old >/dev/null
-sqlite3 "$db" "ALTER TABLE queue DROP COLUMN fail_kind; UPDATE queue_meta SET value = 1 WHERE key = 'version'"
+# (the queue versioned itself in queue_meta before it joined the store's
+# schema 8)
+sqlite3 "$db" "ALTER TABLE queue DROP COLUMN fail_kind; CREATE TABLE queue_meta(key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO queue_meta VALUES('version', 1); PRAGMA user_version = 7"
 t_like "a version 1 queue is listed after migration" "$(S queue)" 'queued .*dave@example\.test'
-t_is "and migrated to version 2" "$(sqlite3 "$db" "SELECT value FROM queue_meta WHERE key = 'version'")" 2
+t_is "and migrated to the current schema" "$(sqlite3 "$db" "PRAGMA user_version; SELECT count(*) FROM pragma_table_info('queue') WHERE name = 'fail_kind'" | tr '\n' ' ')" "8 1 "
 t_done

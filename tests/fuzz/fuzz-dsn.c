@@ -1,8 +1,8 @@
 /*
  * fuzz-dsn.c: delivery status notifications, from parsing (what the index
  * keeps of a DSN, src/mime/mime.c) to matching them against the queue
- * (outbox_match_bounces, src/smtp/outbox.c, and src/store/queue.c), with a
- * real store in a temporary directory.
+ * (outbox_match_bounces, src/smtp/outbox-bounce.c, and
+ * src/store/store-queue.c), with a real store in a temporary directory.
  *
  * Input: one message, as a fetch would deliver it to INBOX. Before it, the
  * store holds two sent messages: <queued-1@example.org>, sent through the
@@ -24,7 +24,7 @@
 
 #include "util/util.h"
 #include "store/store.h"
-#include "store/queue.h"
+#include "store/store-queue.h"
 #include "smtp/outbox.h"
 #include "scratch.h"
 
@@ -93,7 +93,7 @@ fuzz_bounced(struct store *st, const char *msgid, char **reason)
 static void
 fuzz_setup(struct store *st)
 {
-	struct queue_row	 row;
+	struct store_queue_row	 row;
 	int64_t			 id = 0, qid = 0;
 	GPtrArray		*rcpts = g_ptr_array_new();
 
@@ -109,10 +109,10 @@ fuzz_setup(struct store *st)
 	row.message_id = (char *)"queued-1@example.org";
 	row.envid = (char *)"env-1";
 	row.subject = (char *)"queued one";
-	row.state = (char *)QUEUE_SENT;
+	row.state = STORE_QUEUE_SENT;
 	row.created = 1704103200;
 	row.sent_at = 1704103200;
-	if (queue_insert(st, &row, &qid) != STORE_OK)
+	if (store_queue_insert(st, &row, &qid) != STORE_OK)
 		fuzz_die(st, "queue insert");
 	g_ptr_array_unref(rcpts);
 	if (store_deliver(st, STORE_SENT, fuzz_sent2, strlen(fuzz_sent2),
@@ -156,10 +156,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (outbox_match_bounces(st, &matched, &err) != OUTBOX_OK ||
 	    matched != 0)
 		fuzz_die(st, "a second run matched again");
-	if (queue_list(st, QUEUE_LIST_SENT, 0, &rows) != STORE_OK)
+	if (store_queue_list(st, STORE_QUEUE_LIST_SENT, 0, &rows) != STORE_OK)
 		fuzz_die(st, "queue list");
 	for (i = 0; i < rows->len; i++) {
-		struct queue_row *r = g_ptr_array_index(rows, i);
+		struct store_queue_row *r = g_ptr_array_index(rows, i);
 
 		if (r->bounce != NULL && !g_utf8_validate(r->bounce, -1,
 		    NULL))

@@ -21,7 +21,7 @@
 #include "mime/mime.h"
 #include "mime/compose.h"
 #include "store/store.h"
-#include "store/queue.h"
+#include "store/store-queue.h"
 #include "smtp/smtp.h"
 #include "smtp/outbox.h"
 
@@ -126,31 +126,31 @@ static void
 test_entry_waits(void **state)
 {
 	static const struct {
-		enum outbox_state state;
-		enum outbox_wait wait;
+		enum store_queue_state state;
+		enum store_queue_wait wait;
 		const char	*last_error;
 		int64_t		 next_try;	/* relative to now; 0: now */
 		const char	*want;		/* regex, NULL: no text */
 	} t[] = {
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_NONE, NULL, 0, NULL },
-		{ OUTBOX_FAILED, OUTBOX_WAIT_SERVER, "550 no", 0, NULL },
-		{ OUTBOX_HELD, OUTBOX_WAIT_NETWORK, "x", 60, NULL },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_NETWORK, "no route", 0,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_NONE, NULL, 0, NULL },
+		{ STORE_QUEUE_FAILED, STORE_QUEUE_WAIT_SERVER, "550 no", 0, NULL },
+		{ STORE_QUEUE_HELD, STORE_QUEUE_WAIT_NETWORK, "x", 60, NULL },
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_NETWORK, "no route", 0,
 		  "^waiting for the network$" },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_NETWORK, "no route", 120,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_NETWORK, "no route", 120,
 		  "^waiting for the network, next try [0-9]{2}:[0-9]{2}$" },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, "451 4.3.0 later", 120,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, "451 4.3.0 later", 120,
 		  "^server said 451, next try [0-9]{2}:[0-9]{2}$" },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, "421-multi", 0,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, "421-multi", 0,
 		  "^server said 421, next try now$" },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, "4510 odd", 120,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, "4510 odd", 120,
 		  "^server deferred it, next try " },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, NULL, 0,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, NULL, 0,
 		  "^server deferred it, next try now$" },
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, "45", 0,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, "45", 0,
 		  "^server deferred it" },
 		/* Tomorrow's time carries the date. */
-		{ OUTBOX_QUEUED, OUTBOX_WAIT_SERVER, "451 x", 3 * 86400,
+		{ STORE_QUEUE_QUEUED, STORE_QUEUE_WAIT_SERVER, "451 x", 3 * 86400,
 		  "^server said 451, next try [0-9]{4}-[0-9]{2}-[0-9]{2} " },
 	};
 	struct outbox_entry	 e;
@@ -163,10 +163,10 @@ test_entry_waits(void **state)
 		g_autofree char *got = NULL;
 
 		memset(&e, 0, sizeof e);
-		e.state = t[i].state;
-		e.wait = t[i].wait;
-		e.last_error = (char *)t[i].last_error;
-		e.next_try = t[i].next_try > 0 ? now + t[i].next_try : 0;
+		e.row.state = t[i].state;
+		e.row.wait = t[i].wait;
+		e.row.last_error = (char *)t[i].last_error;
+		e.row.next_try = t[i].next_try > 0 ? now + t[i].next_try : 0;
 		got = outbox_entry_waits(&e, now);
 		if (t[i].want == NULL) {
 			assert_null(got);
@@ -185,44 +185,44 @@ test_flush_selection(void **state)
 {
 	struct fixture		*f = *state;
 	g_autoptr(GPtrArray)	 rows = NULL;
-	struct queue_row	*r;
+	struct store_queue_row	*r;
 	int64_t			 a, b, c, now = (int64_t)time(NULL), max_id;
 	guint			 ready;
 
 	a = queue(f, "To: a@example.com\nSubject: net\n\nx\n", NULL);
 	b = queue(f, "To: b@example.com\nSubject: server\n\nx\n", NULL);
 	c = queue(f, "To: c@example.com\nSubject: new\n\nx\n", NULL);
-	assert_int_equal(queue_stamp(f->st, &max_id, &ready), STORE_OK);
+	assert_int_equal(store_queue_stamp(f->st, &max_id, &ready), STORE_OK);
 	assert_int_equal(max_id, c);
 	assert_int_equal(ready, 3);
 
-	assert_int_equal(queue_get(f->st, a, &r), STORE_OK);
-	r->fail_kind = g_strdup(QUEUE_WAIT_NETWORK);
+	assert_int_equal(store_queue_get(f->st, a, &r), STORE_OK);
+	r->wait = STORE_QUEUE_WAIT_NETWORK;
 	r->next_try = now + 300;
-	assert_int_equal(queue_update(f->st, r, NULL), STORE_OK);
-	queue_row_free(r);
-	assert_int_equal(queue_get(f->st, b, &r), STORE_OK);
-	r->fail_kind = g_strdup(QUEUE_WAIT_SERVER);
+	assert_int_equal(store_queue_update(f->st, r), STORE_OK);
+	store_queue_row_free(r);
+	assert_int_equal(store_queue_get(f->st, b, &r), STORE_OK);
+	r->wait = STORE_QUEUE_WAIT_SERVER;
 	r->next_try = now + 300;
-	assert_int_equal(queue_update(f->st, r, NULL), STORE_OK);
-	queue_row_free(r);
-	assert_int_equal(queue_stamp(f->st, &max_id, &ready), STORE_OK);
+	assert_int_equal(store_queue_update(f->st, r), STORE_OK);
+	store_queue_row_free(r);
+	assert_int_equal(store_queue_stamp(f->st, &max_id, &ready), STORE_OK);
 	assert_int_equal(ready, 1);
 
 	/* Due only: the new one. */
-	assert_int_equal(queue_list(f->st, QUEUE_LIST_DUE, now, &rows),
+	assert_int_equal(store_queue_list(f->st, STORE_QUEUE_LIST_DUE, now, &rows),
 	    STORE_OK);
 	assert_int_equal(rows->len, 1);
-	assert_int_equal(((struct queue_row *)rows->pdata[0])->id, c);
+	assert_int_equal(((struct store_queue_row *)rows->pdata[0])->id, c);
 	g_clear_pointer(&rows, g_ptr_array_unref);
 	/* The network changed: also the one waiting for it, not the 451. */
-	assert_int_equal(queue_list(f->st, QUEUE_LIST_DUE |
-	    QUEUE_LIST_NETWORK, now, &rows), STORE_OK);
+	assert_int_equal(store_queue_list(f->st, STORE_QUEUE_LIST_DUE |
+	    STORE_QUEUE_LIST_NETWORK, now, &rows), STORE_OK);
 	assert_int_equal(rows->len, 2);
-	assert_int_equal(((struct queue_row *)rows->pdata[0])->id, a);
-	assert_int_equal(((struct queue_row *)rows->pdata[1])->id, c);
-	assert_string_equal(((struct queue_row *)rows->pdata[0])->fail_kind,
-	    QUEUE_WAIT_NETWORK);
+	assert_int_equal(((struct store_queue_row *)rows->pdata[0])->id, a);
+	assert_int_equal(((struct store_queue_row *)rows->pdata[1])->id, c);
+	assert_int_equal(((struct store_queue_row *)rows->pdata[0])->wait,
+	    STORE_QUEUE_WAIT_NETWORK);
 	g_clear_pointer(&rows, g_ptr_array_unref);
 
 	/* The summary names the network first. */
@@ -249,9 +249,9 @@ test_queue_to(void **state)
 	g_ptr_array_add(rcpts, (char *)"to@example.com");
 	id = queue(f, "To: to@example.com\nSubject: env\n\nx\n", rcpts);
 	assert_int_equal(outbox_get(f->st, id, &e, &err), OUTBOX_OK);
-	assert_int_equal(e->recipients->len, 2);
-	assert_string_equal(e->recipients->pdata[0], "hidden@example.com");
-	assert_int_equal(e->wait, OUTBOX_WAIT_NONE);
+	assert_int_equal(e->row.recipients->len, 2);
+	assert_string_equal(e->row.recipients->pdata[0], "hidden@example.com");
+	assert_int_equal(e->row.wait, STORE_QUEUE_WAIT_NONE);
 	outbox_entry_free(e);
 
 	/* An unsafe address in the envelope is refused. */

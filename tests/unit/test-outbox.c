@@ -20,7 +20,7 @@
 #include "mime/mime.h"
 #include "mime/compose.h"
 #include "store/store.h"
-#include "store/queue.h"
+#include "store/store-queue.h"
 #include "smtp/smtp.h"
 #include "smtp/outbox.h"
 
@@ -154,21 +154,21 @@ test_queue_and_list(void **state)
 	assert_int_equal(outbox_list(f->st, 0, &list, &err), OUTBOX_OK);
 	assert_int_equal(list->len, 1);
 	e = g_ptr_array_index(list, 0);
-	assert_int_equal(e->id, id);
-	assert_int_equal(e->state, OUTBOX_QUEUED);
+	assert_int_equal(e->row.id, id);
+	assert_int_equal(e->row.state, STORE_QUEUE_QUEUED);
 	assert_false(e->maybe_sent);
-	assert_string_equal(e->account, "work");
-	assert_string_equal(e->from, "me@example.org");
-	assert_string_equal(e->subject, "Grüße");
-	assert_int_equal(e->recipients->len, 3);
-	assert_string_equal(g_ptr_array_index(e->recipients, 2),
+	assert_string_equal(e->row.account, "work");
+	assert_string_equal(e->row.from, "me@example.org");
+	assert_string_equal(e->row.subject, "Grüße");
+	assert_int_equal(e->row.recipients->len, 3);
+	assert_string_equal(g_ptr_array_index(e->row.recipients, 2),
 	    "c@example.com");
-	assert_non_null(e->envid);
-	assert_int_equal(strlen(e->envid), 32);
+	assert_non_null(e->row.envid);
+	assert_int_equal(strlen(e->row.envid), 32);
 	assert_int_equal(outbox_next_due(f->st), 0);
 
 	/* The Outbox file keeps Bcc so the queue can be rebuilt from it. */
-	assert_int_equal(store_msg_get(f->st, e->msg_id, &m), STORE_OK);
+	assert_int_equal(store_msg_get(f->st, e->row.msg_id, &m), STORE_OK);
 	assert_string_equal(m->folder, STORE_OUTBOX);
 	data = file_read_all(m->path, &len);
 	assert_non_null(strstr(data, "Bcc: c@example.com"));
@@ -204,7 +204,7 @@ test_state_changes(void **state)
 	struct outbox_entry	*e = NULL;
 	GError			*err = NULL;
 	int64_t			 id;
-	struct queue_row	*row = NULL;
+	struct store_queue_row	*row = NULL;
 
 	id = queue(f, "To: a@example.com\nSubject: s\n\nbody\n");
 	/* Table: action, expected status, state after. */
@@ -231,14 +231,14 @@ test_state_changes(void **state)
 	g_clear_error(&err);
 
 	/* A row left in "sending" with no sender running: maybe sent. */
-	assert_int_equal(queue_get(f->st, id, &row), STORE_OK);
-	g_free(row->state);
-	row->state = g_strdup(QUEUE_SENDING);
-	assert_int_equal(queue_update(f->st, row, QUEUE_QUEUED), STORE_OK);
+	assert_int_equal(store_queue_get(f->st, id, &row), STORE_OK);
+	row->state = STORE_QUEUE_SENDING;
+	assert_int_equal(store_queue_update_if(f->st, row, STORE_QUEUE_QUEUED),
+	    STORE_OK);
 	/* The conditional update refuses a row that changed meanwhile. */
-	assert_int_equal(queue_update(f->st, row, QUEUE_QUEUED),
+	assert_int_equal(store_queue_update_if(f->st, row, STORE_QUEUE_QUEUED),
 	    STORE_ERR_NOTFOUND);
-	queue_row_free(row);
+	store_queue_row_free(row);
 	assert_int_equal(outbox_get(f->st, id, &e, &err), OUTBOX_OK);
 	assert_true(e->maybe_sent);
 	outbox_entry_free(e);
@@ -262,15 +262,14 @@ test_state_changes(void **state)
 	g_clear_error(&err);
 
 	id = queue(f, "To: a@example.com\nSubject: s2\n\nbody\n");
-	assert_int_equal(queue_get(f->st, id, &row), STORE_OK);
-	g_free(row->state);
-	row->state = g_strdup(QUEUE_SENDING);
-	assert_int_equal(queue_update(f->st, row, NULL), STORE_OK);
-	queue_row_free(row);
+	assert_int_equal(store_queue_get(f->st, id, &row), STORE_OK);
+	row->state = STORE_QUEUE_SENDING;
+	assert_int_equal(store_queue_update(f->st, row), STORE_OK);
+	store_queue_row_free(row);
 	assert_int_equal(outbox_mark_sent(f->st, id, &err), OUTBOX_OK);
 	assert_int_equal(outbox_get(f->st, id, &e, &err), OUTBOX_OK);
-	assert_int_equal(e->state, OUTBOX_SENT);
-	assert_true(e->sent_at > 0);
+	assert_int_equal(e->row.state, STORE_QUEUE_SENT);
+	assert_true(e->row.sent_at > 0);
 	outbox_entry_free(e);
 	assert_int_equal(outbox_delete(f->st, id, &err), OUTBOX_ERR_STATE);
 	g_clear_error(&err);
@@ -349,9 +348,9 @@ test_recover(void **state)
 	assert_int_equal(outbox_list(f->st, 0, &list, &err), OUTBOX_OK);
 	assert_int_equal(list->len, 1);
 	e = g_ptr_array_index(list, 0);
-	assert_int_equal(e->state, OUTBOX_HELD);
-	assert_string_equal(e->account, "work");
-	assert_int_equal(e->recipients->len, 2);
+	assert_int_equal(e->row.state, STORE_QUEUE_HELD);
+	assert_string_equal(e->row.account, "work");
+	assert_int_equal(e->row.recipients->len, 2);
 }
 
 static int

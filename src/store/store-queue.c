@@ -1,5 +1,7 @@
 /*
- * queue.c: the outbox queue table. Rows only; the policy is smtp/outbox.c.
+ * store-queue.c: the outbox queue table (layer store): rows in and out,
+ * states to and from their column values. The table is made and migrated
+ * with the rest of the schema (store.c); the policy is smtp/outbox-*.c.
  */
 #include "satchel-config.h"
 
@@ -8,61 +10,76 @@
 
 #include "util/util.h"
 #include "store/store-private.h"
-#include "store/queue.h"
+#include "store/store-queue.h"
 
 #define QUEUE_COLUMNS \
 	"id, msg_id, account, sender, recipients, message_id, envid," \
 	" subject, state, attempts, created, next_try, last_try, sent_at," \
 	" last_error, refused, bounce, fail_kind"
 
-static const char queue_schema[] =
-	"CREATE TABLE IF NOT EXISTS queue_meta("
-	"  key TEXT PRIMARY KEY,"
-	"  value INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE TABLE IF NOT EXISTS queue("
-	"  id INTEGER PRIMARY KEY,"
-	"  msg_id INTEGER NOT NULL,"
-	"  account TEXT NOT NULL,"
-	"  sender TEXT NOT NULL,"
-	"  recipients TEXT NOT NULL,"
-	"  message_id TEXT,"
-	"  envid TEXT,"
-	"  subject TEXT,"
-	"  state TEXT NOT NULL,"
-	"  attempts INTEGER NOT NULL DEFAULT 0,"
-	"  created INTEGER NOT NULL,"
-	"  next_try INTEGER NOT NULL DEFAULT 0,"
-	"  last_try INTEGER NOT NULL DEFAULT 0,"
-	"  sent_at INTEGER NOT NULL DEFAULT 0,"
-	"  last_error TEXT,"
-	"  refused TEXT,"
-	"  bounce TEXT);"
-	"CREATE INDEX IF NOT EXISTS queue_state ON queue(state, next_try);"
-	"CREATE INDEX IF NOT EXISTS queue_msg ON queue(msg_id);"
-	"CREATE INDEX IF NOT EXISTS queue_envid ON queue(envid);"
-	"CREATE INDEX IF NOT EXISTS queue_message_id ON queue(message_id);"
-	"INSERT OR IGNORE INTO queue_meta(key, value) VALUES('version', 1);";
-
-/* Version 1 to 2: what a deferred entry waits for (server or network). */
-static const char queue_migrate_2[] =
-	"ALTER TABLE queue ADD COLUMN fail_kind TEXT;"
-	"UPDATE queue_meta SET value = 2 WHERE key = 'version';";
-
-static struct queue_row *queue_row_from_stmt(sqlite3_stmt *);
-static void	 queue_bind_text(sqlite3_stmt *, int, const char *);
-static char	*queue_column_text(sqlite3_stmt *, int);
-static enum store_status queue_step_done(struct store *, sqlite3_stmt *,
+static struct store_queue_row *store_queue_row_from_stmt(sqlite3_stmt *);
+static void	 store_queue_bind_text(sqlite3_stmt *, int, const char *);
+static char	*store_queue_column_text(sqlite3_stmt *, int);
+static enum store_status store_queue_step_done(struct store *, sqlite3_stmt *,
 		    const char *);
-static enum store_status queue_get_where(struct store *, const char *,
-		    int64_t, struct queue_row **);
-static enum store_status queue_ids(struct store *, const char *,
+static enum store_status store_queue_get_where(struct store *, const char *,
+		    int64_t, struct store_queue_row **);
+static enum store_status store_queue_ids(struct store *, const char *,
 		    const char *, GArray **);
+static enum store_status store_queue_update_where(struct store *,
+		    const struct store_queue_row *, const char *);
+
+/* The column values, in enum store_queue_state's order. */
+static const char *const store_queue_states[] = {
+	"queued", "sending", "sent", "failed", "held"
+};
+
+const char *
+store_queue_state_name(enum store_queue_state state)
+{
+	if ((size_t)state >= G_N_ELEMENTS(store_queue_states))
+		return store_queue_states[STORE_QUEUE_QUEUED];
+	return store_queue_states[state];
+}
+
+enum store_queue_state
+store_queue_state_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL && i < G_N_ELEMENTS(store_queue_states); i++)
+		if (strcmp(name, store_queue_states[i]) == 0)
+			return (enum store_queue_state)i;
+	return STORE_QUEUE_QUEUED;
+}
+
+const char *
+store_queue_wait_name(enum store_queue_wait wait)
+{
+	switch (wait) {
+	case STORE_QUEUE_WAIT_SERVER:
+		return "server";
+	case STORE_QUEUE_WAIT_NETWORK:
+		return "network";
+	case STORE_QUEUE_WAIT_NONE:
+		break;
+	}
+	return NULL;
+}
+
+enum store_queue_wait
+store_queue_wait_parse(const char *name)
+{
+	if (g_strcmp0(name, "network") == 0)
+		return STORE_QUEUE_WAIT_NETWORK;
+	if (g_strcmp0(name, "server") == 0)
+		return STORE_QUEUE_WAIT_SERVER;
+	return STORE_QUEUE_WAIT_NONE;
+}
 
 void
-queue_row_free(struct queue_row *r)
+store_queue_row_clear(struct store_queue_row *r)
 {
-	if (r == NULL)
-		return;
 	g_free(r->account);
 	g_free(r->from);
 	if (r->recipients != NULL)
@@ -70,16 +87,23 @@ queue_row_free(struct queue_row *r)
 	g_free(r->message_id);
 	g_free(r->envid);
 	g_free(r->subject);
-	g_free(r->state);
 	g_free(r->last_error);
 	g_free(r->refused);
 	g_free(r->bounce);
-	g_free(r->fail_kind);
+	memset(r, 0, sizeof *r);
+}
+
+void
+store_queue_row_free(struct store_queue_row *r)
+{
+	if (r == NULL)
+		return;
+	store_queue_row_clear(r);
 	g_free(r);
 }
 
 void
-queue_dsn_free(struct queue_dsn *d)
+store_queue_dsn_free(struct store_queue_dsn *d)
 {
 	if (d == NULL)
 		return;
@@ -93,7 +117,7 @@ queue_dsn_free(struct queue_dsn *d)
 }
 
 static void
-queue_bind_text(sqlite3_stmt *stmt, int i, const char *s)
+store_queue_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 {
 	if (s != NULL)
 		sqlite3_bind_text(stmt, i, s, -1, SQLITE_TRANSIENT);
@@ -102,7 +126,7 @@ queue_bind_text(sqlite3_stmt *stmt, int i, const char *s)
 }
 
 static char *
-queue_column_text(sqlite3_stmt *stmt, int i)
+store_queue_column_text(sqlite3_stmt *stmt, int i)
 {
 	const unsigned char *t = sqlite3_column_text(stmt, i);
 
@@ -110,7 +134,7 @@ queue_column_text(sqlite3_stmt *stmt, int i)
 }
 
 static enum store_status
-queue_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
+store_queue_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 {
 	int rc = sqlite3_step(stmt);
 
@@ -126,78 +150,52 @@ queue_step_done(struct store *st, sqlite3_stmt *stmt, const char *what)
 	return store_sync(st);
 }
 
-enum store_status
-queue_init(struct store *st)
+static struct store_queue_row *
+store_queue_row_from_stmt(sqlite3_stmt *stmt)
 {
-	static const char probe[] =
-	    "SELECT value FROM queue_meta WHERE key = 'version'";
-	sqlite3_stmt		*stmt;
-	enum store_status	 s;
-	int64_t			 version = 0;
-	int			 rc;
-
-	/* A prepared probe makes the common case one cheap lookup. */
-	rc = sqlite3_prepare_v2(store_db(st), probe, -1, &stmt, NULL);
-	if (rc == SQLITE_OK) {
-		if (sqlite3_step(stmt) == SQLITE_ROW)
-			version = sqlite3_column_int64(stmt, 0);
-		sqlite3_finalize(stmt);
-	}
-	if (version == QUEUE_SCHEMA_VERSION)
-		return STORE_OK;
-	if (version > QUEUE_SCHEMA_VERSION)
-		return store_set_error(st, STORE_ERR_CORRUPT,
-		    _("the outbox queue was written by a newer satchel "
-		    "(version %" PRId64 ")"), version);
-	/* Version 0 (none yet) to 1, then each later step in order. */
-	if ((s = store_tx_begin(st)) != STORE_OK)
-		return s;
-	if ((version < 1 && (s = store_exec(st, queue_schema)) != STORE_OK) ||
-	    (version < 2 && (s = store_exec(st, queue_migrate_2)) !=
-	    STORE_OK)) {
-		store_tx_rollback(st);
-		return s;
-	}
-	return store_tx_commit(st);
-}
-
-static struct queue_row *
-queue_row_from_stmt(sqlite3_stmt *stmt)
-{
-	struct queue_row	*r;
+	struct store_queue_row	*r;
 	g_autofree char		*rcpts = NULL;
 	g_auto(GStrv)		 v = NULL;
 	guint			 i;
 
-	r = g_new0(struct queue_row, 1);
+	r = g_new0(struct store_queue_row, 1);
 	r->id = sqlite3_column_int64(stmt, 0);
 	r->msg_id = sqlite3_column_int64(stmt, 1);
-	r->account = queue_column_text(stmt, 2);
-	r->from = queue_column_text(stmt, 3);
-	rcpts = queue_column_text(stmt, 4);
+	r->account = store_queue_column_text(stmt, 2);
+	r->from = store_queue_column_text(stmt, 3);
+	rcpts = store_queue_column_text(stmt, 4);
 	r->recipients = g_ptr_array_new_with_free_func(g_free);
 	v = g_strsplit(rcpts != NULL ? rcpts : "", "\n", -1);
 	for (i = 0; v[i] != NULL; i++)
 		if (*v[i] != '\0')
 			g_ptr_array_add(r->recipients, g_strdup(v[i]));
-	r->message_id = queue_column_text(stmt, 5);
-	r->envid = queue_column_text(stmt, 6);
-	r->subject = queue_column_text(stmt, 7);
-	r->state = queue_column_text(stmt, 8);
+	r->message_id = store_queue_column_text(stmt, 5);
+	r->envid = store_queue_column_text(stmt, 6);
+	r->subject = store_queue_column_text(stmt, 7);
+	{
+		g_autofree char *state = store_queue_column_text(stmt, 8);
+
+		r->state = store_queue_state_parse(state);
+	}
 	r->attempts = (guint)sqlite3_column_int64(stmt, 9);
 	r->created = sqlite3_column_int64(stmt, 10);
 	r->next_try = sqlite3_column_int64(stmt, 11);
 	r->last_try = sqlite3_column_int64(stmt, 12);
 	r->sent_at = sqlite3_column_int64(stmt, 13);
-	r->last_error = queue_column_text(stmt, 14);
-	r->refused = queue_column_text(stmt, 15);
-	r->bounce = queue_column_text(stmt, 16);
-	r->fail_kind = queue_column_text(stmt, 17);
+	r->last_error = store_queue_column_text(stmt, 14);
+	r->refused = store_queue_column_text(stmt, 15);
+	r->bounce = store_queue_column_text(stmt, 16);
+	{
+		g_autofree char *kind = store_queue_column_text(stmt, 17);
+
+		r->wait = store_queue_wait_parse(kind);
+	}
 	return r;
 }
 
 enum store_status
-queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
+store_queue_insert(struct store *st, const struct store_queue_row *r,
+    int64_t *id_out)
 {
 	static const char sql[] = "INSERT INTO queue(msg_id, account, sender,"
 	    " recipients, message_id, envid, subject, state, attempts, created,"
@@ -209,11 +207,9 @@ queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
 	GString			*rcpts;
 	guint			 i;
 
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
-	if (r->account == NULL || r->from == NULL || r->state == NULL)
+	if (r->account == NULL || r->from == NULL)
 		return store_set_error(st, STORE_ERR_INVALID,
-		    "queue row without account, sender or state");
+		    "queue row without account or sender");
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	rcpts = g_string_new(NULL);
@@ -223,24 +219,24 @@ queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
 		g_string_append(rcpts, g_ptr_array_index(r->recipients, i));
 	}
 	sqlite3_bind_int64(stmt, 1, r->msg_id);
-	queue_bind_text(stmt, 2, r->account);
-	queue_bind_text(stmt, 3, r->from);
-	queue_bind_text(stmt, 4, rcpts->str);
-	queue_bind_text(stmt, 5, r->message_id);
-	queue_bind_text(stmt, 6, r->envid);
-	queue_bind_text(stmt, 7, r->subject);
-	queue_bind_text(stmt, 8, r->state);
+	store_queue_bind_text(stmt, 2, r->account);
+	store_queue_bind_text(stmt, 3, r->from);
+	store_queue_bind_text(stmt, 4, rcpts->str);
+	store_queue_bind_text(stmt, 5, r->message_id);
+	store_queue_bind_text(stmt, 6, r->envid);
+	store_queue_bind_text(stmt, 7, r->subject);
+	store_queue_bind_text(stmt, 8, store_queue_state_name(r->state));
 	sqlite3_bind_int64(stmt, 9, r->attempts);
 	sqlite3_bind_int64(stmt, 10, r->created);
 	sqlite3_bind_int64(stmt, 11, r->next_try);
 	sqlite3_bind_int64(stmt, 12, r->last_try);
 	sqlite3_bind_int64(stmt, 13, r->sent_at);
-	queue_bind_text(stmt, 14, r->last_error);
-	queue_bind_text(stmt, 15, r->refused);
-	queue_bind_text(stmt, 16, r->bounce);
-	queue_bind_text(stmt, 17, r->fail_kind);
+	store_queue_bind_text(stmt, 14, r->last_error);
+	store_queue_bind_text(stmt, 15, r->refused);
+	store_queue_bind_text(stmt, 16, r->bounce);
+	store_queue_bind_text(stmt, 17, store_queue_wait_name(r->wait));
 	g_string_free(rcpts, TRUE);
-	if ((s = queue_step_done(st, stmt, "queue insert")) != STORE_OK)
+	if ((s = store_queue_step_done(st, stmt, "queue insert")) != STORE_OK)
 		return s;
 	if (id_out != NULL)
 		*id_out = sqlite3_last_insert_rowid(store_db(st));
@@ -248,22 +244,19 @@ queue_insert(struct store *st, const struct queue_row *r, int64_t *id_out)
 }
 
 static enum store_status
-queue_get_where(struct store *st, const char *sql, int64_t key,
-    struct queue_row **out)
+store_queue_get_where(struct store *st, const char *sql, int64_t key,
+    struct store_queue_row **out)
 {
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 rc;
 
 	*out = NULL;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, key);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		*out = queue_row_from_stmt(stmt);
+		*out = store_queue_row_from_stmt(stmt);
 	sqlite3_reset(stmt);
 	if (rc == SQLITE_ROW)
 		return STORE_OK;
@@ -274,22 +267,23 @@ queue_get_where(struct store *st, const char *sql, int64_t key,
 }
 
 enum store_status
-queue_get(struct store *st, int64_t id, struct queue_row **out)
+store_queue_get(struct store *st, int64_t id, struct store_queue_row **out)
 {
-	return queue_get_where(st, "SELECT " QUEUE_COLUMNS
+	return store_queue_get_where(st, "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE id = ?", id, out);
 }
 
 enum store_status
-queue_get_by_msg(struct store *st, int64_t msg_id, struct queue_row **out)
+store_queue_get_by_msg(struct store *st, int64_t msg_id,
+    struct store_queue_row **out)
 {
-	return queue_get_where(st, "SELECT " QUEUE_COLUMNS
+	return store_queue_get_where(st, "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE msg_id = ? ORDER BY id DESC LIMIT 1", msg_id,
 	    out);
 }
 
 enum store_status
-queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
+store_queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 {
 	static const char all[] = "SELECT " QUEUE_COLUMNS
 	    " FROM queue ORDER BY id";
@@ -302,22 +296,20 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 	    " ORDER BY id";
 	static const char due_net[] = "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE state = 'queued' AND (next_try <= ?"
-	    " OR fail_kind = '" QUEUE_WAIT_NETWORK "') ORDER BY id";
+	    " OR fail_kind = 'network') ORDER BY id";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	const char		*sql;
 	int			 rc;
 
 	*out = NULL;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
-	if ((flags & QUEUE_LIST_DUE) && (flags & QUEUE_LIST_NETWORK))
+	if ((flags & STORE_QUEUE_LIST_DUE) &&
+	    (flags & STORE_QUEUE_LIST_NETWORK))
 		sql = due_net;
-	else if (flags & QUEUE_LIST_DUE)
+	else if (flags & STORE_QUEUE_LIST_DUE)
 		sql = due;
-	else if (flags & QUEUE_LIST_QUEUED)
+	else if (flags & STORE_QUEUE_LIST_QUEUED)
 		sql = queued;
-	else if (flags & QUEUE_LIST_SENT)
+	else if (flags & STORE_QUEUE_LIST_SENT)
 		sql = all;
 	else
 		sql = unsent;
@@ -325,9 +317,10 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 		return STORE_ERR_DB;
 	if (sql == due || sql == due_net)
 		sqlite3_bind_int64(stmt, 1, now);
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)queue_row_free);
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_row_free);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		g_ptr_array_add(*out, queue_row_from_stmt(stmt));
+		g_ptr_array_add(*out, store_queue_row_from_stmt(stmt));
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_DONE) {
 		g_clear_pointer(out, g_ptr_array_unref);
@@ -337,19 +330,17 @@ queue_list(struct store *st, unsigned flags, int64_t now, GPtrArray **out)
 }
 
 enum store_status
-queue_count(struct store *st, const char *state, guint *count)
+store_queue_count(struct store *st, enum store_queue_state state,
+    guint *count)
 {
 	static const char sql[] = "SELECT count(*) FROM queue WHERE state = ?";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 rc;
 
 	*count = 0;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	queue_bind_text(stmt, 1, state);
+	store_queue_bind_text(stmt, 1, store_queue_state_name(state));
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*count = (guint)sqlite3_column_int64(stmt, 0);
@@ -360,18 +351,15 @@ queue_count(struct store *st, const char *state, guint *count)
 }
 
 enum store_status
-queue_next_try(struct store *st, int64_t *next, gboolean *found)
+store_queue_next_try(struct store *st, int64_t *next, gboolean *found)
 {
 	static const char sql[] =
 	    "SELECT min(next_try) FROM queue WHERE state = 'queued'";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 rc;
 
 	*found = FALSE;
 	*next = 0;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	rc = sqlite3_step(stmt);
@@ -386,19 +374,16 @@ queue_next_try(struct store *st, int64_t *next, gboolean *found)
 }
 
 enum store_status
-queue_stamp(struct store *st, int64_t *max_id, guint *ready)
+store_queue_stamp(struct store *st, int64_t *max_id, guint *ready)
 {
 	static const char sql[] = "SELECT (SELECT max(id) FROM queue),"
 	    " (SELECT count(*) FROM queue WHERE state = 'queued' AND"
 	    " next_try <= 0)";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 rc;
 
 	*max_id = 0;
 	*ready = 0;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	rc = sqlite3_step(stmt);
@@ -413,7 +398,21 @@ queue_stamp(struct store *st, int64_t *max_id, guint *ready)
 }
 
 enum store_status
-queue_update(struct store *st, const struct queue_row *r,
+store_queue_update(struct store *st, const struct store_queue_row *r)
+{
+	return store_queue_update_where(st, r, NULL);
+}
+
+enum store_status
+store_queue_update_if(struct store *st, const struct store_queue_row *r,
+    enum store_queue_state expect)
+{
+	return store_queue_update_where(st, r, store_queue_state_name(expect));
+}
+
+/* store_queue_update, while the state is expect_state (NULL: any). */
+static enum store_status
+store_queue_update_where(struct store *st, const struct store_queue_row *r,
     const char *expect_state)
 {
 	static const char sql[] = "UPDATE queue SET state = ?1, msg_id = ?2,"
@@ -423,23 +422,21 @@ queue_update(struct store *st, const struct queue_row *r,
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	queue_bind_text(stmt, 1, r->state);
+	store_queue_bind_text(stmt, 1, store_queue_state_name(r->state));
 	sqlite3_bind_int64(stmt, 2, r->msg_id);
 	sqlite3_bind_int64(stmt, 3, r->attempts);
 	sqlite3_bind_int64(stmt, 4, r->next_try);
 	sqlite3_bind_int64(stmt, 5, r->last_try);
 	sqlite3_bind_int64(stmt, 6, r->sent_at);
-	queue_bind_text(stmt, 7, r->last_error);
-	queue_bind_text(stmt, 8, r->refused);
-	queue_bind_text(stmt, 9, r->bounce);
+	store_queue_bind_text(stmt, 7, r->last_error);
+	store_queue_bind_text(stmt, 8, r->refused);
+	store_queue_bind_text(stmt, 9, r->bounce);
 	sqlite3_bind_int64(stmt, 10, r->id);
-	queue_bind_text(stmt, 11, expect_state);
-	queue_bind_text(stmt, 12, r->fail_kind);
-	if ((s = queue_step_done(st, stmt, "queue update")) != STORE_OK)
+	store_queue_bind_text(stmt, 11, expect_state);
+	store_queue_bind_text(stmt, 12, store_queue_wait_name(r->wait));
+	if ((s = store_queue_step_done(st, stmt, "queue update")) != STORE_OK)
 		return s;
 	if (sqlite3_changes(store_db(st)) == 0)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
@@ -449,18 +446,16 @@ queue_update(struct store *st, const struct queue_row *r,
 }
 
 enum store_status
-queue_delete(struct store *st, int64_t id)
+store_queue_delete(struct store *st, int64_t id)
 {
 	static const char sql[] = "DELETE FROM queue WHERE id = ?";
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, id);
-	if ((s = queue_step_done(st, stmt, "queue delete")) != STORE_OK)
+	if ((s = store_queue_step_done(st, stmt, "queue delete")) != STORE_OK)
 		return s;
 	if (sqlite3_changes(store_db(st)) == 0)
 		return store_set_error(st, STORE_ERR_NOTFOUND,
@@ -470,14 +465,14 @@ queue_delete(struct store *st, int64_t id)
 
 /* The newest entry of queue_find_all's answer. */
 enum store_status
-queue_find_sent(struct store *st, const char *envid, const char *message_id,
-    struct queue_row **out)
+store_queue_find_sent(struct store *st, const char *envid,
+    const char *message_id, struct store_queue_row **out)
 {
 	GPtrArray		*all;
 	enum store_status	 s;
 
 	*out = NULL;
-	s = queue_find_all(st, envid, message_id, &all);
+	s = store_queue_find_all(st, envid, message_id, &all);
 	if (s == STORE_OK && all->len == 0)
 		s = STORE_ERR_NOTFOUND;
 	if (s == STORE_OK)
@@ -487,8 +482,8 @@ queue_find_sent(struct store *st, const char *envid, const char *message_id,
 }
 
 enum store_status
-queue_find_all(struct store *st, const char *envid, const char *message_id,
-    GPtrArray **out)
+store_queue_find_all(struct store *st, const char *envid,
+    const char *message_id, GPtrArray **out)
 {
 	static const char by_envid[] = "SELECT " QUEUE_COLUMNS
 	    " FROM queue WHERE envid = ? ORDER BY id DESC LIMIT 1000";
@@ -497,20 +492,18 @@ queue_find_all(struct store *st, const char *envid, const char *message_id,
 	const char		*keys[2] = { envid, message_id };
 	const char		*sqls[2] = { by_envid, by_msgid };
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 i, rc;
 
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)queue_row_free);
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_row_free);
 	for (i = 0; i < 2 && (*out)->len == 0; i++) {
 		if (keys[i] == NULL || *keys[i] == '\0')
 			continue;
 		if ((stmt = store_stmt(st, sqls[i])) == NULL)
 			return STORE_ERR_DB;
-		queue_bind_text(stmt, 1, keys[i]);
+		store_queue_bind_text(stmt, 1, keys[i]);
 		while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-			g_ptr_array_add(*out, queue_row_from_stmt(stmt));
+			g_ptr_array_add(*out, store_queue_row_from_stmt(stmt));
 		sqlite3_reset(stmt);
 		if (rc != SQLITE_DONE)
 			return store_sql_error(st, rc, "queue find");
@@ -519,7 +512,7 @@ queue_find_all(struct store *st, const char *envid, const char *message_id,
 }
 
 enum store_status
-queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
+store_queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
     int64_t *last)
 {
 	static const char sql[] = "SELECT id, dsn_original_message_id,"
@@ -529,15 +522,12 @@ queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
 	    " ORDER BY id";
 	static const char maxid[] = "SELECT max(id) FROM messages";
 	sqlite3_stmt		*stmt;
-	struct queue_dsn	*d;
-	enum store_status	 s;
+	struct store_queue_dsn	*d;
 	int64_t			 top = after;
 	int			 rc;
 
 	*out = NULL;
 	*last = after;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	/* The watermark first: rows added meanwhile wait for the next call. */
 	if ((stmt = store_stmt(st, maxid)) == NULL)
 		return STORE_ERR_DB;
@@ -549,16 +539,17 @@ queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, after);
 	sqlite3_bind_int64(stmt, 2, top);
-	*out = g_ptr_array_new_with_free_func((GDestroyNotify)queue_dsn_free);
+	*out = g_ptr_array_new_with_free_func(
+	    (GDestroyNotify)store_queue_dsn_free);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		d = g_new0(struct queue_dsn, 1);
+		d = g_new0(struct store_queue_dsn, 1);
 		d->msg_id = sqlite3_column_int64(stmt, 0);
-		d->original_message_id = queue_column_text(stmt, 1);
-		d->envid = queue_column_text(stmt, 2);
-		d->action = queue_column_text(stmt, 3);
-		d->status = queue_column_text(stmt, 4);
-		d->diagnostic = queue_column_text(stmt, 5);
-		d->recipient = queue_column_text(stmt, 6);
+		d->original_message_id = store_queue_column_text(stmt, 1);
+		d->envid = store_queue_column_text(stmt, 2);
+		d->action = store_queue_column_text(stmt, 3);
+		d->status = store_queue_column_text(stmt, 4);
+		d->diagnostic = store_queue_column_text(stmt, 5);
+		d->recipient = store_queue_column_text(stmt, 6);
 		g_ptr_array_add(*out, d);
 	}
 	sqlite3_reset(stmt);
@@ -571,59 +562,51 @@ queue_dsn_since(struct store *st, int64_t after, GPtrArray **out,
 }
 
 enum store_status
-queue_meta_get(struct store *st, const char *key, int64_t *value)
+store_queue_mark_get(struct store *st, const char *key, int64_t *value)
 {
-	static const char sql[] = "SELECT value FROM queue_meta WHERE key = ?";
+	static const char sql[] = "SELECT value FROM queue_marks WHERE key = ?";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int			 rc;
 
 	*value = 0;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	queue_bind_text(stmt, 1, key);
+	store_queue_bind_text(stmt, 1, key);
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
 		*value = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "queue meta");
+		return store_sql_error(st, rc, "queue mark");
 	return STORE_OK;
 }
 
 enum store_status
-queue_meta_set(struct store *st, const char *key, int64_t value)
+store_queue_mark_set(struct store *st, const char *key, int64_t value)
 {
 	static const char sql[] =
-	    "INSERT OR REPLACE INTO queue_meta(key, value) VALUES(?, ?)";
+	    "INSERT OR REPLACE INTO queue_marks(key, value) VALUES(?, ?)";
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	queue_bind_text(stmt, 1, key);
+	store_queue_bind_text(stmt, 1, key);
 	sqlite3_bind_int64(stmt, 2, value);
-	return queue_step_done(st, stmt, "queue meta");
+	return store_queue_step_done(st, stmt, "queue mark");
 }
 
 static enum store_status
-queue_ids(struct store *st, const char *sql, const char *folder, GArray **out)
+store_queue_ids(struct store *st, const char *sql, const char *folder,
+    GArray **out)
 {
 	sqlite3_stmt		*stmt;
-	enum store_status	 s;
 	int64_t			 id;
 	int			 rc;
 
 	*out = NULL;
-	if ((s = queue_init(st)) != STORE_OK)
-		return s;
 	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
-	queue_bind_text(stmt, 1, folder);
+	store_queue_bind_text(stmt, 1, folder);
 	*out = g_array_new(FALSE, FALSE, sizeof(int64_t));
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(stmt, 0);
@@ -638,18 +621,18 @@ queue_ids(struct store *st, const char *sql, const char *folder, GArray **out)
 }
 
 enum store_status
-queue_orphans(struct store *st, const char *folder, GArray **out)
+store_queue_orphans(struct store *st, const char *folder, GArray **out)
 {
-	return queue_ids(st, "SELECT m.id FROM messages m"
+	return store_queue_ids(st, "SELECT m.id FROM messages m"
 	    " JOIN folders f ON f.id = m.folder_id WHERE f.name = ?"
 	    " AND NOT EXISTS (SELECT 1 FROM queue q WHERE q.msg_id = m.id)"
 	    " ORDER BY m.id", folder, out);
 }
 
 enum store_status
-queue_sent_in(struct store *st, const char *folder, GArray **out)
+store_queue_sent_in(struct store *st, const char *folder, GArray **out)
 {
-	return queue_ids(st, "SELECT m.id FROM queue q"
+	return store_queue_ids(st, "SELECT m.id FROM queue q"
 	    " JOIN messages m ON m.id = q.msg_id"
 	    " JOIN folders f ON f.id = m.folder_id"
 	    " WHERE q.state = 'sent' AND f.name = ? ORDER BY m.id", folder,
