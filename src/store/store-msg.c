@@ -415,19 +415,48 @@ fail:
 	return s;
 }
 
+/*
+ * Mark row id (of thread tid) bounced with reason (NULL: none), inside the
+ * caller's transaction. STORE_ERR_NOTFOUND when there is no such row.
+ */
+enum store_status
+store_msg_mark_bounced(struct store *st, int64_t id, int64_t tid,
+    const char *reason)
+{
+	static const char sql[] =
+	    "UPDATE messages SET flags = flags | ?, bounce_reason = ?"
+	    " WHERE id = ?";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, sql)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int(stmt, 1, STORE_FLAG_BOUNCED);
+	if (reason != NULL)
+		sqlite3_bind_text(stmt, 2, reason, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(stmt, 2);
+	sqlite3_bind_int64(stmt, 3, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "bounce");
+	if (sqlite3_changes(st->db) == 0)
+		return store_set_error(st, STORE_ERR_NOTFOUND,
+		    _("no message %" PRId64), id);
+	store_item_dirty(st, tid);
+	return STORE_OK;
+}
+
 enum store_status
 store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 {
-	static const char sql[] =
-	    "UPDATE messages SET flags = flags | ?, bounce_reason = ?,"
-	    " thread_id = thread_id WHERE id = ?";
 	static const char tsql[] =
 	    "SELECT thread_id, base FROM messages WHERE id = ?";
 	g_autofree char		*base = NULL;
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
 	int64_t			 tid = 0;
-	int			 rc;
 
 	if ((s = store_tx_begin(st)) != STORE_OK)
 		return s;
@@ -451,28 +480,9 @@ store_msg_set_bounce(struct store *st, int64_t id, const char *reason)
 		store_tx_rollback(st);
 		return s;
 	}
-	if ((stmt = store_stmt(st, sql)) == NULL) {
-		store_tx_rollback(st);
-		return STORE_ERR_DB;
-	}
-	sqlite3_bind_int(stmt, 1, STORE_FLAG_BOUNCED);
-	if (reason != NULL)
-		sqlite3_bind_text(stmt, 2, reason, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(stmt, 2);
-	sqlite3_bind_int64(stmt, 3, id);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE) {
-		s = store_sql_error(st, rc, "bounce");
+	if ((s = store_msg_mark_bounced(st, id, tid, reason)) != STORE_OK) {
 		store_tx_rollback(st);
 		return s;
 	}
-	if (sqlite3_changes(st->db) == 0) {
-		store_tx_rollback(st);
-		return store_set_error(st, STORE_ERR_NOTFOUND,
-		    _("no message %" PRId64), id);
-	}
-	store_item_dirty(st, tid);
 	return store_tx_commit(st);
 }

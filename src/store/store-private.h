@@ -296,5 +296,7 @@ int		 store_query_bind(struct store_query *, sqlite3_stmt *,
 /* store-msg.c */
 struct store_msg *store_msg_from_row(struct store *, sqlite3_stmt *);
 extern const char store_msg_columns[];
+enum store_status store_msg_mark_bounced(struct store *, int64_t id,
+		    int64_t thread_id, const char *reason);
 
 #endif

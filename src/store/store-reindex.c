@@ -564,9 +564,6 @@ store_reindex_bounces(struct store *st)
 	static const char sel[] =
 	    "SELECT id, flags, thread_id, bounce_reason FROM messages"
 	    " WHERE folder_id IN (SELECT id FROM folders) AND base = ?";
-	static const char upd[] =
-	    "UPDATE messages SET flags = flags | ?, bounce_reason = ?"
-	    " WHERE id = ?";
 	g_autoptr(GPtrArray)	 b = store_bounce_read(st);
 	sqlite3_stmt		*stmt;
 	enum store_status	 s;
@@ -605,23 +602,11 @@ store_reindex_bounces(struct store *st)
 			continue;
 		}
 		sqlite3_reset(stmt);
-		if ((stmt = store_stmt(st, upd)) == NULL) {
+		if ((s = store_msg_mark_bounced(st, id, tid, reason)) !=
+		    STORE_OK) {
 			store_tx_rollback(st);
-			return STORE_ERR_DB;
+			return s;
 		}
-		sqlite3_bind_int(stmt, 1, STORE_FLAG_BOUNCED);
-		if (reason != NULL)
-			sqlite3_bind_text(stmt, 2, reason, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(stmt, 2);
-		sqlite3_bind_int64(stmt, 3, id);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_DONE) {
-			store_tx_rollback(st);
-			return store_sql_error(st, rc, "bounces");
-		}
-		store_item_dirty(st, tid);
 	}
 	return store_tx_commit(st);
 }
