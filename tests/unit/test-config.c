@@ -82,7 +82,7 @@ test_full(void **state)
 	assert_string_equal(a->from_addr, "jane@example.org");
 	assert_int_equal(a->pop3_port, 995);
 	assert_int_equal(a->smtp_port, 465);
-	assert_int_equal(a->pop3_tls, TLS_IMPLICIT);
+	assert_int_equal(a->pop3_tls, NET_TLS_IMPLICIT);
 	assert_false(a->keep);
 	assert_string_equal(a->smtp_password_command, "pass show mail/home");
 	a = config_account(c, "work");
