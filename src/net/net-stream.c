@@ -162,6 +162,15 @@ net_starttls(mailstream *stream, const struct net_endpoint *ep,
 	gboolean	 timed_out = FALSE;
 	int		 fd;
 
+	/*
+	 * Bytes the server sent after its yes would be read as if they had
+	 * come through TLS (CVE-2020-15953): no handshake then.
+	 */
+	if (stream->read_buffer_len > 0) {
+		g_set_error(err, NET_ERROR, NET_ERR_TLS,
+		    _("%s: TLS handshake failed"), ep->host);
+		return NET_ERR_TLS;
+	}
 	plain = mailstream_get_low(stream);
 	fd = mailstream_low_get_fd(plain);
 	if (fd >= 0)

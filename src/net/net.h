@@ -67,9 +67,10 @@ enum net_status	 net_open(const struct net_endpoint *, mailstream **out,
 /*
  * Upgrade an open plain stream to TLS after the server said yes to the
  * protocol's STARTTLS: the handshake on the same socket with the same
- * timeout as net_open, then certificate verification. The caller makes
- * sure nothing the server sent after its yes is still buffered. On failure
- * the stream is not usable any more (close it).
+ * timeout as net_open, then certificate verification. Refused (NET_ERR_TLS)
+ * when the stream holds bytes the server sent after its yes; a protocol
+ * that reads into a buffer of its own checks that one. On failure the
+ * stream is not usable any more (close it).
  */
 enum net_status	 net_starttls(mailstream *, const struct net_endpoint *,
 		    GError **);
