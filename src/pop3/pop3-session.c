@@ -10,12 +10,10 @@
 #include "satchel-config.h"
 
 #include <inttypes.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libetpan/libetpan.h>
 

@@ -15,7 +15,6 @@
 
 #include <netdb.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/util.h"
 #include "net/net.h"
