@@ -30,15 +30,35 @@ config_error_quark(void)
 }
 #define CONFIG_ERROR config_error_quark()
 
+void
+config_endpoint(const struct account *a, enum config_service svc,
+    struct net_endpoint *ep)
+{
+	memset(ep, 0, sizeof *ep);
+	if (svc == CONFIG_SERVICE_POP3) {
+		ep->host = a->pop3_host;
+		ep->port = a->pop3_port;
+		ep->tls = a->pop3_tls;
+		ep->fingerprint = a->pop3_fingerprint;
+	} else {
+		ep->host = a->smtp_host;
+		ep->port = a->smtp_port;
+		ep->tls = a->smtp_tls;
+		ep->fingerprint = a->smtp_fingerprint;
+	}
+	ep->timeout = a->timeout;
+	ep->ca_file = a->ca_file;
+}
+
 const char *
-config_tls_name(enum tls_mode m)
+config_tls_name(enum net_tls_mode m)
 {
 	switch (m) {
-	case TLS_IMPLICIT:
+	case NET_TLS_IMPLICIT:
 		return "implicit";
-	case TLS_STARTTLS:
+	case NET_TLS_STARTTLS:
 		return "starttls";
-	case TLS_NONE:
+	case NET_TLS_NONE:
 		return "none";
 	}
 	return "?";
@@ -155,19 +175,19 @@ config_get_uint(GKeyFile *kf, const char *group, const char *key, guint64 def)
 	return g_ascii_strtoull(v, NULL, 10);
 }
 
-static enum tls_mode
+static enum net_tls_mode
 config_get_tls(GKeyFile *kf, const char *group, const char *key,
-    enum tls_mode def)
+    enum net_tls_mode def)
 {
 	g_autofree char *v = config_get(kf, group, key);
 
 	if (v == NULL)
 		return def;
 	if (strcmp(v, "implicit") == 0)
-		return TLS_IMPLICIT;
+		return NET_TLS_IMPLICIT;
 	if (strcmp(v, "starttls") == 0)
-		return TLS_STARTTLS;
-	return TLS_NONE;
+		return NET_TLS_STARTTLS;
+	return NET_TLS_NONE;
 }
 
 struct account *
@@ -177,8 +197,8 @@ config_account_new(const char *name)
 
 	a->name = g_strdup(name);
 	a->folder = g_strdup("INBOX");
-	a->pop3_tls = TLS_IMPLICIT;
-	a->smtp_tls = TLS_STARTTLS;
+	a->pop3_tls = NET_TLS_IMPLICIT;
+	a->smtp_tls = NET_TLS_STARTTLS;
 	a->pop3_auth = g_strdup("auto");
 	a->smtp_auth = g_strdup("auto");
 	a->keep = TRUE;
@@ -230,9 +250,9 @@ void
 config_account_finish(struct account *a)
 {
 	if (a->pop3_port == 0)
-		a->pop3_port = a->pop3_tls == TLS_IMPLICIT ? 995 : 110;
+		a->pop3_port = a->pop3_tls == NET_TLS_IMPLICIT ? 995 : 110;
 	if (a->smtp_port == 0)
-		a->smtp_port = a->smtp_tls == TLS_IMPLICIT ? 465 : 587;
+		a->smtp_port = a->smtp_tls == NET_TLS_IMPLICIT ? 465 : 587;
 	if (a->borrowed)
 		a->keep = TRUE;
 	g_clear_pointer(&a->from_name, g_free);
@@ -314,7 +334,7 @@ config_load_account(struct config *c, const char *file, const char *group,
 		a->folder = config_get(kf, group, "folder");
 	}
 	a->pop3_host = config_get(kf, group, "pop3_host");
-	a->pop3_tls = config_get_tls(kf, group, "pop3_tls", TLS_IMPLICIT);
+	a->pop3_tls = config_get_tls(kf, group, "pop3_tls", NET_TLS_IMPLICIT);
 	a->pop3_port = (unsigned)config_get_uint(kf, group, "pop3_port", 0);
 	a->pop3_user = config_get(kf, group, "pop3_user");
 	if (g_key_file_has_key(kf, group, "pop3_auth", NULL)) {
@@ -323,7 +343,7 @@ config_load_account(struct config *c, const char *file, const char *group,
 	}
 	a->pop3_fingerprint = config_get(kf, group, "pop3_fingerprint");
 	a->smtp_host = config_get(kf, group, "smtp_host");
-	a->smtp_tls = config_get_tls(kf, group, "smtp_tls", TLS_STARTTLS);
+	a->smtp_tls = config_get_tls(kf, group, "smtp_tls", NET_TLS_STARTTLS);
 	a->smtp_port = (unsigned)config_get_uint(kf, group, "smtp_port", 0);
 	a->smtp_user = config_get(kf, group, "smtp_user");
 	if (g_key_file_has_key(kf, group, "smtp_auth", NULL)) {

@@ -1,12 +1,15 @@
 /*
  * config.h: the user's configuration (one GKeyFile) and accounts.
- * Depends on util. Never prompts: a password that no command supplies is
- * reported as CONFIG_ERR_NO_SECRET and the front end asks the user.
+ * Depends on util and net (enum net_tls_mode, struct net_endpoint). Never
+ * prompts: a password that no command supplies is reported as
+ * CONFIG_ERR_NO_SECRET and the front end asks the user.
  */
 #ifndef SATCHEL_CONFIG_H
 #define SATCHEL_CONFIG_H
 
 #include <glib.h>
+
+#include "net/net.h"
 
 enum config_status {
 	CONFIG_OK = 0,
@@ -17,12 +20,6 @@ enum config_status {
 				   it holds a secret and others may read it */
 	CONFIG_ERR_COMMAND,	/* a password/token command failed */
 	CONFIG_ERR_NO_SECRET,	/* no command configured: caller must prompt */
-};
-
-enum tls_mode {
-	TLS_IMPLICIT,
-	TLS_STARTTLS,
-	TLS_NONE,
 };
 
 enum config_service {
@@ -39,14 +36,14 @@ struct account {
 
 	char		*pop3_host;	/* NULL: this account does not fetch */
 	unsigned	 pop3_port;	/* resolved default from pop3_tls */
-	enum tls_mode	 pop3_tls;
+	enum net_tls_mode pop3_tls;
 	char		*pop3_user;
 	char		*pop3_auth;	/* auto | user | apop | SASL mechanism */
 	char		*pop3_fingerprint; /* pinned SHA-256 of the leaf, hex */
 
 	char		*smtp_host;	/* NULL: this account does not send */
 	unsigned	 smtp_port;
-	enum tls_mode	 smtp_tls;
+	enum net_tls_mode smtp_tls;
 	char		*smtp_user;
 	char		*smtp_auth;	/* auto | SASL mechanism */
 	char		*smtp_fingerprint;
@@ -138,7 +135,15 @@ enum config_status config_oauth2_token(const struct account *, char **token,
 /* Overwrite and free a secret. NULL is fine. */
 void		 config_secret_free(char *);
 
-const char	*config_tls_name(enum tls_mode);
+const char	*config_tls_name(enum net_tls_mode);
+
+/*
+ * Where the account's service is: host, port, TLS mode, timeout, ca_file
+ * and the service's pinned fingerprint, borrowed from the account (which
+ * must outlive *ep).
+ */
+void		 config_endpoint(const struct account *, enum config_service,
+		    struct net_endpoint *ep);
 
 /*
  * [colors]: "OBJECT = [ATTRIBUTE ...] FOREGROUND [BACKGROUND]", mutt's

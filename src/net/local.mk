@@ -1,7 +1,9 @@
-## net: TCP connect with timeout, TLS verification, the SASL encodings POP3
-## and SMTP share. Depends on util.
+## net: the transport POP3 and SMTP share: the endpoint, one stream open
+## and STARTTLS (net-stream.c), TCP connect and TLS verification (net.c),
+## the SASL encodings (net-sasl.c). Depends on util only.
 noinst_LIBRARIES += src/net/libnet.a
-src_net_libnet_a_SOURCES = src/net/net.h src/net/net.c src/net/net-sasl.c
+src_net_libnet_a_SOURCES = src/net/net.h src/net/net.c src/net/net-stream.c \
+	src/net/net-sasl.c
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-net

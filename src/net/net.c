@@ -1,7 +1,8 @@
 /*
- * net.c: TCP connects with a timeout and verified TLS for POP3 and SMTP.
- * libetpan performs the handshake but checks nothing; every TLS session is
- * verified here before a credential is sent (DESIGN invariant 7).
+ * net.c: TCP connects with a timeout and the verification of a TLS peer
+ * (chain, host name, or a pinned fingerprint) for POP3 and SMTP. libetpan
+ * performs the handshake but checks nothing; every TLS session is verified
+ * here before a credential is sent (DESIGN invariant 7). Layer: net.
  */
 #include "satchel-config.h"
 
@@ -28,6 +29,16 @@ static enum net_status net_connect_one(const struct addrinfo *, unsigned,
 		    int *, int *);
 static char	*net_hex_normalise(const char *);
 static char	*net_fingerprint_parse(const char *);
+static enum net_status net_tls_verify_pin(mailstream *, const char *,
+		    const char *, GError **);
+
+G_DEFINE_QUARK(net-error-quark, net_error)
+
+unsigned
+net_endpoint_timeout(const struct net_endpoint *ep)
+{
+	return ep->timeout > 0 ? ep->timeout : 60;
+}
 
 const char *
 net_strerror(enum net_status s)
@@ -108,7 +119,7 @@ net_connect_one(const struct addrinfo *ai, unsigned timeout, int *fdp,
 
 enum net_status
 net_connect(const char *host, unsigned port, unsigned timeout, int *fd,
-    char **err)
+    GError **err)
 {
 	struct addrinfo	 hints, *res = NULL, *ai;
 	char		 portstr[16];
@@ -134,9 +145,8 @@ net_connect(const char *host, unsigned port, unsigned timeout, int *fd,
 	g_snprintf(portstr, sizeof portstr, "%u", port);
 	rc = getaddrinfo(host, portstr, &hints, &res);
 	if (rc != 0) {
-		if (err != NULL)
-			*err = g_strdup_printf(_("%s: %s"), host,
-			    gai_strerror(rc));
+		g_set_error(err, NET_ERROR, NET_ERR_RESOLVE, _("%s: %s"), host,
+		    gai_strerror(rc));
 		return NET_ERR_RESOLVE;
 	}
 	for (ai = res; ai != NULL; ai = ai->ai_next) {
@@ -145,9 +155,9 @@ net_connect(const char *host, unsigned port, unsigned timeout, int *fd,
 			break;
 	}
 	freeaddrinfo(res);
-	if (st != NET_OK && err != NULL)
-		*err = g_strdup_printf(_("%s port %u: %s"), host, port,
-		    g_strerror(e));
+	if (st != NET_OK)
+		g_set_error(err, NET_ERROR, st, _("%s port %u: %s"), host,
+		    port, g_strerror(e));
 	return st;
 }
 
@@ -247,9 +257,35 @@ net_fingerprint_parse(const char *s)
 	return g_string_free(out, FALSE);
 }
 
+/* A pinned fingerprint instead of the chain: the leaf must match it. */
+static enum net_status
+net_tls_verify_pin(mailstream *stream, const char *host,
+    const char *fingerprint, GError **err)
+{
+	g_autofree char *want = net_fingerprint_parse(fingerprint);
+	g_autofree char *got_raw = net_tls_fingerprint(stream);
+	g_autofree char *got = got_raw != NULL ?
+	    net_hex_normalise(got_raw) : NULL;
+
+	if (want == NULL) {
+		g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: the pinned "
+		    "fingerprint \"%s\" is not a SHA-256 certificate "
+		    "fingerprint: write 64 hex digits (colons allowed), or "
+		    "SHA256: and base64; the server's is %s"), host,
+		    fingerprint, got_raw != NULL ? got_raw : "?");
+		return NET_ERR_CERT;
+	}
+	if (got != NULL && strcmp(want, got) == 0)
+		return NET_OK;
+	g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: the certificate "
+	    "fingerprint %s does not match the pinned %s"), host,
+	    got_raw != NULL ? got_raw : "?", fingerprint);
+	return NET_ERR_CERT;
+}
+
 enum net_status
 net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
-    const char *fingerprint, char **err)
+    const char *fingerprint, GError **err)
 {
 	carray				*chain = NULL;
 	gnutls_x509_crt_t		*crts = NULL;
@@ -259,36 +295,12 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 	enum net_status			 st = NET_ERR_CERT;
 	int				 rc;
 
-	if (fingerprint != NULL && *fingerprint != '\0') {
-		g_autofree char *want = net_fingerprint_parse(fingerprint);
-		g_autofree char *got_raw = net_tls_fingerprint(stream);
-		g_autofree char *got = got_raw != NULL ?
-		    net_hex_normalise(got_raw) : NULL;
-
-		if (want == NULL) {
-			if (err != NULL)
-				*err = g_strdup_printf(_("%s: the pinned "
-				    "fingerprint \"%s\" is not a SHA-256 "
-				    "certificate fingerprint: write 64 hex "
-				    "digits (colons allowed), or SHA256: and "
-				    "base64; the server's is %s"), host,
-				    fingerprint, got_raw != NULL ? got_raw :
-				    "?");
-			return NET_ERR_CERT;
-		}
-		if (got != NULL && strcmp(want, got) == 0)
-			return NET_OK;
-		if (err != NULL)
-			*err = g_strdup_printf(_("%s: the certificate "
-			    "fingerprint %s does not match the pinned %s"),
-			    host, got_raw != NULL ? got_raw : "?", fingerprint);
-		return NET_ERR_CERT;
-	}
+	if (fingerprint != NULL && *fingerprint != '\0')
+		return net_tls_verify_pin(stream, host, fingerprint, err);
 	chain = mailstream_get_certificate_chain(stream);
 	if (chain == NULL || carray_count(chain) == 0) {
-		if (err != NULL)
-			*err = g_strdup_printf(_("%s: the server sent no "
-			    "certificate"), host);
+		g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: the server "
+		    "sent no certificate"), host);
 		goto out;
 	}
 	n = carray_count(chain);
@@ -301,9 +313,8 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 		if (gnutls_x509_crt_init(&crts[i]) != 0 ||
 		    gnutls_x509_crt_import(crts[i], &d,
 		    GNUTLS_X509_FMT_DER) != 0) {
-			if (err != NULL)
-				*err = g_strdup_printf(_("%s: cannot read the "
-				    "server certificate"), host);
+			g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: "
+			    "cannot read the server certificate"), host);
 			n = i + 1;
 			goto out;
 		}
@@ -329,11 +340,10 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 			    NULL, GNUTLS_X509_FMT_PEM, 0, 0);
 	}
 	if (rc <= 0) {
-		if (err != NULL)
-			*err = g_strdup_printf(ca_file != NULL ?
-			    _("%s: no CA certificate could be read from %s") :
-			    _("%s: no system CA certificates%s"), host,
-			    ca_file != NULL ? ca_file : "");
+		g_set_error(err, NET_ERROR, NET_ERR_CERT, ca_file != NULL ?
+		    _("%s: no CA certificate could be read from %s") :
+		    _("%s: no system CA certificates%s"), host,
+		    ca_file != NULL ? ca_file : "");
 		goto out;
 	}
 	{
@@ -347,19 +357,20 @@ net_tls_verify(mailstream *stream, const char *host, const char *ca_file,
 		    &status, NULL);
 	}
 	if (rc != 0 || status != 0) {
-		if (err != NULL) {
-			if (rc == 0 && gnutls_certificate_verification_status_print(
-			    status, GNUTLS_CRT_X509, &txt, 0) == 0)
-				*err = g_strdup_printf(_("%s: %s"), host,
-				    (char *)txt.data);
-			else
-				*err = g_strdup_printf(_("%s: certificate "
-				    "verification failed"), host);
-		}
+		if (rc == 0 && gnutls_certificate_verification_status_print(
+		    status, GNUTLS_CRT_X509, &txt, 0) == 0)
+			g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: %s"),
+			    host, (char *)txt.data);
+		else
+			g_set_error(err, NET_ERROR, NET_ERR_CERT, _("%s: "
+			    "certificate verification failed"), host);
 		goto out;
 	}
 	st = NET_OK;
 out:
+	if (st != NET_OK && err != NULL && *err == NULL)
+		g_set_error(err, NET_ERROR, st, _("%s: certificate rejected: "
+		    "%s"), host, net_strerror(st));
 	if (txt.data != NULL)
 		gnutls_free(txt.data);
 	if (tl != NULL)

@@ -1,13 +1,44 @@
 /*
- * net.h: what POP3 and SMTP share below the protocol: TCP connects with a
- * timeout and verified TLS (libetpan checks no certificate by itself).
- * Depends on util. With pop3/ and smtp/, the only code that includes libetpan.
+ * net.h: the transport POP3 and SMTP share below their protocols: where to
+ * connect (struct net_endpoint, filled from an account by config_endpoint),
+ * one stream open (TCP connect with a timeout, implicit TLS, certificate
+ * verification), one STARTTLS upgrade, one handshake timeout, and the SASL
+ * encodings. Errors come as an enum net_status with the detail in a GError
+ * of domain NET_ERROR (code = the status). libetpan checks no certificate
+ * by itself: every TLS stream opened here is verified before it is handed
+ * back (DESIGN invariant 7).
+ *
+ * Layer: directly above util, below config (config includes this header for
+ * enum net_tls_mode; net includes nothing of config). With pop3/ and smtp/,
+ * the only code that includes libetpan. Never prints.
  */
 #ifndef SATCHEL_NET_H
 #define SATCHEL_NET_H
 
 #include <glib.h>
 #include <libetpan/libetpan.h>
+
+/* How a connection is encrypted (an account's pop3_tls and smtp_tls). */
+enum net_tls_mode {
+	NET_TLS_IMPLICIT,	/* TLS from the first byte */
+	NET_TLS_STARTTLS,	/* plain, upgraded by the protocol (net_starttls) */
+	NET_TLS_NONE,		/* never encrypted */
+};
+
+/*
+ * Where and how to connect. The strings are borrowed (from an account,
+ * usually: config_endpoint) and must outlive the open.
+ */
+struct net_endpoint {
+	const char	*host;
+	unsigned	 port;
+	enum net_tls_mode tls;
+	unsigned	 timeout;	/* seconds per network wait; 0: 60 */
+	const char	*ca_file;	/* PEM trust anchors; NULL: the system's */
+	const char	*fingerprint;	/* pinned leaf SHA-256, or NULL */
+};
+/* The endpoint's timeout in seconds, the default for 0. */
+unsigned	 net_endpoint_timeout(const struct net_endpoint *);
 
 enum net_status {
 	NET_OK = 0,
@@ -19,13 +50,38 @@ enum net_status {
 };
 const char	*net_strerror(enum net_status);
 
+#define NET_ERROR (net_error_quark())
+GQuark		 net_error_quark(void);
+
+/*
+ * Open a stream to ep: connect with the timeout; for NET_TLS_IMPLICIT do
+ * the handshake (SNI for a host name), cut when it takes longer than the
+ * timeout (NET_ERR_TIMEOUT), and verify the certificate (net_tls_verify).
+ * For NET_TLS_STARTTLS and NET_TLS_NONE the stream is plain: the protocol
+ * sends its STARTTLS or STLS and calls net_starttls. Reads and writes on
+ * the stream time out after the endpoint's timeout. *out is set on NET_OK
+ * only (mailstream_close it).
+ */
+enum net_status	 net_open(const struct net_endpoint *, mailstream **out,
+		    GError **);
+/*
+ * Upgrade an open plain stream to TLS after the server said yes to the
+ * protocol's STARTTLS: the handshake on the same socket with the same
+ * timeout as net_open, then certificate verification. Refused (NET_ERR_TLS)
+ * when the stream holds bytes the server sent after its yes; a protocol
+ * that reads into a buffer of its own checks that one. On failure the
+ * stream is not usable any more (close it).
+ */
+enum net_status	 net_starttls(mailstream *, const struct net_endpoint *,
+		    GError **);
+
 /*
  * Connect to host:port over TCP with a timeout (seconds) for the connect
- * itself; TCP_NODELAY is set. Returns the socket in *fd. *err gets a
- * readable reason on failure (g_free).
+ * itself; TCP_NODELAY is set. Returns the socket in *fd; the GError names
+ * host and port on failure.
  */
 enum net_status	 net_connect(const char *host, unsigned port, unsigned timeout,
-		    int *fd, char **err);
+		    int *fd, GError **);
 
 /*
  * Verify the TLS peer of stream for host (a name or an IP literal): the
@@ -34,11 +90,12 @@ enum net_status	 net_connect(const char *host, unsigned port, unsigned timeout,
  * certificate: 64 hex digits, colons, spaces and case ignored, optionally
  * after "SHA256:" or OpenSSL's "SHA256 Fingerprint="; or "SHA256:" and
  * base64) the leaf must match it instead (pinning self-signed
- * servers). Call after the handshake, before any credential is sent.
- * On failure *err names the reason (g_free).
+ * servers). Call after the handshake, before any credential is sent
+ * (net_open and net_starttls do). On failure the GError (NET_ERR_CERT)
+ * names the host and the reason.
  */
 enum net_status	 net_tls_verify(mailstream *stream, const char *host,
-		    const char *ca_file, const char *fingerprint, char **err);
+		    const char *ca_file, const char *fingerprint, GError **);
 
 /* SHA-256 fingerprint of the peer's leaf certificate, "AB:CD:..." (g_free). */
 char		*net_tls_fingerprint(mailstream *stream);

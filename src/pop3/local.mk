@@ -1,5 +1,5 @@
 ## pop3: one POP3 session (pop3-session.c) and the fetch policy (pop3-fetch.c).
-## Depends on util, config, store, net; with net and smtp the only libetpan user.
+## Depends on util, net, config, store; with net and smtp the only libetpan user.
 noinst_LIBRARIES += src/pop3/libpop3.a
 src_pop3_libpop3_a_SOURCES = src/pop3/pop3.h src/pop3/pop3-session.h \
 	src/pop3/pop3.c src/pop3/pop3-session.c src/pop3/pop3-fetch.c

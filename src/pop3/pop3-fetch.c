@@ -451,7 +451,7 @@ fetch_connect(struct fetch *f, const struct pop3_credentials *cr,
     GError **err)
 {
 	const struct account *a = f->acct;
-	struct pop3_session_opts so;
+	struct net_endpoint ep;
 	struct pop3_session *s = NULL;
 	enum pop3_status st;
 	gint64 last, delay, now = (gint64)time(NULL);
@@ -469,16 +469,10 @@ fetch_connect(struct fetch *f, const struct pop3_credentials *cr,
 		return POP3_DEFERRED;
 	}
 
-	memset(&so, 0, sizeof so);
-	so.host = a->pop3_host;
-	so.port = a->pop3_port;
-	so.tls = a->pop3_tls;
-	so.ca_file = a->ca_file;
-	so.fingerprint = a->pop3_fingerprint;
-	so.timeout = a->timeout;
-	so.cancel = o != NULL ? o->cancel : NULL;
+	config_endpoint(a, CONFIG_SERVICE_POP3, &ep);
 	fetch_report(f, POP3_PHASE_CONNECT, TRUE);
-	if ((st = pop3_session_open(&so, &s, err)) != POP3_OK)
+	if ((st = pop3_session_open(&ep, o != NULL ? o->cancel : NULL, &s,
+	    err)) != POP3_OK)
 		return st;
 	fetch_report(f, POP3_PHASE_AUTH, TRUE);
 	st = pop3_session_auth(s, a->pop3_auth,

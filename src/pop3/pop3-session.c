@@ -1,8 +1,8 @@
 /*
  * pop3-session.c: one POP3 session spoken over libetpan's mailstream.
  *
- * libetpan opens the socket stream and does the TLS handshakes; every
- * command and reply is handled here. Replies are read into our own buffer:
+ * net/ opens the stream (connect, implicit TLS, verification) and upgrades
+ * it after STLS; every command and reply is handled here. Replies are read into our own buffer:
  * status and listing lines are capped at POP3_SESSION_LINE_MAX, a close in
  * the middle of a reply is an error, and message bodies are dot-unstuffed
  * in place and streamed to a sink in large chunks.
@@ -10,12 +10,10 @@
 #include "satchel-config.h"
 
 #include <inttypes.h>
-#include <sys/socket.h>
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <libetpan/libetpan.h>
 
@@ -49,17 +47,6 @@ struct pop3_session {
 	const char	*line_end;	/* end of the last line (its NUL) */
 };
 
-/* A watchdog that cuts a TLS handshake which takes longer than allowed. */
-struct watchdog {
-	GMutex		 lock;
-	GCond		 cond;
-	gboolean	 done;
-	gboolean	 fired;
-	gboolean	 late;		/* stopped after the deadline */
-	int		 fd;
-	gint64		 deadline;
-};
-
 static enum pop3_status	sess_fail(struct pop3_session *, enum pop3_status,
 			    GError **, const char *, ...) G_GNUC_PRINTF(4, 5);
 static enum pop3_status	sess_fill(struct pop3_session *, GError **);
@@ -72,9 +59,10 @@ static enum pop3_status	sess_multi_line(struct pop3_session *, char **,
 			    gboolean *, GError **);
 static enum pop3_status	sess_capa(struct pop3_session *, GError **);
 static enum pop3_status	sess_stls(struct pop3_session *,
-			    const struct pop3_session_opts *, GError **);
-static enum pop3_status	sess_verify(struct pop3_session *,
-			    const struct pop3_session_opts *, GError **);
+			    const struct net_endpoint *, GError **);
+static enum pop3_status	sess_net_fail(struct pop3_session *, enum net_status,
+			    GError *, GError **);
+static enum pop3_status	sess_greeting(struct pop3_session *, GError **);
 static enum pop3_status	sess_body(struct pop3_session *,
 			    const struct pop3_session_sink *, guint, GError **);
 static enum pop3_status	sess_refused(struct pop3_session *, enum pop3_status,
@@ -90,9 +78,6 @@ static void		uidl_dedup(GPtrArray *);
 static enum pop3_status	list_read(struct pop3_session *, guint, GArray **,
 			    GError **);
 static gboolean		parse_uint(const char **, guint64, guint64 *);
-static gpointer		watchdog_run(gpointer);
-static GThread		*watchdog_start(struct watchdog *, int, unsigned);
-static gboolean		watchdog_stop(struct watchdog *, GThread *);
 static gboolean		has_crlf(const char *);
 
 static enum pop3_status
@@ -408,80 +393,35 @@ has_crlf(const char *s)
 	return s != NULL && strpbrk(s, "\r\n") != NULL;
 }
 
-static gpointer
-watchdog_run(gpointer data)
-{
-	struct watchdog *w = data;
-
-	g_mutex_lock(&w->lock);
-	while (!w->done) {
-		if (!g_cond_wait_until(&w->cond, &w->lock, w->deadline)) {
-			if (!w->done) {
-				/* Wake the blocked handshake: reads return EOF. */
-				shutdown(w->fd, SHUT_RDWR);
-				w->fired = TRUE;
-			}
-			break;
-		}
-	}
-	g_mutex_unlock(&w->lock);
-	return NULL;
-}
-
-static GThread *
-watchdog_start(struct watchdog *w, int fd, unsigned timeout)
-{
-	g_mutex_init(&w->lock);
-	g_cond_init(&w->cond);
-	w->done = FALSE;
-	w->fired = FALSE;
-	w->fd = fd;
-	w->deadline = g_get_monotonic_time() +
-	    (gint64)timeout * G_USEC_PER_SEC;
-	return g_thread_new("pop3-tls-watchdog", watchdog_run, w);
-}
-
 /*
- * Returns TRUE if the watchdog had to cut the handshake. w->late tells
- * whether the deadline has passed: libetpan's own timer (the same length)
- * often ends a silent handshake before the watchdog thread runs on a busy
- * machine, and that failure is a timeout too, not "TLS failed".
+ * net/ failed (connect, handshake, certificate): its text, which names the
+ * host, under the POP3 status that matches.
  */
-static gboolean
-watchdog_stop(struct watchdog *w, GThread *t)
-{
-	gboolean fired;
-
-	g_mutex_lock(&w->lock);
-	w->done = TRUE;
-	g_cond_signal(&w->cond);
-	g_mutex_unlock(&w->lock);
-	g_thread_join(t);
-	fired = w->fired;
-	w->late = g_get_monotonic_time() >= w->deadline;
-	g_mutex_clear(&w->lock);
-	g_cond_clear(&w->cond);
-	return fired;
-}
-
 static enum pop3_status
-sess_verify(struct pop3_session *s, const struct pop3_session_opts *o,
+sess_net_fail(struct pop3_session *s, enum net_status ns, GError *nerr,
     GError **err)
 {
-	g_autofree char *why = NULL;
-	enum net_status ns;
+	enum pop3_status st;
 
-	ns = net_tls_verify(s->stream, o->host, o->ca_file, o->fingerprint,
-	    &why);
-	/* net's text names the host already. */
-	if (ns != NET_OK && why != NULL)
-		return sess_fail(s, POP3_ERR_CERT, err, "%s", why);
-	if (ns != NET_OK)
-		return sess_fail(s, POP3_ERR_CERT, err,
-		    _("%s: certificate rejected: %s"), s->host,
-		    net_strerror(ns));
-	s->tls = TRUE;
-	return POP3_OK;
+	switch (ns) {
+	case NET_ERR_TIMEOUT:
+		st = POP3_ERR_TIMEOUT;
+		break;
+	case NET_ERR_TLS:
+		st = POP3_ERR_TLS;
+		break;
+	case NET_ERR_CERT:
+		st = POP3_ERR_CERT;
+		break;
+	default:
+		st = POP3_ERR_NETWORK;
+		break;
+	}
+	st = sess_fail(s, st, err, "%s", nerr != NULL ? nerr->message :
+	    net_strerror(ns));
+	if (nerr != NULL)
+		g_error_free(nerr);
+	return st;
 }
 
 /* CAPA: forget what an earlier CAPA said, learn again. */
@@ -572,15 +512,12 @@ sess_capa(struct pop3_session *s, GError **err)
 
 /* STLS, then TLS on the same socket; nothing read before it is kept. */
 static enum pop3_status
-sess_stls(struct pop3_session *s, const struct pop3_session_opts *o,
+sess_stls(struct pop3_session *s, const struct net_endpoint *ep,
     GError **err)
 {
 	enum pop3_status st;
-	mailstream_low *low, *tls;
-	struct watchdog w;
-	GThread *t;
-	gboolean fired;
-	int fd;
+	enum net_status ns;
+	GError *nerr = NULL;
 
 	if (!(s->caps & POP3_CAP_STLS))
 		return sess_fail(s, POP3_ERR_NO_STLS, err,
@@ -599,51 +536,52 @@ sess_stls(struct pop3_session *s, const struct pop3_session_opts *o,
 		return sess_fail(s, POP3_ERR_PROTOCOL, err,
 		    _("%s: the server sent data after STLS"), s->host);
 	s->rlen = s->roff = 0;
-	low = mailstream_get_low(s->stream);
-	fd = mailstream_low_get_fd(low);
-	t = watchdog_start(&w, fd, s->timeout);
-	tls = mailstream_low_tls_open_with_callback_timeout(fd, s->timeout,
-	    net_tls_sni_cb, s->host);
-	fired = watchdog_stop(&w, t) || (tls == NULL && w.late);
-	if (tls != NULL) {
-		mailstream_low_free(low);
-		mailstream_set_low(s->stream, tls);
-	}
-	if (tls == NULL || fired) {
-		return sess_fail(s, fired ? POP3_ERR_TIMEOUT : POP3_ERR_TLS,
-		    err, fired ? _("%s: TLS handshake timed out") :
-		    _("%s: TLS handshake failed"), s->host);
-	}
+	if ((ns = net_starttls(s->stream, ep, &nerr)) != NET_OK)
+		return sess_net_fail(s, ns, nerr, err);
+	s->tls = TRUE;
 	/*
 	 * The APOP time stamp stays: there is no second greeting, and the
 	 * server checks APOP against the one it sent (RFC 2595 section 4).
 	 * A stamp forged before TLS can only make the login fail.
 	 */
-	if ((st = sess_verify(s, o, err)) != POP3_OK)
-		return st;
 	return sess_capa(s, err);
 }
 
+/* The greeting, and the APOP time stamp in it. */
+static enum pop3_status
+sess_greeting(struct pop3_session *s, GError **err)
+{
+	enum pop3_status st;
+	char *text, *lt, *gt;
+
+	st = sess_status(s, &text, err);
+	if (st == POP3_ERR_SERVER)
+		return sess_refused(s, POP3_ERR_SERVER, _("login"), err);
+	if (st != POP3_OK)
+		return st;
+	/* APOP time stamp: "<" printable characters ">" in the greeting. */
+	if ((lt = strchr(text, '<')) != NULL &&
+	    (gt = strchr(lt, '>')) != NULL && gt - lt < 256 &&
+	    pop3_session_uidl_valid(lt, gt - lt + 1))
+		s->stamp = g_strndup(lt, gt - lt + 1);
+	return POP3_OK;
+}
+
 enum pop3_status
-pop3_session_open(const struct pop3_session_opts *o,
+pop3_session_open(const struct net_endpoint *ep, struct pop3_cancel *cancel,
     struct pop3_session **out, GError **err)
 {
 	struct pop3_session *s;
-	g_autofree char *why = NULL;
 	enum net_status ns;
 	enum pop3_status st;
-	struct watchdog w;
-	GThread *t;
-	gboolean fired;
-	char *text, *lt, *gt;
-	int fd = -1;
+	GError *nerr = NULL;
 
 	*out = NULL;
 	s = g_new0(struct pop3_session, 1);
-	s->host = g_strdup(o->host);
-	s->port = o->port;
-	s->timeout = o->timeout > 0 ? o->timeout : 60;
-	s->cancel = o->cancel;
+	s->host = g_strdup(ep->host);
+	s->port = ep->port;
+	s->timeout = net_endpoint_timeout(ep);
+	s->cancel = cancel;
 	s->expire = -1;
 	s->rbuf = g_malloc(RBUF_SIZE + 1);
 
@@ -652,64 +590,18 @@ pop3_session_open(const struct pop3_session_opts *o,
 		    _("Fetch cancelled"));
 		goto fail;
 	}
-	ns = net_connect(o->host, o->port, s->timeout, &fd, &why);
-	if (ns != NET_OK) {
-		/* net's text names the host and port already. */
-		if (why != NULL)
-			st = sess_fail(s, ns == NET_ERR_TIMEOUT ?
-			    POP3_ERR_TIMEOUT : POP3_ERR_NETWORK, err, "%s",
-			    why);
-		else
-			st = sess_fail(s, ns == NET_ERR_TIMEOUT ?
-			    POP3_ERR_TIMEOUT : POP3_ERR_NETWORK, err,
-			    _("%s port %u: %s"), o->host, o->port,
-			    net_strerror(ns));
+	if ((ns = net_open(ep, &s->stream, &nerr)) != NET_OK) {
+		st = sess_net_fail(s, ns, nerr, err);
 		goto fail;
 	}
-	if (o->tls == TLS_IMPLICIT) {
-		t = watchdog_start(&w, fd, s->timeout);
-		s->stream = mailstream_ssl_open_with_callback_timeout(fd,
-		    s->timeout, net_tls_sni_cb, s->host);
-		fired = watchdog_stop(&w, t) || (s->stream == NULL && w.late);
-		if (s->stream == NULL || fired) {
-			st = sess_fail(s, fired ? POP3_ERR_TIMEOUT :
-			    POP3_ERR_TLS, err, fired ?
-			    _("%s port %u: TLS handshake timed out") :
-			    _("%s port %u: TLS handshake failed (is this a "
-			    "TLS port?)"), o->host, o->port);
-			if (s->stream == NULL)
-				close(fd);
-			goto fail;
-		}
-		if ((st = sess_verify(s, o, err)) != POP3_OK)
-			goto fail;
-	} else {
-		s->stream = mailstream_socket_open_timeout(fd, s->timeout);
-		if (s->stream == NULL) {
-			close(fd);
-			st = sess_fail(s, POP3_ERR_NETWORK, err,
-			    _("%s: cannot open the connection"), o->host);
-			goto fail;
-		}
-	}
+	s->tls = ep->tls == NET_TLS_IMPLICIT;
 	pop3_cancel_attach(s->cancel, s->stream);
-
-	st = sess_status(s, &text, err);
-	if (st == POP3_ERR_SERVER) {
-		st = sess_refused(s, POP3_ERR_SERVER, _("login"), err);
+	if ((st = sess_greeting(s, err)) != POP3_OK)
 		goto fail;
-	}
-	if (st != POP3_OK)
-		goto fail;
-	/* APOP time stamp: "<" printable characters ">" in the greeting. */
-	if ((lt = strchr(text, '<')) != NULL &&
-	    (gt = strchr(lt, '>')) != NULL && gt - lt < 256 &&
-	    pop3_session_uidl_valid(lt, gt - lt + 1))
-		s->stamp = g_strndup(lt, gt - lt + 1);
-
 	if ((st = sess_capa(s, err)) != POP3_OK)
 		goto fail;
-	if (o->tls == TLS_STARTTLS && (st = sess_stls(s, o, err)) != POP3_OK)
+	if (ep->tls == NET_TLS_STARTTLS &&
+	    (st = sess_stls(s, ep, err)) != POP3_OK)
 		goto fail;
 	*out = s;
 	return POP3_OK;

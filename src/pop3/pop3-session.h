@@ -12,7 +12,7 @@
 
 #include <glib.h>
 
-#include "config/config.h"
+#include "net/net.h"
 #include "pop3/pop3.h"
 
 /* The longest status or listing line accepted (RFC 2449 allows 512). */
@@ -38,23 +38,15 @@ enum pop3_session_caps {
 
 struct pop3_session;
 
-struct pop3_session_opts {
-	const char	*host;
-	unsigned	 port;
-	enum tls_mode	 tls;
-	const char	*ca_file;	/* NULL: the system trust store */
-	const char	*fingerprint;	/* pinned leaf SHA-256, or NULL */
-	unsigned	 timeout;	/* seconds per network wait; 0: 60 */
-	struct pop3_cancel *cancel;	/* may be NULL */
-};
-
 /*
- * Connect, read the greeting, upgrade with STLS when asked (refused if not
- * offered), verify the certificate, and send CAPA (again after TLS: what
- * came before it is forgotten). *out is set only on POP3_OK.
+ * Open the stream to ep (net_open: connect, implicit TLS, verification),
+ * read the greeting, upgrade with STLS when ep asks for STARTTLS (refused
+ * if not offered; net_starttls verifies), and send CAPA (again after TLS:
+ * what came before it is forgotten). cancel may be NULL. *out is set only
+ * on POP3_OK.
  */
-enum pop3_status pop3_session_open(const struct pop3_session_opts *,
-		    struct pop3_session **out, GError **);
+enum pop3_status pop3_session_open(const struct net_endpoint *,
+		    struct pop3_cancel *, struct pop3_session **out, GError **);
 /* Close the connection WITHOUT QUIT (pending DELEs are not committed). */
 void		 pop3_session_free(struct pop3_session *);	/* NULL is fine */
 

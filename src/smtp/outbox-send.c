@@ -269,27 +269,24 @@ static enum smtp_status
 outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
     struct smtp_session **out, char **err)
 {
-	struct smtp_options	 o;
+	struct net_endpoint	 ep;
 	struct smtp_session	*ss = NULL;
 	enum smtp_status	 st;
 	enum outbox_secret_kind	 kind;
 	char			*secret = NULL;
 	const char		*user, *mech;
 	gboolean		 oauth;
+	GError			*e = NULL;
 
 	*out = NULL;
-	memset(&o, 0, sizeof o);
-	o.host = acc->smtp_host;
-	o.port = acc->smtp_port;
-	o.tls = acc->smtp_tls;
-	o.ca_file = acc->ca_file;
-	o.fingerprint = acc->smtp_fingerprint;
-	o.timeout = acc->timeout;
-	o.allow_plaintext = acc->allow_plaintext;
+	config_endpoint(acc, CONFIG_SERVICE_SMTP, &ep);
 	outbox_notify(c, OUTBOX_EVENT_CONNECTING, acc->name, acc->smtp_host,
 	    NULL, NULL, FALSE);
-	if ((st = smtp_session_open(&o, &ss, err)) != SMTP_OK)
+	if ((st = smtp_session_open(&ep, &ss, &e)) != SMTP_OK) {
+		*err = e != NULL ? g_strdup(e->message) : NULL;
+		g_clear_error(&e);
 		return st;
+	}
 
 	mech = acc->smtp_auth;
 	oauth = smtp_mech_is_oauth2(mech) || ((mech == NULL ||
@@ -304,8 +301,6 @@ outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
 	if (c->secret_fn != NULL)
 		secret = c->secret_fn(acc, kind, c->secret_data);
 	else {
-		GError *e = NULL;
-
 		if (oauth)
 			(void)config_oauth2_token(acc, &secret, &e);
 		else
@@ -313,7 +308,7 @@ outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
 			    &e);
 		if (e != NULL) {
 			*err = g_strdup(e->message);
-			g_error_free(e);
+			g_clear_error(&e);
 		}
 	}
 	if (secret == NULL) {
@@ -327,16 +322,20 @@ outbox_connect(struct outbox_flush_ctx *c, struct account *acc,
 	if (oauth && !smtp_mech_is_oauth2(mech)) {
 		/* auto with a token: what the server offers. */
 		mech = NULL;
-		st = smtp_session_auth(ss, "XOAUTH2", user, secret, err);
+		st = smtp_session_auth(ss, "XOAUTH2", user, secret,
+		    acc->allow_plaintext, &e);
 		if (st == SMTP_ERR_NOAUTH) {
-			g_clear_pointer(err, g_free);
+			g_clear_error(&e);
 			st = smtp_session_auth(ss, "OAUTHBEARER", user, secret,
-			    err);
+			    acc->allow_plaintext, &e);
 		}
 	} else
-		st = smtp_session_auth(ss, mech, user, secret, err);
+		st = smtp_session_auth(ss, mech, user, secret,
+		    acc->allow_plaintext, &e);
 	config_secret_free(secret);
 	if (st != SMTP_OK) {
+		*err = e != NULL ? g_strdup(e->message) : NULL;
+		g_clear_error(&e);
 		smtp_session_close(ss);
 		return st;
 	}

@@ -1,9 +1,10 @@
 /*
  * smtp-session.c: one SMTP submission session over libetpan.
  *
- * libetpan connects and does TLS. AUTH (with the SASL encodings of net/,
- * so that no Cyrus SASL plugin is needed for PLAIN, LOGIN, CRAM-MD5 and
- * OAuth2) and the transaction commands (MAIL, RCPT, DATA, RSET) are written
+ * net/ opens the stream (connect, implicit TLS, verification) and upgrades
+ * it after STARTTLS; libetpan reads the replies. AUTH (with the SASL
+ * encodings of net/, so that no Cyrus SASL plugin is needed for PLAIN,
+ * LOGIN, CRAM-MD5 and OAuth2) and the transaction commands (MAIL, RCPT, DATA, RSET) are written
  * here so that MAIL carries BODY=8BITMIME, SMTPUTF8, SIZE and ENVID as
  * needed, commands are pipelined when the server offers PIPELINING, and
  * every reply is read with its exact code.
@@ -14,7 +15,6 @@
 
 #include <netdb.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/util.h"
 #include "net/net.h"
@@ -41,7 +41,6 @@ struct smtp_session {
 	char		*host;
 	unsigned	 port;
 	gboolean	 encrypted;
-	gboolean	 allow_plaintext;
 	gboolean	 alive;
 	gboolean	 dirty;		/* a transaction ran: RSET first */
 	gboolean	 pipelining;
@@ -64,9 +63,13 @@ struct smtp_reply {
 static int	 smtp_session_send_ehlo(struct smtp_session *);
 static gboolean	 smtp_session_write_stuffed(struct smtp_session *,
 		    const char *, gsize);
-static enum smtp_status smtp_session_ehlo(struct smtp_session *, char **);
-static enum smtp_status smtp_session_verify(struct smtp_session *,
-		    const struct smtp_options *, char **);
+static enum smtp_status smtp_session_ehlo(struct smtp_session *, GError **);
+static enum smtp_status smtp_session_net_fail(enum net_status, GError *,
+		    GError **);
+static enum smtp_status smtp_session_greeting(struct smtp_session *,
+		    mailstream *, GError **);
+static enum smtp_status smtp_session_starttls(struct smtp_session *,
+		    const struct net_endpoint *, GError **);
 static void	 smtp_session_parse_ehlo(struct smtp_session *, const char *);
 static int	 smtp_session_read(struct smtp_session *, char **);
 static gboolean	 smtp_session_write(struct smtp_session *, const char *,
@@ -79,9 +82,9 @@ static gboolean	 smtp_session_has_8bit(const void *, gsize);
 static gboolean	 smtp_session_ascii(const char *);
 static gboolean	 smtp_session_offers(struct smtp_session *, const char *);
 static enum smtp_status smtp_session_sasl(struct smtp_session *,
-		    enum net_sasl_mech, const char *, const char *, char **);
+		    enum net_sasl_mech, const char *, const char *, GError **);
 static enum smtp_status smtp_session_cyrus(struct smtp_session *,
-		    const char *, const char *, const char *, char **);
+		    const char *, const char *, const char *, GError **);
 static enum smtp_status smtp_session_fail(struct smtp_result *,
 		    enum smtp_status, int, const char *);
 struct smtp_txn;
@@ -325,8 +328,9 @@ smtp_session_send_ehlo(struct smtp_session *ss)
 }
 
 static enum smtp_status
-smtp_session_ehlo(struct smtp_session *ss, char **err)
+smtp_session_ehlo(struct smtp_session *ss, GError **err)
 {
+	enum smtp_status st;
 	int r;
 
 	ss->s->response_code = 0;
@@ -337,12 +341,14 @@ smtp_session_ehlo(struct smtp_session *ss, char **err)
 	}
 	if (ss->overlong) {
 		ss->alive = FALSE;
-		*err = g_strdup(_("the server's reply to EHLO is too long"));
+		g_set_error_literal(err, SMTP_ERROR, SMTP_ERR_PROTOCOL,
+		    _("the server's reply to EHLO is too long"));
 		return SMTP_ERR_PROTOCOL;
 	}
 	if (r == MAILSMTP_ERROR_STREAM) {
 		ss->alive = FALSE;
-		*err = g_strdup(_("connection lost after the greeting"));
+		g_set_error_literal(err, SMTP_ERROR, SMTP_ERR_NETWORK,
+		    _("connection lost after the greeting"));
 		return SMTP_ERR_NETWORK;
 	}
 	/* Not ESMTP: plain HELO, no extensions. */
@@ -353,147 +359,162 @@ smtp_session_ehlo(struct smtp_session *ss, char **err)
 	}
 	if (r == MAILSMTP_ERROR_STREAM)
 		ss->alive = FALSE;
-	*err = g_strdup_printf(_("the server refused HELO: %d %s"),
-	    ss->s->response_code, ss->s->response != NULL ?
-	    ss->s->response : "");
-	return r == MAILSMTP_ERROR_STREAM ? SMTP_ERR_NETWORK :
+	st = r == MAILSMTP_ERROR_STREAM ? SMTP_ERR_NETWORK :
 	    smtp_session_code_status(ss->s->response_code) == SMTP_ERR_TEMP ?
 	    SMTP_ERR_TEMP : SMTP_ERR_PROTOCOL;
+	g_set_error(err, SMTP_ERROR, st, _("the server refused HELO: %d %s"),
+	    ss->s->response_code, ss->s->response != NULL ?
+	    ss->s->response : "");
+	return st;
 }
 
+/*
+ * net/ failed (connect, handshake, certificate): its text, which names the
+ * host, under the SMTP status that matches.
+ */
 static enum smtp_status
-smtp_session_verify(struct smtp_session *ss, const struct smtp_options *o,
-    char **err)
+smtp_session_net_fail(enum net_status ns, GError *nerr, GError **err)
 {
-	enum net_status ns;
+	enum smtp_status st;
 
-	ns = net_tls_verify(ss->s->stream, o->host, o->ca_file,
-	    o->fingerprint, err);
-	if (ns == NET_OK) {
-		ss->encrypted = TRUE;
+	switch (ns) {
+	case NET_ERR_RESOLVE:
+		st = SMTP_ERR_RESOLVE;
+		break;
+	case NET_ERR_TIMEOUT:
+		st = SMTP_ERR_TIMEOUT;
+		break;
+	case NET_ERR_TLS:
+		st = SMTP_ERR_TLS;
+		break;
+	case NET_ERR_CERT:
+		st = SMTP_ERR_CERT;
+		break;
+	default:
+		st = SMTP_ERR_CONNECT;
+		break;
+	}
+	g_set_error_literal(err, SMTP_ERROR, st, nerr != NULL ?
+	    nerr->message : net_strerror(ns));
+	if (nerr != NULL)
+		g_error_free(nerr);
+	return st;
+}
+
+/* The greeting (mailsmtp_connect reads it; it closes stream on failure). */
+static enum smtp_status
+smtp_session_greeting(struct smtp_session *ss, mailstream *stream,
+    GError **err)
+{
+	enum smtp_status st;
+	int code;
+
+	if (mailsmtp_connect(ss->s, stream) == MAILSMTP_NO_ERROR) {
+		ss->alive = TRUE;
 		return SMTP_OK;
 	}
-	return ns == NET_ERR_CERT ? SMTP_ERR_CERT : SMTP_ERR_TLS;
+	code = ss->s->response_code;
+	if (ss->overlong) {
+		st = SMTP_ERR_PROTOCOL;
+		g_set_error(err, SMTP_ERROR, st, _("%s:%u: the server's "
+		    "greeting is too long"), ss->host, ss->port);
+	} else if (code == 0) {
+		st = SMTP_ERR_NETWORK;
+		g_set_error(err, SMTP_ERROR, st, _("%s:%u: no greeting from "
+		    "the server"), ss->host, ss->port);
+	} else {
+		g_autofree char *t = smtp_session_reply_text(ss);
+
+		st = smtp_session_code_status(code);
+		if (st == SMTP_OK)
+			st = SMTP_ERR_PROTOCOL;
+		g_set_error(err, SMTP_ERROR, st, "%d %s", code, t);
+	}
+	return st;
+}
+
+/*
+ * STARTTLS (refused if not offered), the TLS upgrade by net/ with its
+ * verification, and EHLO again: what was learnt before TLS is forgotten.
+ */
+static enum smtp_status
+smtp_session_starttls(struct smtp_session *ss, const struct net_endpoint *ep,
+    GError **err)
+{
+	enum smtp_status st;
+	enum net_status ns;
+	GError *nerr = NULL;
+	int code = 0;
+
+	if (!(ss->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_NOSTARTTLS,
+		    _("%s:%u does not offer STARTTLS; refusing to continue "
+		    "unencrypted"), ss->host, ss->port);
+		return SMTP_ERR_NOSTARTTLS;
+	}
+	ss->s->response_code = 0;
+	if (mailsmtp_send_command(ss->s, (char *)"STARTTLS\r\n") == 0)
+		code = mailsmtp_read_response(ss->s);
+	if (code != 220) {
+		ss->alive = FALSE;
+		code = ss->s->response_code;
+		if (code >= 400 && code < 600) {
+			g_autofree char *t = smtp_session_reply_text(ss);
+
+			st = code < 500 ? SMTP_ERR_TEMP : SMTP_ERR_NOSTARTTLS;
+			g_set_error(err, SMTP_ERROR, st, "STARTTLS: %d %s",
+			    code, t);
+			return st;
+		}
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_TLS,
+		    _("%s:%u: TLS handshake failed"), ss->host, ss->port);
+		return SMTP_ERR_TLS;
+	}
+	if ((ns = net_starttls(ss->s->stream, ep, &nerr)) != NET_OK) {
+		ss->alive = FALSE;
+		return smtp_session_net_fail(ns, nerr, err);
+	}
+	ss->encrypted = TRUE;
+	return smtp_session_ehlo(ss, err);
 }
 
 enum smtp_status
-smtp_session_open(const struct smtp_options *o, struct smtp_session **out,
-    char **err)
+smtp_session_open(const struct net_endpoint *ep, struct smtp_session **out,
+    GError **err)
 {
 	struct smtp_session	*ss;
 	mailstream		*stream;
 	enum net_status		 ns;
 	enum smtp_status	 st;
-	unsigned		 timeout;
-	int			 fd = -1, r, code;
+	GError			*nerr = NULL;
 
 	*out = NULL;
-	*err = NULL;
-	if (o->host == NULL || *o->host == '\0') {
-		*err = g_strdup(_("no SMTP host configured"));
+	if (ep->host == NULL || *ep->host == '\0') {
+		g_set_error_literal(err, SMTP_ERROR, SMTP_ERR_INVALID,
+		    _("no SMTP host configured"));
 		return SMTP_ERR_INVALID;
 	}
-	timeout = o->timeout > 0 ? o->timeout : 60;
-	ns = net_connect(o->host, o->port, timeout, &fd, err);
-	if (ns != NET_OK) {
-		switch (ns) {
-		case NET_ERR_RESOLVE:
-			return SMTP_ERR_RESOLVE;
-		case NET_ERR_TIMEOUT:
-			return SMTP_ERR_TIMEOUT;
-		default:
-			return SMTP_ERR_CONNECT;
-		}
-	}
-	if (o->tls == TLS_IMPLICIT)
-		stream = mailstream_ssl_open_with_callback_timeout(fd,
-		    timeout, net_tls_sni_cb, (void *)o->host);
-	else
-		stream = mailstream_socket_open_timeout(fd, timeout);
-	if (stream == NULL) {
-		close(fd);
-		*err = g_strdup_printf(_("%s:%u: TLS handshake failed"),
-		    o->host, o->port);
-		return o->tls == TLS_IMPLICIT ? SMTP_ERR_TLS : SMTP_ERR_NETWORK;
-	}
+	if ((ns = net_open(ep, &stream, &nerr)) != NET_OK)
+		return smtp_session_net_fail(ns, nerr, err);
 
 	ss = g_new0(struct smtp_session, 1);
-	ss->host = g_strdup(o->host);
-	ss->port = o->port;
-	ss->allow_plaintext = o->allow_plaintext;
+	ss->host = g_strdup(ep->host);
+	ss->port = ep->port;
+	ss->encrypted = ep->tls == NET_TLS_IMPLICIT;
 	ss->mechs = g_ptr_array_new_with_free_func(g_free);
 	ss->s = mailsmtp_new(0, NULL);
-	mailsmtp_set_timeout(ss->s, timeout);
+	mailsmtp_set_timeout(ss->s, net_endpoint_timeout(ep));
 	mailsmtp_set_logger(ss->s, smtp_session_logger, ss);
-	/* mailsmtp_connect reads the greeting; it closes stream on failure. */
-	r = mailsmtp_connect(ss->s, stream);
-	if (r != MAILSMTP_NO_ERROR) {
-		code = ss->s->response_code;
-		if (ss->overlong) {
-			*err = g_strdup_printf(_("%s:%u: the server's greeting "
-			    "is too long"), o->host, o->port);
-			st = SMTP_ERR_PROTOCOL;
-		} else if (code == 0) {
-			*err = g_strdup_printf(_("%s:%u: no greeting from the "
-			    "server"), o->host, o->port);
-			st = SMTP_ERR_NETWORK;
-		} else {
-			g_autofree char *t = smtp_session_reply_text(ss);
-
-			*err = g_strdup_printf("%d %s", code, t);
-			st = smtp_session_code_status(code);
-			if (st == SMTP_OK)
-				st = SMTP_ERR_PROTOCOL;
-		}
+	if ((st = smtp_session_greeting(ss, stream, err)) != SMTP_OK ||
+	    (st = smtp_session_ehlo(ss, err)) != SMTP_OK ||
+	    (ep->tls == NET_TLS_STARTTLS &&
+	    (st = smtp_session_starttls(ss, ep, err)) != SMTP_OK)) {
+		ss->alive = FALSE;
 		smtp_session_close(ss);
 		return st;
 	}
-	ss->alive = TRUE;
-	if (o->tls == TLS_IMPLICIT &&
-	    (st = smtp_session_verify(ss, o, err)) != SMTP_OK)
-		goto fail;
-	if ((st = smtp_session_ehlo(ss, err)) != SMTP_OK)
-		goto fail;
-	if (o->tls == TLS_STARTTLS) {
-		if (!(ss->s->esmtp & MAILSMTP_ESMTP_STARTTLS)) {
-			*err = g_strdup_printf(_("%s:%u does not offer "
-			    "STARTTLS; refusing to continue unencrypted"),
-			    o->host, o->port);
-			st = SMTP_ERR_NOSTARTTLS;
-			goto fail;
-		}
-		ss->s->response_code = 0;
-		r = mailsmtp_socket_starttls_with_callback(ss->s,
-		    net_tls_sni_cb, (void *)o->host);
-		if (r != MAILSMTP_NO_ERROR) {
-			code = ss->s->response_code;
-			if (code >= 400 && code < 600) {
-				g_autofree char *t = smtp_session_reply_text(ss);
-
-				*err = g_strdup_printf("STARTTLS: %d %s", code,
-				    t);
-				st = code < 500 ? SMTP_ERR_TEMP :
-				    SMTP_ERR_NOSTARTTLS;
-			} else {
-				*err = g_strdup_printf(_("%s:%u: TLS "
-				    "handshake failed"), o->host, o->port);
-				st = SMTP_ERR_TLS;
-			}
-			ss->alive = FALSE;
-			goto fail;
-		}
-		if ((st = smtp_session_verify(ss, o, err)) != SMTP_OK)
-			goto fail;
-		/* What was learnt before TLS is forgotten (EHLO again). */
-		if ((st = smtp_session_ehlo(ss, err)) != SMTP_OK)
-			goto fail;
-	}
 	*out = ss;
 	return SMTP_OK;
-fail:
-	ss->alive = FALSE;
-	smtp_session_close(ss);
-	return st;
 }
 
 void
@@ -546,13 +567,14 @@ smtp_session_alive(struct smtp_session *ss)
  */
 static enum smtp_status
 smtp_session_sasl(struct smtp_session *ss, enum net_sasl_mech mech,
-    const char *user, const char *secret, char **err)
+    const char *user, const char *secret, GError **err)
 {
 	const char	*name = net_sasl_mech_name(mech);
 	struct net_sasl	*sa;
 	char		*ir, *cmd, *text = NULL;
 	int		 code, step;
 	gboolean	 sent;
+	enum smtp_status st;
 
 	sa = net_sasl_new(mech, user, secret, ss->host, ss->port);
 	/* RFC 5321 4.5.3.1.4: "AUTH " NAME " " IR CRLF in 512 octets. */
@@ -590,24 +612,27 @@ smtp_session_sasl(struct smtp_session *ss, enum net_sasl_mech mech,
 	if (code == 0) {
 		ss->alive = FALSE;
 		g_free(text);
-		*err = g_strdup(_("connection lost during AUTH"));
+		g_set_error_literal(err, SMTP_ERROR, SMTP_ERR_NETWORK,
+		    _("connection lost during AUTH"));
 		return SMTP_ERR_NETWORK;
 	}
 	if (code == 334) {
 		g_free(text);
 		ss->alive = FALSE;
-		*err = g_strdup_printf(_("%s: the AUTH %s exchange did not "
-		    "end"), ss->host, name);
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_PROTOCOL, _("%s: the "
+		    "AUTH %s exchange did not end"), ss->host, name);
 		return SMTP_ERR_PROTOCOL;
 	}
-	*err = g_strdup_printf("%d %s", code, text != NULL ? text : "");
-	g_free(text);
 	if (code >= 400 && code < 500)
-		return SMTP_ERR_TEMP;
-	if (code >= 500 && code < 600)
-		return SMTP_ERR_AUTH;
-	/* 2xx other than 235, 3xx other than 334: not an AUTH reply. */
-	return SMTP_ERR_PROTOCOL;
+		st = SMTP_ERR_TEMP;
+	else if (code >= 500 && code < 600)
+		st = SMTP_ERR_AUTH;
+	else	/* 2xx other than 235, 3xx other than 334: not an AUTH reply. */
+		st = SMTP_ERR_PROTOCOL;
+	g_set_error(err, SMTP_ERROR, st, "%d %s", code, text != NULL ? text :
+	    "");
+	g_free(text);
+	return st;
 }
 
 /*
@@ -616,7 +641,7 @@ smtp_session_sasl(struct smtp_session *ss, enum net_sasl_mech mech,
  */
 static enum smtp_status
 smtp_session_cyrus(struct smtp_session *ss, const char *use,
-    const char *user, const char *secret, char **err)
+    const char *user, const char *secret, GError **err)
 {
 	g_autofree char	*text = NULL;
 	int		 r, code;
@@ -630,12 +655,14 @@ smtp_session_cyrus(struct smtp_session *ss, const char *use,
 	if (r == MAILSMTP_ERROR_STREAM || (code == 0 &&
 	    ss->s->stream == NULL)) {
 		ss->alive = FALSE;
-		*err = g_strdup(_("connection lost during AUTH"));
+		g_set_error_literal(err, SMTP_ERROR, SMTP_ERR_NETWORK,
+		    _("connection lost during AUTH"));
 		return SMTP_ERR_NETWORK;
 	}
 	if (code == 0 || (code >= 200 && code < 400)) {
 		/* Nothing came back: SASL failed here, before sending. */
-		*err = g_strdup_printf(_("the SASL mechanism %s is not "
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_NOAUTH,
+		    _("the SASL mechanism %s is not "
 		    "available here: install the Cyrus SASL plugins "
 		    "(Debian package %s), or set smtp_auth to PLAIN, LOGIN "
 		    "or CRAM-MD5"), use,
@@ -644,15 +671,15 @@ smtp_session_cyrus(struct smtp_session *ss, const char *use,
 		return SMTP_ERR_NOAUTH;
 	}
 	text = smtp_session_reply_text(ss);
-	*err = g_strdup_printf("%d %s", code, text);
-	if (code >= 400 && code < 500)
-		return SMTP_ERR_TEMP;
-	return SMTP_ERR_AUTH;
+	g_set_error(err, SMTP_ERROR, code >= 400 && code < 500 ?
+	    SMTP_ERR_TEMP : SMTP_ERR_AUTH, "%d %s", code, text);
+	return code >= 400 && code < 500 ? SMTP_ERR_TEMP : SMTP_ERR_AUTH;
 }
 
 enum smtp_status
 smtp_session_auth(struct smtp_session *ss, const char *mech,
-    const char *user, const char *secret, char **err)
+    const char *user, const char *secret, gboolean allow_plaintext,
+    GError **err)
 {
 	/* Ours first: they need nothing from the system. */
 	static const char *const prefer[] = {
@@ -663,24 +690,24 @@ smtp_session_auth(struct smtp_session *ss, const char *mech,
 	enum net_sasl_mech m;
 	guint		 i;
 
-	*err = NULL;
-	if (!ss->encrypted && !ss->allow_plaintext) {
-		*err = g_strdup_printf(_("%s: the connection is not encrypted; "
-		    "set allow_plaintext to send a password anyway"),
-		    ss->host);
+	if (!ss->encrypted && !allow_plaintext) {
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_PLAINTEXT, _("%s: the "
+		    "connection is not encrypted; set allow_plaintext to send "
+		    "a password anyway"), ss->host);
 		return SMTP_ERR_PLAINTEXT;
 	}
 	if (user == NULL || secret == NULL)
 		return SMTP_ERR_INVALID;
 	if (ss->mechs->len == 0) {
-		*err = g_strdup_printf(_("%s does not offer AUTH"), ss->host);
+		g_set_error(err, SMTP_ERROR, SMTP_ERR_NOAUTH,
+		    _("%s does not offer AUTH"), ss->host);
 		return SMTP_ERR_NOAUTH;
 	}
 	if (mech != NULL && *mech != '\0' &&
 	    g_ascii_strcasecmp(mech, "auto") != 0) {
 		if (!smtp_session_offers(ss, mech)) {
-			*err = g_strdup_printf(_("%s does not offer AUTH %s"),
-			    ss->host, mech);
+			g_set_error(err, SMTP_ERROR, SMTP_ERR_NOAUTH,
+			    _("%s does not offer AUTH %s"), ss->host, mech);
 			return SMTP_ERR_NOAUTH;
 		}
 		use = mech;
@@ -693,7 +720,8 @@ smtp_session_auth(struct smtp_session *ss, const char *mech,
 			    i)))
 				use = g_ptr_array_index(ss->mechs, i);
 		if (use == NULL) {
-			*err = g_strdup_printf(_("%s offers only OAuth2; set "
+			g_set_error(err, SMTP_ERROR, SMTP_ERR_NOAUTH,
+			    _("%s offers only OAuth2; set "
 			    "oauth2_token_command"), ss->host);
 			return SMTP_ERR_NOAUTH;
 		}

@@ -9,6 +9,8 @@
 #include "net/net.h"
 #include "smtp/smtp.h"
 
+G_DEFINE_QUARK(smtp-error-quark, smtp_error)
+
 const char *
 smtp_strerror(enum smtp_status st)
 {

@@ -1,20 +1,22 @@
 /*
  * smtp.h: one SMTP submission session over libetpan. Depends on util,
- * config (enum tls_mode) and net.
+ * config (enum net_tls_mode) and net.
  *
  * Connect (implicit TLS, STARTTLS or none), verify the certificate before
  * any credential, AUTH (SASL PLAIN/LOGIN and what the server offers,
  * XOAUTH2/OAUTHBEARER with a token), then any number of transactions
  * (MAIL/RCPT/DATA, RSET between them) on the same connection. Replies are
  * kept word for word (code plus text) for the user; nothing outside smtp/
- * sees a libetpan code. Never prints.
+ * sees a libetpan code. Never prints. A failed open or AUTH returns an
+ * enum smtp_status with the detail in a GError of domain SMTP_ERROR (code =
+ * the status); a transaction's outcome is its struct smtp_result.
  */
 #ifndef SATCHEL_SMTP_H
 #define SATCHEL_SMTP_H
 
 #include <glib.h>
 
-#include "config/config.h"
+#include "net/net.h"
 
 enum smtp_status {
 	SMTP_OK = 0,
@@ -42,26 +44,20 @@ gboolean	 smtp_status_is_temporary(enum smtp_status);
  */
 gboolean	 smtp_status_is_network(enum smtp_status);
 
-struct smtp_options {
-	const char	*host;
-	unsigned	 port;
-	enum tls_mode	 tls;
-	const char	*ca_file;	/* NULL: system trust store */
-	const char	*fingerprint;	/* pinned leaf SHA-256, or NULL */
-	unsigned	 timeout;	/* seconds per network wait */
-	gboolean	 allow_plaintext; /* AUTH without TLS allowed */
-};
+#define SMTP_ERROR (smtp_error_quark())
+GQuark		 smtp_error_quark(void);
 
 struct smtp_session;
 
 /*
- * Connect, read the greeting, EHLO (with the local IP literal, not the
- * host name), STARTTLS when asked, verify the certificate, EHLO again.
- * *out is set on SMTP_OK; *err (g_free) tells why otherwise, including
- * the server's words when it answered.
+ * Open the stream to ep (net_open: connect, implicit TLS, verification),
+ * read the greeting, EHLO (with the local IP literal, not the host name),
+ * STARTTLS when ep asks for it (net_starttls verifies), EHLO again. *out is
+ * set on SMTP_OK; the GError tells why otherwise, including the server's
+ * words when it answered.
  */
-enum smtp_status smtp_session_open(const struct smtp_options *,
-		    struct smtp_session **out, char **err);
+enum smtp_status smtp_session_open(const struct net_endpoint *,
+		    struct smtp_session **out, GError **);
 /* QUIT (best effort) and free. NULL is fine. */
 void		 smtp_session_close(struct smtp_session *);
 
@@ -73,11 +69,13 @@ gboolean	 smtp_session_offers_dsn(struct smtp_session *);
 /*
  * Authenticate. mech: NULL or "auto" picks the best offered of PLAIN,
  * LOGIN (then what else SASL offers); a name forces it. For XOAUTH2 and
- * OAUTHBEARER secret is the access token. Refused: SMTP_ERR_AUTH with the
- * server's reply in *err.
+ * OAUTHBEARER secret is the access token. Over an unencrypted link only
+ * with allow_plaintext (else SMTP_ERR_PLAINTEXT). Refused: SMTP_ERR_AUTH
+ * with the server's reply in the GError.
  */
 enum smtp_status smtp_session_auth(struct smtp_session *, const char *mech,
-		    const char *user, const char *secret, char **err);
+		    const char *user, const char *secret,
+		    gboolean allow_plaintext, GError **);
 /* TRUE if mech (case-insensitive) is an OAuth2 mechanism. */
 gboolean	 smtp_mech_is_oauth2(const char *mech);
 

@@ -207,7 +207,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	acc = config_account_new("acct");
 	acc->pop3_host = g_strdup("127.0.0.1");
 	acc->pop3_port = fuzz_port;
-	acc->pop3_tls = (opt & 1) != 0 ? TLS_STARTTLS : TLS_NONE;
+	acc->pop3_tls = (opt & 1) != 0 ? NET_TLS_STARTTLS : NET_TLS_NONE;
 	acc->pop3_user = g_strdup("user");
 	acc->allow_plaintext = (opt & 2) != 0;
 	acc->keep = (opt & 4) == 0;

@@ -181,7 +181,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct pop3_session_opts	 o;
+	struct net_endpoint		 o;
 	struct pop3_session		*s = NULL;
 	struct pop3_session_item	 items[FUZZ_MAX_FETCH];
 	struct pop3_session_sink	 sink;
@@ -208,9 +208,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&o, 0, sizeof(o));
 	o.host = "127.0.0.1";
 	o.port = fuzz_port;
-	o.tls = TLS_NONE;
+	o.tls = NET_TLS_NONE;
 	o.timeout = 5;
-	st = pop3_session_open(&o, &s, &err);
+	st = pop3_session_open(&o, NULL, &s, &err);
 	fuzz_check_error(st, &err);
 	if (st != POP3_OK) {
 		if (s != NULL)

@@ -114,16 +114,19 @@ fuzz_said(const GString *heard, const char *cmd)
 }
 
 static void
-fuzz_check(enum smtp_status st, char **err)
+fuzz_check(enum smtp_status st, GError **err)
 {
 	if (getenv("FUZZ_VERBOSE") != NULL)
 		fprintf(stderr, "fuzz-smtp: status %d: %s\n", (int)st,
-		    *err != NULL ? *err : "");
-	if (st != SMTP_OK && (*err == NULL || **err == '\0'))
+		    *err != NULL ? (*err)->message : "");
+	if (st != SMTP_OK && (*err == NULL || *(*err)->message == '\0'))
 		fuzz_die("failure without a reason");
+	if (*err != NULL && ((*err)->domain != SMTP_ERROR ||
+	    (*err)->code != (int)st))
+		fuzz_die("the error's domain or code is not the status");
 	(void)smtp_strerror(st);
 	(void)smtp_status_is_temporary(st);
-	g_clear_pointer(err, g_free);
+	g_clear_error(err);
 }
 
 static void
@@ -179,14 +182,14 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct smtp_options	 o;
+	struct net_endpoint	 o;
 	struct smtp_session	*ss = NULL;
 	struct smtp_result	 r;
 	struct fuzz_server	 sv;
 	GPtrArray		*rcpts;
 	GThread			*t;
 	enum smtp_status	 st;
-	char			*err = NULL;
+	GError			*err = NULL;
 	unsigned		 opt, round;
 
 	if (size < 1)
@@ -200,9 +203,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&o, 0, sizeof(o));
 	o.host = "127.0.0.1";
 	o.port = fuzz_port;
-	o.tls = (opt & 0x20) != 0 ? TLS_STARTTLS : TLS_NONE;
+	o.tls = (opt & 0x20) != 0 ? NET_TLS_STARTTLS : NET_TLS_NONE;
 	o.timeout = 5;
-	o.allow_plaintext = TRUE;
 	st = smtp_session_open(&o, &ss, &err);
 	fuzz_check(st, &err);
 	if (st != SMTP_OK) {
@@ -213,7 +215,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)smtp_session_offers_dsn(ss);
 	if ((opt & 0x08) == 0 || smtp_session_offers_auth(ss)) {
 		st = smtp_session_auth(ss, fuzz_mechs[opt & 7], "alice",
-		    "secret", &err);
+		    "secret", TRUE, &err);
 		fuzz_check(st, &err);
 		if (st != SMTP_OK)
 			goto out;

@@ -82,7 +82,23 @@ test_full(void **state)
 	assert_string_equal(a->from_addr, "jane@example.org");
 	assert_int_equal(a->pop3_port, 995);
 	assert_int_equal(a->smtp_port, 465);
-	assert_int_equal(a->pop3_tls, TLS_IMPLICIT);
+	assert_int_equal(a->pop3_tls, NET_TLS_IMPLICIT);
+	/* The endpoints net/ connects to, per service. */
+	{
+		struct net_endpoint ep;
+
+		config_endpoint(a, CONFIG_SERVICE_SMTP, &ep);
+		assert_string_equal(ep.host, "smtp.example.org");
+		assert_int_equal(ep.port, 465);
+		assert_int_equal(ep.tls, NET_TLS_IMPLICIT);
+		assert_int_equal(ep.timeout, a->timeout);
+		config_endpoint(config_account(c, "work"), CONFIG_SERVICE_POP3,
+		    &ep);
+		assert_string_equal(ep.host, "p");
+		assert_int_equal(ep.port, 110);
+		assert_int_equal(ep.tls, NET_TLS_STARTTLS);
+		assert_null(ep.fingerprint);
+	}
 	assert_false(a->keep);
 	assert_string_equal(a->smtp_password_command, "pass show mail/home");
 	a = config_account(c, "work");

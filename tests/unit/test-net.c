@@ -1,4 +1,7 @@
-/* test-net.c: the SASL encodings POP3 and SMTP share (net-sasl.c). */
+/*
+ * test-net.c: the SASL encodings POP3 and SMTP share (net-sasl.c), and the
+ * one stream open (net-stream.c): its errors and its handshake timeout.
+ */
 #include "satchel-config.h"
 
 #include <stdarg.h>
@@ -7,7 +10,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <string.h>
+#include <unistd.h>
 
 #include "net/net.h"
 
@@ -154,6 +162,74 @@ test_oauth(void **state)
 	net_sasl_free(sa);
 }
 
+/* A loopback listener that accepts (the kernel does) and never speaks. */
+static int
+silent_listener(unsigned *port)
+{
+	struct sockaddr_in	 sin;
+	socklen_t		 len = sizeof sin;
+	int			 fd;
+
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	assert_int_equal(listen(fd, 4), 0);
+	assert_int_equal(getsockname(fd, (struct sockaddr *)&sin, &len), 0);
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+static void
+test_open(void **state)
+{
+	struct net_endpoint	 ep;
+	mailstream		*s = NULL;
+	GError			*err = NULL;
+	gint64			 t0;
+	unsigned		 port;
+	int			 lfd;
+
+	(void)state;
+	lfd = silent_listener(&port);
+	memset(&ep, 0, sizeof ep);
+	ep.host = "127.0.0.1";
+	ep.port = port;
+	ep.timeout = 1;
+	assert_int_equal(net_endpoint_timeout(&ep), 1);
+
+	/* Plain: the stream is open, nothing is read yet. */
+	ep.tls = NET_TLS_NONE;
+	assert_int_equal(net_open(&ep, &s, &err), NET_OK);
+	assert_null(err);
+	assert_non_null(s);
+	mailstream_close(s);
+	s = NULL;
+
+	/* Implicit TLS to a silent server: cut after the timeout. */
+	ep.tls = NET_TLS_IMPLICIT;
+	t0 = g_get_monotonic_time();
+	assert_int_equal(net_open(&ep, &s, &err), NET_ERR_TIMEOUT);
+	assert_true(g_get_monotonic_time() - t0 < 4 * G_USEC_PER_SEC);
+	assert_null(s);
+	assert_non_null(err);
+	assert_true(g_error_matches(err, NET_ERROR, NET_ERR_TIMEOUT));
+	assert_non_null(strstr(err->message, "127.0.0.1"));
+	g_clear_error(&err);
+	close(lfd);
+
+	/* Nobody listens any more: refused, and the error names the port. */
+	ep.tls = NET_TLS_NONE;
+	assert_int_equal(net_open(&ep, &s, &err), NET_ERR_CONNECT);
+	assert_null(s);
+	assert_true(g_error_matches(err, NET_ERROR, NET_ERR_CONNECT));
+	g_clear_error(&err);
+	ep.timeout = 0;
+	assert_int_equal(net_endpoint_timeout(&ep), 60);
+}
+
 int
 main(void)
 {
@@ -163,6 +239,7 @@ main(void)
 		cmocka_unit_test(test_login),
 		cmocka_unit_test(test_cram_md5),
 		cmocka_unit_test(test_oauth),
+		cmocka_unit_test(test_open),
 	};
 
 	return cmocka_run_group_tests_name("net", tests, NULL, NULL);

@@ -139,17 +139,17 @@ fake_finish(struct fake *f)
 }
 
 static enum pop3_status
-open_fake(struct fake *f, enum tls_mode tls, unsigned timeout,
+open_fake(struct fake *f, enum net_tls_mode tls, unsigned timeout,
     struct pop3_session **s, GError **err)
 {
-	struct pop3_session_opts o;
+	struct net_endpoint o;
 
 	memset(&o, 0, sizeof o);
 	o.host = "127.0.0.1";
 	o.port = f->port;
 	o.tls = tls;
 	o.timeout = timeout;
-	return pop3_session_open(&o, s, err);
+	return pop3_session_open(&o, NULL, s, err);
 }
 
 /* A sink that collects bodies into GStrings. */
@@ -314,7 +314,7 @@ test_session_fetch(void **state)
 
 	(void)state;
 	f = fake_start(GREET, steps, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	assert_true(pop3_session_caps(s) & POP3_CAP_PIPELINING);
 	assert_int_equal(pop3_session_expire(s), 30);
 	assert_int_equal(pop3_session_login_delay(s), 900);
@@ -400,7 +400,7 @@ test_odd_uidls(void **state)
 	assert_int_equal(pop3_session_uidl_kind(k4), POP3_UIDL_DUPLICATE);
 
 	f = fake_start(GREET, steps, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	assert_int_equal(pop3_session_uidl(s, 9, &uidls, &err), POP3_OK);
 	assert_null(err);
 	assert_int_equal(uidls->len, 9);
@@ -461,7 +461,7 @@ test_hostile_listings(void **state)
 		enum pop3_status st;
 
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		st = pop3_session_uidl(s, 2, &uidls, &err);
 		assert_true(st == POP3_ERR_PROTOCOL || st == POP3_ERR_NETWORK);
 		assert_null(uidls);
@@ -484,7 +484,7 @@ test_hostile_listings(void **state)
 		struct fake *f;
 
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		assert_int_equal(pop3_session_list(s, 2, &sizes, &err),
 		    POP3_ERR_PROTOCOL);
 		assert_null(sizes);
@@ -508,7 +508,7 @@ test_garbage(void **state)
 
 	(void)state;
 	f = fake_start("HELLO I am not POP3\r\n", garbage, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err),
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err),
 	    POP3_ERR_PROTOCOL);
 	assert_null(s);
 	g_clear_error(&err);
@@ -520,7 +520,7 @@ test_garbage(void **state)
 	longline[100000] = '\0';
 	memcpy(longline, "+OK ", 4);
 	f = fake_start(longline, garbage, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err),
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err),
 	    POP3_ERR_PROTOCOL);
 	assert_non_null(strstr(err->message, "too long"));
 	g_clear_error(&err);
@@ -534,7 +534,7 @@ test_garbage(void **state)
 			{ NULL, NULL },
 		};
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		assert_int_equal(pop3_session_stat(s, &count, &size, &err),
 		    POP3_ERR_PROTOCOL);
 		g_clear_error(&err);
@@ -562,7 +562,7 @@ test_cut_mid_retr(void **state)
 
 	(void)state;
 	f = fake_start(GREET, steps, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	collect_init(&c, &k);
 	assert_int_equal(pop3_session_fetch(s, items, 2, 8, &k, &err),
 	    POP3_ERR_NETWORK);
@@ -592,14 +592,14 @@ test_tls_policy(void **state)
 
 	(void)state;
 	f = fake_start(GREET, nostls, FALSE);
-	assert_int_equal(open_fake(f, TLS_STARTTLS, 5, &s, &err),
+	assert_int_equal(open_fake(f, NET_TLS_STARTTLS, 5, &s, &err),
 	    POP3_ERR_NO_STLS);
 	assert_null(s);
 	g_clear_error(&err);
 	fake_finish(f);
 
 	f = fake_start(GREET, plain, TRUE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	assert_int_equal(pop3_session_auth(s, NULL, "bob", "secret", NULL,
 	    FALSE, &err), POP3_ERR_PLAINTEXT);
 	assert_int_equal(pop3_session_auth(s, "apop", "bob", "secret", NULL,
@@ -640,7 +640,7 @@ test_auth_codes(void **state)
 		struct fake *f;
 
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		assert_int_equal(pop3_session_auth(s, "user", "bob", "pw",
 		    NULL, TRUE, &err), cases[i].st);
 		assert_int_equal(err->code, cases[i].st);
@@ -662,7 +662,7 @@ test_auth_codes(void **state)
 		struct fake *f;
 
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		assert_int_equal(pop3_session_auth(s, "apop", "bob",
 		    "tanstaaf", NULL, TRUE, &err), POP3_OK);
 		assert_false(f->mismatch);
@@ -686,7 +686,7 @@ test_auth_codes(void **state)
 		memset(token, 'T', sizeof token - 1);
 		token[sizeof token - 1] = '\0';
 		f = fake_start(GREET, steps, FALSE);
-		assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+		assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 		assert_int_equal(pop3_session_auth(s, "XOAUTH2", "bob", NULL,
 		    token, TRUE, &err), POP3_OK);
 		assert_false(f->mismatch);
@@ -717,7 +717,7 @@ test_timeout(void **state)
 
 	(void)state;
 	f = fake_start(GREET, steps, TRUE);
-	assert_int_equal(open_fake(f, TLS_NONE, 1, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 1, &s, &err), POP3_OK);
 	t0 = g_get_monotonic_time();
 	assert_int_equal(pop3_session_stat(s, &count, &size, &err),
 	    POP3_ERR_TIMEOUT);
@@ -729,7 +729,7 @@ test_timeout(void **state)
 	/* A silent implicit-TLS port: the handshake times out too. */
 	f = fake_start(NULL, steps, TRUE);
 	t0 = g_get_monotonic_time();
-	assert_int_equal(open_fake(f, TLS_IMPLICIT, 1, &s, &err),
+	assert_int_equal(open_fake(f, NET_TLS_IMPLICIT, 1, &s, &err),
 	    POP3_ERR_TIMEOUT);
 	assert_true(g_get_monotonic_time() - t0 < 4 * G_USEC_PER_SEC);
 	g_clear_error(&err);
@@ -755,7 +755,7 @@ test_quit_err(void **state)
 
 	(void)state;
 	f = fake_start(GREET, steps, FALSE);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	assert_int_equal(pop3_session_dele(s, nos, 2, 8, deleted, &err),
 	    POP3_OK);
 	assert_true(deleted[0]);
@@ -810,7 +810,7 @@ test_split_reads(void **state)
 	(void)state;
 	f = fake_listen();
 	f->thread = g_thread_new("slow", slow_server, f);
-	assert_int_equal(open_fake(f, TLS_NONE, 5, &s, &err), POP3_OK);
+	assert_int_equal(open_fake(f, NET_TLS_NONE, 5, &s, &err), POP3_OK);
 	collect_init(&c, &k);
 	assert_int_equal(pop3_session_fetch(s, items, 1, 1, &k, &err),
 	    POP3_OK);
