@@ -101,6 +101,12 @@ static void	 ui_index_save_file(struct ui *, struct ui_view *);
 static void	 ui_index_jump(struct ui *, struct ui_view *);
 static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
+static void	 ui_index_reload(struct ui *, struct ui_view *);
+static int64_t	 ui_index_step(struct ui *, struct ui_view *, int dir,
+		    gboolean thread);
+static void	 ui_index_changed(struct ui *, struct ui_view *,
+		    const struct ui_change *);
+
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
 	.ctx = UI_CTX_INDEX,
@@ -109,6 +115,8 @@ static const struct ui_view_ops ui_index_ops = {
 	.title = ui_index_title,
 	.current_msg = ui_index_current_msg,
 	.op = ui_index_op,
+	.changed = ui_index_changed,
+	.step = ui_index_step,
 	.free = ui_index_free,
 };
 
@@ -242,7 +250,26 @@ ui_index_set_folder(struct ui *ui, struct ui_view *v, const char *folder)
 	ui_index_recalc(ui, v);
 }
 
-void
+/*
+ * What the jobs announce: the folder the reader opened (the bottom view)
+ * reloads; the Outbox and Sent also after a send. An index pushed above
+ * it (the drafts offered) is read when it opens.
+ */
+static void
+ui_index_changed(struct ui *ui, struct ui_view *v, const struct ui_change *ch)
+{
+	struct ui_index	*ix = v->data;
+
+	if (g_ptr_array_index(ui->views, 0) != v)
+		return;
+	if (ch->kind == UI_CHANGE_SENT && (ix->folder == NULL ||
+	    (strcmp(ix->folder, STORE_OUTBOX) != 0 &&
+	    strcmp(ix->folder, STORE_SENT) != 0)))
+		return;
+	ui_index_reload(ui, v);
+}
+
+static void
 ui_index_reload(struct ui *ui, struct ui_view *v)
 {
 	((struct ui_index *)v->data)->stale = TRUE;
@@ -1054,7 +1081,7 @@ ui_index_current_msg(struct ui *ui, struct ui_view *v)
  * Step to the next (dir 1) or previous (-1) message or thread for the
  * pager; returns the message id there, or -1 at the end.
  */
-int64_t
+static int64_t
 ui_index_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
 {
 	struct ui_index		*ix = v->data;

@@ -190,6 +190,22 @@ gboolean	 ui_list_move(struct ui_list *, enum ui_op);
 void		 ui_list_goto(struct ui_list *, guint64 row);
 void		 ui_list_repaint(struct ui *, struct ui_list *);
 
+/*
+ * What changed under the views, told to each of them (ui_views_changed):
+ * the jobs announce it, the views decide what it means to them.
+ */
+enum ui_change_kind {
+	UI_CHANGE_FETCHED,	/* a fetch brought new mail */
+	UI_CHANGE_SENT,		/* a send ended: the Outbox and Sent moved */
+	UI_CHANGE_BODY,		/* old_id's whole body came, as new_id */
+	UI_CHANGE_STORE,	/* another process changed the store */
+};
+struct ui_change {
+	enum ui_change_kind kind;
+	int64_t		 old_id;	/* UI_CHANGE_BODY */
+	int64_t		 new_id;
+};
+
 /* A view: a vtable over a list. */
 struct ui_view_ops {
 	const char	*name;
@@ -204,6 +220,16 @@ struct ui_view_ops {
 	int64_t		(*current_msg)(struct ui *, struct ui_view *);
 	/* Run a view operation; FALSE if the view does not do it. */
 	gboolean	(*op)(struct ui *, struct ui_view *, enum ui_op);
+	/* Something changed under the view (NULL: it does not care). */
+	void		(*changed)(struct ui *, struct ui_view *,
+			    const struct ui_change *);
+	/*
+	 * Move the cursor to the next (dir 1) or previous (-1) message or
+	 * thread; the message's id, or -1 at the end. NULL: the view is no
+	 * message list (a view above asks it: the pager's next message).
+	 */
+	int64_t		(*step)(struct ui *, struct ui_view *, int dir,
+			    gboolean thread);
 	void		(*free)(struct ui_view *);
 };
 struct ui_view {
@@ -224,15 +250,52 @@ enum ui_event_type {
 	UI_EV_BODY_DONE,
 	UI_EV_NET_CHANGED,	/* the network changed: try now */
 };
+/*
+ * One event: its type says which member of u holds its data; text (what it
+ * says: a log line, an error, the key of the secret asked for) is any
+ * type's, or NULL.
+ */
 struct ui_event {
 	enum ui_event_type type;
-	int		 level;		/* UI_EV_LOG: enum log_level */
-	char		*text;		/* message, account name ... */
-	guint64		 a, b, c, d;	/* counters */
-	gboolean	 ok;
-	gboolean	 network_error;
-	GAsyncQueue	*reply;		/* UI_EV_NEED_SECRET: push a char * (or "") */
-	int		 service;	/* enum config_service */
+	char		*text;
+	union {
+		struct {			/* UI_EV_LOG */
+			int		 level;	/* enum log_level */
+		} log;
+		struct {			/* UI_EV_FETCH_PROGRESS */
+			guint64		 msgs, msgs_total;
+			guint64		 bytes, bytes_total;
+		} progress;
+		struct {			/* UI_EV_FETCH_DONE */
+			gboolean	 ok;
+			gboolean	 network_error;
+			gboolean	 refused;	/* a password was refused */
+			guint64		 new_msgs;
+		} fetched;
+		struct {			/* UI_EV_SEND_PROGRESS */
+			gboolean	 ok;	/* a message went */
+			int		 level;	/* LOG_LEVEL_ERROR: it failed */
+		} sending;
+		struct {			/* UI_EV_SEND_DONE */
+			gboolean	 ok;
+			gboolean	 network_error;
+			guint64		 sent, deferred, failed;
+		} sent;
+		struct {			/* UI_EV_NEED_SECRET */
+			int		 service;	/* enum config_service */
+			GAsyncQueue	*reply;	/* push a char * (or "") */
+		} secret;
+		struct {			/* UI_EV_BODY_DONE */
+			gboolean	 ok;
+			gboolean	 network_error;
+			gboolean	 refused;
+			int64_t		 old_id;	/* the headers-only message */
+			int64_t		 new_id;	/* the whole one */
+		} body;
+		struct {			/* UI_EV_NET_CHANGED */
+			gboolean	 again;	/* a later look while it settles */
+		} net;
+	} u;
 };
 void		 ui_event_free(struct ui_event *);
 
@@ -354,6 +417,15 @@ void		 ui_push(struct ui *, struct ui_view *);
 void		 ui_pop(struct ui *);
 struct ui_view	*ui_top(struct ui *);
 struct ui_view	*ui_view_below(struct ui *, struct ui_view *);
+/* Tell every view, top first, what changed. */
+void		 ui_views_changed(struct ui *, const struct ui_change *);
+/* v is a message list that steps (ui_view_ops.step). */
+gboolean	 ui_view_steps(struct ui_view *);
+/* Ask v to step; -1 when it cannot. */
+int64_t		 ui_view_step(struct ui *, struct ui_view *, int dir,
+		    gboolean thread);
+/* The id of v's current message, or -1. */
+int64_t		 ui_view_current(struct ui *, struct ui_view *);
 struct ui_view	*ui_view_new(const struct ui_view_ops *, void *data);
 void		 ui_view_free(struct ui_view *);
 void		 ui_message(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -488,10 +560,6 @@ struct ui_view	*ui_index_new(struct ui *, const char *folder);
 void		 ui_index_set_folder(struct ui *, struct ui_view *, const char *);
 const char	*ui_index_folder(struct ui_view *);
 guint64		 ui_index_total(struct ui_view *, const char **query);
-/* Move the index cursor to the next (dir 1) or previous (-1) message or thread. */
-int64_t		 ui_index_step(struct ui *, struct ui_view *, int dir,
-		    gboolean thread);
-void		 ui_index_reload(struct ui *, struct ui_view *);
 int64_t		 ui_index_current_msg(struct ui *, struct ui_view *);
 gboolean	 ui_index_is(struct ui_view *);
 /*
@@ -503,8 +571,6 @@ struct ui_view	*ui_folders_new(struct ui *);
 struct ui_view	*ui_help_new(struct ui *, enum ui_ctx);
 struct ui_view	*ui_pager_new(struct ui *, int64_t msg_id);
 gboolean	 ui_pager_is(struct ui_view *);
-/* Message old_id became new_id (its body was downloaded): show that. */
-void		 ui_pager_replaced(struct ui *, int64_t old_id, int64_t new_id);
 struct ui_view	*ui_attach_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new(struct ui *, int64_t msg_id);
 struct ui_view	*ui_urls_new_list(struct ui *, char **urls);

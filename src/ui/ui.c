@@ -86,6 +86,41 @@ ui_view_below(struct ui *ui, struct ui_view *v)
 }
 
 void
+ui_views_changed(struct ui *ui, const struct ui_change *ch)
+{
+	struct ui_view	*v;
+	guint		 i;
+
+	for (i = ui->views->len; i > 0; i--) {
+		v = g_ptr_array_index(ui->views, i - 1);
+		if (v->ops->changed != NULL)
+			v->ops->changed(ui, v, ch);
+	}
+}
+
+gboolean
+ui_view_steps(struct ui_view *v)
+{
+	return v != NULL && v->ops->step != NULL;
+}
+
+int64_t
+ui_view_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
+{
+	if (!ui_view_steps(v))
+		return -1;
+	return v->ops->step(ui, v, dir, thread);
+}
+
+int64_t
+ui_view_current(struct ui *ui, struct ui_view *v)
+{
+	if (v == NULL || v->ops->current_msg == NULL)
+		return -1;
+	return v->ops->current_msg(ui, v);
+}
+
+void
 ui_push(struct ui *ui, struct ui_view *v)
 {
 	int	y0, rows;
