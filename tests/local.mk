@@ -20,3 +20,7 @@ EXTRA_DIST += tests/func/t0006-layers.sh tools/check-layers.sh doc/LAYERS
 ## No function over 120 lines without a reason (tools/check-functions.sh).
 TESTS += tests/func/t0007-functions.sh
 EXTRA_DIST += tests/func/t0007-functions.sh tools/check-functions.sh
+## The reader one way: widgets, core, views (doc/UI-LAYERS).
+TESTS += tests/func/t0009-ui-layers.sh
+EXTRA_DIST += tests/func/t0009-ui-layers.sh tools/check-ui-layers.sh \
+	doc/UI-LAYERS

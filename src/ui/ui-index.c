@@ -22,7 +22,7 @@
 #include "mime/compose.h"
 #include "store/store.h"
 #include "store/store-pattern.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_index {
 	char		*folder;	/* NULL: every folder (search results) */
@@ -106,6 +106,8 @@ static int64_t	 ui_index_step(struct ui *, struct ui_view *, int dir,
 		    gboolean thread);
 static void	 ui_index_changed(struct ui *, struct ui_view *,
 		    const struct ui_change *);
+static guint64	 ui_index_list_info(struct ui_view *, const char **,
+		    const char **);
 
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
@@ -117,6 +119,7 @@ static const struct ui_view_ops ui_index_ops = {
 	.op = ui_index_op,
 	.changed = ui_index_changed,
 	.step = ui_index_step,
+	.list_info = ui_index_list_info,
 	.free = ui_index_free,
 };
 
@@ -221,6 +224,14 @@ const char *
 ui_index_folder(struct ui_view *v)
 {
 	return ((struct ui_index *)v->data)->folder;
+}
+
+/* The status bar's question (ui_view_ops.list_info). */
+static guint64
+ui_index_list_info(struct ui_view *v, const char **folder, const char **query)
+{
+	*folder = ui_index_folder(v);
+	return ui_index_total(v, query);
 }
 
 /* For status_format: rows (messages or threads) and the limit, if any. */
@@ -1527,7 +1538,7 @@ ui_index_pipe(struct ui *ui, struct ui_view *v)
 	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
 	if (ui->child_env != NULL)
 		g_subprocess_launcher_set_environ(l, ui->child_env);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	proc = g_subprocess_launcher_spawnv(l, argv, &err);
 	if (proc != NULL && !g_subprocess_communicate(proc, in, NULL, NULL,
 	    NULL, &err) && g_error_matches(err, G_IO_ERROR,
@@ -1546,7 +1557,7 @@ ui_index_pipe(struct ui *ui, struct ui_view *v)
 	}
 	if (ui_signal_caught() == 0)
 		ui_term_wait_key(_("Press any key to continue..."));
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	if (err != NULL)
 		ui_error(ui, _("Cannot run the command: %s"), err->message);
 	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&

@@ -28,7 +28,7 @@
 #include "pop3/pop3.h"
 #include "smtp/outbox.h"
 #include "session/session.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
 /* How often the reader looks for changes by other processes (µs). */
 #define UI_JOBS_POLL	(G_USEC_PER_SEC / 2)

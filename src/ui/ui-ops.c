@@ -10,7 +10,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 static void	ui_ops_quit(struct ui *, enum ui_op);
 static void	ui_ops_exit(struct ui *, enum ui_op);
@@ -173,6 +173,19 @@ static const struct ui_op_def ui_ops_table[] = {
 #undef C
 #undef V
 #undef O
+
+/* The key maps' question (ui_keys_find_fn): an operation by its name. */
+gboolean
+ui_ops_lookup(const char *name, enum ui_op *op, unsigned *ctx)
+{
+	const struct ui_op_def	*def = ui_ops_find(name);
+
+	if (def == NULL)
+		return FALSE;
+	*op = def->op;
+	*ctx = def->ctx;
+	return TRUE;
+}
 
 const struct ui_op_def *
 ui_ops_find(const char *name)

@@ -14,7 +14,7 @@
 #include "mime/render.h"
 #include "mime/crypt.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_pager {
 	int64_t		 id;
@@ -128,12 +128,12 @@ ui_pager_crypt_state(struct ui *ui, GMimeMessage *mime)
 		return NULL;
 	if (!(kinds & CRYPT_ENCRYPTED))
 		return crypt_state_new(mime, 0);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	printf("%s\n", _("Decrypting (gpg-agent may ask for your "
 	    "passphrase)..."));
 	fflush(stdout);
 	st = crypt_state_new(mime, CRYPT_DECRYPT);
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	return st;
 }
 

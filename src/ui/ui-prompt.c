@@ -13,7 +13,7 @@
 
 #include "util/util.h"
 #include "config/config.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
 #define UI_PROMPT_HANGUP	(-2)
 
