@@ -70,3 +70,12 @@ UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
 	tests/func/t6105-ui-pipe-unread.sh
 TESTS += $(UI_MUTT_KEYS_TESTS)
 EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)
+
+## The reader's core without a terminal: the view stack, typed events.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-ui
+TESTS += tests/unit/test-ui
+tests_unit_test_ui_SOURCES = tests/unit/test-ui.c
+tests_unit_test_ui_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ui_LDADD = $(SATCHEL_LIBS) $(CMOCKA_LIBS) $(SATCHEL_EXTLIBS)
+endif

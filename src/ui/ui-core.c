@@ -27,6 +27,7 @@
 #include "ui/ui-core.h"
 
 static void	ui_key(struct ui *, int key);
+static void	ui_poll_events(struct ui *);
 static void	ui_draw_status(struct ui *);
 static void	ui_draw_title(struct ui *);
 static void	ui_draw_message(struct ui *);
@@ -459,7 +460,8 @@ ui_refresh_counts(struct ui *ui)
 	ui->dirty = TRUE;
 }
 
-void
+/* Drain pending events, then run the timers that are due. */
+static void
 ui_poll_events(struct ui *ui)
 {
 	struct ui_event	*ev;
@@ -526,50 +528,92 @@ ui_key(struct ui *ui, int key)
 	ui->dirty = TRUE;
 }
 
-void
-ui_core_loop(struct ui *ui)
+/*
+ * One turn of the loop: wait for a key, an event, a timer or standard
+ * error, and handle what came. Keys go to the prompt when a question is
+ * asked (ui-prompt.c: a state of this loop), else to the top view's
+ * operations; under a question, events and timers go on (counts, other
+ * processes' changes and due sends do not wait for an answer), and it
+ * takes the keys typed ahead first. FALSE: the session is ending (a
+ * signal, the terminal gone).
+ */
+gboolean
+ui_core_turn(struct ui *ui)
 {
 	struct pollfd	 pfd[3];
 	int		 key, timeout;
+	gboolean	 asking = ui_prompt_asking(ui);
 
-	while (!ui->quit) {
-		if ((ui->signalled = ui_signal_caught()) != 0)
-			break;
+	if ((ui->signalled = ui_signal_caught()) != 0)
+		return FALSE;
+	if (asking) {
+		if ((key = ui_term_key(0)) != -1) {
+			ui_prompt_key(ui, key);
+			return TRUE;
+		}
+		timeout = UI_PROMPT_POLL_MS;
+	} else {
 		ui_poll_events(ui);
 		if (ui->recalc || ui->dirty)
 			ui_repaint_now(ui);
+		if (ui_prompt_asking(ui)) {
+			/* An event asked a question: the keys are its now. */
+			ui_prompt_redraw(ui);
+			return TRUE;
+		}
 		timeout = ui_jobs_next_timeout(ui);
-		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = ui->wake[0];
-		pfd[1].events = POLLIN;
-		pfd[2].fd = ui->err_pipe[0];	/* -1: ignored by poll */
-		pfd[2].events = POLLIN;
-		pfd[2].revents = 0;
-		if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
-			break;
-		if (pfd[2].revents & POLLIN)
-			ui_screen_stderr_read(ui);
-		if ((ui->signalled = ui_signal_caught()) != 0)
-			break;
-		/* Also after EINTR: a resize arrives as KEY_RESIZE. */
-		if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
-		    !(pfd[0].revents & POLLIN)) {
-			/* The terminal went away: as if the link dropped. */
-			ui_signal_note(SIGHUP);
-			ui->signalled = SIGHUP;
-			break;
+	}
+	pfd[0].fd = STDIN_FILENO;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = ui->wake[0];
+	pfd[1].events = POLLIN;
+	pfd[2].fd = ui->err_pipe[0];	/* -1: ignored by poll */
+	pfd[2].events = POLLIN;
+	pfd[2].revents = 0;
+	if (poll(pfd, 3, timeout) < 0 && errno != EINTR)
+		return FALSE;
+	if (pfd[2].revents & POLLIN)
+		ui_screen_stderr_read(ui);
+	if ((ui->signalled = ui_signal_caught()) != 0)
+		return FALSE;
+	/* Also after EINTR: a resize arrives as KEY_RESIZE. */
+	if ((pfd[0].revents & (POLLHUP | POLLERR)) &&
+	    !(pfd[0].revents & POLLIN)) {
+		/* The terminal went away: as if the link dropped. */
+		ui_signal_note(SIGHUP);
+		ui->signalled = SIGHUP;
+		return FALSE;
+	}
+	if (asking) {
+		ui_poll_events(ui);
+		if (ui->dirty) {
+			ui_repaint_now(ui);
+			ui_prompt_redraw(ui);
 		}
-		while (!ui->quit && (key = ui_term_key(0)) != -1) {
-			ui_key(ui, key);
-			if (ui->recalc)
-				ui_repaint_now(ui);
-			if (ui_signal_caught() != 0)
-				break;
-		}
+		return TRUE;
+	}
+	while (!ui->quit && !ui_prompt_asking(ui) &&
+	    (key = ui_term_key(0)) != -1) {
+		ui_key(ui, key);
+		if (ui->recalc)
+			ui_repaint_now(ui);
+		if (ui_signal_caught() != 0)
+			break;
+	}
+	return TRUE;
+}
+
+void
+ui_core_loop(struct ui *ui)
+{
+	while (!ui->quit) {
+		if (!ui_core_turn(ui))
+			break;
 		if (ui->quit && ui_signal_caught() == 0 && !ui_quit_ok(ui))
 			ui->quit = FALSE;
 	}
+	/* A job waiting for an answer gets none: it goes on without. */
+	ui_prompt_cancel_all(ui);
 	if (ui->signalled == 0)
 		ui->signalled = ui_signal_caught();
 }
@@ -660,6 +704,12 @@ ui_quit_sent_ok(struct ui *ui)
 		if (poll(&pfd, 1, 200) < 0 && errno != EINTR)
 			break;
 		ui_poll_events(ui);
+		/*
+		 * The send asked for a password: the loop's turns take the
+		 * keys until it is answered, as any question's.
+		 */
+		while (ui_prompt_asking(ui) && ui_core_turn(ui))
+			;
 	}
 	if (ui_signal_caught() != 0)
 		return TRUE;

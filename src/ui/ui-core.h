@@ -222,6 +222,9 @@ struct ui {
 
 	struct ui_complete *complete;	/* histories, aliases (ui-complete.c) */
 
+	/* The question up, on top of those asked before it, or NULL. */
+	struct ui_prompt *prompt;
+
 	/* Pager search term and the last index search. */
 	char		*search;
 
@@ -273,10 +276,10 @@ void		 ui_repaint_now(struct ui *);
 int64_t		 ui_current_msg(struct ui *);
 /* Purge what was marked deleted this session, if the user agrees. */
 void		 ui_purge(struct ui *, const char *folder);
-/* Drain pending events (also called while a prompt waits). */
-void		 ui_poll_events(struct ui *);
 /* The one event loop: until the user quits or a signal ends the session. */
 void		 ui_core_loop(struct ui *);
+/* One turn of it; FALSE when the session is ending (a signal, hang-up). */
+gboolean	 ui_core_turn(struct ui *);
 /*
  * A signal ended the session: the terminal given back, then (borrowed
  * mode) one bounded attempt to send what is queued.
@@ -318,8 +321,15 @@ int		 ui_row_begin(struct ui *, int y, gboolean current,
 void		 ui_row_end(struct ui *, int y, int x, gboolean current);
 
 /*
- * ui-prompt.c: prompts on the message line. A prompt's kind chooses what
- * Tab completes (ui-complete.c) and which history Up and Down walk.
+ * ui-prompt.c: prompts on the message line, a state of the one loop (as
+ * tmux's status_prompt_set): ui_prompt_ask and ui_prompt_ask_choice put
+ * a question up and return; the loop (ui_core_turn) hands it the keys,
+ * and the callback gets the answer. Questions asked while one is up
+ * stack: the newest takes the keys until it is answered. The
+ * ui_prompt_line ... ui_prompt_yesno calls below answer in place: they
+ * ask, then turn the one loop until the answer came. A prompt's kind
+ * chooses what Tab completes (ui-complete.c) and which history Up and
+ * Down walk.
  */
 enum ui_prompt_kind {
 	UI_PROMPT_TEXT,		/* no completion */
@@ -339,6 +349,28 @@ char		*ui_prompt_secret(struct ui *, const char *prompt);
 /* One key out of choices ("yn"); returns the character or 0 if cancelled. */
 int		 ui_prompt_choice(struct ui *, const char *prompt,
 		    const char *choices);
+/*
+ * The answer: line (a line or secret prompt; the callee owns it, NULL
+ * when cancelled) or key (a choice: the character, 0 when cancelled).
+ */
+typedef void	(*ui_prompt_fn)(struct ui *, char *line, int key, void *data);
+/* Ask for a line (secret: echo off); fn gets it. */
+void		 ui_prompt_ask(struct ui *, const char *prompt,
+		    const char *initial, enum ui_prompt_kind, gboolean secret,
+		    ui_prompt_fn, void *data);
+/* Ask for one key out of choices ("yn"); fn gets it. */
+void		 ui_prompt_ask_choice(struct ui *, const char *prompt,
+		    const char *choices, ui_prompt_fn, void *data);
+/* A question is up: keys are its. */
+gboolean	 ui_prompt_asking(struct ui *);
+/* The loop: a key for the question up. */
+void		 ui_prompt_key(struct ui *, int key);
+/* The session is ending: every question up is cancelled, newest first. */
+void		 ui_prompt_cancel_all(struct ui *);
+/* The loop repainted the screen: the question again. */
+void		 ui_prompt_redraw(struct ui *);
+/* How long the loop waits at most while a question is up. */
+#define UI_PROMPT_POLL_MS	500
 gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
 
 

@@ -56,6 +56,7 @@ static char	*ui_jobs_smtp_secret(const struct account *,
 		    enum outbox_secret_kind, void *);
 static void	 ui_jobs_notify(const struct outbox_event *, void *);
 static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
+static void	 ui_jobs_secret_given(struct ui *, char *, int, void *);
 static void	 ui_jobs_join(struct ui *, GThread **);
 static struct ui_job *ui_jobs_job(struct ui *);
 static void	 ui_jobs_net_changed(gboolean, void *);
@@ -616,11 +617,47 @@ ui_jobs_network(struct ui *ui, gboolean again)
 		ui_jobs_fetch(ui);
 }
 
+/* A job's question for a secret, while the prompt is up. */
+struct ui_jobs_asked {
+	char		*key;		/* "service:what:account" */
+	GAsyncQueue	*reply;		/* the job waits on it */
+};
+
+/*
+ * The prompt's answer (ui_prompt_fn): the secret to the job and into the
+ * session's cache; nothing (cancelled, empty) skips the account.
+ */
+static void
+ui_jobs_secret_given(struct ui *ui, char *s, int key, void *data)
+{
+	struct ui_jobs_asked	*asked = data;
+
+	(void)key;
+	if (s == NULL || *s == '\0') {
+		config_secret_free(s);
+		g_async_queue_push(asked->reply, g_strdup(""));
+		ui_message(ui, "%s", _("No password given: skipped."));
+	} else {
+		/* The cache keeps s; config_secret_free() wipes it there. */
+		g_async_queue_push(asked->reply, g_strdup(s));
+		g_hash_table_replace(ui->secrets, g_strdup(asked->key), s);
+	}
+	g_async_queue_unref(asked->reply);
+	g_free(asked->key);
+	g_free(asked);
+}
+
+/*
+ * A job needs a secret: from the session's cache, else asked on the
+ * message line. The question is put up and this returns: the loop goes
+ * on, and the answer reaches the job through ui_jobs_secret_given.
+ */
 static void
 ui_jobs_secret_reply(struct ui *ui, struct ui_event *ev)
 {
-	const char	*cached;
-	char		*prompt, *s, *name;
+	struct ui_jobs_asked	*asked;
+	const char		*cached;
+	char			*prompt, *name;
 
 	/* ev->text is "service:what:account". */
 	cached = g_hash_table_lookup(ui->secrets, ev->text);
@@ -631,16 +668,12 @@ ui_jobs_secret_reply(struct ui *ui, struct ui_event *ev)
 	name = strchr(strchr(ev->text, ':') + 1, ':') + 1;
 	prompt = g_strdup_printf(ev->u.secret.service == CONFIG_SERVICE_SMTP ?
 	    _("SMTP password for %s: ") : _("POP3 password for %s: "), name);
-	s = ui_prompt_secret(ui, prompt);
+	asked = g_new0(struct ui_jobs_asked, 1);
+	asked->key = g_strdup(ev->text);
+	asked->reply = g_async_queue_ref(ev->u.secret.reply);
+	ui_prompt_ask(ui, prompt, NULL, UI_PROMPT_TEXT, TRUE,
+	    ui_jobs_secret_given, asked);
 	g_free(prompt);
-	if (s == NULL || *s == '\0') {
-		config_secret_free(s);
-		g_async_queue_push(ev->u.secret.reply, g_strdup(""));
-		ui_message(ui, "%s", _("No password given: skipped."));
-		return;
-	}
-	g_async_queue_push(ev->u.secret.reply, g_strdup(s));
-	g_hash_table_replace(ui->secrets, g_strdup(ev->text), s);
 }
 
 /* Announce a change to the views; each decides what it means to it. */

@@ -2,6 +2,9 @@
  * ui-ops.c: the operation table. Each row is a name (what [keys] binds),
  * the contexts it exists in, prerequisite flags checked here once, and a
  * handler; rows with UI_OPF_VIEW are handled by the top view's op hook.
+ * A view file (ui-view.h): its handlers open views. The core runs it
+ * through ui->run_op, and the key maps find names through ui_ops_lookup,
+ * both handed to them by ui.c.
  */
 #include "satchel-config.h"
 
