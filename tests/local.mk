@@ -23,3 +23,7 @@ EXTRA_DIST += tests/func/t0007-functions.sh tools/check-functions.sh
 ## The store's floor files never call up (tools/check-store-floor.sh).
 TESTS += tests/func/t0008-store-floor.sh
 EXTRA_DIST += tests/func/t0008-store-floor.sh tools/check-store-floor.sh
+## The reader one way: widgets, core, views (doc/UI-LAYERS).
+TESTS += tests/func/t0009-ui-layers.sh
+EXTRA_DIST += tests/func/t0009-ui-layers.sh tools/check-ui-layers.sh \
+	doc/UI-LAYERS

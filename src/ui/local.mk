@@ -1,16 +1,21 @@
 ## ui: the ncurses reader. Depends on every layer; the only module that
-## includes ncurses.h.
+## includes ncurses.h. Inside it, one way: widgets (ui-widget.h) -> core
+## (ui-core.h) -> views (ui-view.h) -> ui.c (tests/func/t0009).
 noinst_LIBRARIES += src/ui/libui.a
-src_ui_libui_a_SOURCES = src/ui/ui.h src/ui/ui-private.h src/ui/ui.c \
-	src/ui/ui-term.c src/ui/ui-keys.c src/ui/ui-ops.c src/ui/ui-list.c \
+# Widgets: the terminal, the list, keymaps, formats, signal flags.
+src_ui_libui_a_SOURCES = src/ui/ui-widget.h src/ui/ui-term.c \
+	src/ui/ui-list.c src/ui/ui-keys.c src/ui/ui-format.c \
+	src/ui/ui-signal.c
+# Core: the view stack, the one loop, the message line, prompts, jobs.
+src_ui_libui_a_SOURCES += src/ui/ui-core.h src/ui/ui-core.c \
+	src/ui/ui-screen.c src/ui/ui-colors.c src/ui/ui-prompt.c \
+	src/ui/ui-complete.c src/ui/ui-jobs.c
+# Views, the table of operations that opens them, and the front door.
+src_ui_libui_a_SOURCES += src/ui/ui-view.h src/ui/ui-ops.c \
 	src/ui/ui-index.c src/ui/ui-folders.c src/ui/ui-lines.c \
 	src/ui/ui-help.c src/ui/ui-urls.c src/ui/ui-pager.c \
-	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-prompt.c \
-	src/ui/ui-jobs.c src/ui/ui-signal.c
-src_ui_libui_a_SOURCES += src/ui/ui-colors.c src/ui/ui-format.c \
-	src/ui/ui-raw.c
-src_ui_libui_a_SOURCES += src/ui/ui-outbox.c src/ui/ui-bounce.c \
-	src/ui/ui-complete.c
+	src/ui/ui-attach.c src/ui/ui-compose.c src/ui/ui-raw.c \
+	src/ui/ui-outbox.c src/ui/ui-bounce.c src/ui/ui.h src/ui/ui.c
 
 ## Functional tests: tmux drives the reader as a person would.
 UI_TESTS = tests/func/t6000-ui-basic.sh tests/func/t6001-ui-search.sh \
@@ -65,3 +70,12 @@ UI_MUTT_KEYS_TESTS = tests/func/t6100-ui-tagging.sh \
 	tests/func/t6105-ui-pipe-unread.sh
 TESTS += $(UI_MUTT_KEYS_TESTS)
 EXTRA_DIST += $(UI_MUTT_KEYS_TESTS)
+
+## The reader's core without a terminal: the view stack, typed events.
+if HAVE_CMOCKA
+check_PROGRAMS += tests/unit/test-ui
+TESTS += tests/unit/test-ui
+tests_unit_test_ui_SOURCES = tests/unit/test-ui.c
+tests_unit_test_ui_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_test_ui_LDADD = $(SATCHEL_LIBS) $(CMOCKA_LIBS) $(SATCHEL_EXTLIBS)
+endif

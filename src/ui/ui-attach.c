@@ -14,7 +14,7 @@
 #include "mime/render.h"
 #include "store/store.h"
 #include "mime/crypt.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_attach {
 	int64_t		 id;
@@ -332,12 +332,12 @@ ui_attach_open(struct ui *ui, struct ui_attach *av,
 		g_subprocess_launcher_set_environ(l, ui->child_env);
 	if (rv->stdin_path != NULL)
 		g_subprocess_launcher_set_stdin_file_path(l, rv->stdin_path);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	proc = g_subprocess_launcher_spawnv(l, (const char * const *)rv->argv,
 	    &err);
 	if (proc != NULL)
 		g_subprocess_wait(proc, NULL, &err);
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	if (err != NULL)
 		ui_error(ui, "%s", err->message);
 	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&

@@ -15,7 +15,7 @@
 #include "mime/compose.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 static struct account *ui_bounce_account(struct ui *, struct store_msg *,
 		    const char *, gsize);

@@ -16,7 +16,7 @@
 
 #include "util/util.h"
 #include "config/config.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
 /* Pairs below this are ui-term.c's built-in ones. */
 #define UI_COLORS_FIRST_PAIR	32

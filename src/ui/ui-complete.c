@@ -29,7 +29,7 @@
 #include "config/config.h"
 #include "store/store.h"
 #include "store/store-addr.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
 #define UI_COMPLETE_HISTORY	100
 #define UI_COMPLETE_ADDRS	20

@@ -34,7 +34,7 @@
 #include "store/store.h"
 #include "smtp/outbox.h"
 #include "session/session.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_compose {
 	struct config	*config;	/* borrowed */
@@ -334,7 +334,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 	}
 	g_ptr_array_add(args, c->path);
 	g_ptr_array_add(args, NULL);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	/*
 	 * Not g_spawn_sync: the signal handler must know the editor's pid
 	 * to end it with the session.
@@ -361,7 +361,7 @@ ui_compose_edit(struct ui *ui, struct ui_compose *c)
 		if (group)
 			ui_compose_foreground(getpgrp());
 	}
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	g_ptr_array_free(args, TRUE);
 	g_strfreev(argv);
 	if (!ok) {
@@ -1384,12 +1384,12 @@ ui_compose_protect(struct ui *ui, struct ui_compose *c, GMimeMessage *msg)
 	}
 	if (!(flags & (CRYPT_PROTECT_SIGN | CRYPT_PROTECT_ENCRYPT)))
 		return TRUE;
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	printf("%s\n", _("Signing/encrypting (gpg-agent may ask for your "
 	    "passphrase)..."));
 	fflush(stdout);
 	cs = crypt_message_protect(msg, flags, &missing, &err);
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	if (cs == CRYPT_OK)
 		return TRUE;
 	if (cs == CRYPT_ERR_NO_KEY && missing != NULL && missing[0] != NULL) {
@@ -1420,9 +1420,9 @@ ui_compose_protect(struct ui *ui, struct ui_compose *c, GMimeMessage *msg)
 		g_clear_error(&err);
 		g_strfreev(missing);
 		missing = NULL;
-		ui_term_suspend(ui);
+		ui_screen_suspend(ui);
 		cs = crypt_message_protect(msg, flags, &missing, &err);
-		ui_term_resume(ui);
+		ui_screen_resume(ui);
 		if (cs == CRYPT_OK) {
 			ok = TRUE;
 			goto out;

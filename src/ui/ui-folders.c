@@ -10,7 +10,7 @@
 
 #include "util/util.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_folders {
 	GPtrArray	*folders;	/* struct store_folder * */

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-widget.h"
 
 /*
  * One field, sanitised (unless trusted), cut to max and padded to min

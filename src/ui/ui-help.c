@@ -6,7 +6,7 @@
 #include "satchel-config.h"
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 /* The help screen: generated from the key table for one context. */
 struct ui_view *

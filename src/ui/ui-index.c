@@ -22,7 +22,7 @@
 #include "mime/compose.h"
 #include "store/store.h"
 #include "store/store-pattern.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_index {
 	char		*folder;	/* NULL: every folder (search results) */
@@ -101,6 +101,14 @@ static void	 ui_index_save_file(struct ui *, struct ui_view *);
 static void	 ui_index_jump(struct ui *, struct ui_view *);
 static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
+static void	 ui_index_reload(struct ui *, struct ui_view *);
+static int64_t	 ui_index_step(struct ui *, struct ui_view *, int dir,
+		    gboolean thread);
+static void	 ui_index_changed(struct ui *, struct ui_view *,
+		    const struct ui_change *);
+static guint64	 ui_index_list_info(struct ui_view *, const char **,
+		    const char **);
+
 static const struct ui_view_ops ui_index_ops = {
 	.name = "index",
 	.ctx = UI_CTX_INDEX,
@@ -109,6 +117,9 @@ static const struct ui_view_ops ui_index_ops = {
 	.title = ui_index_title,
 	.current_msg = ui_index_current_msg,
 	.op = ui_index_op,
+	.changed = ui_index_changed,
+	.step = ui_index_step,
+	.list_info = ui_index_list_info,
 	.free = ui_index_free,
 };
 
@@ -215,6 +226,14 @@ ui_index_folder(struct ui_view *v)
 	return ((struct ui_index *)v->data)->folder;
 }
 
+/* The status bar's question (ui_view_ops.list_info). */
+static guint64
+ui_index_list_info(struct ui_view *v, const char **folder, const char **query)
+{
+	*folder = ui_index_folder(v);
+	return ui_index_total(v, query);
+}
+
 /* For status_format: rows (messages or threads) and the limit, if any. */
 guint64
 ui_index_total(struct ui_view *v, const char **query)
@@ -242,7 +261,26 @@ ui_index_set_folder(struct ui *ui, struct ui_view *v, const char *folder)
 	ui_index_recalc(ui, v);
 }
 
-void
+/*
+ * What the jobs announce: the folder the reader opened (the bottom view)
+ * reloads; the Outbox and Sent also after a send. An index pushed above
+ * it (the drafts offered) is read when it opens.
+ */
+static void
+ui_index_changed(struct ui *ui, struct ui_view *v, const struct ui_change *ch)
+{
+	struct ui_index	*ix = v->data;
+
+	if (g_ptr_array_index(ui->views, 0) != v)
+		return;
+	if (ch->kind == UI_CHANGE_SENT && (ix->folder == NULL ||
+	    (strcmp(ix->folder, STORE_OUTBOX) != 0 &&
+	    strcmp(ix->folder, STORE_SENT) != 0)))
+		return;
+	ui_index_reload(ui, v);
+}
+
+static void
 ui_index_reload(struct ui *ui, struct ui_view *v)
 {
 	((struct ui_index *)v->data)->stale = TRUE;
@@ -1054,7 +1092,7 @@ ui_index_current_msg(struct ui *ui, struct ui_view *v)
  * Step to the next (dir 1) or previous (-1) message or thread for the
  * pager; returns the message id there, or -1 at the end.
  */
-int64_t
+static int64_t
 ui_index_step(struct ui *ui, struct ui_view *v, int dir, gboolean thread)
 {
 	struct ui_index		*ix = v->data;
@@ -1500,7 +1538,7 @@ ui_index_pipe(struct ui *ui, struct ui_view *v)
 	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
 	if (ui->child_env != NULL)
 		g_subprocess_launcher_set_environ(l, ui->child_env);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	proc = g_subprocess_launcher_spawnv(l, argv, &err);
 	if (proc != NULL && !g_subprocess_communicate(proc, in, NULL, NULL,
 	    NULL, &err) && g_error_matches(err, G_IO_ERROR,
@@ -1519,7 +1557,7 @@ ui_index_pipe(struct ui *ui, struct ui_view *v)
 	}
 	if (ui_signal_caught() == 0)
 		ui_term_wait_key(_("Press any key to continue..."));
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	if (err != NULL)
 		ui_error(ui, _("Cannot run the command: %s"), err->message);
 	else if (proc != NULL && g_subprocess_get_if_exited(proc) &&

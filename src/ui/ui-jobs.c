@@ -28,7 +28,7 @@
 #include "pop3/pop3.h"
 #include "smtp/outbox.h"
 #include "session/session.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
 /* How often the reader looks for changes by other processes (µs). */
 #define UI_JOBS_POLL	(G_USEC_PER_SEC / 2)
@@ -56,6 +56,7 @@ static char	*ui_jobs_smtp_secret(const struct account *,
 		    enum outbox_secret_kind, void *);
 static void	 ui_jobs_notify(const struct outbox_event *, void *);
 static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
+static void	 ui_jobs_secret_given(struct ui *, char *, int, void *);
 static void	 ui_jobs_join(struct ui *, GThread **);
 static struct ui_job *ui_jobs_job(struct ui *);
 static void	 ui_jobs_net_changed(gboolean, void *);
@@ -63,21 +64,20 @@ static void	 ui_jobs_send_start(struct ui *, unsigned);
 static void	 ui_jobs_network(struct ui *, gboolean);
 static void	 ui_jobs_job_free(struct ui_job *);
 static void	 ui_jobs_on_log(struct ui *, struct ui_event *);
-static void	 ui_jobs_on_fetch_done(struct ui *, struct ui_event *,
-		    struct ui_view *);
+static void	 ui_jobs_on_fetch_done(struct ui *, struct ui_event *);
 static void	 ui_jobs_on_send_progress(struct ui *, struct ui_event *);
-static void	 ui_jobs_on_send_done(struct ui *, struct ui_event *,
-		    struct ui_view *);
-static void	 ui_jobs_on_body_done(struct ui *, struct ui_event *,
-		    struct ui_view *);
+static void	 ui_jobs_on_send_done(struct ui *, struct ui_event *);
+static void	 ui_jobs_on_body_done(struct ui *, struct ui_event *);
+static void	 ui_jobs_changed(struct ui *, enum ui_change_kind, int64_t,
+		    int64_t);
 
 void
 ui_event_free(struct ui_event *ev)
 {
 	if (ev == NULL)
 		return;
-	if (ev->reply != NULL)
-		g_async_queue_unref(ev->reply);
+	if (ev->type == UI_EV_NEED_SECRET && ev->u.secret.reply != NULL)
+		g_async_queue_unref(ev->u.secret.reply);
 	g_free(ev->text);
 	g_free(ev);
 }
@@ -102,7 +102,7 @@ ui_jobs_log_sink(enum log_level level, const char *msg, void *data)
 
 	ev = g_new0(struct ui_event, 1);
 	ev->type = UI_EV_LOG;
-	ev->level = (int)level;
+	ev->u.log.level = (int)level;
 	ev->text = g_strdup(msg);
 	ui_jobs_post(ui, ev);
 }
@@ -167,7 +167,7 @@ ui_jobs_shutdown(struct ui *ui)
 		if (ev == NULL)
 			continue;
 		if (ev->type == UI_EV_NEED_SECRET)
-			g_async_queue_push(ev->reply, g_strdup(""));
+			g_async_queue_push(ev->u.secret.reply, g_strdup(""));
 		if (ev->type == UI_EV_FETCH_DONE) {
 			g_thread_join(ui->fetch_thread);
 			ui->fetch_thread = NULL;
@@ -212,7 +212,8 @@ ui_jobs_drain(struct ui *ui, gint64 deadline)
 		case UI_EV_NEED_SECRET:
 			/* Only what the person typed earlier this session. */
 			cached = g_hash_table_lookup(ui->secrets, ev->text);
-			g_async_queue_push(ev->reply, g_strdup(cached != NULL ?
+			g_async_queue_push(ev->u.secret.reply,
+			    g_strdup(cached != NULL ?
 			    cached : ""));
 			break;
 		case UI_EV_FETCH_DONE:
@@ -274,8 +275,8 @@ ui_jobs_ask_secret(const struct account *a, enum config_service service,
 	ev->type = UI_EV_NEED_SECRET;
 	ev->text = g_strdup_printf("%s:%s:%s", service ==
 	    CONFIG_SERVICE_SMTP ? "smtp" : "pop3", what, a->name);
-	ev->service = service;
-	ev->reply = g_async_queue_ref(reply);
+	ev->u.secret.service = service;
+	ev->u.secret.reply = g_async_queue_ref(reply);
 	ui_jobs_post(job->ui, ev);
 	s = g_async_queue_pop(reply);
 	g_async_queue_unref(reply);
@@ -300,10 +301,10 @@ ui_jobs_progress(const struct pop3_progress *p, void *data)
 	job->last_progress = now;
 	ev = g_new0(struct ui_event, 1);
 	ev->type = UI_EV_FETCH_PROGRESS;
-	ev->a = p->msgs_done;
-	ev->b = p->msgs_total;
-	ev->c = p->bytes_done;
-	ev->d = p->bytes_total;
+	ev->u.progress.msgs = p->msgs_done;
+	ev->u.progress.msgs_total = p->msgs_total;
+	ev->u.progress.bytes = p->bytes_done;
+	ev->u.progress.bytes_total = p->bytes_total;
 	ui_jobs_post(job->ui, ev);
 }
 
@@ -319,22 +320,22 @@ ui_jobs_fetched(const struct account *a, enum pop3_status ps,
 	if (res == NULL && ps == POP3_ERR_NO_SECRET)
 		return;
 	if (res == NULL) {
-		done->ok = FALSE;
+		done->u.fetched.ok = FALSE;
 		g_free(done->text);
 		done->text = g_strdup_printf("%s: %s", a->name,
 		    err != NULL ? err->message : pop3_strerror(ps));
 		return;
 	}
 	if (ps != POP3_OK && ps != POP3_DEFERRED) {
-		done->ok = FALSE;
+		done->u.fetched.ok = FALSE;
 		if (ps == POP3_ERR_NETWORK || ps == POP3_ERR_TIMEOUT)
-			done->network_error = TRUE;
+			done->u.fetched.network_error = TRUE;
 		g_free(done->text);
 		done->text = g_strdup_printf("%s: %s", a->name,
 		    err != NULL ? err->message : pop3_strerror(ps));
 		/* A refused password is not asked for again silently. */
 		if (ps == POP3_ERR_AUTH)
-			done->service = 1;
+			done->u.fetched.refused = TRUE;
 	}
 }
 
@@ -349,9 +350,9 @@ ui_jobs_fetch_thread(gpointer data)
 
 	done = job->done = g_new0(struct ui_event, 1);
 	done->type = UI_EV_FETCH_DONE;
-	done->ok = TRUE;
+	done->u.fetched.ok = TRUE;
 	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
-		done->ok = FALSE;
+		done->u.fetched.ok = FALSE;
 		done->text = g_strdup(st != NULL ? store_errmsg(st) :
 		    _("cannot open the store"));
 		goto out;
@@ -362,7 +363,7 @@ ui_jobs_fetch_thread(gpointer data)
 	ops.account_done = ui_jobs_fetched;
 	ops.data = job;
 	session_fetch(st, job->config, NULL, 0, job->cancel, &ops, &res);
-	done->a = res.new_msgs;
+	done->u.fetched.new_msgs = res.new_msgs;
 	g_clear_error(&res.bounce_err);
 out:
 	store_close(st);
@@ -383,7 +384,7 @@ ui_jobs_body_thread(gpointer data)
 
 	done = g_new0(struct ui_event, 1);
 	done->type = UI_EV_BODY_DONE;
-	done->b = (guint64)job->msg_id;
+	done->u.body.old_id = job->msg_id;
 	if (store_open(job->store_dir, 0, &st) != STORE_OK) {
 		done->text = g_strdup(st != NULL ? store_errmsg(st) :
 		    _("cannot open the store"));
@@ -392,15 +393,15 @@ ui_jobs_body_thread(gpointer data)
 	ps = session_fetch_body(st, job->config, job->msg_id, job->cancel,
 	    ui_jobs_progress, ui_jobs_ask_secret, job, &new_id, &err);
 	if (ps == POP3_OK) {
-		done->ok = TRUE;
-		done->a = (guint64)new_id;
+		done->u.body.ok = TRUE;
+		done->u.body.new_id = new_id;
 	} else {
-		done->network_error = ps == POP3_ERR_NETWORK ||
+		done->u.body.network_error = ps == POP3_ERR_NETWORK ||
 		    ps == POP3_ERR_TIMEOUT;
 		done->text = g_strdup(err != NULL ? err->message :
 		    pop3_strerror(ps));
 		if (ps == POP3_ERR_AUTH)
-			done->service = 1;
+			done->u.body.refused = TRUE;
 	}
 out:
 	g_clear_error(&err);
@@ -463,7 +464,7 @@ ui_jobs_notify(const struct outbox_event *e, void *data)
 		    e->entry->row.subject : "");
 		break;
 	case OUTBOX_EVENT_SENT:
-		ev->ok = TRUE;
+		ev->u.sending.ok = TRUE;
 		ev->text = g_strdup_printf(_("Sent \"%s\"."),
 		    e->entry != NULL && e->entry->row.subject != NULL ?
 		    e->entry->row.subject : "");
@@ -471,7 +472,7 @@ ui_jobs_notify(const struct outbox_event *e, void *data)
 	case OUTBOX_EVENT_DEFERRED:
 	case OUTBOX_EVENT_FAILED:
 	case OUTBOX_EVENT_ACCOUNT_ERROR:
-		ev->level = LOG_LEVEL_ERROR;
+		ev->u.sending.level = LOG_LEVEL_ERROR;
 		ev->text = g_strdup(e->text != NULL ? e->text : "?");
 		break;
 	}
@@ -498,17 +499,17 @@ ui_jobs_send_thread(gpointer data)
 	}
 	os = outbox_flush(st, job->config, job->flush, ui_jobs_smtp_secret,
 	    job, ui_jobs_notify, job, &res, &err);
-	done->a = res.sent;
-	done->b = res.deferred;
-	done->c = res.failed;
-	done->ok = os == OUTBOX_OK || os == OUTBOX_ERR_BUSY;
+	done->u.sent.sent = res.sent;
+	done->u.sent.deferred = res.deferred;
+	done->u.sent.failed = res.failed;
+	done->u.sent.ok = os == OUTBOX_OK || os == OUTBOX_ERR_BUSY;
 	/*
 	 * Offline only when no server was reached: something got through, or
 	 * a server answered "try later", means we are online.
 	 */
-	done->network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP &&
+	done->u.sent.network_error = res.sent == 0 && os == OUTBOX_ERR_TEMP &&
 	    res.deferred_network == res.deferred;
-	if (!done->ok && os != OUTBOX_ERR_BUSY)
+	if (!done->u.sent.ok && os != OUTBOX_ERR_BUSY)
 		done->text = g_strdup(err != NULL ? err->message :
 		    outbox_strerror(os));
 	g_clear_error(&err);
@@ -582,7 +583,7 @@ ui_jobs_net_changed(gboolean again, void *data)
 
 	ev = g_new0(struct ui_event, 1);
 	ev->type = UI_EV_NET_CHANGED;
-	ev->ok = again;
+	ev->u.net.again = again;
 	ui_jobs_post(ui, ev);
 }
 
@@ -616,41 +617,86 @@ ui_jobs_network(struct ui *ui, gboolean again)
 		ui_jobs_fetch(ui);
 }
 
+/* A job's question for a secret, while the prompt is up. */
+struct ui_jobs_asked {
+	char		*key;		/* "service:what:account" */
+	GAsyncQueue	*reply;		/* the job waits on it */
+};
+
+/*
+ * The prompt's answer (ui_prompt_fn): the secret to the job and into the
+ * session's cache; nothing (cancelled, empty) skips the account.
+ */
+static void
+ui_jobs_secret_given(struct ui *ui, char *s, int key, void *data)
+{
+	struct ui_jobs_asked	*asked = data;
+
+	(void)key;
+	if (s == NULL || *s == '\0') {
+		config_secret_free(s);
+		g_async_queue_push(asked->reply, g_strdup(""));
+		ui_message(ui, "%s", _("No password given: skipped."));
+	} else {
+		/* The cache keeps s; config_secret_free() wipes it there. */
+		g_async_queue_push(asked->reply, g_strdup(s));
+		g_hash_table_replace(ui->secrets, g_strdup(asked->key), s);
+	}
+	g_async_queue_unref(asked->reply);
+	g_free(asked->key);
+	g_free(asked);
+}
+
+/*
+ * A job needs a secret: from the session's cache, else asked on the
+ * message line. The question is put up and this returns: the loop goes
+ * on, and the answer reaches the job through ui_jobs_secret_given.
+ */
 static void
 ui_jobs_secret_reply(struct ui *ui, struct ui_event *ev)
 {
-	const char	*cached;
-	char		*prompt, *s, *name;
+	struct ui_jobs_asked	*asked;
+	const char		*cached;
+	char			*prompt, *name;
 
 	/* ev->text is "service:what:account". */
 	cached = g_hash_table_lookup(ui->secrets, ev->text);
 	if (cached != NULL) {
-		g_async_queue_push(ev->reply, g_strdup(cached));
+		g_async_queue_push(ev->u.secret.reply, g_strdup(cached));
 		return;
 	}
 	name = strchr(strchr(ev->text, ':') + 1, ':') + 1;
-	prompt = g_strdup_printf(ev->service == CONFIG_SERVICE_SMTP ?
+	prompt = g_strdup_printf(ev->u.secret.service == CONFIG_SERVICE_SMTP ?
 	    _("SMTP password for %s: ") : _("POP3 password for %s: "), name);
-	s = ui_prompt_secret(ui, prompt);
+	asked = g_new0(struct ui_jobs_asked, 1);
+	asked->key = g_strdup(ev->text);
+	asked->reply = g_async_queue_ref(ev->u.secret.reply);
+	ui_prompt_ask(ui, prompt, NULL, UI_PROMPT_TEXT, TRUE,
+	    ui_jobs_secret_given, asked);
 	g_free(prompt);
-	if (s == NULL || *s == '\0') {
-		config_secret_free(s);
-		g_async_queue_push(ev->reply, g_strdup(""));
-		ui_message(ui, "%s", _("No password given: skipped."));
-		return;
-	}
-	g_async_queue_push(ev->reply, g_strdup(s));
-	g_hash_table_replace(ui->secrets, g_strdup(ev->text), s);
+}
+
+/* Announce a change to the views; each decides what it means to it. */
+static void
+ui_jobs_changed(struct ui *ui, enum ui_change_kind kind, int64_t old_id,
+    int64_t new_id)
+{
+	struct ui_change	ch;
+
+	ch.kind = kind;
+	ch.old_id = old_id;
+	ch.new_id = new_id;
+	ui_views_changed(ui, &ch);
 }
 
 /* A warning or error logged anywhere: the message line shows it. */
 static void
 ui_jobs_on_log(struct ui *ui, struct ui_event *ev)
 {
-	if (ev->level >= LOG_LEVEL_WARN) {
+	if (ev->u.log.level >= LOG_LEVEL_WARN) {
 		g_free(ui->message);
 		ui->message = g_strdup(ev->text);
-		ui->message_error = ev->level >= LOG_LEVEL_ERROR;
+		ui->message_error = ev->u.log.level >= LOG_LEVEL_ERROR;
 		ui->dirty = TRUE;
 	}
 }
@@ -661,39 +707,39 @@ ui_jobs_on_log(struct ui *ui, struct ui_event *ev)
  * for the network goes.
  */
 static void
-ui_jobs_on_fetch_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+ui_jobs_on_fetch_done(struct ui *ui, struct ui_event *ev)
 {
 	ui_jobs_join(ui, &ui->fetch_thread);
 	ui->fetching = FALSE;
-	if (ev->ok || !ev->network_error) {
-		ui->online = ev->ok;
-		ui->online_known = ev->ok;
+	if (ev->u.fetched.ok || !ev->u.fetched.network_error) {
+		ui->online = ev->u.fetched.ok;
+		ui->online_known = ev->u.fetched.ok;
 	}
-	if (ev->network_error) {
+	if (ev->u.fetched.network_error) {
 		ui->online = FALSE;
 		ui->online_known = TRUE;
 	}
 	if (ev->text != NULL)
 		ui_error(ui, _("Fetch: %s"), ev->text);
-	else if (ev->a > 0)
+	else if (ev->u.fetched.new_msgs > 0)
 		ui_message(ui, ngettext("%" PRIu64 " new message.",
-		    "%" PRIu64 " new messages.", (unsigned long)ev->a),
-		    ev->a);
+		    "%" PRIu64 " new messages.", (unsigned long)ev->u.fetched.new_msgs),
+		    ev->u.fetched.new_msgs);
 	else
 		ui_message(ui, "%s", _("No new mail."));
 	/* A refused password is asked for again next time. */
-	if (ev->service == 1)
+	if (ev->u.fetched.refused)
 		g_hash_table_remove_all(ui->secrets);
-	ui->new_mail += ev->a;
-	if (ev->a > 0 && ui_index_is(ix))
-		ui_index_reload(ui, ix);
+	ui->new_mail += ev->u.fetched.new_msgs;
+	if (ev->u.fetched.new_msgs > 0)
+		ui_jobs_changed(ui, UI_CHANGE_FETCHED, -1, -1);
 	if (ui->net_fetch) {
 		ui->net_fetch = FALSE;
-		if (!ev->ok)
+		if (!ev->u.fetched.ok)
 			ui_jobs_fetch(ui);
 	}
 	/* Fetched: the network works, whatever waited for it goes. */
-	if (ev->ok)
+	if (ev->u.fetched.ok)
 		ui_jobs_send_start(ui, OUTBOX_FLUSH_DUE |
 		    OUTBOX_FLUSH_NETWORK);
 	ui->dirty = TRUE;
@@ -703,13 +749,13 @@ ui_jobs_on_fetch_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
 static void
 ui_jobs_on_send_progress(struct ui *ui, struct ui_event *ev)
 {
-	if (ev->ok) {
+	if (ev->u.sending.ok) {
 		ui->online = ui->online_known = TRUE;
 		g_clear_pointer(&ui->send_error, g_free);
 	}
-	if (ev->ok)
+	if (ev->u.sending.ok)
 		g_clear_pointer(&ui->send_said, g_free);
-	if (ev->level >= LOG_LEVEL_ERROR) {
+	if (ev->u.sending.level >= LOG_LEVEL_ERROR) {
 		g_free(ui->send_error);
 		ui->send_error = sanitize_text(ev->text, -1, 0);
 		/*
@@ -722,7 +768,7 @@ ui_jobs_on_send_progress(struct ui *ui, struct ui_event *ev)
 			return;
 		g_free(ui->send_said);
 		ui->send_said = g_strdup(ev->text);
-	} else if (!ev->ok && !ui->send_asked)
+	} else if (!ev->u.sending.ok && !ui->send_asked)
 		return;	/* "Sending ..." of a background retry */
 	ui_message(ui, "%s", ev->text);
 }
@@ -733,7 +779,7 @@ ui_jobs_on_send_progress(struct ui *ui, struct ui_event *ev)
  * goes again.
  */
 static void
-ui_jobs_on_send_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+ui_jobs_on_send_done(struct ui *ui, struct ui_event *ev)
 {
 	ui_jobs_join(ui, &ui->send_thread);
 	ui->sending = FALSE;
@@ -742,27 +788,24 @@ ui_jobs_on_send_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
 	 * the network or the server: the status line keeps what it said,
 	 * the last send error included.
 	 */
-	if (ev->a + ev->b + ev->c > 0 || !ev->ok) {
+	if (ev->u.sent.sent + ev->u.sent.deferred + ev->u.sent.failed > 0 || !ev->u.sent.ok) {
 		/* A server that answered, even "later", is online. */
-		if (ev->network_error)
+		if (ev->u.sent.network_error)
 			ui->online = FALSE, ui->online_known = TRUE;
-		else if (ev->a + ev->b + ev->c > 0 || ev->ok)
+		else if (ev->u.sent.sent + ev->u.sent.deferred + ev->u.sent.failed > 0 || ev->u.sent.ok)
 			ui->online = ui->online_known = TRUE;
 		if (ev->text != NULL) {
 			g_free(ui->send_error);
 			ui->send_error = sanitize_text(ev->text, -1, 0);
-		} else if (ev->ok)
+		} else if (ev->u.sent.ok)
 			g_clear_pointer(&ui->send_error, g_free);
 	}
 	ui_refresh_counts(ui);
-	if (ev->a > 0)
+	if (ev->u.sent.sent > 0)
 		ui_message(ui, ngettext("Sent %" PRIu64 " message.",
-		    "Sent %" PRIu64 " messages.", (unsigned long)ev->a),
-		    ev->a);
-	if (ui_index_is(ix) && ui_index_folder(ix) != NULL &&
-	    (strcmp(ui_index_folder(ix), STORE_OUTBOX) == 0 ||
-	    strcmp(ui_index_folder(ix), STORE_SENT) == 0))
-		ui_index_reload(ui, ix);
+		    "Sent %" PRIu64 " messages.", (unsigned long)ev->u.sent.sent),
+		    ev->u.sent.sent);
+	ui_jobs_changed(ui, UI_CHANGE_SENT, -1, -1);
 	if (ui->net_send) {
 		ui->net_send = FALSE;
 		if (ui->queue_count > 0)
@@ -773,59 +816,56 @@ ui_jobs_on_send_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
 
 /* A headers-only message's body came (or did not): the pager shows it. */
 static void
-ui_jobs_on_body_done(struct ui *ui, struct ui_event *ev, struct ui_view *ix)
+ui_jobs_on_body_done(struct ui *ui, struct ui_event *ev)
 {
 	ui_jobs_join(ui, &ui->body_thread);
 	ui->fetching = ui->fetch_thread != NULL;
 	ui->body_msg = -1;
-	if (ev->service == 1)
+	if (ev->u.body.refused)
 		g_hash_table_remove_all(ui->secrets);
-	if (ev->network_error)
+	if (ev->u.body.network_error)
 		ui->online = FALSE, ui->online_known = TRUE;
-	if (!ev->ok) {
+	if (!ev->u.body.ok) {
 		ui_error(ui, _("Download: %s"), ev->text != NULL ?
 		    ev->text : "?");
 		return;
 	}
 	ui->online = ui->online_known = TRUE;
-	ui_pager_replaced(ui, (int64_t)ev->b, (int64_t)ev->a);
-	if (ui_index_is(ix))
-		ui_index_reload(ui, ix);
+	ui_jobs_changed(ui, UI_CHANGE_BODY, ev->u.body.old_id,
+	    ev->u.body.new_id);
 	ui_message(ui, "%s", _("Downloaded the whole message."));
 }
 
 void
 ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 {
-	struct ui_view	*ix = g_ptr_array_index(ui->views, 0);
-
 	switch (ev->type) {
 	case UI_EV_LOG:
 		ui_jobs_on_log(ui, ev);
 		break;
 	case UI_EV_FETCH_PROGRESS:
-		ui->fetch_msgs = ev->a;
-		ui->fetch_msgs_total = ev->b;
-		ui->fetch_bytes = ev->c;
+		ui->fetch_msgs = ev->u.progress.msgs;
+		ui->fetch_msgs_total = ev->u.progress.msgs_total;
+		ui->fetch_bytes = ev->u.progress.bytes;
 		ui->dirty = TRUE;
 		break;
 	case UI_EV_FETCH_DONE:
-		ui_jobs_on_fetch_done(ui, ev, ix);
+		ui_jobs_on_fetch_done(ui, ev);
 		break;
 	case UI_EV_SEND_PROGRESS:
 		ui_jobs_on_send_progress(ui, ev);
 		break;
 	case UI_EV_SEND_DONE:
-		ui_jobs_on_send_done(ui, ev, ix);
+		ui_jobs_on_send_done(ui, ev);
 		break;
 	case UI_EV_NET_CHANGED:
-		ui_jobs_network(ui, ev->ok);
+		ui_jobs_network(ui, ev->u.net.again);
 		break;
 	case UI_EV_NEED_SECRET:
 		ui_jobs_secret_reply(ui, ev);
 		break;
 	case UI_EV_BODY_DONE:
-		ui_jobs_on_body_done(ui, ev, ix);
+		ui_jobs_on_body_done(ui, ev);
 		break;
 	}
 }
@@ -838,7 +878,6 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 static void
 ui_jobs_poll(struct ui *ui)
 {
-	struct ui_view		*ix = g_ptr_array_index(ui->views, 0);
 	enum store_status	 s;
 	gboolean		 changed = FALSE;
 
@@ -866,8 +905,7 @@ ui_jobs_poll(struct ui *ui)
 		return;
 	}
 	ui_refresh_counts(ui);
-	if (ui_index_is(ix))
-		ui_index_reload(ui, ix);
+	ui_jobs_changed(ui, UI_CHANGE_STORE, -1, -1);
 	ui->dirty = TRUE;
 }
 

@@ -12,11 +12,12 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-widget.h"
 
 struct ui_keys {
 	GHashTable	*map[UI_CTX_COUNT];	/* key -> op (both as pointers) */
 	GHashTable	*macros[UI_CTX_COUNT];	/* key -> GArray of keys */
+	ui_keys_find_fn	 find;			/* operation names */
 };
 
 static const char *ui_keys_defaults[] = {
@@ -248,7 +249,8 @@ static gboolean
 ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
     GString *warnings)
 {
-	const struct ui_op_def	*def;
+	enum ui_op		 op;
+	unsigned		 opctx;
 	const char		*colon, *keyname = spec;
 	unsigned		 ctxmask = UI_CTX_ALL;
 	int			 key, c;
@@ -292,7 +294,7 @@ ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
 		g_array_unref(seq);
 		return TRUE;
 	}
-	if ((def = ui_ops_find(opname)) == NULL) {
+	if (!keys->find(opname, &op, &opctx)) {
 		g_string_append_printf(warnings,
 		    _("[keys]: unknown operation '%s'. "), opname);
 		return FALSE;
@@ -306,18 +308,18 @@ ui_keys_bind(struct ui_keys *keys, const char *spec, const char *opname,
 
 			/* An operation bound later replaces a macro. */
 			g_hash_table_remove(keys->macros[c], kp);
-			if (def->op == UI_OP_NOOP)
+			if (op == UI_OP_NOOP)
 				g_hash_table_remove(keys->map[c], kp);
-			else if ((def->ctx & UI_CTX_BIT(c)) != 0)
+			else if ((opctx & UI_CTX_BIT(c)) != 0)
 				g_hash_table_replace(keys->map[c], kp,
-				    GINT_TO_POINTER(def->op));
+				    GINT_TO_POINTER(op));
 		}
 	}
 	return TRUE;
 }
 
 struct ui_keys *
-ui_keys_new(GHashTable *config_keys, GString *warnings)
+ui_keys_new(GHashTable *config_keys, ui_keys_find_fn find, GString *warnings)
 {
 	struct ui_keys	*keys;
 	GHashTableIter	 it;
@@ -328,6 +330,7 @@ ui_keys_new(GHashTable *config_keys, GString *warnings)
 	char		*key, *op;
 
 	keys = g_new0(struct ui_keys, 1);
+	keys->find = find;
 	for (c = 0; c < UI_CTX_COUNT; c++) {
 		keys->map[c] = g_hash_table_new(g_direct_hash, g_direct_equal);
 		keys->macros[c] = g_hash_table_new_full(g_direct_hash,

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_lines {
 	char		*title;

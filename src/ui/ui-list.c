@@ -9,7 +9,7 @@
 #include "satchel-config.h"
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-widget.h"
 
 static void	ui_list_fit(struct ui_list *);
 

@@ -2,6 +2,9 @@
  * ui-ops.c: the operation table. Each row is a name (what [keys] binds),
  * the contexts it exists in, prerequisite flags checked here once, and a
  * handler; rows with UI_OPF_VIEW are handled by the top view's op hook.
+ * A view file (ui-view.h): its handlers open views. The core runs it
+ * through ui->run_op, and the key maps find names through ui_ops_lookup,
+ * both handed to them by ui.c.
  */
 #include "satchel-config.h"
 
@@ -10,7 +13,7 @@
 #include "util/util.h"
 #include "config/config.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 static void	ui_ops_quit(struct ui *, enum ui_op);
 static void	ui_ops_exit(struct ui *, enum ui_op);
@@ -173,6 +176,19 @@ static const struct ui_op_def ui_ops_table[] = {
 #undef C
 #undef V
 #undef O
+
+/* The key maps' question (ui_keys_find_fn): an operation by its name. */
+gboolean
+ui_ops_lookup(const char *name, enum ui_op *op, unsigned *ctx)
+{
+	const struct ui_op_def	*def = ui_ops_find(name);
+
+	if (def == NULL)
+		return FALSE;
+	*op = def->op;
+	*ctx = def->ctx;
+	return TRUE;
+}
 
 const struct ui_op_def *
 ui_ops_find(const char *name)

@@ -18,7 +18,7 @@
 #include "mime/mime.h"
 #include "store/store.h"
 #include "smtp/outbox.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 /* Rows under the list for the current entry in full. */
 #define UI_OUTBOX_DETAIL	5

@@ -14,7 +14,7 @@
 #include "mime/render.h"
 #include "mime/crypt.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 struct ui_pager {
 	int64_t		 id;
@@ -40,6 +40,8 @@ static void	 ui_pager_render(struct ui *, struct ui_view *);
 static void	 ui_pager_clear(struct ui_pager *);
 static void	 ui_pager_search(struct ui *, struct ui_view *, gboolean);
 static void	 ui_pager_crypt(struct ui *, struct ui_pager *);
+static void	 ui_pager_changed(struct ui *, struct ui_view *,
+		    const struct ui_change *);
 
 static const struct ui_view_ops ui_pager_ops = {
 	.name = "pager",
@@ -48,6 +50,7 @@ static const struct ui_view_ops ui_pager_ops = {
 	.title = ui_pager_title,
 	.current_msg = ui_pager_current,
 	.op = ui_pager_op,
+	.changed = ui_pager_changed,
 	.free = ui_pager_free,
 };
 
@@ -125,12 +128,12 @@ ui_pager_crypt_state(struct ui *ui, GMimeMessage *mime)
 		return NULL;
 	if (!(kinds & CRYPT_ENCRYPTED))
 		return crypt_state_new(mime, 0);
-	ui_term_suspend(ui);
+	ui_screen_suspend(ui);
 	printf("%s\n", _("Decrypting (gpg-agent may ask for your "
 	    "passphrase)..."));
 	fflush(stdout);
 	st = crypt_state_new(mime, CRYPT_DECRYPT);
-	ui_term_resume(ui);
+	ui_screen_resume(ui);
 	return st;
 }
 
@@ -206,21 +209,15 @@ ui_pager_new(struct ui *ui, int64_t id)
 	return v;
 }
 
-void
-ui_pager_replaced(struct ui *ui, int64_t old_id, int64_t new_id)
+/* The message shown was downloaded whole: show that one. */
+static void
+ui_pager_changed(struct ui *ui, struct ui_view *v, const struct ui_change *ch)
 {
-	struct ui_view	*v;
-	struct ui_pager	*pg;
-	guint		 i;
+	struct ui_pager	*pg = v->data;
 
-	for (i = 0; i < ui->views->len; i++) {
-		v = g_ptr_array_index(ui->views, i);
-		if (!ui_pager_is(v))
-			continue;
-		pg = v->data;
-		if (pg->id == old_id && new_id >= 0)
-			ui_pager_load(ui, v, new_id);
-	}
+	if (ch->kind == UI_CHANGE_BODY && pg->id == ch->old_id &&
+	    ch->new_id >= 0)
+		ui_pager_load(ui, v, ch->new_id);
 }
 
 static void
@@ -414,9 +411,9 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_PREV_ENTRY:
 	case UI_OP_NEXT_THREAD:
 	case UI_OP_PREV_THREAD:
-		if (!ui_index_is(ix))
+		if (!ui_view_steps(ix))
 			return FALSE;
-		id = ui_index_step(ui, ix, op == UI_OP_NEXT_ENTRY ||
+		id = ui_view_step(ui, ix, op == UI_OP_NEXT_ENTRY ||
 		    op == UI_OP_NEXT_THREAD ? 1 : -1,
 		    op == UI_OP_NEXT_THREAD || op == UI_OP_PREV_THREAD);
 		if (id < 0)
@@ -427,12 +424,12 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 			ui_pager_load(ui, v, id);
 		return TRUE;
 	case UI_OP_NEXT_UNREAD:
-		if (!ui_index_is(ix) || ix->ops->op == NULL)
+		if (!ui_view_steps(ix) || ix->ops->op == NULL)
 			return FALSE;
-		id = ui_index_current_msg(ui, ix);
+		id = ui_view_current(ui, ix);
 		ix->ops->op(ui, ix, op);
-		if (ui_index_current_msg(ui, ix) != id &&
-		    (id = ui_index_current_msg(ui, ix)) >= 0)
+		if (ui_view_current(ui, ix) != id &&
+		    (id = ui_view_current(ui, ix)) >= 0)
 			ui_pager_load(ui, v, id);
 		return TRUE;
 	case UI_OP_HEADERS:
@@ -466,8 +463,8 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	case UI_OP_PIPE:
 	case UI_OP_SAVE_FILE:
 	case UI_OP_READ_THREAD:
-		if (!ui_index_is(ix) || ix->ops->op == NULL ||
-		    ui_index_current_msg(ui, ix) != pg->id)
+		if (!ui_view_steps(ix) || ix->ops->op == NULL ||
+		    ui_view_current(ui, ix) != pg->id)
 			return FALSE;
 		ix->ops->op(ui, ix, op);
 		if (op == UI_OP_SAVE) {
@@ -477,13 +474,13 @@ ui_pager_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		}
 		if (op == UI_OP_TAG) {
 			/* The index moved on: the pager follows. */
-			if ((id = ui_index_current_msg(ui, ix)) >= 0 &&
+			if ((id = ui_view_current(ui, ix)) >= 0 &&
 			    id != pg->id)
 				ui_pager_load(ui, v, id);
 			return TRUE;
 		}
 		if (op == UI_OP_DELETE && !ui->tag_prefix) {
-			if ((id = ui_index_step(ui, ix, 1, FALSE)) >= 0)
+			if ((id = ui_view_step(ui, ix, 1, FALSE)) >= 0)
 				ui_pager_load(ui, v, id);
 			return TRUE;
 		}

@@ -1,25 +1,27 @@
 /*
- * ui-prompt.c: questions on the message line: a line editor (wide
- * characters, horizontal scrolling), secrets with echo off, and one-key
- * choices. Background events keep being handled while a prompt waits.
+ * ui-prompt.c: questions on the message line, in the core (ui-core.h): a
+ * line editor (wide characters, horizontal scrolling), secrets with echo
+ * off, and one-key choices. A question is a state of the one loop: it is
+ * put up (ui_prompt_ask), the loop hands it each key (ui_prompt_key), and
+ * its callback gets the answer; events and timers go on meanwhile. The
+ * questions that answer in place (ui_prompt_line ...) turn that loop until
+ * theirs is answered.
  */
 #include "satchel-config.h"
 
-#include <errno.h>
-#include <poll.h>
-#include <signal.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/util.h"
 #include "config/config.h"
-#include "ui/ui-private.h"
+#include "ui/ui-core.h"
 
-#define UI_PROMPT_HANGUP	(-2)
-
-/* A line being edited. */
+/* A question up: a line being edited, or a choice of keys. */
 struct ui_prompt {
-	const char		*prompt;
+	char			*prompt;
+	char			*choices;	/* a choice: its keys, else NULL */
+	ui_prompt_fn		 fn;		/* gets the answer */
+	void			*data;
+	struct ui_prompt	*below;		/* asked before, answered after */
 	GArray			*text;		/* gunichar */
 	guint			 cursor;
 	gboolean		 secret;
@@ -40,9 +42,21 @@ enum ui_prompt_step {
 	UI_PROMPT_CANCELLED,
 };
 
-static int	ui_prompt_key(struct ui *);
+/* A question answered in place: the answer, once it came. */
+struct ui_prompt_wait {
+	gboolean		 done;
+	char			*line;
+	int			 key;
+};
+
 static void	ui_prompt_draw(struct ui *, const char *prompt, GArray *text,
 		    guint cursor, gboolean secret);
+static void	ui_prompt_draw_choice(const char *prompt);
+static void	ui_prompt_push(struct ui *, struct ui_prompt *, const char *,
+		    ui_prompt_fn, void *);
+static void	ui_prompt_end(struct ui *, enum ui_prompt_step, int key);
+static void	ui_prompt_waited(struct ui *, char *, int, void *);
+static void	ui_prompt_wait(struct ui *, struct ui_prompt_wait *);
 static char	*ui_prompt_edit(struct ui *, const char *prompt,
 		    const char *initial, gboolean secret, enum ui_prompt_kind);
 static void	ui_prompt_set(GArray *, const char *);
@@ -54,47 +68,6 @@ static enum ui_prompt_step ui_prompt_edit_key(struct ui *, struct ui_prompt *,
 		    int key);
 static char	*ui_prompt_finish(struct ui *, struct ui_prompt *,
 		    char *result);
-
-/* The next key; events are handled meanwhile. UI_PROMPT_HANGUP if the terminal is gone. */
-static int
-ui_prompt_key(struct ui *ui)
-{
-	struct pollfd	pfd[2];
-	int		key;
-
-	for (;;) {
-		/* The session is ending: every question is cancelled. */
-		if (ui_signal_caught() != 0)
-			return UI_PROMPT_HANGUP;
-		if ((key = ui_term_key(0)) != -1) {
-			if (key == UI_KEY_FN + KEY_RESIZE) {
-				ui->recalc = TRUE;
-				ui_repaint_now(ui);
-			}
-			return key;
-		}
-		pfd[0].fd = STDIN_FILENO;
-		pfd[0].events = POLLIN;
-		pfd[1].fd = ui->wake[0];
-		pfd[1].events = POLLIN;
-		if (poll(pfd, 2, 500) < 0 && errno != EINTR)
-			return UI_PROMPT_HANGUP;
-		if ((pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
-		    !(pfd[0].revents & POLLIN)) {
-			ui_signal_note(SIGHUP);
-			return UI_PROMPT_HANGUP;
-		}
-		/*
-		 * Events and timers go on under a question: counts, other
-		 * processes' changes and due sends do not wait for an answer.
-		 */
-		ui_poll_events(ui);
-		if (ui->dirty) {
-			ui_repaint_now(ui);
-			return UI_KEY_FN + KEY_RESIZE;
-		}
-	}
-}
 
 static void
 ui_prompt_draw(struct ui *ui, const char *prompt, GArray *text, guint cursor,
@@ -301,7 +274,7 @@ ui_prompt_motion(struct ui_prompt *p, int key)
 static enum ui_prompt_step
 ui_prompt_edit_key(struct ui *ui, struct ui_prompt *p, int key)
 {
-	if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
+	if (key == 27 || key == 7)
 		return UI_PROMPT_CANCELLED;
 	if (key == '\n' || key == '\r' || key == UI_KEY_FN + KEY_ENTER)
 		return UI_PROMPT_ANSWERED;
@@ -350,31 +323,182 @@ ui_prompt_finish(struct ui *ui, struct ui_prompt *p, char *result)
 	return result;
 }
 
-static char *
-ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
-    gboolean secret, enum ui_prompt_kind kind)
+/* A choice's line: the question, nothing typed. */
+static void
+ui_prompt_draw_choice(const char *prompt)
 {
-	struct ui_prompt	 p;
-	enum ui_prompt_step	 step = UI_PROMPT_EDITING;
+	char	*safe;
 
-	memset(&p, 0, sizeof p);
-	p.prompt = prompt;
-	p.secret = secret;
-	p.kind = kind;
-	p.text = g_array_new(FALSE, FALSE, sizeof(gunichar));
-	ui_prompt_set(p.text, initial);
-	p.cursor = p.text->len;
+	safe = sanitize_text(prompt, -1, 0);
+	move(LINES - 1, 0);
+	clrtoeol();
+	ui_term_text_safe(LINES - 1, 0, safe, COLS, A_BOLD);
+	g_free(safe);
+	refresh();
+}
+
+gboolean
+ui_prompt_asking(struct ui *ui)
+{
+	return ui->prompt != NULL;
+}
+
+void
+ui_prompt_redraw(struct ui *ui)
+{
+	struct ui_prompt	*p = ui->prompt;
+
+	if (p == NULL)
+		return;
+	if (p->choices != NULL)
+		ui_prompt_draw_choice(p->prompt);
+	else
+		ui_prompt_draw(ui, p->prompt, p->text, p->cursor, p->secret);
+}
+
+/* Put question p up, on top of any asked before. */
+static void
+ui_prompt_push(struct ui *ui, struct ui_prompt *p, const char *prompt,
+    ui_prompt_fn fn, void *data)
+{
+	p->prompt = g_strdup(prompt);
+	p->fn = fn;
+	p->data = data;
+	p->below = ui->prompt;
+	ui->prompt = p;
 	g_clear_pointer(&ui->message, g_free);
+}
+
+void
+ui_prompt_ask(struct ui *ui, const char *prompt, const char *initial,
+    enum ui_prompt_kind kind, gboolean secret, ui_prompt_fn fn, void *data)
+{
+	struct ui_prompt	*p = g_new0(struct ui_prompt, 1);
+
+	p->secret = secret;
+	p->kind = kind;
+	p->text = g_array_new(FALSE, FALSE, sizeof(gunichar));
+	ui_prompt_set(p->text, initial);
+	p->cursor = p->text->len;
+	ui_prompt_push(ui, p, prompt, fn, data);
 	if (!secret) {
 		leaveok(stdscr, FALSE);
 		curs_set(1);
 	}
-	while (step == UI_PROMPT_EDITING) {
-		ui_prompt_draw(ui, prompt, p.text, p.cursor, secret);
-		step = ui_prompt_edit_key(ui, &p, ui_prompt_key(ui));
+	ui_prompt_redraw(ui);
+}
+
+void
+ui_prompt_ask_choice(struct ui *ui, const char *prompt, const char *choices,
+    ui_prompt_fn fn, void *data)
+{
+	struct ui_prompt	*p = g_new0(struct ui_prompt, 1);
+
+	p->choices = g_strdup(choices);
+	ui_prompt_push(ui, p, prompt, fn, data);
+	ui_prompt_redraw(ui);
+}
+
+/*
+ * The question up is answered (step, key: a choice's) or cancelled: it
+ * comes down, the one below (if any) takes the keys again, and the
+ * callback gets the answer.
+ */
+static void
+ui_prompt_end(struct ui *ui, enum ui_prompt_step step, int key)
+{
+	struct ui_prompt	*p = ui->prompt;
+	char			*line = NULL;
+
+	ui->prompt = p->below;
+	if (p->choices != NULL) {
+		move(LINES - 1, 0);
+		clrtoeol();
+		ui->dirty = TRUE;
+	} else
+		line = ui_prompt_finish(ui, p, step == UI_PROMPT_ANSWERED ?
+		    ui_prompt_get(p->text, p->text->len) : NULL);
+	p->fn(ui, line, step == UI_PROMPT_ANSWERED ? key : 0, p->data);
+	g_free(p->prompt);
+	g_free(p->choices);
+	g_free(p);
+}
+
+/* A key for the question up: a choice's answer, or the line edited. */
+void
+ui_prompt_key(struct ui *ui, int key)
+{
+	struct ui_prompt	*p = ui->prompt;
+	enum ui_prompt_step	 step;
+
+	if (p == NULL)
+		return;
+	if (key == UI_KEY_FN + KEY_RESIZE) {
+		ui->recalc = TRUE;
+		ui_repaint_now(ui);
 	}
-	return ui_prompt_finish(ui, &p, step == UI_PROMPT_ANSWERED ?
-	    ui_prompt_get(p.text, p.text->len) : NULL);
+	if (p->choices != NULL) {
+		if (key == 27 || key == 7) {
+			ui_prompt_end(ui, UI_PROMPT_CANCELLED, 0);
+			return;
+		}
+		if (key == '\r')
+			key = '\n';
+		if (key > 0 && key < 0x80 && strchr(p->choices, key) != NULL) {
+			ui_prompt_end(ui, UI_PROMPT_ANSWERED, key);
+			return;
+		}
+	} else if ((step = ui_prompt_edit_key(ui, p, key)) !=
+	    UI_PROMPT_EDITING) {
+		ui_prompt_end(ui, step, 0);
+		return;
+	}
+	ui_prompt_redraw(ui);
+}
+
+void
+ui_prompt_cancel_all(struct ui *ui)
+{
+	while (ui->prompt != NULL)
+		ui_prompt_end(ui, UI_PROMPT_CANCELLED, 0);
+}
+
+/* ui_prompt_fn of a question answered in place: keep the answer. */
+static void
+ui_prompt_waited(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_prompt_wait	*w = data;
+
+	(void)ui;
+	w->done = TRUE;
+	w->line = line;
+	w->key = key;
+}
+
+/*
+ * Turn the one loop until w's question (just put up) is answered; the
+ * session ending cancels it, and any asked on top of it meanwhile.
+ */
+static void
+ui_prompt_wait(struct ui *ui, struct ui_prompt_wait *w)
+{
+	while (!w->done) {
+		if (ui_core_turn(ui))
+			continue;
+		ui_prompt_cancel_all(ui);
+	}
+}
+
+static char *
+ui_prompt_edit(struct ui *ui, const char *prompt, const char *initial,
+    gboolean secret, enum ui_prompt_kind kind)
+{
+	struct ui_prompt_wait	w;
+
+	memset(&w, 0, sizeof w);
+	ui_prompt_ask(ui, prompt, initial, kind, secret, ui_prompt_waited, &w);
+	ui_prompt_wait(ui, &w);
+	return w.line;
 }
 
 char *
@@ -408,35 +532,12 @@ ui_prompt_secret(struct ui *ui, const char *prompt)
 int
 ui_prompt_choice(struct ui *ui, const char *prompt, const char *choices)
 {
-	char	*safe;
-	int	 key;
+	struct ui_prompt_wait	w;
 
-	g_clear_pointer(&ui->message, g_free);
-	for (;;) {
-		safe = sanitize_text(prompt, -1, 0);
-		move(LINES - 1, 0);
-		clrtoeol();
-		ui_term_text_safe(LINES - 1, 0, safe, COLS, A_BOLD);
-		g_free(safe);
-		refresh();
-		key = ui_prompt_key(ui);
-		if (key == UI_PROMPT_HANGUP || key == 27 || key == 7)
-			break;
-		if (key == UI_KEY_FN + KEY_RESIZE)
-			continue;
-		if (key == '\r')
-			key = '\n';
-		if (key > 0 && key < 0x80 && strchr(choices, key) != NULL) {
-			move(LINES - 1, 0);
-			clrtoeol();
-			ui->dirty = TRUE;
-			return key;
-		}
-	}
-	move(LINES - 1, 0);
-	clrtoeol();
-	ui->dirty = TRUE;
-	return 0;
+	memset(&w, 0, sizeof w);
+	ui_prompt_ask_choice(ui, prompt, choices, ui_prompt_waited, &w);
+	ui_prompt_wait(ui, &w);
+	return w.key;
 }
 
 gboolean

@@ -14,7 +14,7 @@
 
 #include "util/util.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 #define UI_RAW_MAX	(4 * 1024 * 1024)
 

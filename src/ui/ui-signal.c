@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "util/util.h"
-#include "ui/ui-private.h"
+#include "ui/ui-widget.h"
 
 static volatile sig_atomic_t	 ui_signal_got;
 static volatile sig_atomic_t	 ui_signal_fd = -1;

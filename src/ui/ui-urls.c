@@ -9,7 +9,7 @@
 #include "mime/mime.h"
 #include "mime/render.h"
 #include "store/store.h"
-#include "ui/ui-private.h"
+#include "ui/ui-view.h"
 
 /*
  * The links as the pager numbered them (its render_text's list), so that

@@ -2,7 +2,9 @@
  * ui.h: the ncurses reader, a front end on the session layer
  * (session/session.h), beside cli/ and never including it. The only
  * module that includes ncurses.h and the only one that draws on the
- * terminal.
+ * terminal. Inside, it is one way (doc/UI-LAYERS): widgets (ui-widget.h)
+ * below the core (ui-core.h) below the views (ui-view.h) below ui.c, which
+ * this header fronts.
  */
 #ifndef SATCHEL_UI_H
 #define SATCHEL_UI_H
