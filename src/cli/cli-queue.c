@@ -16,6 +16,9 @@
 #include "smtp/outbox.h"
 #include "cli/cli.h"
 
+/* How `satchel queue` writes a time. */
+#define CLI_QUEUE_TIME	"%Y-%m-%d %H:%M"
+
 struct cli_queue_action {
 	const char	*name;
 	enum outbox_status (*fn)(struct store *, int64_t, GError **);
@@ -33,20 +36,7 @@ static const struct cli_queue_action cli_queue_actions[] = {
 };
 
 static void	 cli_queue_print(const struct outbox_entry *);
-static char	*cli_queue_time(int64_t);
 static void	 cli_queue_detail(const char *, const char *);
-
-static char *
-cli_queue_time(int64_t t)
-{
-	g_autoptr(GDateTime) dt = NULL;
-
-	if (t <= 0)
-		return g_strdup("-");
-	dt = g_date_time_new_from_unix_local(t);
-	return dt != NULL ? g_date_time_format(dt, "%Y-%m-%d %H:%M") :
-	    g_strdup("?");
-}
 
 /* Indented lines of server words, each sanitised. */
 static void
@@ -81,8 +71,8 @@ cli_queue_print(const struct outbox_entry *e)
 	else
 		state = g_strdup(store_queue_state_name(e->row.state));
 	next = e->row.state == STORE_QUEUE_QUEUED ? (e->row.next_try <= 0 ?
-	    g_strdup(_("now")) : cli_queue_time(e->row.next_try)) :
-	    g_strdup("-");
+	    g_strdup(_("now")) : time_local_format(e->row.next_try,
+	    CLI_QUEUE_TIME)) : g_strdup("-");
 	g_ptr_array_add(e->row.recipients, NULL);
 	rcpts = g_strjoinv(", ", (char **)e->row.recipients->pdata);
 	g_ptr_array_set_size(e->row.recipients, e->row.recipients->len - 1);
@@ -97,7 +87,7 @@ cli_queue_print(const struct outbox_entry *e)
 		cli_puts_safe(l);
 	}
 	if (e->row.state == STORE_QUEUE_SENT) {
-		sent = cli_queue_time(e->row.sent_at);
+		sent = time_local_format(e->row.sent_at, CLI_QUEUE_TIME);
 		cli_queue_detail(_("sent"), sent);
 	}
 	cli_queue_detail(_("last error"), e->row.last_error);

@@ -872,6 +872,33 @@ pop3_session_uidl(struct pop3_session *s, guint count, GPtrArray **uidls,
 	return uidl_read(s, count, uidls, err);
 }
 
+/*
+ * The next line of a UIDL (uidl) or LIST listing: *n its message number
+ * (1..count), *rest what follows the number and its spaces; *end at the
+ * listing's final dot.
+ */
+static enum pop3_status
+listing_line(struct pop3_session *s, gboolean uidl, guint count, guint64 *n,
+    const char **rest, gboolean *end, GError **err)
+{
+	enum pop3_status st;
+	const char *p;
+	char *line;
+
+	if ((st = sess_multi_line(s, &line, end, err)) != POP3_OK || *end)
+		return st;
+	p = line;
+	if (!parse_uint(&p, count, n) || *n == 0 || *p != ' ')
+		return sess_fail(s, POP3_ERR_PROTOCOL, err, uidl ?
+		    _("%s: invalid UIDL line (message number out of "
+		    "range 1..%u)") : _("%s: invalid LIST line (message number "
+		    "out of range 1..%u)"), s->host, count);
+	while (*p == ' ')
+		p++;
+	*rest = p;
+	return POP3_OK;
+}
+
 static enum pop3_status
 uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
     GError **err)
@@ -882,7 +909,7 @@ uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
 	gboolean end;
 	guint64 n;
 	size_t len;
-	char *line, *key;
+	char *key;
 
 	*uidls = NULL;
 	st = sess_status(s, NULL, err);
@@ -893,19 +920,11 @@ uidl_read(struct pop3_session *s, guint count, GPtrArray **uidls,
 	a = g_ptr_array_new_full(count, g_free);
 	g_ptr_array_set_size(a, count);
 	for (;;) {
-		if ((st = sess_multi_line(s, &line, &end, err)) != POP3_OK)
+		if ((st = listing_line(s, TRUE, count, &n, &p, &end, err)) !=
+		    POP3_OK)
 			goto fail;
 		if (end)
 			break;
-		p = line;
-		if (!parse_uint(&p, count, &n) || n == 0 || *p != ' ') {
-			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: invalid UIDL line (message number out of "
-			    "range 1..%u)"), s->host, count);
-			goto fail;
-		}
-		while (*p == ' ')
-			p++;
 		if (g_ptr_array_index(a, n - 1) != NULL) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
 			    _("%s: UIDL lists message %" PRIu64
@@ -981,7 +1000,6 @@ list_read(struct pop3_session *s, guint count, GArray **sizes, GError **err)
 	const char *p;
 	gboolean end;
 	guint64 n, sz;
-	char *line;
 
 	*sizes = NULL;
 	st = sess_status(s, NULL, err);
@@ -993,19 +1011,11 @@ list_read(struct pop3_session *s, guint count, GArray **sizes, GError **err)
 	g_array_set_size(a, count);
 	seen = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (;;) {
-		if ((st = sess_multi_line(s, &line, &end, err)) != POP3_OK)
+		if ((st = listing_line(s, FALSE, count, &n, &p, &end, err)) !=
+		    POP3_OK)
 			goto fail;
 		if (end)
 			break;
-		p = line;
-		if (!parse_uint(&p, count, &n) || n == 0 || *p != ' ') {
-			st = sess_fail(s, POP3_ERR_PROTOCOL, err,
-			    _("%s: invalid LIST line (message number out of "
-			    "range 1..%u)"), s->host, count);
-			goto fail;
-		}
-		while (*p == ' ')
-			p++;
 		if (!parse_uint(&p, G_MAXINT64, &sz) ||
 		    (*p != '\0' && *p != ' ')) {
 			st = sess_fail(s, POP3_ERR_PROTOCOL, err,

@@ -68,12 +68,9 @@ smtp_status_is_network(enum smtp_status st)
 gboolean
 smtp_status_is_temporary(enum smtp_status st)
 {
+	if (smtp_status_is_network(st))
+		return TRUE;
 	switch (st) {
-	case SMTP_ERR_RESOLVE:
-	case SMTP_ERR_CONNECT:
-	case SMTP_ERR_TIMEOUT:
-	case SMTP_ERR_NETWORK:
-	case SMTP_ERR_TLS:
 	case SMTP_ERR_TEMP:
 	/*
 	 * A reply that is not SMTP (garbage, a code like 2500, a reply

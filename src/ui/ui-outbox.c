@@ -20,6 +20,8 @@
 #include "smtp/outbox.h"
 #include "ui/ui-view.h"
 
+/* How the outbox view writes a time. */
+#define UI_OUTBOX_TIME		"%m-%d %H:%M"
 /* Rows under the list for the current entry in full. */
 #define UI_OUTBOX_DETAIL	5
 
@@ -36,7 +38,6 @@ static int64_t	 ui_outbox_current_msg(struct ui *, struct ui_view *);
 static gboolean	 ui_outbox_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_outbox_draw(struct ui *, void *, int, guint64, gboolean);
 static const char *ui_outbox_state(const struct outbox_entry *);
-static char	*ui_outbox_time(int64_t);
 static struct outbox_entry *ui_outbox_current(struct ui_view *);
 static void	 ui_outbox_act(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_outbox_edit(struct ui *, struct ui_view *);
@@ -186,18 +187,6 @@ ui_outbox_state(const struct outbox_entry *e)
 	}
 }
 
-static char *
-ui_outbox_time(int64_t t)
-{
-	g_autoptr(GDateTime)	 dt = NULL;
-
-	if (t <= 0)
-		return g_strdup("-");
-	dt = g_date_time_new_from_unix_local(t);
-	return dt != NULL ? g_date_time_format(dt, "%m-%d %H:%M") :
-	    g_strdup("?");
-}
-
 static void
 ui_outbox_draw(struct ui *ui, void *data, int y, guint64 row,
     gboolean current)
@@ -223,7 +212,7 @@ ui_outbox_draw(struct ui *ui, void *data, int y, guint64 row,
 	else if (e->row.next_try <= (int64_t)time(NULL))
 		next = g_strdup(_("now"));
 	else
-		next = ui_outbox_time(e->row.next_try);
+		next = time_local_format(e->row.next_try, UI_OUTBOX_TIME);
 	line = g_strdup_printf("%3" PRId64 " %-10s %2u %-11s", e->row.id,
 	    ui_outbox_state(e), e->row.attempts, next);
 	x = 2 + ui_term_text(y, 2, line, COLS - 2, a);
@@ -274,7 +263,8 @@ ui_outbox_repaint(struct ui *ui, struct ui_view *v)
 		g_ptr_array_add(lines, g_strdup_printf(_("Last error: %s"),
 		    e->row.last_error));
 	if (e->row.last_try > 0) {
-		g_autofree char *t = ui_outbox_time(e->row.last_try);
+		g_autofree char *t = time_local_format(e->row.last_try,
+		    UI_OUTBOX_TIME);
 
 		g_ptr_array_add(lines, g_strdup_printf(_("Last try: %s"), t));
 	}

@@ -2,7 +2,7 @@
 noinst_LIBRARIES += src/util/libutil.a
 src_util_libutil_a_SOURCES = src/util/util.h src/util/gettext.h \
 	src/util/log.c src/util/file.c src/util/path.c src/util/sanitize.c \
-	src/util/netwatch.c src/util/netwatch.h
+	src/util/time.c src/util/netwatch.c src/util/netwatch.h
 
 if HAVE_CMOCKA
 check_PROGRAMS += tests/unit/test-util

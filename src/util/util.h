@@ -77,6 +77,13 @@ int	file_remove_dir_checked(const char *path, dev_t dev, ino_t ino);
  */
 int	file_check_owner(const char *path);
 
+/*
+ * time.c: t (seconds since the epoch) in local time as fmt
+ * (g_date_time_format); "-" for no time (t <= 0), "?" for one GLib cannot
+ * represent. Newly allocated (g_free).
+ */
+char	*time_local_format(int64_t t, const char *fmt);
+
 /* path.c: XDG locations. Returned strings are newly allocated (g_free). */
 char	*path_config_file(void);	/* $XDG_CONFIG_HOME/satchel/config */
 char	*path_data_dir(void);		/* $XDG_DATA_HOME/satchel */

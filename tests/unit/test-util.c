@@ -86,6 +86,25 @@ test_truncate(void **state)
 	assert_int_equal(sanitize_width("e\xcc\x81"), 1);
 }
 
+/* A time as people read it; "-" for none. */
+static void
+test_time_format(void **state)
+{
+	g_autoptr(GDateTime) dt = g_date_time_new_local(2026, 3, 4, 5, 6, 7);
+	char *s;
+
+	(void)state;
+	s = time_local_format(g_date_time_to_unix(dt), "%Y-%m-%d %H:%M");
+	assert_string_equal(s, "2026-03-04 05:06");
+	g_free(s);
+	s = time_local_format(0, "%Y");
+	assert_string_equal(s, "-");
+	g_free(s);
+	s = time_local_format(-5, "%Y");
+	assert_string_equal(s, "-");
+	g_free(s);
+}
+
 static void
 test_filename(void **state)
 {
@@ -243,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_sanitize_table),
 		cmocka_unit_test(test_truncate),
 		cmocka_unit_test(test_filename),
+		cmocka_unit_test(test_time_format),
 		cmocka_unit_test(test_atomic),
 		cmocka_unit_test(test_remove_tree),
 		cmocka_unit_test(test_path_expand),
