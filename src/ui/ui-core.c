@@ -45,12 +45,28 @@ static gboolean	ui_quit_sent_ok(struct ui *);
 struct ui_view *
 ui_view_new(const struct ui_view_ops *ops, void *data)
 {
+	static guint	 serial;
 	struct ui_view	*v;
 
 	v = g_new0(struct ui_view, 1);
 	v->ops = ops;
 	v->data = data;
+	v->serial = ++serial;
 	return v;
+}
+
+struct ui_view *
+ui_view_find(struct ui *ui, guint serial)
+{
+	struct ui_view	*v;
+	guint		 i;
+
+	for (i = 0; i < ui->views->len; i++) {
+		v = g_ptr_array_index(ui->views, i);
+		if (v->serial == serial)
+			return v;
+	}
+	return NULL;
 }
 
 void

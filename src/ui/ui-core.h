@@ -95,6 +95,7 @@ struct ui_view {
 	struct ui_list	 list;
 	void		*data;
 	gboolean	 read_only;	/* forbids UI_OPF_WRITE ops */
+	guint		 serial;	/* this session's, never reused */
 };
 
 /* Events from background threads (ui-jobs.c) and the log sink. */
@@ -266,6 +267,11 @@ gboolean	 ui_view_list_info(struct ui_view *, const char **folder,
 /* The id of v's current message, or -1. */
 int64_t		 ui_view_current(struct ui *, struct ui_view *);
 struct ui_view	*ui_view_new(const struct ui_view_ops *, void *data);
+/*
+ * The view on the stack with this serial (ui_view.serial), or NULL: it
+ * was popped. A question's callback finds its view so.
+ */
+struct ui_view	*ui_view_find(struct ui *, guint serial);
 void		 ui_view_free(struct ui_view *);
 void		 ui_message(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void		 ui_error(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -372,6 +378,12 @@ void		 ui_prompt_redraw(struct ui *);
 /* How long the loop waits at most while a question is up. */
 #define UI_PROMPT_POLL_MS	500
 gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
+/*
+ * Ask yes or no (def: what Enter says); fn gets key TRUE for yes, FALSE
+ * for no or cancelled, and line NULL.
+ */
+void		 ui_prompt_ask_yesno(struct ui *, const char *prompt,
+		    gboolean def, ui_prompt_fn, void *data);
 
 
 /* ui-complete.c: Tab completion and prompt histories (memory only). */

@@ -87,6 +87,8 @@ static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_limit_answered(struct ui *, char *, int, void *);
+static void	 ui_index_set_limit(struct ui *, struct ui_view *, char *);
 static gboolean	 ui_index_mutt_pattern(struct ui *, char **);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
@@ -1875,18 +1877,43 @@ ui_index_mutt_pattern(struct ui *ui, char **q)
 	return TRUE;
 }
 
+/* A limit or search asked: the index it is for, which of the two. */
+struct ui_index_asked {
+	guint		 view;		/* ui_view.serial */
+	gboolean	 search;
+};
+
 /* limit: narrow this index; search: a new index over every folder. */
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 {
-	struct ui_index	*ix = v->data;
-	char		*q, *old;
-	GError		*err = NULL;
+	struct ui_index		*ix = v->data;
+	struct ui_index_asked	*a = g_new0(struct ui_index_asked, 1);
 
-	q = ui_prompt_line_kind(ui, search ? _("Search: ") : _("Limit to: "),
-	    search ? NULL : ix->query, UI_PROMPT_QUERY);
-	if (q == NULL)
+	a->view = v->serial;
+	a->search = search;
+	ui_prompt_ask(ui, search ? _("Search: ") : _("Limit to: "),
+	    search ? NULL : ix->query, UI_PROMPT_QUERY, FALSE,
+	    ui_index_limit_answered, a);
+}
+
+/*
+ * The limit or search typed (q, NULL: cancelled): the index narrowed, or
+ * the search's index opened above it.
+ */
+static void
+ui_index_limit_answered(struct ui *ui, char *q, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	gboolean		 search = a->search;
+
+	(void)key;
+	g_free(a);
+	if (q == NULL || v == NULL) {
+		g_free(q);
 		return;
+	}
 	g_strstrip(q);
 	if (!ui_index_mutt_pattern(ui, &q))
 		return;
@@ -1898,6 +1925,17 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 		g_free(q);
 		return;
 	}
+	ui_index_set_limit(ui, v, q);
+}
+
+/* Narrow index v to query q (taken; "": everything again). */
+static void
+ui_index_set_limit(struct ui *ui, struct ui_view *v, char *q)
+{
+	struct ui_index	*ix = v->data;
+	char		*old;
+	GError		*err = NULL;
+
 	ui_index_collapse(v);
 	old = ix->query;
 	ix->query = *q != '\0' ? q : NULL;
