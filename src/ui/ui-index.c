@@ -47,6 +47,17 @@ struct ui_index {
 	int		 w_date, w_from;
 };
 
+/*
+ * A question the index asked (ui_prompt_ask): what its answer acts on.
+ * The view is found again by its serial, the messages by their ids.
+ */
+struct ui_index_asked {
+	guint		 view;		/* ui_view.serial */
+	gboolean	 flag;		/* a search, not a limit; a copy */
+	GArray		*ids;		/* int64_t: the messages, or NULL */
+	char		*name;		/* the folder or file answered */
+};
+
 /* An open thread. */
 struct ui_index_exp {
 	guint64		 pos;		/* its index among the threads */
@@ -98,9 +109,17 @@ static gboolean	 ui_index_row_tagged(struct ui_index *, struct store_msg *,
 static gboolean	 ui_index_targets(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_tag(struct ui *, struct ui_view *);
 static void	 ui_index_tag_query(struct ui *, struct ui_view *, gboolean);
+static struct ui_index_asked *ui_index_asked_new(struct ui_view *, gboolean,
+		    GArray *);
+static void	 ui_index_asked_free(struct ui_index_asked *);
+static GArray	*ui_index_op_ids(struct ui *, struct ui_view *);
 static void	 ui_index_pipe(struct ui *, struct ui_view *);
+static void	 ui_index_pipe_answered(struct ui *, char *, int, void *);
 static void	 ui_index_save_file(struct ui *, struct ui_view *);
+static void	 ui_index_save_answered(struct ui *, char *, int, void *);
+static void	 ui_index_save_write(struct ui *, char *, int, void *);
 static void	 ui_index_jump(struct ui *, struct ui_view *);
+static void	 ui_index_jump_answered(struct ui *, char *, int, void *);
 static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
 static void	 ui_index_reload(struct ui *, struct ui_view *);
@@ -1508,33 +1527,76 @@ fail:
 	return NULL;
 }
 
-/* |: the message (tagged: all of them, in turn) on a command's stdin. */
-static void
-ui_index_pipe(struct ui *ui, struct ui_view *v)
+/* A question's continuation for view v: its flag, the messages (taken). */
+static struct ui_index_asked *
+ui_index_asked_new(struct ui_view *v, gboolean flag, GArray *ids)
 {
-	GSubprocessLauncher	*l = NULL;
-	GSubprocess		*proc = NULL;
-	GByteArray		*data = NULL;
-	GBytes			*in = NULL;
-	GError			*err = NULL;
-	GArray			*ids;
-	char			*cmd = NULL;
-	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	struct ui_index_asked	*a = g_new0(struct ui_index_asked, 1);
 
-	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	a->view = v->serial;
+	a->flag = flag;
+	a->ids = ids;
+	return a;
+}
+
+static void
+ui_index_asked_free(struct ui_index_asked *a)
+{
+	if (a->ids != NULL)
+		g_array_free(a->ids, TRUE);
+	g_free(a->name);
+	g_free(a);
+}
+
+/* The messages an operation acts on: the tagged ones (;), or the current. */
+static GArray *
+ui_index_op_ids(struct ui *ui, struct ui_view *v)
+{
+	GArray	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+
 	if (ui->tag_prefix) {
-		if (!ui_index_tagged(ui, v, ids))
-			goto out;
+		if (!ui_index_tagged(ui, v, ids)) {
+			g_array_free(ids, TRUE);
+			return NULL;
+		}
 	} else {
 		int64_t id = ui_index_current_msg(ui, v);
 		g_array_append_val(ids, id);
 	}
-	cmd = ui_prompt_line(ui, _("Pipe to command: "), NULL);
+	return ids;
+}
+
+/* |: the message (tagged: all of them, in turn) on a command's stdin. */
+static void
+ui_index_pipe(struct ui *ui, struct ui_view *v)
+{
+	GArray	*ids;
+
+	if ((ids = ui_index_op_ids(ui, v)) == NULL)
+		return;
+	ui_prompt_ask(ui, _("Pipe to command: "), NULL, UI_PROMPT_TEXT, FALSE,
+	    ui_index_pipe_answered, ui_index_asked_new(v, FALSE, ids));
+}
+
+/* The command typed (cmd, NULL: cancelled): the messages piped to it. */
+static void
+ui_index_pipe_answered(struct ui *ui, char *cmd, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GSubprocessLauncher	*l = NULL;
+	GSubprocess		*proc = NULL;
+	GByteArray		*msgs = NULL;
+	GBytes			*in = NULL;
+	GError			*err = NULL;
+	GArray			*ids = a->ids;
+	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+
+	(void)key;
 	if (cmd == NULL || *g_strstrip(cmd) == '\0')
 		goto out;
-	if ((data = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
+	if ((msgs = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
 		goto out;
-	in = g_byte_array_free_to_bytes(data);
+	in = g_byte_array_free_to_bytes(msgs);
 	argv[2] = cmd;
 	/* As the viewers: in borrowed mode, HOME is the private one. */
 	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
@@ -1578,7 +1640,7 @@ out:
 	if (in != NULL)
 		g_bytes_unref(in);
 	g_free(cmd);
-	g_array_free(ids, TRUE);
+	ui_index_asked_free(a);
 }
 
 /*
@@ -1627,52 +1689,71 @@ ui_index_mbox_append(GByteArray *out, struct store_msg *m, const char *data,
 static void
 ui_index_save_file(struct ui *ui, struct ui_view *v)
 {
-	GByteArray	*data = NULL;
-	GArray		*ids;
-	char		*answer = NULL, *path = NULL, *q;
-	int64_t		 id;
+	GArray	*ids;
 
-	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (ui->tag_prefix) {
-		if (!ui_index_tagged(ui, v, ids))
-			goto out;
-	} else {
-		id = ui_index_current_msg(ui, v);
-		g_array_append_val(ids, id);
+	if ((ids = ui_index_op_ids(ui, v)) == NULL)
+		return;
+	ui_prompt_ask(ui, ids->len > 1 ? _("Save to file (mbox): ") :
+	    _("Save to file: "), NULL, UI_PROMPT_FILE, FALSE,
+	    ui_index_save_answered, ui_index_asked_new(v, FALSE, ids));
+}
+
+/* The file typed (NULL: cancelled): saved, after asking if it exists. */
+static void
+ui_index_save_answered(struct ui *ui, char *answer, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	char			*path, *q;
+
+	(void)key;
+	if (answer == NULL || *g_strstrip(answer) == '\0') {
+		g_free(answer);
+		ui_index_asked_free(a);
+		return;
 	}
-	answer = ui_prompt_line_kind(ui, ids->len > 1 ?
-	    _("Save to file (mbox): ") : _("Save to file: "), NULL,
-	    UI_PROMPT_FILE);
-	if (answer == NULL || *g_strstrip(answer) == '\0')
-		goto out;
 	path = path_expand(answer);
+	g_free(answer);
+	a->name = path;
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
 		ui_error(ui, _("%s is a directory: give a file name."), path);
-		goto out;
+		ui_index_asked_free(a);
+		return;
 	}
-	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
-		q = g_strdup_printf(_("%s exists. Overwrite?"), path);
-		if (!ui_prompt_yesno(ui, q, FALSE)) {
-			g_free(q);
-			ui_message(ui, "%s", _("Not saved."));
-			goto out;
-		}
-		g_free(q);
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		ui_index_save_write(ui, NULL, TRUE, a);
+		return;
 	}
-	if ((data = ui_index_read_msgs(ui, ids, ids->len > 1)) == NULL)
-		goto out;
-	if (file_write_atomic(path, data->data, data->len, 0600) != 0)
-		ui_error(ui, _("Cannot write %s: %s"), path,
-		    g_strerror(errno));
-	else
-		ui_message(ui, ngettext("Saved %u message to %s.",
-		    "Saved %u messages to %s.", ids->len), ids->len, path);
-out:
-	if (data != NULL)
-		g_byte_array_unref(data);
-	g_free(path);
-	g_free(answer);
-	g_array_free(ids, TRUE);
+	q = g_strdup_printf(_("%s exists. Overwrite?"), path);
+	ui_prompt_ask_yesno(ui, q, FALSE, ui_index_save_write, a);
+	g_free(q);
+}
+
+/*
+ * Write the messages to a->name, if yes (the file is new, or the user
+ * said to overwrite it).
+ */
+static void
+ui_index_save_write(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GByteArray		*msgs;
+	GArray			*ids = a->ids;
+
+	(void)line;
+	if (!yes)
+		ui_message(ui, "%s", _("Not saved."));
+	else if ((msgs = ui_index_read_msgs(ui, ids, ids->len > 1)) != NULL) {
+		if (file_write_atomic(a->name, msgs->data, msgs->len,
+		    0600) != 0)
+			ui_error(ui, _("Cannot write %s: %s"), a->name,
+			    g_strerror(errno));
+		else
+			ui_message(ui, ngettext("Saved %u message to %s.",
+			    "Saved %u messages to %s.", ids->len), ids->len,
+			    a->name);
+		g_byte_array_unref(msgs);
+	}
+	ui_index_asked_free(a);
 }
 
 /*
@@ -1683,13 +1764,25 @@ static void
 ui_index_jump(struct ui *ui, struct ui_view *v)
 {
 	char		 first[8] = "";
-	char		*answer, *end = NULL;
-	guint64		 n;
 
 	if (ui->last_key >= '0' && ui->last_key <= '9')
 		first[0] = (char)ui->last_key;
-	answer = ui_prompt_line(ui, _("Jump to: "), first);
-	if (answer == NULL || *g_strstrip(answer) == '\0') {
+	ui_prompt_ask(ui, _("Jump to: "), first, UI_PROMPT_TEXT, FALSE,
+	    ui_index_jump_answered, ui_index_asked_new(v, FALSE, NULL));
+}
+
+/* The row number typed (NULL: cancelled): the cursor goes there. */
+static void
+ui_index_jump_answered(struct ui *ui, char *answer, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	char			*end = NULL;
+	guint64			 n;
+
+	(void)key;
+	ui_index_asked_free(a);
+	if (v == NULL || answer == NULL || *g_strstrip(answer) == '\0') {
 		g_free(answer);
 		return;
 	}
@@ -1877,21 +1970,13 @@ ui_index_mutt_pattern(struct ui *ui, char **q)
 	return TRUE;
 }
 
-/* A limit or search asked: the index it is for, which of the two. */
-struct ui_index_asked {
-	guint		 view;		/* ui_view.serial */
-	gboolean	 search;
-};
-
 /* limit: narrow this index; search: a new index over every folder. */
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 {
 	struct ui_index		*ix = v->data;
-	struct ui_index_asked	*a = g_new0(struct ui_index_asked, 1);
+	struct ui_index_asked	*a = ui_index_asked_new(v, search, NULL);
 
-	a->view = v->serial;
-	a->search = search;
 	ui_prompt_ask(ui, search ? _("Search: ") : _("Limit to: "),
 	    search ? NULL : ix->query, UI_PROMPT_QUERY, FALSE,
 	    ui_index_limit_answered, a);
@@ -1906,10 +1991,10 @@ ui_index_limit_answered(struct ui *ui, char *q, int key, void *data)
 {
 	struct ui_index_asked	*a = data;
 	struct ui_view		*v = ui_view_find(ui, a->view);
-	gboolean		 search = a->search;
+	gboolean		 search = a->flag;
 
 	(void)key;
-	g_free(a);
+	ui_index_asked_free(a);
 	if (q == NULL || v == NULL) {
 		g_free(q);
 		return;
