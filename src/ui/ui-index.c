@@ -94,6 +94,9 @@ static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_index_move(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_move_answered(struct ui *, char *, int, void *);
+static void	 ui_index_move_create(struct ui *, char *, int, void *);
+static void	 ui_index_move_to(struct ui *, struct ui_index_asked *);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
 static void	 ui_index_threads(struct ui *, struct ui_view *);
@@ -109,6 +112,7 @@ static gboolean	 ui_index_row_tagged(struct ui_index *, struct store_msg *,
 static gboolean	 ui_index_targets(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_tag(struct ui *, struct ui_view *);
 static void	 ui_index_tag_query(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_tag_answered(struct ui *, char *, int, void *);
 static struct ui_index_asked *ui_index_asked_new(struct ui_view *, gboolean,
 		    GArray *);
 static void	 ui_index_asked_free(struct ui_index_asked *);
@@ -1261,22 +1265,35 @@ out:
 static void
 ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 {
-	struct ui_index		*ix = v->data;
-	GArray			*ids;
-	GPtrArray		*folders = NULL;
-	struct store_folder	*f;
-	char			*name = NULL;
-	gboolean		 exists = FALSE;
-	guint			 i, done = 0;
-	int64_t			 id;
+	GArray	*ids;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (!ui_index_targets(ui, v, ids) || ids->len == 0)
-		goto out;
-	name = ui_prompt_line_kind(ui, copy ? _("Copy to folder: ") :
-	    _("Move to folder: "), NULL, UI_PROMPT_FOLDER);
-	if (name == NULL || *g_strstrip(name) == '\0')
-		goto out;
+	if (!ui_index_targets(ui, v, ids) || ids->len == 0) {
+		g_array_free(ids, TRUE);
+		return;
+	}
+	ui_prompt_ask(ui, copy ? _("Copy to folder: ") :
+	    _("Move to folder: "), NULL, UI_PROMPT_FOLDER, FALSE,
+	    ui_index_move_answered, ui_index_asked_new(v, copy, ids));
+}
+
+/* The folder typed (NULL: cancelled): there, or asked to create it. */
+static void
+ui_index_move_answered(struct ui *ui, char *name, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GPtrArray		*folders = NULL;
+	struct store_folder	*f;
+	gboolean		 exists = FALSE;
+	guint			 i;
+	char			*q;
+
+	(void)key;
+	a->name = name;
+	if (name == NULL || *g_strstrip(name) == '\0') {
+		ui_index_asked_free(a);
+		return;
+	}
 	if (store_folders(ui->store, &folders) == STORE_OK) {
 		for (i = 0; i < folders->len; i++) {
 			f = g_ptr_array_index(folders, i);
@@ -1285,19 +1302,49 @@ ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 		}
 		g_ptr_array_unref(folders);
 	}
-	if (!exists) {
-		char *q = g_strdup_printf(_("Create folder %s?"), name);
-		gboolean yes = ui_prompt_yesno(ui, q, TRUE);
-		g_free(q);
-		if (!yes)
-			goto out;
-		if (store_folder_create(ui->store, name) != STORE_OK) {
-			ui_error(ui, "%s", store_errmsg(ui->store));
-			goto out;
-		}
+	if (exists) {
+		ui_index_move_to(ui, a);
+		return;
 	}
-	for (i = 0; i < ids->len; i++) {
-		id = g_array_index(ids, int64_t, i);
+	q = g_strdup_printf(_("Create folder %s?"), name);
+	ui_prompt_ask_yesno(ui, q, TRUE, ui_index_move_create, a);
+	g_free(q);
+}
+
+/* Create folder a->name, if yes, and move or copy there. */
+static void
+ui_index_move_create(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_index_asked	*a = data;
+
+	(void)line;
+	if (!yes)
+		ui_index_asked_free(a);
+	else if (store_folder_create(ui->store, a->name) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		ui_index_asked_free(a);
+	} else
+		ui_index_move_to(ui, a);
+}
+
+/* Move or copy a's messages to folder a->name (there), and free a. */
+static void
+ui_index_move_to(struct ui *ui, struct ui_index_asked *a)
+{
+	struct ui_view	*v = ui_view_find(ui, a->view);
+	struct ui_index	*ix;
+	const char	*name = a->name;
+	gboolean	 copy = a->flag;
+	guint		 i, done = 0;
+	int64_t		 id;
+
+	if (v == NULL) {
+		ui_index_asked_free(a);
+		return;
+	}
+	ix = v->data;
+	for (i = 0; i < a->ids->len; i++) {
+		id = g_array_index(a->ids, int64_t, i);
 		if ((copy ? store_msg_copy(ui->store, id, name, NULL) :
 		    store_msg_move(ui->store, id, name)) != STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
@@ -1308,15 +1355,13 @@ ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 			g_hash_table_remove(ix->tags, &id);
 		done++;
 	}
-	if (done > 0 && i == ids->len)
+	if (done > 0 && i == a->ids->len)
 		ui_message(ui, copy ? ngettext("Copied %u message to %s.",
 		    "Copied %u messages to %s.", done) :
 		    ngettext("Moved %u message to %s.",
 		    "Moved %u messages to %s.", done), done, name);
 	ui_index_reload(ui, v);
-out:
-	g_free(name);
-	g_array_free(ids, TRUE);
+	ui_index_asked_free(a);
 }
 
 static gboolean
@@ -1438,21 +1483,34 @@ ui_index_tag(struct ui *ui, struct ui_view *v)
 static void
 ui_index_tag_query(struct ui *ui, struct ui_view *v, gboolean tag)
 {
-	struct ui_index		*ix = v->data;
+	ui_prompt_ask(ui, tag ? _("Tag messages matching: ") :
+	    _("Untag messages matching: "), NULL, UI_PROMPT_QUERY, FALSE,
+	    ui_index_tag_answered, ui_index_asked_new(v, tag, NULL));
+}
+
+/* The pattern typed (pat, NULL: cancelled): what it matches (un)tagged. */
+static void
+ui_index_tag_answered(struct ui *ui, char *pat, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	struct ui_index		*ix;
 	struct store_query	*q = NULL;
 	struct store_msg	*m;
 	GPtrArray		*rows = NULL;
 	GError			*err = NULL;
-	char			*pat, *full;
+	char			*full;
 	guint64			 off = 0;
 	guint			 i, n = 0;
+	gboolean		 tag = a->flag;
 
-	pat = ui_prompt_line_kind(ui, tag ? _("Tag messages matching: ") :
-	    _("Untag messages matching: "), NULL, UI_PROMPT_QUERY);
-	if (pat == NULL || *g_strstrip(pat) == '\0') {
+	(void)key;
+	ui_index_asked_free(a);
+	if (v == NULL || pat == NULL || *g_strstrip(pat) == '\0') {
 		g_free(pat);
 		return;
 	}
+	ix = v->data;
 	if (!ui_index_mutt_pattern(ui, &pat))
 		return;
 	full = ix->query != NULL ? g_strdup_printf("(%s) (%s)", ix->query,
