@@ -99,6 +99,7 @@ static void	 ui_index_move_create(struct ui *, char *, int, void *);
 static void	 ui_index_move_to(struct ui *, struct ui_index_asked *);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
+static void	 ui_index_sorted(struct ui *, char *, int, void *);
 static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
 static void	 ui_index_limit_answered(struct ui *, char *, int, void *);
@@ -1930,13 +1931,26 @@ static void
 ui_index_sort(struct ui *ui, struct ui_view *v)
 {
 	struct ui_index	*ix = v->data;
-	int		 c;
 
 	/* In thread mode the threads are sorted, each kept in tree order. */
-	c = ui_prompt_choice(ui, ix->threads ? _("Sort threads: (d)ate newest, "
-	    "(D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads off?") :
-	    _("Sort: (d)ate newest, (D)ate oldest, (f)rom, (s)ubject, "
-	    "si(z)e, (t)hreads?"), "dDfszt");
+	ui_prompt_ask_choice(ui, ix->threads ? _("Sort threads: (d)ate "
+	    "newest, (D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads "
+	    "off?") : _("Sort: (d)ate newest, (D)ate oldest, (f)rom, "
+	    "(s)ubject, si(z)e, (t)hreads?"), "dDfszt", ui_index_sorted,
+	    GUINT_TO_POINTER(v->serial));
+}
+
+/* The sort chosen (c, 0: cancelled): the index of view serial data. */
+static void
+ui_index_sorted(struct ui *ui, char *line, int c, void *data)
+{
+	struct ui_view	*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_index	*ix;
+
+	(void)line;
+	if (v == NULL)
+		return;
+	ix = v->data;
 	switch (c) {
 	case 't':
 		ui_index_threads(ui, v);
