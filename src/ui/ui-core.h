@@ -282,6 +282,12 @@ void		 ui_repaint_now(struct ui *);
 int64_t		 ui_current_msg(struct ui *);
 /* Purge what was marked deleted this session, if the user agrees. */
 void		 ui_purge(struct ui *, const char *folder);
+/*
+ * The same through the loop (no nested turn): asks and returns; done
+ * runs once the user answered (or at once when nothing is marked).
+ */
+void		 ui_purge_ask(struct ui *, const char *folder,
+		    void (*done)(struct ui *, void *), void *data);
 /* The one event loop: until the user quits or a signal ends the session. */
 void		 ui_core_loop(struct ui *);
 /* One turn of it; FALSE when the session is ending (a signal, hang-up). */
