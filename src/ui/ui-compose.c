@@ -73,6 +73,7 @@ struct ui_compose_src {
 
 static void	 ui_compose_free(struct ui_view *);
 static void	 ui_compose_recalc(struct ui *, struct ui_view *);
+static void	 ui_compose_attach_answered(struct ui *, char *, int, void *);
 static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_compose_draw(struct ui *, void *, int, guint64, gboolean);
@@ -1216,6 +1217,38 @@ ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
 	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2, attr);
 }
 
+/*
+ * The file typed (path, NULL: cancelled) on the compose screen of view
+ * serial data: attached.
+ */
+static void
+ui_compose_attach_answered(struct ui *ui, char *path, int key, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+	char			*file;
+
+	(void)key;
+	if (v == NULL || path == NULL || *g_strstrip(path) == '\0') {
+		g_free(path);
+		return;
+	}
+	c = v->data;
+	file = path_expand(path);
+	g_free(path);
+	if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
+		ui_error(ui, _("Not a file: %s"), file);
+	else {
+		/* The user chose this file, and so its folder. */
+		g_ptr_array_add(c->chosen, g_path_get_dirname(file));
+		g_ptr_array_add(c->attachments,
+		    compose_attachment_new(file, NULL, NULL));
+		ui_compose_parse(c);
+		ui_compose_recalc(ui, v);
+	}
+	g_free(file);
+}
+
 static gboolean
 ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
@@ -1223,7 +1256,6 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	GMimeMessage		*msg;
 	GError			*err = NULL;
 	enum outbox_status	 os;
-	char			*path, *file;
 
 	if (ui_list_move(&v->list, op))
 		return TRUE;
@@ -1245,25 +1277,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_from(ui, v);
 		return TRUE;
 	case UI_OP_ATTACH_FILE:
-		path = ui_prompt_line_kind(ui, _("Attach file: "), NULL,
-		    UI_PROMPT_FILE);
-		if (path == NULL || *g_strstrip(path) == '\0') {
-			g_free(path);
-			return TRUE;
-		}
-		file = path_expand(path);
-		g_free(path);
-		if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
-			ui_error(ui, _("Not a file: %s"), file);
-		else {
-			/* The user chose this file, and so its folder. */
-			g_ptr_array_add(c->chosen, g_path_get_dirname(file));
-			g_ptr_array_add(c->attachments,
-			    compose_attachment_new(file, NULL, NULL));
-			ui_compose_parse(c);
-			ui_compose_recalc(ui, v);
-		}
-		g_free(file);
+		ui_prompt_ask(ui, _("Attach file: "), NULL, UI_PROMPT_FILE,
+		    FALSE, ui_compose_attach_answered,
+		    GUINT_TO_POINTER(v->serial));
 		return TRUE;
 	case UI_OP_EDIT_TO:
 	case UI_OP_EDIT_CC:
