@@ -74,6 +74,7 @@ struct ui_compose_src {
 static void	 ui_compose_free(struct ui_view *);
 static void	 ui_compose_recalc(struct ui *, struct ui_view *);
 static void	 ui_compose_attach_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_discard_answered(struct ui *, char *, int, void *);
 static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_compose_draw(struct ui *, void *, int, guint64, gboolean);
@@ -1218,6 +1219,26 @@ ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
 }
 
 /*
+ * ui_prompt_fn of q on the compose screen of view serial data: if yes,
+ * the message is discarded and the screen closes.
+ */
+static void
+ui_compose_discard_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+
+	(void)line;
+	if (!yes || v == NULL || ui_top(ui) != v)
+		return;
+	c = v->data;
+	ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
+	    "the queued one stays held (u in the outbox releases it).") :
+	    _("Message discarded."));
+	ui_pop(ui);
+}
+
+/*
  * The file typed (path, NULL: cancelled) on the compose screen of view
  * serial data: attached.
  */
@@ -1261,12 +1282,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		return TRUE;
 	switch (op) {
 	case UI_OP_QUIT:
-		if (!ui_prompt_yesno(ui, _("Discard this message?"), FALSE))
-			return TRUE;
-		ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
-		    "the queued one stays held (u in the outbox releases it).") :
-		    _("Message discarded."));
-		return FALSE;	/* the table pops the view */
+		ui_prompt_ask_yesno(ui, _("Discard this message?"), FALSE,
+		    ui_compose_discard_answered, GUINT_TO_POINTER(v->serial));
+		return TRUE;
 	case UI_OP_SELECT:
 	case UI_OP_EDIT:
 		ui_compose_edit(ui, c);
