@@ -74,6 +74,8 @@ struct ui_compose_src {
 static void	 ui_compose_free(struct ui_view *);
 static void	 ui_compose_recalc(struct ui *, struct ui_view *);
 static void	 ui_compose_attach_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_from_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_addrs_answered(struct ui *, char *, int, void *);
 static void	 ui_compose_discard_answered(struct ui *, char *, int, void *);
 static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
@@ -522,16 +524,32 @@ static void
 ui_compose_edit_from(struct ui *ui, struct ui_view *v)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*cur = NULL, *in = NULL;
-	struct account		*a;
-	const char		*value;
+	g_autofree char		*cur = NULL;
 
 	cur = c->from_name != NULL ? g_strdup_printf("%s <%s>", c->from_name,
 	    c->from_addr) : g_strdup(c->from_addr != NULL ? c->from_addr : "");
-	in = ui_prompt_line(ui, _("From (an address, or an account's "
-	    "name): "), cur);
-	if (in == NULL || *g_strstrip(in) == '\0')
+	ui_prompt_ask(ui, _("From (an address, or an account's name): "), cur,
+	    UI_PROMPT_TEXT, FALSE, ui_compose_from_answered,
+	    GUINT_TO_POINTER(v->serial));
+}
+
+/*
+ * The sender typed (in, NULL: cancelled) on the compose screen of view
+ * serial data: an account's name stands for its address.
+ */
+static void
+ui_compose_from_answered(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	g_autofree char		*in = line;
+	struct ui_compose	*c;
+	struct account		*a;
+	const char		*value;
+
+	(void)key;
+	if (v == NULL || in == NULL || *g_strstrip(in) == '\0')
 		return;
+	c = v->data;
 	if (strpbrk(in, "\r\n") != NULL) {
 		ui_error(ui, "%s", _("From: one line only."));
 		return;
@@ -615,21 +633,43 @@ ui_compose_unqueue(struct ui *ui, struct ui_compose *c)
 	c->queue_id = 0;
 }
 
+/* An address field asked: the compose screen (serial) and which field. */
+struct ui_compose_asked {
+	guint		 view;
+	const char	*name;		/* "To", "Cc", "Bcc" */
+};
+
 /* mutt's t, c, b: To, Cc or Bcc on a prompt that completes addresses. */
 static void
 ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*in = NULL, *prompt = NULL;
-	const char		*name, *cur;
+	struct ui_compose_asked	*a = g_new0(struct ui_compose_asked, 1);
+	g_autofree char		*prompt = NULL;
+	const char		*cur;
 
-	name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
+	a->view = v->serial;
+	a->name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
 	    "Bcc";
 	cur = !c->parsed ? NULL : op == UI_OP_EDIT_TO ? c->fields.to :
 	    op == UI_OP_EDIT_CC ? c->fields.cc : c->fields.bcc;
-	prompt = g_strdup_printf("%s: ", name);
-	in = ui_prompt_line_kind(ui, prompt, cur, UI_PROMPT_ADDRESS);
-	if (in == NULL)
+	prompt = g_strdup_printf("%s: ", a->name);
+	ui_prompt_ask(ui, prompt, cur, UI_PROMPT_ADDRESS, FALSE,
+	    ui_compose_addrs_answered, a);
+}
+
+/* The addresses typed (NULL: cancelled): the field set to them. */
+static void
+ui_compose_addrs_answered(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_compose_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	g_autofree char		*in = line;
+	const char		*name = a->name;
+
+	(void)key;
+	g_free(a);
+	if (v == NULL || in == NULL)
 		return;
 	if (strpbrk(in, "\r\n") != NULL) {
 		ui_error(ui, _("%s: one line only."), name);
