@@ -124,7 +124,8 @@ static gboolean	 ui_compose_ask_attach(struct ui *, struct ui_compose *);
 static guint	 ui_compose_text_attachments(struct ui_compose *);
 static gboolean	 ui_compose_protect(struct ui *, struct ui_compose *,
 		    GMimeMessage *);
-static void	 ui_compose_crypt_choose(struct ui *, struct ui_compose *);
+static void	 ui_compose_crypt_choose(struct ui *, struct ui_view *);
+static void	 ui_compose_crypt_chosen(struct ui *, char *, int, void *);
 
 static const struct ui_view_ops ui_compose_ops = {
 	.name = "compose",
@@ -1345,8 +1346,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_addrs(ui, v, op);
 		return TRUE;
 	case UI_OP_CRYPT:
-		ui_compose_crypt_choose(ui, c);
-		ui_compose_recalc(ui, v);
+		ui_compose_crypt_choose(ui, v);
 		return TRUE;
 	case UI_OP_SEND:
 		if ((msg = ui_compose_build(ui, c)) == NULL) {
@@ -1397,13 +1397,26 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	}
 }
 
+/* The security menu: how the message is protected, one key of five. */
 static void
-ui_compose_crypt_choose(struct ui *ui, struct ui_compose *c)
+ui_compose_crypt_choose(struct ui *ui, struct ui_view *v)
 {
-	int	ch;
+	ui_prompt_ask_choice(ui, _("Security: (s)ign, (e)ncrypt, (b)oth, "
+	    "(n)one, (m) switch OpenPGP/S-MIME? "), "sebnm",
+	    ui_compose_crypt_chosen, GUINT_TO_POINTER(v->serial));
+}
 
-	ch = ui_prompt_choice(ui, _("Security: (s)ign, (e)ncrypt, (b)oth, "
-	    "(n)one, (m) switch OpenPGP/S-MIME? "), "sebnm");
+/* The protection chosen (ch, 0: cancelled) on compose screen data. */
+static void
+ui_compose_crypt_chosen(struct ui *ui, char *line, int ch, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+
+	(void)line;
+	if (v == NULL)
+		return;
+	c = v->data;
 	switch (ch) {
 	case 's':
 		c->crypt = (c->crypt & CRYPT_PROTECT_SMIME) |
@@ -1426,6 +1439,7 @@ ui_compose_crypt_choose(struct ui *ui, struct ui_compose *c)
 	default:
 		break;
 	}
+	ui_compose_recalc(ui, v);
 }
 
 /*
