@@ -337,11 +337,16 @@ void		 ui_row_end(struct ui *, int y, int x, gboolean current);
  * tmux's status_prompt_set): ui_prompt_ask and ui_prompt_ask_choice put
  * a question up and return; the loop (ui_core_turn) hands it the keys,
  * and the callback gets the answer. Questions asked while one is up
- * stack: the newest takes the keys until it is answered. The
- * ui_prompt_line ... ui_prompt_yesno calls below answer in place: they
- * ask, then turn the one loop until the answer came. A prompt's kind
- * chooses what Tab completes (ui-complete.c) and which history Up and
- * Down walk.
+ * stack: the newest takes the keys until it is answered. A callback
+ * finds its view again by serial (ui_view_find) and its messages by id.
+ * The ui_prompt_line ... ui_prompt_yesno calls below answer in place:
+ * they ask, then turn the one loop until the answer came. Only callers
+ * that need the answer before they return use them: quitting (borrowed
+ * mode's unsent mail and bundle, the purge after the loop), and the
+ * compose screen's chains (starting: drafts to recall or resume, forward
+ * inline or attached; sending: attachments the text names, keys missing
+ * for encryption). A prompt's kind chooses what Tab completes
+ * (ui-complete.c) and which history Up and Down walk.
  */
 enum ui_prompt_kind {
 	UI_PROMPT_TEXT,		/* no completion */

@@ -3,9 +3,9 @@
  * line editor (wide characters, horizontal scrolling), secrets with echo
  * off, and one-key choices. A question is a state of the one loop: it is
  * put up (ui_prompt_ask), the loop hands it each key (ui_prompt_key), and
- * its callback gets the answer; events and timers go on meanwhile. The
- * questions that answer in place (ui_prompt_line ...) turn that loop until
- * theirs is answered.
+ * its callback gets the answer; events and timers go on meanwhile
+ * (ui_prompt_ask_yesno: yes or no so). The questions that answer in place
+ * (ui_prompt_line ...) turn that loop until theirs is answered.
  */
 #include "satchel-config.h"
 
