@@ -86,6 +86,9 @@ static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
 static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
 		    int64_t, int64_t);
+static void	 ui_compose_forward_chosen(struct ui *, char *, int, void *);
+static void	 ui_compose_open(struct ui *, enum ui_op, int64_t, GArray *,
+		    int64_t, int64_t, int);
 static int	 ui_compose_ask(struct ui *, enum ui_op, GArray *, int64_t);
 static struct ui_compose *ui_compose_alloc(struct ui *, enum ui_op, int64_t);
 static gboolean	 ui_compose_load_msg(struct ui *, int64_t,
@@ -760,8 +763,8 @@ ui_compose_offer_drafts(struct ui *ui)
 
 /*
  * Before anything is made: an account to send from, the drafts offered
- * (m), inline or attached (forward). The forward's form ('i', 'a'), or 0
- * when nothing is to be composed now.
+ * (m). The forward's form ('i', or 'a' for several messages), or 0 when
+ * nothing is to be composed now.
  */
 static int
 ui_compose_ask(struct ui *ui, enum ui_op kind, GArray *more,
@@ -780,12 +783,6 @@ ui_compose_ask(struct ui *ui, enum ui_op kind, GArray *more,
 		return 0;
 	if (more != NULL)
 		fwd = 'a';
-	else if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
-	    _("Forward inline or as an attachment? (i/a, Enter: inline) "),
-	    "ia\n")) == 0)
-		return 0;
-	if (fwd == '\n')
-		fwd = 'i';
 	return fwd;
 }
 
@@ -1092,14 +1089,51 @@ static void
 ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
     GArray *more, int64_t resume_id, int64_t queue_id)
 {
+	int64_t	*id;
+	int	 fwd;
+
+	if ((fwd = ui_compose_ask(ui, kind, more, resume_id)) == 0)
+		return;
+	if (kind == UI_OP_FORWARD && more == NULL) {
+		/* One message: inline or attached, asked; then on. */
+		id = g_new(int64_t, 1);
+		*id = orig_id;
+		ui_prompt_ask_choice(ui, _("Forward inline or as an "
+		    "attachment? (i/a, Enter: inline) "), "ia\n",
+		    ui_compose_forward_chosen, id);
+		return;
+	}
+	ui_compose_open(ui, kind, orig_id, more, resume_id, queue_id, fwd);
+}
+
+/* The forward's form chosen (key, 0: cancelled) for message *data. */
+static void
+ui_compose_forward_chosen(struct ui *ui, char *line, int key, void *data)
+{
+	int64_t	orig_id = *(int64_t *)data;
+
+	(void)line;
+	g_free(data);
+	if (key == 0)
+		return;
+	ui_compose_open(ui, UI_OP_FORWARD, orig_id, NULL, -1, 0,
+	    key == '\n' ? 'i' : key);
+}
+
+/*
+ * The compose state made, its text from the message it answers, forwards
+ * (fwd: 'i' inline, 'a' attached), recalls or resumes; the editor run on
+ * it; the compose screen pushed.
+ */
+static void
+ui_compose_open(struct ui *ui, enum ui_op kind, int64_t orig_id,
+    GArray *more, int64_t resume_id, int64_t queue_id, int fwd)
+{
 	struct ui_compose	*c;
 	struct ui_compose_src	 src;
 	struct ui_view		*v;
 	gboolean		 ok;
-	int			 fwd;
 
-	if ((fwd = ui_compose_ask(ui, kind, more, resume_id)) == 0)
-		return;
 	if ((c = ui_compose_alloc(ui, kind, orig_id)) == NULL)
 		return;
 	memset(&src, 0, sizeof src);
