@@ -88,8 +88,13 @@ static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
 		    int64_t, int64_t);
 static void	 ui_compose_forward_chosen(struct ui *, char *, int, void *);
 static void	 ui_compose_open(struct ui *, enum ui_op, int64_t, GArray *,
-		    int64_t, int64_t, int);
-static int	 ui_compose_ask(struct ui *, enum ui_op, GArray *, int64_t);
+		    int64_t, int64_t, int, int64_t);
+static void	 ui_compose_resume_answered(struct ui *, char *, int, void *);
+static guint64	 ui_compose_drafts(struct ui *);
+static void	 ui_compose_offer_drafts(struct ui *, guint64);
+static void	 ui_compose_recall_answered(struct ui *, char *, int, void *);
+static gboolean	 ui_compose_recall(struct ui *, guint64);
+static int	 ui_compose_ask(struct ui *, GArray *);
 static struct ui_compose *ui_compose_alloc(struct ui *, enum ui_op, int64_t);
 static gboolean	 ui_compose_load_msg(struct ui *, int64_t,
 		    struct ui_compose_src *);
@@ -98,7 +103,7 @@ static gboolean	 ui_compose_load(struct ui *, struct ui_compose *, enum ui_op,
 static gboolean	 ui_compose_resume_text(struct ui *, struct ui_compose *,
 		    struct ui_compose_src *);
 static gboolean	 ui_compose_resume_draft(struct ui *, struct ui_compose *,
-		    struct ui_compose_src *);
+		    struct ui_compose_src *, int64_t);
 static gboolean	 ui_compose_resume_queued(struct ui *, struct ui_compose *,
 		    int64_t, int64_t, struct ui_compose_src *);
 static gboolean	 ui_compose_recall_text(struct ui *, struct ui_compose *,
@@ -708,37 +713,69 @@ ui_compose_forward_many(struct ui *ui, GArray *ids)
 	    ids->len > 1 ? ids : NULL, -1, 0);
 }
 
-/* m with drafts waiting, outside Drafts: offer them first, as mutt does. */
-static gboolean
-ui_compose_offer_drafts(struct ui *ui)
+/* How many drafts wait (0: none, or the store could not say). */
+static guint64
+ui_compose_drafts(struct ui *ui)
 {
-	GPtrArray		*folders = NULL, *rows = NULL;
+	GPtrArray		*folders = NULL;
 	struct store_folder	*f;
-	struct store_query	*q = NULL;
-	struct ui_view		*v;
 	guint64			 n = 0;
 	guint			 i;
-	gboolean		 done = FALSE;
-	char			*ask;
 
 	if (store_folders(ui->store, &folders) != STORE_OK)
-		return FALSE;
+		return 0;
 	for (i = 0; i < folders->len; i++) {
 		f = g_ptr_array_index(folders, i);
 		if (strcmp(f->name, STORE_DRAFTS) == 0)
 			n = f->total;
 	}
 	g_ptr_array_unref(folders);
-	if (n == 0)
-		return FALSE;
+	return n;
+}
+
+/* m with n drafts waiting, outside Drafts: offer them first, as mutt does. */
+static void
+ui_compose_offer_drafts(struct ui *ui, guint64 n)
+{
+	guint64	*np;
+	char	*ask;
+
 	ask = g_strdup_printf(ngettext("Recall postponed message? "
 	    "(%u draft)", "Recall postponed message? (%u drafts)",
 	    (unsigned long)n), (unsigned)n);
-	if (!ui_prompt_yesno(ui, ask, FALSE)) {
-		g_free(ask);
-		return FALSE;
-	}
+	np = g_new(guint64, 1);
+	*np = n;
+	ui_prompt_ask_yesno(ui, ask, FALSE, ui_compose_recall_answered, np);
 	g_free(ask);
+}
+
+/*
+ * The drafts offered (yes: recall one; data: how many): the Drafts folder
+ * to choose from, the one recalled, or (no) a new message.
+ */
+static void
+ui_compose_recall_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	guint64	n = *(guint64 *)data;
+
+	(void)line;
+	g_free(data);
+	/* Cancelled as the session ends: nothing to compose. */
+	if (ui->quit || ui->signalled != 0)
+		return;
+	if (!yes || !ui_compose_recall(ui, n))
+		ui_compose_open(ui, UI_OP_MAIL, -1, NULL, -1, 0, 'i', -1);
+}
+
+/* Recall one of n drafts; FALSE when none could be. */
+static gboolean
+ui_compose_recall(struct ui *ui, guint64 n)
+{
+	GPtrArray		*rows = NULL;
+	struct store_query	*q = NULL;
+	struct ui_view		*v;
+	gboolean		 done = FALSE;
+
 	if (n > 1) {
 		/* Several: the Drafts folder to choose from. */
 		v = ui_index_new(ui, STORE_DRAFTS);
@@ -762,28 +799,19 @@ ui_compose_offer_drafts(struct ui *ui)
 }
 
 /*
- * Before anything is made: an account to send from, the drafts offered
- * (m). The forward's form ('i', or 'a' for several messages), or 0 when
- * nothing is to be composed now.
+ * Before anything is made: an account to send from. The forward's form
+ * ('i', or 'a' for several messages, more), or 0 when nothing is to be
+ * composed now.
  */
 static int
-ui_compose_ask(struct ui *ui, enum ui_op kind, GArray *more,
-    int64_t resume_id)
+ui_compose_ask(struct ui *ui, GArray *more)
 {
-	int	fwd = 'i';
-
 	if (ui->config->accounts == NULL || ui->config->accounts->len == 0) {
 		ui_error(ui, "%s", _("No account is configured: add an "
 		    "[account NAME] with an address to send mail."));
 		return 0;
 	}
-	if (kind == UI_OP_MAIL && resume_id < 0 && !(ui_index_is(ui_top(ui)) &&
-	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) &&
-	    ui_compose_offer_drafts(ui))
-		return 0;
-	if (more != NULL)
-		fwd = 'a';
-	return fwd;
+	return more != NULL ? 'a' : 'i';
 }
 
 /* A new compose state with its private directory; NULL said. */
@@ -881,18 +909,11 @@ ui_compose_resume_text(struct ui *ui, struct ui_compose *c,
 	return TRUE;
 }
 
-/* In Drafts, mail resumes the draft under the cursor. FALSE said. */
+/* In Drafts, mail resumes draft id (the user agreed). FALSE said. */
 static gboolean
 ui_compose_resume_draft(struct ui *ui, struct ui_compose *c,
-    struct ui_compose_src *src)
+    struct ui_compose_src *src, int64_t id)
 {
-	int64_t	id;
-
-	if (!(ui_index_is(ui_top(ui)) &&
-	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
-	    (id = ui_current_msg(ui)) >= 0 &&
-	    ui_prompt_yesno(ui, _("Resume this draft?"), TRUE)))
-		return TRUE;
 	if (store_msg_get(ui->store, id, &src->m) == STORE_OK &&
 	    (src->orig = mime_message_from_file(src->m->path)) != NULL) {
 		if (!ui_compose_resume_text(ui, c, src))
@@ -1089,11 +1110,33 @@ static void
 ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
     GArray *more, int64_t resume_id, int64_t queue_id)
 {
-	int64_t	*id;
+	int64_t	*id, cur;
+	guint64	 n;
 	int	 fwd;
 
-	if ((fwd = ui_compose_ask(ui, kind, more, resume_id)) == 0)
+	if ((fwd = ui_compose_ask(ui, more)) == 0)
 		return;
+	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
+	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) {
+		/* In Drafts, mail offers to resume the draft there. */
+		if ((cur = ui_current_msg(ui)) < 0) {
+			ui_compose_open(ui, kind, orig_id, more, resume_id,
+			    queue_id, fwd, -1);
+			return;
+		}
+		id = g_new(int64_t, 3);
+		id[0] = cur;
+		id[1] = resume_id;
+		id[2] = queue_id;
+		ui_prompt_ask_yesno(ui, _("Resume this draft?"), TRUE,
+		    ui_compose_resume_answered, id);
+		return;
+	}
+	if (kind == UI_OP_MAIL && resume_id < 0 &&
+	    (n = ui_compose_drafts(ui)) > 0) {
+		ui_compose_offer_drafts(ui, n);
+		return;
+	}
 	if (kind == UI_OP_FORWARD && more == NULL) {
 		/* One message: inline or attached, asked; then on. */
 		id = g_new(int64_t, 1);
@@ -1103,7 +1146,24 @@ ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
 		    ui_compose_forward_chosen, id);
 		return;
 	}
-	ui_compose_open(ui, kind, orig_id, more, resume_id, queue_id, fwd);
+	ui_compose_open(ui, kind, orig_id, more, resume_id, queue_id, fwd, -1);
+}
+
+/*
+ * Resume the draft under the cursor? (data: its id, then the outbox's
+ * resume and queue ids): the draft, or a new message.
+ */
+static void
+ui_compose_resume_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	int64_t	*id = data;
+
+	(void)line;
+	/* Cancelled as the session ends: nothing to compose. */
+	if (!ui->quit && ui->signalled == 0)
+		ui_compose_open(ui, UI_OP_MAIL, -1, NULL, id[1], id[2], 'i',
+		    yes ? id[0] : -1);
+	g_free(id);
 }
 
 /* The forward's form chosen (key, 0: cancelled) for message *data. */
@@ -1117,17 +1177,17 @@ ui_compose_forward_chosen(struct ui *ui, char *line, int key, void *data)
 	if (key == 0)
 		return;
 	ui_compose_open(ui, UI_OP_FORWARD, orig_id, NULL, -1, 0,
-	    key == '\n' ? 'i' : key);
+	    key == '\n' ? 'i' : key, -1);
 }
 
 /*
  * The compose state made, its text from the message it answers, forwards
- * (fwd: 'i' inline, 'a' attached), recalls or resumes; the editor run on
- * it; the compose screen pushed.
+ * (fwd: 'i' inline, 'a' attached), recalls or resumes (draft >= 0: the
+ * draft resumed); the editor run on it; the compose screen pushed.
  */
 static void
 ui_compose_open(struct ui *ui, enum ui_op kind, int64_t orig_id,
-    GArray *more, int64_t resume_id, int64_t queue_id, int fwd)
+    GArray *more, int64_t resume_id, int64_t queue_id, int fwd, int64_t draft)
 {
 	struct ui_compose	*c;
 	struct ui_compose_src	 src;
@@ -1139,7 +1199,7 @@ ui_compose_open(struct ui *ui, enum ui_op kind, int64_t orig_id,
 	memset(&src, 0, sizeof src);
 	if (!ui_compose_load(ui, c, kind, orig_id, &src))
 		goto fail;
-	if (kind == UI_OP_MAIL && !ui_compose_resume_draft(ui, c, &src))
+	if (draft >= 0 && !ui_compose_resume_draft(ui, c, &src, draft))
 		goto fail;
 	if (resume_id >= 0 &&
 	    !ui_compose_resume_queued(ui, c, resume_id, queue_id, &src))
