@@ -342,9 +342,10 @@ void		 ui_row_end(struct ui *, int y, int x, gboolean current);
  * The ui_prompt_line ... ui_prompt_yesno calls below answer in place:
  * they ask, then turn the one loop until the answer came. Only callers
  * that need the answer before they return use them: quitting (borrowed
- * mode's unsent mail and bundle, the purge after the loop), and the
- * compose screen's send (attachments the text names, keys missing for
- * encryption: a chain of questions before it queues). A prompt's kind chooses what Tab completes
+ * mode's unsent mail and bundle, the purge after the loop), starting
+ * (messages a crash left "sending", asked before the loop runs), and
+ * the compose screen's send and draft (attachments the text names, keys
+ * missing for encryption: a chain of questions before it queues). A prompt's kind chooses what Tab completes
  * (ui-complete.c) and which history Up and Down walk.
  */
 enum ui_prompt_kind {
