@@ -345,8 +345,9 @@ void		 ui_row_end(struct ui *, int y, int x, gboolean current);
  * mode's unsent mail and bundle, the purge after the loop), starting
  * (messages a crash left "sending", asked before the loop runs), and
  * the compose screen's send and draft (attachments the text names, keys
- * missing for encryption: a chain of questions before it queues). A prompt's kind chooses what Tab completes
- * (ui-complete.c) and which history Up and Down walk.
+ * missing for encryption: a chain of questions before it queues). A
+ * prompt's kind chooses what Tab completes (ui-complete.c) and which
+ * history Up and Down walk.
  */
 enum ui_prompt_kind {
 	UI_PROMPT_TEXT,		/* no completion */
