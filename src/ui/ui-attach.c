@@ -29,8 +29,13 @@ static void	 ui_attach_title(struct ui *, struct ui_view *, GString *);
 static int64_t	 ui_attach_current(struct ui *, struct ui_view *);
 static gboolean	 ui_attach_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_attach_draw(struct ui *, void *, int, guint64, gboolean);
-static void	 ui_attach_save(struct ui *, struct ui_attach *,
-		    const struct render_part *);
+struct ui_attach_asked;
+static void	 ui_attach_save(struct ui *, struct ui_view *, guint64);
+static void	 ui_attach_save_answered(struct ui *, char *, int, void *);
+static void	 ui_attach_save_over(struct ui *, char *, int, void *);
+static gboolean	 ui_attach_save_part(struct ui *, struct ui_attach *,
+		    const struct render_part *, struct ui_attach_asked *,
+		    unsigned);
 static void	 ui_attach_open(struct ui *, struct ui_attach *,
 		    const struct render_part *);
 static char	*ui_attach_default_dir(void);
@@ -160,65 +165,155 @@ ui_attach_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	g_string_free(s, TRUE);
 }
 
+/* A save asked: the parts view (serial), the part's row, where to. */
+struct ui_attach_asked {
+	guint		 view;
+	guint64		 row;
+	char		*dir;
+	char		*name;		/* NULL: the part's own */
+};
+
 static void
-ui_attach_save(struct ui *ui, struct ui_attach *av,
-    const struct render_part *p)
+ui_attach_asked_free(struct ui_attach_asked *a)
 {
-	enum render_status	 rs;
-	GError			*err = NULL;
-	char			*dir = NULL, *def = NULL, *answer = NULL;
-	char			*path = NULL, *name = NULL, *saved = NULL;
-	char			*q;
+	g_free(a->dir);
+	g_free(a->name);
+	g_free(a);
+}
+
+/*
+ * The part a is for, if its view is still up; NULL (a freed) if not.
+ * *avp: the view's data.
+ */
+static const struct render_part *
+ui_attach_asked_part(struct ui *ui, struct ui_attach_asked *a,
+    struct ui_attach **avp)
+{
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	struct ui_attach	*av;
+
+	if (v == NULL || (av = v->data)->parts == NULL ||
+	    a->row >= av->parts->nparts) {
+		ui_attach_asked_free(a);
+		return NULL;
+	}
+	*avp = av;
+	return &av->parts->parts[a->row];
+}
+
+/* s: save the part at row of view v, asking where. */
+static void
+ui_attach_save(struct ui *ui, struct ui_view *v, guint64 row)
+{
+	struct ui_attach	*av = v->data;
+	const struct render_part *p = &av->parts->parts[row];
+	struct ui_attach_asked	*a;
+	char			*dir, *def;
 
 	dir = ui_attach_default_dir();
 	def = g_build_filename(dir, p->filename != NULL ? p->filename :
 	    "attachment", NULL);
-	answer = ui_prompt_line_kind(ui, _("Save to: "), def, UI_PROMPT_FILE);
-	if (answer == NULL || *g_strstrip(answer) == '\0')
-		goto out;
-	path = path_expand(answer);
+	a = g_new0(struct ui_attach_asked, 1);
+	a->view = v->serial;
+	a->row = row;
+	ui_prompt_ask(ui, _("Save to: "), def, UI_PROMPT_FILE, FALSE,
+	    ui_attach_save_answered, a);
+	g_free(def);
 	g_free(dir);
+}
+
+/*
+ * Where to (answer, NULL: cancelled): a directory (the part's own name)
+ * or a file; saved, or asked whether to overwrite what is there.
+ */
+static void
+ui_attach_save_answered(struct ui *ui, char *answer, int key, void *data)
+{
+	struct ui_attach_asked	*a = data;
+	struct ui_attach	*av;
+	const struct render_part *p;
+	char			*path, *q;
+
+	(void)key;
+	if (answer == NULL || *g_strstrip(answer) == '\0') {
+		g_free(answer);
+		ui_attach_asked_free(a);
+		return;
+	}
+	if ((p = ui_attach_asked_part(ui, a, &av)) == NULL) {
+		g_free(answer);
+		return;
+	}
+	path = path_expand(answer);
+	g_free(answer);
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
 		/* A directory: keep the part's own (sanitised) name. */
-		dir = g_strdup(path);
-		name = NULL;
+		a->dir = g_strdup(path);
+		a->name = NULL;
 	} else {
-		dir = g_path_get_dirname(path);
-		name = g_path_get_basename(path);
+		a->dir = g_path_get_dirname(path);
+		a->name = g_path_get_basename(path);
 	}
-	if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-		ui_error(ui, _("No such directory: %s"), dir);
-		goto out;
+	g_free(path);
+	if (!g_file_test(a->dir, G_FILE_TEST_IS_DIR)) {
+		ui_error(ui, _("No such directory: %s"), a->dir);
+		ui_attach_asked_free(a);
+		return;
 	}
-	rs = render_part_save_crypt(av->mime, av->crypt, p->number, dir,
-	    name, 0, &saved, &err);
-	if (rs == RENDER_ERR_EXISTS) {
-		g_clear_error(&err);
+	if (ui_attach_save_part(ui, av, p, a, 0)) {
 		q = g_strdup_printf(_("%s exists. Overwrite?"),
-		    name != NULL ? name : p->filename != NULL ? p->filename :
-		    "attachment");
-		if (!ui_prompt_yesno(ui, q, FALSE)) {
-			g_free(q);
-			ui_message(ui, "%s", _("Not saved."));
-			goto out;
-		}
+		    a->name != NULL ? a->name : p->filename != NULL ?
+		    p->filename : "attachment");
+		ui_prompt_ask_yesno(ui, q, FALSE, ui_attach_save_over, a);
 		g_free(q);
-		rs = render_part_save_crypt(av->mime, av->crypt, p->number,
-		    dir, name, RENDER_SAVE_OVERWRITE, &saved, &err);
+	} else
+		ui_attach_asked_free(a);
+}
+
+/* ui_prompt_fn of the overwrite question: saved over it if yes. */
+static void
+ui_attach_save_over(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_attach_asked	*a = data;
+	struct ui_attach	*av;
+	const struct render_part *p;
+
+	(void)line;
+	if (!yes) {
+		ui_message(ui, "%s", _("Not saved."));
+		ui_attach_asked_free(a);
+	} else if ((p = ui_attach_asked_part(ui, a, &av)) != NULL) {
+		(void)ui_attach_save_part(ui, av, p, a, RENDER_SAVE_OVERWRITE);
+		ui_attach_asked_free(a);
+	}
+}
+
+/*
+ * Save part p of av where a says (flags: render_part_save's), and say
+ * how it went. TRUE: not saved, the file exists (nothing said).
+ */
+static gboolean
+ui_attach_save_part(struct ui *ui, struct ui_attach *av,
+    const struct render_part *p, struct ui_attach_asked *a, unsigned flags)
+{
+	enum render_status	 rs;
+	GError			*err = NULL;
+	char			*saved = NULL;
+
+	rs = render_part_save_crypt(av->mime, av->crypt, p->number, a->dir,
+	    a->name, flags, &saved, &err);
+	if (rs == RENDER_ERR_EXISTS && flags == 0) {
+		g_clear_error(&err);
+		return TRUE;
 	}
 	if (rs != RENDER_OK)
 		ui_error(ui, _("Cannot save: %s"), err != NULL ? err->message :
 		    _(render_strerror(rs)));
 	else
 		ui_message(ui, _("Saved to %s."), saved);
-out:
 	g_clear_error(&err);
 	g_free(saved);
-	g_free(name);
-	g_free(path);
-	g_free(answer);
-	g_free(def);
-	g_free(dir);
+	return FALSE;
 }
 
 static gboolean
@@ -370,6 +465,6 @@ ui_attach_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (op == UI_OP_SELECT)
 		ui_attach_open(ui, av, p);
 	else
-		ui_attach_save(ui, av, p);
+		ui_attach_save(ui, v, v->list.cursor);
 	return TRUE;
 }

@@ -73,6 +73,10 @@ struct ui_compose_src {
 
 static void	 ui_compose_free(struct ui_view *);
 static void	 ui_compose_recalc(struct ui *, struct ui_view *);
+static void	 ui_compose_attach_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_from_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_addrs_answered(struct ui *, char *, int, void *);
+static void	 ui_compose_discard_answered(struct ui *, char *, int, void *);
 static void	 ui_compose_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_compose_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_compose_draw(struct ui *, void *, int, guint64, gboolean);
@@ -82,7 +86,15 @@ static void	 ui_compose_foreground(pid_t);
 static void	 ui_compose_parse(struct ui_compose *);
 static void	 ui_compose_begin(struct ui *, enum ui_op, int64_t, GArray *,
 		    int64_t, int64_t);
-static int	 ui_compose_ask(struct ui *, enum ui_op, GArray *, int64_t);
+static void	 ui_compose_forward_chosen(struct ui *, char *, int, void *);
+static void	 ui_compose_open(struct ui *, enum ui_op, int64_t, GArray *,
+		    int64_t, int64_t, int, int64_t);
+static void	 ui_compose_resume_answered(struct ui *, char *, int, void *);
+static guint64	 ui_compose_drafts(struct ui *);
+static void	 ui_compose_offer_drafts(struct ui *, guint64);
+static void	 ui_compose_recall_answered(struct ui *, char *, int, void *);
+static gboolean	 ui_compose_recall(struct ui *, guint64);
+static int	 ui_compose_ask(struct ui *, GArray *);
 static struct ui_compose *ui_compose_alloc(struct ui *, enum ui_op, int64_t);
 static gboolean	 ui_compose_load_msg(struct ui *, int64_t,
 		    struct ui_compose_src *);
@@ -91,7 +103,7 @@ static gboolean	 ui_compose_load(struct ui *, struct ui_compose *, enum ui_op,
 static gboolean	 ui_compose_resume_text(struct ui *, struct ui_compose *,
 		    struct ui_compose_src *);
 static gboolean	 ui_compose_resume_draft(struct ui *, struct ui_compose *,
-		    struct ui_compose_src *);
+		    struct ui_compose_src *, int64_t);
 static gboolean	 ui_compose_resume_queued(struct ui *, struct ui_compose *,
 		    int64_t, int64_t, struct ui_compose_src *);
 static gboolean	 ui_compose_recall_text(struct ui *, struct ui_compose *,
@@ -120,7 +132,8 @@ static gboolean	 ui_compose_ask_attach(struct ui *, struct ui_compose *);
 static guint	 ui_compose_text_attachments(struct ui_compose *);
 static gboolean	 ui_compose_protect(struct ui *, struct ui_compose *,
 		    GMimeMessage *);
-static void	 ui_compose_crypt_choose(struct ui *, struct ui_compose *);
+static void	 ui_compose_crypt_choose(struct ui *, struct ui_view *);
+static void	 ui_compose_crypt_chosen(struct ui *, char *, int, void *);
 
 static const struct ui_view_ops ui_compose_ops = {
 	.name = "compose",
@@ -520,16 +533,32 @@ static void
 ui_compose_edit_from(struct ui *ui, struct ui_view *v)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*cur = NULL, *in = NULL;
-	struct account		*a;
-	const char		*value;
+	g_autofree char		*cur = NULL;
 
 	cur = c->from_name != NULL ? g_strdup_printf("%s <%s>", c->from_name,
 	    c->from_addr) : g_strdup(c->from_addr != NULL ? c->from_addr : "");
-	in = ui_prompt_line(ui, _("From (an address, or an account's "
-	    "name): "), cur);
-	if (in == NULL || *g_strstrip(in) == '\0')
+	ui_prompt_ask(ui, _("From (an address, or an account's name): "), cur,
+	    UI_PROMPT_TEXT, FALSE, ui_compose_from_answered,
+	    GUINT_TO_POINTER(v->serial));
+}
+
+/*
+ * The sender typed (in, NULL: cancelled) on the compose screen of view
+ * serial data: an account's name stands for its address.
+ */
+static void
+ui_compose_from_answered(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	g_autofree char		*in = line;
+	struct ui_compose	*c;
+	struct account		*a;
+	const char		*value;
+
+	(void)key;
+	if (v == NULL || in == NULL || *g_strstrip(in) == '\0')
 		return;
+	c = v->data;
 	if (strpbrk(in, "\r\n") != NULL) {
 		ui_error(ui, "%s", _("From: one line only."));
 		return;
@@ -613,21 +642,43 @@ ui_compose_unqueue(struct ui *ui, struct ui_compose *c)
 	c->queue_id = 0;
 }
 
+/* An address field asked: the compose screen (serial) and which field. */
+struct ui_compose_asked {
+	guint		 view;
+	const char	*name;		/* "To", "Cc", "Bcc" */
+};
+
 /* mutt's t, c, b: To, Cc or Bcc on a prompt that completes addresses. */
 static void
 ui_compose_edit_addrs(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
 	struct ui_compose	*c = v->data;
-	g_autofree char		*in = NULL, *prompt = NULL;
-	const char		*name, *cur;
+	struct ui_compose_asked	*a = g_new0(struct ui_compose_asked, 1);
+	g_autofree char		*prompt = NULL;
+	const char		*cur;
 
-	name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
+	a->view = v->serial;
+	a->name = op == UI_OP_EDIT_TO ? "To" : op == UI_OP_EDIT_CC ? "Cc" :
 	    "Bcc";
 	cur = !c->parsed ? NULL : op == UI_OP_EDIT_TO ? c->fields.to :
 	    op == UI_OP_EDIT_CC ? c->fields.cc : c->fields.bcc;
-	prompt = g_strdup_printf("%s: ", name);
-	in = ui_prompt_line_kind(ui, prompt, cur, UI_PROMPT_ADDRESS);
-	if (in == NULL)
+	prompt = g_strdup_printf("%s: ", a->name);
+	ui_prompt_ask(ui, prompt, cur, UI_PROMPT_ADDRESS, FALSE,
+	    ui_compose_addrs_answered, a);
+}
+
+/* The addresses typed (NULL: cancelled): the field set to them. */
+static void
+ui_compose_addrs_answered(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_compose_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	g_autofree char		*in = line;
+	const char		*name = a->name;
+
+	(void)key;
+	g_free(a);
+	if (v == NULL || in == NULL)
 		return;
 	if (strpbrk(in, "\r\n") != NULL) {
 		ui_error(ui, _("%s: one line only."), name);
@@ -662,37 +713,69 @@ ui_compose_forward_many(struct ui *ui, GArray *ids)
 	    ids->len > 1 ? ids : NULL, -1, 0);
 }
 
-/* m with drafts waiting, outside Drafts: offer them first, as mutt does. */
-static gboolean
-ui_compose_offer_drafts(struct ui *ui)
+/* How many drafts wait (0: none, or the store could not say). */
+static guint64
+ui_compose_drafts(struct ui *ui)
 {
-	GPtrArray		*folders = NULL, *rows = NULL;
+	GPtrArray		*folders = NULL;
 	struct store_folder	*f;
-	struct store_query	*q = NULL;
-	struct ui_view		*v;
 	guint64			 n = 0;
 	guint			 i;
-	gboolean		 done = FALSE;
-	char			*ask;
 
 	if (store_folders(ui->store, &folders) != STORE_OK)
-		return FALSE;
+		return 0;
 	for (i = 0; i < folders->len; i++) {
 		f = g_ptr_array_index(folders, i);
 		if (strcmp(f->name, STORE_DRAFTS) == 0)
 			n = f->total;
 	}
 	g_ptr_array_unref(folders);
-	if (n == 0)
-		return FALSE;
+	return n;
+}
+
+/* m with n drafts waiting, outside Drafts: offer them first, as mutt does. */
+static void
+ui_compose_offer_drafts(struct ui *ui, guint64 n)
+{
+	guint64	*np;
+	char	*ask;
+
 	ask = g_strdup_printf(ngettext("Recall postponed message? "
 	    "(%u draft)", "Recall postponed message? (%u drafts)",
 	    (unsigned long)n), (unsigned)n);
-	if (!ui_prompt_yesno(ui, ask, FALSE)) {
-		g_free(ask);
-		return FALSE;
-	}
+	np = g_new(guint64, 1);
+	*np = n;
+	ui_prompt_ask_yesno(ui, ask, FALSE, ui_compose_recall_answered, np);
 	g_free(ask);
+}
+
+/*
+ * The drafts offered (yes: recall one; data: how many): the Drafts folder
+ * to choose from, the one recalled, or (no) a new message.
+ */
+static void
+ui_compose_recall_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	guint64	n = *(guint64 *)data;
+
+	(void)line;
+	g_free(data);
+	/* Cancelled as the session ends: nothing to compose. */
+	if (ui->quit || ui->signalled != 0)
+		return;
+	if (!yes || !ui_compose_recall(ui, n))
+		ui_compose_open(ui, UI_OP_MAIL, -1, NULL, -1, 0, 'i', -1);
+}
+
+/* Recall one of n drafts; FALSE when none could be. */
+static gboolean
+ui_compose_recall(struct ui *ui, guint64 n)
+{
+	GPtrArray		*rows = NULL;
+	struct store_query	*q = NULL;
+	struct ui_view		*v;
+	gboolean		 done = FALSE;
+
 	if (n > 1) {
 		/* Several: the Drafts folder to choose from. */
 		v = ui_index_new(ui, STORE_DRAFTS);
@@ -716,34 +799,19 @@ ui_compose_offer_drafts(struct ui *ui)
 }
 
 /*
- * Before anything is made: an account to send from, the drafts offered
- * (m), inline or attached (forward). The forward's form ('i', 'a'), or 0
- * when nothing is to be composed now.
+ * Before anything is made: an account to send from. The forward's form
+ * ('i', or 'a' for several messages, more), or 0 when nothing is to be
+ * composed now.
  */
 static int
-ui_compose_ask(struct ui *ui, enum ui_op kind, GArray *more,
-    int64_t resume_id)
+ui_compose_ask(struct ui *ui, GArray *more)
 {
-	int	fwd = 'i';
-
 	if (ui->config->accounts == NULL || ui->config->accounts->len == 0) {
 		ui_error(ui, "%s", _("No account is configured: add an "
 		    "[account NAME] with an address to send mail."));
 		return 0;
 	}
-	if (kind == UI_OP_MAIL && resume_id < 0 && !(ui_index_is(ui_top(ui)) &&
-	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) &&
-	    ui_compose_offer_drafts(ui))
-		return 0;
-	if (more != NULL)
-		fwd = 'a';
-	else if (kind == UI_OP_FORWARD && (fwd = ui_prompt_choice(ui,
-	    _("Forward inline or as an attachment? (i/a, Enter: inline) "),
-	    "ia\n")) == 0)
-		return 0;
-	if (fwd == '\n')
-		fwd = 'i';
-	return fwd;
+	return more != NULL ? 'a' : 'i';
 }
 
 /* A new compose state with its private directory; NULL said. */
@@ -841,18 +909,11 @@ ui_compose_resume_text(struct ui *ui, struct ui_compose *c,
 	return TRUE;
 }
 
-/* In Drafts, mail resumes the draft under the cursor. FALSE said. */
+/* In Drafts, mail resumes draft id (the user agreed). FALSE said. */
 static gboolean
 ui_compose_resume_draft(struct ui *ui, struct ui_compose *c,
-    struct ui_compose_src *src)
+    struct ui_compose_src *src, int64_t id)
 {
-	int64_t	id;
-
-	if (!(ui_index_is(ui_top(ui)) &&
-	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0 &&
-	    (id = ui_current_msg(ui)) >= 0 &&
-	    ui_prompt_yesno(ui, _("Resume this draft?"), TRUE)))
-		return TRUE;
 	if (store_msg_get(ui->store, id, &src->m) == STORE_OK &&
 	    (src->orig = mime_message_from_file(src->m->path)) != NULL) {
 		if (!ui_compose_resume_text(ui, c, src))
@@ -1049,20 +1110,96 @@ static void
 ui_compose_begin(struct ui *ui, enum ui_op kind, int64_t orig_id,
     GArray *more, int64_t resume_id, int64_t queue_id)
 {
+	int64_t	*id, cur;
+	guint64	 n;
+	int	 fwd;
+
+	if ((fwd = ui_compose_ask(ui, more)) == 0)
+		return;
+	if (kind == UI_OP_MAIL && ui_index_is(ui_top(ui)) &&
+	    g_strcmp0(ui_index_folder(ui_top(ui)), STORE_DRAFTS) == 0) {
+		/* In Drafts, mail offers to resume the draft there. */
+		if ((cur = ui_current_msg(ui)) < 0) {
+			ui_compose_open(ui, kind, orig_id, more, resume_id,
+			    queue_id, fwd, -1);
+			return;
+		}
+		id = g_new(int64_t, 3);
+		id[0] = cur;
+		id[1] = resume_id;
+		id[2] = queue_id;
+		ui_prompt_ask_yesno(ui, _("Resume this draft?"), TRUE,
+		    ui_compose_resume_answered, id);
+		return;
+	}
+	if (kind == UI_OP_MAIL && resume_id < 0 &&
+	    (n = ui_compose_drafts(ui)) > 0) {
+		ui_compose_offer_drafts(ui, n);
+		return;
+	}
+	if (kind == UI_OP_FORWARD && more == NULL) {
+		/* One message: inline or attached, asked; then on. */
+		id = g_new(int64_t, 1);
+		*id = orig_id;
+		ui_prompt_ask_choice(ui, _("Forward inline or as an "
+		    "attachment? (i/a, Enter: inline) "), "ia\n",
+		    ui_compose_forward_chosen, id);
+		return;
+	}
+	ui_compose_open(ui, kind, orig_id, more, resume_id, queue_id, fwd, -1);
+}
+
+/*
+ * Resume the draft under the cursor? (data: its id, then the outbox's
+ * resume and queue ids): the draft, or a new message.
+ */
+static void
+ui_compose_resume_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	int64_t	*id = data;
+
+	(void)line;
+	/* Cancelled as the session ends: nothing to compose. */
+	if (!ui->quit && ui->signalled == 0)
+		ui_compose_open(ui, UI_OP_MAIL, -1, NULL, id[1], id[2], 'i',
+		    yes ? id[0] : -1);
+	g_free(id);
+}
+
+/* The forward's form chosen (key, 0: cancelled) for message *data. */
+static void
+ui_compose_forward_chosen(struct ui *ui, char *line, int key, void *data)
+{
+	int64_t	orig_id = *(int64_t *)data;
+
+	(void)line;
+	g_free(data);
+	if (key == 0)
+		return;
+	ui_compose_open(ui, UI_OP_FORWARD, orig_id, NULL, -1, 0,
+	    key == '\n' ? 'i' : key, -1);
+}
+
+/*
+ * The compose state made, its text from the message it answers, forwards
+ * (fwd: 'i' inline, 'a' attached), recalls or resumes (draft >= 0: the
+ * draft resumed); the editor run on it; the compose screen pushed.
+ */
+static void
+ui_compose_open(struct ui *ui, enum ui_op kind, int64_t orig_id,
+    GArray *more, int64_t resume_id, int64_t queue_id, int fwd, int64_t draft)
+{
 	struct ui_compose	*c;
 	struct ui_compose_src	 src;
 	struct ui_view		*v;
 	gboolean		 ok;
-	int			 fwd;
 
-	if ((fwd = ui_compose_ask(ui, kind, more, resume_id)) == 0)
-		return;
 	if ((c = ui_compose_alloc(ui, kind, orig_id)) == NULL)
 		return;
 	memset(&src, 0, sizeof src);
 	if (!ui_compose_load(ui, c, kind, orig_id, &src))
 		goto fail;
-	if (kind == UI_OP_MAIL && !ui_compose_resume_draft(ui, c, &src))
+	if (draft >= 0 && !ui_compose_resume_draft(ui, c, &src, draft))
 		goto fail;
 	if (resume_id >= 0 &&
 	    !ui_compose_resume_queued(ui, c, resume_id, queue_id, &src))
@@ -1216,6 +1353,58 @@ ui_compose_draw(struct ui *ui, void *data, int y, guint64 row,
 	ui_term_text(y, 2, g_ptr_array_index(c->rows, row), COLS - 2, attr);
 }
 
+/*
+ * ui_prompt_fn of q on the compose screen of view serial data: if yes,
+ * the message is discarded and the screen closes.
+ */
+static void
+ui_compose_discard_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+
+	(void)line;
+	if (!yes || v == NULL || ui_top(ui) != v)
+		return;
+	c = v->data;
+	ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
+	    "the queued one stays held (u in the outbox releases it).") :
+	    _("Message discarded."));
+	ui_pop(ui);
+}
+
+/*
+ * The file typed (path, NULL: cancelled) on the compose screen of view
+ * serial data: attached.
+ */
+static void
+ui_compose_attach_answered(struct ui *ui, char *path, int key, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+	char			*file;
+
+	(void)key;
+	if (v == NULL || path == NULL || *g_strstrip(path) == '\0') {
+		g_free(path);
+		return;
+	}
+	c = v->data;
+	file = path_expand(path);
+	g_free(path);
+	if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
+		ui_error(ui, _("Not a file: %s"), file);
+	else {
+		/* The user chose this file, and so its folder. */
+		g_ptr_array_add(c->chosen, g_path_get_dirname(file));
+		g_ptr_array_add(c->attachments,
+		    compose_attachment_new(file, NULL, NULL));
+		ui_compose_parse(c);
+		ui_compose_recalc(ui, v);
+	}
+	g_free(file);
+}
+
 static gboolean
 ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 {
@@ -1223,18 +1412,14 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	GMimeMessage		*msg;
 	GError			*err = NULL;
 	enum outbox_status	 os;
-	char			*path, *file;
 
 	if (ui_list_move(&v->list, op))
 		return TRUE;
 	switch (op) {
 	case UI_OP_QUIT:
-		if (!ui_prompt_yesno(ui, _("Discard this message?"), FALSE))
-			return TRUE;
-		ui_message(ui, "%s", c->queue_id > 0 ? _("Message discarded: "
-		    "the queued one stays held (u in the outbox releases it).") :
-		    _("Message discarded."));
-		return FALSE;	/* the table pops the view */
+		ui_prompt_ask_yesno(ui, _("Discard this message?"), FALSE,
+		    ui_compose_discard_answered, GUINT_TO_POINTER(v->serial));
+		return TRUE;
 	case UI_OP_SELECT:
 	case UI_OP_EDIT:
 		ui_compose_edit(ui, c);
@@ -1245,25 +1430,9 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_from(ui, v);
 		return TRUE;
 	case UI_OP_ATTACH_FILE:
-		path = ui_prompt_line_kind(ui, _("Attach file: "), NULL,
-		    UI_PROMPT_FILE);
-		if (path == NULL || *g_strstrip(path) == '\0') {
-			g_free(path);
-			return TRUE;
-		}
-		file = path_expand(path);
-		g_free(path);
-		if (!g_file_test(file, G_FILE_TEST_IS_REGULAR))
-			ui_error(ui, _("Not a file: %s"), file);
-		else {
-			/* The user chose this file, and so its folder. */
-			g_ptr_array_add(c->chosen, g_path_get_dirname(file));
-			g_ptr_array_add(c->attachments,
-			    compose_attachment_new(file, NULL, NULL));
-			ui_compose_parse(c);
-			ui_compose_recalc(ui, v);
-		}
-		g_free(file);
+		ui_prompt_ask(ui, _("Attach file: "), NULL, UI_PROMPT_FILE,
+		    FALSE, ui_compose_attach_answered,
+		    GUINT_TO_POINTER(v->serial));
 		return TRUE;
 	case UI_OP_EDIT_TO:
 	case UI_OP_EDIT_CC:
@@ -1271,8 +1440,7 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 		ui_compose_edit_addrs(ui, v, op);
 		return TRUE;
 	case UI_OP_CRYPT:
-		ui_compose_crypt_choose(ui, c);
-		ui_compose_recalc(ui, v);
+		ui_compose_crypt_choose(ui, v);
 		return TRUE;
 	case UI_OP_SEND:
 		if ((msg = ui_compose_build(ui, c)) == NULL) {
@@ -1323,13 +1491,26 @@ ui_compose_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	}
 }
 
+/* The security menu: how the message is protected, one key of five. */
 static void
-ui_compose_crypt_choose(struct ui *ui, struct ui_compose *c)
+ui_compose_crypt_choose(struct ui *ui, struct ui_view *v)
 {
-	int	ch;
+	ui_prompt_ask_choice(ui, _("Security: (s)ign, (e)ncrypt, (b)oth, "
+	    "(n)one, (m) switch OpenPGP/S-MIME? "), "sebnm",
+	    ui_compose_crypt_chosen, GUINT_TO_POINTER(v->serial));
+}
 
-	ch = ui_prompt_choice(ui, _("Security: (s)ign, (e)ncrypt, (b)oth, "
-	    "(n)one, (m) switch OpenPGP/S-MIME? "), "sebnm");
+/* The protection chosen (ch, 0: cancelled) on compose screen data. */
+static void
+ui_compose_crypt_chosen(struct ui *ui, char *line, int ch, void *data)
+{
+	struct ui_view		*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_compose	*c;
+
+	(void)line;
+	if (v == NULL)
+		return;
+	c = v->data;
 	switch (ch) {
 	case 's':
 		c->crypt = (c->crypt & CRYPT_PROTECT_SMIME) |
@@ -1352,6 +1533,7 @@ ui_compose_crypt_choose(struct ui *ui, struct ui_compose *c)
 	default:
 		break;
 	}
+	ui_compose_recalc(ui, v);
 }
 
 /*

@@ -36,6 +36,9 @@ static void	ui_format_bytes(GString *, guint64);
 static guint	ui_unsent(struct ui *);
 static gboolean	ui_quit_ok(struct ui *);
 static gboolean	ui_quit_sent_ok(struct ui *);
+static char	*ui_purge_question(struct ui *, const char *, GPtrArray **);
+static void	ui_purge_msgs(struct ui *, GPtrArray *);
+static void	ui_purge_answered(struct ui *, char *, int, void *);
 
 /* Borrowed mode: how long quitting waits for the queue to go out. */
 #define UI_QUIT_SEND_WAIT	(20 * G_USEC_PER_SEC)
@@ -45,12 +48,28 @@ static gboolean	ui_quit_sent_ok(struct ui *);
 struct ui_view *
 ui_view_new(const struct ui_view_ops *ops, void *data)
 {
+	static guint	 serial;
 	struct ui_view	*v;
 
 	v = g_new0(struct ui_view, 1);
 	v->ops = ops;
 	v->data = data;
+	v->serial = ++serial;
 	return v;
+}
+
+struct ui_view *
+ui_view_find(struct ui *ui, guint serial)
+{
+	struct ui_view	*v;
+	guint		 i;
+
+	for (i = 0; i < ui->views->len; i++) {
+		v = g_ptr_array_index(ui->views, i);
+		if (v->serial == serial)
+			return v;
+	}
+	return NULL;
 }
 
 void
@@ -788,30 +807,34 @@ ui_core_end_signalled(struct ui *ui)
 }
 
 /*
- * Purge the messages marked deleted in folder (NULL: every folder), if the
- * user agrees: those marked in this session, in an earlier one, or by
- * another Maildir reader. The question says how many, in which folders.
+ * The messages marked deleted in folder (NULL: every folder): those
+ * marked in this session, in an earlier one, or by another Maildir
+ * reader, into *msgs; the question that offers to purge them, saying how
+ * many, in which folders. NULL (and *msgs NULL) when there are none.
  */
-void
-ui_purge(struct ui *ui, const char *folder)
+static char *
+ui_purge_question(struct ui *ui, const char *folder, GPtrArray **msgs)
 {
-	GPtrArray		*msgs = NULL;
 	GString			*q;
 	struct store_msg	*m;
 	const char		*last = NULL;
 	guint			 i, n = 0;
 
-	if (store_msg_trashed(ui->store, folder, &msgs) != STORE_OK) {
+	*msgs = NULL;
+	if (store_msg_trashed(ui->store, folder, msgs) != STORE_OK) {
 		ui_error(ui, "%s", store_errmsg(ui->store));
-		return;
+		*msgs = NULL;
+		return NULL;
 	}
-	if (msgs->len == 0)
-		goto out;
+	if ((*msgs)->len == 0) {
+		g_clear_pointer(msgs, g_ptr_array_unref);
+		return NULL;
+	}
 	q = g_string_new(NULL);
 	g_string_printf(q, ngettext("Purge %u deleted message (",
-	    "Purge %u deleted messages (", msgs->len), msgs->len);
-	for (i = 0; i <= msgs->len; i++) {
-		m = i < msgs->len ? g_ptr_array_index(msgs, i) : NULL;
+	    "Purge %u deleted messages (", (*msgs)->len), (*msgs)->len);
+	for (i = 0; i <= (*msgs)->len; i++) {
+		m = i < (*msgs)->len ? g_ptr_array_index(*msgs, i) : NULL;
 		if (last != NULL && (m == NULL || strcmp(m->folder, last) != 0)) {
 			g_autofree char *safe = sanitize_text(last, -1, 0);
 
@@ -825,21 +848,81 @@ ui_purge(struct ui *ui, const char *folder)
 		}
 	}
 	g_string_append(q, ")?");
-	ui_repaint_now(ui);
-	if (ui_prompt_yesno(ui, q->str, TRUE)) {
-		for (i = 0; i < msgs->len; i++) {
-			enum store_status s;
+	return g_string_free(q, FALSE);
+}
 
-			m = g_ptr_array_index(msgs, i);
-			s = store_msg_delete(ui->store, m->id);
-			/* Gone meanwhile (another process purged it): fine. */
-			if (s != STORE_OK && s != STORE_ERR_NOTFOUND) {
-				ui_error(ui, "%s", store_errmsg(ui->store));
-				break;
-			}
+/* The user agreed: msgs (store_msg) deleted for good. */
+static void
+ui_purge_msgs(struct ui *ui, GPtrArray *msgs)
+{
+	struct store_msg	*m;
+	enum store_status	 s;
+	guint			 i;
+
+	for (i = 0; i < msgs->len; i++) {
+		m = g_ptr_array_index(msgs, i);
+		s = store_msg_delete(ui->store, m->id);
+		/* Gone meanwhile (another process purged it): fine. */
+		if (s != STORE_OK && s != STORE_ERR_NOTFOUND) {
+			ui_error(ui, "%s", store_errmsg(ui->store));
+			break;
 		}
 	}
-	g_string_free(q, TRUE);
-out:
+}
+
+void
+ui_purge(struct ui *ui, const char *folder)
+{
+	GPtrArray	*msgs;
+	char		*q;
+
+	if ((q = ui_purge_question(ui, folder, &msgs)) == NULL)
+		return;
+	ui_repaint_now(ui);
+	if (ui_prompt_yesno(ui, q, TRUE))
+		ui_purge_msgs(ui, msgs);
+	g_free(q);
 	g_ptr_array_unref(msgs);
+}
+
+/* A purge asked through the loop: what, and whom to tell after. */
+struct ui_purge_asked {
+	GPtrArray	*msgs;
+	void		(*done)(struct ui *, void *);
+	void		*data;
+};
+
+/* ui_prompt_fn of the purge question: purged if yes; then done. */
+static void
+ui_purge_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_purge_asked	*a = data;
+
+	(void)line;
+	if (yes)
+		ui_purge_msgs(ui, a->msgs);
+	g_ptr_array_unref(a->msgs);
+	a->done(ui, a->data);
+	g_free(a);
+}
+
+void
+ui_purge_ask(struct ui *ui, const char *folder,
+    void (*done)(struct ui *, void *), void *data)
+{
+	struct ui_purge_asked	*a;
+	GPtrArray		*msgs;
+	char			*q;
+
+	if ((q = ui_purge_question(ui, folder, &msgs)) == NULL) {
+		done(ui, data);
+		return;
+	}
+	a = g_new0(struct ui_purge_asked, 1);
+	a->msgs = msgs;
+	a->done = done;
+	a->data = data;
+	ui_repaint_now(ui);
+	ui_prompt_ask_yesno(ui, q, TRUE, ui_purge_answered, a);
+	g_free(q);
 }

@@ -95,6 +95,7 @@ struct ui_view {
 	struct ui_list	 list;
 	void		*data;
 	gboolean	 read_only;	/* forbids UI_OPF_WRITE ops */
+	guint		 serial;	/* this session's, never reused */
 };
 
 /* Events from background threads (ui-jobs.c) and the log sink. */
@@ -266,6 +267,11 @@ gboolean	 ui_view_list_info(struct ui_view *, const char **folder,
 /* The id of v's current message, or -1. */
 int64_t		 ui_view_current(struct ui *, struct ui_view *);
 struct ui_view	*ui_view_new(const struct ui_view_ops *, void *data);
+/*
+ * The view on the stack with this serial (ui_view.serial), or NULL: it
+ * was popped. A question's callback finds its view so.
+ */
+struct ui_view	*ui_view_find(struct ui *, guint serial);
 void		 ui_view_free(struct ui_view *);
 void		 ui_message(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 void		 ui_error(struct ui *, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
@@ -276,6 +282,12 @@ void		 ui_repaint_now(struct ui *);
 int64_t		 ui_current_msg(struct ui *);
 /* Purge what was marked deleted this session, if the user agrees. */
 void		 ui_purge(struct ui *, const char *folder);
+/*
+ * The same through the loop (no nested turn): asks and returns; done
+ * runs once the user answered (or at once when nothing is marked).
+ */
+void		 ui_purge_ask(struct ui *, const char *folder,
+		    void (*done)(struct ui *, void *), void *data);
 /* The one event loop: until the user quits or a signal ends the session. */
 void		 ui_core_loop(struct ui *);
 /* One turn of it; FALSE when the session is ending (a signal, hang-up). */
@@ -325,11 +337,17 @@ void		 ui_row_end(struct ui *, int y, int x, gboolean current);
  * tmux's status_prompt_set): ui_prompt_ask and ui_prompt_ask_choice put
  * a question up and return; the loop (ui_core_turn) hands it the keys,
  * and the callback gets the answer. Questions asked while one is up
- * stack: the newest takes the keys until it is answered. The
- * ui_prompt_line ... ui_prompt_yesno calls below answer in place: they
- * ask, then turn the one loop until the answer came. A prompt's kind
- * chooses what Tab completes (ui-complete.c) and which history Up and
- * Down walk.
+ * stack: the newest takes the keys until it is answered. A callback
+ * finds its view again by serial (ui_view_find) and its messages by id.
+ * The ui_prompt_line ... ui_prompt_yesno calls below answer in place:
+ * they ask, then turn the one loop until the answer came. Only callers
+ * that need the answer before they return use them: quitting (borrowed
+ * mode's unsent mail and bundle, the purge after the loop), starting
+ * (messages a crash left "sending", asked before the loop runs), and
+ * the compose screen's send and draft (attachments the text names, keys
+ * missing for encryption: a chain of questions before it queues). A
+ * prompt's kind chooses what Tab completes (ui-complete.c) and which
+ * history Up and Down walk.
  */
 enum ui_prompt_kind {
 	UI_PROMPT_TEXT,		/* no completion */
@@ -372,6 +390,12 @@ void		 ui_prompt_redraw(struct ui *);
 /* How long the loop waits at most while a question is up. */
 #define UI_PROMPT_POLL_MS	500
 gboolean	 ui_prompt_yesno(struct ui *, const char *prompt, gboolean def);
+/*
+ * Ask yes or no (def: what Enter says); fn gets key TRUE for yes, FALSE
+ * for no or cancelled, and line NULL.
+ */
+void		 ui_prompt_ask_yesno(struct ui *, const char *prompt,
+		    gboolean def, ui_prompt_fn, void *data);
 
 
 /* ui-complete.c: Tab completion and prompt histories (memory only). */

@@ -21,6 +21,7 @@ static void	 ui_folders_recalc(struct ui *, struct ui_view *);
 static void	 ui_folders_title(struct ui *, struct ui_view *, GString *);
 static gboolean	 ui_folders_op(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_folders_draw(struct ui *, void *, int, guint64, gboolean);
+static void	 ui_folders_enter(struct ui *, void *);
 
 static const struct ui_view_ops ui_folders_ops = {
 	.name = "folders",
@@ -142,13 +143,24 @@ ui_folders_op(struct ui *ui, struct ui_view *v, enum ui_op op)
 	if (ui_index_folder(ui_top(ui)) != NULL &&
 	    g_strcmp0(ui_index_folder(ui_top(ui)), name) != 0) {
 		ui_repaint_now(ui);
-		ui_purge(ui, ui_index_folder(ui_top(ui)));
-	}
-	ui_index_set_folder(ui, ui_top(ui), name);
+		ui_purge_ask(ui, ui_index_folder(ui_top(ui)), ui_folders_enter,
+		    name);
+	} else
+		ui_folders_enter(ui, name);
+	return TRUE;
+}
+
+/*
+ * The main index (the bottom view) shows folder name (taken), once what
+ * was deleted in the one left is purged or kept.
+ */
+static void
+ui_folders_enter(struct ui *ui, void *name)
+{
+	ui_index_set_folder(ui, g_ptr_array_index(ui->views, 0), name);
 	/* The Outbox is shown as the queue (states, errors, retries) over
 	   its index. */
 	if (strcmp(name, STORE_OUTBOX) == 0)
 		ui_push(ui, ui_outbox_new(ui));
 	g_free(name);
-	return TRUE;
 }

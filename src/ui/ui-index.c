@@ -47,6 +47,17 @@ struct ui_index {
 	int		 w_date, w_from;
 };
 
+/*
+ * A question the index asked (ui_prompt_ask): what its answer acts on.
+ * The view is found again by its serial, the messages by their ids.
+ */
+struct ui_index_asked {
+	guint		 view;		/* ui_view.serial */
+	gboolean	 flag;		/* a search, not a limit; a copy */
+	GArray		*ids;		/* int64_t: the messages, or NULL */
+	char		*name;		/* the folder or file answered */
+};
+
 /* An open thread. */
 struct ui_index_exp {
 	guint64		 pos;		/* its index among the threads */
@@ -83,10 +94,16 @@ static void	 ui_index_pad(GString *, const char *, int);
 static void	 ui_index_flag_ids(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_set_flags(struct ui *, struct ui_view *, enum ui_op);
 static void	 ui_index_move(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_move_answered(struct ui *, char *, int, void *);
+static void	 ui_index_move_create(struct ui *, char *, int, void *);
+static void	 ui_index_move_to(struct ui *, struct ui_index_asked *);
 static void	 ui_index_next_unread(struct ui *, struct ui_view *);
 static void	 ui_index_sort(struct ui *, struct ui_view *);
+static void	 ui_index_sorted(struct ui *, char *, int, void *);
 static void	 ui_index_threads(struct ui *, struct ui_view *);
 static void	 ui_index_limit(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_limit_answered(struct ui *, char *, int, void *);
+static void	 ui_index_set_limit(struct ui *, struct ui_view *, char *);
 static gboolean	 ui_index_mutt_pattern(struct ui *, char **);
 static void	 ui_index_crypt_note(struct ui *, const char *, const char *);
 static void	 ui_index_mbox_append(GByteArray *, struct store_msg *,
@@ -96,9 +113,18 @@ static gboolean	 ui_index_row_tagged(struct ui_index *, struct store_msg *,
 static gboolean	 ui_index_targets(struct ui *, struct ui_view *, GArray *);
 static void	 ui_index_tag(struct ui *, struct ui_view *);
 static void	 ui_index_tag_query(struct ui *, struct ui_view *, gboolean);
+static void	 ui_index_tag_answered(struct ui *, char *, int, void *);
+static struct ui_index_asked *ui_index_asked_new(struct ui_view *, gboolean,
+		    GArray *);
+static void	 ui_index_asked_free(struct ui_index_asked *);
+static GArray	*ui_index_op_ids(struct ui *, struct ui_view *);
 static void	 ui_index_pipe(struct ui *, struct ui_view *);
+static void	 ui_index_pipe_answered(struct ui *, char *, int, void *);
 static void	 ui_index_save_file(struct ui *, struct ui_view *);
+static void	 ui_index_save_answered(struct ui *, char *, int, void *);
+static void	 ui_index_save_write(struct ui *, char *, int, void *);
 static void	 ui_index_jump(struct ui *, struct ui_view *);
+static void	 ui_index_jump_answered(struct ui *, char *, int, void *);
 static void	 ui_index_read_thread(struct ui *, struct ui_view *);
 
 static void	 ui_index_reload(struct ui *, struct ui_view *);
@@ -1240,22 +1266,35 @@ out:
 static void
 ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 {
-	struct ui_index		*ix = v->data;
-	GArray			*ids;
-	GPtrArray		*folders = NULL;
-	struct store_folder	*f;
-	char			*name = NULL;
-	gboolean		 exists = FALSE;
-	guint			 i, done = 0;
-	int64_t			 id;
+	GArray	*ids;
 
 	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (!ui_index_targets(ui, v, ids) || ids->len == 0)
-		goto out;
-	name = ui_prompt_line_kind(ui, copy ? _("Copy to folder: ") :
-	    _("Move to folder: "), NULL, UI_PROMPT_FOLDER);
-	if (name == NULL || *g_strstrip(name) == '\0')
-		goto out;
+	if (!ui_index_targets(ui, v, ids) || ids->len == 0) {
+		g_array_free(ids, TRUE);
+		return;
+	}
+	ui_prompt_ask(ui, copy ? _("Copy to folder: ") :
+	    _("Move to folder: "), NULL, UI_PROMPT_FOLDER, FALSE,
+	    ui_index_move_answered, ui_index_asked_new(v, copy, ids));
+}
+
+/* The folder typed (NULL: cancelled): there, or asked to create it. */
+static void
+ui_index_move_answered(struct ui *ui, char *name, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GPtrArray		*folders = NULL;
+	struct store_folder	*f;
+	gboolean		 exists = FALSE;
+	guint			 i;
+	char			*q;
+
+	(void)key;
+	a->name = name;
+	if (name == NULL || *g_strstrip(name) == '\0') {
+		ui_index_asked_free(a);
+		return;
+	}
 	if (store_folders(ui->store, &folders) == STORE_OK) {
 		for (i = 0; i < folders->len; i++) {
 			f = g_ptr_array_index(folders, i);
@@ -1264,19 +1303,49 @@ ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 		}
 		g_ptr_array_unref(folders);
 	}
-	if (!exists) {
-		char *q = g_strdup_printf(_("Create folder %s?"), name);
-		gboolean yes = ui_prompt_yesno(ui, q, TRUE);
-		g_free(q);
-		if (!yes)
-			goto out;
-		if (store_folder_create(ui->store, name) != STORE_OK) {
-			ui_error(ui, "%s", store_errmsg(ui->store));
-			goto out;
-		}
+	if (exists) {
+		ui_index_move_to(ui, a);
+		return;
 	}
-	for (i = 0; i < ids->len; i++) {
-		id = g_array_index(ids, int64_t, i);
+	q = g_strdup_printf(_("Create folder %s?"), name);
+	ui_prompt_ask_yesno(ui, q, TRUE, ui_index_move_create, a);
+	g_free(q);
+}
+
+/* Create folder a->name, if yes, and move or copy there. */
+static void
+ui_index_move_create(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_index_asked	*a = data;
+
+	(void)line;
+	if (!yes)
+		ui_index_asked_free(a);
+	else if (store_folder_create(ui->store, a->name) != STORE_OK) {
+		ui_error(ui, "%s", store_errmsg(ui->store));
+		ui_index_asked_free(a);
+	} else
+		ui_index_move_to(ui, a);
+}
+
+/* Move or copy a's messages to folder a->name (there), and free a. */
+static void
+ui_index_move_to(struct ui *ui, struct ui_index_asked *a)
+{
+	struct ui_view	*v = ui_view_find(ui, a->view);
+	struct ui_index	*ix;
+	const char	*name = a->name;
+	gboolean	 copy = a->flag;
+	guint		 i, done = 0;
+	int64_t		 id;
+
+	if (v == NULL) {
+		ui_index_asked_free(a);
+		return;
+	}
+	ix = v->data;
+	for (i = 0; i < a->ids->len; i++) {
+		id = g_array_index(a->ids, int64_t, i);
 		if ((copy ? store_msg_copy(ui->store, id, name, NULL) :
 		    store_msg_move(ui->store, id, name)) != STORE_OK) {
 			ui_error(ui, "%s", store_errmsg(ui->store));
@@ -1287,15 +1356,13 @@ ui_index_move(struct ui *ui, struct ui_view *v, gboolean copy)
 			g_hash_table_remove(ix->tags, &id);
 		done++;
 	}
-	if (done > 0 && i == ids->len)
+	if (done > 0 && i == a->ids->len)
 		ui_message(ui, copy ? ngettext("Copied %u message to %s.",
 		    "Copied %u messages to %s.", done) :
 		    ngettext("Moved %u message to %s.",
 		    "Moved %u messages to %s.", done), done, name);
 	ui_index_reload(ui, v);
-out:
-	g_free(name);
-	g_array_free(ids, TRUE);
+	ui_index_asked_free(a);
 }
 
 static gboolean
@@ -1417,21 +1484,34 @@ ui_index_tag(struct ui *ui, struct ui_view *v)
 static void
 ui_index_tag_query(struct ui *ui, struct ui_view *v, gboolean tag)
 {
-	struct ui_index		*ix = v->data;
+	ui_prompt_ask(ui, tag ? _("Tag messages matching: ") :
+	    _("Untag messages matching: "), NULL, UI_PROMPT_QUERY, FALSE,
+	    ui_index_tag_answered, ui_index_asked_new(v, tag, NULL));
+}
+
+/* The pattern typed (pat, NULL: cancelled): what it matches (un)tagged. */
+static void
+ui_index_tag_answered(struct ui *ui, char *pat, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	struct ui_index		*ix;
 	struct store_query	*q = NULL;
 	struct store_msg	*m;
 	GPtrArray		*rows = NULL;
 	GError			*err = NULL;
-	char			*pat, *full;
+	char			*full;
 	guint64			 off = 0;
 	guint			 i, n = 0;
+	gboolean		 tag = a->flag;
 
-	pat = ui_prompt_line_kind(ui, tag ? _("Tag messages matching: ") :
-	    _("Untag messages matching: "), NULL, UI_PROMPT_QUERY);
-	if (pat == NULL || *g_strstrip(pat) == '\0') {
+	(void)key;
+	ui_index_asked_free(a);
+	if (v == NULL || pat == NULL || *g_strstrip(pat) == '\0') {
 		g_free(pat);
 		return;
 	}
+	ix = v->data;
 	if (!ui_index_mutt_pattern(ui, &pat))
 		return;
 	full = ix->query != NULL ? g_strdup_printf("(%s) (%s)", ix->query,
@@ -1506,33 +1586,76 @@ fail:
 	return NULL;
 }
 
-/* |: the message (tagged: all of them, in turn) on a command's stdin. */
-static void
-ui_index_pipe(struct ui *ui, struct ui_view *v)
+/* A question's continuation for view v: its flag, the messages (taken). */
+static struct ui_index_asked *
+ui_index_asked_new(struct ui_view *v, gboolean flag, GArray *ids)
 {
-	GSubprocessLauncher	*l = NULL;
-	GSubprocess		*proc = NULL;
-	GByteArray		*data = NULL;
-	GBytes			*in = NULL;
-	GError			*err = NULL;
-	GArray			*ids;
-	char			*cmd = NULL;
-	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+	struct ui_index_asked	*a = g_new0(struct ui_index_asked, 1);
 
-	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+	a->view = v->serial;
+	a->flag = flag;
+	a->ids = ids;
+	return a;
+}
+
+static void
+ui_index_asked_free(struct ui_index_asked *a)
+{
+	if (a->ids != NULL)
+		g_array_free(a->ids, TRUE);
+	g_free(a->name);
+	g_free(a);
+}
+
+/* The messages an operation acts on: the tagged ones (;), or the current. */
+static GArray *
+ui_index_op_ids(struct ui *ui, struct ui_view *v)
+{
+	GArray	*ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
+
 	if (ui->tag_prefix) {
-		if (!ui_index_tagged(ui, v, ids))
-			goto out;
+		if (!ui_index_tagged(ui, v, ids)) {
+			g_array_free(ids, TRUE);
+			return NULL;
+		}
 	} else {
 		int64_t id = ui_index_current_msg(ui, v);
 		g_array_append_val(ids, id);
 	}
-	cmd = ui_prompt_line(ui, _("Pipe to command: "), NULL);
+	return ids;
+}
+
+/* |: the message (tagged: all of them, in turn) on a command's stdin. */
+static void
+ui_index_pipe(struct ui *ui, struct ui_view *v)
+{
+	GArray	*ids;
+
+	if ((ids = ui_index_op_ids(ui, v)) == NULL)
+		return;
+	ui_prompt_ask(ui, _("Pipe to command: "), NULL, UI_PROMPT_TEXT, FALSE,
+	    ui_index_pipe_answered, ui_index_asked_new(v, FALSE, ids));
+}
+
+/* The command typed (cmd, NULL: cancelled): the messages piped to it. */
+static void
+ui_index_pipe_answered(struct ui *ui, char *cmd, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GSubprocessLauncher	*l = NULL;
+	GSubprocess		*proc = NULL;
+	GByteArray		*msgs = NULL;
+	GBytes			*in = NULL;
+	GError			*err = NULL;
+	GArray			*ids = a->ids;
+	const char		*argv[4] = { "/bin/sh", "-c", NULL, NULL };
+
+	(void)key;
 	if (cmd == NULL || *g_strstrip(cmd) == '\0')
 		goto out;
-	if ((data = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
+	if ((msgs = ui_index_read_msgs(ui, ids, FALSE)) == NULL)
 		goto out;
-	in = g_byte_array_free_to_bytes(data);
+	in = g_byte_array_free_to_bytes(msgs);
 	argv[2] = cmd;
 	/* As the viewers: in borrowed mode, HOME is the private one. */
 	l = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE);
@@ -1576,7 +1699,7 @@ out:
 	if (in != NULL)
 		g_bytes_unref(in);
 	g_free(cmd);
-	g_array_free(ids, TRUE);
+	ui_index_asked_free(a);
 }
 
 /*
@@ -1625,52 +1748,71 @@ ui_index_mbox_append(GByteArray *out, struct store_msg *m, const char *data,
 static void
 ui_index_save_file(struct ui *ui, struct ui_view *v)
 {
-	GByteArray	*data = NULL;
-	GArray		*ids;
-	char		*answer = NULL, *path = NULL, *q;
-	int64_t		 id;
+	GArray	*ids;
 
-	ids = g_array_new(FALSE, FALSE, sizeof(int64_t));
-	if (ui->tag_prefix) {
-		if (!ui_index_tagged(ui, v, ids))
-			goto out;
-	} else {
-		id = ui_index_current_msg(ui, v);
-		g_array_append_val(ids, id);
+	if ((ids = ui_index_op_ids(ui, v)) == NULL)
+		return;
+	ui_prompt_ask(ui, ids->len > 1 ? _("Save to file (mbox): ") :
+	    _("Save to file: "), NULL, UI_PROMPT_FILE, FALSE,
+	    ui_index_save_answered, ui_index_asked_new(v, FALSE, ids));
+}
+
+/* The file typed (NULL: cancelled): saved, after asking if it exists. */
+static void
+ui_index_save_answered(struct ui *ui, char *answer, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	char			*path, *q;
+
+	(void)key;
+	if (answer == NULL || *g_strstrip(answer) == '\0') {
+		g_free(answer);
+		ui_index_asked_free(a);
+		return;
 	}
-	answer = ui_prompt_line_kind(ui, ids->len > 1 ?
-	    _("Save to file (mbox): ") : _("Save to file: "), NULL,
-	    UI_PROMPT_FILE);
-	if (answer == NULL || *g_strstrip(answer) == '\0')
-		goto out;
 	path = path_expand(answer);
+	g_free(answer);
+	a->name = path;
 	if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
 		ui_error(ui, _("%s is a directory: give a file name."), path);
-		goto out;
+		ui_index_asked_free(a);
+		return;
 	}
-	if (g_file_test(path, G_FILE_TEST_EXISTS)) {
-		q = g_strdup_printf(_("%s exists. Overwrite?"), path);
-		if (!ui_prompt_yesno(ui, q, FALSE)) {
-			g_free(q);
-			ui_message(ui, "%s", _("Not saved."));
-			goto out;
-		}
-		g_free(q);
+	if (!g_file_test(path, G_FILE_TEST_EXISTS)) {
+		ui_index_save_write(ui, NULL, TRUE, a);
+		return;
 	}
-	if ((data = ui_index_read_msgs(ui, ids, ids->len > 1)) == NULL)
-		goto out;
-	if (file_write_atomic(path, data->data, data->len, 0600) != 0)
-		ui_error(ui, _("Cannot write %s: %s"), path,
-		    g_strerror(errno));
-	else
-		ui_message(ui, ngettext("Saved %u message to %s.",
-		    "Saved %u messages to %s.", ids->len), ids->len, path);
-out:
-	if (data != NULL)
-		g_byte_array_unref(data);
-	g_free(path);
-	g_free(answer);
-	g_array_free(ids, TRUE);
+	q = g_strdup_printf(_("%s exists. Overwrite?"), path);
+	ui_prompt_ask_yesno(ui, q, FALSE, ui_index_save_write, a);
+	g_free(q);
+}
+
+/*
+ * Write the messages to a->name, if yes (the file is new, or the user
+ * said to overwrite it).
+ */
+static void
+ui_index_save_write(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_index_asked	*a = data;
+	GByteArray		*msgs;
+	GArray			*ids = a->ids;
+
+	(void)line;
+	if (!yes)
+		ui_message(ui, "%s", _("Not saved."));
+	else if ((msgs = ui_index_read_msgs(ui, ids, ids->len > 1)) != NULL) {
+		if (file_write_atomic(a->name, msgs->data, msgs->len,
+		    0600) != 0)
+			ui_error(ui, _("Cannot write %s: %s"), a->name,
+			    g_strerror(errno));
+		else
+			ui_message(ui, ngettext("Saved %u message to %s.",
+			    "Saved %u messages to %s.", ids->len), ids->len,
+			    a->name);
+		g_byte_array_unref(msgs);
+	}
+	ui_index_asked_free(a);
 }
 
 /*
@@ -1681,13 +1823,25 @@ static void
 ui_index_jump(struct ui *ui, struct ui_view *v)
 {
 	char		 first[8] = "";
-	char		*answer, *end = NULL;
-	guint64		 n;
 
 	if (ui->last_key >= '0' && ui->last_key <= '9')
 		first[0] = (char)ui->last_key;
-	answer = ui_prompt_line(ui, _("Jump to: "), first);
-	if (answer == NULL || *g_strstrip(answer) == '\0') {
+	ui_prompt_ask(ui, _("Jump to: "), first, UI_PROMPT_TEXT, FALSE,
+	    ui_index_jump_answered, ui_index_asked_new(v, FALSE, NULL));
+}
+
+/* The row number typed (NULL: cancelled): the cursor goes there. */
+static void
+ui_index_jump_answered(struct ui *ui, char *answer, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	char			*end = NULL;
+	guint64			 n;
+
+	(void)key;
+	ui_index_asked_free(a);
+	if (v == NULL || answer == NULL || *g_strstrip(answer) == '\0') {
 		g_free(answer);
 		return;
 	}
@@ -1777,13 +1931,26 @@ static void
 ui_index_sort(struct ui *ui, struct ui_view *v)
 {
 	struct ui_index	*ix = v->data;
-	int		 c;
 
 	/* In thread mode the threads are sorted, each kept in tree order. */
-	c = ui_prompt_choice(ui, ix->threads ? _("Sort threads: (d)ate newest, "
-	    "(D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads off?") :
-	    _("Sort: (d)ate newest, (D)ate oldest, (f)rom, (s)ubject, "
-	    "si(z)e, (t)hreads?"), "dDfszt");
+	ui_prompt_ask_choice(ui, ix->threads ? _("Sort threads: (d)ate "
+	    "newest, (D)ate oldest, (f)rom, (s)ubject, si(z)e, (t)hreads "
+	    "off?") : _("Sort: (d)ate newest, (D)ate oldest, (f)rom, "
+	    "(s)ubject, si(z)e, (t)hreads?"), "dDfszt", ui_index_sorted,
+	    GUINT_TO_POINTER(v->serial));
+}
+
+/* The sort chosen (c, 0: cancelled): the index of view serial data. */
+static void
+ui_index_sorted(struct ui *ui, char *line, int c, void *data)
+{
+	struct ui_view	*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_index	*ix;
+
+	(void)line;
+	if (v == NULL)
+		return;
+	ix = v->data;
 	switch (c) {
 	case 't':
 		ui_index_threads(ui, v);
@@ -1879,14 +2046,31 @@ ui_index_mutt_pattern(struct ui *ui, char **q)
 static void
 ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 {
-	struct ui_index	*ix = v->data;
-	char		*q, *old;
-	GError		*err = NULL;
+	struct ui_index		*ix = v->data;
+	struct ui_index_asked	*a = ui_index_asked_new(v, search, NULL);
 
-	q = ui_prompt_line_kind(ui, search ? _("Search: ") : _("Limit to: "),
-	    search ? NULL : ix->query, UI_PROMPT_QUERY);
-	if (q == NULL)
+	ui_prompt_ask(ui, search ? _("Search: ") : _("Limit to: "),
+	    search ? NULL : ix->query, UI_PROMPT_QUERY, FALSE,
+	    ui_index_limit_answered, a);
+}
+
+/*
+ * The limit or search typed (q, NULL: cancelled): the index narrowed, or
+ * the search's index opened above it.
+ */
+static void
+ui_index_limit_answered(struct ui *ui, char *q, int key, void *data)
+{
+	struct ui_index_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	gboolean		 search = a->flag;
+
+	(void)key;
+	ui_index_asked_free(a);
+	if (q == NULL || v == NULL) {
+		g_free(q);
 		return;
+	}
 	g_strstrip(q);
 	if (!ui_index_mutt_pattern(ui, &q))
 		return;
@@ -1898,6 +2082,17 @@ ui_index_limit(struct ui *ui, struct ui_view *v, gboolean search)
 		g_free(q);
 		return;
 	}
+	ui_index_set_limit(ui, v, q);
+}
+
+/* Narrow index v to query q (taken; "": everything again). */
+static void
+ui_index_set_limit(struct ui *ui, struct ui_view *v, char *q)
+{
+	struct ui_index	*ix = v->data;
+	char		*old;
+	GError		*err = NULL;
+
 	ui_index_collapse(v);
 	old = ix->query;
 	ix->query = *q != '\0' ? q : NULL;

@@ -57,6 +57,7 @@ static char	*ui_jobs_smtp_secret(const struct account *,
 static void	 ui_jobs_notify(const struct outbox_event *, void *);
 static void	 ui_jobs_secret_reply(struct ui *, struct ui_event *);
 static void	 ui_jobs_secret_given(struct ui *, char *, int, void *);
+static void	 ui_jobs_damaged_answered(struct ui *, char *, int, void *);
 static void	 ui_jobs_join(struct ui *, GThread **);
 static struct ui_job *ui_jobs_job(struct ui *);
 static void	 ui_jobs_net_changed(gboolean, void *);
@@ -870,6 +871,20 @@ ui_jobs_handle(struct ui *ui, struct ui_event *ev)
 	}
 }
 
+/* ui_prompt_fn of the damaged-index question: rebuild, or say how. */
+static void
+ui_jobs_damaged_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	(void)line;
+	(void)data;
+	if (yes) {
+		ui->rebuild = TRUE;
+		ui->quit = TRUE;
+	} else
+		ui_error(ui, "%s", _("The index is damaged: run "
+		    "`satchel reindex --full`."));
+}
+
 /*
  * What other processes did (cron's fetch, compose, `satchel queue`, mutt
  * renaming files in cur/) shows without a restart: the store says whether
@@ -885,13 +900,9 @@ ui_jobs_poll(struct ui *ui)
 	if (s == STORE_ERR_CORRUPT && !ui->damaged) {
 		ui->damaged = TRUE;
 		ui_repaint_now(ui);
-		if (ui_prompt_yesno(ui, _("The index is damaged. Quit, rebuild "
-		    "it from the Maildir and start again?"), TRUE)) {
-			ui->rebuild = TRUE;
-			ui->quit = TRUE;
-		} else
-			ui_error(ui, "%s", _("The index is damaged: run "
-			    "`satchel reindex --full`."));
+		ui_prompt_ask_yesno(ui, _("The index is damaged. Quit, "
+		    "rebuild it from the Maildir and start again?"), TRUE,
+		    ui_jobs_damaged_answered, NULL);
 		return;
 	}
 	if (!changed) {

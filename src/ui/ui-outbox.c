@@ -40,6 +40,10 @@ static void	 ui_outbox_draw(struct ui *, void *, int, guint64, gboolean);
 static const char *ui_outbox_state(const struct outbox_entry *);
 static struct outbox_entry *ui_outbox_current(struct ui_view *);
 static void	 ui_outbox_act(struct ui *, struct ui_view *, enum ui_op);
+static void	 ui_outbox_ask_delete(struct ui *, struct ui_view *, int64_t);
+static void	 ui_outbox_delete_answered(struct ui *, char *, int, void *);
+static void	 ui_outbox_acted(struct ui *, struct ui_view *, enum ui_op,
+		    enum outbox_status, GError *);
 static void	 ui_outbox_edit(struct ui *, struct ui_view *);
 
 static const struct ui_view_ops ui_outbox_ops = {
@@ -318,12 +322,52 @@ ui_outbox_act(struct ui *ui, struct ui_view *v, enum ui_op op)
 		os = outbox_release(ui->store, id, &err);
 		break;
 	default:
-		if (!ui_prompt_yesno(ui, _("Delete this message unsent?"),
-		    FALSE))
-			return;
-		os = outbox_delete(ui->store, id, &err);
-		break;
+		ui_outbox_ask_delete(ui, v, id);
+		return;
 	}
+	ui_outbox_acted(ui, v, op, os, err);
+}
+
+/* An entry to delete, asked: the outbox view (serial) and the entry. */
+struct ui_outbox_asked {
+	guint		 view;
+	int64_t		 id;
+};
+
+/* d: delete entry id unsent, once the user agrees. */
+static void
+ui_outbox_ask_delete(struct ui *ui, struct ui_view *v, int64_t id)
+{
+	struct ui_outbox_asked	*a = g_new0(struct ui_outbox_asked, 1);
+
+	a->view = v->serial;
+	a->id = id;
+	ui_prompt_ask_yesno(ui, _("Delete this message unsent?"), FALSE,
+	    ui_outbox_delete_answered, a);
+}
+
+/* ui_prompt_fn of the delete question: the entry deleted if yes. */
+static void
+ui_outbox_delete_answered(struct ui *ui, char *line, int yes, void *data)
+{
+	struct ui_outbox_asked	*a = data;
+	struct ui_view		*v = ui_view_find(ui, a->view);
+	GError			*err = NULL;
+	enum outbox_status	 os;
+
+	(void)line;
+	if (yes && v != NULL) {
+		os = outbox_delete(ui->store, a->id, &err);
+		ui_outbox_acted(ui, v, UI_OP_QUEUE_DELETE, os, err);
+	}
+	g_free(a);
+}
+
+/* What r, h, u or d did (os, err: taken): said, the list read again. */
+static void
+ui_outbox_acted(struct ui *ui, struct ui_view *v, enum ui_op op,
+    enum outbox_status os, GError *err)
+{
 	if (os != OUTBOX_OK) {
 		ui_error(ui, "%s", err != NULL ? err->message :
 		    outbox_strerror(os));

@@ -39,6 +39,8 @@ static void	 ui_pager_load(struct ui *, struct ui_view *, int64_t);
 static void	 ui_pager_render(struct ui *, struct ui_view *);
 static void	 ui_pager_clear(struct ui_pager *);
 static void	 ui_pager_search(struct ui *, struct ui_view *, gboolean);
+static void	 ui_pager_search_answered(struct ui *, char *, int, void *);
+static void	 ui_pager_search_next(struct ui *, struct ui_view *);
 static void	 ui_pager_crypt(struct ui *, struct ui_pager *);
 static void	 ui_pager_changed(struct ui *, struct ui_view *,
 		    const struct ui_change *);
@@ -332,26 +334,52 @@ ui_pager_draw(struct ui *ui, void *data, int y, guint64 row, gboolean current)
 	ui_term_text_safe(y, 0, l->text, COLS, attr);
 }
 
+/* / asks for a search, n finds the next hit of the last one. */
 static void
 ui_pager_search(struct ui *ui, struct ui_view *v, gboolean ask)
 {
+	if (ask)
+		ui_prompt_ask(ui, _("Search for: "), NULL, UI_PROMPT_TEXT,
+		    FALSE, ui_pager_search_answered,
+		    GUINT_TO_POINTER(v->serial));
+	else
+		ui_pager_search_next(ui, v);
+}
+
+/*
+ * The search typed (needle, NULL: cancelled) in the pager of view serial
+ * data: the last search (unless empty), its first hit found.
+ */
+static void
+ui_pager_search_answered(struct ui *ui, char *needle, int key, void *data)
+{
+	struct ui_view	*v = ui_view_find(ui, GPOINTER_TO_UINT(data));
+	struct ui_pager	*pg;
+
+	(void)key;
+	if (v == NULL || needle == NULL) {
+		g_free(needle);
+		return;
+	}
+	pg = v->data;
+	if (*needle != '\0') {
+		g_free(ui->search);
+		ui->search = needle;
+	} else
+		g_free(needle);
+	g_clear_pointer(&pg->hits, g_free);
+	pg->nhits = 0;
+	pg->hit = -1;
+	ui_pager_search_next(ui, v);
+}
+
+/* The next hit of the last search, after the current one. */
+static void
+ui_pager_search_next(struct ui *ui, struct ui_view *v)
+{
 	struct ui_pager	*pg = v->data;
-	char		*needle;
 	size_t		 i, from;
 
-	if (ask) {
-		needle = ui_prompt_line(ui, _("Search for: "), NULL);
-		if (needle == NULL)
-			return;
-		if (*needle != '\0') {
-			g_free(ui->search);
-			ui->search = needle;
-		} else
-			g_free(needle);
-		g_clear_pointer(&pg->hits, g_free);
-		pg->nhits = 0;
-		pg->hit = -1;
-	}
 	if (ui->search == NULL) {
 		ui_error(ui, "%s", _("No search yet."));
 		return;

@@ -3,9 +3,9 @@
  * line editor (wide characters, horizontal scrolling), secrets with echo
  * off, and one-key choices. A question is a state of the one loop: it is
  * put up (ui_prompt_ask), the loop hands it each key (ui_prompt_key), and
- * its callback gets the answer; events and timers go on meanwhile. The
- * questions that answer in place (ui_prompt_line ...) turn that loop until
- * theirs is answered.
+ * its callback gets the answer; events and timers go on meanwhile
+ * (ui_prompt_ask_yesno: yes or no so). The questions that answer in place
+ * (ui_prompt_line ...) turn that loop until theirs is answered.
  */
 #include "satchel-config.h"
 
@@ -540,34 +540,91 @@ ui_prompt_choice(struct ui *ui, const char *prompt, const char *choices)
 	return w.key;
 }
 
-gboolean
-ui_prompt_yesno(struct ui *ui, const char *question, gboolean def)
+/* A yes-or-no question up: its letters, Enter's answer, whom to tell. */
+struct ui_prompt_yn {
+	char			 yes, no;
+	gboolean		 def;
+	ui_prompt_fn		 fn;
+	void			*data;
+};
+
+/*
+ * A yes-or-no question's line and keys (choices: 16 bytes) into yn;
+ * the line to g_free.
+ */
+static char *
+ui_prompt_yn_setup(const char *question, gboolean def,
+    struct ui_prompt_yn *yn, char *choices)
 {
 	/*
 	 * TRANSLATORS: two ASCII letters, the answers for yes and no, in
 	 * the same order as in "([y]/n)". y and n are always understood too.
 	 */
-	const char	*yn = _("yn");
-	char		 yes = 'y', no = 'n', choices[16];
-	char		*p;
-	int		 c;
+	const char	*letters = _("yn");
 
-	if (strlen(yn) == 2 && g_ascii_isalpha(yn[0]) &&
-	    g_ascii_isalpha(yn[1]) && yn[0] != yn[1]) {
-		yes = g_ascii_tolower(yn[0]);
-		no = g_ascii_tolower(yn[1]);
+	yn->yes = 'y';
+	yn->no = 'n';
+	yn->def = def;
+	if (strlen(letters) == 2 && g_ascii_isalpha(letters[0]) &&
+	    g_ascii_isalpha(letters[1]) && letters[0] != letters[1]) {
+		yn->yes = g_ascii_tolower(letters[0]);
+		yn->no = g_ascii_tolower(letters[1]);
 	}
-	g_snprintf(choices, sizeof choices, "%c%c%c%cynYN\n", yes,
-	    g_ascii_toupper(yes), no, g_ascii_toupper(no));
-	p = g_strdup_printf("%s %s ", question, def ? _("([y]/n)") :
+	g_snprintf(choices, 16, "%c%c%c%cynYN\n", yn->yes,
+	    g_ascii_toupper(yn->yes), yn->no, g_ascii_toupper(yn->no));
+	return g_strdup_printf("%s %s ", question, def ? _("([y]/n)") :
 	    _("(y/[n])"));
-	c = ui_prompt_choice(ui, p, choices);
-	g_free(p);
+}
+
+/* The key typed at a yes-or-no question (0: cancelled): yes or no. */
+static gboolean
+ui_prompt_yn_answer(const struct ui_prompt_yn *yn, int c)
+{
 	if (c == '\n')
-		return def;
+		return yn->def;
 	c = g_ascii_tolower(c);
 	/* The translated "no" letter may be y in some language: it wins. */
-	if (c == no)
+	if (c == yn->no)
 		return FALSE;
-	return c == yes || c == 'y';
+	return c == yn->yes || c == 'y';
+}
+
+gboolean
+ui_prompt_yesno(struct ui *ui, const char *question, gboolean def)
+{
+	struct ui_prompt_yn	 yn;
+	char			 choices[16];
+	char			*p;
+	int			 c;
+
+	p = ui_prompt_yn_setup(question, def, &yn, choices);
+	c = ui_prompt_choice(ui, p, choices);
+	g_free(p);
+	return ui_prompt_yn_answer(&yn, c);
+}
+
+/* ui_prompt_fn of a yes-or-no question: its asker told yes or no. */
+static void
+ui_prompt_yn_done(struct ui *ui, char *line, int key, void *data)
+{
+	struct ui_prompt_yn	*yn = data;
+
+	(void)line;
+	yn->fn(ui, NULL, ui_prompt_yn_answer(yn, key), yn->data);
+	g_free(yn);
+}
+
+void
+ui_prompt_ask_yesno(struct ui *ui, const char *question, gboolean def,
+    ui_prompt_fn fn, void *data)
+{
+	struct ui_prompt_yn	*yn = g_new0(struct ui_prompt_yn, 1);
+	char			 choices[16];
+	char			*p;
+
+	p = ui_prompt_yn_setup(question, def, yn, choices);
+	yn->fn = fn;
+	yn->data = data;
+	ui_prompt_ask_choice(ui, p, choices, ui_prompt_yn_done, yn);
+	g_free(p);
 }
