@@ -45,7 +45,7 @@ static void	 outbox_flush_account(struct outbox_flush_ctx *,
 		    const char *, GPtrArray *);
 static enum smtp_status outbox_connect(struct outbox_flush_ctx *,
 		    struct account *, struct smtp_session **, char **);
-static void	 outbox_send_one(struct outbox_flush_ctx *, struct account *,
+static void	 outbox_send_one(struct outbox_flush_ctx *,
 		    struct smtp_session *, struct store_queue_row *);
 static gboolean	 outbox_send_claim(struct outbox_flush_ctx *,
 		    struct store_queue_row *, struct store_msg **, char **,
@@ -527,8 +527,8 @@ outbox_send_refused(struct outbox_flush_ctx *c, struct store_queue_row *row,
 
 /* Send one queued entry over ss and record what the server said. */
 static void
-outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
-    struct smtp_session *ss, struct store_queue_row *row)
+outbox_send_one(struct outbox_flush_ctx *c, struct smtp_session *ss,
+    struct store_queue_row *row)
 {
 	struct store_msg	*m = NULL;
 	struct smtp_result	 res;
@@ -538,7 +538,6 @@ outbox_send_one(struct outbox_flush_ctx *c, struct account *acc,
 	size_t			 len = 0;
 	gboolean		 lost;
 
-	(void)acc;
 	smtp_result_init(&res);
 	if (!outbox_send_claim(c, row, &m, &data, &len))
 		goto out;
@@ -647,7 +646,7 @@ outbox_flush_account(struct outbox_flush_ctx *c, const char *name,
 				outbox_defer(c, row, err, TRUE, st);
 			continue;
 		}
-		outbox_send_one(c, acc, ss, row);
+		outbox_send_one(c, ss, row);
 	}
 	smtp_session_close(ss);
 }
