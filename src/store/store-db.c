@@ -168,6 +168,15 @@ static const char *const store_migrations[] = {
 	"INSERT OR IGNORE INTO queue_marks(key, value) SELECT key, value"
 	"  FROM queue_meta WHERE key <> 'version';"
 	"DROP TABLE queue_meta;",
+	/*
+	 * 9: the words of the subject, sender and recipients alone
+	 * (msg_head), filled from the text msg_fts holds: subject:, from:
+	 * and to: read the messages whose headers have the word, not the
+	 * list of every message that has it anywhere.
+	 */
+	STORE_HEAD_CREATE
+	"INSERT INTO msg_head(rowid, subject, sender, recipients)"
+	"  SELECT rowid, subject, sender, recipients FROM msg_fts;",
 };
 
 /*

@@ -563,7 +563,10 @@ store_item_text_drop(struct store *st, int64_t id)
 	return STORE_OK;
 }
 
-/* The same text into both FTS tables (msg_terms keeps no copy). */
+/*
+ * The same text into the FTS tables (msg_terms and msg_head keep no copy;
+ * msg_head has the headers only).
+ */
 static enum store_status
 store_item_text(struct store *st, int64_t id, struct mime_summary *sum)
 {
@@ -573,6 +576,10 @@ store_item_text(struct store *st, int64_t id, struct mime_summary *sum)
 	static const char terms[] =
 	    "INSERT INTO msg_terms(rowid, subject, sender, recipients, body,"
 	    " attachments) VALUES (?, ?, ?, ?, ?, ?)";
+	static const char head[] =
+	    "INSERT INTO msg_head(rowid, subject, sender, recipients)"
+	    " VALUES (?, ?, ?, ?)";
+	const char	*sqls[] = { fts, terms, head };
 	g_autofree char	*sender = NULL, *rcpt = NULL;
 	sqlite3_stmt	*stmt;
 	int		 rc, i;
@@ -581,15 +588,17 @@ store_item_text(struct store *st, int64_t id, struct mime_summary *sum)
 	    sum->from_addr != NULL ? sum->from_addr : "", NULL);
 	rcpt = g_strjoin(" ", sum->to != NULL ? sum->to : "",
 	    sum->cc != NULL ? sum->cc : "", NULL);
-	for (i = 0; i < 2; i++) {
-		if ((stmt = store_stmt(st, i == 0 ? fts : terms)) == NULL)
+	for (i = 0; i < (int)G_N_ELEMENTS(sqls); i++) {
+		if ((stmt = store_stmt(st, sqls[i])) == NULL)
 			return STORE_ERR_DB;
 		sqlite3_bind_int64(stmt, 1, id);
 		store_bind_text(stmt, 2, sum->subject);
 		store_bind_text(stmt, 3, sender);
 		store_bind_text(stmt, 4, rcpt);
-		store_bind_text(stmt, 5, sum->body_text);
-		store_bind_text(stmt, 6, sum->attachment_names);
+		if (sqls[i] != head) {
+			store_bind_text(stmt, 5, sum->body_text);
+			store_bind_text(stmt, 6, sum->attachment_names);
+		}
 		rc = sqlite3_step(stmt);
 		sqlite3_reset(stmt);
 		if (rc != SQLITE_DONE)
@@ -599,28 +608,36 @@ store_item_text(struct store *st, int64_t id, struct mime_summary *sum)
 }
 
 /*
- * Take message id's words out of msg_terms, which keeps no copy of the
- * text: its 'delete' command is given the text that went in, read back
- * from msg_fts (so this runs before msg_fts loses the row).
+ * Take message id's words out of msg_terms and msg_head, which keep no
+ * copy of the text: their 'delete' command is given the text that went
+ * in, read back from msg_fts (so this runs before msg_fts loses the row).
  */
 static enum store_status
 store_item_terms_delete(struct store *st, int64_t id)
 {
-	static const char sql[] =
+	static const char terms[] =
 	    "INSERT INTO msg_terms(msg_terms, rowid, subject, sender,"
 	    " recipients, body, attachments) SELECT 'delete', rowid, subject,"
 	    " sender, recipients, body, attachments FROM msg_fts"
 	    " WHERE rowid = ?";
+	static const char head[] =
+	    "INSERT INTO msg_head(msg_head, rowid, subject, sender,"
+	    " recipients) SELECT 'delete', rowid, subject, sender, recipients"
+	    " FROM msg_fts WHERE rowid = ?";
+	const char	*sqls[] = { terms, head };
 	sqlite3_stmt	*stmt;
+	size_t		 i;
 	int		 rc;
 
-	if ((stmt = store_stmt(st, sql)) == NULL)
-		return STORE_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "index text");
+	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+		if ((stmt = store_stmt(st, sqls[i])) == NULL)
+			return STORE_ERR_DB;
+		sqlite3_bind_int64(stmt, 1, id);
+		rc = sqlite3_step(stmt);
+		sqlite3_reset(stmt);
+		if (rc != SQLITE_DONE)
+			return store_sql_error(st, rc, "index text");
+	}
 	return STORE_OK;
 }
 

@@ -44,30 +44,52 @@ enum store_subdir {
 #define STORE_BOUNCES		"bounced"
 #define STORE_INDEX		"index.sqlite"
 /*
- * The FTS table as a new or fully rebuilt index makes it: migration 1 of
- * store-db.c without prefix indexes, plus prefix indexes for 2 and 3
- * characters so that "bel*" reads one list instead of merging those of
- * every word it starts. An older index keeps its table until reindex
- * --full (converting it means tokenising all the text again).
+ * The FTS table as a new or fully rebuilt index makes it: the words with
+ * their positions, which only a phrase needs (every other search reads
+ * msg_terms below). So no prefix indexes here: a prefix inside a phrase
+ * is rare and still answered, by merging the lists of the words it
+ * starts. columnsize=0: no per-row column sizes, which only ranking
+ * (bm25) reads, and results are ordered by date. automerge 16: segments
+ * are merged 16 at a time instead of 4, so each posting is rewritten
+ * about half as often while a large index is built; a search reads at
+ * most that many segments a level (measured in doc/BENCHMARKS.md). An
+ * older index keeps its table until reindex --full (converting it means
+ * tokenising all the text again).
  */
 #define STORE_FTS_CREATE \
 	"CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients," \
 	"  body, attachments, tokenize='unicode61 remove_diacritics 2'," \
-	"  prefix='2 3');"
+	"  columnsize=0);" \
+	"INSERT INTO msg_fts(msg_fts, rank) VALUES('automerge', 16);"
 /*
  * The same words without their positions (detail=column: which message,
  * which column), holding no copy of the text (content=''): what a search
  * with no phrase reads. A common word's list in msg_fts carries every
  * position of the word in every message; walking it to answer "a AND NOT
  * b" or "subject:a" read megabytes where this list is a few hundred
- * kilobytes. Rows are taken out with the 'delete' command and the text
- * that went in (read back from msg_fts, before its row goes).
+ * kilobytes. Prefix indexes for 2 and 3 characters, so that "bel*" reads
+ * one list instead of merging those of every word it starts. Rows are
+ * taken out with the 'delete' command and the text that went in (read
+ * back from msg_fts, before its row goes).
  */
 #define STORE_TERMS_CREATE \
 	"CREATE VIRTUAL TABLE msg_terms USING fts5(subject, sender," \
 	"  recipients, body, attachments," \
 	"  tokenize='unicode61 remove_diacritics 2', prefix='2 3'," \
-	"  detail=column, content='');"
+	"  detail=column, content='', columnsize=0);" \
+	"INSERT INTO msg_terms(msg_terms, rank) VALUES('automerge', 16);"
+/*
+ * The words of the subject, sender and recipients alone, with positions
+ * (a phrase such as from:"Ann Lee" or an address), holding no copy of
+ * the text: what subject:, from:, to: and cc: read. In msg_terms the
+ * list of a word is that of every message with the word anywhere, the
+ * body included; here it is the list of the few whose headers have it.
+ * Rows go out like msg_terms's.
+ */
+#define STORE_HEAD_CREATE \
+	"CREATE VIRTUAL TABLE msg_head USING fts5(subject, sender," \
+	"  recipients, tokenize='unicode61 remove_diacritics 2'," \
+	"  content='', columnsize=0);"
 
 struct store {
 	/* store.c */

@@ -31,12 +31,16 @@
 	"EXISTS (SELECT 1 FROM " t " WHERE " t " MATCH ? AND" \
 	" rowid = m.id)"
 /*
- * The two FTS tables: msg_fts has the words' positions (phrases need
- * them), msg_terms only which message and column has a word, lists many
- * times shorter for everything else (store-private.h).
+ * The three FTS tables (store-private.h): msg_fts has the words' positions
+ * (phrases need them), msg_terms only which message and column has a word,
+ * lists many times shorter for everything else, and msg_head the words of
+ * the subject, sender and recipients alone (with positions): a field
+ * search there reads the few messages whose headers have the word, not
+ * every message whose body has it.
  */
 #define STORE_QUERY_IN		STORE_QUERY_IN_OF("msg_fts")
 #define STORE_QUERY_IN_TERMS	STORE_QUERY_IN_OF("msg_terms")
+#define STORE_QUERY_IN_HEAD	STORE_QUERY_IN_OF("msg_head")
 static const struct store_query_table {
 	const char	*name;
 	const char	*in;
@@ -44,7 +48,16 @@ static const struct store_query_table {
 } store_query_tables[] = {
 	{ "msg_fts", STORE_QUERY_IN, STORE_QUERY_PROBE_OF("msg_fts") },
 	{ "msg_terms", STORE_QUERY_IN_TERMS, STORE_QUERY_PROBE_OF("msg_terms") },
+	{ "msg_head", STORE_QUERY_IN_HEAD, STORE_QUERY_PROBE_OF("msg_head") },
 };
+/*
+ * What a text term needs of the table that answers it: positions (a
+ * phrase), and columns other than the headers'. One MATCH answers terms
+ * together: msg_head if none needs other columns, else msg_fts if one
+ * needs positions, else msg_terms.
+ */
+#define STORE_QUERY_NEED_POS	1u
+#define STORE_QUERY_NEED_BODY	2u
 /*
  * Cost of one probe against reading one match into the set, measured
  * (about 30 us against 0.55 us on 20,000 messages).
@@ -64,7 +77,7 @@ enum store_qnode_type {
 struct store_qnode {
 	enum store_qnode_type	 type;
 	char			*s;
-	gboolean		 phrase;	/* QN_FTS of two words or more */
+	unsigned		 need;		/* QN_FTS: STORE_QUERY_NEED_* */
 	GPtrArray		*params;	/* struct store_query_param */
 	GPtrArray		*kids;
 };
@@ -125,8 +138,9 @@ static struct store_qnode *store_query_sql(const char *, const char *,
 static gboolean	 store_query_date(const char *, gboolean, int64_t *,
 		    GError **);
 static struct store_qnode *store_query_date_range(const char *, GError **);
-static char	*store_query_fts_expr(struct store_qnode *, gboolean *);
-static char	*store_query_fts_not(struct store_qnode *, gboolean *);
+static char	*store_query_fts_expr(struct store_qnode *, unsigned *);
+static char	*store_query_fts_not(struct store_qnode *, unsigned *);
+static const char *store_query_in(unsigned);
 static gboolean	 store_query_one_token(const char *);
 static void	 store_query_emit(struct store_qnode *, GString *,
 		    GPtrArray *);
@@ -442,7 +456,8 @@ store_query_fts_quote(const char *text, gboolean allow_prefix)
 /*
  * TRUE when the tokenizer makes one word of text (a trailing '*' aside):
  * letters and digits only, all of them word characters of unicode61.
- * Anything else may split it into a phrase, which only msg_fts answers.
+ * Anything else may split it into a phrase, which needs positions (msg_fts,
+ * or msg_head for a header field).
  */
 static gboolean
 store_query_one_token(const char *text)
@@ -527,7 +542,11 @@ store_query_text(const char *text, gboolean bare, const char *column)
 		g_free(fts);
 	} else
 		n->s = fts;
-	n->phrase = !store_query_one_token(text);
+	if (!store_query_one_token(text))
+		n->need |= STORE_QUERY_NEED_POS;
+	if (column == NULL || (strcmp(column, "subject") != 0 &&
+	    strcmp(column, "sender") != 0 && strcmp(column, "recipients") != 0))
+		n->need |= STORE_QUERY_NEED_BODY;
 	return n;
 }
 
@@ -781,19 +800,19 @@ store_query_date_range(const char *v, GError **err)
 /*
  * The node as one FTS5 expression, or NULL if it needs SQL. Negations in
  * an AND with at least one text term become FTS5's binary NOT, so that
- * "a AND NOT b" is one lookup in the FTS index, not an anti-join. *phrase
- * is set when the expression holds a phrase (left alone otherwise).
+ * "a AND NOT b" is one lookup in the FTS index, not an anti-join. What
+ * its terms need (STORE_QUERY_NEED_*) is added to *need.
  */
 static char *
-store_query_fts_expr(struct store_qnode *n, gboolean *phrase)
+store_query_fts_expr(struct store_qnode *n, unsigned *need)
 {
 	GString		*s, *neg;
-	gboolean	 any = FALSE, ph = FALSE;
+	gboolean	 any = FALSE;
+	unsigned	 nd = 0;
 	guint		 i;
 
 	if (n->type == QN_FTS) {
-		if (n->phrase)
-			*phrase = TRUE;
+		*need |= n->need;
 		return g_strdup(n->s);
 	}
 	if (n->type != QN_AND && n->type != QN_OR)
@@ -806,14 +825,14 @@ store_query_fts_expr(struct store_qnode *n, gboolean *phrase)
 
 		if (n->type == QN_AND && kid->type == QN_NOT) {
 			if ((k = store_query_fts_expr(kid->kids->pdata[0],
-			    &ph)) == NULL)
+			    &nd)) == NULL)
 				goto sql;
 			g_string_append(neg, neg->len > 0 ? " OR " : "");
 			g_string_append(neg, k);
 			g_free(k);
 			continue;
 		}
-		if ((k = store_query_fts_expr(kid, &ph)) == NULL)
+		if ((k = store_query_fts_expr(kid, &nd)) == NULL)
 			goto sql;
 		if (any)
 			g_string_append(s, n->type == QN_AND ? " AND " :
@@ -830,8 +849,7 @@ store_query_fts_expr(struct store_qnode *n, gboolean *phrase)
 		g_string_append_printf(s, " NOT (%s))", neg->str);
 	}
 	g_string_free(neg, TRUE);
-	if (ph)
-		*phrase = TRUE;
+	*need |= nd;
 	return g_string_free(s, FALSE);
 sql:
 	g_string_free(neg, TRUE);
@@ -841,11 +859,21 @@ sql:
 
 /* The FTS5 expression of a NOT node's operand, or NULL. */
 static char *
-store_query_fts_not(struct store_qnode *n, gboolean *phrase)
+store_query_fts_not(struct store_qnode *n, unsigned *need)
 {
 	if (n->type != QN_NOT)
 		return NULL;
-	return store_query_fts_expr(n->kids->pdata[0], phrase);
+	return store_query_fts_expr(n->kids->pdata[0], need);
+}
+
+/* The condition on the FTS table that answers terms needing need. */
+static const char *
+store_query_in(unsigned need)
+{
+	if ((need & STORE_QUERY_NEED_BODY) == 0)
+		return STORE_QUERY_IN_HEAD;
+	return (need & STORE_QUERY_NEED_POS) != 0 ? STORE_QUERY_IN :
+	    STORE_QUERY_IN_TERMS;
 }
 
 static void
@@ -877,7 +905,7 @@ static void
 store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 {
 	char		*fts;
-	gboolean	 phrase = FALSE;
+	unsigned	 need = 0;
 	guint		 i;
 
 	switch (n->type) {
@@ -898,9 +926,8 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 	default:
 		break;
 	}
-	if ((fts = store_query_fts_expr(n, &phrase)) != NULL) {
-		g_string_append(out, phrase ? STORE_QUERY_IN :
-		    STORE_QUERY_IN_TERMS);
+	if ((fts = store_query_fts_expr(n, &need)) != NULL) {
+		g_string_append(out, store_query_in(need));
 		store_query_fts_param(params, fts);
 		return;
 	}
@@ -908,7 +935,8 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		GString	*ftsand = g_string_new(NULL);
 		GString	*ftsnot = g_string_new(NULL);
 		g_autofree char *nots = NULL;
-		gboolean first = TRUE, folded, ph = FALSE, nph = FALSE;
+		gboolean first = TRUE, folded;
+		unsigned nd = 0, nnd = 0, skip = 0;
 
 		/*
 		 * The text terms of an AND share one MATCH, their negations
@@ -917,12 +945,12 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		g_string_append_c(out, '(');
 		for (i = 0; i < n->kids->len; i++) {
 			if ((fts = store_query_fts_expr(n->kids->pdata[i],
-			    &ph)) != NULL) {
+			    &nd)) != NULL) {
 				if (ftsand->len > 0)
 					g_string_append(ftsand, " AND ");
 				g_string_append(ftsand, fts);
 			} else if ((fts = store_query_fts_not(
-			    n->kids->pdata[i], &nph)) != NULL) {
+			    n->kids->pdata[i], &nnd)) != NULL) {
 				if (ftsnot->len > 0)
 					g_string_append(ftsnot, " OR ");
 				g_string_append(ftsnot, fts);
@@ -936,10 +964,9 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 				g_string_prepend(ftsand, "((");
 				g_string_append_printf(ftsand, ") NOT (%s))",
 				    nots);
-				ph = ph || nph;
+				nd |= nnd;
 			}
-			g_string_append(out, ph ? STORE_QUERY_IN :
-			    STORE_QUERY_IN_TERMS);
+			g_string_append(out, store_query_in(nd));
 			store_query_fts_param(params, g_strdup(ftsand->str));
 			first = FALSE;
 		}
@@ -947,8 +974,8 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 		for (i = 0; i < n->kids->len; i++) {
 			struct store_qnode *k = n->kids->pdata[i];
 
-			if ((fts = store_query_fts_expr(k, &ph)) != NULL ||
-			    (folded && (fts = store_query_fts_not(k, &ph)) !=
+			if ((fts = store_query_fts_expr(k, &skip)) != NULL ||
+			    (folded && (fts = store_query_fts_not(k, &skip)) !=
 			    NULL)) {
 				g_free(fts);
 				continue;
@@ -1002,7 +1029,8 @@ gboolean
 store_query_has_text(const struct store_query *q)
 {
 	return q != NULL && (strstr(q->where->str, "msg_fts") != NULL ||
-	    strstr(q->where->str, "msg_terms") != NULL);
+	    strstr(q->where->str, "msg_terms") != NULL ||
+	    strstr(q->where->str, "msg_head") != NULL);
 }
 
 enum store_status

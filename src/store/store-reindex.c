@@ -660,6 +660,8 @@ store_reindex_wipe(struct store *st)
 	    STORE_FTS_CREATE
 	    "DROP TABLE msg_terms;"
 	    STORE_TERMS_CREATE
+	    "DROP TABLE msg_head;"
+	    STORE_HEAD_CREATE
 	    "UPDATE folders SET new_mtime = -1, cur_mtime = -1;";
 	enum store_status	 s;
 

@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd sqlite3 sqlite3
-t_plan 12
+t_plan 14
 
 store=$XDG_DATA_HOME/satchel
 db=$store/index.sqlite
@@ -29,14 +29,17 @@ terms() {
 	    MATCH '$1')"
 }
 
-# The index as schema 5 made it: no msg_terms, no index of is:encrypted.
-sqlite3 "$db" 'DROP TABLE msg_terms; DROP INDEX messages_signed;
+# The index as schema 5 made it: no msg_terms, no index of is:encrypted,
+# no msg_head.
+sqlite3 "$db" 'DROP TABLE msg_terms; DROP TABLE msg_head; DROP INDEX messages_signed;
     DROP INDEX messages_encrypted; PRAGMA user_version=5'
 t_is "a search of an older index answers" \
     "$("$SATCHEL" search --count 'ripe AND NOT pear')" 40
 t_is "the index was brought to the current schema" \
-    "$(sqlite3 "$db" 'PRAGMA user_version')" 8
+    "$(sqlite3 "$db" 'PRAGMA user_version')" 9
 t_is "its words table was filled from the text" "$(terms pear)" "20 20"
+t_is "its headers table too" "$(sqlite3 "$db" "SELECT count(*) FROM
+    msg_head WHERE msg_head MATCH 'subject : pear'")" 20
 t_is "subject: from the words table" \
     "$("$SATCHEL" search --count subject:pear)" 20
 t_is "a column filter under NOT" \
@@ -60,6 +63,9 @@ t_is "no stale entry after a removal" "$(terms pear)" "18 18"
 t_is "and the words table is sound" "$(sqlite3 "$db" \
     "INSERT INTO msg_terms(msg_terms) VALUES('integrity-check');
     SELECT 'ok'")" ok
+t_is "and the headers table" "$(sqlite3 "$db" \
+    "INSERT INTO msg_head(msg_head) VALUES('integrity-check');
+    SELECT count(*) FROM msg_head WHERE msg_head MATCH 'subject : pear'")" 18
 "$SATCHEL" reindex --full -q
 t_is "reindex --full makes it again" "$(terms plum)" "40 40"
 t_done

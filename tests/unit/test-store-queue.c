@@ -19,7 +19,7 @@
 #include "store/store-queue.h"
 
 /* The schema version this satchel writes (store.c's migrations). */
-#define CURRENT_SCHEMA	8
+#define CURRENT_SCHEMA	9
 
 struct fixture {
 	char		*top;
@@ -283,8 +283,10 @@ make_old(const char *dir, int version)
 	sqlite3		*db = NULL;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	/* Schema 7 had neither the queue nor msg_head (schema 9). */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE queue;"
-	    "DROP TABLE queue_marks;", NULL, NULL, NULL), SQLITE_OK);
+	    "DROP TABLE queue_marks; DROP TABLE msg_head;", NULL, NULL, NULL),
+	    SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, old_queue_v1, NULL, NULL, NULL),
 	    SQLITE_OK);
 	if (version == 2)

@@ -919,9 +919,10 @@ plan_reads(struct store *st, const char *q, gboolean cnt, const char *table)
 
 /*
  * Searches without a phrase read msg_terms (words without positions);
- * phrases read msg_fts. msg_terms keeps no copy of the text: a message
- * deleted or replaced (the full body of a partial fetch) must leave no
- * entry of its old words behind.
+ * phrases read msg_fts; terms of the headers alone (subject:, from:, to:,
+ * phrases among them) read msg_head. msg_terms and msg_head keep no copy
+ * of the text: a message deleted or replaced (the full body of a partial
+ * fetch) must leave no entry of its old words behind.
  */
 static void
 test_search_terms(void **state)
@@ -931,14 +932,19 @@ test_search_terms(void **state)
 		const char	*table;
 	} plans[] = {
 		{ "apple", "msg_terms" },
-		{ "subject:apple", "msg_terms" },
+		{ "subject:apple", "msg_head" },
+		{ "subject:\"apple crate\"", "msg_head" },
+		{ "subject:crate -subject:pear", "msg_head" },
+		{ "to:ann OR from:ann", "msg_head" },
+		{ "subject:apple ripe", "msg_terms" },
+		{ "from:ann@example.org ripe", "msg_fts" },
 		{ "apple AND NOT pear", "msg_terms" },
 		{ "NOT apple", "msg_terms" },
 		{ "apple OR pear", "msg_terms" },
 		{ "app*", "msg_terms" },
 		{ "\"ripe apple\"", "msg_fts" },
 		{ "\"ripe apple\" -pear", "msg_fts" },
-		{ "from:ann@example.org", "msg_fts" },
+		{ "from:ann@example.org", "msg_head" },
 	};
 	struct fixture		*f = *state;
 	struct store_delivery	*d = NULL;
@@ -961,6 +967,12 @@ test_search_terms(void **state)
 	assert_int_equal(count(f->st, "ripe AND NOT pear"), 2);
 	assert_int_equal(count(f->st, "subject:crate -subject:pear"), 1);
 	assert_int_equal(count(f->st, "\"ripe pear\" OR apple"), 2);
+	assert_int_equal(count(f->st, "subject:\"pear crate\""), 1);
+	assert_int_equal(count(f->st, "subject:\"crate pear\""), 0);
+	assert_int_equal(count(f->st, "subject:ripe"), 0);
+	assert_int_equal(count(f->st, "from:ann@example.org ripe"), 2);
+	assert_int_equal(count(f->st, "from:ann@example.org -subject:apple"),
+	    1);
 	for (i = 0; i < G_N_ELEMENTS(plans); i++)
 		for (cnt = 0; cnt < 2; cnt++)
 			if (!plan_reads(f->st, plans[i].q, cnt,
@@ -976,13 +988,20 @@ test_search_terms(void **state)
 	assert_int_equal(count(f->st, "pear"), 0);
 	assert_int_equal(count(f->st, "quince"), 1);
 	assert_int_equal(fts_count(f->st, "msg_terms", "pear"), 0);
+	assert_int_equal(fts_count(f->st, "msg_head", "pear"), 0);
+	assert_int_equal(fts_count(f->st, "msg_head", "quince"), 1);
 	assert_int_equal(store_msg_delete(f->st, ida), STORE_OK);
 	assert_int_equal(count(f->st, "apple"), 0);
 	assert_int_equal(count(f->st, "NOT apple"), 2);
 	assert_int_equal(fts_count(f->st, "msg_terms", "ripe"), 2);
 	assert_int_equal(fts_count(f->st, "msg_fts", "ripe"), 2);
+	assert_int_equal(fts_count(f->st, "msg_head", "apple"), 0);
+	assert_int_equal(fts_count(f->st, "msg_head", "ann"), 1);
 	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO msg_terms("
 	    "msg_terms) VALUES('integrity-check')", NULL, NULL, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO msg_head("
+	    "msg_head) VALUES('integrity-check')", NULL, NULL, NULL),
 	    SQLITE_OK);
 }
 
