@@ -185,8 +185,10 @@ static const char *const store_migrations[] = {
  */
 typedef enum store_status (*store_migration_hook)(struct store *);
 static enum store_status store_migrate_queue(struct store *);
+static enum store_status store_migrate_tune(struct store *);
 static const store_migration_hook store_migration_hooks[] = {
 	[7] = store_migrate_queue,
+	[8] = store_migrate_tune,
 };
 
 static enum store_status store_migrate(struct store *);
@@ -589,6 +591,43 @@ store_migrate_queue(struct store *st)
 	if (store_has_column(st, "queue", "fail_kind"))
 		return STORE_OK;
 	return store_exec(st, "ALTER TABLE queue ADD COLUMN fail_kind TEXT;");
+}
+
+/*
+ * How the three FTS tables are written, kept in each table's own
+ * configuration: segments merged 16 at a time instead of 4 (each entry
+ * is rewritten about half as often as a large index grows; a search
+ * reads at most that many segments a level), and 4 MiB of new entries
+ * held in memory before they are written as a segment instead of 1 MiB
+ * (fewer, larger segments: less merging). Measured in doc/BENCHMARKS.md
+ * (issue 18). An SQLite that does not know a setting keeps its default:
+ * these change speed, never what is found.
+ */
+void
+store_fts_tune(struct store *st)
+{
+	static const char *const tables[] = { "msg_fts", "msg_terms",
+	    "msg_head" };
+	size_t	 i;
+
+	for (i = 0; i < G_N_ELEMENTS(tables); i++) {
+		g_autofree char *sql = g_strdup_printf("INSERT INTO %s(%s,"
+		    " rank) VALUES('automerge', 16); INSERT INTO %s(%s, rank)"
+		    " VALUES('hashsize', 4194304);", tables[i], tables[i],
+		    tables[i], tables[i]);
+
+		if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+			log_debug("store: %s: %s", tables[i],
+			    sqlite3_errmsg(st->db));
+	}
+}
+
+/* Migration 9's hook: the older tables are written as new ones are. */
+static enum store_status
+store_migrate_tune(struct store *st)
+{
+	store_fts_tune(st);
+	return STORE_OK;
 }
 
 enum store_status

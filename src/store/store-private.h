@@ -49,18 +49,14 @@ enum store_subdir {
  * msg_terms below). So no prefix indexes here: a prefix inside a phrase
  * is rare and still answered, by merging the lists of the words it
  * starts. columnsize=0: no per-row column sizes, which only ranking
- * (bm25) reads, and results are ordered by date. automerge 16: segments
- * are merged 16 at a time instead of 4, so each posting is rewritten
- * about half as often while a large index is built; a search reads at
- * most that many segments a level (measured in doc/BENCHMARKS.md). An
- * older index keeps its table until reindex --full (converting it means
- * tokenising all the text again).
+ * (bm25) reads, and results are ordered by date. An older index keeps
+ * its table until reindex --full (converting it means tokenising all the
+ * text again). store_fts_tune() sets how all three tables are written.
  */
 #define STORE_FTS_CREATE \
 	"CREATE VIRTUAL TABLE msg_fts USING fts5(subject, sender, recipients," \
 	"  body, attachments, tokenize='unicode61 remove_diacritics 2'," \
-	"  columnsize=0);" \
-	"INSERT INTO msg_fts(msg_fts, rank) VALUES('automerge', 16);"
+	"  columnsize=0);"
 /*
  * The same words without their positions (detail=column: which message,
  * which column), holding no copy of the text (content=''): what a search
@@ -76,8 +72,7 @@ enum store_subdir {
 	"CREATE VIRTUAL TABLE msg_terms USING fts5(subject, sender," \
 	"  recipients, body, attachments," \
 	"  tokenize='unicode61 remove_diacritics 2', prefix='2 3'," \
-	"  detail=column, content='', columnsize=0);" \
-	"INSERT INTO msg_terms(msg_terms, rank) VALUES('automerge', 16);"
+	"  detail=column, content='', columnsize=0);"
 /*
  * The words of the subject, sender and recipients alone, with positions
  * (a phrase such as from:"Ann Lee" or an address), holding no copy of
@@ -166,6 +161,8 @@ sqlite3		*store_db(struct store *);
 sqlite3_stmt	*store_stmt(struct store *, const char *sql);
 void		 store_stmt_finalize(gpointer);
 enum store_status store_exec(struct store *, const char *sql);
+/* How the FTS tables are written (merges, memory); see store-db.c. */
+void		 store_fts_tune(struct store *);
 /* Open the index to write (made and migrated if need be) or to read. */
 enum store_status store_db_open(struct store *, gboolean readonly);
 /* Open it to query only (query_only): nothing is made or written. */

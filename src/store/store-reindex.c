@@ -673,6 +673,7 @@ store_reindex_wipe(struct store *st)
 		store_tx_rollback(st);
 		return s;
 	}
+	store_fts_tune(st);
 	g_hash_table_remove_all(st->touched);
 	g_hash_table_remove_all(st->dirty_threads);
 	return store_tx_commit(st);

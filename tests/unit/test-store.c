@@ -884,7 +884,22 @@ search_plans(struct store *st)
 	}
 }
 
-/* Messages of table (msg_fts or msg_terms) matching the FTS5 expression. */
+/* One integer from sql. */
+static int64_t
+sql_int(sqlite3 *db, const char *sql)
+{
+	sqlite3_stmt	*stmt = NULL;
+	int64_t		 n;
+
+	assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+	n = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return n;
+}
+
+/* Messages of table (an FTS table) matching the FTS5 expression. */
 static int64_t
 fts_count(struct store *st, const char *table, const char *match)
 {
@@ -1003,6 +1018,12 @@ test_search_terms(void **state)
 	assert_int_equal(sqlite3_exec(f->st->db, "INSERT INTO msg_head("
 	    "msg_head) VALUES('integrity-check')", NULL, NULL, NULL),
 	    SQLITE_OK);
+	/* All three are written with larger merges and memory. */
+	assert_int_equal(sql_int(f->st->db, "SELECT count(*) FROM ("
+	    "SELECT v FROM msg_fts_config WHERE k = 'automerge' UNION ALL "
+	    "SELECT v FROM msg_terms_config WHERE k = 'automerge' UNION ALL "
+	    "SELECT v FROM msg_head_config WHERE k = 'automerge') WHERE v = 16"),
+	    3);
 }
 
 /* Message i (0-based) of test_search_pages has the word of every k. */
