@@ -61,7 +61,7 @@ cli_search_print(const struct store_msg *m, gboolean json)
 		{ STORE_FLAG_PARTIAL, "partial" },
 		{ STORE_FLAG_BOUNCED, "bounced" },
 	};
-	g_autoptr(GDateTime)	 dt = g_date_time_new_from_unix_local(m->date);
+	g_autoptr(GDateTime)	 dt = time_local(m->date);
 	g_autofree char		*date = NULL;
 	GString			*s = g_string_new(NULL);
 	size_t			 i;

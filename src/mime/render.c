@@ -778,7 +778,7 @@ render_crypt_sig(struct render_ctx *ctx, const struct crypt_sig *sig)
 		g_autofree char *date = NULL;
 
 		if (sig->created > 0) {
-			GDateTime *dt = g_date_time_new_from_unix_local(
+			GDateTime *dt = time_local(
 			    sig->created);
 
 			if (dt != NULL) {

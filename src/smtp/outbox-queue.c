@@ -325,8 +325,8 @@ outbox_counts(struct store *st, guint *pending, guint *attention,
 static char *
 outbox_clock(int64_t t, int64_t now)
 {
-	g_autoptr(GDateTime)	 dt = g_date_time_new_from_unix_local(t);
-	g_autoptr(GDateTime)	 today = g_date_time_new_from_unix_local(now);
+	g_autoptr(GDateTime)	 dt = time_local(t);
+	g_autoptr(GDateTime)	 today = time_local(now);
 
 	if (dt == NULL || today == NULL)
 		return g_strdup("?");

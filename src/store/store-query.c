@@ -154,8 +154,8 @@ static gboolean	 store_query_dense(struct store_query *,
 		    GString **);
 static int64_t	 store_query_int(struct store_query *, const char *,
 		    const char *);
-static int	 store_query_bind_skip(struct store_query *, sqlite3_stmt *,
-		    int, guint);
+static int	 store_query_bind_as(struct store_query *, sqlite3_stmt *,
+		    int, guint, const char *);
 
 static void
 store_query_param_free(gpointer p)
@@ -1001,21 +1001,24 @@ store_query_emit(struct store_qnode *n, GString *out, GPtrArray *params)
 int
 store_query_bind(struct store_query *q, sqlite3_stmt *stmt, int first)
 {
-	return store_query_bind_skip(q, stmt, first, G_MAXUINT);
+	return store_query_bind_as(q, stmt, first, G_MAXUINT, NULL);
 }
 
-/* The same, leaving out parameter skip (its text replaced in the SQL). */
+/* The same, with parameter which bound to text instead. */
 static int
-store_query_bind_skip(struct store_query *q, sqlite3_stmt *stmt, int first,
-    guint skip)
+store_query_bind_as(struct store_query *q, sqlite3_stmt *stmt, int first,
+    guint which, const char *text)
 {
 	guint	 i;
 
 	for (i = 0; i < q->params->len; i++) {
 		struct store_query_param *p = q->params->pdata[i];
 
-		if (i == skip)
+		if (i == which) {
+			sqlite3_bind_text(stmt, first++, text, -1,
+			    SQLITE_STATIC);
 			continue;
+		}
 		if (p->is_int)
 			sqlite3_bind_int64(stmt, first++, p->i);
 		else
@@ -1291,22 +1294,24 @@ store_query_dense(struct store_query *q, const struct store_query_table *t,
 		return FALSE;
 	/*
 	 * The matches are read once: when there are few enough, their ids
-	 * stand in for the text term in the page's SQL (*ids), so the FTS
-	 * expression (a phrase, a column filter) is not evaluated again.
+	 * stand in for the text term (*ids, a JSON array the page's SQL
+	 * reads with json_each(), bound in the term's place: no SQL text of
+	 * thousands of numbers to parse), so the FTS expression (a phrase, a
+	 * column filter) is not evaluated again.
 	 */
 	sql = g_strdup_printf("SELECT rowid FROM %s WHERE %s MATCH ?"
 	    " LIMIT %" G_GUINT64_FORMAT, t->name, t->name, bound + 1);
 	if (sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL) != SQLITE_OK)
 		return FALSE;
 	sqlite3_bind_text(stmt, 1, fts, -1, SQLITE_STATIC);
-	*ids = g_string_new("m.id IN (");
+	*ids = g_string_new("[");
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		g_string_append_printf(*ids, "%s%" G_GINT64_FORMAT,
 		    n > 0 ? "," : "", (gint64)sqlite3_column_int64(stmt, 0));
 		n++;
 	}
 	sqlite3_finalize(stmt);
-	g_string_append_c(*ids, ')');
+	g_string_append_c(*ids, ']');
 	if (rc != SQLITE_DONE || n > bound) {
 		g_string_free(*ids, TRUE);
 		*ids = NULL;
@@ -1314,10 +1319,14 @@ store_query_dense(struct store_query *q, const struct store_query_table *t,
 	return rc == SQLITE_DONE && n > bound;
 }
 
-/* The SQL that reads one page of the query's matches. */
+/*
+ * The SQL that reads one page of the query's matches. When the matches of
+ * its text term were read (store_query_dense), parameter *which is to be
+ * bound to *ids (g_free) in the term's place.
+ */
 static char *
 store_query_page_sql(struct store_query *q, enum store_sort sort,
-    guint64 offset, guint limit, guint *skip)
+    guint64 offset, guint limit, guint *which, char **ids_json)
 {
 	const struct store_query_table *t = NULL;
 	const char	*order, *fts;
@@ -1357,9 +1366,10 @@ store_query_page_sql(struct store_query *q, enum store_sort sort,
 				sorted = TRUE;
 			/* Its matches, read once, stand in for it. */
 			if (ids != NULL) {
-				g_string_replace(where, t->in, ids->str, 0);
-				g_string_free(ids, TRUE);
-				*skip = param;
+				g_string_replace(where, t->in, "m.id IN"
+				    " (SELECT value FROM json_each(?))", 0);
+				*ids_json = g_string_free(ids, FALSE);
+				*which = param;
 			}
 			/*
 			 * A rare term under a NOT: its few matches are read
@@ -1393,16 +1403,17 @@ store_query_page(struct store_query *q, enum store_sort sort,
 {
 	g_autofree char	*sql = NULL;
 	sqlite3_stmt	*stmt = NULL;
+	g_autofree char	*ids = NULL;
 	GPtrArray	*a;
-	guint		 skip = G_MAXUINT;
+	guint		 which = G_MAXUINT;
 	int		 rc, i;
 
 	*msgs = NULL;
-	sql = store_query_page_sql(q, sort, offset, limit, &skip);
+	sql = store_query_page_sql(q, sort, offset, limit, &which, &ids);
 	rc = sqlite3_prepare_v2(q->st->db, sql, -1, &stmt, NULL);
 	if (rc != SQLITE_OK)
 		return store_sql_error(q->st, rc, "search");
-	i = store_query_bind_skip(q, stmt, 1, skip);
+	i = store_query_bind_as(q, stmt, 1, which, ids);
 	sqlite3_bind_int64(stmt, i, limit);
 	sqlite3_bind_int64(stmt, i + 1, (sqlite3_int64)offset);
 	a = g_ptr_array_new_with_free_func((GDestroyNotify)store_msg_free);
@@ -1421,9 +1432,11 @@ enum store_status
 store_query_plan(struct store_query *q, gboolean count, enum store_sort sort,
     guint limit, char **plan)
 {
-	guint		 skip = G_MAXUINT;
+	guint		 which = G_MAXUINT;
+	g_autofree char	*ids = NULL;
 	g_autofree char	*sql = count ? store_query_count_sql(q) :
-			    store_query_page_sql(q, sort, 0, limit, &skip);
+			    store_query_page_sql(q, sort, 0, limit, &which,
+			    &ids);
 	g_autofree char	*explain = g_strconcat("EXPLAIN QUERY PLAN ", sql,
 			    NULL);
 	sqlite3_stmt	*stmt = NULL;
@@ -1436,7 +1449,7 @@ store_query_plan(struct store_query *q, gboolean count, enum store_sort sort,
 		g_string_free(out, TRUE);
 		return store_sql_error(q->st, rc, "search");
 	}
-	i = store_query_bind_skip(q, stmt, 1, skip);
+	i = store_query_bind_as(q, stmt, 1, which, ids);
 	if (!count) {
 		sqlite3_bind_int64(stmt, i, limit);
 		sqlite3_bind_int64(stmt, i + 1, 0);

@@ -703,8 +703,8 @@ ui_index_date(struct ui_index *ix, int64_t date, const char *fmt)
 
 	if (date <= 0)
 		return g_strdup("");
-	dt = g_date_time_new_from_unix_local(date);
-	now = g_date_time_new_from_unix_local(ix->now);
+	dt = time_local(date);
+	now = time_local(ix->now);
 	if (dt == NULL || now == NULL) {
 		s = g_strdup("?");
 	} else if (fmt != NULL) {

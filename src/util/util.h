@@ -83,6 +83,11 @@ int	file_check_owner(const char *path);
  * represent. Newly allocated (g_free).
  */
 char	*time_local_format(int64_t t, const char *fmt);
+/*
+ * t in the local time zone (looked up once a process), or NULL where GLib
+ * cannot represent it; g_date_time_unref.
+ */
+GDateTime *time_local(int64_t t);
 
 /* path.c: XDG locations. Returned strings are newly allocated (g_free). */
 char	*path_config_file(void);	/* $XDG_CONFIG_HOME/satchel/config */
