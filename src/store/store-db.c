@@ -177,6 +177,15 @@ static const char *const store_migrations[] = {
 	STORE_HEAD_CREATE
 	"INSERT INTO msg_head(rowid, subject, sender, recipients)"
 	"  SELECT rowid, subject, sender, recipients FROM msg_fts;",
+	/*
+	 * 10: how many messages have a word (in a column), read from the
+	 * FTS index itself: a search decides how to read a page, and counts
+	 * a word, without walking the word's list row by row. Tables of
+	 * the schema only (fts5vocab keeps no data).
+	 */
+	"CREATE VIRTUAL TABLE msg_terms_vocab USING fts5vocab(msg_terms,"
+	"  'row');"
+	"CREATE VIRTUAL TABLE msg_head_vocab USING fts5vocab(msg_head, 'col');",
 };
 
 /*
