@@ -42,7 +42,8 @@ STORE_FUNC_TESTS = tests/func/t1000-store-import.sh \
 	tests/func/t1052-store-full-batch.sh \
 	tests/func/t1053-store-search-front.sh \
 	tests/func/t1060-store-crypt-search.sh \
-	tests/func/t1070-store-terms.sh
+	tests/func/t1070-store-terms.sh \
+	tests/func/t1071-store-bulk.sh
 TESTS += $(STORE_FUNC_TESTS)
 EXTRA_DIST += $(STORE_FUNC_TESTS)
 

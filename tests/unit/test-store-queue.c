@@ -19,7 +19,7 @@
 #include "store/store-queue.h"
 
 /* The schema version this satchel writes (store.c's migrations). */
-#define CURRENT_SCHEMA	9
+#define CURRENT_SCHEMA	10
 
 struct fixture {
 	char		*top;
@@ -283,10 +283,11 @@ make_old(const char *dir, int version)
 	sqlite3		*db = NULL;
 
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-	/* Schema 7 had neither the queue nor msg_head (schema 9). */
+	/* Schema 7 had neither the queue nor msg_head (9) nor vocabularies. */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE queue;"
-	    "DROP TABLE queue_marks; DROP TABLE msg_head;", NULL, NULL, NULL),
-	    SQLITE_OK);
+	    "DROP TABLE queue_marks; DROP TABLE msg_head;"
+	    "DROP TABLE msg_terms_vocab; DROP TABLE msg_head_vocab;", NULL,
+	    NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, old_queue_v1, NULL, NULL, NULL),
 	    SQLITE_OK);
 	if (version == 2)
