@@ -686,8 +686,7 @@ store_reindex_wipe(struct store *st)
 		store_tx_rollback(st);
 		return s;
 	}
-	store_fts_tune(st, TRUE);
-	st->fts_bulk = TRUE;
+	store_fts_tune(st, FALSE);
 	g_hash_table_remove_all(st->touched);
 	g_hash_table_remove_all(st->dirty_threads);
 	return store_tx_commit(st);
@@ -741,7 +740,7 @@ store_reindex_unbulk(struct store *st, guint64 imported)
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
-	if (imported * 2 >= (guint64)n)
+	if (imported >= STORE_REINDEX_BULK && imported * 2 >= (guint64)n)
 		s = store_reindex_optimize(st);
 	if (s == STORE_OK) {
 		store_fts_tune(st, FALSE);

@@ -52,6 +52,8 @@ deliver(struct store *st, const char *folder, const char *text,
 	return id;
 }
 
+static int64_t	 sql_int(sqlite3 *, const char *);
+
 static guint64
 count(struct store *st, const char *q)
 {
@@ -226,6 +228,7 @@ test_flags(void **state)
 	g_autofree char		*text = msg_text("f@x", NULL, "flags",
 	    "a@x", "Mon, 01 Jan 2024 00:00:00 +0000", "body");
 	int64_t			 id;
+	guint64			 all;
 
 	id = deliver(f->st, NULL, text, NULL, 0);
 	assert_int_equal(store_msg_set_flags(f->st, id, STORE_FLAG_SEEN |
@@ -262,14 +265,26 @@ test_flags(void **state)
 		}
 	}
 	store_msg_free(m);
-	/* Move and delete. */
+	/* Move and delete; the folders' counts follow. */
+	all = count(f->st, "");
+	assert_int_equal(all, sql_int(f->st->db, "SELECT count(*) FROM"
+	    " messages"));
+	assert_int_equal(count(f->st, "folder:Sent"), 0);
 	assert_int_equal(store_msg_move(f->st, id, STORE_SENT), STORE_OK);
 	assert_int_equal(store_msg_get(f->st, id, &m), STORE_OK);
 	assert_string_equal(m->folder, "Sent");
 	assert_int_equal(access(m->path, F_OK), 0);
 	store_msg_free(m);
+	assert_int_equal(count(f->st, "folder:Sent"), 1);
+	assert_int_equal(count(f->st, "folder:INBOX"), sql_int(f->st->db,
+	    "SELECT count(*) FROM messages WHERE folder_id ="
+	    " (SELECT id FROM folders WHERE name = 'INBOX')"));
+	assert_int_equal(count(f->st, ""), all);
 	assert_int_equal(store_msg_delete(f->st, id), STORE_OK);
 	assert_int_equal(store_msg_get(f->st, id, &m), STORE_ERR_NOTFOUND);
+	assert_int_equal(count(f->st, "folder:Sent"), 0);
+	assert_int_equal(count(f->st, ""), all - 1);
+	assert_int_equal(count(f->st, "folder:Nowhere"), 0);
 }
 
 /*
