@@ -32,6 +32,8 @@ static enum store_status store_item_thread_merge(struct store *, int64_t,
 		    int64_t);
 static void	 store_bind_text(sqlite3_stmt *, int, const char *);
 static enum store_status store_item_terms_delete(struct store *, int64_t);
+static enum store_status store_item_each(struct store *,
+		    const char *const *, size_t, int64_t, const char *);
 static enum store_status store_item_dirty_old(struct store *, int64_t);
 static enum store_status store_item_row(struct store *, struct store_item *,
 		    const char *, int64_t, int64_t, int64_t, int64_t *);
@@ -546,21 +548,14 @@ store_item_row(struct store *st, struct store_item *it, const char *sbase,
 static enum store_status
 store_item_text_drop(struct store *st, int64_t id)
 {
-	static const char ftsdel[] = "DELETE FROM msg_fts WHERE rowid = ?";
-	sqlite3_stmt		*stmt;
+	static const char *const ftsdel[] = {
+		"DELETE FROM msg_fts WHERE rowid = ?",
+	};
 	enum store_status	 s;
-	int			 rc;
 
 	if ((s = store_item_terms_delete(st, id)) != STORE_OK)
 		return s;
-	if ((stmt = store_stmt(st, ftsdel)) == NULL)
-		return STORE_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "index text");
-	return STORE_OK;
+	return store_item_each(st, ftsdel, 1, id, "index text");
 }
 
 /*
@@ -625,18 +620,27 @@ store_item_terms_delete(struct store *st, int64_t id)
 	    " recipients) SELECT 'delete', rowid, subject, sender, recipients"
 	    " FROM msg_fts WHERE rowid = ?";
 	const char	*sqls[] = { terms, head };
+
+	return store_item_each(st, sqls, G_N_ELEMENTS(sqls), id, "index text");
+}
+
+/* Run each of the n statements sqls with id bound to their parameter. */
+static enum store_status
+store_item_each(struct store *st, const char *const *sqls, size_t n,
+    int64_t id, const char *what)
+{
 	sqlite3_stmt	*stmt;
 	size_t		 i;
 	int		 rc;
 
-	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
+	for (i = 0; i < n; i++) {
 		if ((stmt = store_stmt(st, sqls[i])) == NULL)
 			return STORE_ERR_DB;
 		sqlite3_bind_int64(stmt, 1, id);
 		rc = sqlite3_step(stmt);
 		sqlite3_reset(stmt);
 		if (rc != SQLITE_DONE)
-			return store_sql_error(st, rc, "index text");
+			return store_sql_error(st, rc, what);
 	}
 	return STORE_OK;
 }
@@ -651,8 +655,6 @@ store_item_delete_row(struct store *st, int64_t id)
 	const char	*sqls[] = { del, ftsdel };
 	sqlite3_stmt	*stmt;
 	enum store_status s;
-	size_t		 i;
-	int		 rc;
 
 	if ((stmt = store_stmt(st, sel)) == NULL)
 		return STORE_ERR_DB;
@@ -664,16 +666,8 @@ store_item_delete_row(struct store *st, int64_t id)
 	sqlite3_reset(stmt);
 	if ((s = store_item_terms_delete(st, id)) != STORE_OK)
 		return s;
-	for (i = 0; i < G_N_ELEMENTS(sqls); i++) {
-		if ((stmt = store_stmt(st, sqls[i])) == NULL)
-			return STORE_ERR_DB;
-		sqlite3_bind_int64(stmt, 1, id);
-		rc = sqlite3_step(stmt);
-		sqlite3_reset(stmt);
-		if (rc != SQLITE_DONE)
-			return store_sql_error(st, rc, "delete message");
-	}
-	return STORE_OK;
+	return store_item_each(st, sqls, G_N_ELEMENTS(sqls), id,
+	    "delete message");
 }
 
 /* Recompute the per-folder (and all-folders, id 0) rows of a thread. */
