@@ -186,6 +186,16 @@ static const char *const store_migrations[] = {
 	"CREATE VIRTUAL TABLE msg_terms_vocab USING fts5vocab(msg_terms,"
 	"  'row');"
 	"CREATE VIRTUAL TABLE msg_head_vocab USING fts5vocab(msg_head, 'col');",
+	/*
+	 * 11: how many messages each folder has (store_folder_count_add),
+	 * so that a count of a folder or of all messages reads a row per
+	 * folder, not an index of every message.
+	 */
+	"CREATE TABLE folder_counts("
+	"  folder_id INTEGER PRIMARY KEY,"
+	"  n INTEGER NOT NULL);"
+	"INSERT INTO folder_counts(folder_id, n) SELECT folder_id, count(*)"
+	"  FROM messages GROUP BY folder_id;",
 };
 
 /*

@@ -292,6 +292,44 @@ store_folders(struct store *st, GPtrArray **out)
 	return STORE_OK;
 }
 
+/*
+ * Every row of messages that comes, goes or changes folder changes its
+ * folder's count in folder_counts (schema 11), in the same transaction.
+ * Two single-row statements, not an upsert or a trigger: a statement that
+ * needs a statement journal makes FTS5 write out the words it holds in
+ * memory, and a rebuild then wrote a segment per message.
+ */
+enum store_status
+store_folder_count_add(struct store *st, int64_t id, int64_t delta)
+{
+	static const char upd[] =
+	    "UPDATE folder_counts SET n = n + ? WHERE folder_id = ?";
+	static const char ins[] =
+	    "INSERT INTO folder_counts(folder_id, n) VALUES (?, ?)";
+	sqlite3_stmt	*stmt;
+	int		 rc;
+
+	if ((stmt = store_stmt(st, upd)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, delta);
+	sqlite3_bind_int64(stmt, 2, id);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "folder count");
+	if (sqlite3_changes(st->db) > 0)
+		return STORE_OK;
+	if ((stmt = store_stmt(st, ins)) == NULL)
+		return STORE_ERR_DB;
+	sqlite3_bind_int64(stmt, 1, id);
+	sqlite3_bind_int64(stmt, 2, delta);
+	rc = sqlite3_step(stmt);
+	sqlite3_reset(stmt);
+	if (rc != SQLITE_DONE)
+		return store_sql_error(st, rc, "folder count");
+	return STORE_OK;
+}
+
 void
 store_folder_touch(struct store *st, int64_t id)
 {

@@ -34,7 +34,8 @@ static void	 store_bind_text(sqlite3_stmt *, int, const char *);
 static enum store_status store_item_terms_delete(struct store *, int64_t);
 static enum store_status store_item_each(struct store *,
 		    const char *const *, size_t, int64_t, const char *);
-static enum store_status store_item_dirty_old(struct store *, int64_t);
+static enum store_status store_item_dirty_old(struct store *, int64_t,
+		    int64_t *);
 static enum store_status store_item_row(struct store *, struct store_item *,
 		    const char *, int64_t, int64_t, int64_t, int64_t *);
 static enum store_status store_item_text_drop(struct store *, int64_t);
@@ -424,7 +425,7 @@ store_item_insert(struct store *st, struct store_item *it,
 	g_autofree char		*sbase = NULL;
 	enum store_status	 s;
 	gboolean		 reply;
-	int64_t			 tid = 0, id = 0, date;
+	int64_t			 tid = 0, id = 0, date, oldfid = 0;
 
 	sbase = store_item_subject_base(sum->subject, &reply);
 	date = sum->date != 0 ? sum->date : it->delivered;
@@ -432,11 +433,16 @@ store_item_insert(struct store *st, struct store_item *it,
 		sum->date = date;
 	if ((s = store_item_thread(st, it, sbase, reply, &tid)) != STORE_OK)
 		return s;
-	if (replace_id > 0 && (s = store_item_dirty_old(st, replace_id)) !=
-	    STORE_OK)
+	if (replace_id > 0 && (s = store_item_dirty_old(st, replace_id,
+	    &oldfid)) != STORE_OK)
 		return s;
 	if ((s = store_item_row(st, it, sbase, date, tid, replace_id, &id)) !=
 	    STORE_OK)
+		return s;
+	/* A new row, or a replaced one in another folder: the counts. */
+	if (oldfid != it->folder_id && ((oldfid > 0 &&
+	    (s = store_folder_count_add(st, oldfid, -1)) != STORE_OK) ||
+	    (s = store_folder_count_add(st, it->folder_id, 1)) != STORE_OK))
 		return s;
 	if (replace_id > 0 && (s = store_item_text_drop(st, id)) != STORE_OK)
 		return s;
@@ -455,17 +461,19 @@ store_item_insert(struct store *st, struct store_item *it,
  * recomputed too, or it lists a message it no longer has.
  */
 static enum store_status
-store_item_dirty_old(struct store *st, int64_t replace_id)
+store_item_dirty_old(struct store *st, int64_t replace_id, int64_t *fid)
 {
 	static const char oldtid[] =
-	    "SELECT thread_id FROM messages WHERE id = ?";
+	    "SELECT thread_id, folder_id FROM messages WHERE id = ?";
 	sqlite3_stmt	*stmt;
 
 	if ((stmt = store_stmt(st, oldtid)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, replace_id);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		store_item_dirty(st, sqlite3_column_int64(stmt, 0));
+		*fid = sqlite3_column_int64(stmt, 1);
+	}
 	sqlite3_reset(stmt);
 	return STORE_OK;
 }
@@ -655,19 +663,22 @@ store_item_delete_row(struct store *st, int64_t id)
 	const char	*sqls[] = { del, ftsdel };
 	sqlite3_stmt	*stmt;
 	enum store_status s;
+	int64_t		 fid = 0;
 
 	if ((stmt = store_stmt(st, sel)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, id);
 	if (sqlite3_step(stmt) == SQLITE_ROW) {
 		store_item_dirty(st, sqlite3_column_int64(stmt, 0));
-		store_folder_touch(st, sqlite3_column_int64(stmt, 1));
+		fid = sqlite3_column_int64(stmt, 1);
+		store_folder_touch(st, fid);
 	}
 	sqlite3_reset(stmt);
-	if ((s = store_item_terms_delete(st, id)) != STORE_OK)
+	if ((s = store_item_terms_delete(st, id)) != STORE_OK ||
+	    (s = store_item_each(st, sqls, G_N_ELEMENTS(sqls), id,
+	    "delete message")) != STORE_OK)
 		return s;
-	return store_item_each(st, sqls, G_N_ELEMENTS(sqls), id,
-	    "delete message");
+	return fid > 0 ? store_folder_count_add(st, fid, -1) : STORE_OK;
 }
 
 /* Recompute the per-folder (and all-folders, id 0) rows of a thread. */

@@ -186,6 +186,9 @@ enum store_status store_folder_id(struct store *, const char *name,
 char		*store_folder_name(struct store *, int64_t id);
 enum store_status store_folder_std(struct store *);
 void		 store_folder_touch(struct store *, int64_t id);
+/* Add delta to folder id's count of messages (in the caller's batch). */
+enum store_status store_folder_count_add(struct store *, int64_t id,
+		    int64_t delta);
 int64_t		 store_folder_mtime(const char *path);
 /* TRUE: the folder of a row (name, new_mtime, cur_mtime) did not change. */
 gboolean	 store_folder_unchanged(struct store *, sqlite3_stmt *row);

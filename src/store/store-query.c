@@ -66,6 +66,11 @@ static const struct store_query_table {
  * (about 30 us against 0.55 us on 20,000 messages).
  */
 #define STORE_QUERY_PROBE_COST	55
+/* How many messages there are; the condition of one folder. */
+#define STORE_QUERY_TOTAL \
+	"SELECT coalesce(sum(n), 0) FROM folder_counts"
+#define STORE_QUERY_FOLDER \
+	"m.folder_id = (SELECT id FROM folders WHERE name = ?)"
 /*
  * Cost of one lookup in the (id, date) index against one step along the
  * date index with a test against a set of matches (measured on 1,000,000
@@ -592,8 +597,7 @@ store_query_field(struct store_qparser *qp, struct store_qtok *t,
 	else if (strcmp(t->s, "has") == 0)
 		*out = store_query_field_has(qp, t->v);
 	else if (strcmp(t->s, "folder") == 0 || strcmp(t->s, "in") == 0)
-		*out = store_query_sql("m.folder_id = (SELECT id FROM folders"
-		    " WHERE name = ?)", t->v, 0, FALSE);
+		*out = store_query_sql(STORE_QUERY_FOLDER, t->v, 0, FALSE);
 	else if (strcmp(t->s, "account") == 0)
 		*out = store_query_sql("m.account = ?", t->v, 0, FALSE);
 	else if (strcmp(t->s, "id") == 0 || strcmp(t->s, "mid") == 0)
@@ -1109,8 +1113,7 @@ store_query_new(struct store *st, const char *query, const char *folder,
 		struct store_query_param *p = g_new0(struct store_query_param,
 		    1);
 
-		g_string_append(q->where, " AND m.folder_id = (SELECT id FROM"
-		    " folders WHERE name = ?)");
+		g_string_append(q->where, " AND " STORE_QUERY_FOLDER);
 		p->s = g_strdup(folder);
 		g_ptr_array_add(q->params, p);
 	}
@@ -1140,6 +1143,14 @@ store_query_count_sql(struct store_query *q)
 	const char	*w = q->where->str;
 	size_t		 i;
 
+	/* All messages, or those of a folder: the folders' counts. */
+	if (strcmp(w, "1") == 0)
+		return g_strdup(STORE_QUERY_TOTAL);
+	if (strcmp(w, "(" STORE_QUERY_FOLDER ")") == 0 ||
+	    strcmp(w, "1 AND " STORE_QUERY_FOLDER) == 0)
+		return g_strdup("SELECT coalesce((SELECT n FROM folder_counts"
+		    " WHERE folder_id = (SELECT id FROM folders WHERE name ="
+		    " ?)), 0)");
 	for (i = 0; i < G_N_ELEMENTS(store_query_tables); i++) {
 		const char *t = store_query_tables[i].name;
 
@@ -1148,9 +1159,9 @@ store_query_count_sql(struct store_query *q)
 			    " %s MATCH ?", t, t);
 		if (g_str_has_prefix(w, "NOT ") &&
 		    strcmp(w + 4, store_query_tables[i].in) == 0)
-			return g_strdup_printf("SELECT (SELECT count(*) FROM"
-			    " messages) - (SELECT count(*) FROM %s WHERE %s"
-			    " MATCH ?)", t, t);
+			return g_strdup_printf("SELECT (%s) - (SELECT count(*)"
+			    " FROM %s WHERE %s MATCH ?)", STORE_QUERY_TOTAL, t,
+			    t);
 	}
 	return g_strdup_printf("SELECT count(*) FROM messages m WHERE %s",
 	    q->where->str);
@@ -1182,8 +1193,7 @@ store_query_count_word(struct store_query *q, guint64 *count)
 			*count = (guint64)docs;
 			return TRUE;
 		}
-		total = store_query_int(q, "SELECT count(*) FROM messages",
-		    NULL);
+		total = store_query_int(q, STORE_QUERY_TOTAL, NULL);
 		if (total < docs)
 			return FALSE;
 		*count = (guint64)(total - docs);

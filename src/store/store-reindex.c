@@ -666,6 +666,7 @@ store_reindex_wipe(struct store *st)
 	    "  JOIN messages m ON m.id = q.msg_id;";
 	static const char wipe[] =
 	    "DELETE FROM messages;"
+	    "DELETE FROM folder_counts;"
 	    "DELETE FROM thread_ids;"
 	    "DELETE FROM thread_summary;"
 	    /* Drops its pages; made again as a new index makes it. */

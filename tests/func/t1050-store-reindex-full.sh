@@ -7,7 +7,7 @@
 . "$top_srcdir/tests/lib.sh"
 t_init
 t_need_cmd sqlite3 sqlite3
-t_plan 6
+t_plan 8
 
 store=$XDG_DATA_HOME/satchel
 db=$store/index.sqlite
@@ -41,6 +41,10 @@ t_is "its text index is the one a rebuild from nothing makes" \
     "$(sqlite3 "$db" 'SELECT count(*), sum(length(block)) FROM msg_fts_data')" \
     "$fresh"
 t_is "every message is found" "$("$SATCHEL" search --count common)" 400
+t_is "the folder's count is made again" \
+    "$("$SATCHEL" search --count folder:INBOX)" 400
+t_is "so is the count of all (under a negation)" \
+    "$("$SATCHEL" search --count 'NOT common')" 0
 t_is "the queue row points at its message" "$(sqlite3 "$db" \
     'SELECT m.message_id FROM queue q JOIN messages m ON m.id = q.msg_id')" \
     "f123@x"

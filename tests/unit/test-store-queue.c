@@ -19,7 +19,7 @@
 #include "store/store-queue.h"
 
 /* The schema version this satchel writes (store.c's migrations). */
-#define CURRENT_SCHEMA	10
+#define CURRENT_SCHEMA	11
 
 struct fixture {
 	char		*top;
@@ -286,7 +286,8 @@ make_old(const char *dir, int version)
 	/* Schema 7 had neither the queue nor msg_head (9) nor vocabularies. */
 	assert_int_equal(sqlite3_exec(db, "DROP TABLE queue;"
 	    "DROP TABLE queue_marks; DROP TABLE msg_head;"
-	    "DROP TABLE msg_terms_vocab; DROP TABLE msg_head_vocab;", NULL,
+	    "DROP TABLE msg_terms_vocab; DROP TABLE msg_head_vocab;"
+	    "DROP TABLE folder_counts;", NULL,
 	    NULL, NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, old_queue_v1, NULL, NULL, NULL),
 	    SQLITE_OK);

@@ -1020,7 +1020,13 @@ test_search_terms(void **state)
 	assert_int_equal(fts_count(f->st, "msg_terms", "pear"), 0);
 	assert_int_equal(fts_count(f->st, "msg_head", "pear"), 0);
 	assert_int_equal(fts_count(f->st, "msg_head", "quince"), 1);
+	/* The replaced row stays one message of its folder. */
+	assert_int_equal(count(f->st, "folder:INBOX"), sql_int(f->st->db,
+	    "SELECT count(*) FROM messages WHERE folder_id = (SELECT id"
+	    " FROM folders WHERE name = 'INBOX')"));
 	assert_int_equal(store_msg_delete(f->st, ida), STORE_OK);
+	assert_int_equal(count(f->st, ""), sql_int(f->st->db,
+	    "SELECT count(*) FROM messages"));
 	assert_int_equal(count(f->st, "apple"), 0);
 	assert_int_equal(count(f->st, "NOT apple"), 2);
 	assert_int_equal(fts_count(f->st, "msg_terms", "ripe"), 2);
