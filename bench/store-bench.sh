@@ -84,7 +84,7 @@ test $big = 1 && test -z "${STORE_BENCH_MAIL:-}" &&
     echo "Small generated messages (about 1.5 KB each); satchel alone." &&
     echo
 test $big = 1 && test -n "${STORE_BENCH_MAIL:-}" &&
-    echo "The messages of $mail; satchel alone." && echo
+    echo "The messages of the Maildir in STORE_BENCH_MAIL; satchel alone." && echo
 echo "Versions: $("$SATCHEL" --version)$(test $has_nm = 1 &&
     echo ", $(notmuch --version)")$(test $has_mu = 1 &&
     echo ", mu $(mu --version | sed -n 's/.*version \([0-9.]*\).*/\1/p;q')")."

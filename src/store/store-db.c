@@ -617,10 +617,10 @@ static const char *const store_fts_tables[] = { "msg_fts", "msg_terms",
 
 /*
  * How the three FTS tables are written, kept in each table's own
- * configuration. A bulk build (reindex from nothing, --full) merges
- * segments 16 at a time instead of 4: each entry is rewritten about half
- * as often as a large index grows, and store_fts_optimize() merges all
- * at the end. Everyday additions merge 4 at a time, so that a search
+ * configuration. A bulk build (a reindex past its first 10,000 messages)
+ * merges segments 16 at a time instead of 4: each entry is rewritten
+ * about half as often as a large index grows, and the reindex merges all
+ * into one at the end. Everyday additions merge 4 at a time, so that a search
  * never reads many segments (each costs a lookup per word and per probe).
  * Both hold 4 MiB of new entries in memory before writing them as a
  * segment instead of 1 MiB (fewer, larger segments: less merging).

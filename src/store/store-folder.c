@@ -295,31 +295,20 @@ store_folders(struct store *st, GPtrArray **out)
 /*
  * Every row of messages that comes, goes or changes folder changes its
  * folder's count in folder_counts (schema 11), in the same transaction.
- * Two single-row statements, not an upsert or a trigger: a statement that
- * needs a statement journal makes FTS5 write out the words it holds in
- * memory, and a rebuild then wrote a segment per message.
+ * Not a trigger: a trigger makes each message's INSERT open a statement
+ * savepoint, at which FTS5 writes out the words it holds in memory (a
+ * rebuild then wrote a segment per message; t1071).
  */
 enum store_status
 store_folder_count_add(struct store *st, int64_t id, int64_t delta)
 {
-	static const char upd[] =
-	    "UPDATE folder_counts SET n = n + ? WHERE folder_id = ?";
-	static const char ins[] =
-	    "INSERT INTO folder_counts(folder_id, n) VALUES (?, ?)";
+	static const char sql[] =
+	    "INSERT INTO folder_counts(folder_id, n) VALUES (?1, ?2)"
+	    " ON CONFLICT(folder_id) DO UPDATE SET n = n + ?2";
 	sqlite3_stmt	*stmt;
 	int		 rc;
 
-	if ((stmt = store_stmt(st, upd)) == NULL)
-		return STORE_ERR_DB;
-	sqlite3_bind_int64(stmt, 1, delta);
-	sqlite3_bind_int64(stmt, 2, id);
-	rc = sqlite3_step(stmt);
-	sqlite3_reset(stmt);
-	if (rc != SQLITE_DONE)
-		return store_sql_error(st, rc, "folder count");
-	if (sqlite3_changes(st->db) > 0)
-		return STORE_OK;
-	if ((stmt = store_stmt(st, ins)) == NULL)
+	if ((stmt = store_stmt(st, sql)) == NULL)
 		return STORE_ERR_DB;
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, delta);

@@ -205,23 +205,6 @@ store_msg_by_message_id(struct store *st, const char *msgid,
 	return store_msg_get(st, id, out);
 }
 
-/* A message moved from folder from to folder id fid: both counts. */
-static enum store_status
-store_msg_recount(struct store *st, const char *from, int64_t fid)
-{
-	enum store_status	 s;
-	int64_t			 old = 0;
-
-	if (from == NULL || (s = store_folder_id(st, from, FALSE, &old)) !=
-	    STORE_OK)
-		old = 0;
-	if (old == fid)
-		return STORE_OK;
-	if (old > 0 && (s = store_folder_count_add(st, old, -1)) != STORE_OK)
-		return s;
-	return store_folder_count_add(st, fid, 1);
-}
-
 /*
  * Rename m's file to folder (id fid) with flags, update the row. Runs in a
  * transaction the caller opened.
@@ -271,7 +254,7 @@ store_msg_rename(struct store *st, struct store_msg *m, const char *folder,
 	}
 	g_free(m->path);
 	m->path = g_steal_pointer(&dest);
-	return store_msg_recount(st, m->folder, fid);
+	return STORE_OK;
 }
 
 enum store_status
@@ -355,6 +338,8 @@ store_msg_move(struct store *st, int64_t id, const char *folder)
 		goto fail;
 	if (oldfid != fid) {
 		if ((s = store_msg_rename(st, m, folder, fid, m->flags)) !=
+		    STORE_OK || (s = store_folder_count_add(st, oldfid, -1)) !=
+		    STORE_OK || (s = store_folder_count_add(st, fid, 1)) !=
 		    STORE_OK)
 			goto fail;
 		store_item_dirty(st, m->thread_id);

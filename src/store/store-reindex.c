@@ -741,7 +741,7 @@ store_reindex_unbulk(struct store *st, guint64 imported)
 	if (sqlite3_step(stmt) == SQLITE_ROW)
 		n = sqlite3_column_int64(stmt, 0);
 	sqlite3_reset(stmt);
-	if (imported >= STORE_REINDEX_BULK && imported * 2 >= (guint64)n)
+	if (imported * 2 >= (guint64)n)
 		s = store_reindex_optimize(st);
 	if (s == STORE_OK) {
 		store_fts_tune(st, FALSE);
